@@ -1,0 +1,114 @@
+// The composition root: config → store → content → engine → features → HTTP.
+// Tests build the same app with a temp data dir and an injected clock.
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config.js';
+import { loadContent } from './content/load.js';
+import { OutboxDispatcher } from './core/dispatcher.js';
+import { Engine } from './core/engine.js';
+import type { AppContext, Feature, FeatureFactory } from './core/feature.js';
+import { systemClock, type Clock } from './core/types.js';
+import { features as defaultFeatures } from './features.js';
+import { menuFlow, officerFlow } from './flows/menu.js';
+import { requirementsFlow } from './flows/requirements.js';
+import { createLogger } from './log.js';
+import { createNlu, loadNluVocab } from './nlu/index.js';
+import { CoreStore } from './store/core-store.js';
+import { openDatabase } from './store/db.js';
+import path from 'node:path';
+import fs from 'node:fs';
+
+export interface AppOptions {
+  clock?: Clock;
+  log?: Logger;
+  env?: Record<string, string | undefined>;
+  features?: FeatureFactory[];
+}
+
+export interface App {
+  ctx: AppContext;
+  features: Feature[];
+  /** Starts features, the dispatcher and the HTTP server; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Starts features and the dispatcher without HTTP (tests that call ctx.http.request directly). */
+  startFeatures(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createApp(config: AppConfig, options: AppOptions = {}): App {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
+  const content = loadContent(config.CONTENT_DIR, config.officeFile);
+  const vocabFile = path.join(config.CONTENT_DIR, 'nlu.yaml');
+  const nlu = createNlu({ services: content.services, categories: content.categories, vocab: fs.existsSync(vocabFile) ? loadNluVocab(vocabFile) : undefined });
+  const db = openDatabase(config.dbFile, { synchronous: config.SQLITE_SYNCHRONOUS });
+  const store = new CoreStore(db);
+  const dispatcher = new OutboxDispatcher({ store, clock, log });
+  const engine = new Engine({
+    store,
+    flows: [menuFlow, officerFlow, requirementsFlow],
+    content,
+    nlu,
+    clock,
+    log,
+    idleMinutes: config.IDLE_MINUTES,
+    onQueued: () => dispatcher.kick(),
+  });
+
+  const http = new Hono();
+  http.get('/healthz', (c) => c.json({ ok: true }));
+  const admin = config.ADMIN_TOKEN ? new Hono() : undefined;
+  if (admin) {
+    admin.use('*', bearerAuth({ token: config.ADMIN_TOKEN! }));
+  }
+
+  const ctx: AppContext = { config, env: options.env ?? process.env, db, store, engine, dispatcher, clock, log, content, nlu, http, admin };
+  const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
+  for (const feature of features) {
+    if (feature.flows) engine.registerFlows(feature.flows);
+    if (feature.effects) engine.registerEffects(feature.effects);
+  }
+  if (admin) {
+    admin.onError((err, c) => {
+      log.error({ err }, 'admin API error');
+      return c.json({ error: 'internal error' }, 500);
+    });
+    http.route('/api/admin', admin);
+  } else {
+    http.all('/api/admin/*', (c) => c.json({ error: 'The admin API is off: set ADMIN_TOKEN to turn it on.' }, 404));
+  }
+
+  let server: Server | undefined;
+  let started = false;
+
+  async function startFeatures(): Promise<void> {
+    if (started) return;
+    started = true;
+    for (const feature of features) await feature.start?.();
+    dispatcher.start();
+  }
+
+  return {
+    ctx,
+    features,
+    startFeatures,
+    async listen() {
+      await startFeatures();
+      return new Promise<number>((resolve, reject) => {
+        const s = serve({ fetch: http.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve(info.port)) as Server;
+        s.once('error', reject);
+        server = s;
+      });
+    },
+    async close() {
+      // Stop taking messages first, then finish deliveries, then close the database.
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      for (const feature of [...features].reverse()) await feature.stop?.();
+      await dispatcher.stop();
+      db.close();
+    },
+  };
+}

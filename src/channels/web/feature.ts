@@ -1,0 +1,49 @@
+// The local web chat: the default channel, needing no token. Each browser is one resident
+// (an id kept in localStorage). Replies are pulled from the outbox, acknowledged by id,
+// so a reply lost on a bad connection is fetched again rather than lost.
+import fs from 'node:fs';
+import { z } from 'zod';
+import { parseEnv, onOff } from '../../config.js';
+import type { FeatureFactory } from '../../core/feature.js';
+import type { Input, Reply } from '../../core/types.js';
+
+const page = fs.readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+
+const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+const SendBody = z.object({
+  clientId: ClientId,
+  messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  text: z.string().max(10_000).optional(),
+  choice: z.string().max(64).optional(),
+  ack: z.number().int().min(0).default(0),
+  lang: z.string().max(16).optional(),
+});
+
+export const webChatFeature: FeatureFactory = (ctx) => {
+  const { WEB_CHAT } = parseEnv(z.object({ WEB_CHAT: onOff.default(true) }), ctx.env);
+  if (!WEB_CHAT) return { name: 'web' };
+  const { http, engine, store, clock } = ctx;
+
+  const inbox = (clientId: string, ack: number) =>
+    store.pullFor('web', clientId, ack, clock.now()).map((row) => ({ id: row.id, ...(JSON.parse(row.payload) as Reply) }));
+
+  http.get('/', (c) => c.html(page));
+
+  http.post('/api/chat/send', async (c) => {
+    const body = SendBody.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) return c.json({ error: 'Bad request: ' + body.error.issues[0]!.message }, 400);
+    const { clientId, messageId, text, choice, ack, lang } = body.data;
+    const input: Input = choice ? { type: 'choice', id: choice } : { type: 'text', text: text ?? '' };
+    await engine.handle({ id: messageId, channel: 'web', address: clientId, input, langHint: lang });
+    return c.json({ messages: inbox(clientId, ack) });
+  });
+
+  http.get('/api/chat/messages', (c) => {
+    const clientId = ClientId.safeParse(c.req.query('clientId'));
+    const ack = Number(c.req.query('ack') ?? 0);
+    if (!clientId.success || !Number.isInteger(ack) || ack < 0) return c.json({ error: 'Bad request' }, 400);
+    return c.json({ messages: inbox(clientId.data, ack) });
+  });
+
+  return { name: 'web' };
+};

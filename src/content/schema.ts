@@ -1,0 +1,78 @@
+// Shapes of the officer-editable content in flows/. Validated at start-up: a typo in a
+// YAML file stops the bot with a message naming the file and the field.
+import { z } from 'zod';
+
+/** A text in both languages. Indonesian is the primary one. */
+export const Bilingual = z.object({ id: z.string().min(1), en: z.string().min(1) }).strict();
+export type Bilingual = z.infer<typeof Bilingual>;
+
+export const CategoryId = z.enum(['ktp', 'kk', 'kia', 'akta', 'pindah', 'lainnya']);
+export type CategoryId = z.infer<typeof CategoryId>;
+
+export const Category = z
+  .object({
+    id: CategoryId,
+    name: Bilingual,
+    /** Words that point to the whole category ("kk", "akta"): ambiguous on their own. */
+    keywords: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type Category = z.infer<typeof Category>;
+
+export const RequiredDocument = z
+  .object({
+    /** Short, plain name of the document, as a question can use it ("Fotokopi KK"). */
+    item: Bilingual,
+    /** original: bring the original; copy: a photocopy; show_original: copy handed in, original shown; form: filled in at the office. */
+    kind: z.enum(['original', 'copy', 'show_original', 'form']),
+    /** Only needed in some cases ("jika pemohon belum 17 tahun tetapi sudah menikah"). */
+    condition: Bilingual.optional(),
+    /** Where or how a resident gets it when they do not have it. */
+    how_to_get: Bilingual,
+  })
+  .strict();
+export type RequiredDocument = z.infer<typeof RequiredDocument>;
+
+export const Service = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_]+$/, 'use lower-case letters, digits and _'),
+    category: CategoryId,
+    name: Bilingual,
+    /** At most ~30 characters: used on buttons and in lists. */
+    short_name: Bilingual,
+    /** Phrases residents type for this service ("ktp hilang", "e-ktp rusak"), lower case. */
+    keywords: z.array(z.string().min(1)).min(1),
+    eligibility: z.array(Bilingual).min(1),
+    documents: z.array(RequiredDocument).min(1),
+    fee: Bilingual,
+    processing_time: Bilingual,
+    legal_basis: z.string().min(1),
+    /** Facts not yet confirmed with the office: shown to officers, easy to correct. */
+    unverified: z.array(z.string()).default([]),
+    sources: z.array(z.string()).default([]),
+  })
+  .strict();
+export type Service = z.infer<typeof Service>;
+
+export const Office = z
+  .object({
+    name: z.string().min(1),
+    short_name: z.string().min(1),
+    regency: z.string().min(1),
+    /** Two-digit province + two-digit regency code, e.g. "1803" for Lampung Utara. */
+    regency_code: z.string().regex(/^\d{4}$/),
+    address: Bilingual,
+    hours: Bilingual,
+    contacts: z
+      .array(z.object({ label: Bilingual, value: z.string().min(1) }).strict())
+      .default([]),
+    health_protocol: z.array(Bilingual).min(1),
+    /** Plain list of facts officers still have to confirm. */
+    unverified: z.array(z.string()).default([]),
+  })
+  .strict();
+export type Office = z.infer<typeof Office>;
+
+/** flows/texts/*.yaml: key → { id, en }. Placeholders are written {name}. */
+export const Texts = z.record(z.string().regex(/^[a-z0-9_.]+$/), Bilingual);
+export type Texts = z.infer<typeof Texts>;

@@ -1,0 +1,157 @@
+// Delivers the outbox through each push channel's sender (Telegram, WhatsApp).
+// Rows are leased before sending, so a crash mid-send makes them due again; a resident's
+// messages go out in order; failures retry with backoff until they are clearly permanent.
+import type { Logger } from 'pino';
+import type { CoreStore, OutboxKind, OutboxRow } from '../store/core-store.js';
+import type { ChannelName, Clock, Reply } from './types.js';
+
+export interface OutboundMessage {
+  outboxId: number;
+  residentId: number;
+  channel: ChannelName;
+  address: string;
+  reply: Reply;
+  kind: OutboxKind;
+  idempotencyKey: string | null;
+  attempt: number;
+}
+
+/** What a sender throws when a message did not go out. */
+export class DeliveryError extends Error {
+  override name = 'DeliveryError';
+  constructor(
+    message: string,
+    readonly info: {
+      /** Retrying cannot help (blocked bot, unknown number, bad request). */
+      permanent?: boolean;
+      /** The resident cannot be reached at all any more (blocked the bot): stop everything to them. */
+      unreachable?: boolean;
+      /** The channel asked us to wait (Telegram 429 retry_after). */
+      retryAfterMs?: number;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ChannelSender {
+  send(message: OutboundMessage): Promise<{ externalId?: string } | void>;
+}
+
+export interface DispatcherOptions {
+  store: CoreStore;
+  clock: Clock;
+  log: Logger;
+  pollMs?: number;
+  batchSize?: number;
+  /** How long a claimed row stays claimed; after a crash it is retried then. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  /** Backoff base; attempt n waits base·2^(n-1) (capped), ±20 % jitter. */
+  backoffBaseMs?: number;
+  random?: () => number;
+}
+
+export class OutboxDispatcher {
+  private readonly senders = new Map<ChannelName, ChannelSender>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly opts: DispatcherOptions) {}
+
+  register(channel: ChannelName, sender: ChannelSender): void {
+    this.senders.set(channel, sender);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.opts.pollMs ?? 500);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Stops polling and waits for deliveries in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Deliver soon (called after a commit queued messages). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.runOnce()
+      .catch((err) => {
+        this.opts.log.error({ err }, 'outbox delivery round failed');
+        return 0;
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** One round over every channel: claims due rows and delivers them. Returns how many were attempted. */
+  async runOnce(): Promise<number> {
+    const { store, clock } = this.opts;
+    let attempted = 0;
+    for (const [channel, sender] of this.senders) {
+      const now = clock.now();
+      const rows = store.claimDue(channel, now, new Date(now.getTime() + (this.opts.leaseMs ?? 60_000)), this.opts.batchSize ?? 50);
+      attempted += rows.length;
+      // At most one row per resident per round, so these are independent: senders pace themselves.
+      await Promise.all(rows.map((row) => this.deliver(sender, row)));
+    }
+    return attempted;
+  }
+
+  private async deliver(sender: ChannelSender, row: OutboxRow): Promise<void> {
+    const { store, clock, log } = this.opts;
+    const resident = store.getResident(row.resident_id);
+    if (resident?.unreachable) {
+      store.markFailed(row.id, 'resident unreachable (blocked the bot or number gone)');
+      return;
+    }
+    try {
+      const result = await sender.send({
+        outboxId: row.id,
+        residentId: row.resident_id,
+        channel: row.channel,
+        address: row.address,
+        reply: JSON.parse(row.payload) as Reply,
+        kind: row.kind,
+        idempotencyKey: row.idempotency_key,
+        attempt: row.attempts,
+      });
+      store.markSent(row.id, clock.now(), result?.externalId);
+    } catch (err) {
+      const info = err instanceof DeliveryError ? err.info : {};
+      const message = err instanceof Error ? err.message : String(err);
+      if (info.unreachable) store.setUnreachable(row.resident_id, true);
+      if (info.permanent || info.unreachable || row.attempts >= (this.opts.maxAttempts ?? 8)) {
+        store.markFailed(row.id, message);
+        log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error: message }, 'outbox message failed permanently');
+        return;
+      }
+      const wait = info.retryAfterMs ?? this.backoff(row.attempts);
+      store.markRetry(row.id, new Date(clock.now().getTime() + wait), message);
+      log.info({ outboxId: row.id, channel: row.channel, attempts: row.attempts, waitMs: wait, error: message }, 'outbox message will be retried');
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.opts.backoffBaseMs ?? 2_000;
+    const capped = Math.min(base * 2 ** (attempt - 1), 15 * 60_000);
+    const jitter = 0.8 + 0.4 * (this.opts.random ?? Math.random)();
+    return Math.round(capped * jitter);
+  }
+}

@@ -1,0 +1,208 @@
+// The runner around the pure step: one SQLite transaction per inbound message
+// (dedupe → load → step → effects → save → outbox), so a crash never loses or doubles one.
+// Messages that arrive together are committed together (group commit); each still has its
+// own savepoint, so one failing message never undoes another.
+import type { Logger } from 'pino';
+import type { Content } from '../content/load.js';
+import { translate } from '../content/load.js';
+import type { Nlu } from '../nlu/index.js';
+import type { ResidentRow } from '../store/core-store.js';
+import { CoreStore } from '../store/core-store.js';
+import { createStep, type StepFn } from '../flows/step.js';
+import { STATE_VERSION, type ConversationState, type Flow } from '../flows/types.js';
+import type { Clock, Effect, InboundMessage, Lang, Reply, ResidentRef } from './types.js';
+
+/** What an effect handler may use. It runs inside the message's transaction. */
+export interface EffectContext {
+  resident: ResidentRef;
+  now: Date;
+  store: CoreStore;
+  log: Logger;
+}
+
+/** Returns data to feed back to the flow as a `result` input, or undefined for fire-and-forget. */
+export type EffectHandler = (effect: Effect, ctx: EffectContext) => unknown;
+
+export interface HandleResult {
+  duplicate: boolean;
+  residentId: number;
+  replies: Reply[];
+  outboxIds: number[];
+}
+
+export interface EngineOptions {
+  store: CoreStore;
+  /** Must include a "menu" flow; features add theirs with registerFlows. */
+  flows: Flow[];
+  content: Content;
+  nlu: Nlu;
+  clock: Clock;
+  log: Logger;
+  idleMinutes: number;
+  effects?: Record<string, EffectHandler>;
+  /** Called after each commit that queued messages, so dispatchers deliver at once. */
+  onQueued?: () => void;
+  /** Most messages in one group commit. */
+  maxBatch?: number;
+}
+
+/** Effect → result → step again, at most this often per message (a loop here is a bug). */
+const MAX_EFFECT_ROUNDS = 8;
+
+function langFromHint(hint: string | undefined): Lang {
+  return hint && /^en\b/i.test(hint) ? 'en' : 'id';
+}
+
+export class Engine {
+  private readonly effects: Record<string, EffectHandler>;
+  private queue: Array<{ msg: InboundMessage; resolve: (r: HandleResult) => void; reject: (e: unknown) => void }> = [];
+  private scheduled = false;
+  private readonly runOne: (msg: InboundMessage) => HandleResult;
+  private readonly flows: Flow[];
+  private step: StepFn;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.effects = {
+      'media.keep': (effect, ctx) => ctx.log.info({ resident: ctx.resident.id, media: effect.media }, 'media received and kept by reference'),
+      ...opts.effects,
+    };
+    this.flows = [...opts.flows];
+    this.step = createStep(this.flows);
+    // A nested db.transaction is a SAVEPOINT inside the batch's transaction.
+    this.runOne = opts.store.db.transaction((msg: InboundMessage) => this.process(msg));
+  }
+
+  /** Adds a feature's flows (booking, status…); a flow with the same id replaces the old one. */
+  registerFlows(flows: Flow[]): void {
+    for (const flow of flows) {
+      const i = this.flows.findIndex((f) => f.id === flow.id);
+      if (i >= 0) this.flows[i] = flow;
+      else this.flows.push(flow);
+    }
+    this.step = createStep(this.flows);
+  }
+
+  /** Adds handlers for effects a feature's flows emit ("booking.reserve", …). */
+  registerEffects(handlers: Record<string, EffectHandler>): void {
+    Object.assign(this.effects, handlers);
+  }
+
+  /** Queues a message; resolves after its transaction committed. */
+  handle(msg: InboundMessage): Promise<HandleResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ msg, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Handles one message now, in its own transaction (scripts and tests that want no batching). */
+  handleNow(msg: InboundMessage): HandleResult {
+    const result = this.opts.store.transaction(() => this.processSafely(msg));
+    if (result.outboxIds.length) this.opts.onQueued?.();
+    return result;
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue.splice(0, this.opts.maxBatch ?? 512);
+    if (this.queue.length) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    let results: HandleResult[];
+    try {
+      results = this.opts.store.transaction(() => batch.map((item) => this.processSafely(item.msg)));
+    } catch (err) {
+      // The commit itself failed (disk full, locked too long): nothing was recorded, the channel may redeliver.
+      this.opts.log.error({ err }, 'batch commit failed');
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]!));
+    if (results.some((r) => r.outboxIds.length)) this.opts.onQueued?.();
+  }
+
+  /** One message in its savepoint; a bug in a flow still gets the resident an apology and the menu. */
+  private processSafely(msg: InboundMessage): HandleResult {
+    try {
+      return this.runOne(msg);
+    } catch (err) {
+      this.opts.log.error({ err, channel: msg.channel, messageId: msg.id }, 'step failed; answering with an apology');
+      return this.opts.store.db.transaction(() => this.apologise(msg))();
+    }
+  }
+
+  private ref(row: ResidentRow): ResidentRef {
+    return { id: row.id, channel: row.channel, address: row.address, lang: row.lang };
+  }
+
+  private process(msg: InboundMessage): HandleResult {
+    const { store, clock, content, nlu } = this.opts;
+    const step = this.step;
+    const now = clock.now();
+    const row = store.upsertResident(msg.channel, msg.address, msg.altAddress, langFromHint(msg.langHint), now);
+    if (!store.markInboundSeen(msg.channel, msg.id, now)) return { duplicate: true, residentId: row.id, replies: [], outboxIds: [] };
+
+    const resident = this.ref(row);
+    const saved = this.loadState(row.id);
+    const ctx = { now, content, nlu, resident, idleMs: this.opts.idleMinutes * 60_000 };
+    let result = step(saved, msg.input, ctx);
+    const replies = [...result.replies];
+    const pending: Effect[] = [...result.effects];
+    const effectCtx: EffectContext = { resident, now, store, log: this.opts.log };
+    let rounds = 0;
+    while (pending.length) {
+      const effect = pending.shift()!;
+      const handler = this.effects[effect.type];
+      if (!handler) throw new Error(`no handler for effect ${effect.type}`);
+      const data = handler(effect, effectCtx);
+      if (data === undefined) continue;
+      if (++rounds > MAX_EFFECT_ROUNDS) throw new Error(`effect loop in flow ${result.state.flow}`);
+      result = step(result.state, { type: 'result', effect: effect.type, data }, ctx);
+      replies.push(...result.replies);
+      pending.push(...result.effects);
+    }
+
+    store.saveConversation(row.id, STATE_VERSION, JSON.stringify(result.state), now);
+    if (result.state.lang !== row.lang) store.setResidentLang(row.id, result.state.lang);
+    const outboxIds = replies.map((reply) => store.enqueue({ residentId: row.id, channel: msg.channel, address: msg.address, reply }, now)!);
+    return { duplicate: false, residentId: row.id, replies, outboxIds };
+  }
+
+  /** A saved state we cannot read (older shape, corrupt JSON) is treated as a fresh start at the menu. */
+  private loadState(residentId: number): ConversationState | undefined {
+    const saved = this.opts.store.loadConversation(residentId);
+    if (!saved || saved.stateVersion !== STATE_VERSION) return undefined;
+    try {
+      const state = JSON.parse(saved.state) as ConversationState;
+      return typeof state?.flow === 'string' && typeof state.node === 'string' ? state : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private apologise(msg: InboundMessage): HandleResult {
+    const { store, clock, content, nlu } = this.opts;
+    const step = this.step;
+    const now = clock.now();
+    const row = store.upsertResident(msg.channel, msg.address, msg.altAddress, langFromHint(msg.langHint), now);
+    store.markInboundSeen(msg.channel, msg.id, now);
+    const replies: Reply[] = [{ text: translate(content.texts, row.lang, 'core.error') }];
+    // Back to the menu, so a state that made the step fail cannot trap the resident.
+    const atMenu: ConversationState = { lang: row.lang, flow: 'menu', flowVersion: 1, node: 'main', data: {}, choices: [], at: now.toISOString() };
+    let state = atMenu;
+    try {
+      const menu = step(atMenu, { type: 'text', text: 'menu' }, { now, content, nlu, resident: this.ref(row), idleMs: this.opts.idleMinutes * 60_000 });
+      state = menu.state;
+      replies.push(...menu.replies);
+    } catch (err) {
+      this.opts.log.error({ err }, 'menu step failed too');
+    }
+    store.saveConversation(row.id, STATE_VERSION, JSON.stringify(state), now);
+    const outboxIds = replies.map((reply) => store.enqueue({ residentId: row.id, channel: msg.channel, address: msg.address, reply }, now)!);
+    return { duplicate: false, residentId: row.id, replies, outboxIds };
+  }
+}

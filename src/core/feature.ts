@@ -1,0 +1,43 @@
+// How a feature (booking, applications, a channel) plugs into the app without the app
+// knowing its insides: it adds flows, effect handlers, HTTP routes and a lifecycle.
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config.js';
+import type { Content } from '../content/load.js';
+import type { Flow } from '../flows/types.js';
+import type { Nlu } from '../nlu/index.js';
+import type { Db } from '../store/db.js';
+import type { CoreStore } from '../store/core-store.js';
+import type { OutboxDispatcher } from './dispatcher.js';
+import type { Engine, EffectHandler } from './engine.js';
+import type { Clock } from './types.js';
+
+export interface AppContext {
+  config: AppConfig;
+  /** The raw environment: features parse their own variables with parseEnv. */
+  env: Record<string, string | undefined>;
+  db: Db;
+  store: CoreStore;
+  engine: Engine;
+  dispatcher: OutboxDispatcher;
+  clock: Clock;
+  log: Logger;
+  content: Content;
+  nlu: Nlu;
+  /** The public HTTP app (web chat, webhooks). */
+  http: Hono;
+  /** Officers' JSON API under /api/admin, behind ADMIN_TOKEN; undefined when no token is set. */
+  admin: Hono | undefined;
+}
+
+export interface Feature {
+  name: string;
+  flows?: Flow[];
+  effects?: Record<string, EffectHandler>;
+  /** Connect to the outside world (polling, sockets, timers). */
+  start?(): Promise<void> | void;
+  /** Finish what is in flight and let go. */
+  stop?(): Promise<void> | void;
+}
+
+export type FeatureFactory = (ctx: AppContext) => Feature;

@@ -1,0 +1,69 @@
+// The channel-neutral contract between adapters, the engine and the flows.
+// Nothing in here does IO: adapters translate to/from these shapes, the store persists them.
+
+export type Lang = 'id' | 'en';
+
+/** Channels the bot speaks on. `web` is the embedded local chat. */
+export type ChannelName = 'web' | 'telegram' | 'whatsapp';
+
+/** One selectable option under a reply. `id` is stable and short (it travels in callback data). */
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+/** What the bot says. Adapters render `choices` their own way (buttons, numbered list…). */
+export interface Reply {
+  text: string;
+  choices?: Choice[];
+}
+
+export type MediaKind = 'photo' | 'document' | 'voice' | 'audio' | 'video' | 'sticker' | 'location' | 'contact' | 'other';
+
+/** What a resident sent, already stripped of channel details. */
+export type Input =
+  | { type: 'text'; text: string }
+  | { type: 'choice'; id: string }
+  | { type: 'media'; media: MediaKind; ref?: string; caption?: string }
+  /** The runner's answer to an effect the step asked for (see Effect). Never sent by a resident. */
+  | { type: 'result'; effect: string; data: unknown };
+
+/** An inbound message as an adapter hands it to the engine. */
+export interface InboundMessage {
+  /** Channel-unique message id (Telegram update id, WhatsApp message id…): the dedupe key. */
+  id: string;
+  channel: ChannelName;
+  /** The resident's address on that channel (chat id, JID, browser id). */
+  address: string;
+  /** Another address WhatsApp knows the same person by (LID ↔ phone JID), if any. */
+  altAddress?: string;
+  input: Input;
+  /** Language hint from the channel (e.g. Telegram's language_code), used for new residents only. */
+  langHint?: string;
+}
+
+/**
+ * A side effect the pure step wants done. The runner executes it inside the same
+ * transaction as the message. A handler may return data: the runner then feeds it back
+ * to the step as `{ type: 'result', effect, data }`, so flows can ask the store for
+ * things (free days, a booking) without doing IO themselves.
+ */
+export interface Effect {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** The resident as the engine sees them (no personal data beyond the channel identity). */
+export interface ResidentRef {
+  id: number;
+  channel: ChannelName;
+  address: string;
+  lang: Lang;
+}
+
+/** Injected time, so tests are exact. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,67 @@
+// The main menu: the place every conversation returns to.
+import type { Flow, FlowContext, Outcome } from './types.js';
+
+function menuReply(ctx: FlowContext, quiet: boolean) {
+  return {
+    text: ctx.t(quiet ? 'menu.prompt_again' : 'menu.prompt'),
+    choices: [
+      { id: 'm:req', label: ctx.t('menu.requirements') },
+      { id: 'm:book', label: ctx.t('menu.booking') },
+      { id: 'm:status', label: ctx.t('menu.status') },
+      { id: 'm:officer', label: ctx.t('menu.officer') },
+      { id: ctx.lang === 'id' ? 'lang:en' : 'lang:id', label: ctx.t('menu.language') },
+    ],
+  };
+}
+
+export const menuFlow: Flow = {
+  id: 'menu',
+  version: 1,
+  start(ctx, params) {
+    return { node: 'main', data: {}, replies: [menuReply(ctx, Boolean(params?.quiet))] };
+  },
+  onInput(_node, _data, input): Outcome {
+    if (input.type !== 'choice') return { unhandled: true };
+    switch (input.id) {
+      case 'm:menu':
+        return { goto: 'menu' };
+      case 'm:req':
+        return { goto: 'requirements' };
+      case 'm:book':
+        return { goto: 'booking' };
+      case 'm:mybook':
+        return { goto: 'booking', params: { action: 'list' } };
+      case 'm:status':
+        return { goto: 'status' };
+      case 'm:officer':
+        return { goto: 'officer' };
+      default:
+        return { unhandled: true };
+    }
+  },
+  prompt(_node, _data, ctx) {
+    return [menuReply(ctx, false)];
+  },
+};
+
+/** "Hubungi petugas": the office's contacts, then back to the menu. */
+export const officerFlow: Flow = {
+  id: 'officer',
+  version: 1,
+  start(ctx) {
+    const o = ctx.content.office;
+    const lines = [
+      ctx.t('info.officer', { name: o.name }),
+      ...o.contacts.map((c) => `• ${c.label[ctx.lang]}: ${c.value}`),
+      ctx.t('info.address_line', { address: o.address[ctx.lang] }),
+      ctx.t('info.hours_line', { hours: o.hours[ctx.lang] }),
+    ];
+    return { goto: 'menu', params: { quiet: true }, replies: [{ text: lines.join('\n') }] };
+  },
+  onInput() {
+    return { goto: 'menu' };
+  },
+  prompt(_n, _d, ctx) {
+    return [{ text: ctx.t('menu.prompt') }];
+  },
+};

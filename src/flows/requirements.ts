@@ -1,0 +1,221 @@
+// "Syarat dokumen": pick a service → what it needs → an interactive checklist
+// (one question per document) → what is still missing and how to get it.
+import type { CategoryId, RequiredDocument, Service } from '../content/schema.js';
+import type { Choice, Input, Reply } from '../core/types.js';
+import type { Flow, FlowContext, Outcome } from './types.js';
+
+/** y: has it, n: does not, u: not sure, na: does not apply (conditional documents only). */
+type Answer = 'y' | 'n' | 'u' | 'na';
+
+interface CheckData {
+  serviceId: string;
+  answers: Answer[];
+}
+
+const ANSWER_WORDS: Record<string, Answer> = {
+  ya: 'y', y: 'y', iya: 'y', yes: 'y', ada: 'y', punya: 'y', sudah: 'y', udah: 'y', sdh: 'y', udh: 'y', ok: 'y', oke: 'y',
+  tidak: 'n', tdk: 'n', gak: 'n', ga: 'n', nggak: 'n', enggak: 'n', no: 'n', belum: 'n', blm: 'n', 'tidak ada': 'n', 'gak ada': 'n', 'ga ada': 'n', 'belum ada': 'n', 'belum punya': 'n',
+  'belum tahu': 'u', 'tidak tahu': 'u', 'gak tahu': 'u', 'ga tau': 'u', 'gak tau': 'u', 'nggak tahu': 'u', ragu: 'u', entah: 'u', 'not sure': 'u', 'dont know': 'u', "don't know": 'u',
+  'tidak perlu': 'na', 'tidak berlaku': 'na', 'not needed': 'na', 'n/a': 'na',
+};
+
+function docLabel(doc: RequiredDocument, ctx: FlowContext): string {
+  const label = `${doc.item[ctx.lang]} (${ctx.t(`req.kind.${doc.kind}`)})`;
+  return doc.condition ? `${label}, ${ctx.t('req.only_if', { condition: doc.condition[ctx.lang] })}` : label;
+}
+
+/** Forms are filled in at the office: nobody needs to "have" one, so the checklist skips them. */
+function checkable(service: Service): RequiredDocument[] {
+  return service.documents.filter((d) => d.kind !== 'form');
+}
+
+function serviceChoices(services: Service[], ctx: FlowContext): Choice[] {
+  return services.map((s) => ({ id: `svc:${s.id}`, label: s.short_name[ctx.lang] }));
+}
+
+function categoryPrompt(ctx: FlowContext): Reply {
+  return {
+    text: ctx.t('req.pick_category'),
+    choices: ctx.content.categories.map((c) => ({ id: `cat:${c.id}`, label: c.name[ctx.lang] })),
+  };
+}
+
+function servicesPrompt(serviceIds: string[], ctx: FlowContext): Reply {
+  const services = serviceIds.map((id) => ctx.content.servicesById.get(id)).filter((s): s is Service => Boolean(s));
+  return { text: ctx.t('req.pick_service'), choices: [...serviceChoices(services, ctx), { id: 'req:back', label: ctx.t('req.other_service') }] };
+}
+
+export function serviceSummary(service: Service, ctx: FlowContext): string {
+  const lines = [
+    service.name[ctx.lang],
+    '',
+    ctx.t('req.who'),
+    ...service.eligibility.map((e) => `• ${e[ctx.lang]}`),
+    '',
+    ctx.t('req.documents'),
+    ...service.documents.map((d, i) => `${i + 1}. ${docLabel(d, ctx)}`),
+    '',
+    `${ctx.t('req.fee')}: ${service.fee[ctx.lang]}`,
+    `${ctx.t('req.time')}: ${service.processing_time[ctx.lang]}`,
+  ];
+  return lines.join('\n');
+}
+
+function detailPrompt(service: Service, ctx: FlowContext): Reply[] {
+  return [
+    { text: serviceSummary(service, ctx) },
+    {
+      text: ctx.t('req.next'),
+      choices: [
+        { id: 'req:check', label: ctx.t('req.check') },
+        { id: 'req:full', label: ctx.t('req.full') },
+        { id: 'req:back', label: ctx.t('req.other_service') },
+        { id: 'm:menu', label: ctx.t('menu.main') },
+      ],
+    },
+  ];
+}
+
+function questionPrompt(service: Service, index: number, ctx: FlowContext): Reply {
+  const docs = checkable(service);
+  const doc = docs[index]!;
+  const choices: Choice[] = [
+    { id: 'ck:y', label: ctx.t('req.answer_yes') },
+    { id: 'ck:n', label: ctx.t('req.answer_no') },
+    { id: 'ck:u', label: ctx.t('req.answer_unsure') },
+  ];
+  if (doc.condition) choices.push({ id: 'ck:na', label: ctx.t('req.answer_na') });
+  return {
+    text: ctx.t('req.question', { n: index + 1, total: docs.length, item: docLabel(doc, ctx) }),
+    choices,
+  };
+}
+
+function resultReplies(service: Service, answers: Answer[], ctx: FlowContext): Reply[] {
+  const docs = checkable(service);
+  const missing = docs.filter((_, i) => answers[i] === 'n');
+  const unsure = docs.filter((_, i) => answers[i] === 'u');
+  const forms = service.documents.filter((d) => d.kind === 'form');
+  const lines: string[] = [];
+  if (missing.length === 0 && unsure.length === 0) lines.push(ctx.t('req.complete', { service: service.short_name[ctx.lang] }));
+  if (missing.length) {
+    lines.push(ctx.t('req.missing'));
+    for (const d of missing) lines.push(`• ${d.item[ctx.lang]}: ${d.how_to_get[ctx.lang]}`);
+  }
+  if (unsure.length) {
+    if (lines.length) lines.push('');
+    lines.push(ctx.t('req.unsure'));
+    for (const d of unsure) lines.push(`• ${d.item[ctx.lang]}: ${d.how_to_get[ctx.lang]}`);
+  }
+  if (forms.length) {
+    lines.push('');
+    lines.push(ctx.t('req.forms_at_office', { forms: forms.map((f) => f.item[ctx.lang]).join(', ') }));
+  }
+  return [
+    { text: lines.join('\n') },
+    {
+      text: ctx.t('req.next'),
+      choices: [
+        { id: 'req:full', label: ctx.t('req.full') },
+        { id: 'req:check', label: ctx.t('req.check_again') },
+        { id: 'req:back', label: ctx.t('req.other_service') },
+        { id: 'm:menu', label: ctx.t('menu.main') },
+      ],
+    },
+  ];
+}
+
+/** Everything in one message, to save or forward to family. */
+function fullList(service: Service, ctx: FlowContext): Reply {
+  const o = ctx.content.office;
+  return {
+    text: [
+      serviceSummary(service, ctx),
+      '',
+      ctx.t('info.address_line', { address: `${o.name}, ${o.address[ctx.lang]}` }),
+      ctx.t('info.hours_line', { hours: o.hours[ctx.lang] }),
+      '',
+      ctx.t('req.forward_hint'),
+    ].join('\n'),
+  };
+}
+
+function detail(service: Service, ctx: FlowContext): Outcome {
+  return { node: 'detail', data: { serviceId: service.id }, replies: detailPrompt(service, ctx) };
+}
+
+function askQuestion(service: Service, answers: Answer[], ctx: FlowContext): Outcome {
+  if (answers.length >= checkable(service).length) {
+    return { node: 'result', data: { serviceId: service.id, answers }, replies: resultReplies(service, answers, ctx) };
+  }
+  return { node: 'check', data: { serviceId: service.id, answers } satisfies CheckData, replies: [questionPrompt(service, answers.length, ctx)] };
+}
+
+function startChecklist(service: Service, ctx: FlowContext): Outcome {
+  if (checkable(service).length === 0) return { node: 'result', data: { serviceId: service.id, answers: [] }, replies: resultReplies(service, [], ctx) };
+  return { node: 'check', data: { serviceId: service.id, answers: [] }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(service, 0, ctx)] };
+}
+
+function answerOf(input: Input): Answer | undefined {
+  if (input.type === 'choice') return input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined;
+  if (input.type !== 'text') return undefined;
+  const words = input.text.toLowerCase().replace(/[^\p{L}\p{N}'/ ]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return ANSWER_WORDS[words];
+}
+
+export const requirementsFlow: Flow = {
+  id: 'requirements',
+  version: 1,
+
+  start(ctx, params) {
+    const serviceId = typeof params?.serviceId === 'string' ? params.serviceId : undefined;
+    const service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
+    if (service) return detail(service, ctx);
+    const ids = Array.isArray(params?.serviceIds) ? (params.serviceIds as string[]).filter((id) => ctx.content.servicesById.has(id)) : [];
+    if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };
+    return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
+  },
+
+  onInput(node, data, input, ctx) {
+    // Service and category buttons work from any node of this flow (e.g. an older list).
+    if (input.type === 'choice') {
+      if (input.id.startsWith('svc:')) {
+        const service = ctx.content.servicesById.get(input.id.slice(4));
+        return service ? detail(service, ctx) : { unhandled: true };
+      }
+      if (input.id.startsWith('cat:')) {
+        const cat = input.id.slice(4) as CategoryId;
+        const ids = ctx.content.services.filter((s) => s.category === cat).map((s) => s.id);
+        return ids.length ? { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] } : { unhandled: true };
+      }
+      if (input.id === 'req:back') return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
+    }
+
+    const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
+    if (node === 'detail' || node === 'result') {
+      if (!service || input.type !== 'choice') return { unhandled: true };
+      if (input.id === 'req:check') return startChecklist(service, ctx);
+      if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, data.answers as Answer[], ctx).slice(1))] };
+      return { unhandled: true };
+    }
+    if (node === 'check' && service) {
+      const answer = answerOf(input);
+      const answers = (data.answers as Answer[]) ?? [];
+      const doc = checkable(service)[answers.length];
+      // Not an answer: the core tries it as a question ("ktp hilang") before asking again.
+      if (!answer) return { unhandled: true };
+      if (answer === 'na' && !doc?.condition) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx)] };
+      return askQuestion(service, [...answers, answer], ctx);
+    }
+    return { unhandled: true };
+  },
+
+  prompt(node, data, ctx) {
+    const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
+    if (node === 'service' && Array.isArray(data.serviceIds)) return [servicesPrompt(data.serviceIds as string[], ctx)];
+    if (node === 'detail' && service) return detailPrompt(service, ctx);
+    if (node === 'check' && service) return [questionPrompt(service, ((data.answers as Answer[]) ?? []).length, ctx)];
+    if (node === 'result' && service) return resultReplies(service, (data.answers as Answer[]) ?? [], ctx);
+    return [categoryPrompt(ctx)];
+  },
+};

@@ -1,0 +1,227 @@
+// SQL for the engine's own tables: residents, conversations, inbound dedupe, outbox, audit.
+// Feature stores (booking, applications, WhatsApp keys…) live beside this file; nothing
+// outside src/store writes SQL.
+import type { ChannelName, Lang, Reply } from '../core/types.js';
+import type { Db } from './db.js';
+
+export interface ResidentRow {
+  id: number;
+  channel: ChannelName;
+  address: string;
+  alt_address: string | null;
+  lang: Lang;
+  opted_out: number;
+  unreachable: number;
+  created_at: string;
+  last_inbound_at: string | null;
+}
+
+export interface SavedConversation {
+  stateVersion: number;
+  state: string;
+  updatedAt: string;
+}
+
+export type OutboxKind = 'reply' | 'notification' | 'reminder' | 'broadcast';
+
+export interface OutboxItem {
+  residentId: number;
+  channel: ChannelName;
+  address: string;
+  reply: Reply;
+  kind?: OutboxKind;
+  /** Same key twice → stored once. Use for anything that could be produced twice (retried officer requests, reminders). */
+  idempotencyKey?: string;
+  /** Not before this time (quiet hours, reminders). Defaults to now. */
+  notBefore?: Date;
+}
+
+export interface OutboxRow {
+  id: number;
+  resident_id: number;
+  channel: ChannelName;
+  address: string;
+  kind: OutboxKind;
+  payload: string;
+  idempotency_key: string | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  external_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export class CoreStore {
+  private readonly stmts;
+
+  constructor(readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.stmts = {
+      findResident: p('SELECT * FROM residents WHERE channel = ? AND address = ?'),
+      findResidentByAlt: p('SELECT * FROM residents WHERE channel = ? AND alt_address = ?'),
+      residentById: p('SELECT * FROM residents WHERE id = ?'),
+      insertResident: p(
+        'INSERT INTO residents (channel, address, alt_address, lang, created_at, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+      ),
+      touchResident: p('UPDATE residents SET last_inbound_at = ?, alt_address = COALESCE(?, alt_address), unreachable = 0 WHERE id = ?'),
+      setLang: p('UPDATE residents SET lang = ? WHERE id = ?'),
+      setOptedOut: p('UPDATE residents SET opted_out = ? WHERE id = ?'),
+      setUnreachable: p('UPDATE residents SET unreachable = ? WHERE id = ?'),
+      loadConversation: p('SELECT state_version AS stateVersion, state, updated_at AS updatedAt FROM conversations WHERE resident_id = ?'),
+      saveConversation: p(
+        `INSERT INTO conversations (resident_id, state_version, state, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (resident_id) DO UPDATE SET state_version = excluded.state_version, state = excluded.state, updated_at = excluded.updated_at`,
+      ),
+      markSeen: p('INSERT OR IGNORE INTO inbound_seen (channel, message_id, seen_at) VALUES (?, ?, ?)'),
+      pruneSeen: p('DELETE FROM inbound_seen WHERE seen_at < ?'),
+      enqueue: p(
+        `INSERT INTO outbox (resident_id, channel, address, kind, payload, idempotency_key, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      ),
+      // The oldest deliverable row per resident: a row being retried holds back later ones
+      // (order is kept), but a row deferred to later (quiet hours) does not.
+      claimable: p(
+        `SELECT o.* FROM outbox o
+         WHERE o.channel = ? AND o.next_attempt_at <= ?
+           AND (o.status = 'pending' OR o.status = 'sending')
+           AND NOT EXISTS (
+             SELECT 1 FROM outbox b
+             WHERE b.resident_id = o.resident_id AND b.id < o.id
+               AND (b.status = 'sending' OR (b.status = 'pending' AND (b.next_attempt_at <= ? OR b.attempts > 0))))
+         ORDER BY o.id LIMIT ?`,
+      ),
+      lease: p(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`),
+      markSent: p(`UPDATE outbox SET status = 'sent', sent_at = ?, external_id = ?, last_error = NULL WHERE id = ?`),
+      markRetry: p(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`),
+      markFailed: p(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`),
+      inboxAck: p(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE channel = ? AND address = ? AND status IN ('pending', 'sending') AND id <= ?`),
+      inboxDue: p(
+        `SELECT * FROM outbox WHERE channel = ? AND address = ? AND status IN ('pending', 'sending') AND id > ? AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
+      ),
+      outboxById: p('SELECT * FROM outbox WHERE id = ?'),
+      audit: p('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
+    };
+  }
+
+  /** Runs fn in one transaction (a savepoint when already inside one). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Finds the resident by address (or WhatsApp's alternate address) or creates them. */
+  upsertResident(channel: ChannelName, address: string, altAddress: string | undefined, lang: Lang, now: Date): ResidentRow {
+    const at = now.toISOString();
+    let row = this.stmts.findResident.get(channel, address) as ResidentRow | undefined;
+    if (!row && altAddress) row = this.stmts.findResidentByAlt.get(channel, altAddress) as ResidentRow | undefined;
+    if (!row) return this.stmts.insertResident.get(channel, address, altAddress ?? null, lang, at, at) as ResidentRow;
+    this.stmts.touchResident.run(at, altAddress ?? null, row.id);
+    return { ...row, last_inbound_at: at, alt_address: altAddress ?? row.alt_address, unreachable: 0 };
+  }
+
+  findResident(channel: ChannelName, address: string): ResidentRow | undefined {
+    return this.stmts.findResident.get(channel, address) as ResidentRow | undefined;
+  }
+
+  getResident(id: number): ResidentRow | undefined {
+    return this.stmts.residentById.get(id) as ResidentRow | undefined;
+  }
+
+  setResidentLang(id: number, lang: Lang): void {
+    this.stmts.setLang.run(lang, id);
+  }
+
+  setOptedOut(id: number, optedOut: boolean): void {
+    this.stmts.setOptedOut.run(optedOut ? 1 : 0, id);
+  }
+
+  /** The resident blocked the bot (or the number is gone): stop sending until they write again. */
+  setUnreachable(id: number, unreachable: boolean): void {
+    this.stmts.setUnreachable.run(unreachable ? 1 : 0, id);
+  }
+
+  loadConversation(residentId: number): SavedConversation | undefined {
+    return this.stmts.loadConversation.get(residentId) as SavedConversation | undefined;
+  }
+
+  saveConversation(residentId: number, stateVersion: number, state: string, now: Date): void {
+    this.stmts.saveConversation.run(residentId, stateVersion, state, now.toISOString());
+  }
+
+  /** True the first time a (channel, message id) is seen; false for a re-delivery. */
+  markInboundSeen(channel: ChannelName, messageId: string, now: Date): boolean {
+    return this.stmts.markSeen.run(channel, messageId, now.toISOString()).changes === 1;
+  }
+
+  pruneInboundSeen(olderThan: Date): number {
+    return this.stmts.pruneSeen.run(olderThan.toISOString()).changes;
+  }
+
+  /** Queues a message; returns its id, or null when the idempotency key was already used. */
+  enqueue(item: OutboxItem, now: Date): number | null {
+    const row = this.stmts.enqueue.get(
+      item.residentId,
+      item.channel,
+      item.address,
+      item.kind ?? 'reply',
+      JSON.stringify(item.reply),
+      item.idempotencyKey ?? null,
+      (item.notBefore ?? now).toISOString(),
+      now.toISOString(),
+    ) as { id: number } | undefined;
+    return row ? row.id : null;
+  }
+
+  /**
+   * Takes up to `limit` due rows of a channel for delivery, at most one per resident,
+   * and leases them until `leaseUntil` (a crash mid-send makes them due again then).
+   */
+  claimDue(channel: ChannelName, now: Date, leaseUntil: Date, limit: number): OutboxRow[] {
+    return this.transaction(() => {
+      const at = now.toISOString();
+      const rows = this.stmts.claimable.all(channel, at, at, limit * 4) as OutboxRow[];
+      const perResident = new Set<number>();
+      const claimed: OutboxRow[] = [];
+      for (const row of rows) {
+        if (perResident.has(row.resident_id)) continue;
+        perResident.add(row.resident_id);
+        this.stmts.lease.run(leaseUntil.toISOString(), row.id);
+        claimed.push({ ...row, status: 'sending', attempts: row.attempts + 1 });
+        if (claimed.length >= limit) break;
+      }
+      return claimed;
+    });
+  }
+
+  markSent(id: number, now: Date, externalId?: string): void {
+    this.stmts.markSent.run(now.toISOString(), externalId ?? null, id);
+  }
+
+  markRetry(id: number, nextAttempt: Date, error: string): void {
+    this.stmts.markRetry.run(nextAttempt.toISOString(), error.slice(0, 500), id);
+  }
+
+  markFailed(id: number, error: string): void {
+    this.stmts.markFailed.run(error.slice(0, 500), id);
+  }
+
+  getOutbox(id: number): OutboxRow | undefined {
+    return this.stmts.outboxById.get(id) as OutboxRow | undefined;
+  }
+
+  /**
+   * Pull-based channels (the web chat): rows up to `ackedUpTo` were shown and are marked
+   * delivered; due rows after it are returned. A lost response is simply fetched again.
+   */
+  pullFor(channel: ChannelName, address: string, ackedUpTo: number, now: Date): OutboxRow[] {
+    return this.transaction(() => {
+      this.stmts.inboxAck.run(now.toISOString(), channel, address, ackedUpTo);
+      return this.stmts.inboxDue.all(channel, address, ackedUpTo, now.toISOString()) as OutboxRow[];
+    });
+  }
+
+  audit(actor: string, action: string, subject: string | null, detail: unknown, now: Date): void {
+    this.stmts.audit.run(now.toISOString(), actor, action, subject, detail === undefined ? null : JSON.stringify(detail));
+  }
+}

@@ -1,0 +1,66 @@
+import type { Migration } from './types.js';
+
+export const coreMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'residents, conversations, inbound dedupe, outbox, audit',
+    up: `
+      CREATE TABLE residents (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        alt_address TEXT,
+        lang TEXT NOT NULL DEFAULT 'id' CHECK (lang IN ('id', 'en')),
+        opted_out INTEGER NOT NULL DEFAULT 0,
+        unreachable INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        last_inbound_at TEXT,
+        UNIQUE (channel, address)
+      );
+      CREATE INDEX residents_alt ON residents (channel, alt_address);
+
+      CREATE TABLE conversations (
+        resident_id INTEGER PRIMARY KEY REFERENCES residents (id),
+        state_version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      CREATE TABLE inbound_seen (
+        channel TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (channel, message_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX inbound_seen_at ON inbound_seen (seen_at);
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        resident_id INTEGER NOT NULL REFERENCES residents (id),
+        channel TEXT NOT NULL,
+        address TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'reply',
+        payload TEXT NOT NULL,
+        idempotency_key TEXT UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        external_id TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+      );
+      CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
+      CREATE INDEX outbox_resident ON outbox (resident_id, status, id);
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT,
+        detail TEXT
+      );
+    `,
+  },
+];

@@ -1,0 +1,16 @@
+import { applicationsMigrations } from './applications.js';
+import { bookingMigrations } from './booking.js';
+import { coreMigrations } from './core.js';
+import { telegramMigrations } from './telegram.js';
+import type { Migration } from './types.js';
+import { whatsappMigrations } from './whatsapp.js';
+
+export type { Migration };
+
+export const allMigrations: Migration[] = [
+  ...coreMigrations,
+  ...bookingMigrations,
+  ...telegramMigrations,
+  ...whatsappMigrations,
+  ...applicationsMigrations,
+];

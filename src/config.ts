@@ -36,7 +36,7 @@ const timeZone = z.string().refine(
 );
 
 export const CoreConfig = z.object({
-  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535, 'expected a port number 1–65535').default(3000),
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535, 'expected a port number 0–65535 (0 = any free port)').default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('data'),
   OFFICE_TIMEZONE: timeZone.default('Asia/Jakarta'),

@@ -21,7 +21,10 @@ const ANSWER_WORDS: Record<string, Answer> = {
 
 function docLabel(doc: RequiredDocument, ctx: FlowContext): string {
   const label = `${doc.item[ctx.lang]} (${ctx.t(`req.kind.${doc.kind}`)})`;
-  return doc.condition ? `${label}, ${ctx.t('req.only_if', { condition: doc.condition[ctx.lang] })}` : label;
+  if (!doc.condition) return label;
+  // Conditions are written as sentences ("Jika KTP-el hilang."): fit them into the line.
+  const condition = doc.condition[ctx.lang].trim().replace(/[.!]+$/, '');
+  return `${label} — ${condition.charAt(0).toLowerCase()}${condition.slice(1)}`;
 }
 
 /** Forms are filled in at the office: nobody needs to "have" one, so the checklist skips them. */

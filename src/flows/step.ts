@@ -203,6 +203,12 @@ export function createStep(flowList: Flow[]): StepFn {
     if (input.type === 'choice') {
       if (input.id === 'lang:id' || input.id === 'lang:en') return switchLanguage(state, ctx, input.id === 'lang:id' ? 'id' : 'en');
       if (input.id.startsWith('m:') && state.flow !== 'menu') return apply(menu.onInput('main', {}, input, fc), menu, state, ctx);
+      // A service or category button from an older list still leads to it.
+      const requirements = flows.get('requirements');
+      if (requirements && state.flow !== 'requirements' && /^(svc|cat):/.test(input.id)) {
+        const outcome = requirements.onInput('', {}, input, fc);
+        if (!('unhandled' in outcome)) return apply(outcome, requirements, state, ctx);
+      }
     }
 
     const current = flows.get(state.flow)!;

@@ -105,9 +105,13 @@ export class CoreStore {
     };
   }
 
-  /** Runs fn in one transaction (a savepoint when already inside one). */
+  /**
+   * Runs fn in one transaction (a savepoint when already inside one). IMMEDIATE takes the
+   * write lock up front, so several processes on one file queue up instead of failing
+   * when a read turns into a write.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   /** Finds the resident by address (or WhatsApp's alternate address) or creates them. */

@@ -1,0 +1,139 @@
+// Conversations as a resident has them, through the real web chat, store and engine.
+import { afterEach, describe, expect, test } from 'vitest';
+import { choicesOf, makeTestApp, textOf, type TestApp } from './helpers.js';
+
+type Step = [input: string | { choice: string }, expect: { says?: (string | RegExp)[]; choices?: string[]; notSays?: string[] }];
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function play(app: TestApp, address: string, steps: Step[]): Promise<void> {
+  for (const [i, [input, want]] of steps.entries()) {
+    const replies = await app.say(address, input);
+    const text = textOf(replies);
+    const where = `step ${i + 1} (${JSON.stringify(input)}): got\n${text}\n[${choicesOf(replies).join(' | ')}]`;
+    expect(replies.length, where).toBeGreaterThan(0);
+    for (const s of want.says ?? []) {
+      if (typeof s === 'string') expect(text, where).toContain(s);
+      else expect(text, where).toMatch(s);
+    }
+    for (const s of want.notSays ?? []) expect(text, where).not.toContain(s);
+    if (want.choices) expect(choicesOf(replies), where).toEqual(expect.arrayContaining(want.choices));
+  }
+}
+
+describe('requirements conversations', () => {
+  test('menu → category → service → checklist → what is missing', async () => {
+    t = await makeTestApp();
+    await play(t, 'resident-a1', [
+      ['halo', { says: ['asisten digital', 'Silakan pilih layanan'], choices: ['Syarat dokumen', 'Hubungi petugas', 'English'] }],
+      [{ choice: 'm:req' }, { says: ['Dokumen apa'], choices: ['Kartu Keluarga (KK)'] }],
+      [{ choice: 'cat:ktp' }, { says: ['Pilih layanan'] }],
+      [{ choice: 'svc:ktp_el_baru' }, { says: ['Dokumen yang dibawa', 'Biaya', 'Gratis'], choices: ['Cek kelengkapan', 'Kirim daftar lengkap'] }],
+      [{ choice: 'req:check' }, { says: ['(1/', 'Apakah Anda sudah punya'], choices: ['Ya, ada', 'Tidak ada', 'Belum tahu'] }],
+      ['tidak', { says: ['(2/'] }],
+      ['ya', { says: ['Yang masih kurang', 'Kartu Keluarga'], choices: ['Kirim daftar lengkap', 'Cek ulang'] }],
+      [{ choice: 'req:full' }, { says: ['Dokumen yang dibawa', 'simpan atau teruskan'] }],
+    ]);
+  });
+
+  test('free text goes straight to the service, typed numbers pick options', async () => {
+    t = await makeTestApp();
+    await play(t, 'resident-b1', [
+      ['ktp ilang', { says: ['KTP-el hilang atau rusak', 'Dokumen yang dibawa'] }],
+      ['1', { says: ['Apakah Anda sudah punya'] }],
+      ['9', { says: ['angka 1 sampai'] }],
+      ['menu', { says: ['Silakan pilih layanan'] }],
+      ['syarat kk', { says: ['Pilih layanan'], choices: ['Layanan lain'] }],
+      ['0', { says: ['Silakan pilih layanan'] }],
+    ]);
+  });
+
+  test('a complete checklist says so', async () => {
+    t = await makeTestApp();
+    await t.say('resident-c1', 'halo');
+    await t.say('resident-c1', { choice: 'svc:kk_hilang_rusak' });
+    let replies = await t.say('resident-c1', { choice: 'req:check' });
+    for (let i = 0; i < 10 && /Apakah Anda/.test(textOf(replies)); i++) {
+      const choices = replies.at(-1)!.choices!.map((c) => c.id);
+      replies = await t.say('resident-c1', { choice: choices.includes('ck:na') ? 'ck:na' : 'ck:y' });
+    }
+    expect(textOf(replies)).toContain('Lengkap!');
+  });
+});
+
+describe('words that work at every step', () => {
+  test('batal, bantuan, bahasa and menu in the middle of a checklist', async () => {
+    t = await makeTestApp();
+    await play(t, 'resident-d1', [
+      ['akte lahir', { says: ['Dokumen yang dibawa'] }],
+      [{ choice: 'req:check' }, { says: ['(1/'] }],
+      ['bantuan', { says: ['Cara memakai', '(1/'] }],
+      ['bahasa', { says: ['Language: English', 'Do you have'] }],
+      ['ya', { says: ['(2/'] }],
+      ['language', { says: ['Bahasa: Indonesia', 'Apakah Anda sudah punya'] }],
+      ['batal', { says: ['dibatalkan', 'Ada lagi yang bisa saya bantu'] }],
+      ['batal', { says: ['Tidak ada yang sedang berjalan'] }],
+    ]);
+  });
+
+  test('an idle conversation restarts at the menu and says so', async () => {
+    t = await makeTestApp();
+    await t.say('resident-e1', 'syarat kia');
+    t.clock.advance(31 * 60_000);
+    const replies = await t.say('resident-e1', 'ya');
+    expect(textOf(replies)).toContain('sudah lama tidak aktif');
+    expect(choicesOf(replies)).toContain('Syarat dokumen');
+  });
+
+  test('the same message id twice is stepped once (channel re-delivery)', async () => {
+    t = await makeTestApp();
+    const msg = { id: 'dup-1', channel: 'web' as const, address: 'resident-f1', input: { type: 'text' as const, text: 'halo' } };
+    const first = t.ctx.engine.handleNow(msg);
+    const second = t.ctx.engine.handleNow(msg);
+    expect(first.duplicate).toBe(false);
+    expect(first.replies.length).toBeGreaterThan(0);
+    expect(second).toMatchObject({ duplicate: true, replies: [] });
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM outbox').pluck().get()).toBe(first.replies.length);
+  });
+});
+
+describe('bad input never crashes and always gets an answer', () => {
+  const inputs: Array<[string, string | { choice: string }]> = [
+    ['empty text', ''],
+    ['only spaces', '   '],
+    ['10,000 characters', 'ktp '.repeat(2500)],
+    ['only emoji', '🙂🙂🙏🔥'],
+    ['control characters', '\u0000\u0007\u001b[31m'],
+    ['SQL-looking text', "'; DROP TABLE residents; --"],
+    ['an unknown choice id', { choice: 'nope:does-not-exist' }],
+    ['a stale service id', { choice: 'svc:no_such_service' }],
+    ['a huge number', '99999999999999999999'],
+  ];
+  test.each(inputs)('%s', async (_name, input) => {
+    t = await makeTestApp();
+    await t.say('resident-g1', 'halo');
+    const replies = await t.say('resident-g1', input);
+    expect(replies.length).toBeGreaterThan(0);
+    expect(textOf(replies).length).toBeGreaterThan(5);
+    // The resident can always go on: the last reply offers options.
+    expect(choicesOf(replies).length).toBeGreaterThan(0);
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM residents').pluck().get()).toBe(1);
+  });
+});
+
+describe('English speakers', () => {
+  test('a browser in English starts in English', async () => {
+    t = await makeTestApp();
+    const res = await t.ctx.http.request('/api/chat/send', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'resident-h1', messageId: 'x1', text: 'hello', lang: 'en-GB' }),
+    });
+    const { messages } = (await res.json()) as { messages: Array<{ text: string }> };
+    expect(messages.map((m) => m.text).join('\n')).toContain('digital assistant');
+  });
+});

@@ -1,0 +1,153 @@
+// Understands residents' free text without an external service: normalised words are matched
+// against the service keywords in flows/services/*.yaml and the phrases in flows/nlu.yaml.
+import type { Category, CategoryId, Service } from '../content/schema.js';
+import { createNormalizer } from './normalize.js';
+import { defaultNluVocab, type NluVocab, type PhraseIntent } from './vocab.js';
+
+export { normalize, splitWords } from './normalize.js';
+export { NluVocab, loadNluVocab, DEFAULT_VOCAB_FILE } from './vocab.js';
+
+export type Intent =
+  | { kind: 'service'; serviceId: string }
+  | { kind: 'ambiguous'; serviceIds: string[] } // e.g. "syarat kk" → the KK services (max ~6)
+  | { kind: 'requirements' } // "syarat" / "persyaratan" with no service
+  | { kind: 'fee'; serviceId?: string }
+  | { kind: 'booking' } // book urgent e-KTP recording slot
+  | { kind: 'my_bookings' } // "booking saya", "jadwal saya"
+  | { kind: 'status' } // application status / "sudah jadi belum"
+  | { kind: 'officer' } // talk to a human / contacts / complaint
+  | { kind: 'hours' } // office hours / address / location
+  | { kind: 'health' } // health protocol (mask, covid)
+  | { kind: 'greeting' }
+  | { kind: 'thanks' }
+  | { kind: 'help' }
+  | { kind: 'menu' }
+  | { kind: 'language' }
+  | { kind: 'unknown' };
+
+export interface Nlu {
+  classify(text: string): Intent;
+}
+
+const MAX_AMBIGUOUS = 6;
+/** How many other words may sit between the words of an intent phrase ("daftar buat rekam"). */
+const MAX_PHRASE_GAP = 1;
+const WEAK_WORD_WEIGHT = 0.5;
+/** Checked before services: a booking or status question often names a document too ("booking rekam ktp"). */
+const BEFORE_SERVICES: PhraseIntent[] = ['my_bookings', 'booking', 'status', 'officer'];
+/** Checked after fee, which takes the named service along. */
+const AFTER_FEE: PhraseIntent[] = ['hours', 'health'];
+/** Only when no service is named: small talk must not hide a question ("halo, syarat kk?"). */
+const AFTER_SERVICES: PhraseIntent[] = ['requirements', 'language', 'help', 'thanks', 'menu', 'greeting'];
+
+interface Keyword<T> {
+  target: T;
+  words: string[];
+  score: number;
+}
+
+interface ServiceMatch {
+  intent?: Intent;
+  /** Words used by matched service keywords: they do not also count as intent phrases ("ganti alamat ktp" is not "alamat"). */
+  used: Set<string>;
+}
+
+export function createNlu(input: { services: Service[]; categories: Category[]; vocab?: NluVocab | undefined }): Nlu {
+  const vocab = input.vocab ?? defaultNluVocab();
+  const { services, categories } = input;
+  const normalizer = createNormalizer(vocab, {
+    extraPhrases: [...services.flatMap((s) => s.keywords), ...categories.flatMap((c) => c.keywords)],
+    fixTypos: true,
+  });
+  const weakWords = new Set(vocab.weak_words.flatMap((w) => normalizer.words(w)));
+  function keyword<T>(target: T, phrase: string): Keyword<T> {
+    const words = [...new Set(normalizer.words(phrase))];
+    const score = words.reduce((sum, w) => sum + (weakWords.has(w) ? WEAK_WORD_WEIGHT : 1), 0);
+    return { target, words, score };
+  }
+
+  const serviceKeywords = services.flatMap((s) => s.keywords.map((k) => keyword(s.id, k))).filter((k) => k.words.length > 0);
+  const categoryKeywords = categories.flatMap((c) => c.keywords.map((k) => keyword(c.id, k))).filter((k) => k.words.length > 0);
+  const servicesOfCategory = new Map<CategoryId, string[]>();
+  for (const s of services) servicesOfCategory.set(s.category, [...(servicesOfCategory.get(s.category) ?? []), s.id]);
+
+  const intentPhrases = new Map<PhraseIntent, string[][]>();
+  for (const [intent, phrases] of Object.entries(vocab.intents) as [PhraseIntent, string[]][]) {
+    intentPhrases.set(intent, phrases.map((p) => normalizer.words(p)).filter((w) => w.length > 0));
+  }
+
+  function mentions(words: string[], intent: PhraseIntent, used: Set<string>): boolean {
+    return intentPhrases.get(intent)!.some((phrase) => !phrase.every((w) => used.has(w)) && containsInOrder(words, phrase));
+  }
+
+  /** The named service(s): the best-scoring keyword wins (more words, weak words count half); a bare category word is ambiguous. */
+  function matchServices(words: string[]): ServiceMatch {
+    const present = new Set(words);
+    const used = new Set<string>();
+    const bestScores = <T>(keywords: Keyword<T>[]) => {
+      const scores = new Map<T, number>();
+      for (const k of keywords) {
+        if (!k.words.every((w) => present.has(w))) continue;
+        scores.set(k.target, Math.max(scores.get(k.target) ?? 0, k.score));
+        k.words.forEach((w) => used.add(w));
+      }
+      return scores;
+    };
+    const serviceScores = bestScores(serviceKeywords);
+    const categoryScores = bestScores(categoryKeywords);
+    const topService = Math.max(0, ...serviceScores.values());
+    const topCategory = Math.max(0, ...categoryScores.values());
+    if (topService === 0 && topCategory === 0) return { used };
+
+    const ids = new Set<string>();
+    if (topCategory >= topService) {
+      for (const [category, score] of categoryScores) {
+        if (score === topCategory) servicesOfCategory.get(category)?.forEach((id) => ids.add(id));
+      }
+    }
+    if (topService >= topCategory) {
+      for (const [id, score] of serviceScores) if (score === topService) ids.add(id);
+    }
+    const serviceIds = services.map((s) => s.id).filter((id) => ids.has(id));
+    const intent: Intent =
+      serviceIds.length === 1 ? { kind: 'service', serviceId: serviceIds[0]! } : { kind: 'ambiguous', serviceIds: serviceIds.slice(0, MAX_AMBIGUOUS) };
+    return { intent, used };
+  }
+
+  return {
+    classify(text) {
+      const words = normalizer.words(text);
+      if (words.length === 0) return { kind: 'unknown' };
+      const { intent: named, used } = matchServices(words);
+      for (const kind of BEFORE_SERVICES) if (mentions(words, kind, used)) return { kind };
+      if (mentions(words, 'fee', used)) return named?.kind === 'service' ? { kind: 'fee', serviceId: named.serviceId } : { kind: 'fee' };
+      for (const kind of AFTER_FEE) if (mentions(words, kind, used)) return { kind };
+      if (named) return named;
+      for (const kind of AFTER_SERVICES) if (mentions(words, kind, used)) return { kind };
+      return { kind: 'unknown' };
+    },
+  };
+}
+
+/** True when the phrase's words occur in order, with at most MAX_PHRASE_GAP other words between them. */
+function containsInOrder(words: string[], phrase: string[]): boolean {
+  for (let start = 0; start < words.length; start++) {
+    if (words[start] !== phrase[0]) continue;
+    let at = start;
+    let matched = 1;
+    while (matched < phrase.length) {
+      let next = -1;
+      for (let j = at + 1; j <= Math.min(at + 1 + MAX_PHRASE_GAP, words.length - 1); j++) {
+        if (words[j] === phrase[matched]) {
+          next = j;
+          break;
+        }
+      }
+      if (next === -1) break;
+      at = next;
+      matched++;
+    }
+    if (matched === phrase.length) return true;
+  }
+  return false;
+}

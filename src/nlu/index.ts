@@ -4,8 +4,8 @@ import type { Category, CategoryId, Service } from '../content/schema.js';
 import { createNormalizer } from './normalize.js';
 import { defaultNluVocab, type NluVocab, type PhraseIntent } from './vocab.js';
 
-export { normalize, splitWords } from './normalize.js';
-export { NluVocab, loadNluVocab, DEFAULT_VOCAB_FILE } from './vocab.js';
+export { normalize } from './normalize.js';
+export { NluVocab, loadNluVocab } from './vocab.js';
 
 export type Intent =
   | { kind: 'service'; serviceId: string }
@@ -48,7 +48,7 @@ interface Keyword<T> {
 
 interface ServiceMatch {
   intent?: Intent;
-  /** Words used by matched service keywords: they do not also count as intent phrases ("ganti alamat ktp" is not "alamat"). */
+  /** Words used by matched service or category keywords: they do not also count as intent phrases ("ganti alamat ktp" is not "alamat"). */
   used: Set<string>;
 }
 
@@ -109,6 +109,7 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
       for (const [id, score] of serviceScores) if (score === topService) ids.add(id);
     }
     const serviceIds = services.map((s) => s.id).filter((id) => ids.has(id));
+    if (serviceIds.length === 0) return { used }; // a category without services in the content
     const intent: Intent =
       serviceIds.length === 1 ? { kind: 'service', serviceId: serviceIds[0]! } : { kind: 'ambiguous', serviceIds: serviceIds.slice(0, MAX_AMBIGUOUS) };
     return { intent, used };

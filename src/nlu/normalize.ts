@@ -15,7 +15,7 @@ const SUFFIXES: ReadonlyArray<readonly [string, string[]]> = [
 const TYPO_CACHE_LIMIT = 10_000;
 
 /** Lower case, without accents, emoji, punctuation or control characters, split into words. */
-export function splitWords(text: string): string[] {
+function splitWords(text: string): string[] {
   const cleaned = text
     .slice(0, MAX_INPUT_CHARS)
     .normalize('NFKD')

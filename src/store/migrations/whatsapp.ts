@@ -1,4 +1,37 @@
 import type { Migration } from './types.js';
 
 // Owned by the whatsapp feature. Versions in its range (see types.ts).
-export const whatsappMigrations: Migration[] = [];
+// The linked device's login lives here instead of a folder of JSON files, so it is backed
+// up with the rest of the data and written atomically.
+export const whatsappMigrations: Migration[] = [
+  {
+    version: 300,
+    name: 'whatsapp auth creds, signal keys, message cache',
+    up: `
+      CREATE TABLE whatsapp_creds (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      CREATE TABLE whatsapp_keys (
+        type TEXT NOT NULL,
+        id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (type, id)
+      ) WITHOUT ROWID;
+
+      -- Sent messages (for getMessage: re-encrypting on a recipient's retry request) and
+      -- residents' media messages (kept by reference so an officer can fetch the file later).
+      CREATE TABLE whatsapp_messages (
+        id TEXT PRIMARY KEY,
+        jid TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        kind TEXT NOT NULL,
+        message BLOB NOT NULL,
+        at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX whatsapp_messages_at ON whatsapp_messages (direction, at);
+    `,
+  },
+];

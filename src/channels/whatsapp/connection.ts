@@ -1,0 +1,278 @@
+// The link between the office's WhatsApp number and the bot: one socket at a time, the QR
+// or pairing code while unlinked, and what to do when the socket closes (the reconnect table).
+import { DisconnectReason, jidNormalizedUser, makeCacheableSignalKeyStore, type ConnectionState } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import QRCode from 'qrcode';
+import type { Clock } from '../../core/types.js';
+import { maskPhone } from '../../privacy/mask.js';
+import type { CoreStore } from '../../store/core-store.js';
+import type { WhatsAppStore } from '../../store/whatsapp-store.js';
+import { sqliteAuthState } from './auth-state.js';
+import { MapCache } from './cache.js';
+import type { SocketFactory, WhatsAppSocket } from './port.js';
+
+export type LinkState = 'stopped' | 'connecting' | 'waiting_for_scan' | 'open' | 'reconnecting' | 'logged_out' | 'replaced';
+
+export type CloseAction =
+  /** 401: the phone unlinked us. Wipe the keys and show a new QR. */
+  | 'relink'
+  /** 515: WhatsApp asks for a fresh socket (always right after linking). */
+  | 'restart'
+  /** 440: another session took over this login. Reconnecting would fight it in a loop. */
+  | 'stop'
+  /** Anything else (network, timeouts, server trouble): try again later, each time later. */
+  | 'backoff';
+
+export function closeAction(statusCode: number | undefined): CloseAction {
+  switch (statusCode) {
+    case DisconnectReason.loggedOut:
+      return 'relink';
+    case DisconnectReason.restartRequired:
+      return 'restart';
+    case DisconnectReason.connectionReplaced:
+      return 'stop';
+    default:
+      return 'backoff';
+  }
+}
+
+const REASONS: Record<number, string> = {
+  401: 'logged out from the phone',
+  403: 'forbidden (number may be restricted)',
+  408: 'connection lost or timed out',
+  411: 'multi-device mismatch',
+  428: 'connection closed',
+  440: 'replaced by another session',
+  500: 'bad session',
+  503: 'WhatsApp unavailable',
+  515: 'restart required',
+};
+
+export function closeReason(statusCode: number | undefined): string {
+  return (statusCode !== undefined && REASONS[statusCode]) || `closed (${statusCode ?? 'no status'})`;
+}
+
+/** Attempt n (from 1) waits base·2^(n-1), capped, with jitter so many bots don't retry in step. */
+export function backoffDelay(attempt: number, random: () => number, baseMs = 2_000, maxMs = 5 * 60_000): number {
+  const capped = Math.min(baseMs * 2 ** Math.max(0, attempt - 1), maxMs);
+  return Math.round(capped * (0.5 + 0.5 * random()));
+}
+
+/** Restarts in a row (515) before they count as trouble and back off like any other close. */
+const MAX_QUICK_RESTARTS = 3;
+
+export interface ConnectionOptions {
+  store: WhatsAppStore;
+  core: CoreStore;
+  clock: Clock;
+  log: Logger;
+  /** Baileys' own logger (chatty: a child at warn by default). */
+  libLog: Logger;
+  makeSocket: SocketFactory;
+  /** With a number (country code, digits only) the phone links with an 8-character code instead of the QR. */
+  pairingNumber?: string;
+  random?: () => number;
+  /** Where the QR and pairing code go for the person at the terminal. */
+  print?: (text: string) => void;
+  /** A new socket exists: attach the inbound handler to its events. */
+  onSocket?: (socket: WhatsAppSocket) => void;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface LinkStatus {
+  state: LinkState;
+  /** The linked number, masked. */
+  number?: string;
+  qr?: string;
+  pairingCode?: string;
+  lastDisconnect?: { statusCode?: number; reason: string; at: string };
+  nextAttemptAt?: string;
+}
+
+export class WhatsAppConnection {
+  private socket: WhatsAppSocket | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private quickRestarts = 0;
+  private stopped = true;
+  private status: LinkStatus = { state: 'stopped' };
+  /** Outlives sockets on purpose (see MapCache). */
+  private readonly retryCounters = new MapCache();
+
+  constructor(private readonly opts: ConnectionOptions) {}
+
+  get state(): LinkState {
+    return this.status.state;
+  }
+
+  snapshot(): LinkStatus {
+    return { ...this.status };
+  }
+
+  /** The socket, only while the link is open (senders must not write into a closed one). */
+  openSocket(): WhatsAppSocket | undefined {
+    return this.status.state === 'open' ? this.socket : undefined;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    this.setState('stopped');
+    await socket?.end(undefined);
+  }
+
+  /** After "replaced" (or any stop): an officer asks to connect again. */
+  reconnect(): void {
+    if (this.stopped) return;
+    this.attempt = 0;
+    this.quickRestarts = 0;
+    if (this.socket) return;
+    this.connect();
+  }
+
+  /** Unlink this device and show a new QR (another phone number, or a compromised login). */
+  async relink(): Promise<void> {
+    const socket = this.socket;
+    if (socket && this.status.state === 'open') {
+      // Baileys closes with 401 after logging out: the table below wipes and shows a new QR.
+      await socket.logout('relink requested by an officer');
+      return;
+    }
+    this.socket = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await socket?.end(undefined);
+    this.opts.store.wipeLogin();
+    this.attempt = 0;
+    if (!this.stopped) this.connect();
+  }
+
+  private setState(state: LinkState, extra: Partial<LinkStatus> = {}): void {
+    this.status = { ...this.status, state, ...extra };
+  }
+
+  private connect(): void {
+    this.timer = undefined;
+    if (this.stopped) return;
+    const { store, clock, libLog, makeSocket } = this.opts;
+    const auth = sqliteAuthState(store, clock);
+    this.setState('connecting', { nextAttemptAt: undefined, qr: undefined, pairingCode: undefined });
+    const socket = makeSocket({
+      auth: { creds: auth.state.creds, keys: makeCacheableSignalKeyStore(auth.state.keys, libLog) },
+      logger: libLog,
+      getMessage: async (key) => (key.id ? store.getMessageContent(key.id) : undefined),
+      msgRetryCounterCache: this.retryCounters,
+    });
+    this.socket = socket;
+    const linked = Boolean(auth.state.creds.account);
+    let askedForScan = false;
+    let pairingRequested = false;
+    socket.ev.on('creds.update', () => auth.saveCreds());
+    socket.ev.on('connection.update', (update) => {
+      if (socket !== this.socket) return; // a socket we already let go of
+      if (update.qr) {
+        this.onQr(update.qr, !askedForScan);
+        askedForScan = true;
+        if (this.opts.pairingNumber && !linked && !pairingRequested) {
+          pairingRequested = true;
+          void this.requestPairingCode(socket, this.opts.pairingNumber);
+        }
+      }
+      if (update.connection === 'open') this.onOpen(auth.state.creds.me?.id);
+      if (update.connection === 'close') this.onClose(update, linked);
+    });
+    this.opts.onSocket?.(socket);
+  }
+
+  private onQr(qr: string, first: boolean): void {
+    const { log, print = (text) => process.stdout.write(text) } = this.opts;
+    this.setState('waiting_for_scan', { qr });
+    if (first) log.info('WhatsApp: waiting for the office phone to link (scan the QR: WhatsApp → Linked devices → Link a device)');
+    if (this.opts.pairingNumber) return; // the code is printed instead; the QR stays available to officers
+    QRCode.toString(qr, { type: 'terminal', small: true })
+      .then((art) => print(`\n${art}\nWhatsApp: scan this QR with the office phone (WhatsApp → Linked devices → Link a device).\n\n`))
+      .catch((err: unknown) => log.warn({ err }, 'WhatsApp: could not draw the QR in the terminal'));
+  }
+
+  private async requestPairingCode(socket: WhatsAppSocket, number: string): Promise<void> {
+    const { log, print = (text) => process.stdout.write(text) } = this.opts;
+    try {
+      const code = await socket.requestPairingCode(number);
+      const shown = code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
+      this.setState(this.status.state, { pairingCode: shown });
+      print(`\nWhatsApp pairing code for ${maskPhone(number)}: ${shown}\nOn the office phone: WhatsApp → Linked devices → Link a device → Link with phone number instead.\n\n`);
+      log.info({ number: maskPhone(number) }, 'WhatsApp: pairing code issued; enter it on the office phone');
+    } catch (err) {
+      log.warn({ err }, 'WhatsApp: could not get a pairing code; scan the QR instead');
+    }
+  }
+
+  private onOpen(meId: string | undefined): void {
+    const { log, store, clock } = this.opts;
+    this.attempt = 0;
+    this.quickRestarts = 0;
+    const number = meId ? maskPhone(jidNormalizedUser(meId)) : undefined;
+    this.setState('open', { number, qr: undefined, pairingCode: undefined, nextAttemptAt: undefined });
+    log.info({ number }, `WhatsApp: connected as ${number ?? 'the linked number'}`);
+    // Retries come within minutes; a week of sent messages is plenty for getMessage.
+    store.pruneMessages('out', new Date(clock.now().getTime() - 7 * 24 * 3600_000));
+  }
+
+  private onClose(update: Partial<ConnectionState>, wasLinked: boolean): void {
+    const { log, store, core, clock } = this.opts;
+    this.socket = undefined;
+    const statusCode = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+    const reason = closeReason(statusCode);
+    this.status.lastDisconnect = { statusCode, reason, at: clock.now().toISOString() };
+    if (this.stopped) return;
+    const action = closeAction(statusCode);
+    switch (action) {
+      case 'relink': {
+        store.wipeLogin();
+        this.setState('logged_out', { number: undefined });
+        core.audit('whatsapp', 'whatsapp.logged_out', null, { statusCode }, clock.now());
+        log.error({ alert: true, statusCode }, 'WhatsApp: logged out from the phone; keys wiped. Link the office phone again (new QR follows)');
+        // A fresh QR at once; but a login that never linked cannot be "logged out" again and again.
+        this.schedule(wasLinked ? 0 : this.nextBackoff(), reason);
+        return;
+      }
+      case 'restart':
+        this.quickRestarts += 1;
+        log.info({ statusCode }, 'WhatsApp: restart required; reconnecting');
+        this.schedule(this.quickRestarts <= MAX_QUICK_RESTARTS ? 0 : this.nextBackoff(), reason);
+        return;
+      case 'stop':
+        this.setState('replaced');
+        core.audit('whatsapp', 'whatsapp.replaced', null, { statusCode }, clock.now());
+        log.error({ alert: true, statusCode }, 'WhatsApp: this login was opened elsewhere (connection replaced); not reconnecting. Close the other session, then restart the bot');
+        return;
+      case 'backoff':
+        this.schedule(this.nextBackoff(), reason);
+        return;
+    }
+  }
+
+  private nextBackoff(): number {
+    this.attempt += 1;
+    return backoffDelay(this.attempt, this.opts.random ?? Math.random, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
+  }
+
+  private schedule(delayMs: number, reason: string): void {
+    const { log, clock } = this.opts;
+    if (this.status.state !== 'logged_out') this.setState('reconnecting');
+    this.status.nextAttemptAt = new Date(clock.now().getTime() + delayMs).toISOString();
+    if (delayMs > 0) log.warn({ reason, retryInMs: delayMs, attempt: this.attempt }, `WhatsApp: disconnected (${reason}); reconnecting in ${Math.round(delayMs / 1000)} s`);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), delayMs);
+    this.timer.unref?.();
+  }
+}

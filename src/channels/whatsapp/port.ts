@@ -1,0 +1,27 @@
+// The narrow part of a Baileys socket the adapter uses. Tests implement it with Baileys'
+// own makeEventBuffer as `ev` and a recording sendMessage; production passes makeWASocket.
+import type { AnyMessageContent, AuthenticationState, BaileysEventEmitter, CacheStore, proto, WAMessage, WAMessageKey, WAPresence } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+
+export interface WhatsAppPort {
+  ev: BaileysEventEmitter;
+  sendMessage(jid: string, content: AnyMessageContent): Promise<WAMessage | undefined>;
+  sendPresenceUpdate(type: WAPresence, toJid?: string): Promise<void>;
+  readMessages(keys: WAMessageKey[]): Promise<void>;
+}
+
+/** What the connection manager needs on top: linking and closing. */
+export interface WhatsAppSocket extends WhatsAppPort {
+  requestPairingCode(phoneNumber: string): Promise<string>;
+  logout(msg?: string): Promise<void>;
+  end(error: Error | undefined): void | Promise<void>;
+}
+
+export interface SocketOptions {
+  auth: AuthenticationState;
+  logger: Logger;
+  getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>;
+  msgRetryCounterCache: CacheStore;
+}
+
+export type SocketFactory = (options: SocketOptions) => WhatsAppSocket;

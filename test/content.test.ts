@@ -34,11 +34,12 @@ describe('flows/ requirement content', () => {
     expect(services.map((s) => s.service.id).sort()).toEqual(research.map((r) => r.id).sort());
   });
 
-  it('gives every category at least one service and every service a known category', () => {
+  it('gives every category at least one service and a name that fits a button', () => {
     const categoryIds = categories.map((c) => c.id);
     expect(new Set(categoryIds).size).toBe(categoryIds.length);
     for (const c of categories) expect(services.some((s) => s.service.category === c.id), c.id).toBe(true);
     for (const { service } of services) expect(categoryIds).toContain(service.category);
+    for (const c of categories) for (const name of [c.name.id, c.name.en]) expect(name.length, c.id).toBeLessThanOrEqual(30);
   });
 
   it('has no empty document texts and short names that fit a button', () => {

@@ -17,6 +17,7 @@ import { requirementsFlow } from './flows/requirements.js';
 import { createLogger } from './log.js';
 import { createNlu, loadNluVocab } from './nlu/index.js';
 import { CoreStore } from './store/core-store.js';
+import { Checkpointer } from './store/checkpointer.js';
 import { openDatabase } from './store/db.js';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -46,6 +47,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const nlu = createNlu({ services: content.services, categories: content.categories, vocab: fs.existsSync(vocabFile) ? loadNluVocab(vocabFile) : undefined });
   const db = openDatabase(config.dbFile, { synchronous: config.SQLITE_SYNCHRONOUS });
   const store = new CoreStore(db);
+  const checkpointer = new Checkpointer(db, log);
   const dispatcher = new OutboxDispatcher({ store, clock, log });
   const engine = new Engine({
     store,
@@ -87,6 +89,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   async function startFeatures(): Promise<void> {
     if (started) return;
     started = true;
+    checkpointer.start();
     for (const feature of features) await feature.start?.();
     dispatcher.start();
   }
@@ -108,6 +111,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       for (const feature of [...features].reverse()) await feature.stop?.();
       await dispatcher.stop();
+      await checkpointer.stop();
       db.close();
     },
   };

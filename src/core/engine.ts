@@ -114,7 +114,7 @@ export class Engine {
     }
     let results: HandleResult[];
     try {
-      results = this.opts.store.transaction(() => batch.map((item) => this.processSafely(item.msg)));
+      results = this.commitBatch(batch.map((item) => item.msg));
     } catch (err) {
       // The commit itself failed (disk full, locked too long): nothing was recorded, the channel may redeliver.
       this.opts.log.error({ err }, 'batch commit failed');
@@ -123,6 +123,20 @@ export class Engine {
     }
     batch.forEach((item, i) => item.resolve(results[i]!));
     if (results.some((r) => r.outboxIds.length)) this.opts.onQueued?.();
+  }
+
+  /**
+   * The fast path runs the whole batch without savepoints. If any message throws, that
+   * transaction is rolled back whole and the batch runs again with a savepoint per message,
+   * so only the failing one is answered with an apology.
+   */
+  private commitBatch(msgs: InboundMessage[]): HandleResult[] {
+    if (msgs.length === 1) return this.opts.store.transaction(() => [this.processSafely(msgs[0]!)]);
+    try {
+      return this.opts.store.transaction(() => msgs.map((msg) => this.process(msg)));
+    } catch {
+      return this.opts.store.transaction(() => msgs.map((msg) => this.processSafely(msg)));
+    }
   }
 
   /** One message in its savepoint; a bug in a flow still gets the resident an apology and the menu. */

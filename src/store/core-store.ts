@@ -120,8 +120,14 @@ export class CoreStore {
     let row = this.stmts.findResident.get(channel, address) as ResidentRow | undefined;
     if (!row && altAddress) row = this.stmts.findResidentByAlt.get(channel, altAddress) as ResidentRow | undefined;
     if (!row) return this.stmts.insertResident.get(channel, address, altAddress ?? null, lang, at, at) as ResidentRow;
-    this.stmts.touchResident.run(at, altAddress ?? null, row.id);
-    return { ...row, last_inbound_at: at, alt_address: altAddress ?? row.alt_address, unreachable: 0 };
+    // A write per message only when something changed: last contact is kept to the minute.
+    const stale = !row.last_inbound_at || now.getTime() - Date.parse(row.last_inbound_at) >= 60_000;
+    const altChanged = altAddress !== undefined && altAddress !== row.alt_address;
+    if (stale || altChanged || row.unreachable) {
+      this.stmts.touchResident.run(at, altAddress ?? null, row.id);
+      return { ...row, last_inbound_at: at, alt_address: altAddress ?? row.alt_address, unreachable: 0 };
+    }
+    return row;
   }
 
   findResident(channel: ChannelName, address: string): ResidentRow | undefined {

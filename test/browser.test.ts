@@ -1,0 +1,68 @@
+// A resident in a real browser: Debian's chromium driven by playwright-core (never a downloaded browser).
+import fs from 'node:fs';
+import os from 'node:os';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, type TestApp } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`SKIPPED browser tests (web chat in Chromium): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+
+describe.skipIf(!hasChromium)('web chat in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await makeTestApp({ env: { PORT: '0', HOST: '127.0.0.1' } });
+    base = `http://127.0.0.1:${await t.app.listen()}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // This machine has no internet: background networking would only fail noisily.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('menu → a service → checklist, on a phone-sized screen, and the chat survives a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+    await page.goto(base);
+    const bot = page.locator('.msg.bot');
+    await expect.poll(() => bot.first().textContent()).toContain('asisten digital');
+
+    await page.getByRole('button', { name: 'Syarat dokumen' }).last().click();
+    await page.getByRole('button', { name: 'KTP-el' }).last().click();
+    await page.locator('.choices button', { hasText: 'hilang' }).last().click();
+    await expect.poll(() => bot.last().textContent()).toContain('Selanjutnya');
+    expect(await page.locator('.msg.bot', { hasText: 'Dokumen yang dibawa' }).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Cek kelengkapan' }).last().click();
+    await expect.poll(() => bot.last().textContent()).toContain('(1/');
+    await page.getByRole('button', { name: 'Tidak ada' }).last().click();
+    await expect.poll(() => bot.last().textContent()).toContain('(2/');
+    await page.getByRole('button', { name: 'Tidak perlu' }).last().click();
+    await expect.poll(() => bot.last().textContent()).toContain('(3/');
+    await page.getByRole('button', { name: 'Ya, ada' }).last().click();
+    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Yang masih kurang' }).count()).toBe(1);
+    expect(await page.locator('.msg.bot', { hasText: 'Yang masih kurang' }).textContent()).toContain('polisi');
+
+    // Typed text works too.
+    await page.fill('#text', 'bantuan');
+    await page.press('#text', 'Enter');
+    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Cara memakai' }).count()).toBe(1);
+
+    // Reload: the history is still there and the conversation goes on.
+    const before = await page.locator('.msg').count();
+    await page.reload();
+    await expect.poll(() => page.locator('.msg').count()).toBe(before);
+    // Kept for a human look after a run (e.g. CI artefacts).
+    await page.screenshot({ path: `${os.tmpdir()}/adminduk-webchat.png` });
+    await page.close();
+  });
+});

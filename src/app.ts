@@ -85,6 +85,16 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
 
   let server: Server | undefined;
   let started = false;
+  let housekeeping: NodeJS.Timeout | undefined;
+
+  // Channels re-deliver within minutes, not weeks: old dedupe ids and delivered messages go.
+  const DAY = 86_400_000;
+  function tidy(): void {
+    const now = clock.now().getTime();
+    const seen = store.pruneInboundSeen(new Date(now - 30 * DAY));
+    const sent = store.pruneSentOutbox(new Date(now - 90 * DAY));
+    if (seen || sent) log.info({ seen, sent }, 'housekeeping: pruned old dedupe ids and delivered messages');
+  }
 
   async function startFeatures(): Promise<void> {
     if (started) return;
@@ -92,6 +102,9 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     checkpointer.start();
     for (const feature of features) await feature.start?.();
     dispatcher.start();
+    tidy();
+    housekeeping = setInterval(tidy, 6 * 3_600_000);
+    housekeeping.unref();
   }
 
   return {
@@ -108,6 +121,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     },
     async close() {
       // Stop taking messages first, then finish deliveries, then close the database.
+      if (housekeeping) clearInterval(housekeeping);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       for (const feature of [...features].reverse()) await feature.stop?.();
       await dispatcher.stop();

@@ -76,6 +76,7 @@ export class CoreStore {
       ),
       markSeen: p('INSERT OR IGNORE INTO inbound_seen (channel, message_id, seen_at) VALUES (?, ?, ?)'),
       pruneSeen: p('DELETE FROM inbound_seen WHERE seen_at < ?'),
+      pruneSent: p("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?"),
       enqueue: p(
         `INSERT INTO outbox (resident_id, channel, address, kind, payload, idempotency_key, next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
@@ -166,6 +167,11 @@ export class CoreStore {
 
   pruneInboundSeen(olderThan: Date): number {
     return this.stmts.pruneSeen.run(olderThan.toISOString()).changes;
+  }
+
+  /** Delivered messages are kept a while for officers' questions, then dropped (they hold personal data). */
+  pruneSentOutbox(olderThan: Date): number {
+    return this.stmts.pruneSent.run(olderThan.toISOString()).changes;
   }
 
   /** Queues a message; returns its id, or null when the idempotency key was already used. */

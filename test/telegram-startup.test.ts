@@ -1,0 +1,128 @@
+// Start-up and configuration as an operator meets them: Telegram off without a token,
+// clear words for a wrong token, a second instance, no network; webhook mode with its secret.
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createApp, type App } from '../src/app.js';
+import { loadCoreConfig } from '../src/config.js';
+import { loadTelegramConfig } from '../src/channels/telegram/config.js';
+import { FakeBotApi } from '../src/channels/telegram/fake-api.js';
+import { createTelegramFeature, telegramFeature, type TelegramFeature } from '../src/channels/telegram/feature.js';
+import type { TelegramChannelOptions } from '../src/channels/telegram/channel.js';
+import { createLogger } from '../src/log.js';
+import { FakeClock, tempDir } from './helpers.js';
+
+const TOKEN = '123456789:AAHtestTOKENtestTOKENtestTOKEN_abcde';
+const CHAT = 555000222;
+
+let app: App | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+function build(env: Record<string, string>, options: TelegramChannelOptions = {}, fake = new FakeBotApi()) {
+  const lines: string[] = [];
+  const log = createLogger('info', { write: (line: string) => void lines.push(line) });
+  const fullEnv = { DATA_DIR: tempDir(), CONTENT_DIR: path.resolve('flows'), TELEGRAM_CHAT_INTERVAL_MS: '0', ...env };
+  const factory = env.TELEGRAM_BOT_TOKEN ? createTelegramFeature({ transport: [fake.transformer], ...options }) : telegramFeature;
+  app = createApp(loadCoreConfig(fullEnv), { clock: new FakeClock(), env: fullEnv, log, features: [factory] });
+  const channel = (app.features.find((f) => f.name === 'telegram') as TelegramFeature).channel;
+  return { app, fake, lines, channel, logged: (re: RegExp) => waitFor(() => lines.some((l) => re.test(l))) };
+}
+
+async function waitFor(check: () => boolean, ms = 5_000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return check();
+}
+
+describe('configuration', () => {
+  test('no token: Telegram is off and says so', async () => {
+    const { lines } = build({});
+    expect(lines.join('\n')).toContain('Telegram is off');
+  });
+
+  test('a malformed token is refused without echoing it', () => {
+    expect(() => loadTelegramConfig({ TELEGRAM_BOT_TOKEN: 'my-secret-token' })).toThrow(/TELEGRAM_BOT_TOKEN: expected the token @BotFather gave you/);
+    expect(() => loadTelegramConfig({ TELEGRAM_BOT_TOKEN: 'my-secret-token' })).not.toThrow(/my-secret-token/);
+  });
+
+  test('a webhook URL needs a secret; the API root may end with a slash', () => {
+    expect(() => loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: 'https://bot.example.go.id/telegram/webhook' })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
+    expect(loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' })!.apiRoot).toBe('http://127.0.0.1:8081');
+    expect(() => loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_GLOBAL_RATE: 'fast' })).toThrow(/TELEGRAM_GLOBAL_RATE/);
+  });
+});
+
+describe('start-up problems say what to do', () => {
+  test('a wrong token (401)', async () => {
+    const fake = new FakeBotApi();
+    fake.failures.push({ method: 'getMe', error_code: 401, description: 'Unauthorized' });
+    const { logged } = build({ TELEGRAM_BOT_TOKEN: TOKEN }, {}, fake);
+    await app!.startFeatures();
+    expect(await logged(/token is wrong or was revoked.*@BotFather/)).toBe(true);
+    expect(fake.count('getUpdates')).toBe(0);
+  });
+
+  test('another instance polling (409)', async () => {
+    const fake = new FakeBotApi();
+    fake.failures.push({ method: 'getUpdates', error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
+    const { logged } = build({ TELEGRAM_BOT_TOKEN: TOKEN }, {}, fake);
+    await app!.startFeatures();
+    expect(await logged(/another instance is polling with this token/)).toBe(true);
+  });
+
+  test('no network: a warning that names the API root, and a clean stop while waiting', async () => {
+    const fake = new FakeBotApi();
+    fake.failures.push({ method: 'getMe', network: true });
+    const { logged } = build({ TELEGRAM_BOT_TOKEN: TOKEN }, {}, fake);
+    await app!.startFeatures();
+    expect(await logged(/cannot reach the Bot API at https:\/\/api\.telegram\.org.*ECONNREFUSED/)).toBe(true);
+    await app!.close();
+    app = undefined;
+  });
+
+  test('long polling starts with the command menu in Indonesian and English, and stops cleanly', async () => {
+    const { fake, logged } = build({ TELEGRAM_BOT_TOKEN: TOKEN });
+    await app!.startFeatures();
+    expect(await logged(/long polling started/)).toBe(true);
+    const commands = fake.calls.filter((c) => c.method === 'setMyCommands');
+    expect(commands.map((c) => (c.payload.language_code as string | undefined) ?? 'default')).toEqual(['default', 'id', 'en']);
+    const en = commands.find((c) => c.payload.language_code === 'en')!.payload.commands as Array<{ command: string; description: string }>;
+    expect(en.map((c) => c.command)).toEqual(['start', 'menu', 'batal', 'bantuan', 'bahasa']);
+    expect(en[2]!.description).toContain('Cancel');
+    // An update through the real polling loop gets its answer.
+    fake.push({ update_id: 41, message: { message_id: 1, date: 1, chat: { id: CHAT, type: 'private', first_name: 'Siti' }, from: { id: CHAT, is_bot: false, first_name: 'Siti' }, text: 'halo' } });
+    expect(await waitFor(() => fake.sent(CHAT).some((s) => s.text.includes('Silakan pilih layanan')))).toBe(true);
+    await app!.close();
+    app = undefined;
+    // Stopping confirmed the handled update to Telegram.
+    expect(fake.calls.filter((c) => c.method === 'getUpdates').at(-1)!.payload.offset).toBe(42);
+  });
+});
+
+describe('webhook mode', () => {
+  const secret = 'wh_secret_0123456789abcdef';
+  const env = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: 'https://bot.example.go.id/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: secret };
+  const update = (id: number) => ({ update_id: id, message: { message_id: 1, date: 1, chat: { id: CHAT, type: 'private', first_name: 'Siti' }, from: { id: CHAT, is_bot: false, first_name: 'Siti' }, text: 'halo' } });
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    app!.ctx.http.request('/telegram/webhook', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  test('sets the webhook with its secret, answers only requests that carry it, never polls', async () => {
+    const { fake } = build(env, { botInfo: new FakeBotApi().me });
+    await app!.startFeatures();
+    expect(await waitFor(() => fake.count('setWebhook') === 1)).toBe(true);
+    expect(fake.calls.find((c) => c.method === 'setWebhook')!.payload).toMatchObject({ url: env.TELEGRAM_WEBHOOK_URL, secret_token: secret });
+
+    expect((await post(update(900))).status).toBe(401);
+    expect((await post(update(901), { 'X-Telegram-Bot-Api-Secret-Token': 'wrong' })).status).toBe(401);
+    expect(app!.ctx.store.findResident('telegram', String(CHAT))).toBeUndefined();
+
+    expect((await post(update(902), { 'X-Telegram-Bot-Api-Secret-Token': secret })).status).toBe(200);
+    expect(await waitFor(() => fake.sent(CHAT).some((s) => s.text.includes('Silakan pilih layanan')))).toBe(true);
+    expect(fake.count('getUpdates')).toBe(0);
+  });
+});

@@ -1,4 +1,114 @@
-import type { FeatureFactory } from '../core/feature.js';
+// Urgent e-KTP recording bookings: the resident's flow, its effect handlers (run inside the
+// message's transaction), the officers' admin API and a timer for holds and reminders.
+import path from 'node:path';
+import { z } from 'zod';
+import { parseEnv, onOff } from '../config.js';
+import type { AppContext, Feature, FeatureFactory } from '../core/feature.js';
+import type { EffectHandler } from '../core/engine.js';
+import { BookingStore } from '../store/booking-store.js';
+import { mountBookingAdmin } from './admin.js';
+import { OfficeCalendar } from './calendar.js';
+import { createBookingFlow } from './flow.js';
+import { BookingService } from './service.js';
+import { loadBookingData } from './settings.js';
 
-// Placeholder until the booking feature lands.
-export const bookingFeature: FeatureFactory = () => ({ name: 'booking' });
+const BookingEnv = z.object({
+  BOOKING: onOff.default(true),
+  BOOKING_TICK_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(3600, 'expected 1–3600 seconds').default(30),
+});
+
+export interface BookingFeature extends Feature {
+  service: BookingService;
+  store: BookingStore;
+  calendar: OfficeCalendar;
+  /** One round of the timer's work at `now` (holds, waitlist, reminders); tests call it with a fake clock. */
+  tick(now?: Date): { expired: number; reminders: number; offered: number };
+}
+
+export function createBookingFeature(ctx: AppContext): BookingFeature | Feature {
+  const env = parseEnv(BookingEnv, ctx.env);
+  if (!env.BOOKING) return { name: 'booking' };
+  const { settings, holidays, regions } = loadBookingData(ctx.config.CONTENT_DIR);
+  const calendar = new OfficeCalendar(holidays, ctx.config.OFFICE_TIMEZONE);
+  const store = new BookingStore(ctx.db);
+  const service = new BookingService({ bookings: store, core: ctx.store, calendar, settings, texts: ctx.content.texts, log: ctx.log });
+  // The file's quota is the floor the database guard (quota trigger) falls back to.
+  store.transaction(() => store.setCapacity('file', settings.quota, 'flows/booking.yaml', ctx.clock.now()));
+
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const applicant = (e: Record<string, unknown>, residentId: number) => ({
+    residentId,
+    nik: str(e.nik),
+    name: str(e.name),
+    reason: str(e.reason),
+    reasonNote: typeof e.note === 'string' ? e.note : null,
+  });
+
+  const effects: Record<string, EffectHandler> = {
+    'booking.list': (_e, c) => ({ ...service.listFor(c.resident.id, c.now), max: settings.max_active_per_chat }),
+    'booking.check_nik': (e, c) => ({ refusal: service.nikRefusal(str(e.nik), c.now) }),
+    'booking.days': (e, c) => ({ days: service.freeDays(c.now, settings.days_shown, undefined) }),
+    'booking.sessions': (e, c) => {
+      const date = str(e.date);
+      const own = typeof e.code === 'string' ? store.byCode(e.code) : undefined;
+      const bookable = service.bookableDays(c.now).includes(date);
+      const exceptId = own && own.resident_id === c.resident.id && own.status === 'active' ? own.id : undefined;
+      return {
+        date,
+        bookable,
+        sessions: bookable ? service.freeSessions(date, c.now, exceptId) : [],
+        days: service.freeDays(c.now, 3, date),
+      };
+    },
+    'booking.reserve': (e, c) => service.reserve({ ...applicant(e, c.resident.id), date: str(e.date), session: Number(e.session) }, c.now),
+    'booking.reschedule': (e, c) => service.reschedule(c.resident.id, str(e.code), str(e.date), Number(e.session), c.now),
+    'booking.cancel': (e, c) => service.cancel(c.resident.id, str(e.code), c.now),
+    'booking.waitlist': (e, c) => service.joinWaitlist({ ...applicant(e, c.resident.id), date: str(e.date) }, c.now),
+    'booking.leave_wait': (e, c) => ({ ok: service.leaveWaitlist(c.resident.id, Number(e.id), c.now) }),
+    'booking.accept': (e, c) => service.acceptHold(c.resident.id, str(e.code), c.now),
+    'booking.decline': (e, c) => ({ ok: service.declineHold(c.resident.id, str(e.code), c.now) }),
+  };
+
+  if (ctx.admin) mountBookingAdmin(ctx.admin, { service, store, calendar, settings, core: ctx.store, clock: ctx.clock });
+  else ctx.log.info('booking: the admin API is off (set ADMIN_TOKEN to turn it on)');
+
+  let timer: NodeJS.Timeout | undefined;
+  const tick = (now = ctx.clock.now()) => {
+    const result = service.tick(now);
+    if (result.reminders || result.offered || result.expired) ctx.dispatcher.kick();
+    return result;
+  };
+
+  return {
+    name: 'booking',
+    flows: [createBookingFlow({ settings, regions, calendar })],
+    effects,
+    service,
+    store,
+    calendar,
+    tick,
+    start() {
+      const missing = calendar.missingYears(ctx.clock.now(), settings.horizon_working_days * 2 + 14);
+      if (missing.length) {
+        ctx.log.warn(
+          { years: missing, file: path.join(ctx.config.CONTENT_DIR, 'holidays.json') },
+          'booking: the holiday list of the coming period is not loaded; only weekends are excluded for those days. Add the national holidays and cuti bersama to holidays.json.',
+        );
+      }
+      timer = setInterval(() => {
+        try {
+          tick();
+        } catch (err) {
+          ctx.log.error({ err }, 'booking timer failed; will retry');
+        }
+      }, env.BOOKING_TICK_SECONDS * 1000);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+
+export const bookingFeature: FeatureFactory = (ctx) => createBookingFeature(ctx);

@@ -1,0 +1,491 @@
+// The resident's booking conversation, pure: rules → reason → NIK → name → day → arrival
+// time → confirm; "Booking saya" (list, cancel, reschedule, waitlist offers). Whatever needs
+// the database is asked for with an effect; the answer comes back as a `result` input.
+import type { Content } from '../content/load.js';
+import type { Choice, Effect, Input, Reply } from '../core/types.js';
+import type { Flow, FlowContext, Outcome } from '../flows/types.js';
+import type { OfficeCalendar } from './calendar.js';
+import { ageOn, validateNik, type NikProblem, type Regions } from './nik.js';
+import { normalizeCode, type BookingView, type FreeDay, type FreeSession, type Refusal } from './service.js';
+import type { BookingSettings } from './settings.js';
+
+export const BOOKING_FLOW_ID = 'booking';
+
+interface ListResult {
+  bookings: BookingView[];
+  displaced: Array<BookingView & { note: string | null }>;
+  waiting: Array<{ id: number; date: string; position: number }>;
+  max: number;
+}
+
+/** The conversation's saved data. Everything a prompt needs to be shown again is kept here. */
+interface Data {
+  mode?: 'new' | 'resched';
+  /** The booking being managed or moved. */
+  code?: string;
+  reason?: string;
+  note?: string;
+  nik?: string;
+  name?: string;
+  date?: string;
+  session?: number;
+  time?: string;
+  days?: FreeDay[];
+  /** A full day the resident may join the waitlist of. */
+  fullDate?: string;
+  sessions?: FreeSession[];
+  list?: ListResult;
+  [key: string]: unknown;
+}
+
+const NAME_RE = /^[\p{L}][\p{L}\p{M} .'’,-]*$/u;
+
+export interface BookingFlowDeps {
+  settings: BookingSettings;
+  regions: Regions;
+  calendar: OfficeCalendar;
+}
+
+export function createBookingFlow({ settings, regions, calendar }: BookingFlowDeps): Flow {
+  const reasons = new Map(settings.reasons.map((r) => [r.id, r]));
+
+  const time = (hhmm: string, ctx: FlowContext) => (ctx.lang === 'id' ? hhmm.replace(':', '.') : hhmm);
+  const day = (date: string, ctx: FlowContext) => calendar.label(date, ctx.lang);
+  const longDay = (date: string, ctx: FlowContext) => calendar.longLabel(date, ctx.lang);
+  const menuChoice = (ctx: FlowContext): Choice => ({ id: 'm:menu', label: ctx.t('menu.main') });
+  const effect = (type: string, fields: Record<string, unknown> = {}): Effect => ({ type, ...fields });
+
+  // ------------------------------------------------------------------ prompts
+
+  function reasonPrompt(ctx: FlowContext): Reply {
+    return { text: ctx.t('booking.ask_reason'), choices: settings.reasons.map((r) => ({ id: `r:${r.id}`, label: r.label[ctx.lang] })) };
+  }
+
+  function rules(ctx: FlowContext): Reply {
+    return { text: ctx.t('booking.rules', { quota: settings.quota.per_day, age: settings.min_age }) };
+  }
+
+  function daysPrompt(data: Data, ctx: FlowContext): Reply {
+    const days = data.days ?? [];
+    const choices: Choice[] = days.map((d) => ({ id: `d:${d.date}`, label: ctx.t('booking.day_choice', { day: day(d.date, ctx), free: d.free }) }));
+    if (data.fullDate && data.mode !== 'resched') choices.push({ id: 'bk:wait', label: ctx.t('booking.join_waitlist', { day: day(data.fullDate, ctx) }) });
+    choices.push(menuChoice(ctx));
+    return { text: ctx.t(data.mode === 'resched' ? 'booking.ask_new_day' : 'booking.ask_day'), choices };
+  }
+
+  function sessionsPrompt(data: Data, ctx: FlowContext): Reply {
+    const choices: Choice[] = (data.sessions ?? [])
+      .filter((s) => s.free > 0)
+      .map((s) => ({ id: `s:${s.index}`, label: ctx.t('booking.session_choice', { time: time(s.time, ctx), free: s.free }) }));
+    choices.push({ id: 'bk:other_day', label: ctx.t('booking.other_day') });
+    return { text: ctx.t('booking.ask_session', { day: longDay(data.date!, ctx), minutes: settings.quota.session_minutes }), choices };
+  }
+
+  function confirmPrompt(data: Data, ctx: FlowContext): Reply {
+    const reason = reasons.get(data.reason ?? '');
+    const key = data.mode === 'resched' ? 'booking.confirm_move' : 'booking.confirm_new';
+    return {
+      text: ctx.t(key, {
+        code: data.code ?? '',
+        name: data.name ?? '',
+        reason: reason ? reason.label[ctx.lang] + (data.note ? ` (${data.note})` : '') : '',
+        date: longDay(data.date!, ctx),
+        time: time(data.time!, ctx),
+      }),
+      choices: [
+        { id: 'bk:yes', label: ctx.t('booking.yes_book') },
+        { id: 'bk:other_day', label: ctx.t('booking.other_day') },
+        menuChoice(ctx),
+      ],
+    };
+  }
+
+  function listPrompt(list: ListResult, ctx: FlowContext): Reply {
+    const lines: string[] = [];
+    const choices: Choice[] = [];
+    const held = list.bookings.filter((b) => b.status === 'held');
+    const active = list.bookings.filter((b) => b.status === 'active');
+    for (const b of held) {
+      lines.push(ctx.t('booking.list_offer', { date: longDay(b.date, ctx), time: time(b.time, ctx), until: b.holdUntil ? calendar.timeLabel(new Date(b.holdUntil), ctx.lang) : '' }));
+      choices.push({ id: `bk:accept:${b.code}`, label: ctx.t('booking.accept_offer', { day: day(b.date, ctx), time: time(b.time, ctx) }) });
+      choices.push({ id: `bk:decline:${b.code}`, label: ctx.t('booking.decline_offer') });
+    }
+    for (const b of active) {
+      lines.push(ctx.t('booking.list_item', { code: b.code, date: longDay(b.date, ctx), time: time(b.time, ctx), queue: b.queueNo }));
+      choices.push({ id: `bk:pick:${b.code}`, label: `${b.code} · ${day(b.date, ctx)} ${time(b.time, ctx)}` });
+    }
+    for (const b of list.displaced) {
+      lines.push(ctx.t('booking.list_displaced', { code: b.code, date: longDay(b.date, ctx), reason: b.note ?? '' }));
+      choices.push({ id: `bk:newday:${b.code}`, label: ctx.t('booking.pick_new_day_for', { code: b.code }) });
+    }
+    for (const w of list.waiting) {
+      lines.push(ctx.t('booking.list_waiting', { date: longDay(w.date, ctx), position: w.position }));
+      choices.push({ id: `bk:unwait:${w.id}`, label: ctx.t('booking.leave_waitlist', { day: day(w.date, ctx) }) });
+    }
+    if (!lines.length) return { text: ctx.t('booking.list_empty'), choices: [{ id: 'm:book', label: ctx.t('booking.book_new') }, menuChoice(ctx)] };
+    if (list.bookings.length < list.max) choices.push({ id: 'm:book', label: ctx.t('booking.book_new') });
+    choices.push(menuChoice(ctx));
+    return { text: `${ctx.t('booking.list_title')}\n\n${lines.join('\n\n')}\n\n${ctx.t('booking.list_hint')}`, choices };
+  }
+
+  function managePrompt(data: Data, ctx: FlowContext): Reply {
+    const b = data.list?.bookings.find((x) => x.code === data.code);
+    return {
+      text: b ? ctx.t('booking.list_item', { code: b.code, date: longDay(b.date, ctx), time: time(b.time, ctx), queue: b.queueNo }) : ctx.t('booking.ask_manage'),
+      choices: [
+        { id: 'bk:resched', label: ctx.t('booking.reschedule') },
+        { id: 'bk:cancel', label: ctx.t('booking.cancel') },
+        { id: 'bk:back', label: ctx.t('booking.back_to_list') },
+      ],
+    };
+  }
+
+  function cancelPrompt(data: Data, ctx: FlowContext): Reply {
+    const b = data.list?.bookings.find((x) => x.code === data.code);
+    return {
+      text: ctx.t('booking.cancel_confirm', { code: data.code ?? '', date: b ? longDay(b.date, ctx) : '', time: b ? time(b.time, ctx) : '' }),
+      choices: [
+        { id: 'bk:cancel_yes', label: ctx.t('booking.cancel_yes') },
+        { id: 'bk:back', label: ctx.t('booking.cancel_no') },
+      ],
+    };
+  }
+
+  /** The full confirmation: everything to bring and to know, in one message to keep. */
+  function confirmation(b: BookingView, data: Data, ctx: FlowContext, content: Content): Reply {
+    const reason = reasons.get(b.reason);
+    const bring = [...settings.bring.map((x) => x[ctx.lang]), ...(reason ? [reason.proof[ctx.lang]] : [])];
+    return {
+      text: ctx.t(data.mode === 'resched' ? 'booking.moved' : 'booking.confirmed', {
+        code: b.code,
+        queue: b.queueNo,
+        date: longDay(b.date, ctx),
+        time: time(b.time, ctx),
+        place: settings.place[ctx.lang],
+        bring: bring.map((x) => `• ${x}`).join('\n'),
+        health: content.office.health_protocol.map((p) => `• ${p[ctx.lang]}`).join('\n'),
+        name: data.name ?? '',
+      }),
+    };
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  function nikProblemText(p: NikProblem, ctx: FlowContext): string {
+    switch (p.code) {
+      case 'empty':
+        return ctx.t('booking.nik.empty');
+      case 'not_digits':
+        return ctx.t('booking.nik.not_digits', { chars: p.chars });
+      case 'length':
+        return ctx.t(p.got < 16 ? 'booking.nik.too_short' : 'booking.nik.too_long', { got: p.got });
+      case 'province':
+        return ctx.t('booking.nik.province', { code: p.value });
+      case 'regency':
+        return ctx.t('booking.nik.regency', { code: p.value, province: p.province });
+      case 'district':
+        return ctx.t('booking.nik.district');
+      case 'day':
+        return ctx.t('booking.nik.day', { value: p.value });
+      case 'month':
+        return ctx.t('booking.nik.month', { value: p.value });
+      case 'date':
+        return ctx.t('booking.nik.date', { date: `${p.day}-${p.month}` });
+      case 'serial':
+        return ctx.t('booking.nik.serial');
+    }
+  }
+
+  function onNik(text: string, data: Data, ctx: FlowContext): Outcome {
+    // Words without digits are not a NIK attempt: let the core try them as a question.
+    if (!/\d/.test(text)) return { unhandled: true };
+    const today = calendar.today(ctx.now);
+    const result = validateNik(text, regions, today);
+    if (!result.ok) {
+      const lines = result.problems.map((p) => `• ${nikProblemText(p, ctx)}`);
+      return { node: 'nik', data, replies: [{ text: `${ctx.t('booking.nik.invalid')}\n${lines.join('\n')}\n\n${ctx.t('booking.nik.again')}` }] };
+    }
+    const info = result.info;
+    const age = ageOn(info.birthDate, today);
+    if (age < settings.min_age) {
+      return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('booking.too_young', { age, min: settings.min_age }) }] };
+    }
+    return { node: 'nik_check', data: { ...data, nik: info.nik }, replies: [], effects: [effect('booking.check_nik', { nik: info.nik })] };
+  }
+
+  function nikAccepted(data: Data, ctx: FlowContext): Outcome {
+    const today = calendar.today(ctx.now);
+    const result = validateNik(data.nik ?? '', regions, today);
+    if (!result.ok) return { node: 'nik', data, replies: [{ text: ctx.t('booking.ask_nik') }] };
+    const info = result.info;
+    const lines = [
+      ctx.t('booking.nik.ok', { date: longDayOfBirth(info.birthDate, ctx), sex: ctx.t(info.sex === 'F' ? 'booking.female' : 'booking.male') }),
+    ];
+    if (info.regencyCode !== ctx.content.office.regency_code) {
+      lines.push(ctx.t('booking.nik.elsewhere', { region: info.regencyName ? `${info.regencyName}, ${info.provinceName}` : info.provinceName }));
+    }
+    if (ageOn(info.birthDate, today) < 17) lines.push(ctx.t('booking.age_16_note'));
+    return { node: 'name', data, replies: [{ text: lines.join('\n') }, { text: ctx.t('booking.ask_name') }] };
+  }
+
+  function longDayOfBirth(date: string, ctx: FlowContext): string {
+    return calendar.longLabel(date, ctx.lang).replace(/^[^,]+, /, '');
+  }
+
+  function onName(text: string, data: Data, ctx: FlowContext): Outcome {
+    const name = text.replace(/\s+/g, ' ').trim();
+    let problem: string | undefined;
+    if (name.length < 2) problem = 'booking.name.too_short';
+    else if (name.length > 60) problem = 'booking.name.too_long';
+    else if (/\d/.test(name)) problem = 'booking.name.digits';
+    else if (!NAME_RE.test(name)) problem = 'booking.name.symbols';
+    if (problem) return { node: 'name', data, replies: [{ text: `${ctx.t(problem, { got: name.length })}\n${ctx.t('booking.ask_name')}` }] };
+    return { node: 'loading', data: { ...data, name }, replies: [], effects: [effect('booking.days')] };
+  }
+
+  function showDays(data: Data, days: FreeDay[], ctx: FlowContext, pre: Reply[] = []): Outcome {
+    if (!days.length) {
+      return { goto: 'menu', params: { quiet: true }, replies: [...pre, { text: ctx.t('booking.no_free_days') }] };
+    }
+    const next: Data = { ...data, days };
+    return { node: 'date', data: next, replies: [...pre, daysPrompt(next, ctx)] };
+  }
+
+  function refusalOutcome(r: Refusal, data: Data, ctx: FlowContext): Outcome {
+    switch (r.why) {
+      case 'banned':
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('booking.banned', { date: longDay(r.noShowDate, ctx), until: longDay(r.until, ctx) }) }] };
+      case 'nik_active':
+        return {
+          node: 'after_refusal',
+          data,
+          replies: [
+            {
+              text: ctx.t('booking.nik_has_booking', { code: r.booking.code, date: longDay(r.booking.date, ctx), time: time(r.booking.time, ctx) }),
+              choices: [{ id: 'm:mybook', label: ctx.t('booking.my_bookings') }, menuChoice(ctx)],
+            },
+          ],
+        };
+      case 'chat_limit':
+        return { goto: BOOKING_FLOW_ID, params: { action: 'list' }, replies: [{ text: ctx.t('booking.chat_limit', { max: r.max }) }] };
+      case 'day_unavailable':
+        return showDays({ ...data, fullDate: undefined }, r.days, ctx, [{ text: ctx.t('booking.day_gone') }]);
+      case 'session_full': {
+        const next: Data = { ...data, date: r.date, sessions: r.sessions };
+        return { node: 'session', data: next, replies: [{ text: ctx.t('booking.session_gone') }, sessionsPrompt(next, ctx)] };
+      }
+      case 'day_full': {
+        const next: Data = { ...data, fullDate: r.date, days: r.days };
+        const text = ctx.t(data.mode === 'resched' ? 'booking.day_full_move' : 'booking.day_full', { day: longDay(r.date, ctx) });
+        if (!r.days.length && data.mode === 'resched') return { goto: 'menu', params: { quiet: true }, replies: [{ text }, { text: ctx.t('booking.no_free_days') }] };
+        return { node: 'date', data: next, replies: [{ text }, daysPrompt(next, ctx)] };
+      }
+      case 'not_found':
+        return { goto: BOOKING_FLOW_ID, params: { action: 'list' }, replies: [{ text: ctx.t('booking.not_found') }] };
+    }
+  }
+
+  function onResult(node: string, data: Data, effectType: string, result: unknown, ctx: FlowContext): Outcome {
+    const r = result as Record<string, unknown>;
+    switch (effectType) {
+      case 'booking.list': {
+        const list = result as ListResult;
+        if (data.mode === 'new') {
+          if (list.bookings.filter((b) => b.status === 'active' || b.status === 'held').length >= list.max) {
+            return { node: 'list', data: { list }, replies: [{ text: ctx.t('booking.chat_limit', { max: list.max }) }, listPrompt(list, ctx)] };
+          }
+          return { node: 'reason', data: { mode: 'new' }, replies: [rules(ctx), reasonPrompt(ctx)] };
+        }
+        return { node: 'list', data: { list }, replies: [listPrompt(list, ctx)] };
+      }
+      case 'booking.check_nik': {
+        const refusal = r.refusal as Refusal | undefined;
+        if (refusal) return refusalOutcome(refusal, data, ctx);
+        return nikAccepted(data, ctx);
+      }
+      case 'booking.days':
+        return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx);
+      case 'booking.sessions': {
+        const sessions = r.sessions as FreeSession[];
+        const date = r.date as string;
+        if (!r.bookable) return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx, [{ text: ctx.t('booking.day_gone') }]);
+        if (!sessions.some((s) => s.free > 0)) return refusalOutcome({ ok: false, why: 'day_full', date, days: r.days as FreeDay[] }, data, ctx);
+        const next: Data = { ...data, date, sessions };
+        return { node: 'session', data: next, replies: [sessionsPrompt(next, ctx)] };
+      }
+      case 'booking.reserve':
+      case 'booking.reschedule': {
+        if (r.ok !== true) return refusalOutcome(result as Refusal, data, ctx);
+        return { goto: 'menu', params: { quiet: true }, replies: [confirmation(r.booking as BookingView, data, ctx, ctx.content)] };
+      }
+      case 'booking.waitlist': {
+        if (r.ok !== true) return refusalOutcome(result as Refusal, data, ctx);
+        const key = r.position === 0 ? 'booking.waitlist_offered_now' : 'booking.waitlist_joined';
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t(key, { day: longDay(r.date as string, ctx), position: r.position as number, hold: settings.waitlist_hold_minutes }) }] };
+      }
+      case 'booking.cancel':
+        if (r.ok !== true) return refusalOutcome(result as Refusal, data, ctx);
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('booking.cancelled', { code: (r.booking as BookingView).code }) }] };
+      case 'booking.accept':
+        if (r.ok !== true) return { goto: BOOKING_FLOW_ID, params: { action: 'list' }, replies: [{ text: ctx.t('booking.offer_gone') }] };
+        return { goto: 'menu', params: { quiet: true }, replies: [confirmation(r.booking as BookingView, data, ctx, ctx.content)] };
+      case 'booking.decline':
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('booking.offer_declined') }] };
+      case 'booking.leave_wait':
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t(r.ok ? 'booking.waitlist_left' : 'booking.not_found') }] };
+      default:
+        return { node, data, replies: [] };
+    }
+  }
+
+  function listChoice(id: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const [, action, arg] = id.split(':');
+    if (!arg) return undefined;
+    switch (action) {
+      case 'pick': {
+        const next: Data = { ...data, code: arg };
+        return { node: 'manage', data: next, replies: [managePrompt(next, ctx)] };
+      }
+      case 'accept':
+        return { node: 'loading', data: { ...data, code: arg }, replies: [], effects: [effect('booking.accept', { code: arg })] };
+      case 'decline':
+        return { node: 'loading', data, replies: [], effects: [effect('booking.decline', { code: arg })] };
+      case 'newday':
+        return { node: 'loading', data: { mode: 'resched', code: arg, list: data.list }, replies: [], effects: [effect('booking.days', { code: arg })] };
+      case 'unwait':
+        return { node: 'loading', data, replies: [], effects: [effect('booking.leave_wait', { id: Number(arg) })] };
+      default:
+        return undefined;
+    }
+  }
+
+  return {
+    id: BOOKING_FLOW_ID,
+    version: 1,
+
+    start(ctx, params) {
+      const list = params?.action === 'list';
+      return { node: 'loading', data: list ? {} : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
+    },
+
+    onInput(node, raw, input: Input, ctx) {
+      const data = raw as Data;
+      if (input.type === 'result') return onResult(node, data, input.effect, input.data, ctx);
+
+      if (input.type === 'choice') {
+        const id = input.id;
+        if (id.startsWith('bk:') && ['pick', 'accept', 'decline', 'newday', 'unwait'].includes(id.split(':')[1]!)) {
+          return listChoice(id, data, ctx) ?? { unhandled: true };
+        }
+        if (node === 'reason' && id.startsWith('r:')) {
+          const reason = reasons.get(id.slice(2));
+          if (!reason) return { unhandled: true };
+          const next: Data = { ...data, reason: reason.id };
+          if (reason.describe) return { node: 'note', data: next, replies: [{ text: ctx.t('booking.ask_note') }] };
+          return { node: 'nik', data: next, replies: [{ text: ctx.t('booking.proof', { proof: reason.proof[ctx.lang] }) }, { text: ctx.t('booking.ask_nik') }] };
+        }
+        if ((node === 'date' || node === 'session' || node === 'confirm') && id.startsWith('d:')) {
+          const date = id.slice(2);
+          return { node: 'loading', data: { ...data, date }, replies: [], effects: [effect('booking.sessions', { date, code: data.mode === 'resched' ? data.code : undefined })] };
+        }
+        if (node === 'date' && id === 'bk:wait' && data.fullDate) {
+          return {
+            node: 'loading',
+            data,
+            replies: [],
+            effects: [effect('booking.waitlist', { nik: data.nik, name: data.name, reason: data.reason, note: data.note ?? null, date: data.fullDate })],
+          };
+        }
+        if ((node === 'session' || node === 'confirm') && id === 'bk:other_day') {
+          return { node: 'loading', data: { ...data, fullDate: undefined }, replies: [], effects: [effect('booking.days', { code: data.mode === 'resched' ? data.code : undefined })] };
+        }
+        if (node === 'session' && id.startsWith('s:')) {
+          const s = data.sessions?.find((x) => x.index === Number(id.slice(2)) && x.free > 0);
+          if (!s) return { unhandled: true };
+          const next: Data = { ...data, session: s.index, time: s.time };
+          return { node: 'confirm', data: next, replies: [confirmPrompt(next, ctx)] };
+        }
+        if (node === 'confirm' && id === 'bk:yes') {
+          if (data.mode === 'resched') {
+            return { node: 'loading', data, replies: [], effects: [effect('booking.reschedule', { code: data.code, date: data.date, session: data.session })] };
+          }
+          return {
+            node: 'loading',
+            data,
+            replies: [],
+            effects: [effect('booking.reserve', { nik: data.nik, name: data.name, reason: data.reason, note: data.note ?? null, date: data.date, session: data.session })],
+          };
+        }
+        if (node === 'manage' && id === 'bk:resched') {
+          return { node: 'loading', data: { ...data, mode: 'resched' }, replies: [], effects: [effect('booking.days', { code: data.code })] };
+        }
+        if (node === 'manage' && id === 'bk:cancel') return { node: 'cancel_confirm', data, replies: [cancelPrompt(data, ctx)] };
+        if (node === 'cancel_confirm' && id === 'bk:cancel_yes') {
+          return { node: 'loading', data, replies: [], effects: [effect('booking.cancel', { code: data.code })] };
+        }
+        if ((node === 'manage' || node === 'cancel_confirm') && id === 'bk:back') {
+          return { node: 'loading', data: {}, replies: [], effects: [effect('booking.list')] };
+        }
+        return { unhandled: true };
+      }
+
+      if (input.type !== 'text') return { unhandled: true };
+      const text = input.text.trim();
+      switch (node) {
+        case 'note': {
+          if (text.length < 5) return { node, data, replies: [{ text: ctx.t('booking.note_short') }] };
+          const note = text.replace(/\s+/g, ' ').slice(0, 200);
+          const reason = reasons.get(data.reason ?? '')!;
+          return { node: 'nik', data: { ...data, note }, replies: [{ text: ctx.t('booking.proof', { proof: reason.proof[ctx.lang] }) }, { text: ctx.t('booking.ask_nik') }] };
+        }
+        case 'nik':
+          return onNik(text, data, ctx);
+        case 'name':
+          return onName(text, data, ctx);
+        case 'list':
+        case 'manage': {
+          // A booking code typed in ("batal K7QX4M", "K7Q-X4M") picks that booking.
+          const code = text
+            .split(/\s+/)
+            .map((w) => normalizeCode(w))
+            .find((c): c is string => Boolean(c) && Boolean(data.list?.bookings.some((b) => b.code === c)));
+          if (!code) return { unhandled: true };
+          const next: Data = { ...data, code };
+          if (/\b(batal|cancel|hapus)\b/i.test(text)) return { node: 'cancel_confirm', data: next, replies: [cancelPrompt(next, ctx)] };
+          return { node: 'manage', data: next, replies: [managePrompt(next, ctx)] };
+        }
+        default:
+          return { unhandled: true };
+      }
+    },
+
+    prompt(node, raw, ctx) {
+      const data = raw as Data;
+      switch (node) {
+        case 'reason':
+          return [reasonPrompt(ctx)];
+        case 'note':
+          return [{ text: ctx.t('booking.ask_note') }];
+        case 'nik':
+        case 'nik_check':
+          return [{ text: ctx.t('booking.ask_nik') }];
+        case 'name':
+          return [{ text: ctx.t('booking.ask_name') }];
+        case 'date':
+          return [daysPrompt(data, ctx)];
+        case 'session':
+          return [sessionsPrompt(data, ctx)];
+        case 'confirm':
+          return [confirmPrompt(data, ctx)];
+        case 'list':
+          return data.list ? [listPrompt(data.list, ctx)] : [{ text: ctx.t('booking.list_empty') }];
+        case 'manage':
+          return [managePrompt(data, ctx)];
+        case 'cancel_confirm':
+          return [cancelPrompt(data, ctx)];
+        default:
+          return [{ text: ctx.t('booking.ask_again'), choices: [{ id: 'm:book', label: ctx.t('booking.book_new') }, { id: 'm:mybook', label: ctx.t('booking.my_bookings') }, menuChoice(ctx)] }];
+      }
+    },
+  };
+}

@@ -1,0 +1,519 @@
+// Every booking decision that needs the database: free days, reserving, cancelling,
+// rescheduling, the waitlist, holds, reminders, officers' changes. Each public method runs
+// inside one IMMEDIATE transaction (the engine's when called from an effect handler), so the
+// quota holds across processes sharing the file.
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import { translate } from '../content/load.js';
+import type { Texts } from '../content/schema.js';
+import type { Choice, Lang, Reply } from '../core/types.js';
+import type { BookingRow, BookingStore, CapacityRow, WaitRow } from '../store/booking-store.js';
+import type { CoreStore } from '../store/core-store.js';
+import { maskNik } from '../privacy/mask.js';
+import type { DayOverride, OfficeCalendar } from './calendar.js';
+import { minutesOf, type BookingSettings } from './settings.js';
+
+/** No 0/O, no 1/I: a code read aloud over the phone cannot be misheard. */
+export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+const CODE_LENGTH = 6;
+
+export function normalizeCode(typed: string): string | undefined {
+  const code = typed.toUpperCase().replace(/[\s-]/g, '');
+  return new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`).test(code) ? code : undefined;
+}
+
+export interface Session {
+  index: number;
+  time: string;
+  capacity: number;
+  /** Queue numbers of this session are firstQueue … firstQueue + capacity − 1. */
+  firstQueue: number;
+}
+
+/** The day's quota split as evenly as possible; earlier sessions take the remainder. */
+export function sessionsOf(c: CapacityRow): Session[] {
+  const base = Math.floor(c.per_day / c.sessions);
+  const extra = c.per_day % c.sessions;
+  const out: Session[] = [];
+  let next = 1;
+  for (let i = 0; i < c.sessions; i++) {
+    const capacity = base + (i < extra ? 1 : 0);
+    const m = minutesOf(c.first_session) + i * c.session_minutes;
+    out.push({ index: i, time: `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`, capacity, firstQueue: next });
+    next += capacity;
+  }
+  return out;
+}
+
+/** What the flow gets back: plain data, formatted by the flow in the resident's language. */
+export interface BookingView {
+  code: string;
+  date: string;
+  time: string;
+  queueNo: number;
+  reason: string;
+  status: BookingRow['status'];
+  holdUntil: string | null;
+}
+export interface FreeDay {
+  date: string;
+  free: number;
+}
+export interface FreeSession {
+  index: number;
+  time: string;
+  free: number;
+}
+
+export type Refusal =
+  | { ok: false; why: 'banned'; until: string; noShowDate: string }
+  | { ok: false; why: 'nik_active'; booking: BookingView }
+  | { ok: false; why: 'chat_limit'; max: number }
+  | { ok: false; why: 'day_unavailable'; days: FreeDay[] }
+  | { ok: false; why: 'session_full'; date: string; sessions: FreeSession[] }
+  | { ok: false; why: 'day_full'; date: string; days: FreeDay[] }
+  | { ok: false; why: 'not_found' };
+
+export interface Applicant {
+  residentId: number;
+  nik: string;
+  name: string;
+  reason: string;
+  reasonNote: string | null;
+}
+
+export function viewOf(b: BookingRow): BookingView {
+  return { code: b.code, date: b.date, time: b.session_time, queueNo: b.queue_no, reason: b.reason, status: b.status, holdUntil: b.hold_until };
+}
+
+export interface ServiceDeps {
+  bookings: BookingStore;
+  core: CoreStore;
+  calendar: OfficeCalendar;
+  settings: BookingSettings;
+  texts: Texts;
+  log: Logger;
+}
+
+export class BookingService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  private get s() {
+    return this.d.settings;
+  }
+
+  // ---------------------------------------------------------------- capacity and days
+
+  fileCapacity(): CapacityRow {
+    return this.s.quota;
+  }
+
+  capacityFor(date: string): CapacityRow {
+    const b = this.d.bookings;
+    return b.capacity(date) ?? b.capacity('default') ?? this.s.quota;
+  }
+
+  /** Officers' open/close decisions for the coming months, as the calendar wants them. */
+  overrides(now: Date): (date: string) => DayOverride | undefined {
+    const today = this.d.calendar.today(now);
+    const rows = this.d.bookings.daysBetween(this.d.calendar.addDays(today, -1), this.d.calendar.addDays(today, 400));
+    const map = new Map(rows.map((r) => [r.date, { date: r.date, open: r.open === 1, reason: r.reason }]));
+    return (date) => map.get(date);
+  }
+
+  private horizon() {
+    return { horizon: this.s.horizon_working_days, cutoff: this.s.same_day_cutoff };
+  }
+
+  bookableDays(now: Date): string[] {
+    return this.d.calendar.bookableDays(now, this.horizon(), this.overrides(now));
+  }
+
+  /** Sessions of `date` that have not started yet at `now`, with their free places. */
+  freeSessions(date: string, now: Date, exceptBookingId?: number): FreeSession[] {
+    const counts = this.d.bookings.sessionCounts(date);
+    if (exceptBookingId !== undefined) {
+      const own = this.d.bookings.byId(exceptBookingId);
+      if (own && own.date === date) counts.set(own.session, (counts.get(own.session) ?? 1) - 1);
+    }
+    return sessionsOf(this.capacityFor(date))
+      .filter((s) => this.d.calendar.at(date, s.time).getTime() > now.getTime())
+      .map((s) => ({ index: s.index, time: s.time, free: Math.max(0, s.capacity - (counts.get(s.index) ?? 0)) }));
+  }
+
+  /** The nearest bookable days with room, at most `limit`. */
+  freeDays(now: Date, limit = this.s.days_shown, except?: string): FreeDay[] {
+    const out: FreeDay[] = [];
+    for (const date of this.bookableDays(now)) {
+      if (date === except) continue;
+      const free = this.freeSessions(date, now).reduce((n, s) => n + s.free, 0);
+      if (free > 0) out.push({ date, free });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- residents
+
+  /** Why this NIK cannot book now, if it cannot: a live booking or a no-show ban. */
+  nikRefusal(nik: string, now: Date): Refusal | undefined {
+    const live = this.d.bookings.liveByNik(nik);
+    if (live) return { ok: false, why: 'nik_active', booking: viewOf(live) };
+    const noShow = this.d.bookings.lastNoShow(nik);
+    if (noShow && this.s.no_show_ban_days > 0) {
+      const until = this.d.calendar.addDays(noShow.date, this.s.no_show_ban_days);
+      if (this.d.calendar.today(now) < until) return { ok: false, why: 'banned', until, noShowDate: noShow.date };
+    }
+    return undefined;
+  }
+
+  chatLimitReached(residentId: number): boolean {
+    return this.d.bookings.liveByResident(residentId).length >= this.s.max_active_per_chat;
+  }
+
+  private newCode(): string {
+    for (;;) {
+      let code = '';
+      for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+      if (!this.d.bookings.codeExists(code)) return code;
+    }
+  }
+
+  /** A free queue number in the session, or undefined when it is full. */
+  private place(date: string, session: number, now: Date, exceptBookingId?: number): { session: Session; queueNo: number } | undefined {
+    const free = this.freeSessions(date, now, exceptBookingId).find((s) => s.index === session);
+    if (!free || free.free <= 0) return undefined;
+    const cap = this.capacityFor(date);
+    const s = sessionsOf(cap)[session]!;
+    const taken = this.d.bookings.takenPlaces(date);
+    for (let q = s.firstQueue; q < s.firstQueue + s.capacity; q++) if (!taken.has(q)) return { session: s, queueNo: q };
+    // Numbers shifted by a quota change: any free number within the quota will do.
+    for (let q = 1; q <= cap.per_day; q++) if (!taken.has(q)) return { session: s, queueNo: q };
+    return undefined;
+  }
+
+  /** Why `date`/`session` cannot be had, with what can be had instead. */
+  private unavailable(date: string, now: Date, exceptBookingId?: number): Refusal {
+    if (!this.bookableDays(now).includes(date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now) };
+    const sessions = this.freeSessions(date, now, exceptBookingId).filter((s) => s.free > 0);
+    if (sessions.length) return { ok: false, why: 'session_full', date, sessions };
+    return { ok: false, why: 'day_full', date, days: this.freeDays(now, 3, date) };
+  }
+
+  reserve(a: Applicant & { date: string; session: number }, now: Date): { ok: true; booking: BookingView } | Refusal {
+    return this.d.bookings.transaction(() => {
+      const refusal = this.nikRefusal(a.nik, now);
+      if (refusal) return refusal;
+      if (this.chatLimitReached(a.residentId)) return { ok: false, why: 'chat_limit', max: this.s.max_active_per_chat } as const;
+      const spot = this.bookableDays(now).includes(a.date) ? this.place(a.date, a.session, now) : undefined;
+      if (!spot) return this.unavailable(a.date, now);
+      const row = this.d.bookings.insert(
+        { ...a, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'active', holdUntil: null },
+        now,
+      );
+      this.d.bookings.cancelWaitsOfNik(a.nik, now);
+      this.d.log.info({ booking: row.code, date: row.date, nik: maskNik(row.nik) }, 'booking confirmed');
+      return { ok: true, booking: viewOf(row) } as const;
+    });
+  }
+
+  /** Active and held bookings, bookings whose day officers closed, and waitlist places. */
+  listFor(residentId: number, now: Date) {
+    const today = this.d.calendar.today(now);
+    return {
+      bookings: this.d.bookings.liveByResident(residentId).map(viewOf),
+      displaced: this.d.bookings.closedByResident(residentId, today).map((b) => ({ ...viewOf(b), note: b.note })),
+      waiting: this.d.bookings.waitingByResident(residentId).map((w) => ({ id: w.id, date: w.date, position: this.d.bookings.waitPosition(w) })),
+    };
+  }
+
+  private own(residentId: number, code: string): BookingRow | undefined {
+    const b = this.d.bookings.byCode(code);
+    return b && b.resident_id === residentId ? b : undefined;
+  }
+
+  cancel(residentId: number, code: string, now: Date): { ok: true; booking: BookingView } | Refusal {
+    return this.d.bookings.transaction(() => {
+      const b = this.own(residentId, code);
+      if (!b || (b.status !== 'active' && b.status !== 'held')) return { ok: false, why: 'not_found' } as const;
+      this.d.bookings.setStatus(b.id, 'cancelled', now);
+      const w = this.d.bookings.waitByBooking(b.id);
+      if (w && w.status === 'offered') this.d.bookings.setWait(w.id, 'declined', now);
+      this.d.core.audit(`resident:${residentId}`, 'booking.cancel', b.code, { date: b.date }, now);
+      this.promote(b.date, now);
+      return { ok: true, booking: viewOf({ ...b, status: 'cancelled' }) } as const;
+    });
+  }
+
+  /**
+   * Moves a booking to another day/session in one step: the new place is taken before the
+   * old one is let go, inside one transaction, so a failure leaves the old booking as it was.
+   */
+  reschedule(residentId: number, code: string, date: string, session: number, now: Date): { ok: true; booking: BookingView; from: BookingView } | Refusal {
+    return this.d.bookings.transaction(() => {
+      const b = this.own(residentId, code);
+      const today = this.d.calendar.today(now);
+      if (!b || !(b.status === 'active' || (b.status === 'closed' && b.date >= today))) return { ok: false, why: 'not_found' } as const;
+      if (b.status === 'closed') {
+        const other = this.d.bookings.liveByNik(b.nik);
+        if (other) return { ok: false, why: 'nik_active', booking: viewOf(other) } as const;
+      }
+      const occupying = b.status === 'active';
+      const spot = this.bookableDays(now).includes(date) ? this.place(date, session, now, occupying ? b.id : undefined) : undefined;
+      if (!spot) return this.unavailable(date, now, occupying ? b.id : undefined);
+      this.d.bookings.move(b.id, { date, session, sessionTime: spot.session.time, queueNo: spot.queueNo }, now);
+      this.d.core.audit(`resident:${residentId}`, 'booking.reschedule', b.code, { from: b.date, to: date }, now);
+      if (occupying && b.date !== date) this.promote(b.date, now);
+      const moved = this.d.bookings.byId(b.id)!;
+      return { ok: true, booking: viewOf(moved), from: viewOf(b) } as const;
+    });
+  }
+
+  joinWaitlist(a: Applicant & { date: string }, now: Date): { ok: true; position: number; date: string } | Refusal {
+    return this.d.bookings.transaction(() => {
+      const refusal = this.nikRefusal(a.nik, now);
+      if (refusal) return refusal;
+      if (!this.bookableDays(now).includes(a.date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now) } as const;
+      const existing = this.d.bookings.liveWait(a.nik, a.date) ?? this.d.bookings.addWait(a, now);
+      // A place may have freed meanwhile: offer it at once.
+      this.promote(a.date, now);
+      const w = this.d.bookings.waitById(existing.id)!;
+      return { ok: true, position: w.status === 'waiting' ? this.d.bookings.waitPosition(w) : 0, date: a.date } as const;
+    });
+  }
+
+  leaveWaitlist(residentId: number, id: number, now: Date): boolean {
+    return this.d.bookings.transaction(() => {
+      const w = this.d.bookings.waitById(id);
+      if (!w || w.resident_id !== residentId || w.status !== 'waiting') return false;
+      this.d.bookings.setWait(w.id, 'cancelled', now);
+      return true;
+    });
+  }
+
+  acceptHold(residentId: number, code: string, now: Date): { ok: true; booking: BookingView } | Refusal {
+    return this.d.bookings.transaction(() => {
+      const b = this.own(residentId, code);
+      if (!b || b.status !== 'held' || (b.hold_until && b.hold_until <= now.toISOString())) return { ok: false, why: 'not_found' } as const;
+      this.d.bookings.setStatus(b.id, 'active', now);
+      const w = this.d.bookings.waitByBooking(b.id);
+      if (w) this.d.bookings.setWait(w.id, 'booked', now);
+      this.d.bookings.cancelWaitsOfNik(b.nik, now);
+      return { ok: true, booking: viewOf({ ...b, status: 'active', hold_until: null }) } as const;
+    });
+  }
+
+  declineHold(residentId: number, code: string, now: Date): boolean {
+    return this.d.bookings.transaction(() => {
+      const b = this.own(residentId, code);
+      if (!b || b.status !== 'held') return false;
+      this.d.bookings.setStatus(b.id, 'expired', now, 'declined');
+      const w = this.d.bookings.waitByBooking(b.id);
+      if (w) this.d.bookings.setWait(w.id, 'declined', now);
+      this.promote(b.date, now);
+      return true;
+    });
+  }
+
+  // ---------------------------------------------------------------- waitlist promotion
+
+  /** Offers free places of `date` to the waitlist, first come first served, one hold each. */
+  promote(date: string, now: Date): number {
+    if (!this.bookableDays(now).includes(date)) return 0;
+    let offered = 0;
+    for (;;) {
+      const w = this.d.bookings.firstWaiting(date);
+      if (!w) return offered;
+      if (this.nikRefusal(w.nik, now)) {
+        this.d.bookings.setWait(w.id, 'cancelled', now);
+        continue;
+      }
+      const session = this.freeSessions(date, now).find((s) => s.free > 0);
+      const spot = session && this.place(date, session.index, now);
+      if (!spot) return offered;
+      const holdEnd = Math.min(now.getTime() + this.s.waitlist_hold_minutes * 60_000, this.d.calendar.at(date, spot.session.time).getTime());
+      const row = this.d.bookings.insert(
+        { ...w, residentId: w.resident_id, reasonNote: w.reason_note, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'held', holdUntil: new Date(holdEnd).toISOString() },
+        now,
+      );
+      this.d.bookings.setWait(w.id, 'offered', now, row.id);
+      this.notify(w.resident_id, `booking:offer:${row.id}`, now, (lang) => ({
+        text: this.t(lang, 'booking.notify.offer', {
+          date: this.d.calendar.longLabel(date, lang),
+          time: this.timeText(spot.session.time, lang),
+          until: this.d.calendar.timeLabel(new Date(holdEnd), lang),
+        }),
+        choices: [{ id: 'm:mybook', label: this.t(lang, 'booking.my_bookings') }],
+      }));
+      offered++;
+    }
+  }
+
+  /** The timer's work: expire holds (passing the place on), drop waits for past days, send due reminders. */
+  tick(now: Date): { expired: number; reminders: number; offered: number } {
+    return this.d.bookings.transaction(() => {
+      let expired = 0;
+      let offered = 0;
+      const touched = new Set<string>();
+      for (const b of this.d.bookings.expiredHolds(now)) {
+        this.d.bookings.setStatus(b.id, 'expired', now, 'hold expired');
+        const w = this.d.bookings.waitByBooking(b.id);
+        if (w) this.d.bookings.setWait(w.id, 'expired', now);
+        this.notify(b.resident_id, `booking:hold-expired:${b.id}`, now, (lang) => ({
+          text: this.t(lang, 'booking.notify.hold_expired', { date: this.d.calendar.longLabel(b.date, lang) }),
+        }));
+        touched.add(b.date);
+        expired++;
+      }
+      const today = this.d.calendar.today(now);
+      for (const w of this.d.bookings.staleWaiting(today)) this.d.bookings.setWait(w.id, 'expired', now);
+      // Also places freed by an officer (more quota, a re-opened day).
+      for (const date of this.d.bookings.waitingDates(today)) touched.add(date);
+      for (const date of touched) offered += this.promote(date, now);
+      return { expired, offered, reminders: this.sendReminders(now) };
+    });
+  }
+
+  /** Afternoon-before and morning-of reminders, queued once each (idempotency key). */
+  private sendReminders(now: Date): number {
+    const cal = this.d.calendar;
+    const today = cal.today(now);
+    const tomorrow = cal.addDays(today, 1);
+    const r = this.s.reminders;
+    let sent = 0;
+    const due = (date: string, kind: 'before' | 'morning', at: Date) => {
+      if (now < at) return;
+      for (const b of this.d.bookings.activeOn(date)) {
+        // Too late to be useful, or booked after the reminder time (the confirmation said it all).
+        const until = kind === 'before' ? cal.at(date, r.morning_of) : cal.at(date, b.session_time);
+        if (now >= until || b.updated_at >= at.toISOString()) continue;
+        const id = this.notify(
+          b.resident_id,
+          `booking:reminder:${b.id}:${b.date}:${b.session_time}:${kind}`,
+          now,
+          (lang) => ({
+            text: this.t(lang, kind === 'before' ? 'booking.reminder.before' : 'booking.reminder.morning', {
+              name: b.name,
+              code: b.code,
+              date: cal.longLabel(b.date, lang),
+              time: this.timeText(b.session_time, lang),
+              queue: b.queue_no,
+              place: this.s.place[lang],
+            }),
+            choices: [{ id: 'm:mybook', label: this.t(lang, 'booking.my_bookings') }],
+          }),
+          'reminder',
+          at,
+        );
+        if (id !== null) sent++;
+      }
+    };
+    due(tomorrow, 'before', cal.at(today, r.afternoon_before));
+    due(today, 'morning', cal.at(today, r.morning_of));
+    return sent;
+  }
+
+  // ---------------------------------------------------------------- officers
+
+  /** Closes a day: its bookings are cancelled, each resident is told and offered the nearest free days. */
+  closeDay(date: string, reason: string, by: string, now: Date): { affected: number; waitlist: number } {
+    return this.d.bookings.transaction(() => {
+      this.d.bookings.setDay(date, false, reason, by, now);
+      const live = this.d.bookings.liveOnDate(date);
+      for (const b of live) this.d.bookings.setStatus(b.id, 'closed', now, reason);
+      const alternatives = this.freeDays(now, 3, date);
+      for (const b of live) {
+        this.notify(b.resident_id, `booking:closed:${b.id}:${date}`, now, (lang) => ({
+          text: this.t(lang, 'booking.notify.day_closed', {
+            code: b.code,
+            date: this.d.calendar.longLabel(date, lang),
+            reason,
+            days: this.daysText(alternatives, lang),
+          }),
+          choices: [{ id: 'm:mybook', label: this.t(lang, 'booking.pick_new_day') }],
+        }));
+      }
+      const waits = this.d.bookings.waitingOn(date);
+      for (const w of waits) {
+        this.d.bookings.setWait(w.id, 'cancelled', now);
+        this.notify(w.resident_id, `booking:closed-wait:${w.id}`, now, (lang) => ({
+          text: this.t(lang, 'booking.notify.day_closed_waitlist', { date: this.d.calendar.longLabel(date, lang), reason, days: this.daysText(alternatives, lang) }),
+          choices: [{ id: 'm:book', label: this.t(lang, 'booking.book_again') }],
+        }));
+      }
+      this.d.core.audit(by, 'booking.day.close', date, { reason, cancelled: live.map((b) => b.code), waitlist: waits.length }, now);
+      return { affected: live.length, waitlist: waits.length };
+    });
+  }
+
+  openDay(date: string, reason: string, by: string, now: Date): void {
+    this.d.bookings.transaction(() => {
+      this.d.bookings.setDay(date, true, reason, by, now);
+      this.d.core.audit(by, 'booking.day.open', date, { reason }, now);
+      this.promote(date, now);
+    });
+  }
+
+  /** Sets the default or one date's quota and sessions; refuses to go below places already taken. */
+  setCapacity(scope: 'default' | string, c: CapacityRow, by: string, now: Date): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
+    return this.d.bookings.transaction(() => {
+      const today = this.d.calendar.today(now);
+      const counts = this.d.bookings.dayCounts(scope === 'default' ? today : scope, scope === 'default' ? '9999-12-31' : scope);
+      const ownOverride = new Set(scope === 'default' ? this.d.bookings.capacityOverrides(today, '9999-12-31').map((o) => o.date) : []);
+      const conflicts = [...counts].filter(([date, n]) => n > c.per_day && !ownOverride.has(date)).map(([date, taken]) => ({ date, taken }));
+      if (conflicts.length) return { ok: false, conflicts } as const;
+      const before = scope === 'default' ? this.d.bookings.capacity('default') ?? this.s.quota : this.capacityFor(scope);
+      this.d.bookings.setCapacity(scope, c, by, now);
+      this.d.core.audit(by, 'booking.capacity.set', scope, { before, after: c }, now);
+      for (const date of this.d.bookings.waitingDates(today)) this.promote(date, now);
+      return { ok: true } as const;
+    });
+  }
+
+  clearCapacity(date: string, by: string, now: Date): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
+    return this.d.bookings.transaction(() => {
+      const fallback = this.d.bookings.capacity('default') ?? this.s.quota;
+      const taken = this.d.bookings.dayCounts(date, date).get(date) ?? 0;
+      if (taken > fallback.per_day) return { ok: false, conflicts: [{ date, taken }] } as const;
+      if (this.d.bookings.clearCapacity(date)) this.d.core.audit(by, 'booking.capacity.clear', date, { back_to: fallback }, now);
+      return { ok: true } as const;
+    });
+  }
+
+  /** Officer marks arrival or absence. A no-show frees nothing (the day is over) but bans the NIK for a while. */
+  mark(code: string, status: 'checked_in' | 'no_show', by: string, now: Date): { ok: true; booking: BookingView } | { ok: false; error: string; status: number } {
+    return this.d.bookings.transaction(() => {
+      const b = this.d.bookings.byCode(code);
+      if (!b) return { ok: false, error: `No booking with code ${code}.`, status: 404 } as const;
+      if (!['active', 'checked_in', 'no_show'].includes(b.status)) return { ok: false, error: `Booking ${code} is ${b.status}; only active bookings can be marked.`, status: 409 } as const;
+      if (status === 'no_show' && b.date > this.d.calendar.today(now)) return { ok: false, error: `Booking ${code} is for ${b.date}: a no-show can only be marked on or after that day.`, status: 409 } as const;
+      this.d.bookings.setStatus(b.id, status, now);
+      this.d.core.audit(by, status === 'checked_in' ? 'booking.check_in' : 'booking.no_show', code, { date: b.date, queue: b.queue_no, before: b.status }, now);
+      return { ok: true, booking: viewOf({ ...b, status }) } as const;
+    });
+  }
+
+  // ---------------------------------------------------------------- texts
+
+  t(lang: Lang, key: string, vars?: Record<string, string | number>): string {
+    return translate(this.d.texts, lang, key, vars);
+  }
+
+  timeText(hhmm: string, lang: Lang): string {
+    return lang === 'id' ? hhmm.replace(':', '.') : hhmm;
+  }
+
+  daysText(days: FreeDay[], lang: Lang): string {
+    if (!days.length) return this.t(lang, 'booking.no_free_days_short');
+    return days.map((d) => `• ${this.t(lang, 'booking.day_choice', { day: this.d.calendar.label(d.date, lang), free: d.free })}`).join('\n');
+  }
+
+  /** Queues a message to the resident's own channel, in their language; once per key. */
+  private notify(residentId: number, key: string, now: Date, make: (lang: Lang) => Reply, kind: 'notification' | 'reminder' = 'notification', notBefore?: Date): number | null {
+    const r = this.d.core.getResident(residentId);
+    if (!r) return null;
+    return this.d.core.enqueue({ residentId, channel: r.channel, address: r.address, reply: make(r.lang), kind, idempotencyKey: key, notBefore }, now);
+  }
+}
+
+export type { Choice, WaitRow };

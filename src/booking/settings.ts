@@ -1,0 +1,110 @@
+// The officer-editable booking data (flows/booking.yaml, holidays.json, regions.json),
+// validated at start-up: a typo stops the bot with the file and field named.
+import path from 'node:path';
+import { z } from 'zod';
+import { ContentError, loadDataFile } from '../content/load.js';
+import { Bilingual } from '../content/schema.js';
+import type { Regions } from './nik.js';
+
+export const Clock24 = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time like 08:00');
+
+/** How a day's quota is split into arrival sessions. */
+export const Capacity = z
+  .object({
+    per_day: z.number().int().min(1).max(500),
+    first_session: Clock24,
+    sessions: z.number().int().min(1).max(24),
+    session_minutes: z.number().int().min(5).max(240),
+  })
+  .strict()
+  .refine((c) => c.sessions <= c.per_day, { message: 'more sessions than places: each session needs at least one place', path: ['sessions'] })
+  .refine((c) => minutesOf(c.first_session) + (c.sessions - 1) * c.session_minutes < 24 * 60, {
+    message: 'the last session would start after midnight',
+    path: ['session_minutes'],
+  });
+export type Capacity = z.infer<typeof Capacity>;
+
+export const Reason = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_]{1,20}$/, 'use lower-case letters, digits and _ (at most 20)'),
+    label: Bilingual,
+    /** What to bring as proof of the urgency. */
+    proof: Bilingual,
+    /** Ask the resident to describe the need in a sentence ("other"). */
+    describe: z.boolean().default(false),
+  })
+  .strict();
+export type Reason = z.infer<typeof Reason>;
+
+export const BookingSettings = z
+  .object({
+    quota: Capacity,
+    /** How far ahead residents may book, in working days (today counts when before the cut-off). */
+    horizon_working_days: z.number().int().min(1).max(60),
+    /** How many free days one list shows. */
+    days_shown: z.number().int().min(1).max(9),
+    /** After this time, today is no longer offered. */
+    same_day_cutoff: Clock24,
+    max_active_per_chat: z.number().int().min(1).max(20),
+    no_show_ban_days: z.number().int().min(0).max(365),
+    waitlist_hold_minutes: z.number().int().min(5).max(24 * 60),
+    reminders: z.object({ afternoon_before: Clock24, morning_of: Clock24 }).strict(),
+    min_age: z.number().int().min(0).max(30),
+    place: Bilingual,
+    bring: z.array(Bilingual).min(1),
+    reasons: z.array(Reason).min(1).max(9),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    s.reasons.forEach((r, i) => {
+      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', message: `duplicate reason id "${r.id}"`, path: ['reasons', i, 'id'] });
+      seen.add(r.id);
+    });
+  });
+export type BookingSettings = z.infer<typeof BookingSettings>;
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2026-12-24');
+
+export const Holidays = z
+  .object({
+    _source: z.string().optional(),
+    /** Years whose complete list is in `days`: outside them only weekends are known. */
+    years: z.array(z.number().int().min(2020).max(2100)).min(1),
+    days: z.array(z.object({ date: IsoDate, name: z.string().min(1) }).strict()),
+  })
+  .strict()
+  .superRefine((h, ctx) => {
+    h.days.forEach((d, i) => {
+      if (!h.years.includes(Number(d.date.slice(0, 4)))) ctx.addIssue({ code: 'custom', message: `year ${d.date.slice(0, 4)} is not in "years"`, path: ['days', i, 'date'] });
+    });
+  });
+export type Holidays = z.infer<typeof Holidays>;
+
+const RegionsSchema = z
+  .object({
+    _source: z.string().optional(),
+    provinces: z.record(z.string().regex(/^\d{2}$/), z.string().min(1)),
+    regencies: z.record(z.string().regex(/^\d{2}$/), z.record(z.string().regex(/^\d{4}$/), z.string().min(1))),
+    districts: z.record(z.string().regex(/^\d{4}$/), z.record(z.string().regex(/^\d{6}$/), z.string().min(1))),
+  })
+  .strict();
+
+export function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+export interface BookingData {
+  settings: BookingSettings;
+  holidays: Holidays;
+  regions: Regions;
+}
+
+export function loadBookingData(contentDir: string): BookingData {
+  const settings = loadDataFile(path.join(contentDir, 'booking.yaml'), BookingSettings);
+  const holidays = loadDataFile(path.join(contentDir, 'holidays.json'), Holidays);
+  const regionsFile = path.join(contentDir, 'regions.json');
+  const regions = loadDataFile(regionsFile, RegionsSchema);
+  if (Object.keys(regions.provinces).length < 30) throw new ContentError(`${regionsFile}: field "provinces": the list looks incomplete`);
+  return { settings, holidays, regions };
+}

@@ -1,0 +1,299 @@
+// SQL of the booking feature: bookings, the waitlist, per-day capacity and day overrides.
+// Callers decide inside one IMMEDIATE transaction (the engine's, or transaction() here),
+// so a count read here cannot be overtaken by another process before the insert.
+import type { Db } from './db.js';
+
+export type BookingStatus = 'held' | 'active' | 'checked_in' | 'no_show' | 'cancelled' | 'closed' | 'expired';
+export type WaitStatus = 'waiting' | 'offered' | 'booked' | 'expired' | 'declined' | 'cancelled';
+
+export interface BookingRow {
+  id: number;
+  code: string;
+  resident_id: number;
+  nik: string;
+  name: string;
+  reason: string;
+  reason_note: string | null;
+  date: string;
+  session: number;
+  session_time: string;
+  queue_no: number;
+  status: BookingStatus;
+  hold_until: string | null;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WaitRow {
+  id: number;
+  resident_id: number;
+  nik: string;
+  name: string;
+  reason: string;
+  reason_note: string | null;
+  date: string;
+  status: WaitStatus;
+  booking_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CapacityRow {
+  per_day: number;
+  first_session: string;
+  sessions: number;
+  session_minutes: number;
+}
+
+export interface DayRow {
+  date: string;
+  open: number;
+  reason: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface NewBooking {
+  code: string;
+  residentId: number;
+  nik: string;
+  name: string;
+  reason: string;
+  reasonNote: string | null;
+  date: string;
+  session: number;
+  sessionTime: string;
+  queueNo: number;
+  status: 'held' | 'active';
+  holdUntil: string | null;
+}
+
+export type NewWait = Pick<NewBooking, 'residentId' | 'nik' | 'name' | 'reason' | 'reasonNote' | 'date'>;
+
+const OCCUPYING = `('held', 'active', 'checked_in', 'no_show')`;
+
+export class BookingStore {
+  private readonly s;
+
+  constructor(readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      capacity: p('SELECT per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope = ?'),
+      upsertCapacity: p(
+        `INSERT INTO booking_capacity (scope, per_day, first_session, sessions, session_minutes, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (scope) DO UPDATE SET per_day = excluded.per_day, first_session = excluded.first_session, sessions = excluded.sessions,
+           session_minutes = excluded.session_minutes, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      ),
+      deleteCapacity: p('DELETE FROM booking_capacity WHERE scope = ?'),
+      capacityOverrides: p(`SELECT scope AS date, per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope >= ? AND scope <= ? AND scope GLOB '[0-9]*' ORDER BY scope`),
+      day: p('SELECT * FROM booking_day WHERE date = ?'),
+      daysBetween: p('SELECT * FROM booking_day WHERE date >= ? AND date <= ? ORDER BY date'),
+      upsertDay: p(
+        `INSERT INTO booking_day (date, open, reason, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (date) DO UPDATE SET open = excluded.open, reason = excluded.reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      ),
+      deleteDay: p('DELETE FROM booking_day WHERE date = ?'),
+      countsOn: p(`SELECT session, COUNT(*) AS n FROM booking WHERE date = ? AND status IN ${OCCUPYING} GROUP BY session`),
+      countsBetween: p(`SELECT date, COUNT(*) AS n FROM booking WHERE date >= ? AND date <= ? AND status IN ${OCCUPYING} GROUP BY date`),
+      placesOn: p(`SELECT queue_no FROM booking WHERE date = ? AND status IN ${OCCUPYING} ORDER BY queue_no`),
+      insert: p(
+        `INSERT INTO booking (code, resident_id, nik, name, reason, reason_note, date, session, session_time, queue_no, status, hold_until, created_at, updated_at)
+         VALUES (@code, @residentId, @nik, @name, @reason, @reasonNote, @date, @session, @sessionTime, @queueNo, @status, @holdUntil, @now, @now) RETURNING *`,
+      ),
+      codeExists: p('SELECT 1 FROM booking WHERE code = ?'),
+      byCode: p('SELECT * FROM booking WHERE code = ?'),
+      byId: p('SELECT * FROM booking WHERE id = ?'),
+      liveByNik: p(`SELECT * FROM booking WHERE nik = ? AND status IN ('held', 'active')`),
+      liveByResident: p(`SELECT * FROM booking WHERE resident_id = ? AND status IN ('held', 'active') ORDER BY date, session_time`),
+      closedByResident: p(`SELECT * FROM booking WHERE resident_id = ? AND status = 'closed' AND date >= ? ORDER BY date`),
+      lastNoShow: p(`SELECT * FROM booking WHERE nik = ? AND status = 'no_show' ORDER BY date DESC LIMIT 1`),
+      onDate: p('SELECT * FROM booking WHERE date = ? ORDER BY queue_no, id'),
+      liveOnDate: p(`SELECT * FROM booking WHERE date = ? AND status IN ('held', 'active') ORDER BY queue_no`),
+      activeOn: p(`SELECT * FROM booking WHERE date = ? AND status = 'active' ORDER BY queue_no`),
+      setStatus: p('UPDATE booking SET status = ?, note = COALESCE(?, note), hold_until = NULL, updated_at = ? WHERE id = ?'),
+      move: p(`UPDATE booking SET date = ?, session = ?, session_time = ?, queue_no = ?, status = 'active', hold_until = NULL, note = NULL, updated_at = ? WHERE id = ?`),
+      expiredHolds: p(`SELECT * FROM booking WHERE status = 'held' AND hold_until <= ? ORDER BY hold_until`),
+      addWait: p(
+        `INSERT INTO booking_waitlist (resident_id, nik, name, reason, reason_note, date, status, created_at, updated_at)
+         VALUES (@residentId, @nik, @name, @reason, @reasonNote, @date, 'waiting', @now, @now) RETURNING *`,
+      ),
+      liveWaitByNik: p(`SELECT * FROM booking_waitlist WHERE nik = ? AND date = ? AND status IN ('waiting', 'offered')`),
+      waitPosition: p(`SELECT COUNT(*) FROM booking_waitlist WHERE date = ? AND status = 'waiting' AND id <= ?`),
+      firstWaiting: p(`SELECT * FROM booking_waitlist WHERE date = ? AND status = 'waiting' ORDER BY id LIMIT 1`),
+      waitById: p('SELECT * FROM booking_waitlist WHERE id = ?'),
+      waitByBooking: p('SELECT * FROM booking_waitlist WHERE booking_id = ?'),
+      waitByResident: p(`SELECT * FROM booking_waitlist WHERE resident_id = ? AND status = 'waiting' ORDER BY date`),
+      waitOn: p('SELECT * FROM booking_waitlist WHERE date = ? ORDER BY id'),
+      waitingOnDate: p(`SELECT * FROM booking_waitlist WHERE date = ? AND status = 'waiting' ORDER BY id`),
+      waitingDates: p(`SELECT DISTINCT date FROM booking_waitlist WHERE status = 'waiting' AND date >= ? ORDER BY date`),
+      staleWaiting: p(`SELECT * FROM booking_waitlist WHERE status = 'waiting' AND date < ?`),
+      setWait: p('UPDATE booking_waitlist SET status = ?, booking_id = COALESCE(?, booking_id), updated_at = ? WHERE id = ?'),
+      cancelWaitsOfNik: p(`UPDATE booking_waitlist SET status = 'cancelled', updated_at = ? WHERE nik = ? AND status = 'waiting'`),
+    };
+  }
+
+  /** Runs fn in an IMMEDIATE transaction (a savepoint inside the engine's): see the file comment. */
+  transaction<T>(fn: () => T): T {
+    return this.db.inTransaction ? this.db.transaction(fn)() : this.db.transaction(fn).immediate();
+  }
+
+  capacity(scope: string): CapacityRow | undefined {
+    return this.s.capacity.get(scope) as CapacityRow | undefined;
+  }
+
+  setCapacity(scope: string, c: CapacityRow, by: string, now: Date): void {
+    this.s.upsertCapacity.run(scope, c.per_day, c.first_session, c.sessions, c.session_minutes, by, now.toISOString());
+  }
+
+  clearCapacity(scope: string): boolean {
+    return this.s.deleteCapacity.run(scope).changes > 0;
+  }
+
+  capacityOverrides(from: string, to: string): Array<CapacityRow & { date: string }> {
+    return this.s.capacityOverrides.all(from, to) as Array<CapacityRow & { date: string }>;
+  }
+
+  day(date: string): DayRow | undefined {
+    return this.s.day.get(date) as DayRow | undefined;
+  }
+
+  daysBetween(from: string, to: string): DayRow[] {
+    return this.s.daysBetween.all(from, to) as DayRow[];
+  }
+
+  setDay(date: string, open: boolean, reason: string, by: string, now: Date): void {
+    this.s.upsertDay.run(date, open ? 1 : 0, reason, by, now.toISOString());
+  }
+
+  clearDay(date: string): boolean {
+    return this.s.deleteDay.run(date).changes > 0;
+  }
+
+  /** Places taken per session on a date. */
+  sessionCounts(date: string): Map<number, number> {
+    return new Map((this.s.countsOn.all(date) as Array<{ session: number; n: number }>).map((r) => [r.session, r.n]));
+  }
+
+  dayCounts(from: string, to: string): Map<string, number> {
+    return new Map((this.s.countsBetween.all(from, to) as Array<{ date: string; n: number }>).map((r) => [r.date, r.n]));
+  }
+
+  takenPlaces(date: string): Set<number> {
+    return new Set(this.s.placesOn.pluck().all(date) as number[]);
+  }
+
+  insert(b: NewBooking, now: Date): BookingRow {
+    const { code, residentId, nik, name, reason, reasonNote, date, session, sessionTime, queueNo, status, holdUntil } = b;
+    return this.s.insert.get({ code, residentId, nik, name, reason, reasonNote, date, session, sessionTime, queueNo, status, holdUntil, now: now.toISOString() }) as BookingRow;
+  }
+
+  codeExists(code: string): boolean {
+    return this.s.codeExists.get(code) !== undefined;
+  }
+
+  byCode(code: string): BookingRow | undefined {
+    return this.s.byCode.get(code) as BookingRow | undefined;
+  }
+
+  byId(id: number): BookingRow | undefined {
+    return this.s.byId.get(id) as BookingRow | undefined;
+  }
+
+  /** The held or active booking of a NIK (at most one, by a unique index). */
+  liveByNik(nik: string): BookingRow | undefined {
+    return this.s.liveByNik.get(nik) as BookingRow | undefined;
+  }
+
+  liveByResident(residentId: number): BookingRow[] {
+    return this.s.liveByResident.all(residentId) as BookingRow[];
+  }
+
+  /** Bookings cancelled because officers closed their day, still in the future: the resident may pick a new day. */
+  closedByResident(residentId: number, fromDate: string): BookingRow[] {
+    return this.s.closedByResident.all(residentId, fromDate) as BookingRow[];
+  }
+
+  lastNoShow(nik: string): BookingRow | undefined {
+    return this.s.lastNoShow.get(nik) as BookingRow | undefined;
+  }
+
+  onDate(date: string): BookingRow[] {
+    return this.s.onDate.all(date) as BookingRow[];
+  }
+
+  liveOnDate(date: string): BookingRow[] {
+    return this.s.liveOnDate.all(date) as BookingRow[];
+  }
+
+  activeOn(date: string): BookingRow[] {
+    return this.s.activeOn.all(date) as BookingRow[];
+  }
+
+  setStatus(id: number, status: BookingStatus, now: Date, note?: string): void {
+    this.s.setStatus.run(status, note ?? null, now.toISOString(), id);
+  }
+
+  move(id: number, to: { date: string; session: number; sessionTime: string; queueNo: number }, now: Date): void {
+    this.s.move.run(to.date, to.session, to.sessionTime, to.queueNo, now.toISOString(), id);
+  }
+
+  expiredHolds(now: Date): BookingRow[] {
+    return this.s.expiredHolds.all(now.toISOString()) as BookingRow[];
+  }
+
+  addWait(w: NewWait, now: Date): WaitRow {
+    const { residentId, nik, name, reason, reasonNote, date } = w;
+    return this.s.addWait.get({ residentId, nik, name, reason, reasonNote, date, now: now.toISOString() }) as WaitRow;
+  }
+
+  liveWait(nik: string, date: string): WaitRow | undefined {
+    return this.s.liveWaitByNik.get(nik, date) as WaitRow | undefined;
+  }
+
+  /** 1 = next in line. */
+  waitPosition(w: WaitRow): number {
+    return this.s.waitPosition.pluck().get(w.date, w.id) as number;
+  }
+
+  firstWaiting(date: string): WaitRow | undefined {
+    return this.s.firstWaiting.get(date) as WaitRow | undefined;
+  }
+
+  waitById(id: number): WaitRow | undefined {
+    return this.s.waitById.get(id) as WaitRow | undefined;
+  }
+
+  waitByBooking(bookingId: number): WaitRow | undefined {
+    return this.s.waitByBooking.get(bookingId) as WaitRow | undefined;
+  }
+
+  waitingByResident(residentId: number): WaitRow[] {
+    return this.s.waitByResident.all(residentId) as WaitRow[];
+  }
+
+  waitlistOn(date: string): WaitRow[] {
+    return this.s.waitOn.all(date) as WaitRow[];
+  }
+
+  waitingOn(date: string): WaitRow[] {
+    return this.s.waitingOnDate.all(date) as WaitRow[];
+  }
+
+  waitingDates(fromDate: string): string[] {
+    return this.s.waitingDates.pluck().all(fromDate) as string[];
+  }
+
+  staleWaiting(beforeDate: string): WaitRow[] {
+    return this.s.staleWaiting.all(beforeDate) as WaitRow[];
+  }
+
+  setWait(id: number, status: WaitStatus, now: Date, bookingId?: number): void {
+    this.s.setWait.run(status, bookingId ?? null, now.toISOString(), id);
+  }
+
+  /** A NIK that got a booking no longer waits for other days. */
+  cancelWaitsOfNik(nik: string, now: Date): void {
+    this.s.cancelWaitsOfNik.run(now.toISOString(), nik);
+  }
+}

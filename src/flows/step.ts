@@ -17,6 +17,16 @@ const GLOBAL_WORDS: Record<string, GlobalWord> = {
   bahasa: 'language', '/bahasa': 'language', language: 'language', '/language': 'language', english: 'language', 'bahasa indonesia': 'language',
 };
 
+/**
+ * Words that lead straight into a feature's flow from anywhere, even after a long pause or as a
+ * first message: they answer an announcement or a notification ("berhenti info").
+ */
+const ROUTE_WORDS: Record<string, { flow: string; params?: Record<string, unknown> }> = {
+  'berhenti info': { flow: 'status', params: { action: 'opt_out' } }, 'stop info': { flow: 'status', params: { action: 'opt_out' } },
+  'mulai info': { flow: 'status', params: { action: 'opt_in' } }, 'start info': { flow: 'status', params: { action: 'opt_in' } },
+  'berhenti ikuti': { flow: 'status', params: { action: 'following' } }, 'stop following': { flow: 'status', params: { action: 'following' } },
+};
+
 /** Longer than this, a message is cut before it reaches flows and the NLU (a 10,000-char paste must not slow anyone). */
 const MAX_TEXT = 1000;
 /** Flow switches (goto) in one step: a loop between flows is a bug, not a hang. */
@@ -146,6 +156,11 @@ export function createStep(flowList: Flow[]): StepFn {
       const flow = saved && flows.get(saved.flow);
       if (!saved || !flow) return toMenu(fresh, ctx, []);
       return apply(flow.onInput(saved.node, saved.data, input, fc), flow, saved, ctx);
+    }
+
+    if (input.type === 'text') {
+      const route = ROUTE_WORDS[input.text.slice(0, 40).trim().toLowerCase().replace(/[.!,\s]+$/g, '').replace(/\s+/g, ' ')];
+      if (route && flows.has(route.flow)) return apply({ goto: route.flow, params: route.params }, menu, saved ?? fresh, ctx);
     }
 
     // First contact: welcome, then answer what they asked if it was clear.

@@ -1,0 +1,191 @@
+// "Cek status": tracking number → the applicant's check (last 4 NIK digits) → status, what it
+// means, what to do, history → follow / stop following. Also the opt-out words for
+// announcements. Pure: every database question is an effect whose answer comes back as input.
+import type { Choice, Input, Reply } from '../core/types.js';
+import type { Flow, FlowContext, Outcome } from '../flows/types.js';
+import type { LookupResult } from './service.js';
+import { serviceLabel, statusExplanation, statusName } from './texts.js';
+
+export const STATUS_FLOW_ID = 'status';
+
+/** Effects this flow asks for; the feature's handlers answer them. */
+export const EFFECTS = {
+  lookup: 'status.lookup',
+  follow: 'status.follow',
+  unfollow: 'status.unfollow',
+  following: 'status.following',
+  optOut: 'status.opt_out',
+} as const;
+
+interface FollowedItem {
+  applicationId: number;
+  trackingNo: string;
+  service: string;
+  status: string;
+}
+
+const MAX_LISTED = 8;
+
+function looksLikeTrackingNo(text: string): string | undefined {
+  const compact = text.trim();
+  if (compact.length > 40 || !/^[A-Za-z0-9][A-Za-z0-9 ./-]*$/.test(compact)) return undefined;
+  const key = compact.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return key.length >= 4 && /\d/.test(key) ? compact : undefined;
+}
+
+/** The 4 check digits; a full 16-digit NIK typed by mistake also works (only its end is used). */
+function checkDigits(text: string): string | undefined {
+  const digits = text.replace(/[\s.-]/g, '');
+  if (/^\d{4}$/.test(digits)) return digits;
+  if (/^\d{16}$/.test(digits)) return digits.slice(-4);
+  return undefined;
+}
+
+function askNumber(ctx: FlowContext, intro?: string): Reply {
+  return {
+    text: intro ? `${intro}\n${ctx.t('status.ask_number')}` : ctx.t('status.ask_number'),
+    choices: [
+      { id: 'st:mine', label: ctx.t('status.followed_button') },
+      { id: 'm:menu', label: ctx.t('menu.main') },
+    ],
+  };
+}
+
+function askCheck(ctx: FlowContext, tracking: string): Reply {
+  return { text: ctx.t('status.ask_check', { tracking }), choices: [{ id: 'st:another', label: ctx.t('status.other_number') }, { id: 'm:menu', label: ctx.t('menu.main') }] };
+}
+
+function shownChoices(ctx: FlowContext, following: boolean): Choice[] {
+  return [
+    following ? { id: 'st:unfollow', label: ctx.t('status.unfollow_button') } : { id: 'st:follow', label: ctx.t('status.follow_button') },
+    { id: 'st:another', label: ctx.t('status.other_number') },
+    { id: 'm:menu', label: ctx.t('menu.main') },
+  ];
+}
+
+function statusReplies(r: Extract<LookupResult, { found: true }>, ctx: FlowContext): Reply[] {
+  const lines = [
+    ctx.t('status.result_title', { tracking: r.trackingNo, service: serviceLabel(ctx.content, r.service, ctx.lang), applicant: r.applicant }),
+    ctx.t('status.current', { status: statusName(ctx.t, r.status) }),
+    statusExplanation(ctx.t, r.status, r.delivery),
+  ];
+  const latestNote = r.history.at(-1)?.note;
+  if (latestNote) lines.push(ctx.t('status.note', { note: latestNote }));
+  lines.push('', ctx.t('status.history'));
+  for (const h of r.history) lines.push(`• ${h.when}: ${statusName(ctx.t, h.status)}${h.note ? ` (${h.note})` : ''}`);
+  return [
+    { text: lines.join('\n') },
+    { text: ctx.t(r.following ? 'status.following_already' : 'status.offer_follow'), choices: shownChoices(ctx, r.following) },
+  ];
+}
+
+function followedReplies(items: FollowedItem[], ctx: FlowContext): Reply[] {
+  if (!items.length) return [askNumber(ctx, ctx.t('status.followed_none'))];
+  const shown = items.slice(0, MAX_LISTED);
+  const lines = [ctx.t('status.followed_title'), ...shown.map((i) => `• ${i.trackingNo} (${serviceLabel(ctx.content, i.service, ctx.lang)}): ${statusName(ctx.t, i.status)}`)];
+  return [
+    { text: lines.join('\n') },
+    {
+      text: ctx.t('status.followed_hint'),
+      choices: [
+        ...shown.map((i) => ({ id: `st:unf:${i.applicationId}`, label: ctx.t('status.unfollow_one', { tracking: i.trackingNo }) })),
+        { id: 'st:another', label: ctx.t('status.check_number') },
+        { id: 'm:menu', label: ctx.t('menu.main') },
+      ],
+    },
+  ];
+}
+
+function onResult(input: Extract<Input, { type: 'result' }>, data: Record<string, unknown>, ctx: FlowContext): Outcome {
+  switch (input.effect) {
+    case EFFECTS.lookup: {
+      const r = input.data as LookupResult;
+      if (!r.found && r.cooldownMinutes) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('status.cooldown', { minutes: r.cooldownMinutes }) }] };
+      // Unknown number and wrong check get the same words: nothing to learn from trying.
+      if (!r.found) return { node: 'number', data: {}, replies: [askNumber(ctx, ctx.t('status.not_found'))] };
+      return { node: 'shown', data: { applicationId: r.applicationId, trackingNo: r.trackingNo, following: r.following }, replies: statusReplies(r, ctx) };
+    }
+    case EFFECTS.follow: {
+      const ok = Boolean((input.data as { ok: boolean }).ok);
+      return {
+        node: 'shown',
+        data: { ...data, following: ok },
+        replies: [{ text: ctx.t(ok ? 'status.followed' : 'status.follow_failed', { tracking: String(data.trackingNo ?? '') }), choices: shownChoices(ctx, ok) }],
+      };
+    }
+    case EFFECTS.unfollow: {
+      const { trackingNo } = input.data as { trackingNo?: string };
+      const text = ctx.t('status.unfollowed', { tracking: trackingNo ?? String(data.trackingNo ?? '') });
+      if (data.from === 'shown') return { node: 'shown', data: { ...data, from: undefined, following: false }, replies: [{ text, choices: shownChoices(ctx, false) }] };
+      return { node: 'number', data: {}, replies: [askNumber(ctx, text)] };
+    }
+    case EFFECTS.following: {
+      const { items } = input.data as { items: FollowedItem[] };
+      return { node: 'followed', data: {}, replies: followedReplies(items, ctx) };
+    }
+    case EFFECTS.optOut: {
+      const { optedOut } = input.data as { optedOut: boolean };
+      return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t(optedOut ? 'broadcast.opted_out' : 'broadcast.opted_in') }] };
+    }
+    default:
+      return { goto: 'menu' };
+  }
+}
+
+export const statusFlow: Flow = {
+  id: STATUS_FLOW_ID,
+  version: 1,
+
+  start(ctx, params) {
+    if (params?.action === 'opt_out' || params?.action === 'opt_in') {
+      return { node: 'optout', data: {}, replies: [], effects: [{ type: EFFECTS.optOut, optOut: params.action === 'opt_out' }] };
+    }
+    if (params?.action === 'following') return { node: 'followed', data: {}, replies: [], effects: [{ type: EFFECTS.following }] };
+    return { node: 'number', data: {}, replies: [askNumber(ctx)] };
+  },
+
+  onInput(nodeName, data, input, ctx) {
+    if (input.type === 'result') return onResult(input, data, ctx);
+
+    if (input.type === 'choice') {
+      if (input.id === 'st:mine') return { node: 'followed', data: {}, replies: [], effects: [{ type: EFFECTS.following }] };
+      if (input.id === 'st:another') return { node: 'number', data: {}, replies: [askNumber(ctx)] };
+      if (input.id === 'st:follow' && nodeName === 'shown' && typeof data.applicationId === 'number') {
+        return { node: 'shown', data, replies: [], effects: [{ type: EFFECTS.follow, applicationId: data.applicationId }] };
+      }
+      if (input.id === 'st:unfollow' && nodeName === 'shown' && typeof data.applicationId === 'number') {
+        // `from` tells the answer where the resident stood (this result, or the list of followed ones).
+        return { node: 'shown', data: { ...data, from: 'shown' }, replies: [], effects: [{ type: EFFECTS.unfollow, applicationId: data.applicationId }] };
+      }
+      const unf = /^st:unf:(\d+)$/.exec(input.id);
+      if (unf && nodeName === 'followed') return { node: 'followed', data: {}, replies: [], effects: [{ type: EFFECTS.unfollow, applicationId: Number(unf[1]) }] };
+      return { unhandled: true };
+    }
+    if (input.type !== 'text') return { unhandled: true };
+
+    if (nodeName === 'number') {
+      const tracking = looksLikeTrackingNo(input.text);
+      if (!tracking) return { unhandled: true };
+      return { node: 'check', data: { tracking }, replies: [askCheck(ctx, tracking)] };
+    }
+    if (nodeName === 'check' && typeof data.tracking === 'string') {
+      const check = checkDigits(input.text);
+      // Words are maybe a new question ("cek status", "syarat kk"): the core tries them.
+      if (!check && /\p{L}/u.test(input.text)) return { unhandled: true };
+      if (!check) return { node: 'check', data, replies: [{ text: ctx.t('status.check_hint') }, askCheck(ctx, data.tracking)] };
+      return { node: 'lookup', data: { tracking: data.tracking }, replies: [], effects: [{ type: EFFECTS.lookup, tracking: data.tracking, check }] };
+    }
+    // After a result, a new tracking number starts a new lookup straight away.
+    if (nodeName === 'shown' || nodeName === 'followed') {
+      const tracking = looksLikeTrackingNo(input.text);
+      if (tracking) return { node: 'check', data: { tracking }, replies: [askCheck(ctx, tracking)] };
+    }
+    return { unhandled: true };
+  },
+
+  prompt(nodeName, data, ctx) {
+    if (nodeName === 'check' && typeof data.tracking === 'string') return [askCheck(ctx, data.tracking)];
+    if (nodeName === 'shown') return [{ text: ctx.t('status.next_question'), choices: shownChoices(ctx, Boolean(data.following)) }];
+    return [askNumber(ctx)];
+  },
+};

@@ -173,7 +173,7 @@ export class WhatsAppConnection {
       msgRetryCounterCache: this.retryCounters,
     });
     this.socket = socket;
-    const linked = Boolean(auth.state.creds.account);
+    const linkedAtStart = Boolean(auth.state.creds.account);
     let askedForScan = false;
     let pairingRequested = false;
     socket.ev.on('creds.update', () => auth.saveCreds());
@@ -182,13 +182,13 @@ export class WhatsAppConnection {
       if (update.qr) {
         this.onQr(update.qr, !askedForScan);
         askedForScan = true;
-        if (this.opts.pairingNumber && !linked && !pairingRequested) {
+        if (this.opts.pairingNumber && !linkedAtStart && !pairingRequested) {
           pairingRequested = true;
           void this.requestPairingCode(socket, this.opts.pairingNumber);
         }
       }
       if (update.connection === 'open') this.onOpen(auth.state.creds.me?.id);
-      if (update.connection === 'close') this.onClose(update, linked);
+      if (update.connection === 'close') this.onClose(update, Boolean(auth.state.creds.account));
     });
     this.opts.onSocket?.(socket);
   }

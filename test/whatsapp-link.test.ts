@@ -1,7 +1,7 @@
 // Linking and the reconnect table, with fake timers: what happens after each close code,
 // and that no sequence of failures turns into a reconnect storm.
 import path from 'node:path';
-import { DisconnectReason } from '@whiskeysockets/baileys';
+import makeWASocket, { DisconnectReason } from '@whiskeysockets/baileys';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { backoffDelay, closeAction, WhatsAppConnection } from '../src/channels/whatsapp/connection.js';
 import { createWhatsAppFeature } from '../src/channels/whatsapp/feature.js';
@@ -10,6 +10,7 @@ import { CoreStore } from '../src/store/core-store.js';
 import { openDatabase, type Db } from '../src/store/db.js';
 import { WhatsAppStore } from '../src/store/whatsapp-store.js';
 import { FakeClock, makeTestApp, tempDir, type TestApp } from './helpers.js';
+import type { WhatsAppSocket } from '../src/channels/whatsapp/port.js';
 import { FakeSocket, silentLog } from './whatsapp-fakes.js';
 
 const PHONE = '6281234567890';
@@ -293,5 +294,35 @@ describe('officers', () => {
     expect(sockets[0]!.loggedOut).toBe(true);
     await vi.waitFor(() => expect(sockets).toHaveLength(2));
     expect(sockets[1]!.options!.auth.creds.account).toBeUndefined();
+  });
+});
+
+describe('the real Baileys socket', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  test('accepts our SQLite auth state and, when the server cannot be reached, backs off instead of looping', async () => {
+    vi.useRealTimers();
+    const token = 'officer-token-123456';
+    let created = 0;
+    t = await makeTestApp({
+      env: { WHATSAPP: 'on', ADMIN_TOKEN: token },
+      features: [
+        createWhatsAppFeature({
+          // Nothing listens on this loopback port: no traffic leaves the machine.
+          makeSocket: (o) => (created++, makeWASocket({ ...o, waWebSocketUrl: 'ws://127.0.0.1:9/ws/chat' }) as unknown as WhatsAppSocket),
+          print: () => {},
+        }),
+      ],
+    });
+    await t.app.startFeatures();
+    const status = async () => (await (await t!.ctx.http.request('/api/admin/whatsapp', { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, string>;
+    await vi.waitFor(async () => expect((await status()).state).toBe('reconnecting'), { timeout: 5_000 });
+    const s = await status();
+    expect(Date.parse(s.nextAttemptAt!) - t.clock.now().getTime()).toBeGreaterThanOrEqual(1_000);
+    expect(created).toBe(1);
   });
 });

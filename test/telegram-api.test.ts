@@ -3,7 +3,8 @@
 // server; a resident chats through it with button presses, across a restart.
 import net from 'node:net';
 import type { Transformer } from 'grammy';
-import TelegramServer from 'telegram-test-api';
+import telegramTestApi from 'telegram-test-api';
+import type { TelegramServer as Server } from 'telegram-test-api/lib/telegramServer.js';
 import type { TelegramClient } from 'telegram-test-api/lib/modules/telegramClient.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTelegramFeature } from '../src/channels/telegram/feature.js';
@@ -17,7 +18,9 @@ interface BotMessage {
   reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
 }
 
-let server: InstanceType<typeof TelegramServer>;
+// The package is CommonJS with `module.exports = TelegramServer`.
+const TelegramServer = telegramTestApi as unknown as typeof Server;
+let server: Server;
 let client: TelegramClient;
 const commands: unknown[] = [];
 

@@ -216,14 +216,28 @@ describe('delivery rules', () => {
     expect(app.ctx.store.getOutbox(outboxId)).toMatchObject({ status: 'failed', last_error: expect.stringContaining('no cold messages') });
   });
 
-  test('while disconnected, replies wait for the link instead of failing', async () => {
-    const { socket, app, chat } = await whatsappApp();
+  test('while disconnected, replies wait for the link instead of failing, and go out once it is back', async () => {
+    const token = 'officer-token-123456';
+    const { socket, sockets, app, chat } = await whatsappApp({ ADMIN_TOKEN: token });
     await chat(PN, 'halo');
     socket.close(428);
     app.ctx.engine.handleNow({ id: 'late-1', channel: 'whatsapp', address: PN, input: { type: 'text', text: 'menu' } });
+    for (let i = 0; i < 3; i++) {
+      if (i) app.clock.advance(10 * 60_000);
+      await app.ctx.dispatcher.runOnce();
+    }
+    const waiting = () => app.ctx.db.prepare(`SELECT status, attempts, last_error, next_attempt_at FROM outbox WHERE status != 'sent'`).all() as Array<Record<string, unknown>>;
+    expect(waiting()).toMatchObject([{ status: 'pending', attempts: 3, last_error: 'WhatsApp is not connected' }]);
+    // Waits grow (30 s, 1 min, 2 min…), so an outage does not use up the retries in minutes.
+    expect(Date.parse(waiting()[0]!.next_attempt_at as string) - app.clock.now().getTime()).toBeGreaterThan(60_000);
+
+    // An officer skips the backoff wait; the link opens; the held reply goes out at once.
+    await app.ctx.http.request('/api/admin/whatsapp/reconnect', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(sockets).toHaveLength(2);
+    sockets[1]!.open();
     await app.ctx.dispatcher.runOnce();
-    const rows = app.ctx.db.prepare(`SELECT status, last_error FROM outbox WHERE status != 'sent'`).all();
-    expect(rows).toEqual([{ status: 'pending', last_error: 'WhatsApp is not connected' }]);
+    expect(waiting()).toEqual([]);
+    expect(sockets[1]!.sent.map((s) => s.text).join('\n')).toContain('1. Syarat dokumen');
   });
 
   test('a failed send is retried later, not lost', async () => {

@@ -40,6 +40,8 @@ export class WhatsAppStore {
       saveMessage: p('INSERT OR IGNORE INTO whatsapp_messages (id, jid, direction, kind, message, at) VALUES (?, ?, ?, ?, ?, ?)'),
       getMessage: p('SELECT id, jid, direction, kind, message FROM whatsapp_messages WHERE id = ?'),
       pruneMessages: p('DELETE FROM whatsapp_messages WHERE direction = ? AND at < ?'),
+      // Replies held back while the link was down (see WhatsAppSender): due again now.
+      releaseHeld: p(`UPDATE outbox SET next_attempt_at = ? WHERE channel = 'whatsapp' AND status = 'pending' AND last_error = ? AND next_attempt_at > ?`),
       // Read-only look-up in the core residents table: which of a person's two JIDs we know them by.
       knownResident: p(
         `SELECT address, alt_address AS altAddress FROM residents
@@ -122,6 +124,12 @@ export class WhatsAppStore {
 
   pruneMessages(direction: 'in' | 'out', olderThan: Date): number {
     return this.stmts.pruneMessages.run(direction, olderThan.toISOString()).changes;
+  }
+
+  /** After a reconnect: replies that only waited for the link go out now instead of at their next retry time. */
+  releaseHeldReplies(reason: string, now: Date): number {
+    const at = now.toISOString();
+    return this.stmts.releaseHeld.run(at, reason, at).changes;
   }
 
   /**

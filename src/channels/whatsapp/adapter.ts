@@ -89,8 +89,13 @@ export interface SenderDeps {
   port(): WhatsAppPort | undefined;
 }
 
-/** Retry later (not a failure): the link is down or we are shutting down. */
-const NOT_CONNECTED_RETRY_MS = 30_000;
+/** The outbox error of a reply that only waits for the link (released early on reconnect). */
+export const NOT_CONNECTED = 'WhatsApp is not connected';
+
+/** Waits for the link grow (30 s, 1 min, 2 min … 15 min), so a long outage does not burn the retries in minutes. */
+function linkWaitMs(attempt: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 15 * 60_000);
+}
 
 export class WhatsAppSender implements ChannelSender {
   private closing = false;
@@ -103,14 +108,14 @@ export class WhatsAppSender implements ChannelSender {
     if (!resident) throw new DeliveryError('unknown resident', { permanent: true });
     // No cold messages: unsolicited messages from a linked number are the quickest way to a ban.
     if (!resident.last_inbound_at) throw new DeliveryError('resident never wrote to the office on WhatsApp (no cold messages)', { permanent: true });
-    if (this.closing) throw new DeliveryError('WhatsApp channel is shutting down', { retryAfterMs: NOT_CONNECTED_RETRY_MS });
-    if (!this.deps.port()) throw new DeliveryError('WhatsApp is not connected', { retryAfterMs: NOT_CONNECTED_RETRY_MS });
+    if (this.closing) throw new DeliveryError('WhatsApp channel is shutting down', { retryAfterMs: 30_000 });
+    if (!this.deps.port()) throw new DeliveryError(NOT_CONNECTED, { retryAfterMs: linkWaitMs(message.attempt) });
 
     const text = renderReply(message.reply, resident.lang, texts);
     const jid = message.address;
     return queues.run(jid, async (pause) => {
       const port = this.deps.port();
-      if (!port) throw new DeliveryError('WhatsApp is not connected', { retryAfterMs: NOT_CONNECTED_RETRY_MS });
+      if (!port) throw new DeliveryError(NOT_CONNECTED, { retryAfterMs: linkWaitMs(message.attempt) });
       // "typing…" while we pause, as a person would.
       await port.sendPresenceUpdate('composing', jid).catch((err: unknown) => log.debug({ err }, 'WhatsApp: presence update failed'));
       await pause();

@@ -76,6 +76,8 @@ export interface ConnectionOptions {
   print?: (text: string) => void;
   /** A new socket exists: attach the inbound handler to its events. */
   onSocket?: (socket: WhatsAppSocket) => void;
+  /** The link is open (again): deliver what waited for it. */
+  onOpen?: () => void;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
 }
@@ -130,12 +132,13 @@ export class WhatsAppConnection {
     await socket?.end(undefined);
   }
 
-  /** After "replaced" (or any stop): an officer asks to connect again. */
+  /** After "replaced", or to skip a backoff wait: an officer asks to connect now. */
   reconnect(): void {
     if (this.stopped) return;
     this.attempt = 0;
     this.quickRestarts = 0;
     if (this.socket) return;
+    if (this.timer) clearTimeout(this.timer);
     this.connect();
   }
 
@@ -225,6 +228,7 @@ export class WhatsAppConnection {
     log.info({ number }, `WhatsApp: connected as ${number ?? 'the linked number'}`);
     // Retries come within minutes; a week of sent messages is plenty for getMessage.
     store.pruneMessages('out', new Date(clock.now().getTime() - 7 * 24 * 3600_000));
+    this.opts.onOpen?.();
   }
 
   private onClose(update: Partial<ConnectionState>, wasLinked: boolean): void {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { onOff, parseEnv } from '../../config.js';
 import type { FeatureFactory } from '../../core/feature.js';
 import { WhatsAppStore } from '../../store/whatsapp-store.js';
-import { WhatsAppInbound, WhatsAppSender } from './adapter.js';
+import { NOT_CONNECTED, WhatsAppInbound, WhatsAppSender } from './adapter.js';
 import { WhatsAppConnection } from './connection.js';
 import { realSleep, RecipientQueues } from './pacing.js';
 import type { SocketFactory, WhatsAppSocket } from './port.js';
@@ -82,6 +82,11 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
       onSocket: (socket) => {
         detach?.();
         detach = inbound.attach(socket);
+      },
+      onOpen: () => {
+        const released = store.releaseHeldReplies(NOT_CONNECTED, clock.now());
+        if (released) log.info({ released }, 'WhatsApp: sending replies that waited for the connection');
+        dispatcher.kick();
       },
     });
     const sender = new WhatsAppSender({ core, store, texts: content.texts, clock, log, queues, port: () => connection.openSocket() });

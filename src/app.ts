@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
+import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { loadContent } from './content/load.js';
@@ -75,6 +76,10 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   }
   if (admin) {
     admin.onError((err, c) => {
+      // bearerAuth rejects a missing or wrong token by throwing: that is a 401, not a server error.
+      if (err instanceof HTTPException && err.status < 500) {
+        return c.json({ error: err.status === 401 ? 'Unauthorized: send the header "Authorization: Bearer <ADMIN_TOKEN>".' : err.message }, err.status);
+      }
       log.error({ err }, 'admin API error');
       return c.json({ error: 'internal error' }, 500);
     });

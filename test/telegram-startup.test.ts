@@ -1,10 +1,12 @@
 // Start-up and configuration as an operator meets them: Telegram off without a token,
 // clear words for a wrong token, a second instance, no network; webhook mode with its secret.
 import path from 'node:path';
+import { HttpError } from 'grammy';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadCoreConfig } from '../src/config.js';
 import { loadTelegramConfig } from '../src/channels/telegram/config.js';
+import { toDeliveryError } from '../src/channels/telegram/errors.js';
 import { FakeBotApi } from '../src/channels/telegram/fake-api.js';
 import { createTelegramFeature, telegramFeature, type TelegramFeature } from '../src/channels/telegram/feature.js';
 import type { TelegramChannelOptions } from '../src/channels/telegram/channel.js';
@@ -55,6 +57,13 @@ describe('configuration', () => {
     expect(loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/' })!.apiRoot).toBe('http://127.0.0.1:8081');
     expect(() => loadTelegramConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_GLOBAL_RATE: 'fast' })).toThrow(/TELEGRAM_GLOBAL_RATE/);
   });
+});
+
+test('network errors never carry the token into logs or outbox rows', () => {
+  const err = new HttpError("Network request for 'sendMessage' failed!", new Error(`request to https://api.telegram.org/bot${TOKEN}/sendMessage failed, reason: socket hang up`));
+  const failure = toDeliveryError(err);
+  expect(failure.message).toContain('socket hang up');
+  expect(failure.message).not.toContain(TOKEN.split(':')[1]);
 });
 
 describe('start-up problems say what to do', () => {

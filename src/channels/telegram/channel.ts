@@ -245,9 +245,11 @@ export class TelegramChannel {
   private async run(): Promise<void> {
     this.store.pruneCallbacks(new Date(this.app.clock.now().getTime() - CALLBACK_TTL_MS));
     if (!(await this.connect())) return;
-    await this.registerCommands();
+    // The command menu is a nicety: residents are served while it is being set.
+    const commands = this.registerCommands();
     if (this.config.webhook) await this.setWebhook();
     else this.startPolling();
+    await commands;
   }
 
   /** getMe, saying clearly what is wrong; retries while the network is down. */

@@ -20,12 +20,17 @@ export function toDeliveryError(err: unknown): DeliveryError {
     return new DeliveryError(what);
   }
   if (err instanceof HttpError) return new DeliveryError(`Telegram unreachable: ${describeHttpError(err)}`);
-  return new DeliveryError(err instanceof Error ? err.message : String(err));
+  return new DeliveryError(redactToken(err instanceof Error ? err.message : String(err)));
+}
+
+/** The request URL inside a network error carries the bot token: never let it reach a log or a row. */
+export function redactToken(text: string): string {
+  return text.replace(/bot\d+:[A-Za-z0-9_-]+/g, 'bot<token>');
 }
 
 /** "fetch failed" alone says little; the cause (ECONNREFUSED, ENOTFOUND…) says what to fix. */
 export function describeHttpError(err: HttpError): string {
-  const inner = err.error as { message?: string; cause?: { code?: string; message?: string } } | undefined;
-  const cause = inner?.cause?.code ?? inner?.cause?.message ?? inner?.message;
-  return cause ? `${err.message} (${cause})` : err.message;
+  const inner = err.error as { message?: string; code?: string; cause?: { code?: string; message?: string } } | undefined;
+  const cause = inner?.cause?.code ?? inner?.code ?? inner?.cause?.message ?? inner?.message;
+  return redactToken(cause ? `${err.message} (${cause})` : err.message);
 }

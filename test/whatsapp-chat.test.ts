@@ -264,6 +264,7 @@ describe('pacing', () => {
     const queues = new RecipientQueues({
       minDelayMs: 1000,
       maxDelayMs: 3000,
+      maxParallel: 4,
       random: () => randoms[r++ % randoms.length]!,
       // Let the event loop interleave the queues while the fake clock moves.
       sleep: async (ms) => {
@@ -312,4 +313,30 @@ describe('pacing', () => {
     }
     expect(queues.busyRecipients).toBe(0);
   });
+});
+
+test('a broadcast trickles out: never more than the allowed recipients at once', async () => {
+  let peak = 0;
+  const queues: RecipientQueues = new RecipientQueues({
+    minDelayMs: 1000,
+    maxDelayMs: 3000,
+    maxParallel: 3,
+    random: () => 0.5,
+    sleep: async () => {
+      peak = Math.max(peak, queues.inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  });
+  const done: string[] = [];
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      queues.run(`62812000000${i}@s.whatsapp.net`, async (pause) => {
+        await pause();
+        done.push(String(i));
+      }),
+    ),
+  );
+  expect(done).toHaveLength(20);
+  expect(peak).toBe(3);
+  expect(queues.inFlight).toBe(0);
 });

@@ -23,6 +23,7 @@ export const WhatsAppConfig = z
       .pipe(z.string().regex(/^[1-9]\d{7,14}$/, 'expected the office number with country code, digits only, e.g. 6281234567890')),
     WHATSAPP_MIN_DELAY_MS: delayMs.default(1_000),
     WHATSAPP_MAX_DELAY_MS: delayMs.default(3_000),
+    WHATSAPP_MAX_PARALLEL: z.coerce.number({ message: 'expected a number' }).int().min(1).max(20, 'expected 1–20').default(4),
   })
   .partial({ WHATSAPP_PAIRING_NUMBER: true })
   .refine((c) => c.WHATSAPP_MIN_DELAY_MS <= c.WHATSAPP_MAX_DELAY_MS, {
@@ -65,6 +66,7 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
     const queues = new RecipientQueues({
       minDelayMs: config.WHATSAPP_MIN_DELAY_MS,
       maxDelayMs: config.WHATSAPP_MAX_DELAY_MS,
+      maxParallel: config.WHATSAPP_MAX_PARALLEL,
       sleep: options.sleep ?? realSleep,
       random: options.random ?? Math.random,
     });

@@ -34,9 +34,34 @@ export type OverrideLookup = (date: string) => DayOverride | undefined;
 
 const noOverrides: OverrideLookup = () => undefined;
 
+/** Remembers up to `max` results; dayjs with time zones is slow enough to matter in a surge. */
+function memo<K, V>(fn: (key: K) => V, max = 5000): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      if (cache.size >= max) cache.clear();
+      value = fn(key);
+      cache.set(key, value);
+    }
+    return value;
+  };
+}
+
 export class OfficeCalendar {
   private readonly holidays: Map<string, string>;
   private readonly years: Set<number>;
+  /** Office date and minute of day of an instant, by the minute. */
+  private readonly local = memo((minute: number) => {
+    const d = dayjs(minute * 60_000).tz(this.tz);
+    return { date: d.format('YYYY-MM-DD'), minute: d.hour() * 60 + d.minute() };
+  });
+  private readonly instant = memo((dateTime: string) => dayjs.tz(dateTime, 'YYYY-MM-DD HH:mm', this.tz).valueOf());
+  private readonly shifted = memo((key: string) => {
+    const [date, days] = key.split('|') as [string, string];
+    return dayjs.utc(date).add(Number(days), 'day').format('YYYY-MM-DD');
+  });
+  private readonly weekday = memo((date: string) => dayjs.utc(date).day());
 
   constructor(
     data: Holidays,
@@ -48,22 +73,21 @@ export class OfficeCalendar {
 
   /** The office's calendar date at `now`. */
   today(now: Date): string {
-    return dayjs(now).tz(this.tz).format('YYYY-MM-DD');
+    return this.local(Math.floor(now.getTime() / 60_000)).date;
   }
 
   /** Minutes since the office's midnight at `now`. */
   minuteOfDay(now: Date): number {
-    const d = dayjs(now).tz(this.tz);
-    return d.hour() * 60 + d.minute();
+    return this.local(Math.floor(now.getTime() / 60_000)).minute;
   }
 
   /** The instant of `hhmm` office time on `date`. */
   at(date: string, hhmm: string): Date {
-    return dayjs.tz(`${date} ${hhmm}`, 'YYYY-MM-DD HH:mm', this.tz).toDate();
+    return new Date(this.instant(`${date} ${hhmm}`));
   }
 
   addDays(date: string, days: number): string {
-    return dayjs.utc(date).add(days, 'day').format('YYYY-MM-DD');
+    return this.shifted(`${date}|${days}`);
   }
 
   holidaysKnown(date: string): boolean {
@@ -75,7 +99,7 @@ export class OfficeCalendar {
     const override = overrides(date);
     if (override && !override.open) return { date, kind: 'closed', bookable: false, note: override.reason, holidaysKnown };
     if (override?.open) return { date, kind: 'opened', bookable: true, note: override.reason, holidaysKnown };
-    const weekday = dayjs.utc(date).day();
+    const weekday = this.weekday(date);
     if (weekday === 0 || weekday === 6) return { date, kind: 'weekend', bookable: false, holidaysKnown };
     const holiday = this.holidays.get(date);
     if (holiday) {
@@ -117,14 +141,19 @@ export class OfficeCalendar {
     return [...missing].sort();
   }
 
+  private readonly formatted = memo((key: string) => {
+    const [date, lang, format] = key.split('|') as [string, string, string];
+    return dayjs.utc(date).locale(lang).format(format);
+  });
+
   /** "Senin, 30 Nov" / "Monday, 30 Nov". */
   label(date: string, lang: 'id' | 'en'): string {
-    return dayjs.utc(date).locale(lang === 'id' ? 'id' : 'en').format('dddd, D MMM');
+    return this.formatted(`${date}|${lang}|dddd, D MMM`);
   }
 
   /** "Senin, 30 November 2026". */
   longLabel(date: string, lang: 'id' | 'en'): string {
-    return dayjs.utc(date).locale(lang === 'id' ? 'id' : 'en').format('dddd, D MMMM YYYY');
+    return this.formatted(`${date}|${lang}|dddd, D MMMM YYYY`);
   }
 
   /** "10.45" office time (the Indonesian way) or "10:45". */

@@ -146,9 +146,14 @@ export class WhatsAppConnection {
   async relink(): Promise<void> {
     const socket = this.socket;
     if (socket && this.status.state === 'open') {
-      // Baileys closes with 401 after logging out: the table below wipes and shows a new QR.
-      await socket.logout('relink requested by an officer');
-      return;
+      try {
+        // Baileys closes with 401 after logging out: the table below wipes and shows a new QR.
+        await socket.logout('relink requested by an officer');
+        return;
+      } catch (err) {
+        // The phone keeps listing this device until someone removes it there; our side unlinks anyway.
+        this.opts.log.warn({ err }, 'WhatsApp: logout request failed; wiping the keys here');
+      }
     }
     this.socket = undefined;
     if (this.timer) clearTimeout(this.timer);

@@ -314,6 +314,32 @@ describe('delivery from the outbox', () => {
     expect(h.t.ctx.store.getOutbox(id)).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
+  test('pacing: about one message per chat per interval, and a global cap per second', async () => {
+    h = await harness({ env: { TELEGRAM_CHAT_INTERVAL_MS: '300', TELEGRAM_GLOBAL_RATE: '5' } });
+    const at = new Map<string, number[]>();
+    h.fake.onCall = (c) => {
+      if (c.method === 'sendMessage') at.set(String(c.payload.chat_id), [...(at.get(String(c.payload.chat_id)) ?? []), performance.now()]);
+    };
+    const now = h.t.clock.now();
+    const queueFor = (chat: number, n: number) => {
+      const r = h!.t.ctx.store.upsertResident('telegram', String(chat), undefined, 'id', now);
+      for (let i = 0; i < n; i++) h!.t.ctx.store.enqueue({ residentId: r.id, channel: 'telegram', address: String(chat), reply: { text: `Pesan ${i + 1}` } }, now);
+    };
+    // One chat with three messages, ten chats with one each: thirteen sends at a cap of 5/s.
+    queueFor(CHAT, 3);
+    for (let i = 1; i <= 10; i++) queueFor(CHAT + i, 1);
+    await h.deliver();
+    const own = at.get(String(CHAT))!;
+    expect(own).toHaveLength(3);
+    // Lower bounds only: a slow machine makes the gaps longer, never shorter.
+    expect(own[1]! - own[0]!).toBeGreaterThanOrEqual(290);
+    expect(own[2]! - own[1]!).toBeGreaterThanOrEqual(290);
+    const all = [...at.values()].flat().sort((a, b) => a - b);
+    expect(all).toHaveLength(13);
+    // 13 sends at 5 per second need at least two refills of the allowance.
+    expect(all.at(-1)! - all[0]!).toBeGreaterThanOrEqual(950);
+  });
+
   test('a 400 is permanent: recorded, not retried', async () => {
     h = await harness();
     const { id } = await queue(h, 'Teks');

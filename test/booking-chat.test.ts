@@ -68,8 +68,8 @@ describe('the full chat flow', () => {
     expect(textOf(intro)).toMatch(/mulai usia 16 tahun; kartu dicetak saat usia 17 tahun atau sudah menikah/);
     expect(choiceIds(intro)).toEqual(['r:bpjs', 'r:hospital', 'r:social_aid', 'r:registration', 'r:other']);
 
-    // "Lainnya" asks for a sentence, then says what proof to bring.
-    await t.say(addr, '5');
+    // "Lainnya" (typed as a word works like the button) asks for a sentence, then says what proof to bring.
+    expect(textOf(await t.say(addr, 'lainnya'))).toMatch(/satu kalimat/);
     const proof = await t.say(addr, 'Syarat pencairan dana pensiun almarhum suami');
     expect(textOf(proof)).toMatch(/Bukti yang perlu dibawa: Surat atau bukti/);
 

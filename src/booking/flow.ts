@@ -359,7 +359,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     }
   }
 
-  return {
+  const flow: Flow = {
     id: BOOKING_FLOW_ID,
     version: 1,
 
@@ -432,6 +432,12 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       if (input.type !== 'text') return { unhandled: true };
       const text = input.text.trim();
       switch (node) {
+        case 'reason': {
+          // "bpjs", "rumah sakit": a typed reason works like its button.
+          const typed = text.toLowerCase();
+          const reason = typed.length >= 3 ? settings.reasons.find((r) => r.id === typed || r.label.id.toLowerCase().includes(typed) || r.label.en.toLowerCase().includes(typed)) : undefined;
+          return reason ? flow.onInput(node, data, { type: 'choice', id: `r:${reason.id}` }, ctx) : { unhandled: true };
+        }
         case 'note': {
           if (text.length < 5) return { node, data, replies: [{ text: ctx.t('booking.note_short') }] };
           const note = text.replace(/\s+/g, ' ').slice(0, 200);
@@ -488,4 +494,5 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       }
     },
   };
+  return flow;
 }

@@ -113,6 +113,39 @@ describe('start-up problems say what to do', () => {
   });
 });
 
+test('stopping finishes the update in hand, leaves the rest of the batch to the next start, and confirms only what was handled', async () => {
+  const { fake, app: a } = build({ TELEGRAM_BOT_TOKEN: TOKEN });
+  const handled: string[] = [];
+  let release!: () => void;
+  const inHand = new Promise<void>((r) => (release = r));
+  let entered!: () => void;
+  const started = new Promise<void>((r) => (entered = r));
+  const handle = a.ctx.engine.handle.bind(a.ctx.engine);
+  a.ctx.engine.handle = async (msg) => {
+    handled.push(msg.id);
+    entered();
+    await inHand;
+    return handle(msg);
+  };
+  await a.startFeatures();
+  const message = (id: number, text: string) => ({ update_id: id, message: { message_id: id, date: 1, chat: { id: CHAT, type: 'private' as const, first_name: 'Siti' }, from: { id: CHAT, is_bot: false, first_name: 'Siti' }, text } });
+  fake.push(message(70, 'halo'));
+  fake.push(message(71, 'syarat kk'));
+  await started;
+  const closing = a.close();
+  release();
+  await closing;
+  app = undefined;
+  expect(handled).toEqual(['70']);
+  expect(fake.calls.filter((c) => c.method === 'getUpdates').at(-1)!.payload.offset).toBe(71);
+  // The update in hand was committed before the database closed.
+  const reopened = createApp(loadCoreConfig({ DATA_DIR: a.ctx.config.DATA_DIR, CONTENT_DIR: path.resolve('flows') }), { log: createLogger('silent'), features: [] });
+  const resident = reopened.ctx.store.findResident('telegram', String(CHAT));
+  expect(resident).toBeDefined();
+  expect(reopened.ctx.store.loadConversation(resident!.id)).toBeDefined();
+  await reopened.close();
+});
+
 describe('webhook mode', () => {
   const secret = 'wh_secret_0123456789abcdef';
   const env = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_URL: 'https://bot.example.go.id/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: secret };

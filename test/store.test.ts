@@ -203,3 +203,20 @@ describe('outbox delivery', () => {
     expect(s.sent.map((m) => m.reply.text)).toEqual(['a reply now', 'status changed']);
   });
 });
+
+describe('residents known by two addresses (WhatsApp phone JID and LID)', () => {
+  test('either address finds the same resident, whichever came first', () => {
+    const db = openDatabase(path.join(tempDir(), 'alt.db'));
+    const store = new CoreStore(db);
+    const now = new Date('2026-11-30T02:00:00Z');
+    const phone = '6281234567890@s.whatsapp.net';
+    const lid = '123456789012345@lid';
+    const first = store.upsertResident('whatsapp', phone, undefined, 'id', now);
+    const byLid = store.upsertResident('whatsapp', lid, phone, 'id', now);
+    expect(byLid.id).toBe(first.id);
+    expect(store.getResident(first.id)!.alt_address).toBe(lid);
+    expect(store.upsertResident('whatsapp', lid, undefined, 'id', now).id).toBe(first.id);
+    expect(store.upsertResident('whatsapp', phone, lid, 'id', now).id).toBe(first.id);
+    expect(db.prepare('SELECT COUNT(*) FROM residents').pluck().get()).toBe(1);
+  });
+});

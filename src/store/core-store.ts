@@ -118,15 +118,22 @@ export class CoreStore {
   /** Finds the resident by address (or WhatsApp's alternate address) or creates them. */
   upsertResident(channel: ChannelName, address: string, altAddress: string | undefined, lang: Lang, now: Date): ResidentRow {
     const at = now.toISOString();
+    // WhatsApp may know one person by two addresses (phone JID and LID) and use either first.
     let row = this.stmts.findResident.get(channel, address) as ResidentRow | undefined;
-    if (!row && altAddress) row = this.stmts.findResidentByAlt.get(channel, altAddress) as ResidentRow | undefined;
+    row ??= this.stmts.findResidentByAlt.get(channel, address) as ResidentRow | undefined;
+    if (altAddress) {
+      row ??= this.stmts.findResident.get(channel, altAddress) as ResidentRow | undefined;
+      row ??= this.stmts.findResidentByAlt.get(channel, altAddress) as ResidentRow | undefined;
+    }
     if (!row) return this.stmts.insertResident.get(channel, address, altAddress ?? null, lang, at, at) as ResidentRow;
     // A write per message only when something changed: last contact is kept to the minute.
     const stale = !row.last_inbound_at || now.getTime() - Date.parse(row.last_inbound_at) >= 60_000;
-    const altChanged = altAddress !== undefined && altAddress !== row.alt_address;
+    // The other address of the pair is the one this row is not keyed by.
+    const other = address !== row.address ? address : altAddress;
+    const altChanged = other !== undefined && other !== row.alt_address;
     if (stale || altChanged || row.unreachable) {
-      this.stmts.touchResident.run(at, altAddress ?? null, row.id);
-      return { ...row, last_inbound_at: at, alt_address: altAddress ?? row.alt_address, unreachable: 0 };
+      this.stmts.touchResident.run(at, altChanged ? other : null, row.id);
+      return { ...row, last_inbound_at: at, alt_address: altChanged ? other : row.alt_address, unreachable: 0 };
     }
     return row;
   }

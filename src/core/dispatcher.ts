@@ -54,15 +54,16 @@ export interface DispatcherOptions {
 
 export class OutboxDispatcher {
   private readonly senders = new Map<ChannelName, ChannelSender>();
+  /** Each channel has its own round, so a slow one (WhatsApp's paced sends) never holds up another. */
+  private readonly rounds = new Map<ChannelName, { running?: Promise<number>; again: boolean }>();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private again = false;
   private stopped = true;
 
   constructor(private readonly opts: DispatcherOptions) {}
 
   register(channel: ChannelName, sender: ChannelSender): void {
     this.senders.set(channel, sender);
+    this.rounds.set(channel, { again: false });
   }
 
   start(): void {
@@ -76,42 +77,49 @@ export class OutboxDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await Promise.all([...this.rounds.values()].map((r) => r.running));
   }
 
   /** Deliver soon (called after a commit queued messages). */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
+    for (const channel of this.senders.keys()) this.kickChannel(channel);
+  }
+
+  private kickChannel(channel: ChannelName): void {
+    const round = this.rounds.get(channel)!;
+    if (round.running) {
+      round.again = true;
       return;
     }
-    this.running = this.runOnce()
+    round.running = this.runChannel(channel)
       .catch((err) => {
-        this.opts.log.error({ err }, 'outbox delivery round failed');
+        this.opts.log.error({ err, channel }, 'outbox delivery round failed');
         return 0;
       })
       .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
+        round.running = undefined;
+        if (round.again && !this.stopped) {
+          round.again = false;
+          this.kickChannel(channel);
         }
       });
   }
 
-  /** One round over every channel: claims due rows and delivers them. Returns how many were attempted. */
+  /** One round over every channel at once: claims due rows and delivers them. Returns how many were attempted. */
   async runOnce(): Promise<number> {
+    const counts = await Promise.all([...this.senders.keys()].map((channel) => this.runChannel(channel)));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  private async runChannel(channel: ChannelName): Promise<number> {
     const { store, clock } = this.opts;
-    let attempted = 0;
-    for (const [channel, sender] of this.senders) {
-      const now = clock.now();
-      const rows = store.claimDue(channel, now, new Date(now.getTime() + (this.opts.leaseMs ?? 60_000)), this.opts.batchSize ?? 50);
-      attempted += rows.length;
-      // At most one row per resident per round, so these are independent: senders pace themselves.
-      await Promise.all(rows.map((row) => this.deliver(sender, row)));
-    }
-    return attempted;
+    const sender = this.senders.get(channel)!;
+    const now = clock.now();
+    const rows = store.claimDue(channel, now, new Date(now.getTime() + (this.opts.leaseMs ?? 60_000)), this.opts.batchSize ?? 50);
+    // At most one row per resident per round, so these are independent: senders pace themselves.
+    await Promise.all(rows.map((row) => this.deliver(sender, row)));
+    return rows.length;
   }
 
   private async deliver(sender: ChannelSender, row: OutboxRow): Promise<void> {

@@ -148,6 +148,25 @@ describe('delivery of status notifications', () => {
   });
 });
 
+describe('the contact an officer entered', () => {
+  test('gets the notifications and can stop them like any follower', async () => {
+    const app = await start();
+    write(app, 'telegram', '5501', 'halo');
+    await newApplication(app, 'LU-C-0001', { channel: 'telegram', address: '5501' });
+    const first = await api(app, 'POST', '/applications/LU-C-0001/status', { status: 'diverifikasi', officer: 'budi' });
+    expect(first.body.notifications.queued).toBe(1);
+
+    const list = write(app, 'telegram', '5501', 'berhenti ikuti');
+    expect(textOf(list.replies)).toContain('LU-C-0001');
+    const stop = list.replies.flatMap((r) => r.choices ?? []).find((c) => c.id.startsWith('st:unf:'))!;
+    const done = app.ctx.engine.handleNow({ id: `m${++seq}`, channel: 'telegram', address: '5501', input: { type: 'choice', id: stop.id } });
+    expect(textOf(done.replies)).toContain('tidak lagi mengikuti permohonan LU-C-0001');
+
+    const second = await api(app, 'POST', '/applications/LU-C-0001/status', { status: 'diproses', officer: 'budi' });
+    expect(second.body.notifications.queued).toBe(0);
+  });
+});
+
 describe('broadcasts', () => {
   test('paced at BROADCAST_RATE per channel, opted-out and web visitors skipped, progress visible, retry-safe', async () => {
     const clock = new FakeClock(); // 09:00 WIB

@@ -277,6 +277,7 @@ export class ApplicationsService {
           skipped++;
           continue;
         }
+        this.d.apps.adoptContact(app.id, r.id, now);
         const id = this.d.store.enqueue(
           {
             residentId: r.id,

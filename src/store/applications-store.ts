@@ -106,19 +106,25 @@ export class ApplicationsStore {
       setStatus: p('UPDATE applications SET status = ?, updated_at = ? WHERE id = ?'),
       insertHistory: p('INSERT INTO application_history (application_id, status, note, delivery, officer, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *'),
       history: p('SELECT * FROM application_history WHERE application_id = ? ORDER BY id'),
-      subscribe: p('INSERT OR IGNORE INTO application_subscriptions (application_id, resident_id, created_at) VALUES (?, ?, ?)'),
-      unsubscribe: p('DELETE FROM application_subscriptions WHERE application_id = ? AND resident_id = ?'),
-      isSubscribed: p('SELECT 1 FROM application_subscriptions WHERE application_id = ? AND resident_id = ?'),
-      subscriberCount: p('SELECT COUNT(*) FROM application_subscriptions WHERE application_id = ?'),
+      subscribe: p(
+        `INSERT INTO application_subscriptions (application_id, resident_id, created_at, active) VALUES (?, ?, ?, 1)
+         ON CONFLICT (application_id, resident_id) DO UPDATE SET active = 1`,
+      ),
+      adopt: p('INSERT OR IGNORE INTO application_subscriptions (application_id, resident_id, created_at, active) VALUES (?, ?, ?, 1)'),
+      unsubscribe: p('UPDATE application_subscriptions SET active = 0 WHERE application_id = ? AND resident_id = ? AND active = 1'),
+      isSubscribed: p('SELECT 1 FROM application_subscriptions WHERE application_id = ? AND resident_id = ? AND active = 1'),
+      subscriberCount: p('SELECT COUNT(*) FROM application_subscriptions WHERE application_id = ? AND active = 1'),
       followedBy: p(
         `SELECT a.* FROM application_subscriptions s JOIN applications a ON a.id = s.application_id
-         WHERE s.resident_id = ? ORDER BY s.created_at, a.id`,
+         WHERE s.resident_id = ? AND s.active = 1 ORDER BY s.created_at, a.id`,
       ),
-      // Followers plus the contact the officer entered (if that chat ever wrote to us).
+      // Followers, plus the contact the officer entered if that chat ever wrote to us and has
+      // not stopped following this application.
       recipients: p(
         `SELECT r.id, r.channel, r.address, r.lang, r.opted_out, r.unreachable, r.last_inbound_at FROM residents r
-         WHERE r.id IN (SELECT resident_id FROM application_subscriptions WHERE application_id = @app)
-            OR (@channel IS NOT NULL AND r.channel = @channel AND (r.address = @address OR r.alt_address = @address))
+         WHERE r.id IN (SELECT resident_id FROM application_subscriptions WHERE application_id = @app AND active = 1)
+            OR (@channel IS NOT NULL AND r.channel = @channel AND (r.address = @address OR r.alt_address = @address)
+                AND NOT EXISTS (SELECT 1 FROM application_subscriptions s WHERE s.application_id = @app AND s.resident_id = r.id))
          ORDER BY r.id`,
       ),
       getFailure: p('SELECT * FROM status_check_failures WHERE scope = ?'),
@@ -195,6 +201,11 @@ export class ApplicationsStore {
 
   subscribe(applicationId: number, residentId: number, now: Date): boolean {
     return this.stmts.subscribe.run(applicationId, residentId, now.toISOString()).changes === 1;
+  }
+
+  /** The officer-entered contact becomes a follower (so "berhenti ikuti" lists it), unless it stopped following. */
+  adoptContact(applicationId: number, residentId: number, now: Date): void {
+    this.stmts.adopt.run(applicationId, residentId, now.toISOString());
   }
 
   unsubscribe(applicationId: number, residentId: number): boolean {

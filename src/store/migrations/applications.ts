@@ -80,4 +80,9 @@ export const applicationsMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 401,
+    name: 'subscriptions remember a chat that stopped following (the officer-entered contact stays off)',
+    up: `ALTER TABLE application_subscriptions ADD COLUMN active INTEGER NOT NULL DEFAULT 1;`,
+  },
 ];

@@ -323,3 +323,42 @@ describe('officers close a day', () => {
     expect(booking.service.freeDays(t.clock.now()).map((d) => d.date)).not.toContain('2026-12-02');
   });
 });
+
+describe('edge cases residents run into', () => {
+  test('declining an offered place passes it straight to the next on the waitlist', async () => {
+    tinyDay('2026-12-03');
+    const codeA = codeIn(await book('resident-decl-A', { nik: nikOf(90), date: '2026-12-03', session: 0 }));
+    for (const [addr, i] of [['resident-decl-B', 91], ['resident-decl-C', 92]] as const) {
+      await chooseDay(addr, { nik: nikOf(i), date: '2026-12-03', session: 0 });
+      await t.say(addr, { choice: 'bk:wait' });
+    }
+    booking.service.cancel(booking.store.byCode(codeA)!.resident_id, codeA, t.clock.now());
+    const list = await t.say('resident-decl-B', 'booking saya');
+    expect(textOf(list)).toMatch(/Tempat kosong untuk Anda: Kamis, 3 Desember 2026 pukul 08.00/);
+    const decline = choiceIds(list).find((id) => id.startsWith('bk:decline:'))!;
+    expect(textOf(await t.say('resident-decl-B', { choice: decline }))).toMatch(/antrean berikutnya/);
+    expect(pushed('resident-decl-C', 'notification')[0]!.text).toMatch(/Ada tempat kosong/);
+    expect(booking.store.liveOnDate('2026-12-03').map((b) => [b.nik, b.status])).toEqual([[nikOf(92), 'held']]);
+  });
+
+  test('a day picked from an old list after the cut-off is refused with the days still open', async () => {
+    t.clock.set('2026-11-30T02:45:00.000Z'); // 09:45 WIB: today is still offered
+    await chooseDay('resident-late-1', { nik: nikOf(95), date: '2026-12-01', session: 0 });
+    t.clock.set('2026-11-30T03:05:00.000Z'); // 10:05 WIB: past the 10:00 cut-off for today
+    const late = await t.say('resident-late-1', { choice: 'd:2026-11-30' });
+    expect(textOf(late)).toMatch(/hari itu tidak bisa dipesan lagi/);
+    expect(choiceIds(late)).not.toContain('d:2026-11-30');
+    expect(choiceIds(late)).toContain('d:2026-12-01');
+  });
+
+  test('nonsense at any step gets a short polite answer and the same question again', async () => {
+    const addr = 'resident-noise-1';
+    await t.say(addr, 'menu');
+    await t.say(addr, { choice: 'm:book' });
+    for (const noise of ['asdfgh', '🙂', 'x'.repeat(5000)]) {
+      const r = await t.say(addr, noise);
+      expect(textOf(r)).toMatch(/Maaf, saya belum mengerti|Pesan Anda kosong|Apa keperluan mendesak/);
+      expect(choiceIds(r)).toContain('r:bpjs');
+    }
+  });
+});

@@ -47,7 +47,7 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
   const effects: Record<string, EffectHandler> = {
     'booking.list': (_e, c) => ({ ...service.listFor(c.resident.id, c.now), max: settings.max_active_per_chat }),
     'booking.check_nik': (e, c) => ({ refusal: service.nikRefusal(str(e.nik), c.now) }),
-    'booking.days': (e, c) => ({ days: service.freeDays(c.now, settings.days_shown, undefined) }),
+    'booking.days': (_e, c) => ({ days: service.freeDays(c.now) }),
     'booking.sessions': (e, c) => {
       const date = str(e.date);
       const own = typeof e.code === 'string' ? store.byCode(e.code) : undefined;

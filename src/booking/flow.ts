@@ -351,7 +351,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       case 'decline':
         return { node: 'loading', data, replies: [], effects: [effect('booking.decline', { code: arg })] };
       case 'newday':
-        return { node: 'loading', data: { mode: 'resched', code: arg, list: data.list }, replies: [], effects: [effect('booking.days', { code: arg })] };
+        return { node: 'loading', data: { mode: 'resched', code: arg, list: data.list }, replies: [], effects: [effect('booking.days')] };
       case 'unwait':
         return { node: 'loading', data, replies: [], effects: [effect('booking.leave_wait', { id: Number(arg) })] };
       default:
@@ -397,7 +397,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
           };
         }
         if ((node === 'session' || node === 'confirm') && id === 'bk:other_day') {
-          return { node: 'loading', data: { ...data, fullDate: undefined }, replies: [], effects: [effect('booking.days', { code: data.mode === 'resched' ? data.code : undefined })] };
+          return { node: 'loading', data: { ...data, fullDate: undefined }, replies: [], effects: [effect('booking.days')] };
         }
         if (node === 'session' && id.startsWith('s:')) {
           const s = data.sessions?.find((x) => x.index === Number(id.slice(2)) && x.free > 0);
@@ -417,7 +417,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
           };
         }
         if (node === 'manage' && id === 'bk:resched') {
-          return { node: 'loading', data: { ...data, mode: 'resched' }, replies: [], effects: [effect('booking.days', { code: data.code })] };
+          return { node: 'loading', data: { ...data, mode: 'resched' }, replies: [], effects: [effect('booking.days')] };
         }
         if (node === 'manage' && id === 'bk:cancel') return { node: 'cancel_confirm', data, replies: [cancelPrompt(data, ctx)] };
         if (node === 'cancel_confirm' && id === 'bk:cancel_yes') {

@@ -324,7 +324,8 @@ export class BookingService {
     for (;;) {
       const w = this.d.bookings.firstWaiting(date);
       if (!w) return offered;
-      if (this.nikRefusal(w.nik, now)) {
+      // Booked meanwhile, banned, or the chat is at its limit: this wait is over.
+      if (this.nikRefusal(w.nik, now) || this.chatLimitReached(w.resident_id)) {
         this.d.bookings.setWait(w.id, 'cancelled', now);
         continue;
       }

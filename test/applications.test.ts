@@ -247,6 +247,16 @@ describe('Cek status conversation', () => {
     expect(textOf(await checkStatus(app, 'guesser-x', 'LU-261130-AAAAA', '0001'))).toContain('coba lagi dalam');
   });
 
+  test('"status?" works any time: first message, inside another flow, after a long pause', async () => {
+    const clock = new FakeClock();
+    const app = await start({}, clock);
+    expect(textOf(await app.say('resident-s', 'status?'))).toContain('nomor permohonan');
+    await app.say('resident-s', 'syarat kk hilang');
+    expect(textOf(await app.say('resident-s', 'Status?'))).toContain('nomor permohonan');
+    clock.advance(3 * 60 * 60_000);
+    expect(textOf(await app.say('resident-s', 'sudah jadi belum?'))).toContain('nomor permohonan');
+  });
+
   test('English residents read the status in English', async () => {
     const app = await start();
     await createApp(app);

@@ -25,6 +25,7 @@ const ROUTE_WORDS: Record<string, { flow: string; params?: Record<string, unknow
   'berhenti info': { flow: 'status', params: { action: 'opt_out' } }, 'stop info': { flow: 'status', params: { action: 'opt_out' } },
   'mulai info': { flow: 'status', params: { action: 'opt_in' } }, 'start info': { flow: 'status', params: { action: 'opt_in' } },
   'berhenti ikuti': { flow: 'status', params: { action: 'following' } }, 'stop following': { flow: 'status', params: { action: 'following' } },
+  status: { flow: 'status' }, '/status': { flow: 'status' },
 };
 
 /** Longer than this, a message is cut before it reaches flows and the NLU (a 10,000-char paste must not slow anyone). */
@@ -159,7 +160,7 @@ export function createStep(flowList: Flow[]): StepFn {
     }
 
     if (input.type === 'text') {
-      const route = ROUTE_WORDS[input.text.slice(0, 40).trim().toLowerCase().replace(/[.!,\s]+$/g, '').replace(/\s+/g, ' ')];
+      const route = ROUTE_WORDS[input.text.slice(0, 40).trim().toLowerCase().replace(/[.!?,\s]+$/g, '').replace(/\s+/g, ' ')];
       if (route && flows.has(route.flow)) return apply({ goto: route.flow, params: route.params }, menu, saved ?? fresh, ctx);
     }
 

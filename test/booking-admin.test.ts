@@ -76,6 +76,7 @@ test('check-in and no-show are recorded with the officer name in the audit log',
   const early = await api('POST', `/bookings/${future}/no-show`);
   expect(early.status).toBe(409);
   expect(early.json.error).toMatch(/only be marked on or after that day/);
+  expect((await api('POST', `/bookings/${future}/check-in`)).json.error).toMatch(/check-in is on that day only/);
   expect((await api('POST', '/bookings/ZZZZZZ/check-in')).status).toBe(404);
   expect((await api('POST', '/bookings/not-a-code/check-in')).json.error).toMatch(/6-character booking code/);
   expect(audit('booking.check_in')).toEqual([expect.objectContaining({ actor: 'Rina', subject: a })]);

@@ -77,7 +77,7 @@ describe('the full chat flow', () => {
     expect(textOf(wrong)).toMatch(/NIK harus 16 angka; yang Anda ketik baru 12 angka/);
     const letters = await t.say(addr, '18O3021204950001');
     expect(textOf(letters)).toMatch(/huruf O bukan angka 0/);
-    const female = await t.say(addr, '1803.0255.0495.0001');
+    const female = await t.say(addr, 'NIK saya: 1803.0255.0495.0001');
     expect(textOf(female)).toMatch(/lahir 15 April 1995, perempuan/);
     expect(textOf(female)).not.toMatch(/bukan Lampung Utara/);
 

@@ -200,7 +200,9 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     // Words without digits are not a NIK attempt: let the core try them as a question.
     if (!/\d/.test(text)) return { unhandled: true };
     const today = calendar.today(ctx.now);
-    const result = validateNik(text, regions, today);
+    // "NIK saya: 1803…" is still just the number.
+    const typed = text.replace(/^\s*(?:no(?:mor)?\.?\s*)?nik(?:\s*(?:saya|nya|ku|anak|ibu|bapak))?\s*[:=]?\s*/i, '');
+    const result = validateNik(typed, regions, today);
     if (!result.ok) {
       const lines = result.problems.map((p) => `• ${nikProblemText(p, ctx)}`);
       return { node: 'nik', data, replies: [{ text: `${ctx.t('booking.nik.invalid')}\n${lines.join('\n')}\n\n${ctx.t('booking.nik.again')}` }] };

@@ -487,6 +487,7 @@ export class BookingService {
       const b = this.d.bookings.byCode(code);
       if (!b) return { ok: false, error: `No booking with code ${code}.`, status: 404 } as const;
       if (!['active', 'checked_in', 'no_show'].includes(b.status)) return { ok: false, error: `Booking ${code} is ${b.status}; only active bookings can be marked.`, status: 409 } as const;
+      if (status === 'checked_in' && b.date !== this.d.calendar.today(now)) return { ok: false, error: `Booking ${code} is for ${b.date}: check-in is on that day only.`, status: 409 } as const;
       if (status === 'no_show' && b.date > this.d.calendar.today(now)) return { ok: false, error: `Booking ${code} is for ${b.date}: a no-show can only be marked on or after that day.`, status: 409 } as const;
       this.d.bookings.setStatus(b.id, status, now);
       this.d.core.audit(by, status === 'checked_in' ? 'booking.check_in' : 'booking.no_show', code, { date: b.date, queue: b.queue_no, before: b.status }, now);

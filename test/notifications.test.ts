@@ -233,7 +233,8 @@ describe('broadcasts', () => {
 
   test('WhatsApp: nothing is queued to a number that never wrote to the office', async () => {
     const app = await start();
-    await newApplication(app, 'LU-W-0001', { channel: 'whatsapp', address: '6281400000001@s.whatsapp.net' });
+    // Officers type the phone number as they know it; the chat is matched by its JID.
+    await newApplication(app, 'LU-W-0001', { channel: 'whatsapp', address: '0814-0000-0001' });
     const change = await api(app, 'POST', '/applications/LU-W-0001/status', { status: 'diverifikasi', officer: 'budi' });
     expect(change.body.notifications).toMatchObject({ queued: 0 });
     // Once they write, the next change reaches them.

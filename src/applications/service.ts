@@ -40,6 +40,13 @@ export function trackingKey(input: string): string {
   return input.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
+/** Officers type phone numbers ("0812-3456-7890", "+62 812…"); WhatsApp chats are known by JID. */
+export function whatsappJid(address: string): string {
+  if (!/^\+?[\d\s().-]+$/.test(address)) return address;
+  const digits = address.replace(/\D/g, '');
+  return `${digits.startsWith('0') ? `62${digits.slice(1)}` : digits}@s.whatsapp.net`;
+}
+
 const Nik = z
   .string()
   .transform((v) => v.replace(/[\s.]/g, ''))
@@ -59,6 +66,7 @@ export const NewApplicationInput = z
     contact: z
       .object({ channel: z.enum(CHANNELS), address: z.string().trim().min(1).max(100) })
       .strict()
+      .transform((c) => ({ ...c, address: c.channel === 'whatsapp' ? whatsappJid(c.address) : c.address }))
       .optional(),
   })
   .strict();

@@ -109,8 +109,7 @@ export class BookingService {
   }
 
   capacityFor(date: string): CapacityRow {
-    const b = this.d.bookings;
-    return b.capacity(date) ?? b.capacity('default') ?? this.s.quota;
+    return this.d.bookings.capacityOf(date) ?? this.s.quota;
   }
 
   /** Officers' open/close decisions for the coming months, as the calendar wants them. */

@@ -80,6 +80,7 @@ export class BookingStore {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       capacity: p('SELECT per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope = ?'),
+      capacityOf: p(`SELECT per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope IN (?, 'default') ORDER BY scope = 'default' LIMIT 1`),
       upsertCapacity: p(
         `INSERT INTO booking_capacity (scope, per_day, first_session, sessions, session_minutes, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (scope) DO UPDATE SET per_day = excluded.per_day, first_session = excluded.first_session, sessions = excluded.sessions,
@@ -140,6 +141,11 @@ export class BookingStore {
 
   capacity(scope: string): CapacityRow | undefined {
     return this.s.capacity.get(scope) as CapacityRow | undefined;
+  }
+
+  /** The date's own capacity, else the officers' default (the file's is the caller's fallback). */
+  capacityOf(date: string): CapacityRow | undefined {
+    return this.s.capacityOf.get(date) as CapacityRow | undefined;
   }
 
   setCapacity(scope: string, c: CapacityRow, by: string, now: Date): void {

@@ -137,3 +137,21 @@ describe('English speakers', () => {
     expect(messages.map((m) => m.text).join('\n')).toContain('digital assistant');
   });
 });
+
+describe('files residents send', () => {
+  test('a photo of a document is acknowledged and its reference kept for officers', async () => {
+    t = await makeTestApp();
+    await t.say('resident-m1', 'halo');
+    const result = t.ctx.engine.handleNow({ id: 'p1', channel: 'web', address: 'resident-m1', input: { type: 'media', media: 'photo', ref: 'file-abc', caption: 'KK saya' } });
+    expect(textOf(result.replies)).toContain('berkas Anda sudah kami terima');
+    expect(result.replies.at(-1)!.choices!.length).toBeGreaterThan(0);
+    expect(t.ctx.store.mediaOf(result.residentId)).toMatchObject([{ media: 'photo', ref: 'file-abc', caption: 'KK saya' }]);
+  });
+
+  test('a sticker gets a polite answer saying what the bot reads', async () => {
+    t = await makeTestApp();
+    await t.say('resident-m2', 'halo');
+    const result = t.ctx.engine.handleNow({ id: 's1', channel: 'web', address: 'resident-m2', input: { type: 'media', media: 'sticker' } });
+    expect(textOf(result.replies)).toContain('hanya bisa membaca pesan teks');
+  });
+});

@@ -97,12 +97,15 @@ export class OutboxDispatcher {
         this.opts.log.error({ err, channel }, 'outbox delivery round failed');
         return 0;
       })
-      .finally(() => {
+      .then((attempted) => {
         round.running = undefined;
-        if (round.again && !this.stopped) {
+        // A round that sent something may have unblocked a resident's next message: go on at once
+        // rather than waiting for the next poll.
+        if ((round.again || attempted > 0) && !this.stopped) {
           round.again = false;
           this.kickChannel(channel);
         }
+        return attempted;
       });
   }
 

@@ -63,7 +63,10 @@ export class Engine {
 
   constructor(private readonly opts: EngineOptions) {
     this.effects = {
-      'media.keep': (effect, ctx) => ctx.log.info({ resident: ctx.resident.id, media: effect.media }, 'media received and kept by reference'),
+      'media.keep': (effect, ctx) => {
+        ctx.store.keepMedia(ctx.resident.id, ctx.resident.channel, String(effect.media), String(effect.ref), typeof effect.caption === 'string' ? effect.caption : null, ctx.now);
+        ctx.log.info({ resident: ctx.resident.id, media: effect.media }, 'file received and kept by reference');
+      },
       ...opts.effects,
     };
     this.flows = [...opts.flows];

@@ -7,6 +7,7 @@ function menuReply(ctx: FlowContext, quiet: boolean) {
     choices: [
       { id: 'm:req', label: ctx.t('menu.requirements') },
       { id: 'm:book', label: ctx.t('menu.booking') },
+      { id: 'm:mybook', label: ctx.t('menu.my_bookings') },
       { id: 'm:status', label: ctx.t('menu.status') },
       { id: 'm:officer', label: ctx.t('menu.officer') },
       { id: ctx.lang === 'id' ? 'lang:en' : 'lang:id', label: ctx.t('menu.language') },

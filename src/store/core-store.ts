@@ -102,6 +102,8 @@ export class CoreStore {
         `SELECT * FROM outbox WHERE channel = ? AND address = ? AND status IN ('pending', 'sending') AND id > ? AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
       ),
       outboxById: p('SELECT * FROM outbox WHERE id = ?'),
+      keepMedia: p('INSERT INTO inbound_media (resident_id, channel, media, ref, caption, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      mediaOf: p('SELECT id, channel, media, ref, caption, received_at FROM inbound_media WHERE resident_id = ? ORDER BY id'),
       audit: p('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
     };
   }
@@ -242,6 +244,15 @@ export class CoreStore {
       this.stmts.inboxAck.run(now.toISOString(), channel, address, ackedUpTo);
       return this.stmts.inboxDue.all(channel, address, ackedUpTo, now.toISOString()) as OutboxRow[];
     });
+  }
+
+  /** A photo or document a resident sent: the channel's reference (file id, message key) is kept so an officer can fetch it. */
+  keepMedia(residentId: number, channel: ChannelName, media: string, ref: string, caption: string | null, now: Date): void {
+    this.stmts.keepMedia.run(residentId, channel, media, ref, caption, now.toISOString());
+  }
+
+  mediaOf(residentId: number): Array<{ id: number; channel: ChannelName; media: string; ref: string; caption: string | null; received_at: string }> {
+    return this.stmts.mediaOf.all(residentId) as never;
   }
 
   audit(actor: string, action: string, subject: string | null, detail: unknown, now: Date): void {

@@ -63,4 +63,22 @@ export const coreMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'files residents send (kept by reference); outbox by address',
+    up: `
+      CREATE TABLE inbound_media (
+        id INTEGER PRIMARY KEY,
+        resident_id INTEGER NOT NULL REFERENCES residents (id),
+        channel TEXT NOT NULL,
+        media TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        caption TEXT,
+        received_at TEXT NOT NULL
+      );
+      CREATE INDEX inbound_media_resident ON inbound_media (resident_id, id);
+      -- The web chat pulls its replies by address on every request.
+      CREATE INDEX outbox_address ON outbox (channel, address, status, id);
+    `,
+  },
 ];

@@ -20,6 +20,7 @@ const CHATS = Math.max(1, Math.floor(CHANGES / 5)); // each chat follows 5 appli
 const CONFIGURED_RATE = Number(process.env.TELEGRAM_GLOBAL_RATE ?? 25);
 const TELEGRAM_GLOBAL_LIMIT = 30;
 const TELEGRAM_CHAT_GAP_MS = 1_000;
+const BROADCAST_RATE = 20;
 
 class VirtualClock implements Clock {
   constructor(public t: number) {}
@@ -82,7 +83,7 @@ function pacedSender(clock: VirtualClock, channel: FakeTelegram, ratePerSecond: 
 export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-notify-'));
   const clock = new VirtualClock(Date.parse('2026-11-30T02:00:00Z')); // Monday 09:00 WIB
-  const env = { DATA_DIR: dir, LOG_LEVEL: 'silent', ADMIN_TOKEN: 'bench-admin-token-0123456789' };
+  const env = { DATA_DIR: dir, LOG_LEVEL: 'silent', ADMIN_TOKEN: 'bench-admin-token-0123456789', BROADCAST_RATE: String(BROADCAST_RATE) };
   const app = createApp(loadCoreConfig(env), { clock, env, log: createLogger('silent'), features: [applicationsFeature] });
   try {
     const service = (app.features.find((f) => f.name === 'applications') as unknown as { service: ApplicationsService }).service;
@@ -129,6 +130,26 @@ export async function run(): Promise<void> {
     console.log(`  duplicates: ${fmt(duplicates)} (target 0)`);
     console.log(`  429s received: ${fmt(telegram.rejected429)} (target 0)`);
     console.log(`  rate: achieved ${fmt(achieved, 1)} msg/s vs configured ${fmt(CONFIGURED_RATE)} msg/s (Telegram's limit ${TELEGRAM_GLOBAL_LIMIT}/s)`);
+
+    // An announcement to every chat, spaced by BROADCAST_RATE (default 20/s) through the same sender.
+    const before = { delivered: telegram.delivered, rejected: telegram.rejected429 };
+    telegram.firstAt = Infinity;
+    t0 = performance.now();
+    const bc = service.broadcast({ id: 'Layanan tatap muka ditutup sementara.', en: 'Face-to-face service is closed for now.' }, 'bench', false);
+    const queueMs = performance.now() - t0;
+    idleRounds = 0;
+    while (telegram.delivered - before.delivered < bc.queued && idleRounds < 100_000) {
+      if ((await app.ctx.dispatcher.runOnce()) === 0) {
+        idleRounds++;
+        clock.sleepUntil(clock.t + 50);
+      }
+    }
+    const progress = service.broadcastProgress(bc.id)!;
+    const bcSpan = Math.max((telegram.lastAt - telegram.firstAt) / 1_000, 1e-9);
+    console.log(
+      `  broadcast to ${fmt(bc.queued)} chats: queued in ${fmt(queueMs, 0)} ms; sent ${fmt(progress.sent)}, failed ${fmt(progress.failed)}, ` +
+        `429s ${fmt(telegram.rejected429 - before.rejected)}; rate achieved ${fmt((progress.sent - 1) / bcSpan, 1)} msg/s vs BROADCAST_RATE ${fmt(BROADCAST_RATE)} msg/s`,
+    );
   } finally {
     await app.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -344,7 +344,7 @@ export class ApplicationsService {
     const result = this.tx(() => {
       if (idempotencyKey) {
         const earlier = this.d.apps.officerRequest('broadcast', idempotencyKey);
-        if (earlier) return { ...(JSON.parse(earlier.response) as ReturnType<ApplicationsService['broadcastProgress']>), replayed: true };
+        if (earlier) return { ...(JSON.parse(earlier.response) as NonNullable<ReturnType<ApplicationsService['broadcastProgress']>>), replayed: true };
       }
       const row = this.d.apps.insertBroadcast(text, officer, urgent, now);
       const start = (urgent ? now : quietHoursEnd(now, this.d.settings.quietHours, this.d.settings.timeZone)).getTime();

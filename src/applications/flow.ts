@@ -30,7 +30,7 @@ function looksLikeTrackingNo(text: string): string | undefined {
   const compact = text.trim();
   if (compact.length > 40 || !/^[A-Za-z0-9][A-Za-z0-9 ./-]*$/.test(compact)) return undefined;
   const key = compact.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  return key.length >= 4 && /\d/.test(key) ? compact : undefined;
+  return key.length >= 4 && /\d/.test(key) ? compact.toUpperCase() : undefined;
 }
 
 /** The 4 check digits; a full 16-digit NIK typed by mistake also works (only its end is used). */

@@ -1,7 +1,7 @@
 // Applications as officers and residents meet them: the status graph, the admin API, the
 // "Cek status" conversation (wrong checks, cool-down), following, quiet hours, CSV import.
 import { afterEach, describe, expect, test } from 'vitest';
-import { applicationsFeature } from '../src/applications/feature.js';
+import { applicationsFeature, applicationsSettings } from '../src/applications/feature.js';
 import { checkTransition, nextStatuses } from '../src/applications/graph.js';
 import { quietHoursEnd, QuietHoursSetting } from '../src/applications/quiet-hours.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
@@ -263,6 +263,16 @@ describe('Cek status conversation', () => {
     await app.say('resident-en', { choice: 'lang:en' });
     const shown = textOf(await checkStatus(app, 'resident-en', 'LU-261130-AAAAA', '0001'));
     expect(shown).toContain('Current status: Received');
+  });
+});
+
+describe('settings', () => {
+  test('a bad value stops start-up naming the variable', () => {
+    expect(() => applicationsSettings({ QUIET_HOURS: '21-6' }, 'Asia/Jakarta')).toThrow(/Invalid QUIET_HOURS: expected HH:MM-HH:MM/);
+    expect(() => applicationsSettings({ BROADCAST_RATE: '100' }, 'Asia/Jakarta')).toThrow(/Invalid BROADCAST_RATE/);
+    expect(() => applicationsSettings({ STATUS_CHECK_TRIES: 'five' }, 'Asia/Jakarta')).toThrow(/Invalid STATUS_CHECK_TRIES/);
+    expect(applicationsSettings({}, 'Asia/Jakarta')).toMatchObject({ quietHours: { start: 21 * 60, end: 6 * 60 }, broadcastRate: 20, maxTries: 5, cooldownMinutes: 15 });
+    expect(applicationsSettings({ QUIET_HOURS: 'off' }, 'Asia/Jakarta').quietHours).toBeUndefined();
   });
 });
 

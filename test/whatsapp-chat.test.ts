@@ -65,7 +65,7 @@ describe('a requirements conversation over WhatsApp', () => {
     const hello = await chat(PN, 'halo');
     expect(hello[0]).toContain('asisten digital');
     expect(hello[1]).toContain('1. Syarat dokumen');
-    expect(hello[1]).toContain('Balas dengan angka 1–5. 0 = menu');
+    expect(hello[1]).toContain('Balas dengan angka 1–6. 0 = menu');
 
     const categories = (await chat(PN, '1')).join('\n');
     expect(categories).toContain('Dokumen apa yang ingin Anda urus?');

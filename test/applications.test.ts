@@ -145,6 +145,9 @@ describe('officers API', () => {
     expect(res.body.errors[2].error).toContain('already exists');
     expect((await api(app, 'GET', '/applications/LU-CSV-0005')).body.applicantName).toBe('Budi "Bud" Santoso');
 
+    const noNik = await api(app, 'POST', '/applications/import?officer=budi', 'service,applicant_name\nkk_baru,Ani Sari\n');
+    expect(noNik.body).toMatchObject({ imported: 0, errors: [{ line: 1, error: expect.stringContaining('missing column(s): nik') }] });
+
     const viaJson = await api(app, 'POST', '/applications/import', { officer: 'budi', csv: 'service,applicant_name,nik\nkk_baru,Ani Sari,1803020101900009\n"unclosed,x,y\n' });
     expect(viaJson.body.imported).toBe(1);
     expect(viaJson.body.errors.length).toBeGreaterThan(0);

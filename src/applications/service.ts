@@ -34,6 +34,8 @@ const FAILURE_WINDOW_MS = 60 * 60_000;
 const BROADCAST_CHANNELS: ChannelName[] = ['telegram', 'whatsapp'];
 
 export const CHANNELS = ['web', 'telegram', 'whatsapp'] as const;
+const CSV_COLUMNS = ['tracking_no', 'service', 'applicant_name', 'nik', 'contact_channel', 'contact_address'];
+const CSV_REQUIRED = ['service', 'applicant_name', 'nik'];
 
 /** "lu-2026 0001" → "LU20260001": how a resident's typing is matched. */
 export function trackingKey(input: string): string {
@@ -194,9 +196,10 @@ export class ApplicationsService {
     const now = this.d.clock.now();
     const errors: { line: number; error: string }[] = [];
     let records: { record: Record<string, string>; info: { lines: number } }[];
+    let columns: string[] = [];
     try {
       records = parseCsv(csv, {
-        columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+        columns: (header: string[]) => (columns = header.map((h) => h.trim().toLowerCase())),
         info: true,
         skip_empty_lines: true,
         trim: true,
@@ -211,6 +214,8 @@ export class ApplicationsService {
     } catch (err) {
       return { imported: 0, trackingNos: [], errors: [{ line: 1, error: (err as Error).message }] };
     }
+    const missing = CSV_REQUIRED.filter((c) => !columns.includes(c));
+    if (missing.length) return { imported: 0, trackingNos: [], errors: [{ line: 1, error: `missing column(s): ${missing.join(', ')} (header: ${CSV_COLUMNS.join(',')})` }] };
     const trackingNos: string[] = [];
     this.tx(() => {
       for (const { record, info } of records) {
@@ -300,6 +305,7 @@ export class ApplicationsService {
         );
         if (id !== null) queued++;
       }
+      this.d.log.info({ tracking: app.tracking_no, from: app.status, to: change.status, notifications: queued }, 'application status changed');
       this.d.store.audit(change.officer, 'application.status', app.tracking_no, { from: app.status, to: change.status, historyId: history.id, notifications: queued }, now);
       const value = {
         application: this.view(updated),

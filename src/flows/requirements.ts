@@ -67,16 +67,19 @@ export function serviceSummary(service: Service, ctx: FlowContext): string {
 function detailPrompt(service: Service, ctx: FlowContext): Reply[] {
   return [
     { text: serviceSummary(service, ctx) },
-    {
-      text: ctx.t('req.next'),
-      choices: [
-        { id: 'req:check', label: ctx.t('req.check') },
-        { id: 'req:full', label: ctx.t('req.full') },
-        { id: 'req:back', label: ctx.t('req.other_service') },
-        { id: 'm:menu', label: ctx.t('menu.main') },
-      ],
-    },
+    nextSteps(ctx, [
+      { id: 'req:check', label: ctx.t('req.check') },
+      { id: 'req:full', label: ctx.t('req.full') },
+    ]),
   ];
+}
+
+/** "What next?" with the given first options, then the ways out every screen offers. */
+function nextSteps(ctx: FlowContext, first: Choice[]): Reply {
+  return {
+    text: ctx.t('req.next'),
+    choices: [...first, { id: 'req:back', label: ctx.t('req.other_service') }, { id: 'm:menu', label: ctx.t('menu.main') }],
+  };
 }
 
 function questionPrompt(service: Service, index: number, ctx: FlowContext): Reply {
@@ -116,15 +119,10 @@ function resultReplies(service: Service, answers: Answer[], ctx: FlowContext): R
   }
   return [
     { text: lines.join('\n') },
-    {
-      text: ctx.t('req.next'),
-      choices: [
-        { id: 'req:full', label: ctx.t('req.full') },
-        { id: 'req:check', label: ctx.t('req.check_again') },
-        { id: 'req:back', label: ctx.t('req.other_service') },
-        { id: 'm:menu', label: ctx.t('menu.main') },
-      ],
-    },
+    nextSteps(ctx, [
+      { id: 'req:full', label: ctx.t('req.full') },
+      { id: 'req:check', label: ctx.t('req.check_again') },
+    ]),
   ];
 }
 

@@ -121,10 +121,15 @@ export class ApplicationsStore {
       // Followers, plus the contact the officer entered if that chat ever wrote to us and has
       // not stopped following this application.
       recipients: p(
-        `SELECT r.id, r.channel, r.address, r.lang, r.opted_out, r.unreachable, r.last_inbound_at FROM residents r
-         WHERE r.id IN (SELECT resident_id FROM application_subscriptions WHERE application_id = @app AND active = 1)
-            OR (@channel IS NOT NULL AND r.channel = @channel AND (r.address = @address OR r.alt_address = @address)
-                AND NOT EXISTS (SELECT 1 FROM application_subscriptions s WHERE s.application_id = @app AND s.resident_id = r.id))
+        `WITH contact AS (
+           SELECT id FROM residents WHERE channel = @channel AND address = @address
+           UNION SELECT id FROM residents WHERE channel = @channel AND alt_address = @address)
+         SELECT r.id, r.channel, r.address, r.lang, r.opted_out, r.unreachable, r.last_inbound_at FROM residents r
+         WHERE r.id IN (
+           SELECT resident_id FROM application_subscriptions WHERE application_id = @app AND active = 1
+           UNION
+           SELECT id FROM contact
+           WHERE NOT EXISTS (SELECT 1 FROM application_subscriptions s WHERE s.application_id = @app AND s.resident_id = contact.id))
          ORDER BY r.id`,
       ),
       getFailure: p('SELECT * FROM status_check_failures WHERE scope = ?'),

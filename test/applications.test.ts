@@ -259,6 +259,17 @@ describe('Cek status conversation', () => {
     expect(textOf(await app.say('resident-s', 'sudah jadi belum?'))).toContain('nomor permohonan');
   });
 
+  test('a restart between the number and the check strands nobody', async () => {
+    const first = await start();
+    await createApp(first);
+    await first.say('resident-r', 'cek status');
+    await first.say('resident-r', 'LU-261130-AAAAA');
+    const dir = first.dir;
+    await first.close();
+    t = await makeTestApp({ dir, env: { ADMIN_TOKEN: TOKEN }, features: [applicationsFeature, webChatFeature] });
+    expect(textOf(await t.say('resident-r', '0001'))).toContain('Status sekarang: Diterima');
+  });
+
   test('English residents read the status in English', async () => {
     const app = await start();
     await createApp(app);

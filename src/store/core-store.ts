@@ -79,7 +79,7 @@ export class CoreStore {
       pruneSent: p("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?"),
       enqueue: p(
         `INSERT INTO outbox (resident_id, channel, address, kind, payload, idempotency_key, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
       ),
       // The oldest deliverable row per resident: a row being retried holds back later ones
       // (order is kept), but a row deferred to later (quiet hours) does not.
@@ -97,9 +97,10 @@ export class CoreStore {
       markSent: p(`UPDATE outbox SET status = 'sent', sent_at = ?, external_id = ?, last_error = NULL WHERE id = ?`),
       markRetry: p(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`),
       markFailed: p(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`),
-      inboxAck: p(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE channel = ? AND address = ? AND status IN ('pending', 'sending') AND id <= ?`),
+      // By resident: the (resident_id, status, id) index serves both, with no index on address to keep up.
+      inboxAck: p(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND id <= ?`),
       inboxDue: p(
-        `SELECT * FROM outbox WHERE channel = ? AND address = ? AND status IN ('pending', 'sending') AND id > ? AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
+        `SELECT * FROM outbox WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND id > ? AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
       ),
       outboxById: p('SELECT * FROM outbox WHERE id = ?'),
       keepMedia: p('INSERT INTO inbound_media (resident_id, channel, media, ref, caption, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -241,8 +242,10 @@ export class CoreStore {
    */
   pullFor(channel: ChannelName, address: string, ackedUpTo: number, now: Date): OutboxRow[] {
     return this.transaction(() => {
-      this.stmts.inboxAck.run(now.toISOString(), channel, address, ackedUpTo);
-      return this.stmts.inboxDue.all(channel, address, ackedUpTo, now.toISOString()) as OutboxRow[];
+      const resident = this.findResident(channel, address);
+      if (!resident) return [];
+      this.stmts.inboxAck.run(now.toISOString(), resident.id, channel, ackedUpTo);
+      return this.stmts.inboxDue.all(resident.id, channel, ackedUpTo, now.toISOString()) as OutboxRow[];
     });
   }
 

@@ -41,7 +41,7 @@ export const coreMigrations: Migration[] = [
         address TEXT NOT NULL,
         kind TEXT NOT NULL DEFAULT 'reply',
         payload TEXT NOT NULL,
-        idempotency_key TEXT UNIQUE,
+        idempotency_key TEXT,
         status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
         attempts INTEGER NOT NULL DEFAULT 0,
         next_attempt_at TEXT NOT NULL,
@@ -50,6 +50,8 @@ export const coreMigrations: Migration[] = [
         created_at TEXT NOT NULL,
         sent_at TEXT
       );
+      -- Most rows (plain replies) have no key: a partial index keeps them out of it.
+      CREATE UNIQUE INDEX outbox_idempotency ON outbox (idempotency_key) WHERE idempotency_key IS NOT NULL;
       CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
       CREATE INDEX outbox_resident ON outbox (resident_id, status, id);
 
@@ -65,7 +67,7 @@ export const coreMigrations: Migration[] = [
   },
   {
     version: 2,
-    name: 'files residents send (kept by reference); outbox by address',
+    name: 'files residents send (kept by reference)',
     up: `
       CREATE TABLE inbound_media (
         id INTEGER PRIMARY KEY,
@@ -77,8 +79,6 @@ export const coreMigrations: Migration[] = [
         received_at TEXT NOT NULL
       );
       CREATE INDEX inbound_media_resident ON inbound_media (resident_id, id);
-      -- The web chat pulls its replies by address on every request.
-      CREATE INDEX outbox_address ON outbox (channel, address, status, id);
     `,
   },
 ];

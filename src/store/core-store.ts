@@ -79,7 +79,7 @@ export class CoreStore {
       pruneSent: p("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?"),
       enqueue: p(
         `INSERT INTO outbox (resident_id, channel, address, kind, payload, idempotency_key, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
       ),
       // The oldest deliverable row per resident: a row being retried holds back later ones
       // (order is kept), but a row deferred to later (quiet hours) does not.
@@ -186,7 +186,7 @@ export class CoreStore {
 
   /** Queues a message; returns its id, or null when the idempotency key was already used. */
   enqueue(item: OutboxItem, now: Date): number | null {
-    const row = this.stmts.enqueue.get(
+    const result = this.stmts.enqueue.run(
       item.residentId,
       item.channel,
       item.address,
@@ -195,8 +195,8 @@ export class CoreStore {
       item.idempotencyKey ?? null,
       (item.notBefore ?? now).toISOString(),
       now.toISOString(),
-    ) as { id: number } | undefined;
-    return row ? row.id : null;
+    );
+    return result.changes === 1 ? Number(result.lastInsertRowid) : null;
   }
 
   /**

@@ -1,7 +1,7 @@
 // Residents chatting over WhatsApp, through the real engine, store and outbox, with a
 // socket that records instead of sending. Pacing runs on a fake clock.
 import { afterEach, describe, expect, test } from 'vitest';
-import { WhatsAppSender } from '../src/channels/whatsapp/adapter.js';
+import { stableMessageId, WhatsAppSender } from '../src/channels/whatsapp/adapter.js';
 import { createWhatsAppFeature } from '../src/channels/whatsapp/feature.js';
 import { RecipientQueues } from '../src/channels/whatsapp/pacing.js';
 import type { OutboundMessage } from '../src/core/dispatcher.js';
@@ -251,6 +251,22 @@ describe('delivery rules', () => {
     await deliver();
     expect(socket.sent.filter((s) => s.text.includes('asisten digital'))).toHaveLength(1);
   });
+
+  test('every attempt of one outbox row carries the same WhatsApp message id, so a repeat after a crash is not shown twice', async () => {
+    const { socket, app } = await whatsappApp();
+    await socket.receive(text(PN, 'halo'));
+    const rows = app.ctx.db.prepare(`SELECT id, created_at FROM outbox ORDER BY id`).all() as Array<{ id: number; created_at: string }>;
+    const ids = rows.map((r) => stableMessageId({ outboxId: r.id, createdAt: r.created_at }));
+    expect(new Set(ids).size).toBe(rows.length);
+    expect(ids[0]).toMatch(/^3EB0[0-9A-F]{36}$/);
+    // A process that died after WhatsApp took the message: the row is leased again and re-sent.
+    await app.ctx.dispatcher.runOnce();
+    app.ctx.db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = created_at WHERE id = ?`).run(rows[0]!.id);
+    await app.ctx.dispatcher.runOnce();
+    const first = socket.sent.filter((s) => s.text.includes('asisten digital'));
+    expect(first).toHaveLength(2);
+    expect(first.map((s) => s.id)).toEqual([ids[0], ids[0]]);
+  });
 });
 
 describe('pacing', () => {
@@ -284,7 +300,7 @@ describe('pacing', () => {
       return original(jid, content);
     };
     const msg = (residentId: number, address: string, body: string): OutboundMessage => ({
-      outboxId: 0, residentId, channel: 'whatsapp', address, reply: { text: body }, kind: 'reply', idempotencyKey: null, attempt: 1,
+      outboxId: 0, residentId, channel: 'whatsapp', address, reply: { text: body }, kind: 'reply', idempotencyKey: null, createdAt: '2026-11-30T01:00:00.000Z', attempt: 1,
     });
     const A = '628111111111@s.whatsapp.net';
     const B = '628222222222@s.whatsapp.net';

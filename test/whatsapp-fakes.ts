@@ -30,7 +30,7 @@ export class FakeSocket implements WhatsAppSocket {
 
   constructor(readonly options?: SocketOptions) {}
 
-  async sendMessage(jid: string, content: AnyMessageContent): Promise<WAMessage> {
+  async sendMessage(jid: string, content: AnyMessageContent, options?: { messageId?: string }): Promise<WAMessage> {
     this.calls.push(`send:${jid}`);
     if (this.failNextSend) {
       const err = this.failNextSend;
@@ -38,7 +38,7 @@ export class FakeSocket implements WhatsAppSocket {
       throw err;
     }
     const text = 'text' in content ? content.text : '';
-    const id = `3EB0OUT${++outSeq}`;
+    const id = options?.messageId ?? `3EB0OUT${++outSeq}`;
     this.sent.push({ jid, text, id });
     return { key: { remoteJid: jid, fromMe: true, id }, message: proto.Message.create({ conversation: text }), messageTimestamp: 1_800_000_000 };
   }

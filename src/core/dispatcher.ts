@@ -13,6 +13,8 @@ export interface OutboundMessage {
   reply: Reply;
   kind: OutboxKind;
   idempotencyKey: string | null;
+  /** When the row was queued (ISO). With outboxId it names this message uniquely, across database resets too. */
+  createdAt: string;
   attempt: number;
 }
 
@@ -141,6 +143,7 @@ export class OutboxDispatcher {
         reply: JSON.parse(row.payload) as Reply,
         kind: row.kind,
         idempotencyKey: row.idempotency_key,
+        createdAt: row.created_at,
         attempt: row.attempts,
       });
       store.markSent(row.id, clock.now(), result?.externalId);

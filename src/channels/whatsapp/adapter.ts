@@ -1,5 +1,6 @@
 // Between a WhatsApp socket and the engine: inbound messages in (mapped, deduped by the
 // engine, marked read), replies out through the outbox with human pacing.
+import { createHash } from 'node:crypto';
 import type { BaileysEventMap, WAMessageKey } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import type { Texts } from '../../content/schema.js';
@@ -97,6 +98,16 @@ function linkWaitMs(attempt: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 15 * 60_000);
 }
 
+/**
+ * The same outbox row always goes out under the same WhatsApp message id, in Baileys' own
+ * format ("3EB0" + 36 hex). If we crash after WhatsApp took a message but before the outbox
+ * marked it sent, the retry carries the id the resident's phone already has, and WhatsApp
+ * treats it as the same message instead of showing it twice.
+ */
+export function stableMessageId(message: Pick<OutboundMessage, 'outboxId' | 'createdAt'>): string {
+  return '3EB0' + createHash('sha256').update(`adminduk:${message.outboxId}:${message.createdAt}`).digest('hex').slice(0, 36).toUpperCase();
+}
+
 export class WhatsAppSender implements ChannelSender {
   private closing = false;
 
@@ -121,7 +132,7 @@ export class WhatsAppSender implements ChannelSender {
       await pause();
       let sent;
       try {
-        sent = await port.sendMessage(jid, { text });
+        sent = await port.sendMessage(jid, { text }, { messageId: stableMessageId(message) });
       } catch (err) {
         throw new DeliveryError(`WhatsApp send failed: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 
 export interface WhatsAppPort {
   ev: BaileysEventEmitter;
-  sendMessage(jid: string, content: AnyMessageContent): Promise<WAMessage | undefined>;
+  /** `messageId` (Baileys' MiscMessageGenerationOptions) lets a retried send reuse the first attempt's id. */
+  sendMessage(jid: string, content: AnyMessageContent, options?: { messageId?: string }): Promise<WAMessage | undefined>;
   sendPresenceUpdate(type: WAPresence, toJid?: string): Promise<void>;
   readMessages(keys: WAMessageKey[]): Promise<void>;
 }

@@ -55,6 +55,15 @@ describe('flows/ requirement content', () => {
     }
   });
 
+  it('names every photocopy as one, since the checklist adds no "(fotokopi)" to it', () => {
+    for (const { service } of services) {
+      for (const doc of service.documents.filter((d) => d.kind === 'copy')) {
+        expect(doc.item.id.toLowerCase(), service.id).toContain('fotokopi');
+        expect(doc.item.en.toLowerCase(), service.id).toMatch(/cop(y|ies)/);
+      }
+    }
+  });
+
   it('writes keywords in lower case and keeps each keyword with one service', () => {
     const owner = new Map<string, string>();
     for (const { service } of services) {

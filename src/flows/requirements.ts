@@ -20,7 +20,8 @@ const ANSWER_WORDS: Record<string, Answer> = {
 };
 
 function docLabel(doc: RequiredDocument, ctx: FlowContext): string {
-  const label = `${doc.item[ctx.lang]} (${ctx.t(`req.kind.${doc.kind}`)})`;
+  // A copy's name says so already ("Fotokopi KK", checked in test/content.test.ts); the other kinds add what to do.
+  const label = doc.kind === 'copy' ? doc.item[ctx.lang] : `${doc.item[ctx.lang]} (${ctx.t(`req.kind.${doc.kind}`)})`;
   if (!doc.condition) return label;
   // Conditions are written as sentences ("Jika KTP-el hilang."): fit them into the line.
   const condition = doc.condition[ctx.lang].trim().replace(/[.!]+$/, '');

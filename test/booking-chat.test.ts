@@ -57,6 +57,18 @@ function tinyDay(date: string) {
   booking.service.setCapacity(date, { per_day: 1, first_session: '08:00', sessions: 1, session_minutes: 30 }, 'test', t.clock.now());
 }
 
+describe('typed answers instead of buttons', () => {
+  test('"ya" confirms, "tidak" explains the way back, and typed numbers pick day and time', async () => {
+    const addr = 'res-typed';
+    await chooseDay(addr, { nik: nikOf(901), date: '2026-12-01', session: 0 });
+    await t.say(addr, '1');
+    const no = await t.say(addr, 'tidak');
+    expect(textOf(no)).toContain('ketik batal untuk mengulang');
+    const yes = await t.say(addr, 'iya');
+    expect(codeIn(yes)).toMatch(/^[A-Z0-9]{6}$/);
+  });
+});
+
 describe('the full chat flow', () => {
   test('rules → reason → NIK → name → day → time → confirmation with everything to bring', async () => {
     const addr = 'resident-full-1';

@@ -3,6 +3,7 @@
 // the database is asked for with an effect; the answer comes back as a `result` input.
 import type { Content } from '../content/load.js';
 import type { Choice, Effect, Input, Reply } from '../core/types.js';
+import { readAnswer } from '../flows/answers.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
 import { ageOn, validateNik, type NikProblem, type Regions } from './nik.js';
@@ -445,6 +446,15 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
           const note = text.replace(/\s+/g, ' ').slice(0, 200);
           const reason = reasons.get(data.reason ?? '')!;
           return { node: 'nik', data: { ...data, note }, replies: [{ text: ctx.t('booking.proof', { proof: reason.proof[ctx.lang] }) }, { text: ctx.t('booking.ask_nik') }] };
+        }
+        case 'confirm':
+        case 'cancel_confirm': {
+          // "ya" / "tidak" typed instead of tapping.
+          const answer = readAnswer(text);
+          if (answer === 'yes') return flow.onInput(node, data, { type: 'choice', id: node === 'confirm' ? 'bk:yes' : 'bk:cancel_yes' }, ctx);
+          if (answer === 'no' && node === 'cancel_confirm') return flow.onInput(node, data, { type: 'choice', id: 'bk:back' }, ctx);
+          if (answer === 'no') return { node, data, replies: [{ text: ctx.t('booking.confirm_no') }, confirmPrompt(data, ctx)] };
+          return { unhandled: true };
         }
         case 'nik':
           return onNik(text, data, ctx);

@@ -2,22 +2,18 @@
 // (one question per document) → what is still missing and how to get it.
 import type { CategoryId, RequiredDocument, Service } from '../content/schema.js';
 import type { Choice, Input, Reply } from '../core/types.js';
+import { readAnswer, type TypedAnswer } from './answers.js';
 import type { Flow, FlowContext, Outcome } from './types.js';
 
 /** y: has it, n: does not, u: not sure, na: does not apply (conditional documents only). */
 type Answer = 'y' | 'n' | 'u' | 'na';
+const ANSWER_OF: Record<TypedAnswer, Answer> = { yes: 'y', no: 'n', unsure: 'u', not_needed: 'na' };
 
 interface CheckData {
   serviceId: string;
   answers: Answer[];
 }
 
-const ANSWER_WORDS: Record<string, Answer> = {
-  ya: 'y', y: 'y', iya: 'y', yes: 'y', ada: 'y', punya: 'y', sudah: 'y', udah: 'y', sdh: 'y', udh: 'y', ok: 'y', oke: 'y',
-  tidak: 'n', tdk: 'n', gak: 'n', ga: 'n', nggak: 'n', enggak: 'n', no: 'n', belum: 'n', blm: 'n', 'tidak ada': 'n', 'gak ada': 'n', 'ga ada': 'n', 'belum ada': 'n', 'belum punya': 'n',
-  'belum tahu': 'u', 'tidak tahu': 'u', 'gak tahu': 'u', 'ga tau': 'u', 'gak tau': 'u', 'nggak tahu': 'u', ragu: 'u', entah: 'u', 'not sure': 'u', 'dont know': 'u', "don't know": 'u',
-  'tidak perlu': 'na', 'tidak berlaku': 'na', 'not needed': 'na', 'n/a': 'na',
-};
 
 function docLabel(doc: RequiredDocument, ctx: FlowContext): string {
   // A copy's name says so already ("Fotokopi KK", checked in test/content.test.ts); the other kinds add what to do.
@@ -161,8 +157,8 @@ function startChecklist(service: Service, ctx: FlowContext): Outcome {
 function answerOf(input: Input): Answer | undefined {
   if (input.type === 'choice') return input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined;
   if (input.type !== 'text') return undefined;
-  const words = input.text.toLowerCase().replace(/[^\p{L}\p{N}'/ ]/gu, ' ').replace(/\s+/g, ' ').trim();
-  return ANSWER_WORDS[words];
+  const typed = readAnswer(input.text);
+  return typed && ANSWER_OF[typed];
 }
 
 export const requirementsFlow: Flow = {

@@ -2,6 +2,7 @@
 // (an id kept in localStorage). Replies are pulled from the outbox, acknowledged by id,
 // so a reply lost on a bad connection is fetched again rather than lost.
 import fs from 'node:fs';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { parseEnv, onOff } from '../../config.js';
 import type { FeatureFactory } from '../../core/feature.js';
@@ -28,6 +29,9 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     store.pullFor('web', clientId, ack, clock.now()).map((row) => ({ id: row.id, ...(JSON.parse(row.payload) as Reply) }));
 
   http.get('/', (c) => c.html(page));
+
+  // A chat message is at most a few KB; anything bigger is refused before it is read.
+  http.use('/api/chat/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'Message too large' }, 413) }));
 
   http.post('/api/chat/send', async (c) => {
     const body = SendBody.safeParse(await c.req.json().catch(() => null));

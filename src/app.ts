@@ -99,6 +99,13 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     const seen = store.pruneInboundSeen(new Date(now - 30 * DAY));
     const sent = store.pruneSentOutbox(new Date(now - 90 * DAY));
     if (seen || sent) log.info({ seen, sent }, 'housekeeping: pruned old dedupe ids and delivered messages');
+    for (const feature of features) {
+      try {
+        feature.housekeeping?.(clock.now());
+      } catch (err) {
+        log.error({ err, feature: feature.name }, 'housekeeping failed; will retry');
+      }
+    }
   }
 
   async function startFeatures(): Promise<void> {

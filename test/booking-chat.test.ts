@@ -374,3 +374,18 @@ describe('edge cases residents run into', () => {
     }
   });
 });
+
+describe('personal data is kept only while needed', () => {
+  test('NIK and name of bookings older than keep_personal_data_days are masked by housekeeping; recent ones stay', async () => {
+    const code = codeIn(await book('res-old-data', { nik: nikOf(950), date: '2026-12-01', session: 0, name: 'Rahmat Hidayat' }));
+    expect(code).toBeTruthy();
+    const rowsWithNik = () => t.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE nik = ?`).pluck().get(nikOf(950));
+    booking.housekeeping!(t.clock.now());
+    expect(rowsWithNik()).toBe(1);
+    t.clock.set('2027-03-05T02:00:00.000Z'); // 94 days after the booking's date
+    booking.housekeeping!(t.clock.now());
+    expect(rowsWithNik()).toBe(0);
+    const row = t.ctx.db.prepare(`SELECT nik, name, status FROM booking WHERE code = ?`).get(code);
+    expect(row).toEqual({ nik: '1803**********50', name: '-', status: 'expired' });
+  });
+});

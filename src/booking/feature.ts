@@ -104,6 +104,11 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
       }, env.BOOKING_TICK_SECONDS * 1000);
       timer.unref();
     },
+    housekeeping(now) {
+      const before = calendar.addDays(calendar.today(now), -settings.keep_personal_data_days);
+      const forgotten = store.forgetPersonalDataBefore(before, now);
+      if (forgotten) ctx.log.info({ rows: forgotten, before }, 'booking: masked NIK and name of old bookings');
+    },
     stop() {
       if (timer) clearInterval(timer);
       timer = undefined;

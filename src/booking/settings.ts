@@ -47,6 +47,8 @@ export const BookingSettings = z
     same_day_cutoff: Clock24,
     max_active_per_chat: z.number().int().min(1).max(20),
     no_show_ban_days: z.number().int().min(0).max(365),
+    /** Days after a booking's date until its NIK and name are masked (UU 27/2022: keep personal data only while needed). */
+    keep_personal_data_days: z.number().int().min(1).max(3650),
     waitlist_hold_minutes: z.number().int().min(5).max(24 * 60),
     reminders: z.object({ afternoon_before: Clock24, morning_of: Clock24 }).strict(),
     min_age: z.number().int().min(0).max(30),
@@ -56,6 +58,9 @@ export const BookingSettings = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (s.keep_personal_data_days <= s.no_show_ban_days) {
+      ctx.addIssue({ code: 'custom', message: 'must be longer than no_show_ban_days (a no-show is matched by NIK)', path: ['keep_personal_data_days'] });
+    }
     const seen = new Set<string>();
     s.reasons.forEach((r, i) => {
       if (seen.has(r.id)) ctx.addIssue({ code: 'custom', message: `duplicate reason id "${r.id}"`, path: ['reasons', i, 'id'] });

@@ -36,6 +36,8 @@ export interface Feature {
   effects?: Record<string, EffectHandler>;
   /** Connect to the outside world (polling, sockets, timers). */
   start?(): Promise<void> | void;
+  /** Periodic clean-up (every few hours): e.g. dropping personal data no longer needed. */
+  housekeeping?(now: Date): void;
   /** Finish what is in flight and let go. */
   stop?(): Promise<void> | void;
 }

@@ -129,9 +129,25 @@ export class BookingStore {
       waitingOnDate: p(`SELECT * FROM booking_waitlist WHERE date = ? AND status = 'waiting' ORDER BY id`),
       waitingDates: p(`SELECT DISTINCT date FROM booking_waitlist WHERE status = 'waiting' AND date >= ? ORDER BY date`),
       staleWaiting: p(`SELECT * FROM booking_waitlist WHERE status = 'waiting' AND date < ?`),
+      // Old rows keep their statistics (date, reason, status) but not who it was.
+      forgetBookings: p(
+        `UPDATE booking SET status = CASE WHEN status IN ('held', 'active') THEN 'expired' ELSE status END,
+           nik = substr(nik, 1, 4) || '**********' || substr(nik, -2), name = '-', reason_note = NULL, updated_at = ?
+         WHERE date < ? AND name != '-'`,
+      ),
+      forgetWaits: p(
+        `UPDATE booking_waitlist SET status = CASE WHEN status IN ('waiting', 'offered') THEN 'expired' ELSE status END,
+           nik = substr(nik, 1, 4) || '**********' || substr(nik, -2), name = '-', reason_note = NULL, updated_at = ?
+         WHERE date < ? AND name != '-'`,
+      ),
       setWait: p('UPDATE booking_waitlist SET status = ?, booking_id = COALESCE(?, booking_id), updated_at = ? WHERE id = ?'),
       cancelWaitsOfNik: p(`UPDATE booking_waitlist SET status = 'cancelled', updated_at = ? WHERE nik = ? AND status = 'waiting'`),
     };
+  }
+
+  /** Masks NIK and name of bookings and waitlist entries dated before `date`; returns how many rows. */
+  forgetPersonalDataBefore(date: string, now: Date): number {
+    return this.transaction(() => this.s.forgetBookings.run(now.toISOString(), date).changes + this.s.forgetWaits.run(now.toISOString(), date).changes);
   }
 
   /** Runs fn in an IMMEDIATE transaction (a savepoint inside the engine's): see the file comment. */

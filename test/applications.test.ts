@@ -336,3 +336,23 @@ function choicesIdOf(app: TestApp, clientId: string, tracking: string): string {
   const choice = (JSON.parse(row) as { choices: { id: string; label: string }[] }).choices.find((c) => c.label.includes(tracking));
   return choice!.id;
 }
+
+describe('personal data is kept only while needed', () => {
+  test('a finished application loses NIK, name and contact after APPLICATIONS_KEEP_DAYS; open ones keep them', async () => {
+    const clock = new FakeClock('2026-11-30T02:00:00.000Z');
+    const app = await start({ APPLICATIONS_KEEP_DAYS: '30' }, clock);
+    await createApp(app, 'LU-261130-DONE1');
+    await createApp(app, 'LU-261130-OPEN1');
+    for (const status of ['diverifikasi', 'diproses']) expect((await setStatus(app, 'LU-261130-DONE1', { status })).status).toBe(200);
+    expect((await setStatus(app, 'LU-261130-DONE1', { status: 'selesai', delivery: 'pickup' })).status).toBe(200);
+    const feature = app.app.features.find((f) => f.name === 'applications')!;
+    const withNik = () => app.ctx.db.prepare('SELECT tracking_no FROM applications WHERE nik = ? ORDER BY id').pluck().all(NIK);
+    clock.advance(29 * 86_400_000);
+    feature.housekeeping!(clock.now());
+    expect(withNik()).toEqual(['LU-261130-DONE1', 'LU-261130-OPEN1']);
+    clock.advance(2 * 86_400_000);
+    feature.housekeeping!(clock.now());
+    expect(withNik()).toEqual(['LU-261130-OPEN1']);
+    expect(app.ctx.db.prepare("SELECT nik, applicant_name FROM applications WHERE tracking_no = 'LU-261130-DONE1'").get()).toEqual({ nik: '1803**********01', applicant_name: '-' });
+  });
+});

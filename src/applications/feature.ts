@@ -16,6 +16,8 @@ export const ApplicationsConfig = z.object({
   BROADCAST_RATE: z.coerce.number({ message: 'expected messages per second' }).min(0.1, 'expected 0.1–30 per second').max(30, 'expected 0.1–30 per second').default(20),
   STATUS_CHECK_TRIES: z.coerce.number({ message: 'expected a number' }).int().min(1).max(20, 'expected 1–20').default(5),
   STATUS_CHECK_COOLDOWN_MINUTES: z.coerce.number({ message: 'expected minutes' }).int().min(1).max(24 * 60, 'expected 1–1440 minutes').default(15),
+  /** Days after an application is finished (selesai/ditolak) until its NIK, name and contact are masked. */
+  APPLICATIONS_KEEP_DAYS: z.coerce.number({ message: 'expected days' }).int().min(1).max(3650, 'expected 1–3650 days').default(180),
 });
 
 export function applicationsSettings(env: Record<string, string | undefined>, timeZone: string): ApplicationsSettings {
@@ -63,5 +65,11 @@ export const applicationsFeature: FeatureFactory = (ctx) => {
     },
   };
 
-  return { name: 'applications', flows: [statusFlow], effects, service } as ReturnType<FeatureFactory> & { service: ApplicationsService };
+  const keepDays = parseEnv(ApplicationsConfig, ctx.env).APPLICATIONS_KEEP_DAYS;
+  const housekeeping = (now: Date) => {
+    const forgotten = apps.forgetFinishedBefore(new Date(now.getTime() - keepDays * 86_400_000));
+    if (forgotten) ctx.log.info({ applications: forgotten }, 'applications: masked NIK, name and contact of long-finished applications');
+  };
+
+  return { name: 'applications', flows: [statusFlow], effects, service, housekeeping } as ReturnType<FeatureFactory> & { service: ApplicationsService };
 };

@@ -156,6 +156,15 @@ export class ApplicationsStore {
         `SELECT id, resident_id, channel, address, kind, payload, idempotency_key, attempts, last_error, created_at FROM outbox
          WHERE status = 'failed' AND kind IN ('notification', 'broadcast') ORDER BY id DESC LIMIT ?`,
       ),
+      // Finished long ago: keep the statistics (service, status, dates), not who it was.
+      forgetFinished: p(
+        `UPDATE applications SET nik = substr(nik, 1, 4) || '**********' || substr(nik, -2), applicant_name = '-', contact_address = NULL
+         WHERE status IN ('selesai', 'ditolak') AND updated_at < ? AND applicant_name != '-'`,
+      ),
+      dropForgottenFollowers: p(
+        `DELETE FROM application_subscriptions WHERE application_id IN (SELECT id FROM applications WHERE applicant_name = '-')`,
+      ),
+      dropOldRequests: p('DELETE FROM officer_requests WHERE at < ?'),
       getRequest: p('SELECT status_code AS statusCode, response FROM officer_requests WHERE scope = ? AND key = ?'),
       putRequest: p('INSERT INTO officer_requests (scope, key, status_code, response, at) VALUES (?, ?, ?, ?, ?)'),
     };
@@ -277,6 +286,18 @@ export class ApplicationsStore {
 
   failedNotifications(limit: number): FailedNotificationRow[] {
     return this.stmts.failedNotifications.all(limit) as FailedNotificationRow[];
+  }
+
+  /** Masks NIK, name and contact of applications finished before `before`; returns how many. */
+  forgetFinishedBefore(before: Date): number {
+    return this.db
+      .transaction(() => {
+        const n = this.stmts.forgetFinished.run(before.toISOString()).changes;
+        this.stmts.dropForgottenFollowers.run();
+        this.stmts.dropOldRequests.run(before.toISOString());
+        return n;
+      })
+      .immediate();
   }
 
   officerRequest(scope: string, key: string): { statusCode: number; response: string } | undefined {

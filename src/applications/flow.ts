@@ -135,6 +135,17 @@ function onResult(input: Extract<Input, { type: 'result' }>, data: Record<string
 export const statusFlow: Flow = {
   id: STATUS_FLOW_ID,
   version: 1,
+  // Answers to an announcement or a notification, from anywhere ("stop" alone stays the global cancel).
+  routeWords: {
+    'berhenti info': { action: 'opt_out' },
+    'stop info': { action: 'opt_out' },
+    'mulai info': { action: 'opt_in' },
+    'start info': { action: 'opt_in' },
+    'berhenti ikuti': { action: 'following' },
+    'stop following': { action: 'following' },
+    status: undefined,
+    '/status': undefined,
+  },
 
   start(ctx, params) {
     if (params?.action === 'opt_out' || params?.action === 'opt_in') {

@@ -17,17 +17,6 @@ const GLOBAL_WORDS: Record<string, GlobalWord> = {
   bahasa: 'language', '/bahasa': 'language', language: 'language', '/language': 'language', english: 'language', 'bahasa indonesia': 'language',
 };
 
-/**
- * Words that lead straight into a feature's flow from anywhere, even after a long pause or as a
- * first message: they answer an announcement or a notification ("berhenti info").
- */
-const ROUTE_WORDS: Record<string, { flow: string; params?: Record<string, unknown> }> = {
-  'berhenti info': { flow: 'status', params: { action: 'opt_out' } }, 'stop info': { flow: 'status', params: { action: 'opt_out' } },
-  'mulai info': { flow: 'status', params: { action: 'opt_in' } }, 'start info': { flow: 'status', params: { action: 'opt_in' } },
-  'berhenti ikuti': { flow: 'status', params: { action: 'following' } }, 'stop following': { flow: 'status', params: { action: 'following' } },
-  status: { flow: 'status' }, '/status': { flow: 'status' },
-};
-
 /** Longer than this, a message is cut before it reaches flows and the NLU (a 10,000-char paste must not slow anyone). */
 const MAX_TEXT = 1000;
 /** Flow switches (goto) in one step: a loop between flows is a bug, not a hang. */
@@ -37,6 +26,11 @@ export function createStep(flowList: Flow[]): StepFn {
   const flows = new Map(flowList.map((f) => [f.id, f]));
   const menu = flows.get('menu');
   if (!menu) throw new Error('a "menu" flow is required');
+  // Words that answer an announcement or a notification ("berhenti info") work from anywhere.
+  const routeWords = new Map<string, { flow: string; params?: Record<string, unknown> }>();
+  for (const flow of flowList) {
+    for (const [word, params] of Object.entries(flow.routeWords ?? {})) routeWords.set(word, { flow: flow.id, params });
+  }
 
   function flowCtx(ctx: StepContext, lang: Lang): FlowContext {
     return { ...ctx, lang, t: (key, vars) => translate(ctx.content.texts, lang, key, vars) };
@@ -160,8 +154,8 @@ export function createStep(flowList: Flow[]): StepFn {
     }
 
     if (input.type === 'text') {
-      const route = ROUTE_WORDS[input.text.slice(0, 40).trim().toLowerCase().replace(/[.!?,\s]+$/g, '').replace(/\s+/g, ' ')];
-      if (route && flows.has(route.flow)) return apply({ goto: route.flow, params: route.params }, menu, saved ?? fresh, ctx);
+      const route = routeWords.get(input.text.slice(0, 40).trim().toLowerCase().replace(/[.!?,\s]+$/g, '').replace(/\s+/g, ' '));
+      if (route) return apply({ goto: route.flow, params: route.params }, menu, saved ?? fresh, ctx);
     }
 
     // First contact: welcome, then answer what they asked if it was clear.

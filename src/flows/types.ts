@@ -52,6 +52,11 @@ export interface Flow {
   onInput(node: string, data: Record<string, unknown>, input: Input, ctx: FlowContext): Outcome;
   /** The question of `node` again (after bantuan, a language switch, a stale button). */
   prompt(node: string, data: Record<string, unknown>, ctx: FlowContext): Reply[];
+  /**
+   * Exact words that lead into this flow from anywhere, even as a first message or after a long
+   * pause (lower case, e.g. "berhenti info"), with the params start() receives.
+   */
+  routeWords?: Record<string, Record<string, unknown> | undefined>;
   /** Optional: upgrade data saved by an older version; return undefined to restart politely. */
   migrate?(fromVersion: number, node: string, data: Record<string, unknown>): { node: string; data: Record<string, unknown> } | undefined;
 }

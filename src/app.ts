@@ -1,5 +1,6 @@
 // The composition root: config → store → content → engine → features → HTTP.
 // Tests build the same app with a temp data dir and an injected clock.
+import { randomInt } from 'node:crypto';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -25,6 +26,8 @@ import fs from 'node:fs';
 
 export interface AppOptions {
   clock?: Clock;
+  /** Randomness for ids (booking codes) and retry jitter, in [0, 1). Default: crypto. */
+  random?: () => number;
   log?: Logger;
   env?: Record<string, string | undefined>;
   features?: FeatureFactory[];
@@ -43,13 +46,15 @@ export interface App {
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
+  // crypto.randomInt accepts ranges below 2^48.
+  const random = options.random ?? (() => randomInt(2 ** 47) / 2 ** 47);
   const content = loadContent(config.CONTENT_DIR, config.officeFile);
   const vocabFile = path.join(config.CONTENT_DIR, 'nlu.yaml');
   const nlu = createNlu({ services: content.services, categories: content.categories, vocab: fs.existsSync(vocabFile) ? loadNluVocab(vocabFile) : undefined });
   const db = openDatabase(config.dbFile, { synchronous: config.SQLITE_SYNCHRONOUS });
   const store = new CoreStore(db);
   const checkpointer = new Checkpointer(db, log);
-  const dispatcher = new OutboxDispatcher({ store, clock, log });
+  const dispatcher = new OutboxDispatcher({ store, clock, log, random });
   const engine = new Engine({
     store,
     flows: [menuFlow, officerFlow, requirementsFlow],
@@ -68,7 +73,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     admin.use('*', bearerAuth({ token: config.ADMIN_TOKEN! }));
   }
 
-  const ctx: AppContext = { config, env: options.env ?? process.env, db, store, engine, dispatcher, clock, log, content, nlu, http, admin };
+  const ctx: AppContext = { config, env: options.env ?? process.env, db, store, engine, dispatcher, clock, random, log, content, nlu, http, admin };
   const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
   for (const feature of features) {
     if (feature.flows) engine.registerFlows(feature.flows);

@@ -389,3 +389,17 @@ describe('personal data is kept only while needed', () => {
     expect(row).toEqual({ nik: '1803**********50', name: '-', status: 'expired' });
   });
 });
+
+describe('booking codes', () => {
+  test('come from the injected random source, so a test (or a replay) knows them in advance', async () => {
+    let n = 0;
+    const seeded = await makeTestApp({ features: [bookingFeature, webChatFeature], clock: new FakeClock('2026-11-30T02:00:00.000Z'), random: () => (n++ % 32) / 32 });
+    try {
+      const say = (input: string | { choice: string }) => seeded.say('res-seeded', input);
+      for (const step of ['menu', { choice: 'm:book' }, { choice: 'r:bpjs' }, nikOf(990), 'Dewi Lestari', { choice: 'd:2026-12-01' }, { choice: 's:0' }]) await say(step);
+      expect(codeIn(await say({ choice: 'bk:yes' }))).toBe(CODE_ALPHABET.slice(0, 6));
+    } finally {
+      await seeded.close();
+    }
+  });
+});

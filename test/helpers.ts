@@ -40,11 +40,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(options: { env?: Record<string, string>; clock?: FakeClock; features?: FeatureFactory[]; dir?: string } = {}): Promise<TestApp> {
+export async function makeTestApp(
+  options: { env?: Record<string, string>; clock?: FakeClock; features?: FeatureFactory[]; dir?: string; random?: () => number } = {},
+): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   const clock = options.clock ?? new FakeClock();
   const env: Record<string, string> = { DATA_DIR: dir, LOG_LEVEL: 'silent', CONTENT_DIR: path.resolve('flows'), ...options.env };
-  const app = createApp(loadCoreConfig(env), { clock, env, log: createLogger('silent'), features: options.features });
+  const app = createApp(loadCoreConfig(env), { clock, env, log: createLogger('silent'), features: options.features, random: options.random });
   const acks = new Map<string, number>();
 
   async function say(address: string, input: string | { choice: string }) {

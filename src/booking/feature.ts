@@ -31,7 +31,15 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
   const { settings, holidays, regions } = loadBookingData(ctx.config.CONTENT_DIR);
   const calendar = new OfficeCalendar(holidays, ctx.config.OFFICE_TIMEZONE);
   const store = new BookingStore(ctx.db);
-  const service = new BookingService({ bookings: store, core: ctx.store, calendar, settings, texts: ctx.content.texts, log: ctx.log });
+  const service = new BookingService({
+    bookings: store,
+    core: ctx.store,
+    calendar,
+    settings,
+    texts: ctx.content.texts,
+    log: ctx.log,
+    randomInt: (max) => Math.floor(ctx.random() * max),
+  });
   // The file's quota is the floor the database guard (quota trigger) falls back to.
   store.transaction(() => store.setCapacity('file', settings.quota, 'flows/booking.yaml', ctx.clock.now()));
 

@@ -93,6 +93,8 @@ export interface ServiceDeps {
   settings: BookingSettings;
   texts: Texts;
   log: Logger;
+  /** Source of booking-code letters (0 ≤ n < max); injected so tests can predict codes. */
+  randomInt?: (max: number) => number;
 }
 
 export class BookingService {
@@ -171,11 +173,14 @@ export class BookingService {
   }
 
   private newCode(): string {
-    for (;;) {
+    // 32^6 codes: a clash is rare, a hundred in a row means the random source is broken.
+    for (let attempt = 0; attempt < 100; attempt++) {
       let code = '';
-      for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+      const pick = this.d.randomInt ?? randomInt;
+      for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[pick(CODE_ALPHABET.length)];
       if (!this.d.bookings.codeExists(code)) return code;
     }
+    throw new Error('no free booking code after 100 tries');
   }
 
   /** A free queue number in the session, or undefined when it is full. */

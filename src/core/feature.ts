@@ -21,6 +21,8 @@ export interface AppContext {
   engine: Engine;
   dispatcher: OutboxDispatcher;
   clock: Clock;
+  /** Randomness for ids and jitter, in [0, 1); injected so tests can predict booking codes. */
+  random: () => number;
   log: Logger;
   content: Content;
   nlu: Nlu;

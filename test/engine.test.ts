@@ -176,3 +176,11 @@ describe('the web chat API', () => {
     expect((await poll(first.messages.at(-1)!.id)).messages).toEqual([]);
   });
 });
+
+describe('requirements lead on', () => {
+  test('a first-time KTP-el shows the urgent recording booking next to the checklist; other services do not', async () => {
+    t = await makeTestApp();
+    expect(choicesOf(await t.say('resident-k1', 'syarat ktp baru'))).toContain('Booking rekam (darurat)');
+    expect(choicesOf(await t.say('resident-k1', 'syarat kk hilang'))).not.toContain('Booking rekam (darurat)');
+  });
+});

@@ -47,6 +47,8 @@ export const Service = z
     fee: Bilingual,
     processing_time: Bilingual,
     legal_basis: z.string().min(1),
+    /** Needs in-person e-KTP recording: the bot offers the urgent recording booking with it. */
+    offers_recording_booking: z.boolean().default(false),
     /** Facts not yet confirmed with the office: shown to officers, easy to correct. */
     unverified: z.array(z.string()).default([]),
     sources: z.array(z.string()).default([]),

@@ -67,6 +67,7 @@ function detailPrompt(service: Service, ctx: FlowContext): Reply[] {
     nextSteps(ctx, [
       { id: 'req:check', label: ctx.t('req.check') },
       { id: 'req:full', label: ctx.t('req.full') },
+      ...(service.offers_recording_booking ? [{ id: 'm:book', label: ctx.t('req.book_recording') }] : []),
     ]),
   ];
 }

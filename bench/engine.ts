@@ -17,6 +17,7 @@ const MESSAGES_PER_RESIDENT = 20;
 const OPEN_CONVERSATIONS = 2_000;
 /** Messages awaiting their commit at any moment (the rest of the 2,000 are "typing"). */
 const OUTSTANDING = Number(process.env.BENCH_OUTSTANDING ?? 32);
+const WARMUP_RESIDENTS = 200;
 
 /** One resident's 20 messages: free text, buttons, numbers, a checklist, global words. */
 function script(i: number): Input[] {
@@ -93,6 +94,11 @@ export async function run(): Promise<void> {
   const busy = new Set<number>();
   let seq = 0;
 
+  // Warm-up (not measured): let V8 compile the hot paths, as in a bot that has been running.
+  for (let w = 0; w < WARMUP_RESIDENTS; w++) {
+    for (const input of script(w)) await engine.handle({ id: `w${seq++}`, channel: 'web', address: `warm-${w}`, input });
+  }
+
   const start = performance.now();
   async function worker(): Promise<void> {
     for (;;) {
@@ -112,13 +118,13 @@ export async function run(): Promise<void> {
   await Promise.all(Array.from({ length: OUTSTANDING }, worker));
   const seconds = (performance.now() - start) / 1000;
   const peakRss = rss.stop();
-  const outbox = app.ctx.db.prepare('SELECT COUNT(*) FROM outbox').pluck().get() as number;
+  const outbox = app.ctx.db.prepare("SELECT COUNT(*) FROM outbox WHERE address LIKE 'bench-%'").pluck().get() as number;
   await app.close();
 
   const sorted = latencies.slice(0, done).sort();
   const rate = done / seconds;
   const ceil = ceiling(dir, 100_000);
-  console.log(`engine: ${fmt(RESIDENTS)} residents, ${fmt(done)} messages, ${fmt(OPEN_CONVERSATIONS)} open conversations, ${OUTSTANDING} messages in flight, WAL, synchronous=NORMAL`);
+  console.log(`engine: ${fmt(RESIDENTS)} residents, ${fmt(done)} messages, ${fmt(OPEN_CONVERSATIONS)} open conversations, ${OUTSTANDING} messages in flight, WAL, synchronous=NORMAL (after a ${fmt(WARMUP_RESIDENTS * MESSAGES_PER_RESIDENT)}-message warm-up)`);
   console.log(`  throughput        ${fmt(rate)} messages/s   (target ≥ 15,000)`);
   console.log(`  latency p50       ${fmt(percentile(sorted, 50), 2)} ms`);
   console.log(`  latency p90       ${fmt(percentile(sorted, 90), 2)} ms   p99.9 ${fmt(percentile(sorted, 99.9), 2)} ms`);

@@ -262,7 +262,7 @@ describe('a full day: alternatives and the waitlist', () => {
     const offerB = pushed('resident-B', 'notification');
     expect(offerB).toHaveLength(1);
     expect(offerB[0]!.text).toMatch(/Ada tempat kosong .* Selasa, 1 Desember 2026 pukul 08.00 WIB.*sampai pukul 09.30/);
-    expect(offerB[0]!.choices?.[0]?.id).toBe('m:mybook');
+    expect(offerB[0]!.choices?.map((c) => c.id)).toEqual([expect.stringMatching(/^bk:accept:/), expect.stringMatching(/^bk:decline:/), 'm:mybook']);
     // Nobody else can take the held place meanwhile.
     const stranger = await chooseDay('resident-D', { nik: nikOf(63), date: '2026-12-01', session: 0 });
     expect(textOf(stranger)).toMatch(/sudah penuh/);
@@ -273,15 +273,19 @@ describe('a full day: alternatives and the waitlist', () => {
     expect(pushed('resident-B', 'notification')[1]!.text).toMatch(/Waktu simpan tempat untuk Selasa, 1 Desember 2026 sudah habis/);
     expect(pushed('resident-C', 'notification')[0]!.text).toMatch(/Ada tempat kosong/);
 
-    // C takes it from "Booking saya".
-    const list = await t.say('resident-C', 'booking saya');
-    const accept = choiceIds(list).find((id) => id.startsWith('bk:accept:'))!;
+    // C is in the middle of something else and takes it with one tap on the notification's button.
+    await t.say('resident-C', 'syarat kk hilang');
+    const accept = pushed('resident-C', 'notification')[0]!.choices![0]!.id;
+    expect(accept).toMatch(/^bk:accept:/);
     const taken = await t.say('resident-C', { choice: accept });
     expect(textOf(taken)).toMatch(/Booking berhasil/);
     expect(booking.store.liveOnDate('2026-12-01').map((b) => [b.nik, b.status])).toEqual([[nikOf(62), 'active']]);
     // B's late press finds the offer gone.
     const late = await t.say('resident-B', 'booking saya');
-    expect(choiceIds(late).some((id) => id.startsWith('bk:accept:'))).toBe(false);
+    expect(choiceIds([late.at(-1)!]).some((id) => id.startsWith('bk:accept:'))).toBe(false);
+    // …and so does a press on the button of the expired offer.
+    const stale = await t.say('resident-B', { choice: offerB[0]!.choices![0]!.id });
+    expect(textOf(stale)).toContain('waktu simpan tempat itu sudah habis');
   });
 });
 

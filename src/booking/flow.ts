@@ -365,8 +365,12 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
   const flow: Flow = {
     id: BOOKING_FLOW_ID,
     version: 1,
+    // The buttons under a waitlist offer work from anywhere: one tap takes the place.
+    choicePrefixes: ['bk:accept:', 'bk:decline:'],
 
     start(ctx, params) {
+      const fromButton = typeof params?.choice === 'string' ? listChoice(params.choice, {}, ctx) : undefined;
+      if (fromButton) return fromButton;
       const list = params?.action === 'list';
       return { node: 'loading', data: list ? {} : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
     },

@@ -348,7 +348,11 @@ export class BookingService {
           time: this.timeText(spot.session.time, lang),
           until: this.d.calendar.timeLabel(new Date(holdEnd), lang),
         }),
-        choices: [{ id: 'm:mybook', label: this.t(lang, 'booking.my_bookings') }],
+        choices: [
+          { id: `bk:accept:${row.code}`, label: this.t(lang, 'booking.accept_offer', { day: this.d.calendar.label(date, lang), time: this.timeText(spot.session.time, lang) }) },
+          { id: `bk:decline:${row.code}`, label: this.t(lang, 'booking.decline_offer') },
+          { id: 'm:mybook', label: this.t(lang, 'booking.my_bookings') },
+        ],
       }));
       offered++;
     }

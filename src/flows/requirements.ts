@@ -165,8 +165,14 @@ function answerOf(input: Input): Answer | undefined {
 export const requirementsFlow: Flow = {
   id: 'requirements',
   version: 1,
+  // Service and category buttons of an older list work from anywhere.
+  choicePrefixes: ['svc:', 'cat:'],
 
   start(ctx, params) {
+    if (typeof params?.choice === 'string') {
+      const outcome = requirementsFlow.onInput('', {}, { type: 'choice', id: params.choice }, ctx);
+      if (!('unhandled' in outcome)) return outcome;
+    }
     const serviceId = typeof params?.serviceId === 'string' ? params.serviceId : undefined;
     const service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
     if (service) return detail(service, ctx);

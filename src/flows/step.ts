@@ -31,6 +31,7 @@ export function createStep(flowList: Flow[]): StepFn {
   for (const flow of flowList) {
     for (const [word, params] of Object.entries(flow.routeWords ?? {})) routeWords.set(word, { flow: flow.id, params });
   }
+  const choiceOwners = flowList.flatMap((flow) => (flow.choicePrefixes ?? []).map((prefix) => ({ prefix, flow })));
 
   function flowCtx(ctx: StepContext, lang: Lang): FlowContext {
     return { ...ctx, lang, t: (key, vars) => translate(ctx.content.texts, lang, key, vars) };
@@ -213,17 +214,18 @@ export function createStep(flowList: Flow[]): StepFn {
     if (input.type === 'choice') {
       if (input.id === 'lang:id' || input.id === 'lang:en') return switchLanguage(state, ctx, input.id === 'lang:id' ? 'id' : 'en');
       if (input.id.startsWith('m:') && state.flow !== 'menu') return apply(menu.onInput('main', {}, input, fc), menu, state, ctx);
-      // A service or category button from an older list still leads to it.
-      const requirements = flows.get('requirements');
-      if (requirements && state.flow !== 'requirements' && /^(svc|cat):/.test(input.id)) {
-        const outcome = requirements.onInput('', {}, input, fc);
-        if (!('unhandled' in outcome)) return apply(outcome, requirements, state, ctx);
-      }
     }
 
     const current = flows.get(state.flow)!;
     const outcome = current.onInput(state.node, state.data, input, fc);
     if (!('unhandled' in outcome)) return apply(outcome, current, state, ctx);
+
+    // A button of another flow (an older list, a notification) still leads there.
+    if (input.type === 'choice') {
+      const id = input.id;
+      const owner = choiceOwners.find((o) => o.flow !== current && id.startsWith(o.prefix));
+      if (owner) return apply({ goto: owner.flow.id, params: { choice: id } }, current, state, ctx);
+    }
 
     if (input.type === 'text') {
       const intent = ctx.nlu.classify(input.text);

@@ -57,6 +57,12 @@ export interface Flow {
    * pause (lower case, e.g. "berhenti info"), with the params start() receives.
    */
   routeWords?: Record<string, Record<string, unknown> | undefined>;
+  /**
+   * Choice ids with these prefixes lead into this flow from anywhere, e.g. a button under a
+   * notification ("bk:accept:K7QX4M") pressed while another flow is open. start() then
+   * receives `{ choice: id }`.
+   */
+  choicePrefixes?: string[];
   /** Optional: upgrade data saved by an older version; return undefined to restart politely. */
   migrate?(fromVersion: number, node: string, data: Record<string, unknown>): { node: string; data: Record<string, unknown> } | undefined;
 }

@@ -267,17 +267,18 @@ describe('a full day: alternatives and the waitlist', () => {
     const stranger = await chooseDay('resident-D', { nik: nikOf(63), date: '2026-12-01', session: 0 });
     expect(textOf(stranger)).toMatch(/sudah penuh/);
 
-    // B does not answer; 31 minutes later the timer passes it on to C.
+    // B does not answer; 31 minutes later the timer passes it on to C, who is busy with something else.
+    await t.say('resident-C', 'syarat kk hilang');
     t.clock.advance(31 * 60_000);
     expect(booking.tick()).toMatchObject({ expired: 1, offered: 1 });
     expect(pushed('resident-B', 'notification')[1]!.text).toMatch(/Waktu simpan tempat untuk Selasa, 1 Desember 2026 sudah habis/);
     expect(pushed('resident-C', 'notification')[0]!.text).toMatch(/Ada tempat kosong/);
 
-    // C is in the middle of something else and takes it with one tap on the notification's button.
-    await t.say('resident-C', 'syarat kk hilang');
-    const accept = pushed('resident-C', 'notification')[0]!.choices![0]!.id;
-    expect(accept).toMatch(/^bk:accept:/);
-    const taken = await t.say('resident-C', { choice: accept });
+    // C was in the middle of something else; the offer arrives as a numbered list (as on
+    // WhatsApp) and "1" takes the place.
+    expect(pushed('resident-C', 'notification')[0]!.choices![0]!.id).toMatch(/^bk:accept:/);
+    expect(textOf(await t.poll('resident-C'))).toContain('Ada tempat kosong');
+    const taken = await t.say('resident-C', '1');
     expect(textOf(taken)).toMatch(/Booking berhasil/);
     expect(booking.store.liveOnDate('2026-12-01').map((b) => [b.nik, b.status])).toEqual([[nikOf(62), 'active']]);
     // B's late press finds the offer gone.

@@ -37,6 +37,8 @@ export interface TestApp {
   clock: FakeClock;
   /** Sends text (or `{ choice }`) from a web-chat resident; resolves with the bot's replies. */
   say(address: string, input: string | { choice: string }): Promise<Array<Reply & { id: number }>>;
+  /** What the page's poll fetches now (notifications, reminders), acknowledging what it showed. */
+  poll(address: string): Promise<Array<Reply & { id: number }>>;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,14 @@ export async function makeTestApp(
     return messages;
   }
 
-  return { app, ctx: app.ctx, dir, clock, say, close: () => app.close() };
+  async function poll(address: string) {
+    const res = await app.ctx.http.request(`/api/chat/messages?clientId=${address}&ack=${acks.get(address) ?? 0}`);
+    const { messages } = (await res.json()) as { messages: Array<Reply & { id: number }> };
+    if (messages.length) acks.set(address, messages[messages.length - 1]!.id);
+    return messages;
+  }
+
+  return { app, ctx: app.ctx, dir, clock, say, poll, close: () => app.close() };
 }
 
 /** All reply texts joined, for assertions on what a resident reads. */

@@ -165,8 +165,14 @@ export class Engine {
 
     const resident = this.ref(row);
     const saved = this.loadState(row.id);
+    let input = msg.input;
+    // "1" typed after a notification with a numbered list (WhatsApp) answers that list.
+    if (saved && input.type === 'text' && /^\s*\d{1,2}\s*$/.test(input.text)) {
+      const id = store.choicesOfLastNotice(row.id)?.[Number(input.text) - 1];
+      if (id) input = { type: 'choice', id };
+    }
     const ctx = { now, content, nlu, resident, idleMs: this.opts.idleMinutes * 60_000 };
-    let result = step(saved, msg.input, ctx);
+    let result = step(saved, input, ctx);
     const replies = [...result.replies];
     const pending: Effect[] = [...result.effects];
     const effectCtx: EffectContext = { resident, now, store, log: this.opts.log };

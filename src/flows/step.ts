@@ -181,8 +181,9 @@ export function createStep(flowList: Flow[]): StepFn {
     }
 
     // Long idle: start again at the menu, saying so; a clear question is still answered.
+    // A button press is a deliberate answer (e.g. to a notification) and goes through.
     const idle = ctx.now.getTime() - Date.parse(state.at) > ctx.idleMs;
-    if (idle && state.flow !== 'menu') {
+    if (idle && state.flow !== 'menu' && input.type !== 'choice') {
       const notice = { text: fc.t('core.idle_restart') };
       const base = { ...fresh, lang };
       if (input.type === 'text') {

@@ -38,6 +38,8 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     if (!body.success) return c.json({ error: 'Bad request: ' + body.error.issues[0]!.message }, 400);
     const { clientId, messageId, text, choice, ack, lang } = body.data;
     const input: Input = choice ? { type: 'choice', id: choice } : { type: 'text', text: text ?? '' };
+    // What the page has shown counts as delivered before this message is read ("1" may answer it).
+    inbox(clientId, ack);
     await engine.handle({ id: messageId, channel: 'web', address: clientId, input, langHint: lang });
     return c.json({ messages: inbox(clientId, ack) });
   });

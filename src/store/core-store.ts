@@ -103,7 +103,9 @@ export class CoreStore {
         `SELECT * FROM outbox WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND id > ? AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
       ),
       outboxById: p('SELECT * FROM outbox WHERE id = ?'),
-      lastDelivered: p(`SELECT kind, payload FROM outbox WHERE resident_id = ? AND status = 'sent' ORDER BY id DESC LIMIT 5`),
+      lastDeliveredChoices: p(
+        `SELECT kind, payload FROM outbox WHERE resident_id = ? AND status = 'sent' AND payload LIKE '%"choices":[{%' ORDER BY id DESC LIMIT 1`,
+      ),
       keepMedia: p('INSERT INTO inbound_media (resident_id, channel, media, ref, caption, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
       mediaOf: p('SELECT id, channel, media, ref, caption, received_at FROM inbound_media WHERE resident_id = ? ORDER BY id'),
       audit: p('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
@@ -255,12 +257,9 @@ export class CoreStore {
    * a reply of the conversation), their ids: "1" then answers that notification.
    */
   choicesOfLastNotice(residentId: number): string[] | undefined {
-    for (const row of this.stmts.lastDelivered.all(residentId) as Array<{ kind: OutboxKind; payload: string }>) {
-      const reply = JSON.parse(row.payload) as Reply;
-      if (!reply.choices?.length) continue;
-      return row.kind === 'reply' ? undefined : reply.choices.map((c) => c.id);
-    }
-    return undefined;
+    const row = this.stmts.lastDeliveredChoices.get(residentId) as { kind: OutboxKind; payload: string } | undefined;
+    if (!row || row.kind === 'reply') return undefined;
+    return (JSON.parse(row.payload) as Reply).choices?.map((c) => c.id);
   }
 
   /** A photo or document a resident sent: the channel's reference (file id, message key) is kept so an officer can fetch it. */

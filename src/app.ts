@@ -103,7 +103,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     const now = clock.now().getTime();
     const seen = store.pruneInboundSeen(new Date(now - 30 * DAY));
     const sent = store.pruneSentOutbox(new Date(now - 90 * DAY));
-    if (seen || sent) log.info({ seen, sent }, 'housekeeping: pruned old dedupe ids and delivered messages');
+    const conversations = store.pruneConversations(new Date(now - 30 * DAY));
+    if (seen || sent || conversations) log.info({ seen, sent, conversations }, 'housekeeping: pruned old dedupe ids, delivered messages and abandoned conversations');
     for (const feature of features) {
       try {
         feature.housekeeping?.(clock.now());

@@ -126,6 +126,13 @@ describe('bad input never crashes and always gets an answer', () => {
 });
 
 describe('English speakers', () => {
+  test('"english" as the very first message is welcomed in English', async () => {
+    t = await makeTestApp();
+    const replies = await t.say('resident-h2', 'english');
+    expect(textOf(replies)).toContain('digital assistant');
+    expect(choicesOf(replies)).toContain('Document requirements');
+  });
+
   test('a browser in English starts in English', async () => {
     t = await makeTestApp();
     const res = await t.ctx.http.request('/api/chat/send', {

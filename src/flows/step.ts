@@ -161,13 +161,14 @@ export function createStep(flowList: Flow[]): StepFn {
 
     // First contact: welcome, then answer what they asked if it was clear.
     if (!saved) {
-      const welcome = { text: fc.t('core.welcome', { office: ctx.content.office.name }) };
-      if (input.type === 'text') {
-        const intent = ctx.nlu.classify(input.text.slice(0, MAX_TEXT));
-        const outcome = intentOutcome(intent, fc);
-        if (outcome && intent.kind !== 'greeting' && intent.kind !== 'menu') return apply(outcome, menu, fresh, ctx, [welcome]);
-      }
-      return toMenu(fresh, ctx, [welcome]);
+      const intent = input.type === 'text' ? ctx.nlu.classify(input.text.slice(0, MAX_TEXT)) : undefined;
+      const wantsOtherLanguage = input.type === 'text' && (GLOBAL_WORDS[input.text.trim().toLowerCase()] === 'language' || intent?.kind === 'language');
+      const welcomeLang: Lang = wantsOtherLanguage ? (lang === 'id' ? 'en' : 'id') : lang;
+      const start = { ...fresh, lang: welcomeLang };
+      const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
+      const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, fc) : undefined;
+      if (outcome) return apply(outcome, menu, start, ctx, [welcome]);
+      return toMenu(start, ctx, [welcome]);
     }
 
     // A state from an older flow version (or a flow that no longer exists).

@@ -77,6 +77,7 @@ export class CoreStore {
       markSeen: p('INSERT OR IGNORE INTO inbound_seen (channel, message_id, seen_at) VALUES (?, ?, ?)'),
       pruneSeen: p('DELETE FROM inbound_seen WHERE seen_at < ?'),
       pruneSent: p("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?"),
+      pruneConversations: p('DELETE FROM conversations WHERE updated_at < ?'),
       enqueue: p(
         `INSERT INTO outbox (resident_id, channel, address, kind, payload, idempotency_key, next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
@@ -180,6 +181,14 @@ export class CoreStore {
 
   pruneInboundSeen(olderThan: Date): number {
     return this.stmts.pruneSeen.run(olderThan.toISOString()).changes;
+  }
+
+  /**
+   * Conversations untouched for long are dropped: a half-finished booking holds a NIK and a
+   * name. The resident keeps their language; their next message starts with the welcome.
+   */
+  pruneConversations(olderThan: Date): number {
+    return this.stmts.pruneConversations.run(olderThan.toISOString()).changes;
   }
 
   /** Delivered messages are kept a while for officers' questions, then dropped (they hold personal data). */

@@ -1,52 +1,22 @@
 // End to end over real HTTP: a resident on Telegram (grammY against the local fake Bot API,
 // telegram-test-api) checks a status and follows it; an officer changes the status through the
 // admin API; the notification comes to the same chat through the real Telegram sender.
-import net from 'node:net';
-import type { Transformer } from 'grammy';
-import telegramTestApi from 'telegram-test-api';
-import type { TelegramServer as Server } from 'telegram-test-api/lib/telegramServer.js';
 import type { TelegramClient } from 'telegram-test-api/lib/modules/telegramClient.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { applicationsFeature } from '../src/applications/feature.js';
 import { createTelegramFeature } from '../src/channels/telegram/feature.js';
+import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
 import { makeTestApp, type TestApp } from './helpers.js';
 
 const BOT_TOKEN = '987654321:AAFfakeSERVERfakeSERVERfakeSERVER_abc';
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const CHAT = 515151;
 
-interface BotMessage {
-  text: string;
-  reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
-}
-
-const TelegramServer = telegramTestApi as unknown as typeof Server;
-let server: Server;
+let server: Awaited<ReturnType<typeof startFakeBotApi>>['server'];
 let client: TelegramClient;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** telegram-test-api answers getUpdates at once and has no setMyCommands (see telegram-api.test.ts). */
-const fakeServerQuirks: Transformer = (async (prev: (m: string, p: unknown, s?: AbortSignal) => Promise<{ ok: boolean; result: unknown }>, method: string, payload: unknown, signal?: AbortSignal) => {
-  if (method === 'setMyCommands') return { ok: true, result: true };
-  const result = await prev(method, payload, signal);
-  if (method === 'getUpdates' && Array.isArray(result.result) && result.result.length === 0) await new Promise((r) => setTimeout(r, 25));
-  return result;
-}) as Transformer;
-
 beforeAll(async () => {
-  server = new TelegramServer({ port: await freePort(), host: '127.0.0.1' });
-  await server.start();
-  client = server.getClient(BOT_TOKEN, { chatId: CHAT, userId: CHAT, type: 'private', firstName: 'Siti', timeout: 5000, interval: 20 });
+  ({ server, client } = await startFakeBotApi(BOT_TOKEN, CHAT));
 });
 afterAll(async () => {
   await server.stop();
@@ -92,7 +62,7 @@ async function admin(t: TestApp, method: string, path: string, body: unknown) {
 test('follow on Telegram, officer changes the status, the notification arrives in the chat once', async () => {
   const t = await makeTestApp({
     env: { ADMIN_TOKEN, TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_API_ROOT: server.config.apiURL + '/', TELEGRAM_CHAT_INTERVAL_MS: '0' },
-    features: [applicationsFeature, createTelegramFeature({ transport: [fakeServerQuirks] })],
+    features: [applicationsFeature, createTelegramFeature({ transport: [fakeServerQuirks()] })],
   });
   await t.app.startFeatures();
   try {

@@ -1,59 +1,21 @@
 // The whole channel over real HTTP: grammY long-polls a local fake Bot API server
 // (telegram-test-api) through TELEGRAM_API_ROOT, exactly as it would a local Bot API
 // server; a resident chats through it with button presses, across a restart.
-import net from 'node:net';
-import type { Transformer } from 'grammy';
-import telegramTestApi from 'telegram-test-api';
-import type { TelegramServer as Server } from 'telegram-test-api/lib/telegramServer.js';
 import type { TelegramClient } from 'telegram-test-api/lib/modules/telegramClient.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTelegramFeature } from '../src/channels/telegram/feature.js';
+import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
 import { makeTestApp, tempDir, type TestApp } from './helpers.js';
 
 const TOKEN = '987654321:AAFfakeSERVERfakeSERVERfakeSERVER_xyz';
 const CHAT = 424242;
 
-interface BotMessage {
-  text: string;
-  reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
-}
-
-// The package is CommonJS with `module.exports = TelegramServer`.
-const TelegramServer = telegramTestApi as unknown as typeof Server;
-let server: Server;
+let server: Awaited<ReturnType<typeof startFakeBotApi>>['server'];
 let client: TelegramClient;
 const commands: unknown[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Adapts telegram-test-api where it differs from Telegram: its getUpdates answers at once
- * (no long poll), so an empty answer waits a little instead of spinning; it has no
- * setMyCommands, so that call is recorded here.
- */
-const fakeServerQuirks: Transformer = (async (prev: (m: string, p: unknown, s?: AbortSignal) => Promise<{ ok: boolean; result: unknown }>, method: string, payload: unknown, signal?: AbortSignal) => {
-  if (method === 'setMyCommands') {
-    commands.push(payload);
-    return { ok: true, result: true };
-  }
-  const result = await prev(method, payload, signal);
-  if (method === 'getUpdates' && Array.isArray(result.result) && result.result.length === 0) await new Promise((r) => setTimeout(r, 25));
-  return result;
-}) as Transformer;
-
 beforeAll(async () => {
-  server = new TelegramServer({ port: await freePort(), host: '127.0.0.1' });
-  await server.start();
-  client = server.getClient(TOKEN, { chatId: CHAT, userId: CHAT, type: 'private', firstName: 'Siti', timeout: 5000, interval: 20 });
+  ({ server, client } = await startFakeBotApi(TOKEN, CHAT));
 });
 afterAll(async () => {
   await server.stop();
@@ -63,7 +25,7 @@ async function startApp(dir: string): Promise<TestApp> {
   const t = await makeTestApp({
     dir,
     env: { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL + '/', TELEGRAM_CHAT_INTERVAL_MS: '0' },
-    features: [createTelegramFeature({ transport: [fakeServerQuirks] })],
+    features: [createTelegramFeature({ transport: [fakeServerQuirks((payload) => commands.push(payload))] })],
   });
   await t.app.startFeatures();
   return t;

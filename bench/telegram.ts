@@ -8,7 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Update } from 'grammy/types';
 import { createApp, type App } from '../src/app.js';
-import { FakeBotApi } from '../src/channels/telegram/fake-api.js';
+import { FakeBotApi } from '../test/telegram-fake-api.js';
 import { createTelegramFeature, type TelegramFeature } from '../src/channels/telegram/feature.js';
 import { loadCoreConfig } from '../src/config.js';
 import type { Input } from '../src/core/types.js';

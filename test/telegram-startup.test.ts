@@ -7,7 +7,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadCoreConfig } from '../src/config.js';
 import { loadTelegramConfig } from '../src/channels/telegram/config.js';
 import { toDeliveryError } from '../src/channels/telegram/errors.js';
-import { FakeBotApi } from '../src/channels/telegram/fake-api.js';
+import { FakeBotApi } from './telegram-fake-api.js';
 import { createTelegramFeature, telegramFeature, type TelegramFeature } from '../src/channels/telegram/feature.js';
 import type { TelegramChannelOptions } from '../src/channels/telegram/channel.js';
 import { createLogger } from '../src/log.js';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { InboundMessage } from '../src/core/types.js';
 import { createTelegramFeature, type TelegramFeature } from '../src/channels/telegram/feature.js';
 import type { TelegramChannelOptions } from '../src/channels/telegram/channel.js';
-import { FakeBotApi } from '../src/channels/telegram/fake-api.js';
+import { FakeBotApi } from './telegram-fake-api.js';
 import { MAX_CALLBACK_BYTES, MAX_MESSAGE } from '../src/channels/telegram/render.js';
 import { makeTestApp, tempDir, type TestApp } from './helpers.js';
 

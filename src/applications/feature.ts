@@ -40,6 +40,7 @@ export const applicationsFeature: FeatureFactory = (ctx) => {
     apps,
     content: ctx.content,
     clock: ctx.clock,
+    random: ctx.random,
     log: ctx.log,
     settings,
     onQueued: () => ctx.dispatcher.kick(),

@@ -107,6 +107,8 @@ export interface ServiceDeps {
   clock: Clock;
   log: Logger;
   settings: ApplicationsSettings;
+  /** Randomness for generated tracking numbers, in [0, 1); the app's injected source. */
+  random?: () => number;
   /** After a commit that queued messages: let the dispatcher deliver at once. */
   onQueued?: () => void;
 }
@@ -148,11 +150,15 @@ export class ApplicationsService {
   private newTrackingNo(now: Date): string {
     // Letters and digits that cannot be misread on a phone screen (no O/0, I/1).
     const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-    for (;;) {
-      const suffix = Array.from({ length: 5 }, () => alphabet[randomInt(alphabet.length)]).join('');
-      const no = `LU-${dayjs(now).tz(this.d.settings.timeZone).format('YYMMDD')}-${suffix}`;
+    const pick = this.d.random ? (n: number) => Math.floor(this.d.random!() * n) : randomInt;
+    const prefix = this.d.content.office.tracking_prefix;
+    // 32^5 numbers a day: a clash is rare, a hundred in a row means the random source is broken.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const suffix = Array.from({ length: 5 }, () => alphabet[pick(alphabet.length)]).join('');
+      const no = `${prefix}-${dayjs(now).tz(this.d.settings.timeZone).format('YYMMDD')}-${suffix}`;
       if (!this.d.apps.byTrackingKey(trackingKey(no))) return no;
     }
+    throw new Error('no free tracking number after 100 tries');
   }
 
   /** Inside a transaction: inserts one application with its first history row. */

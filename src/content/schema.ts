@@ -63,6 +63,8 @@ export const Office = z
     regency: z.string().min(1),
     /** Two-digit province + two-digit regency code, e.g. "1803" for Lampung Utara. */
     regency_code: z.string().regex(/^\d{4}$/),
+    /** Start of generated application tracking numbers ("LU" → LU-261130-AB3CD). */
+    tracking_prefix: z.string().regex(/^[A-Z]{2,4}$/, 'expected 2–4 capital letters').default('LU'),
     address: Bilingual,
     hours: Bilingual,
     contacts: z

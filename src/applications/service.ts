@@ -12,6 +12,7 @@ import type { ChannelName, Clock, Lang } from '../core/types.js';
 import { maskName, maskNik, maskPhone } from '../privacy/mask.js';
 import type { ApplicationRow, ApplicationsStore, HistoryRow, Recipient } from '../store/applications-store.js';
 import type { CoreStore } from '../store/core-store.js';
+import { writeTransaction } from '../store/db.js';
 import { checkTransition, DELIVERIES, STATUSES, type Delivery, type Status } from './graph.js';
 import { quietHoursEnd, type QuietHours } from './quiet-hours.js';
 import { serviceLabel, statusExplanation, statusName, type HistoryView, type T } from './texts.js';
@@ -116,9 +117,9 @@ export interface ServiceDeps {
 export class ApplicationsService {
   constructor(private readonly d: ServiceDeps) {}
 
-  /** BEGIN IMMEDIATE: several processes may share the file; take the write lock up front. */
+  /** One write transaction: several processes may share the file (see writeTransaction). */
   private tx<R>(fn: () => R): R {
-    return this.d.db.transaction(fn).immediate();
+    return writeTransaction(this.d.db, fn);
   }
 
   private t(lang: Lang): T {

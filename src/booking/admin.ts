@@ -110,25 +110,17 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
     });
   });
 
-  admin.post('/booking/days/:date/close', async (c) => {
+  /** Close or open a day: a valid coming date and a reason, then `change`. */
+  const dayChange = (change: (date: string, reason: string, who: string) => Record<string, unknown>) => async (c: Context) => {
     const p = dateParam(c);
     if (!p.ok) return p.res;
     const b = await body(c, ReasonBody);
     if (!b.ok) return b.res;
     if (p.date < calendar.today(clock.now())) return c.json({ error: 'date: this day is already over.' }, 409);
-    const result = service.closeDay(p.date, b.data.reason, officer(c), clock.now());
-    return c.json({ ...result, day: dayReport(p.date) });
-  });
-
-  admin.post('/booking/days/:date/open', async (c) => {
-    const p = dateParam(c);
-    if (!p.ok) return p.res;
-    const b = await body(c, ReasonBody);
-    if (!b.ok) return b.res;
-    if (p.date < calendar.today(clock.now())) return c.json({ error: 'date: this day is already over.' }, 409);
-    service.openDay(p.date, b.data.reason, officer(c), clock.now());
-    return c.json({ day: dayReport(p.date) });
-  });
+    return c.json({ ...change(p.date, b.data.reason, officer(c)), day: dayReport(p.date) });
+  };
+  admin.post('/booking/days/:date/close', dayChange((date, reason, who) => service.closeDay(date, reason, who, clock.now())));
+  admin.post('/booking/days/:date/open', dayChange((date, reason, who) => (service.openDay(date, reason, who, clock.now()), {})));
 
   const mark = (status: 'checked_in' | 'no_show') => (c: Context) => {
     const code = normalizeCode(c.req.param('code') ?? '');

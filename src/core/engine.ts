@@ -193,7 +193,9 @@ export class Engine {
     if (result.state.lang !== row.lang) store.setResidentLang(row.id, result.state.lang);
     const outboxIds = replies.map((reply) => store.enqueue({ residentId: row.id, channel: msg.channel, address: msg.address, reply }, now)!);
     // Where residents go, never what they typed (it may hold a NIK or a name).
-    this.opts.log.debug({ channel: msg.channel, resident: row.id, input: msg.input.type, flow: result.state.flow, node: result.state.node, replies: replies.length }, 'message handled');
+    if (this.opts.log.isLevelEnabled('debug')) {
+      this.opts.log.debug({ channel: msg.channel, resident: row.id, input: msg.input.type, flow: result.state.flow, node: result.state.node, replies: replies.length }, 'message handled');
+    }
     return { duplicate: false, residentId: row.id, replies, outboxIds };
   }
 

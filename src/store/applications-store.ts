@@ -2,7 +2,7 @@
 // wrong-check counting for the status lookup, broadcasts and officers' idempotency keys.
 // Runs on the same connection as the engine, so it joins the message's transaction.
 import type { ChannelName, Lang } from '../core/types.js';
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 
 export interface ApplicationRow {
   id: number;
@@ -290,14 +290,12 @@ export class ApplicationsStore {
 
   /** Masks NIK, name and contact of applications finished before `before`; returns how many. */
   forgetFinishedBefore(before: Date): number {
-    return this.db
-      .transaction(() => {
-        const n = this.stmts.forgetFinished.run(before.toISOString()).changes;
-        this.stmts.dropForgottenFollowers.run();
-        this.stmts.dropOldRequests.run(before.toISOString());
-        return n;
-      })
-      .immediate();
+    return writeTransaction(this.db, () => {
+      const n = this.stmts.forgetFinished.run(before.toISOString()).changes;
+      this.stmts.dropForgottenFollowers.run();
+      this.stmts.dropOldRequests.run(before.toISOString());
+      return n;
+    });
   }
 
   officerRequest(scope: string, key: string): { statusCode: number; response: string } | undefined {

@@ -1,7 +1,7 @@
 // SQL of the booking feature: bookings, the waitlist, per-day capacity and day overrides.
 // Callers decide inside one IMMEDIATE transaction (the engine's, or transaction() here),
 // so a count read here cannot be overtaken by another process before the insert.
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 
 export type BookingStatus = 'held' | 'active' | 'checked_in' | 'no_show' | 'cancelled' | 'closed' | 'expired';
 export type WaitStatus = 'waiting' | 'offered' | 'booked' | 'expired' | 'declined' | 'cancelled';
@@ -152,7 +152,7 @@ export class BookingStore {
 
   /** Runs fn in an IMMEDIATE transaction (a savepoint inside the engine's): see the file comment. */
   transaction<T>(fn: () => T): T {
-    return this.db.inTransaction ? this.db.transaction(fn)() : this.db.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 
   capacity(scope: string): CapacityRow | undefined {

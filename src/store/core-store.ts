@@ -2,7 +2,7 @@
 // Feature stores (booking, applications, WhatsApp keys…) live beside this file; nothing
 // outside src/store writes SQL.
 import type { ChannelName, Lang, Reply } from '../core/types.js';
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 
 export interface ResidentRow {
   id: number;
@@ -113,13 +113,9 @@ export class CoreStore {
     };
   }
 
-  /**
-   * Runs fn in one transaction (a savepoint when already inside one). IMMEDIATE takes the
-   * write lock up front, so several processes on one file queue up instead of failing
-   * when a read turns into a write.
-   */
+  /** One write transaction (see writeTransaction). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 
   /** Finds the resident by address (or WhatsApp's alternate address) or creates them. */

@@ -25,6 +25,15 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+/**
+ * Runs fn in one write transaction. IMMEDIATE takes the write lock up front, so several
+ * processes on one file queue up (busy_timeout) instead of failing when a read turns into a
+ * write; inside an open transaction (the engine's) it is a savepoint.
+ */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return db.inTransaction ? db.transaction(fn)() : db.transaction(fn).immediate();
+}
+
 export function migrate(db: Db, migrations: Migration[]): number[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const sorted = [...migrations].sort((a, b) => a.version - b.version);

@@ -3,7 +3,7 @@
 // Values are serialised with Baileys' BufferJSON, exactly as its multi-file auth state does,
 // so Buffers and Uint8Arrays come back as they went in.
 import { BufferJSON, proto, type AuthenticationCreds, type SignalDataSet, type SignalDataTypeMap, type WAMessage } from '@whiskeysockets/baileys';
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 
 export type WhatsAppKeyType = keyof SignalDataTypeMap;
 
@@ -75,16 +75,14 @@ export class WhatsAppStore {
 
   /** Writes one update in one transaction: a crash never leaves half a key set. `null` deletes. */
   setKeys(data: SignalDataSet): void {
-    this.db
-      .transaction(() => {
-        for (const [type, entries] of Object.entries(data)) {
-          for (const [id, value] of Object.entries(entries ?? {})) {
-            if (value === null || value === undefined) this.stmts.deleteKey.run(type, id);
-            else this.stmts.setKey.run(type, id, serialise(value));
-          }
+    writeTransaction(this.db, () => {
+      for (const [type, entries] of Object.entries(data)) {
+        for (const [id, value] of Object.entries(entries ?? {})) {
+          if (value === null || value === undefined) this.stmts.deleteKey.run(type, id);
+          else this.stmts.setKey.run(type, id, serialise(value));
         }
-      })
-      .immediate();
+      }
+    });
   }
 
   clearKeys(): void {
@@ -93,13 +91,11 @@ export class WhatsAppStore {
 
   /** Logout: the device is unlinked, so its creds, keys and sent-message cache are worthless. */
   wipeLogin(): void {
-    this.db
-      .transaction(() => {
-        this.stmts.clearCreds.run();
-        this.stmts.clearKeys.run();
-        this.stmts.clearSent.run();
-      })
-      .immediate();
+    writeTransaction(this.db, () => {
+      this.stmts.clearCreds.run();
+      this.stmts.clearKeys.run();
+      this.stmts.clearSent.run();
+    });
   }
 
   keyCount(): number {

@@ -191,3 +191,15 @@ describe('requirements lead on', () => {
     expect(choicesOf(await t.say('resident-k1', 'syarat kk hilang'))).not.toContain('Booking rekam (darurat)');
   });
 });
+
+describe('not understood', () => {
+  test('at a typed question (no buttons) the bot asks for an answer, not for a pick "below"', async () => {
+    t = await makeTestApp();
+    await t.say('resident-n1', 'booking');
+    await t.say('resident-n1', { choice: 'r:bpjs' });
+    const replies = await t.say('resident-n1', 'asdfgh qwe');
+    expect(textOf(replies)).toContain('Silakan jawab pertanyaan di bawah');
+    expect(textOf(replies)).not.toContain('pilih salah satu');
+    expect(textOf(replies)).toContain('NIK');
+  });
+});

@@ -234,7 +234,10 @@ export function createStep(flowList: Flow[]): StepFn {
       if (intent.kind === 'language') return switchLanguage(state, ctx);
       const routed = intentOutcome(intent, fc);
       if (routed) return apply(routed, current, state, ctx);
-      return reprompt(state, ctx, [{ text: fc.t('core.not_understood') }]);
+      // "Pick one below" only when there is something below to pick; otherwise the question is typed.
+      const again = reprompt(state, ctx, []);
+      const key = again.replies.some((r) => r.choices?.length) ? 'core.not_understood' : 'core.not_understood_typed';
+      return { ...again, replies: [{ text: fc.t(key) }, ...again.replies] };
     }
     if (input.type === 'media') {
       const effects: Effect[] = input.ref ? [{ type: 'media.keep', media: input.media, ref: input.ref, caption: input.caption ?? null }] : [];

@@ -30,7 +30,19 @@ function looksLikeTrackingNo(text: string): string | undefined {
   const compact = text.trim();
   if (compact.length > 40 || !/^[A-Za-z0-9][A-Za-z0-9 ./-]*$/.test(compact)) return undefined;
   const key = compact.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  return key.length >= 4 && /\d/.test(key) ? compact.toUpperCase() : undefined;
+  return key.length >= 4 && /\d/.test(key) ? shownTracking(compact) : undefined;
+}
+
+/**
+ * A tracking number as residents should read it back: "lu 261201abcde" → "LU-261201-ABCDE"
+ * when it has the generated shape (prefix, date, 5 characters); otherwise upper case with
+ * single dashes. Lookups ignore dashes and spaces anyway.
+ */
+export function shownTracking(typed: string): string {
+  const key = typed.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const generated = /^([A-Z]{1,5})(\d{6})([A-Z0-9]{5})$/.exec(key);
+  if (generated) return `${generated[1]}-${generated[2]}-${generated[3]}`;
+  return typed.trim().toUpperCase().replace(/[\s./-]+/g, '-');
 }
 
 /** The 4 check digits; a full 16-digit NIK typed by mistake also works (only its end is used). */
@@ -52,7 +64,7 @@ function askNumber(ctx: FlowContext, intro?: string): Reply {
 }
 
 function askCheck(ctx: FlowContext, tracking: string): Reply {
-  return { text: ctx.t('status.ask_check', { tracking }), choices: [{ id: 'st:another', label: ctx.t('status.other_number') }, { id: 'm:menu', label: ctx.t('menu.main') }] };
+  return { text: ctx.t('status.ask_check', { tracking }), emphasis: [tracking], choices: [{ id: 'st:another', label: ctx.t('status.other_number') }, { id: 'm:menu', label: ctx.t('menu.main') }] };
 }
 
 function shownChoices(ctx: FlowContext, following: boolean): Choice[] {
@@ -74,7 +86,8 @@ function statusReplies(r: Extract<LookupResult, { found: true }>, ctx: FlowConte
   lines.push('', ctx.t('status.history'));
   for (const h of r.history) lines.push(`• ${h.when}: ${statusName(ctx.t, h.status)}${h.note ? ` (${h.note})` : ''}`);
   return [
-    { text: lines.join('\n') },
+    // The number and where it stands are what the resident looks for first.
+    { text: lines.join('\n'), emphasis: [r.trackingNo, statusName(ctx.t, r.status)] },
     { text: ctx.t(r.following ? 'status.following_already' : 'status.offer_follow'), choices: shownChoices(ctx, r.following) },
   ];
 }

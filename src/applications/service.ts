@@ -127,7 +127,7 @@ export class ApplicationsService {
   }
 
   formatTime(iso: string): string {
-    return dayjs(iso).tz(this.d.settings.timeZone).format('DD/MM/YYYY HH:mm');
+    return dayjs(iso).tz(this.d.settings.timeZone).format('DD/MM/YYYY HH.mm');
   }
 
   // ---- officers -----------------------------------------------------------------------

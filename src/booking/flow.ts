@@ -22,6 +22,8 @@ interface ListResult {
 /** The conversation's saved data. Everything a prompt needs to be shown again is kept here. */
 interface Data {
   mode?: 'new' | 'resched';
+  /** Moving a booking whose day officers closed: it is already cancelled, nothing "stays". */
+  displaced?: boolean;
   /** The booking being managed or moved. */
   code?: string;
   reason?: string;
@@ -63,7 +65,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
   }
 
   function rules(ctx: FlowContext): Reply {
-    return { text: ctx.t('booking.rules', { quota: settings.quota.per_day, age: settings.min_age }) };
+    return { text: ctx.t('booking.rules', { quota: settings.quota.per_day, age: settings.min_age, minutes: settings.quota.session_minutes }) };
   }
 
   function daysPrompt(data: Data, ctx: FlowContext): Reply {
@@ -84,7 +86,8 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
 
   function confirmPrompt(data: Data, ctx: FlowContext): Reply {
     const reason = reasons.get(data.reason ?? '');
-    const key = data.mode === 'resched' ? 'booking.confirm_move' : 'booking.confirm_new';
+    const move = data.mode === 'resched';
+    const key = move ? (data.displaced ? 'booking.confirm_new_day' : 'booking.confirm_move') : 'booking.confirm_new';
     return {
       text: ctx.t(key, {
         code: data.code ?? '',
@@ -93,8 +96,9 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
         date: longDay(data.date!, ctx),
         time: time(data.time!, ctx),
       }),
+      emphasis: [longDay(data.date!, ctx), time(data.time!, ctx)],
       choices: [
-        { id: 'bk:yes', label: ctx.t('booking.yes_book') },
+        { id: 'bk:yes', label: ctx.t(move ? 'booking.yes_move' : 'booking.yes_book') },
         { id: 'bk:other_day', label: ctx.t('booking.other_day') },
         menuChoice(ctx),
       ],
@@ -152,11 +156,17 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     };
   }
 
-  /** The full confirmation: everything to bring and to know, in one message to keep. */
+  /**
+   * The full confirmation: everything to bring and to know, in one message to keep. Code, date
+   * and time stand out; it carries a single "Menu utama" choice instead of the whole menu
+   * after it, so nothing pushes the code off a small screen.
+   */
   function confirmation(b: BookingView, data: Data, ctx: FlowContext, content: Content): Reply {
     const reason = reasons.get(b.reason);
     const bring = [...settings.bring.map((x) => x[ctx.lang]), ...(reason ? [reason.proof[ctx.lang]] : [])];
     return {
+      emphasis: [b.code, longDay(b.date, ctx), time(b.time, ctx)],
+      choices: [menuChoice(ctx)],
       text: ctx.t(data.mode === 'resched' ? 'booking.moved' : 'booking.confirmed', {
         code: b.code,
         queue: b.queueNo,
@@ -279,7 +289,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       }
       case 'day_full': {
         const next: Data = { ...data, fullDate: r.date, days: r.days };
-        const text = ctx.t(data.mode === 'resched' ? 'booking.day_full_move' : 'booking.day_full', { day: longDay(r.date, ctx) });
+        const text = ctx.t(data.mode === 'resched' ? (data.displaced ? 'booking.day_full_new_day' : 'booking.day_full_move') : 'booking.day_full', { day: longDay(r.date, ctx) });
         if (!r.days.length && data.mode === 'resched') return { goto: 'menu', params: { quiet: true }, replies: [{ text }, { text: ctx.t('booking.no_free_days') }] };
         return { node: 'date', data: next, replies: [{ text }, daysPrompt(next, ctx)] };
       }
@@ -319,7 +329,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       case 'booking.reserve':
       case 'booking.reschedule': {
         if (r.ok !== true) return refusalOutcome(result as Refusal, data, ctx);
-        return { goto: 'menu', params: { quiet: true }, replies: [confirmation(r.booking as BookingView, data, ctx, ctx.content)] };
+        return { goto: 'menu', params: { quiet: true, short: true }, replies: [confirmation(r.booking as BookingView, data, ctx, ctx.content)] };
       }
       case 'booking.waitlist': {
         if (r.ok !== true) return refusalOutcome(result as Refusal, data, ctx);
@@ -331,7 +341,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('booking.cancelled', { code: (r.booking as BookingView).code }) }] };
       case 'booking.accept':
         if (r.ok !== true) return { goto: BOOKING_FLOW_ID, params: { action: 'list' }, replies: [{ text: ctx.t('booking.offer_gone') }] };
-        return { goto: 'menu', params: { quiet: true }, replies: [confirmation(r.booking as BookingView, data, ctx, ctx.content)] };
+        return { goto: 'menu', params: { quiet: true, short: true }, replies: [confirmation(r.booking as BookingView, data, ctx, ctx.content)] };
       case 'booking.decline':
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('booking.offer_declined') }] };
       case 'booking.leave_wait':
@@ -354,7 +364,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       case 'decline':
         return { node: 'loading', data, replies: [], effects: [effect('booking.decline', { code: arg })] };
       case 'newday':
-        return { node: 'loading', data: { mode: 'resched', code: arg, list: data.list }, replies: [], effects: [effect('booking.days')] };
+        return { node: 'loading', data: { mode: 'resched', displaced: true, code: arg, list: data.list }, replies: [], effects: [effect('booking.days')] };
       case 'unwait':
         return { node: 'loading', data, replies: [], effects: [effect('booking.leave_wait', { id: Number(arg) })] };
       default:
@@ -365,8 +375,9 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
   const flow: Flow = {
     id: BOOKING_FLOW_ID,
     version: 1,
-    // The buttons under a waitlist offer work from anywhere: one tap takes the place.
-    choicePrefixes: ['bk:accept:', 'bk:decline:'],
+    // The buttons under a waitlist offer work from anywhere: one tap takes the place. So does
+    // "Pilih hari baru" under a closed-day notice: one tap shows the free days for that booking.
+    choicePrefixes: ['bk:accept:', 'bk:decline:', 'bk:newday:'],
 
     start(ctx, params) {
       const fromButton = typeof params?.choice === 'string' ? listChoice(params.choice, {}, ctx) : undefined;

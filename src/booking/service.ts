@@ -439,7 +439,8 @@ export class BookingService {
             reason,
             days: this.daysText(alternatives, lang),
           }),
-          choices: [{ id: 'm:mybook', label: this.t(lang, 'booking.pick_new_day') }],
+          // Straight to the free days for this booking (it keeps its code), not to the list first.
+          choices: [{ id: `bk:newday:${b.code}`, label: this.t(lang, 'booking.pick_new_day') }],
         }));
       }
       const waits = this.d.bookings.waitingOn(date);

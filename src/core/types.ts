@@ -16,6 +16,13 @@ export interface Choice {
 export interface Reply {
   text: string;
   choices?: Choice[];
+  /**
+   * The facts to keep (a booking code, a tracking number, a date and time): exact pieces of
+   * `text`, its first occurrence each, which every channel makes stand out its own way
+   * (WhatsApp *bold*, Telegram bold entities, web chat <strong>). Never markup inside `text`,
+   * so nothing a resident or officer types can turn into formatting.
+   */
+  emphasis?: string[];
 }
 
 export type MediaKind = 'photo' | 'document' | 'voice' | 'audio' | 'video' | 'sticker' | 'location' | 'contact' | 'other';

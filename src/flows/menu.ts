@@ -19,6 +19,9 @@ export const menuFlow: Flow = {
   id: 'menu',
   version: 1,
   start(ctx, params) {
+    // After a message to keep (a booking confirmed), the menu is not appended: that message
+    // carries one "Menu utama" choice itself, so the code stays on screen.
+    if (params?.short) return { node: 'main', data: {}, replies: [] };
     return { node: 'main', data: {}, replies: [menuReply(ctx, Boolean(params?.quiet))] };
   },
   onInput(_node, _data, input): Outcome {

@@ -20,7 +20,7 @@ import { maskPhone } from '../../privacy/mask.js';
 import { TelegramStore } from '../../store/telegram-store.js';
 import type { TelegramConfig } from './config.js';
 import { describeHttpError, toDeliveryError } from './errors.js';
-import { callbackDataFor, inlineKeyboard, inputFromMessage, isHashedCallback, splitText } from './render.js';
+import { callbackDataFor, inlineKeyboard, inputFromMessage, isHashedCallback, renderParts } from './render.js';
 
 export interface TelegramChannelOptions {
   /** Installed innermost, under the throttler and auto-retry: a fake Bot API in tests and the benchmark. */
@@ -206,14 +206,16 @@ export class TelegramChannel {
 
   private async send(message: OutboundMessage): Promise<{ externalId?: string }> {
     const { reply } = message;
-    // Plain text, no parse_mode: nothing a resident or officer wrote can break the markup.
-    const parts = splitText(reply.text.trim() ? reply.text : '…');
+    // Plain text with bold entities, no parse_mode: nothing a resident or officer wrote can break the markup.
+    const parts = renderParts(reply);
     const keyboard = reply.choices?.length ? inlineKeyboard(reply.choices, (id) => this.callbackData(id)) : undefined;
     let externalId: string | undefined;
     for (let i = this.delivered.get(message.outboxId) ?? 0; i < parts.length; i++) {
       const last = i === parts.length - 1;
       try {
-        const sent = await this.bot.api.sendMessage(message.address, parts[i]!, {
+        const part = parts[i]!;
+        const sent = await this.bot.api.sendMessage(message.address, part.text, {
+          ...(part.entities ? { entities: part.entities } : {}),
           ...(last && keyboard ? { reply_markup: keyboard } : {}),
           link_preview_options: { is_disabled: true },
         });

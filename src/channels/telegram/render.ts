@@ -2,8 +2,9 @@
 // long texts in parts, choices as an inline keyboard with compact callback data,
 // commands with the bot's name stripped, media as a reference.
 import { createHash } from 'node:crypto';
-import type { InlineKeyboardButton, InlineKeyboardMarkup, Message } from 'grammy/types';
-import type { Choice, Input, MediaKind } from '../../core/types.js';
+import type { InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types';
+import type { Choice, Input, MediaKind, Reply } from '../../core/types.js';
+import { emphasisSpans } from '../emphasis.js';
 
 /** Telegram's limit for one message (in UTF-16 code units, as the API counts). */
 export const MAX_MESSAGE = 4096;
@@ -21,7 +22,9 @@ export function splitText(text: string, max = MAX_MESSAGE): string[] {
   let rest = text;
   while (rest.length > max) {
     const window = rest.slice(0, max + 1);
-    let cut = window.lastIndexOf('\n');
+    // A paragraph break in the second half of the window makes a more readable part.
+    const paragraph = window.lastIndexOf('\n\n');
+    let cut = paragraph > max / 2 ? paragraph : window.lastIndexOf('\n');
     let skip = 1;
     if (cut <= 0) {
       cut = window.lastIndexOf(' ');
@@ -38,6 +41,29 @@ export function splitText(text: string, max = MAX_MESSAGE): string[] {
   }
   if (rest.trim() || parts.length === 0) parts.push(rest);
   return parts;
+}
+
+/** One message of a reply as Telegram gets it: plain text plus bold entities (never parse_mode). */
+export interface TelegramPart {
+  text: string;
+  entities?: MessageEntity[];
+}
+
+/**
+ * A reply as Telegram messages: split within Telegram's limit (at paragraphs, then lines), the
+ * facts to keep in bold as entities, so nothing in the text is ever read as markup. The caller
+ * puts the buttons under the last part, after the text they act on.
+ */
+export function renderParts(reply: Reply, max = MAX_MESSAGE): TelegramPart[] {
+  const parts = splitText(reply.text.trim() ? reply.text : '…', max);
+  const pending = [...new Set((reply.emphasis ?? []).map((e) => e.trim()).filter(Boolean))];
+  return parts.map((text) => {
+    // Each piece is marked once, in the first part that holds it.
+    const here = pending.filter((p) => text.includes(p));
+    for (const p of here) pending.splice(pending.indexOf(p), 1);
+    const entities: MessageEntity[] = emphasisSpans(text, here).map((s) => ({ type: 'bold', offset: s.start, length: s.end - s.start }));
+    return entities.length ? { text, entities } : { text };
+  });
 }
 
 /** A short, stable stand-in for a choice id that does not fit into callback data. */

@@ -10,6 +10,8 @@ import type { Input, Reply } from '../../core/types.js';
 
 const page = fs.readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
 const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 const SendBody = z.object({
   clientId: ClientId,
@@ -28,7 +30,10 @@ export const webChatFeature: FeatureFactory = (ctx) => {
   const inbox = (clientId: string, ack: number) =>
     store.pullFor('web', clientId, ack, clock.now()).map((row) => ({ id: row.id, ...(JSON.parse(row.payload) as Reply) }));
 
-  http.get('/', (c) => c.html(page));
+  // The header names the office (flows/office.yaml); the page needs no second request for it.
+  http.get('/', (c) => c.html(page.replaceAll('{{office}}', escapeHtml(ctx.content.office.name))));
+  // The conversation's language, so the page's own words (placeholder, "Kirim") follow `bahasa`.
+  const langOf = (clientId: string) => store.findResident('web', clientId)?.lang;
 
   // A chat message is at most a few KB; anything bigger is refused before it is read.
   http.use('/api/chat/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'Message too large' }, 413) }));
@@ -41,14 +46,14 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     // What the page has shown counts as delivered before this message is read ("1" may answer it).
     inbox(clientId, ack);
     await engine.handle({ id: messageId, channel: 'web', address: clientId, input, langHint: lang });
-    return c.json({ messages: inbox(clientId, ack) });
+    return c.json({ messages: inbox(clientId, ack), lang: langOf(clientId) });
   });
 
   http.get('/api/chat/messages', (c) => {
     const clientId = ClientId.safeParse(c.req.query('clientId'));
     const ack = Number(c.req.query('ack') ?? 0);
     if (!clientId.success || !Number.isInteger(ack) || ack < 0) return c.json({ error: 'Bad request' }, 400);
-    return c.json({ messages: inbox(clientId.data, ack) });
+    return c.json({ messages: inbox(clientId.data, ack), lang: langOf(clientId.data) });
   });
 
   return { name: 'web' };

@@ -1,0 +1,147 @@
+// What a resident reads in the web chat on a small phone (360 × 740), in Debian's chromium:
+// the bot greets by itself, the booking code stays on screen, old buttons are greyed out,
+// the page's own words follow `bahasa`, and nothing scrolls sideways.
+import fs from 'node:fs';
+import os from 'node:os';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, type TestApp } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`SKIPPED browser tests (what residents read, in Chromium): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+
+/** A valid Lampung Utara NIK (born 12 Apr 1995). */
+const NIK = '1803021204950077';
+
+/** Whether an element is wholly inside the chat area as it is scrolled now. */
+async function inView(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((sel) => {
+    const el = [...document.querySelectorAll(sel)].at(-1);
+    const log = document.getElementById('log')!.getBoundingClientRect();
+    if (!el) return false;
+    const r = el.getBoundingClientRect();
+    return r.top >= log.top && r.bottom <= log.bottom && r.height > 0;
+  }, selector);
+}
+
+/** Nothing wider than the screen: no sideways scrolling anywhere. */
+async function noHorizontalScroll(page: Page): Promise<void> {
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    log: document.getElementById('log')!.scrollWidth - document.getElementById('log')!.clientWidth,
+  }));
+  expect(widths).toEqual({ page: 0, log: 0 });
+}
+
+describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await makeTestApp({ env: { PORT: '0', HOST: '127.0.0.1' } });
+    base = `http://127.0.0.1:${await t.app.listen()}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('a booking at 360 px: the bot greets by itself, and the code, date and time are on screen at the end', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+    await page.goto(base);
+    const bot = page.locator('.msg.bot');
+    await expect.poll(() => bot.first().textContent()).toContain('asisten digital');
+    // No invented "halo" from the resident; the header names the office.
+    expect(await page.locator('.msg.me').count()).toBe(0);
+    expect(await page.locator('header h1').textContent()).toBe('Disdukcapil Kabupaten Lampung Utara');
+    expect(await page.title()).toBe('Disdukcapil Kabupaten Lampung Utara');
+    // The placeholder is not cut off at 360 px.
+    expect(await page.locator('#text').evaluate((el: HTMLInputElement) => {
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = getComputedStyle(el).font;
+      const pad = parseFloat(getComputedStyle(el).paddingLeft) + parseFloat(getComputedStyle(el).paddingRight);
+      return ctx.measureText(el.placeholder).width + pad <= el.clientWidth;
+    })).toBe(true);
+    await noHorizontalScroll(page);
+
+    await page.getByRole('button', { name: 'Booking rekam KTP-el (darurat)' }).click();
+    await page.getByRole('button', { name: 'BPJS / JKN' }).click();
+    await expect.poll(() => bot.last().textContent()).toContain('Ketik NIK');
+    // The menu and reason buttons were answered: they are greyed out, the picked one marked.
+    expect(await page.getByRole('button', { name: 'BPJS / JKN' }).isDisabled()).toBe(true);
+    expect(await page.locator('.choices button.picked').count()).toBe(2);
+    expect(await page.locator('.choices button:not(:disabled)').count()).toBe(0);
+
+    await page.fill('#text', NIK);
+    await page.press('#text', 'Enter');
+    await expect.poll(() => bot.last().textContent()).toContain('nama lengkap');
+    await page.fill('#text', 'Siti Aminah');
+    await page.press('#text', 'Enter');
+    await page.locator('.msg.bot').last().locator('button', { hasText: 'sisa' }).first().click();
+    await page.locator('.msg.bot').last().locator('button', { hasText: 'Pukul' }).first().click();
+    await expect.poll(() => bot.last().textContent()).toContain('Sudah benar?');
+    // Only the newest buttons can be pressed.
+    const enabled = await page.locator('.choices button:not(:disabled)').allTextContents();
+    expect(enabled).toEqual(['Ya, pesan', 'Pilih hari lain', 'Menu utama']);
+    await page.getByRole('button', { name: 'Ya, pesan' }).click();
+    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Booking berhasil' }).count()).toBe(1);
+
+    const confirmation = page.locator('.msg.bot', { hasText: 'Booking berhasil' });
+    const code = (await confirmation.textContent())!.match(/Kode booking: ([A-Z0-9]{6})/)![1]!;
+    // The code, the date and the time stand out, and are visible without scrolling.
+    const strong = await confirmation.locator('strong').allTextContents();
+    expect(strong[0]).toBe(code);
+    expect(strong.slice(1).join(' ')).toMatch(/^\p{L}+, \d+ \p{L}+ 2026 \d\d\.\d\d$/u);
+    expect(await inView(page, '.msg.bot strong')).toBe(true);
+    expect(await page.evaluate(() => {
+      const strong = [...document.querySelectorAll('.msg.bot strong')].slice(-3);
+      const log = document.getElementById('log')!.getBoundingClientRect();
+      return strong.every((s) => s.getBoundingClientRect().top >= log.top && s.getBoundingClientRect().bottom <= log.bottom);
+    })).toBe(true);
+    // No menu of six buttons pushed after it: one "Menu utama" choice on the confirmation itself.
+    expect(await page.locator('.msg').last().textContent()).toContain('Booking berhasil');
+    expect(await page.locator('.choices button:not(:disabled)').allTextContents()).toEqual(['Menu utama']);
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-booking-360.png` });
+
+    // After a reload the history is back with the same buttons greyed out.
+    await page.reload();
+    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Booking berhasil' }).count()).toBe(1);
+    expect(await page.locator('.choices button:not(:disabled)').allTextContents()).toEqual(['Menu utama']);
+    await page.close();
+  });
+
+  test('after `bahasa` the page itself speaks English; on a wide screen too, with nothing sideways', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+    await page.goto(base);
+    await expect.poll(() => page.locator('.msg.bot').first().textContent()).toContain('asisten digital');
+    expect(await page.locator('#send').textContent()).toBe('Kirim');
+    await page.fill('#text', 'bahasa');
+    await page.press('#text', 'Enter');
+    await expect.poll(() => page.locator('#send').textContent()).toBe('Send');
+    expect(await page.locator('#text').getAttribute('placeholder')).toBe('Type a message…');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('#subtitle').textContent()).toBe('Civil registration help');
+    expect(await page.getByLabel('Your message').count()).toBe(1);
+    // The language button of the old menu is greyed out; the new English menu is live.
+    await expect.poll(() => page.locator('.choices button:not(:disabled)', { hasText: 'Document requirements' }).count()).toBe(1);
+    expect(await page.locator('.choices button:disabled', { hasText: 'English' }).count()).toBe(1);
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-english-360.png` });
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Document requirements' }).click();
+    await expect.poll(() => page.locator('.msg.bot').last().textContent()).toContain('Which document');
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-english-1280.png` });
+    await page.close();
+  });
+});

@@ -303,7 +303,7 @@ export class ApplicationsService {
             residentId: r.id,
             channel: r.channel,
             address: r.address,
-            reply: { text: this.notificationText(updated, history, r.lang) },
+            reply: { text: this.notificationText(updated, history, r.lang), emphasis: [updated.tracking_no, statusName(this.t(r.lang), history.status)] },
             kind: 'notification',
             idempotencyKey: `app:${app.id}:status:${history.id}:res:${r.id}`,
             notBefore,

@@ -348,6 +348,7 @@ export class BookingService {
           time: this.timeText(spot.session.time, lang),
           until: this.d.calendar.timeLabel(new Date(holdEnd), lang),
         }),
+        emphasis: [this.d.calendar.longLabel(date, lang), this.timeText(spot.session.time, lang)],
         choices: [
           { id: `bk:accept:${row.code}`, label: this.t(lang, 'booking.accept_offer', { day: this.d.calendar.label(date, lang), time: this.timeText(spot.session.time, lang) }) },
           { id: `bk:decline:${row.code}`, label: this.t(lang, 'booking.decline_offer') },
@@ -409,6 +410,7 @@ export class BookingService {
               queue: b.queue_no,
               place: this.s.place[lang],
             }),
+            emphasis: [...(kind === 'before' ? [cal.longLabel(b.date, lang)] : []), this.timeText(b.session_time, lang), b.code],
             choices: [{ id: 'm:mybook', label: this.t(lang, 'booking.my_bookings') }],
           }),
           'reminder',
@@ -439,6 +441,7 @@ export class BookingService {
             reason,
             days: this.daysText(alternatives, lang),
           }),
+          emphasis: [this.d.calendar.longLabel(date, lang), b.code],
           // Straight to the free days for this booking (it keeps its code), not to the list first.
           choices: [{ id: `bk:newday:${b.code}`, label: this.t(lang, 'booking.pick_new_day') }],
         }));

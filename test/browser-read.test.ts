@@ -117,7 +117,7 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
     await expect.poll(() => page.locator('.msg.bot', { hasText: 'Booking berhasil' }).count()).toBe(1);
     expect(await page.locator('.choices button:not(:disabled)').allTextContents()).toEqual(['Menu utama']);
     await page.close();
-  });
+  }, 30_000);
 
   test('after `bahasa` the page itself speaks English; on a wide screen too, with nothing sideways', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
@@ -137,11 +137,25 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
     await noHorizontalScroll(page);
     await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-english-360.png` });
 
+    // Offline: the message waits, visibly, and goes out when the network is back.
+    await page.context().setOffline(true);
+    await page.fill('#text', 'syarat kk');
+    await page.press('#text', 'Enter');
+    await expect.poll(() => page.locator('#status').textContent()).toContain('No connection');
+    expect(await page.locator('.msg.me.pending').textContent()).toContain('Sending…');
+    await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-offline-360.png` });
+    await page.context().setOffline(false);
+    await expect.poll(() => page.locator('.msg.me.pending').count()).toBe(0);
+    await expect.poll(() => page.locator('#status').textContent()).toBe('');
+    await expect.poll(() => page.locator('.msg.bot').last().textContent()).toMatch(/Family Card|KK/);
+
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.getByRole('button', { name: 'Document requirements' }).click();
+    await page.fill('#text', 'menu');
+    await page.press('#text', 'Enter');
+    await page.locator('.choices button:not(:disabled)', { hasText: 'Document requirements' }).click();
     await expect.poll(() => page.locator('.msg.bot').last().textContent()).toContain('Which document');
     await noHorizontalScroll(page);
     await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-english-1280.png` });
     await page.close();
-  });
+  }, 30_000);
 });

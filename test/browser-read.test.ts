@@ -112,6 +112,13 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
     await noHorizontalScroll(page);
     await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-booking-360.png` });
 
+    // Text follows the browser's font size (rem), and a larger size still fits the width.
+    await page.addStyleTag({ content: 'html { font-size: 150% !important; }' });
+    expect(await page.locator('.msg.bot').last().evaluate((el) => getComputedStyle(el).fontSize)).toBe('24px');
+    expect(await page.locator('#text').evaluate((el) => getComputedStyle(el).fontSize)).toBe('24px');
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-large-text-360.png` });
+
     // After a reload the history is back with the same buttons greyed out.
     await page.reload();
     await expect.poll(() => page.locator('.msg.bot', { hasText: 'Booking berhasil' }).count()).toBe(1);

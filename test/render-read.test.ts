@@ -94,7 +94,9 @@ describe('the booking confirmation, on every channel', () => {
 
   test('"booking saya" shows the code the same way after a move, and the move button says what it does', async () => {
     const code = codeOf(await book('res-read-move', nikOf(12), '2026-12-01'));
-    await t.say('res-read-move', 'booking saya');
+    const list = await t.say('res-read-move', 'booking saya');
+    expect(list.at(-1)!.emphasis).toEqual([code]);
+    expect(renderReply(list.at(-1)!, 'id', t.ctx.content.texts)).toContain(`• *${code}*: Selasa, 1 Desember 2026`);
     await t.say('res-read-move', { choice: `bk:pick:${code}` });
     await t.say('res-read-move', { choice: 'bk:resched' });
     await t.say('res-read-move', { choice: 'd:2026-12-03' });

@@ -130,7 +130,8 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     if (!lines.length) return { text: ctx.t('booking.list_empty'), choices: [{ id: 'm:book', label: ctx.t('booking.book_new') }, menuChoice(ctx)] };
     if (list.bookings.length < list.max) choices.push({ id: 'm:book', label: ctx.t('booking.book_new') });
     choices.push(menuChoice(ctx));
-    return { text: `${ctx.t('booking.list_title')}\n\n${lines.join('\n\n')}\n\n${ctx.t('booking.list_hint')}`, choices };
+    const emphasis = [...active, ...list.displaced].map((b) => b.code);
+    return { text: `${ctx.t('booking.list_title')}\n\n${lines.join('\n\n')}\n\n${ctx.t('booking.list_hint')}`, emphasis, choices };
   }
 
   function managePrompt(data: Data, ctx: FlowContext): Reply {
@@ -275,6 +276,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
           replies: [
             {
               text: ctx.t('booking.nik_has_booking', { code: r.booking.code, date: longDay(r.booking.date, ctx), time: time(r.booking.time, ctx) }),
+              emphasis: [r.booking.code],
               choices: [{ id: 'm:mybook', label: ctx.t('booking.my_bookings') }, menuChoice(ctx)],
             },
           ],

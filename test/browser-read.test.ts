@@ -72,7 +72,16 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
     })).toBe(true);
     await noHorizontalScroll(page);
 
-    await page.getByRole('button', { name: 'Booking rekam KTP-el (darurat)' }).click();
+    // By keyboard: the menu's buttons, then the input, then "Kirim"; Enter on a button hands focus to the input.
+    await page.getByRole('button', { name: 'Hubungi petugas' }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('text');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('send');
+    await page.getByRole('button', { name: 'Booking rekam KTP-el (darurat)' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('text');
     await page.getByRole('button', { name: 'BPJS / JKN' }).click();
     await expect.poll(() => bot.last().textContent()).toContain('Ketik NIK');
     // The menu and reason buttons were answered: they are greyed out, the picked one marked.

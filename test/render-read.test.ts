@@ -116,6 +116,8 @@ describe('a day closed by officers', () => {
     const [notice] = await t.poll('res-read-close');
     expect(notice!.text).toMatch(`Booking ${code} dibatalkan`);
     expect(notice!.choices).toEqual([{ id: `bk:newday:${code}`, label: 'Pilih hari baru' }]);
+    expect(notice!.emphasis).toEqual(['Rabu, 2 Desember 2026', code]);
+    expect(renderReply(notice!, 'id', t.ctx.content.texts)).toMatch(new RegExp(`kantor tutup pada \\*Rabu, 2 Desember 2026\\* .*Booking \\*${code}\\* dibatalkan`));
 
     // One tap: the days are there (no bookings list in between).
     const days = await t.say('res-read-close', { choice: `bk:newday:${code}` });

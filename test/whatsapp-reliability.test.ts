@@ -182,7 +182,27 @@ describe('one person, one resident, whichever JID arrives', () => {
     store.setKeys({ 'lid-mapping': { '6285555555555': '999888777666555', '999888777666555_reverse': '6285555555555' } } as never);
     await chat('999888777666555@lid', 'halo');
     expect(app.ctx.db.prepare(`SELECT alt_address FROM residents WHERE address = ?`).pluck().get('999888777666555@lid')).toBe('6285555555555@s.whatsapp.net');
+    // A mapping Baileys stores for a resident already known (the history sync stores them without any event).
+    await chat('111222333444555@lid', 'halo');
+    store.setKeys({ 'lid-mapping': { '6286666666666': '111222333444555', '111222333444555_reverse': '6286666666666' } } as never);
+    expect(app.ctx.db.prepare(`SELECT alt_address FROM residents WHERE address = ?`).pluck().get('111222333444555@lid')).toBe('6286666666666@s.whatsapp.net');
   });
+});
+
+test('mappings stored before this version are applied to residents at start-up', async () => {
+  const dir = tempDir();
+  const before = await makeTestApp({ dir, features: [] });
+  before.ctx.store.upsertResident('whatsapp', LID, undefined, 'id', before.clock.now());
+  before.ctx.store.upsertResident('whatsapp', '6285555555555@s.whatsapp.net', undefined, 'id', before.clock.now());
+  const put = before.ctx.db.prepare(`INSERT INTO whatsapp_keys (type, id, value) VALUES ('lid-mapping', ?, ?)`);
+  for (const [id, value] of [['6281234567890', '123456789012345'], ['123456789012345_reverse', '6281234567890'], ['6285555555555', '999888777666555']]) put.run(id, JSON.stringify(value));
+  await before.close();
+  t = await makeTestApp({ dir, env: { WHATSAPP: 'on' }, features: [createWhatsAppFeature({ makeSocket: (o) => new FakeSocket(o), print: () => {} })] });
+  await t.app.features.find((f) => f.name === 'whatsapp')!.start!();
+  expect(t.ctx.db.prepare(`SELECT address, alt_address FROM residents ORDER BY id`).all()).toEqual([
+    { address: LID, alt_address: PN },
+    { address: '6285555555555@s.whatsapp.net', alt_address: '999888777666555@lid' },
+  ]);
 });
 
 describe('a send counts only when the server acknowledges it', () => {

@@ -90,6 +90,16 @@ export class WhatsAppStore {
          WHERE channel = 'whatsapp' AND address = @one AND alt_address IS NULL
            AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.channel = 'whatsapp' AND (r.address = @other OR r.alt_address = @other))`,
       ),
+      // Residents known by one JID whose other one Baileys has stored (e.g. from the history sync, which emits no event).
+      unlinkedMapped: p(
+        `SELECT r.address AS address, json_extract(k.value, '$') || '@s.whatsapp.net' AS other FROM residents r
+           JOIN whatsapp_keys k ON k.type = 'lid-mapping' AND k.id = substr(r.address, 1, instr(r.address, '@') - 1) || '_reverse'
+           WHERE r.channel = 'whatsapp' AND r.alt_address IS NULL AND r.address LIKE '%@lid'
+         UNION ALL
+         SELECT r.address, json_extract(k.value, '$') || '@lid' FROM residents r
+           JOIN whatsapp_keys k ON k.type = 'lid-mapping' AND k.id = substr(r.address, 1, instr(r.address, '@') - 1)
+           WHERE r.channel = 'whatsapp' AND r.alt_address IS NULL AND r.address LIKE '%@s.whatsapp.net'`,
+      ),
       failedSends: p(
         `SELECT last_error AS lastError, COUNT(*) AS count FROM outbox WHERE channel = 'whatsapp' AND status = 'failed' GROUP BY last_error`,
       ),
@@ -130,9 +140,19 @@ export class WhatsAppStore {
         for (const [id, value] of Object.entries(entries ?? {})) {
           if (value === null || value === undefined) this.stmts.deleteKey.run(type, id);
           else this.stmts.setKey.run(type, id, serialise(value));
+          // Baileys learned who a LID is (history sync, a lookup, an event): the resident gets both JIDs.
+          if (type === 'lid-mapping' && typeof value === 'string' && !id.endsWith('_reverse')) this.linkResidentJids(`${value}@lid`, `${id}@s.whatsapp.net`);
         }
       }
     });
+  }
+
+  /** Links residents to the other JID Baileys already stored for them (start-up, housekeeping). Returns rows changed. */
+  linkStoredMappings(): number {
+    const rows = this.stmts.unlinkedMapped.all() as Array<{ address: string; other: string }>;
+    let changed = 0;
+    for (const { address, other } of rows) changed += address.endsWith('@lid') ? this.linkResidentJids(address, other) : this.linkResidentJids(other, address);
+    return changed;
   }
 
   clearKeys(): void {

@@ -219,6 +219,8 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
       service,
       start() {
         restoreConsole ??= routeLibsignalConsole(libLog);
+        const linked = store.linkStoredMappings();
+        if (linked) log.info({ linked }, 'WhatsApp: residents linked to the LID or phone number WhatsApp gave for them');
         log.info('WhatsApp: starting (keys in the database; a QR appears if the office phone is not linked yet)');
         connection.start();
       },
@@ -228,6 +230,7 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
         const media = store.pruneMessages('in', ago(MEDIA_KEEP_MS));
         const unanswered = store.pruneUnanswered(ago(UNANSWERED_KEEP_MS));
         connection.retryCounterCache.flushAll();
+        store.linkStoredMappings();
         if (sent || media || unanswered) log.info({ sent, media, unanswered }, 'WhatsApp housekeeping: pruned the sent-message cache, old file references and unanswered messages');
       },
       async stop() {

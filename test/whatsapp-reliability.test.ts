@@ -302,6 +302,19 @@ describe('a send counts only when the server acknowledges it', () => {
     expect(app.ctx.db.prepare(`SELECT action FROM audit_log WHERE action = 'whatsapp.restricted'`).pluck().all()).toHaveLength(1);
     expect((await chat(PN, 'menu')).join('\n')).toContain('1. Syarat dokumen');
   });
+
+  test('the cap on messages to new chats (message-capping.update CAPPED) is respected the same way and shown to officers', async () => {
+    const { chat, socket, clock, app, outbox, deliver, service } = await whatsappApp();
+    await chat('6287777777777@s.whatsapp.net', 'halo');
+    clock.advance(3 * 24 * 3_600_000);
+    socket().ev.emit('message-capping.update', { capping_status: 'CAPPED' as never, used_quota: 250, total_quota: 250, cycle_end_timestamp: String(Math.floor(clock.now().getTime() / 1000) + 86_400) });
+    expect(service.status().newChatLimit).toMatchObject({ status: 'CAPPED', capped: true, used: 250, total: 250 });
+    const quiet = app.ctx.store.findResident('whatsapp', '6287777777777@s.whatsapp.net')!;
+    const id = app.ctx.store.enqueue({ residentId: quiet.id, channel: 'whatsapp', address: quiet.address, reply: { text: 'Balasan petugas' } }, clock.now())!;
+    await deliver();
+    expect(outbox().find((r) => r.id === id)).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/^WhatsApp restricted/) });
+    expect(service.status().sendFailures.failed).toEqual({ restricted: 1 });
+  });
 });
 
 describe('the link, for officers', () => {

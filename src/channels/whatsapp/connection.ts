@@ -104,6 +104,8 @@ export interface LinkStatus {
   alert?: { message: string; since: string };
   /** WhatsApp's reach-out time lock (the number may not start chats for now), from connection.update. */
   restriction?: { active: boolean; until?: string };
+  /** WhatsApp's cap on messages to new chats this cycle (message-capping.update): warning, or capped. */
+  newChatLimit?: { status: string; used?: number; total?: number; cycleEnds?: string; capped: boolean };
 }
 
 export class WhatsAppConnection {
@@ -207,6 +209,21 @@ export class WhatsAppConnection {
     let askedForScan = false;
     let pairingRequested = false;
     socket.ev.on('creds.update', () => auth.saveCreds());
+    socket.ev.on('message-capping.update', (cap) => {
+      if (socket !== this.socket) return;
+      const cycleEnds = cap.cycle_end_timestamp ? new Date(Number(cap.cycle_end_timestamp) * 1000).toISOString() : undefined;
+      const status = cap.capping_status ?? 'NONE';
+      this.status.newChatLimit = { status, used: cap.used_quota, total: cap.total_quota, ...(cycleEnds ? { cycleEnds } : {}), capped: status === 'CAPPED' };
+      if (status !== 'NONE') {
+        this.opts.log.error(
+          { alert: status === 'CAPPED', status, used: cap.used_quota, total: cap.total_quota, cycleEnds },
+          status === 'CAPPED'
+            ? 'WhatsApp capped messages to new chats for this number; messages to residents who have not written recently are refused, not retried'
+            : 'WhatsApp warns that this number is near its limit of messages to new chats',
+        );
+        this.opts.core.audit('whatsapp', 'whatsapp.new_chat_limit', null, { status, used: cap.used_quota, total: cap.total_quota, cycleEnds }, this.opts.clock.now());
+      }
+    });
     socket.ev.on('connection.update', (update) => {
       if (socket !== this.socket) return; // a socket we already let go of
       if (update.qr) {

@@ -170,7 +170,13 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
       queues,
       acks,
       port: () => connection.openSocket(),
-      restriction: () => connection.snapshot().restriction,
+      // Reach-out time lock, or the cap on new chats reached: the same refusal.
+      restriction: () => {
+        const { restriction, newChatLimit } = connection.snapshot();
+        if (restriction?.active) return restriction;
+        if (newChatLimit?.capped) return { active: true, ...(newChatLimit.cycleEnds ? { until: newChatLimit.cycleEnds } : {}) };
+        return undefined;
+      },
     });
     dispatcher.register('whatsapp', sender);
 

@@ -249,6 +249,8 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
         });
         await Promise.race([Promise.all([sender.close(), inbound.idle()]), limit]);
         clearTimeout(timer);
+        // Sends still waiting for an ack stay pending in the outbox (same id next time).
+        acks.closeAll();
         await connection.stop();
         detachAcks?.();
         restoreConsole?.();

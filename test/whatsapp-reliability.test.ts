@@ -283,8 +283,17 @@ describe('a send counts only when the server acknowledges it', () => {
     const ids = (app.ctx.db.prepare('SELECT id, created_at FROM outbox ORDER BY id').all() as Array<{ id: number; created_at: string }>).map((r) => stableMessageId({ outboxId: r.id, createdAt: r.created_at }));
     expect(new Set(acked.keys())).toEqual(new Set(ids));
     expect(ids).toHaveLength(rows);
-    // Re-sent (same id) only what the first socket never got acknowledged.
-    expect(first.sent.length + sockets[1]!.sent.length).toBeLessThanOrEqual(rows + 2);
+    // Re-sent (same id) only the two the first socket never got acknowledged; the acknowledged one not again.
+    expect(first.sent).toHaveLength(3);
+    expect(sockets[1]!.sent).toHaveLength(rows - 1);
+    expect(sockets[1]!.sent.map((x) => x.id)).not.toContain(first.sent[0]!.id);
+    expect(sockets[1]!.sent.map((x) => x.id)).toEqual(expect.arrayContaining([first.sent[1]!.id, first.sent[2]!.id]));
+    // Each resident got greeting then menu, in order.
+    for (const r of residents) {
+      const got = sockets.flatMap((x) => x.sent).filter((x) => x.jid === r).map((x) => x.text);
+      expect(got.at(-2)).toContain('asisten digital');
+      expect(got.at(-1)).toContain('1. Syarat dokumen');
+    }
   });
 
   test("while WhatsApp restricts the number, a notification to someone who has not written for a day is refused at once; recent chats still work", async () => {

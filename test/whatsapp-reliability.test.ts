@@ -3,11 +3,12 @@
 // reconnect alerts, ignored JIDs, libsignal's console, housekeeping. Through Baileys' own event
 // emitter and the real engine, store, outbox and dispatcher; time is a fake clock.
 import path from 'node:path';
-import { proto } from '@whiskeysockets/baileys';
+import makeWASocket, { initAuthCreds, proto } from '@whiskeysockets/baileys';
 import libsignal from 'libsignal';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { applicationsFeature } from '../src/applications/feature.js';
 import { stableMessageId } from '../src/channels/whatsapp/adapter.js';
+import { MapCache } from '../src/channels/whatsapp/cache.js';
 import { routeLibsignalConsole } from '../src/channels/whatsapp/console.js';
 import { createWhatsAppFeature, shouldSyncHistoryMessage, socketConfig, type WhatsAppFeature } from '../src/channels/whatsapp/feature.js';
 import { ignoreJid } from '../src/channels/whatsapp/inbound.js';
@@ -81,6 +82,12 @@ async function whatsappApp(env: Record<string, string> = {}) {
   };
   const outbox = () => app.ctx.db.prepare(`SELECT id, status, attempts, last_error, address FROM outbox ORDER BY id`).all() as Array<{ id: number; status: string; attempts: number; last_error: string | null; address: string }>;
   return { app, clock, sockets, socket, deliver, chat, fireAckTimeouts, api, outbox, service: wa.service!, lines };
+}
+
+/** Waits (event loop turns, at most ~5 s) until check() holds; fails the test otherwise. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(check()).toBe(true);
 }
 
 /** A message as it sits on WhatsApp's server while the bot is offline: sent `hoursAgo` before now. */
@@ -383,6 +390,52 @@ describe('what Baileys is told', () => {
     expect(shouldSyncHistoryMessage({ syncType: T.PUSH_NAME })).toBe(true);
     expect(shouldSyncHistoryMessage({ syncType: T.FULL })).toBe(false);
     expect(shouldSyncHistoryMessage({ syncType: T.ON_DEMAND })).toBe(false);
+  });
+
+  test("through Baileys' own socket: group, status and newsletter messages are refused unread (no decryption, no processing); a resident's message is processed", async () => {
+    const lines: string[] = [];
+    const logger = createLogger('trace', { write: (l: string) => void lines.push(l) });
+    const creds = initAuthCreds();
+    creds.me = { id: '6289999999999:1@s.whatsapp.net', lid: '99999999999999:1@lid' };
+    const keys: Record<string, Record<string, unknown>> = {};
+    const sock = makeWASocket({
+      ...socketConfig({
+        auth: { creds, keys: { get: async (type: string, ids: string[]) => Object.fromEntries(ids.flatMap((i) => (keys[type]?.[i] ? [[i, keys[type]![i]]] : []))), set: async () => undefined } as never },
+        logger,
+        getMessage: async () => undefined,
+        msgRetryCounterCache: new MapCache(),
+        shouldIgnoreJid: ignoreJid,
+      }),
+      // Nothing listens there: the socket never reaches WhatsApp; frames it sends are only logged.
+      waWebSocketUrl: 'ws://127.0.0.1:9',
+    } as never);
+    (sock.ws as unknown as { socket: unknown }).socket = { readyState: 1, send: (_d: unknown, cb?: () => void) => cb?.(), close() {}, removeAllListeners() {}, terminate() {} };
+    let decrypts = 0;
+    const repo = sock.signalRepository as unknown as Record<string, (...a: unknown[]) => unknown>;
+    for (const m of ['decryptMessage', 'decryptGroupMessage']) {
+      const original = repo[m]!.bind(repo);
+      repo[m] = (...a: unknown[]) => (decrypts++, original(...a));
+    }
+    const node = (from: string, participant?: string) => ({
+      tag: 'message',
+      attrs: { from, id: `3A${Math.random().toString(16).slice(2, 14).toUpperCase()}`, type: 'text', t: '1800000000', ...(participant ? { participant } : {}) },
+      content: [{ tag: 'enc', attrs: { v: '2', type: participant ? 'skmsg' : 'msg' }, content: Buffer.alloc(40, 1) }],
+    });
+    const xmlSent = () => lines.map((l) => JSON.parse(l) as { msg?: string; xml?: string }).filter((l) => l.msg === 'xml send').map((l) => l.xml!);
+    try {
+      for (const from of ['120363025246125888@g.us', 'status@broadcast', '120363040000000000@newsletter']) sock.ws.emit('CB:message', node(from, PN));
+      await until(() => xmlSent().length >= 3);
+      // Each one answered at once with a refusal ack, and nothing else happened.
+      expect(xmlSent()).toHaveLength(3);
+      for (const xml of xmlSent()) expect(xml).toMatch(/^<ack [^>]*class='message'[^>]*error='500'/);
+      expect(decrypts).toBe(0);
+      // A resident's message, by contrast, goes into processing (here: Baileys first asks WhatsApp for the sender's LID).
+      sock.ws.emit('CB:message', node(PN));
+      await until(() => xmlSent().some((x) => x.includes("xmlns='usync'")));
+      expect(xmlSent().slice(0, 3).every((x) => x.startsWith('<ack'))).toBe(true);
+    } finally {
+      sock.end(undefined);
+    }
   });
 
   test("libsignal's console output (session objects, key buffers) goes through the masking logger, not stdout", () => {

@@ -34,7 +34,6 @@ async function whatsappApp(env: Record<string, string> = {}) {
   const clock = new FakeClock();
   const sockets: FakeSocket[] = [];
   const ackTimeouts: Array<{ fn: () => void; live: boolean }> = [];
-  const lines: string[] = [];
   t = await makeTestApp({
     clock,
     env: { WHATSAPP: 'on', ADMIN_TOKEN: TOKEN, ...env },
@@ -55,7 +54,6 @@ async function whatsappApp(env: Record<string, string> = {}) {
     ],
   });
   const app = t;
-  // Log lines of the WhatsApp feature, for alert checks.
   const wa = app.app.features.find((f) => f.name === 'whatsapp') as WhatsAppFeature;
   await wa.start!();
   const socket = () => sockets[sockets.length - 1]!;
@@ -81,7 +79,7 @@ async function whatsappApp(env: Record<string, string> = {}) {
     return { status: res.status, body: (await res.json()) as any };
   };
   const outbox = () => app.ctx.db.prepare(`SELECT id, status, attempts, last_error, address FROM outbox ORDER BY id`).all() as Array<{ id: number; status: string; attempts: number; last_error: string | null; address: string }>;
-  return { app, clock, sockets, socket, deliver, chat, fireAckTimeouts, api, outbox, service: wa.service!, lines };
+  return { app, clock, sockets, socket, deliver, chat, fireAckTimeouts, api, outbox, service: wa.service! };
 }
 
 /** Waits (event loop turns, at most ~5 s) until check() holds; fails the test otherwise. */

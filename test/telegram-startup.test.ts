@@ -76,12 +76,26 @@ describe('start-up problems say what to do', () => {
     expect(fake.count('getUpdates')).toBe(0);
   });
 
-  test('another instance polling (409)', async () => {
+  test('another instance polling (409): retried with backoff, an alert after the third, polling resumes once it is gone', async () => {
     const fake = new FakeBotApi();
-    fake.failures.push({ method: 'getUpdates', error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
-    const { logged } = build({ TELEGRAM_BOT_TOKEN: TOKEN }, {}, fake);
+    const conflict = { method: 'getUpdates', error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' };
+    fake.failures.push(conflict, conflict, conflict);
+    const waits: number[] = [];
+    const { logged, lines } = build({ TELEGRAM_BOT_TOKEN: TOKEN }, { sleep: async (ms) => void waits.push(ms) }, fake);
+    // A resident writes while the other instance still holds the token.
+    fake.push({ update_id: 7, message: { message_id: 1, date: 1, chat: { id: CHAT, type: 'private', first_name: 'Siti' }, from: { id: CHAT, is_bot: false, first_name: 'Siti' }, text: 'halo' } });
     await app!.startFeatures();
-    expect(await logged(/another instance is polling with this token/)).toBe(true);
+    expect(await logged(/the other instance is gone; long polling runs again/)).toBe(true);
+    expect(waits).toEqual([5_000, 15_000, 30_000]);
+    const conflicts = lines.filter((l) => l.includes('another instance is polling with this token')).map((l) => JSON.parse(l) as { level: number; alert?: boolean });
+    expect(conflicts).toHaveLength(3);
+    expect(conflicts.map((c) => c.alert === true)).toEqual([false, false, true]);
+    const audit = app!.ctx.db.prepare('SELECT action FROM audit_log ORDER BY id').pluck().all();
+    expect(audit).toEqual(['telegram.conflict', 'telegram.conflict_resolved']);
+    // Served once the token is free.
+    expect(await waitFor(() => fake.sent(CHAT).some((s) => s.text.includes('Silakan pilih layanan')))).toBe(true);
+    // Only what is served is fetched (no channel posts).
+    expect(fake.calls.find((c) => c.method === 'getUpdates')!.payload.allowed_updates).toEqual(['message', 'callback_query', 'my_chat_member']);
   });
 
   test('no network: a warning that names the API root, and a clean stop while waiting', async () => {
@@ -136,7 +150,7 @@ test('stopping finishes the update in hand, leaves the rest of the batch to the 
   release();
   await closing;
   app = undefined;
-  expect(handled).toEqual(['70']);
+  expect(handled).toEqual(['123456789:70']);
   expect(fake.calls.filter((c) => c.method === 'getUpdates').at(-1)!.payload.offset).toBe(71);
   // The update in hand was committed before the database closed.
   const reopened = createApp(loadCoreConfig({ DATA_DIR: a.ctx.config.DATA_DIR, CONTENT_DIR: path.resolve('flows') }), { log: createLogger('silent'), features: [] });

@@ -3,7 +3,7 @@
 // through the real middleware into the real engine and store, replies leave through the
 // real outbox dispatcher.
 import type { Message, Update } from 'grammy/types';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { InboundMessage } from '../src/core/types.js';
 import { createTelegramFeature, type TelegramFeature } from '../src/channels/telegram/feature.js';
 import type { TelegramChannelOptions } from '../src/channels/telegram/channel.js';
@@ -314,30 +314,44 @@ describe('delivery from the outbox', () => {
     expect(h.t.ctx.store.getOutbox(id)).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
-  test('pacing: about one message per chat per interval, and a global cap per second', async () => {
-    h = await harness({ env: { TELEGRAM_CHAT_INTERVAL_MS: '300', TELEGRAM_GLOBAL_RATE: '5' } });
-    const at = new Map<string, number[]>();
-    h.fake.onCall = (c) => {
-      if (c.method === 'sendMessage') at.set(String(c.payload.chat_id), [...(at.get(String(c.payload.chat_id)) ?? []), performance.now()]);
-    };
-    const now = h.t.clock.now();
-    const queueFor = (chat: number, n: number) => {
-      const r = h!.t.ctx.store.upsertResident('telegram', String(chat), undefined, 'id', now);
-      for (let i = 0; i < n; i++) h!.t.ctx.store.enqueue({ residentId: r.id, channel: 'telegram', address: String(chat), reply: { text: `Pesan ${i + 1}` } }, now);
-    };
-    // One chat with three messages, ten chats with one each: thirteen sends at a cap of 5/s.
-    queueFor(CHAT, 3);
-    for (let i = 1; i <= 10; i++) queueFor(CHAT + i, 1);
-    await h.deliver();
-    const own = at.get(String(CHAT))!;
-    expect(own).toHaveLength(3);
-    // Lower bounds only: a slow machine makes the gaps longer, never shorter.
-    expect(own[1]! - own[0]!).toBeGreaterThanOrEqual(290);
-    expect(own[2]! - own[1]!).toBeGreaterThanOrEqual(290);
-    const all = [...at.values()].flat().sort((a, b) => a - b);
-    expect(all).toHaveLength(13);
-    // 13 sends at 5 per second need at least two refills of the allowance.
-    expect(all.at(-1)! - all[0]!).toBeGreaterThanOrEqual(950);
+  test('pacing: about one message per chat per interval, and a global cap per second (on a virtual clock)', async () => {
+    // The throttler (Bottleneck) schedules with Date.now, setTimeout and a refill interval made
+    // when the bot is built: all virtual here, so the gaps are exactly what it scheduled,
+    // however loaded the machine is.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    try {
+      h = await harness({ env: { TELEGRAM_CHAT_INTERVAL_MS: '300', TELEGRAM_GLOBAL_RATE: '5' } });
+      const at = new Map<string, number[]>();
+      h.fake.onCall = (c) => {
+        if (c.method === 'sendMessage') at.set(String(c.payload.chat_id), [...(at.get(String(c.payload.chat_id)) ?? []), Date.now()]);
+      };
+      const now = h.t.clock.now();
+      const queueFor = (chat: number, n: number) => {
+        const r = h!.t.ctx.store.upsertResident('telegram', String(chat), undefined, 'id', now);
+        for (let i = 0; i < n; i++) h!.t.ctx.store.enqueue({ residentId: r.id, channel: 'telegram', address: String(chat), reply: { text: `Pesan ${i + 1}` } }, now);
+      };
+      // One chat with three messages, ten chats with one each: thirteen sends at a cap of 5/s.
+      queueFor(CHAT, 3);
+      for (let i = 1; i <= 10; i++) queueFor(CHAT + i, 1);
+      let done = false;
+      const delivering = h.deliver().then(() => (done = true));
+      for (let step = 0; !done && step < 1_000; step++) await vi.advanceTimersByTimeAsync(10);
+      await delivering;
+      const own = at.get(String(CHAT))!;
+      expect(own).toHaveLength(3);
+      // Bottleneck counts the interval from when it released the previous call, a tick before
+      // that call reached the API: 299 ms of virtual time is its 300 ms.
+      expect(own[1]! - own[0]!).toBeGreaterThanOrEqual(299);
+      expect(own[2]! - own[1]!).toBeGreaterThanOrEqual(299);
+      const all = [...at.values()].flat().sort((a, b) => a - b);
+      expect(all).toHaveLength(13);
+      // 13 sends at 5 per second need two refills of the allowance: more than a second from first to last.
+      expect(all.at(-1)! - all[0]!).toBeGreaterThan(1000);
+      // Never a sixth send within one refill (Bottleneck refills its allowance every second on its own heartbeat).
+      for (let i = 0; i + 5 < all.length; i++) expect(all[i + 5]! - all[i]!).toBeGreaterThanOrEqual(990);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('a 400 is permanent: recorded, not retried', async () => {
@@ -402,4 +416,18 @@ describe('restart', () => {
     const sent = await h.press('svc:ktp_el_baru');
     expect(texts(sent)).toContain('Dokumen yang dibawa');
   });
+});
+
+test('dedupe keys stored before they carried the bot id are adopted by the bot: a re-delivered old update is still not stepped twice', async () => {
+  const dir = tempDir();
+  const before = await makeTestApp({ dir, features: [] });
+  before.ctx.store.markInboundSeen('telegram', '5000', before.clock.now());
+  await before.close();
+  h = await harness({ dir });
+  const keys = () => h!.t.ctx.db.prepare(`SELECT message_id FROM inbound_seen WHERE channel = 'telegram'`).pluck().all();
+  expect(keys()).toEqual(['123456789:5000']);
+  await h.feature.channel!.bot.handleUpdate({ update_id: 5000, message: { message_id: 1, date: 1, chat: privateChat(CHAT), from: user(CHAT), text: 'halo' } } as Update);
+  await h.deliver();
+  expect(h.fake.sent(CHAT)).toHaveLength(0);
+  expect(h.inbound.map((m) => m.id)).toEqual(['123456789:5000']);
 });

@@ -1,5 +1,6 @@
 // A WhatsApp socket without a network: Baileys' own makeEventBuffer as the emitter, and
 // sendMessage / presence / read receipts recorded for assertions.
+import { EventEmitter } from 'node:events';
 import { makeEventBuffer, proto, type AnyMessageContent, type WAMessage, type WAMessageKey, type WAPresence } from '@whiskeysockets/baileys';
 import type { SocketOptions, WhatsAppSocket } from '../src/channels/whatsapp/port.js';
 import { createLogger } from '../src/log.js';
@@ -15,8 +16,23 @@ export interface SentRecord {
 let outSeq = 0;
 let inSeq = 0;
 
+/** How the fake server answers a send: acked, refused with an error code ('463', '479'…), or silence. */
+export type ServerAnswer = 'ok' | 'none' | string;
+
 export class FakeSocket implements WhatsAppSocket {
   readonly ev = makeEventBuffer(silentLog);
+  /** Raw frames, as Baileys' socket emits them ('CB:ack,class:message' for the server's ack of a send). */
+  readonly ws = new EventEmitter();
+  /** Scripted server answers for the next sends, in order; 'ok' when empty. */
+  readonly serverAnswers: ServerAnswer[] = [];
+  /** What Baileys' LID mapping would find for a phone JID (it may ask WhatsApp's servers). */
+  readonly lidForPn = new Map<string, string>();
+  readonly signalRepository = {
+    lidMapping: {
+      getLIDForPN: async (pn: string) => this.lidForPn.get(pn) ?? null,
+      getPNForLID: async (lid: string) => [...this.lidForPn].find(([, l]) => l === lid)?.[0] ?? null,
+    },
+  };
   readonly sent: SentRecord[] = [];
   readonly presence: Array<{ type: WAPresence; jid?: string }> = [];
   readonly read: WAMessageKey[] = [];
@@ -40,6 +56,9 @@ export class FakeSocket implements WhatsAppSocket {
     const text = 'text' in content ? content.text : '';
     const id = options?.messageId ?? `3EB0OUT${++outSeq}`;
     this.sent.push({ jid, text, id });
+    const answer = this.serverAnswers.shift() ?? 'ok';
+    // The server answers after the stanza left, as over a network.
+    queueMicrotask(() => this.serverAck(jid, id, answer));
     return { key: { remoteJid: jid, fromMe: true, id }, message: proto.Message.create({ conversation: text }), messageTimestamp: 1_800_000_000 };
   }
 
@@ -72,6 +91,17 @@ export class FakeSocket implements WhatsAppSocket {
 
   // --- driving the socket from a test ---------------------------------------
 
+  /** The server's answer to a send, down the same paths Baileys uses (handleBadAck → messages.update). */
+  serverAck(jid: string, id: string, answer: ServerAnswer): void {
+    if (answer === 'none') return;
+    if (answer === 'ok') {
+      this.ws.emit('CB:ack,class:message', { tag: 'ack', attrs: { class: 'message', id, from: jid } });
+      return;
+    }
+    this.ws.emit('CB:ack,class:message', { tag: 'ack', attrs: { class: 'message', id, from: jid, error: answer } });
+    this.ev.emit('messages.update', [{ key: { remoteJid: jid, fromMe: true, id }, update: { status: proto.WebMessageInfo.Status.ERROR, messageStubParameters: [answer] } }]);
+  }
+
   open(): void {
     this.ev.emit('connection.update', { connection: 'open' });
   }
@@ -85,10 +115,10 @@ export class FakeSocket implements WhatsAppSocket {
     this.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } });
   }
 
-  /** Emits one notify upsert; resolves once the adapter marked it read (i.e. it was committed). */
-  receive(message: WAMessage): Promise<void> {
+  /** Emits one upsert (notify: live; append: sent while offline); resolves once the adapter marked it read (i.e. it was committed). */
+  receive(message: WAMessage, type: 'notify' | 'append' = 'notify'): Promise<void> {
     const done = new Promise<void>((resolve) => this.readWaiters.push({ id: message.key.id!, resolve }));
-    this.ev.emit('messages.upsert', { messages: [message], type: 'notify' });
+    this.ev.emit('messages.upsert', { messages: [message], type });
     return done;
   }
 }

@@ -30,13 +30,27 @@ export interface TelegramChannelOptions {
   autoRetry?: Partial<AutoRetryOptions>;
   /** Long-polling timeout in seconds (Telegram holds getUpdates open this long). */
   pollingTimeout?: number;
+  /** How waits between start-up retries are spent (tests: at once, or on a virtual clock). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-/** The update kinds the bot acts on; everything else is not even fetched. */
-const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member', 'channel_post'] as const;
+/**
+ * The update kinds the bot acts on; everything else is not even fetched. Channels are never
+ * served (a bot added to one hears of it through my_chat_member), so no channel_post.
+ */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+/** 409 at start (another poller, an overlapping restart): waits before polling again, then 5 min apart. */
+const CONFLICT_BACKOFF_MS = [5_000, 15_000, 30_000, 60_000, 120_000, 300_000];
+/** Retries of a 409 before it is raised as an alert (log `alert: true`, audit entry). */
+const CONFLICT_ALERT_AFTER = 3;
 const COMMANDS = ['start', 'menu', 'batal', 'bantuan', 'bahasa'] as const;
 /** Hashed callback ids are kept this long: older buttons answer "no longer valid". */
 const CALLBACK_TTL_MS = 180 * 24 * 3600_000;
+
+/** The engine's dedupe key of an update: `<bot id>:<update_id>`. */
+export function updateKey(botId: string, updateId: number): string {
+  return `${botId}:${updateId}`;
+}
 
 function langFromHint(hint: string | undefined): Lang {
   return hint && /^en\b/i.test(hint) ? 'en' : 'id';
@@ -73,6 +87,10 @@ export class TelegramChannel {
   private running: Promise<void> | undefined;
   private polling: Promise<void> | undefined;
   private unreachableSince: number | undefined;
+  /** 409s in a row at getUpdates (another poller); 0 once an answer comes. */
+  private conflicts = 0;
+  /** The bot's numeric id (the token's first part): update ids are only unique per bot. */
+  readonly botId: string;
 
   constructor(
     private readonly app: AppContext,
@@ -80,6 +98,10 @@ export class TelegramChannel {
     private readonly options: TelegramChannelOptions = {},
   ) {
     this.store = new TelegramStore(app.db);
+    this.botId = config.token.split(':')[0]!;
+    // Dedupe keys written before they carried the bot id belong to the bot of that time.
+    const adopted = this.store.adoptBareUpdateIds(this.botId);
+    if (adopted) app.log.info({ adopted }, 'Telegram: earlier update ids now carry the bot id');
     this.bot = new Bot(config.token, {
       botInfo: options.botInfo,
       // Above Telegram's 30 s long poll, well below the outbox lease (60 s).
@@ -140,7 +162,8 @@ export class TelegramChannel {
     // they come again after the restart.
     if (this.stopping && !this.config.webhook) return;
     const msg: InboundMessage = {
-      id: String(c.update.update_id),
+      // Per bot: Telegram restarts update ids for another token, or after a week without updates.
+      id: updateKey(this.botId, c.update.update_id),
       channel: 'telegram',
       address: String(c.chat!.id),
       input,
@@ -309,24 +332,43 @@ export class TelegramChannel {
   }
 
   private startPolling(): void {
-    const { log } = this.app;
-    this.polling = this.bot
-      .start({
-        allowed_updates: [...ALLOWED_UPDATES],
-        timeout: this.options.pollingTimeout ?? 30,
-        onStart: () => log.info('Telegram: long polling started'),
-      })
-      .catch((err: unknown) => {
+    this.polling = this.poll();
+  }
+
+  /** Long polling; a 409 (another instance, or an overlapping restart) is retried with backoff, never the end. */
+  private async poll(): Promise<void> {
+    const { log, store, clock } = this.app;
+    const wait = this.options.sleep ?? sleep;
+    while (!this.stopping) {
+      try {
+        await this.bot.start({
+          allowed_updates: [...ALLOWED_UPDATES],
+          timeout: this.options.pollingTimeout ?? 30,
+          onStart: () => (this.conflicts ? log.debug('Telegram: polling again after a conflict') : log.info('Telegram: long polling started')),
+        });
+        return; // stopped
+      } catch (err) {
+        if (this.stopping) return;
         if (err instanceof GrammyError && err.error_code === 409) {
-          log.error(
-            `Telegram polling stopped: another instance is polling with this token, or a webhook was set meanwhile (409 ${err.description}). Run one copy of the bot per token: stop the other one (or its webhook) and restart.`,
-          );
-        } else if (err instanceof GrammyError && err.error_code === 401) {
-          log.error('Telegram polling stopped: the token is wrong or was revoked (401). Ask @BotFather for the token and restart.');
-        } else {
-          log.error({ err }, 'Telegram polling stopped');
+          const conflicts = ++this.conflicts;
+          const delay = CONFLICT_BACKOFF_MS[Math.min(conflicts - 1, CONFLICT_BACKOFF_MS.length - 1)]!;
+          const alert = conflicts === CONFLICT_ALERT_AFTER;
+          const text = `Telegram: another instance is polling with this token, or a webhook was set meanwhile (409 ${err.description}). Run one copy of the bot per token: stop the other one (or its webhook). Trying again in ${delay / 1000} s.`;
+          if (alert) {
+            log.error({ alert: true, conflicts, retryInSeconds: delay / 1000 }, text);
+            store.audit('telegram', 'telegram.conflict', null, { conflicts }, clock.now());
+          } else log.warn({ conflicts, retryInSeconds: delay / 1000 }, text);
+          await wait(delay, this.abort.signal);
+          continue;
         }
-      });
+        if (err instanceof GrammyError && err.error_code === 401) {
+          log.error({ alert: true }, 'Telegram polling stopped: the token is wrong or was revoked (401). Ask @BotFather for the token and restart.');
+        } else {
+          log.error({ err, alert: true }, 'Telegram polling stopped');
+        }
+        return;
+      }
+    }
   }
 
   /** Logs once when long polling loses Telegram and once when it is back (grammY retries quietly). */
@@ -334,6 +376,12 @@ export class TelegramChannel {
     if (method !== 'getUpdates') return prev(method, payload, signal);
     try {
       const result = await prev(method, payload, signal);
+      if (this.conflicts && result.ok) {
+        const { log, store, clock } = this.app;
+        if (this.conflicts >= CONFLICT_ALERT_AFTER) store.audit('telegram', 'telegram.conflict_resolved', null, { conflicts: this.conflicts }, clock.now());
+        log.info({ conflicts: this.conflicts }, 'Telegram: the other instance is gone; long polling runs again');
+        this.conflicts = 0;
+      }
       if (this.unreachableSince !== undefined) {
         this.app.log.info({ downSeconds: Math.round((Date.now() - this.unreachableSince) / 1000) }, 'Telegram: reachable again');
         this.unreachableSince = undefined;

@@ -9,6 +9,7 @@ import type { CoreStore } from '../../store/core-store.js';
 import type { WhatsAppStore } from '../../store/whatsapp-store.js';
 import { sqliteAuthState } from './auth-state.js';
 import { MapCache } from './cache.js';
+import { ignoreJid } from './inbound.js';
 import type { SocketFactory, WhatsAppSocket } from './port.js';
 
 export type LinkState = 'stopped' | 'connecting' | 'waiting_for_scan' | 'open' | 'reconnecting' | 'logged_out' | 'replaced';
@@ -58,6 +59,9 @@ export function backoffDelay(attempt: number, random: () => number, baseMs = 2_0
   return Math.round(capped * (0.5 + 0.5 * random()));
 }
 
+/** Sent messages are kept this long for getMessage (a resident's phone asking for one again). */
+export const SENT_CACHE_MS = 7 * 24 * 3600_000;
+
 /** Restarts in a row (515) before they count as trouble and back off like any other close. */
 const MAX_QUICK_RESTARTS = 3;
 
@@ -78,6 +82,10 @@ export interface ConnectionOptions {
   onSocket?: (socket: WhatsAppSocket) => void;
   /** The link is open (again): deliver what waited for it. */
   onOpen?: () => void;
+  /** The socket closed: sends waiting for an ack on it will not get one. */
+  onClosed?: () => void;
+  /** Failed reconnects in a row (any code) before an alert: log `alert: true`, audit, dashboard banner. */
+  alertAfterFailures?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
 }
@@ -90,6 +98,14 @@ export interface LinkStatus {
   pairingCode?: string;
   lastDisconnect?: { statusCode?: number; reason: string; at: string };
   nextAttemptAt?: string;
+  /** Reconnects in a row that did not lead to an open link. */
+  failedReconnects: number;
+  /** Set when officers must act or know: too many failed reconnects, logged out, replaced. */
+  alert?: { message: string; since: string };
+  /** WhatsApp's reach-out time lock (the number may not start chats for now), from connection.update. */
+  restriction?: { active: boolean; until?: string };
+  /** WhatsApp's cap on messages to new chats this cycle (message-capping.update): warning, or capped. */
+  newChatLimit?: { status: string; used?: number; total?: number; cycleEnds?: string; capped: boolean };
 }
 
 export class WhatsAppConnection {
@@ -98,7 +114,9 @@ export class WhatsAppConnection {
   private attempt = 0;
   private quickRestarts = 0;
   private stopped = true;
-  private status: LinkStatus = { state: 'stopped' };
+  private status: LinkStatus = { state: 'stopped', failedReconnects: 0 };
+  /** Failed reconnects in a row (reset by an open link). */
+  private failures = 0;
   /** Outlives sockets on purpose (see MapCache). */
   private readonly retryCounters = new MapCache();
 
@@ -110,6 +128,11 @@ export class WhatsAppConnection {
 
   snapshot(): LinkStatus {
     return { ...this.status };
+  }
+
+  /** The retry-counter cache (pruned by housekeeping). */
+  get retryCounterCache(): MapCache {
+    return this.retryCounters;
   }
 
   /** The socket, only while the link is open (senders must not write into a closed one). */
@@ -179,12 +202,28 @@ export class WhatsAppConnection {
       logger: libLog,
       getMessage: async (key) => (key.id ? store.getMessageContent(key.id) : undefined),
       msgRetryCounterCache: this.retryCounters,
+      shouldIgnoreJid: ignoreJid,
     });
     this.socket = socket;
     const linkedAtStart = Boolean(auth.state.creds.account);
     let askedForScan = false;
     let pairingRequested = false;
     socket.ev.on('creds.update', () => auth.saveCreds());
+    socket.ev.on('message-capping.update', (cap) => {
+      if (socket !== this.socket) return;
+      const cycleEnds = cap.cycle_end_timestamp ? new Date(Number(cap.cycle_end_timestamp) * 1000).toISOString() : undefined;
+      const status = cap.capping_status ?? 'NONE';
+      this.status.newChatLimit = { status, used: cap.used_quota, total: cap.total_quota, ...(cycleEnds ? { cycleEnds } : {}), capped: status === 'CAPPED' };
+      if (status !== 'NONE') {
+        this.opts.log.error(
+          { alert: status === 'CAPPED', status, used: cap.used_quota, total: cap.total_quota, cycleEnds },
+          status === 'CAPPED'
+            ? 'WhatsApp capped messages to new chats for this number; messages to residents who have not written recently are refused, not retried'
+            : 'WhatsApp warns that this number is near its limit of messages to new chats',
+        );
+        this.opts.core.audit('whatsapp', 'whatsapp.new_chat_limit', null, { status, used: cap.used_quota, total: cap.total_quota, cycleEnds }, this.opts.clock.now());
+      }
+    });
     socket.ev.on('connection.update', (update) => {
       if (socket !== this.socket) return; // a socket we already let go of
       if (update.qr) {
@@ -193,6 +232,15 @@ export class WhatsAppConnection {
         if (this.opts.pairingNumber && !linkedAtStart && !pairingRequested) {
           pairingRequested = true;
           void this.requestPairingCode(socket, this.opts.pairingNumber);
+        }
+      }
+      if (update.reachoutTimeLock) {
+        const lock = update.reachoutTimeLock;
+        const until = lock.timeEnforcementEnds ? new Date(lock.timeEnforcementEnds).toISOString() : undefined;
+        this.status.restriction = { active: Boolean(lock.isActive), ...(until ? { until } : {}) };
+        if (lock.isActive) {
+          this.opts.log.error({ alert: true, until }, 'WhatsApp restricts the office number from starting chats for now; messages to residents who have not written recently are refused, not retried');
+          this.opts.core.audit('whatsapp', 'whatsapp.restricted', null, { until }, this.opts.clock.now());
         }
       }
       if (update.connection === 'open') this.onOpen(auth.state.creds.me?.id);
@@ -228,17 +276,25 @@ export class WhatsAppConnection {
     const { log, store, clock } = this.opts;
     this.attempt = 0;
     this.quickRestarts = 0;
+    const recovered = this.failures >= this.alertAfter;
+    this.failures = 0;
     const number = meId ? maskPhone(jidNormalizedUser(meId)) : undefined;
-    this.setState('open', { number, qr: undefined, pairingCode: undefined, nextAttemptAt: undefined });
+    this.setState('open', { number, qr: undefined, pairingCode: undefined, nextAttemptAt: undefined, failedReconnects: 0, alert: undefined });
     log.info({ number }, `WhatsApp: connected as ${number ?? 'the linked number'}`);
+    if (recovered) this.opts.core.audit('whatsapp', 'whatsapp.reconnected', null, undefined, clock.now());
     // Retries come within minutes; a week of sent messages is plenty for getMessage.
-    store.pruneMessages('out', new Date(clock.now().getTime() - 7 * 24 * 3600_000));
+    store.pruneMessages('out', new Date(clock.now().getTime() - SENT_CACHE_MS));
     this.opts.onOpen?.();
+  }
+
+  private get alertAfter(): number {
+    return this.opts.alertAfterFailures ?? 5;
   }
 
   private onClose(update: Partial<ConnectionState>, wasLinked: boolean): void {
     const { log, store, core, clock } = this.opts;
     this.socket = undefined;
+    this.opts.onClosed?.();
     const statusCode = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
     const reason = closeReason(statusCode);
     this.status.lastDisconnect = { statusCode, reason, at: clock.now().toISOString() };
@@ -247,7 +303,7 @@ export class WhatsAppConnection {
     switch (action) {
       case 'relink': {
         store.wipeLogin();
-        this.setState('logged_out', { number: undefined });
+        this.setState('logged_out', { number: undefined, alert: { message: 'WhatsApp logged the bot out: link the office phone again (scan the new QR)', since: clock.now().toISOString() } });
         core.audit('whatsapp', 'whatsapp.logged_out', null, { statusCode }, clock.now());
         log.error({ alert: true, statusCode }, 'WhatsApp: logged out from the phone; keys wiped. Link the office phone again (new QR follows)');
         // A fresh QR at once; but a login that never linked cannot be "logged out" again and again.
@@ -256,18 +312,32 @@ export class WhatsAppConnection {
       }
       case 'restart':
         this.quickRestarts += 1;
+        if (this.quickRestarts > MAX_QUICK_RESTARTS) this.countFailure(statusCode, reason);
         log.info({ statusCode }, 'WhatsApp: restart required; reconnecting');
         this.schedule(this.quickRestarts <= MAX_QUICK_RESTARTS ? 0 : this.nextBackoff(), reason);
         return;
       case 'stop':
-        this.setState('replaced');
+        this.setState('replaced', { alert: { message: 'This WhatsApp login was opened elsewhere; close the other session, then reconnect', since: clock.now().toISOString() } });
         core.audit('whatsapp', 'whatsapp.replaced', null, { statusCode }, clock.now());
         log.error({ alert: true, statusCode }, 'WhatsApp: this login was opened elsewhere (connection replaced); not reconnecting. Close the other session, then restart the bot');
         return;
       case 'backoff':
+        this.countFailure(statusCode, reason);
         this.schedule(this.nextBackoff(), reason);
         return;
     }
+  }
+
+  /** A close that is trouble (not a 515 restart): after N in a row, officers are alerted once. */
+  private countFailure(statusCode: number | undefined, reason: string): void {
+    const { log, core, clock } = this.opts;
+    this.failures += 1;
+    this.status.failedReconnects = this.failures;
+    if (this.failures !== this.alertAfter) return;
+    const message = `WhatsApp keeps disconnecting (${this.failures} times in a row, last: ${reason}); the bot keeps trying. Check the server's internet and that the office phone is on and still lists the bot under Linked devices`;
+    this.status.alert = { message, since: clock.now().toISOString() };
+    log.error({ alert: true, statusCode, failedReconnects: this.failures }, message);
+    core.audit('whatsapp', 'whatsapp.reconnect_failing', null, { statusCode, failedReconnects: this.failures }, clock.now());
   }
 
   private nextBackoff(): number {

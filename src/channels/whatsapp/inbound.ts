@@ -43,6 +43,14 @@ const SILENT = new Set<keyof proto.IMessage>([
   'editedMessage',
 ]);
 
+/**
+ * Given to Baileys as shouldIgnoreJid: groups, status updates, broadcast lists and newsletters
+ * are acked and dropped before decryption (no "Bad MAC" floods, no sender keys kept for them).
+ */
+export function ignoreJid(jid: string): boolean {
+  return Boolean(isJidGroup(jid) || isJidStatusBroadcast(jid) || isJidBroadcast(jid) || isJidNewsletter(jid));
+}
+
 const isPerson = (jid: string) => Boolean(isPnUser(jid) || isLidUser(jid) || isHostedPnUser(jid) || isHostedLidUser(jid));
 
 /** The text a resident typed or picked, from every message shape that carries one. */

@@ -9,6 +9,10 @@ export interface WhatsAppPort {
   sendMessage(jid: string, content: AnyMessageContent, options?: { messageId?: string }): Promise<WAMessage | undefined>;
   sendPresenceUpdate(type: WAPresence, toJid?: string): Promise<void>;
   readMessages(keys: WAMessageKey[]): Promise<void>;
+  /** The raw frames: the server's <ack class="message"> for each send (see acks.ts). */
+  ws?: { on(event: string, listener: (node: { attrs?: Record<string, string> }) => void): unknown; off(event: string, listener: (node: { attrs?: Record<string, string> }) => void): unknown };
+  /** Baileys' LID↔PN mapping (its cache and store; getLIDForPN may ask WhatsApp's servers). */
+  signalRepository?: { lidMapping: { getLIDForPN(pn: string): Promise<string | null>; getPNForLID(lid: string): Promise<string | null> } };
 }
 
 /** What the connection manager needs on top: linking and closing. */
@@ -23,6 +27,8 @@ export interface SocketOptions {
   logger: Logger;
   getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>;
   msgRetryCounterCache: CacheStore;
+  /** Groups, status, broadcast lists and newsletters: acked and dropped by Baileys before decryption. */
+  shouldIgnoreJid(jid: string): boolean;
 }
 
 export type SocketFactory = (options: SocketOptions) => WhatsAppSocket;

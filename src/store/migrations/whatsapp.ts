@@ -34,4 +34,25 @@ export const whatsappMigrations: Migration[] = [
       CREATE INDEX whatsapp_messages_at ON whatsapp_messages (direction, at);
     `,
   },
+  {
+    version: 301,
+    name: 'whatsapp: messages that arrived while the bot was offline, too old to answer',
+    up: `
+      -- Kept for officers (the inbox), not answered; the resident is told once, when they write next.
+      CREATE TABLE whatsapp_unanswered (
+        id TEXT PRIMARY KEY,
+        jid TEXT NOT NULL,
+        alt_jid TEXT,
+        kind TEXT NOT NULL,
+        text TEXT,
+        message BLOB NOT NULL,
+        sent_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        noticed_at TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX whatsapp_unanswered_jid ON whatsapp_unanswered (jid);
+      CREATE INDEX whatsapp_unanswered_alt ON whatsapp_unanswered (alt_jid) WHERE alt_jid IS NOT NULL;
+      CREATE INDEX whatsapp_unanswered_received ON whatsapp_unanswered (received_at);
+    `,
+  },
 ];

@@ -57,7 +57,7 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
   /** One day as officers see it: open or not, quota per session, who comes when. */
   function dayReport(date: string) {
     const now = clock.now();
-    const info = calendar.dayInfo(date, service.overrides(now));
+    const info = calendar.dayInfo(date, service.overrides(now), service.policy());
     const cap = service.capacityFor(date);
     const counts = store.sessionCounts(date);
     const bookings = store.onDate(date);
@@ -67,7 +67,13 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
       open: info.bookable,
       note: info.note ?? null,
       holidaysKnown: info.holidaysKnown,
-      warning: info.holidaysKnown ? null : `The ${date.slice(0, 4)} holiday list is not loaded: only weekends are known for this day. Add it to holidays.json.`,
+      holidayList: info.list,
+      warning:
+        info.list === 'none'
+          ? `The ${date.slice(0, 4)} holiday list is not loaded: only weekends and fixed-date holidays are known for this day. Add it to holidays.json.`
+          : info.list === 'unconfirmed'
+            ? `The ${date.slice(0, 4)} holiday list is not confirmed yet: residents read a note on this day.`
+            : null,
       quota: cap.per_day,
       capacitySource: store.capacity(date) ? 'date' : store.capacity('default') ? 'default' : 'file',
       sessions: sessionsOf(cap).map((s) => ({ index: s.index, time: s.time, capacity: s.capacity, taken: counts.get(s.index) ?? 0 })),
@@ -97,17 +103,64 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
     const now = clock.now();
     const today = calendar.today(now);
     const overrides = service.overrides(now);
+    const policy = service.policy();
     const counts = store.dayCounts(today, calendar.addDays(today, days.data));
-    const missing = calendar.missingYears(now, days.data);
     return c.json({
       today,
-      warnings: missing.map((y) => `The ${y} national holidays and cuti bersama are not loaded (holidays.json): residents are offered every weekday of ${y}.`),
+      warnings: service.calendarStatus(now, days.data).warnings,
       days: Array.from({ length: days.data }, (_, i) => {
         const date = calendar.addDays(today, i);
-        const info = calendar.dayInfo(date, overrides);
-        return { date, kind: info.kind, open: info.bookable, note: info.note ?? null, holidaysKnown: info.holidaysKnown, quota: service.capacityFor(date).per_day, taken: counts.get(date) ?? 0 };
+        const info = calendar.dayInfo(date, overrides, policy);
+        return {
+          date,
+          kind: info.kind,
+          open: info.bookable,
+          note: info.note ?? null,
+          holidaysKnown: info.holidaysKnown,
+          holidayList: info.list,
+          quota: service.capacityFor(date).per_day,
+          taken: counts.get(date) ?? 0,
+        };
       }),
     });
+  });
+
+  // ---- holiday lists: officers confirm a year without editing files; a setting for years with no list
+  admin.get('/booking/holidays', (c) => c.json(service.calendarStatus(clock.now())));
+
+  const YearParam = z.coerce.number().int().min(2020).max(2100);
+  admin.post('/booking/holidays/:year/confirm', async (c) => {
+    const year = YearParam.safeParse(c.req.param('year'));
+    if (!year.success) return c.json({ error: 'year: expected a year like 2027' }, 400);
+    const raw = await c.req.text();
+    let note: string | undefined;
+    if (raw.trim()) {
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        return c.json({ error: 'The body must be JSON.' }, 400);
+      }
+      const b = z.object({ note: z.string().trim().max(200).optional() }).strict().safeParse(json);
+      if (!b.success) return c.json({ error: problem(b.error.issues[0]) }, 400);
+      note = b.data.note || undefined;
+    }
+    const result = service.confirmHolidayYear(year.data, officer(c), clock.now(), note);
+    if (!result.ok) return c.json({ error: result.error }, 404);
+    return c.json(result.status);
+  });
+  admin.delete('/booking/holidays/:year/confirm', (c) => {
+    const year = YearParam.safeParse(c.req.param('year'));
+    if (!year.success) return c.json({ error: 'year: expected a year like 2027' }, 400);
+    const result = service.unconfirmHolidayYear(year.data, officer(c), clock.now());
+    if (!result.ok) return c.json({ error: `No officer confirmed ${year.data}.` }, 404);
+    return c.json(service.calendarStatus(clock.now()).years.find((y) => y.year === year.data) ?? null);
+  });
+  admin.put('/booking/settings/unlisted-days', async (c) => {
+    const b = await body(c, z.object({ bookable: z.boolean({ message: 'bookable: true or false' }) }).strict());
+    if (!b.ok) return b.res;
+    service.setUnlistedDaysBookable(b.data.bookable, officer(c), clock.now());
+    return c.json({ unlistedDaysBookable: b.data.bookable });
   });
 
   /** Close or open a day: a valid coming date and a reason, then `change`. */

@@ -96,11 +96,23 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
     calendar,
     tick,
     start() {
-      const missing = calendar.missingYears(ctx.clock.now(), settings.horizon_working_days * 2 + 14);
+      // Nobody may be sent to a closed office: say what the calendar does not know yet.
+      const now = ctx.clock.now();
+      const file = path.join(ctx.config.CONTENT_DIR, 'holidays.json');
+      const policy = service.policy();
+      const horizonDays = settings.horizon_working_days * 2 + 14;
+      const missing = calendar.missingYears(now, horizonDays);
       if (missing.length) {
         ctx.log.warn(
-          { years: missing, file: path.join(ctx.config.CONTENT_DIR, 'holidays.json') },
-          'booking: the holiday list of the coming period is not loaded; only weekends are excluded for those days. Add the national holidays and cuti bersama to holidays.json.',
+          { years: missing, file, unlistedDaysBookable: policy.unlistedBookable },
+          `booking: the holiday list of the coming period is not loaded; fixed-date holidays are closed and the other weekdays are ${policy.unlistedBookable ? 'offered' : 'not offered'} (officers' setting). Add the national holidays and cuti bersama to holidays.json.`,
+        );
+      }
+      const unconfirmed = calendar.unconfirmedYears(now, horizonDays, policy);
+      if (unconfirmed.length) {
+        ctx.log.warn(
+          { years: unconfirmed, file },
+          'booking: the holiday list of the coming period is not confirmed; its dates are closed and residents read a note on the other days. An officer confirms it in the dashboard (or sets status: confirmed in holidays.json).',
         );
       }
       timer = setInterval(() => {

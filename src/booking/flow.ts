@@ -66,12 +66,31 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     return { text: ctx.t('booking.rules', { quota: settings.quota.per_day, age: settings.min_age }) };
   }
 
+  /** A day's label, marked when its year's holidays are not confirmed or officers opened it specially. */
+  function dayChoiceLabel(d: FreeDay, ctx: FlowContext): string {
+    const label = ctx.t('booking.day_choice', { day: day(d.date, ctx), free: d.free });
+    if (d.opened) return `${label} ${ctx.t('booking.day_mark_opened')}`;
+    if (d.unconfirmed) return `${label} ${ctx.t('booking.day_mark_unconfirmed')}`;
+    return label;
+  }
+
+  /** The lines under a list of days: which year's holidays are unconfirmed, why a day is open. */
+  function dayNotes(days: FreeDay[], ctx: FlowContext): string[] {
+    const lines: string[] = [];
+    for (const d of days) if (d.opened) lines.push(ctx.t('booking.day_note_opened', { day: day(d.date, ctx), reason: d.opened }));
+    const years = [...new Set(days.filter((d) => d.unconfirmed && !d.opened).map((d) => d.date.slice(0, 4)))];
+    for (const year of years) lines.push(ctx.t('booking.day_note_unconfirmed', { year }));
+    return lines;
+  }
+
   function daysPrompt(data: Data, ctx: FlowContext): Reply {
     const days = data.days ?? [];
-    const choices: Choice[] = days.map((d) => ({ id: `d:${d.date}`, label: ctx.t('booking.day_choice', { day: day(d.date, ctx), free: d.free }) }));
+    const choices: Choice[] = days.map((d) => ({ id: `d:${d.date}`, label: dayChoiceLabel(d, ctx) }));
     if (data.fullDate && data.mode !== 'resched') choices.push({ id: 'bk:wait', label: ctx.t('booking.join_waitlist', { day: day(data.fullDate, ctx) }) });
     choices.push(menuChoice(ctx));
-    return { text: ctx.t(data.mode === 'resched' ? 'booking.ask_new_day' : 'booking.ask_day'), choices };
+    const notes = dayNotes(days, ctx);
+    const text = ctx.t(data.mode === 'resched' ? 'booking.ask_new_day' : 'booking.ask_day');
+    return { text: notes.length ? `${text}\n${notes.join('\n')}` : text, choices };
   }
 
   function sessionsPrompt(data: Data, ctx: FlowContext): Reply {
@@ -79,7 +98,10 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       .filter((s) => s.free > 0)
       .map((s) => ({ id: `s:${s.index}`, label: ctx.t('booking.session_choice', { time: time(s.time, ctx), free: s.free }) }));
     choices.push({ id: 'bk:other_day', label: ctx.t('booking.other_day') });
-    return { text: ctx.t('booking.ask_session', { day: longDay(data.date!, ctx), minutes: settings.quota.session_minutes }), choices };
+    const text = ctx.t('booking.ask_session', { day: longDay(data.date!, ctx), minutes: settings.quota.session_minutes });
+    const picked = data.days?.find((d) => d.date === data.date);
+    const notes = picked ? dayNotes([picked], ctx) : [];
+    return { text: notes.length ? `${notes.join('\n')}\n${text}` : text, choices };
   }
 
   function confirmPrompt(data: Data, ctx: FlowContext): Reply {

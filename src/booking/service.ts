@@ -10,12 +10,13 @@ import type { Choice, Lang, Reply } from '../core/types.js';
 import type { BookingRow, BookingStore, CapacityRow, WaitRow } from '../store/booking-store.js';
 import type { CoreStore } from '../store/core-store.js';
 import { maskNik } from '../privacy/mask.js';
-import type { DayOverride, OfficeCalendar } from './calendar.js';
+import type { CalendarPolicy, DayOverride, OfficeCalendar, YearListStatus } from './calendar.js';
 import { minutesOf, type BookingSettings } from './settings.js';
 
 /** No 0/O, no 1/I: a code read aloud over the phone cannot be misheard. */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CODE_LENGTH = 6;
+const UNLISTED_BOOKABLE = 'calendar.unlisted_days_bookable';
 
 export function normalizeCode(typed: string): string | undefined {
   const code = typed.toUpperCase().replace(/[\s-]/g, '');
@@ -58,6 +59,34 @@ export interface BookingView {
 export interface FreeDay {
   date: string;
   free: number;
+  /** The holiday list of this day's year is not confirmed yet: residents read a short note. */
+  unconfirmed?: boolean;
+  /** Officers opened this day (a Saturday, a cuti bersama day): their reason, which residents read. */
+  opened?: string;
+}
+
+/** One year of the holiday calendar as officers see it (`calendarStatus`). */
+export interface HolidayYearStatus {
+  year: number;
+  /** confirmed / unconfirmed (its dates closed, other days offered with a note) / none (no list). */
+  status: YearListStatus;
+  /** What flows/holidays.json says, or null when the year has no list. */
+  fileStatus: 'confirmed' | 'unconfirmed' | null;
+  source: string | null;
+  /** Number of dates on the list. */
+  days: number;
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+  /** An officer confirmed an earlier version of this list: it must be confirmed again. */
+  confirmationOutdated: boolean;
+}
+
+export interface CalendarStatus {
+  years: HolidayYearStatus[];
+  /** The officers' setting for weekdays of a year with no list (fixed-date holidays stay closed). */
+  unlistedDaysBookable: boolean;
+  /** Plain sentences for the officers' page. */
+  warnings: string[];
 }
 export interface FreeSession {
   index: number;
@@ -126,8 +155,16 @@ export class BookingService {
     return { horizon: this.s.horizon_working_days, cutoff: this.s.same_day_cutoff };
   }
 
+  /** Officers' calendar decisions kept in the database: confirmed holiday years, days of years with no list. */
+  policy(): CalendarPolicy {
+    return {
+      confirmedYears: new Map(this.d.bookings.holidayYears().map((r) => [r.year, r.fingerprint])),
+      unlistedBookable: this.d.bookings.setting<boolean>(UNLISTED_BOOKABLE) ?? false,
+    };
+  }
+
   bookableDays(now: Date): string[] {
-    return this.d.calendar.bookableDays(now, this.horizon(), this.overrides(now));
+    return this.d.calendar.bookableDays(now, this.horizon(), this.overrides(now), this.policy());
   }
 
   /** Sessions of `date` that have not started yet at `now`, with their free places. */
@@ -145,10 +182,18 @@ export class BookingService {
   /** The nearest bookable days with room, at most `limit`. */
   freeDays(now: Date, limit = this.s.days_shown, except?: string): FreeDay[] {
     const out: FreeDay[] = [];
-    for (const date of this.bookableDays(now)) {
+    const overrides = this.overrides(now);
+    const policy = this.policy();
+    for (const date of this.d.calendar.bookableDays(now, this.horizon(), overrides, policy)) {
       if (date === except) continue;
       const free = this.freeSessions(date, now).reduce((n, s) => n + s.free, 0);
-      if (free > 0) out.push({ date, free });
+      if (free > 0) {
+        const info = this.d.calendar.dayInfo(date, overrides, policy);
+        const day: FreeDay = { date, free };
+        if (info.list === 'unconfirmed') day.unconfirmed = true;
+        if (info.kind === 'opened' && info.note) day.opened = info.note;
+        out.push(day);
+      }
       if (out.length >= limit) break;
     }
     return out;
@@ -460,6 +505,88 @@ export class BookingService {
       this.d.bookings.setDay(date, true, reason, by, now);
       this.d.core.audit(by, 'booking.day.open', date, { reason }, now);
       this.promote(date, now);
+    });
+  }
+
+  // ---------------------------------------------------------------- holiday calendar (officers)
+  // Called by the admin API and the officers' dashboard. Each change is one transaction and
+  // one audit_log entry. Nothing here edits files: flows/holidays.json stays as officers wrote it.
+
+  /**
+   * The holiday lists as officers see them: every year in holidays.json plus the years the
+   * coming `days` touch, each confirmed / unconfirmed / without a list, and the setting for
+   * days of a year with no list.
+   */
+  calendarStatus(now: Date, days = 400): CalendarStatus {
+    const cal = this.d.calendar;
+    const policy = this.policy();
+    const rows = new Map(this.d.bookings.holidayYears().map((r) => [r.year, r]));
+    const first = Number(cal.today(now).slice(0, 4));
+    const last = Number(cal.addDays(cal.today(now), days).slice(0, 4));
+    const years = new Set<number>(cal.listedYears().map((y) => y.year).filter((y) => y >= first - 1));
+    for (let y = first; y <= last; y++) years.add(y);
+    const out: HolidayYearStatus[] = [...years].sort().map((year) => {
+      const info = cal.yearInfo(year);
+      const row = rows.get(year);
+      return {
+        year,
+        status: cal.yearStatus(year, policy),
+        fileStatus: info?.fileStatus ?? null,
+        source: info?.source ?? null,
+        days: info?.days ?? 0,
+        confirmedBy: row?.confirmed_by ?? null,
+        confirmedAt: row?.confirmed_at ?? null,
+        confirmationOutdated: Boolean(row && info && row.fingerprint !== info.fingerprint),
+      };
+    });
+    const warnings: string[] = [];
+    for (const y of out) {
+      if (y.year < first || y.year > last) continue;
+      if (y.status === 'unconfirmed') {
+        warnings.push(
+          `The ${y.year} holidays are loaded but not confirmed${y.confirmationOutdated ? ' (the list changed since it was confirmed)' : ''}: its holidays are closed and residents read "not yet confirmed" on its other days. Check the list against the published SKB and confirm it.`,
+        );
+      }
+      if (y.status === 'none') {
+        warnings.push(
+          `The ${y.year} national holidays and cuti bersama are not loaded (holidays.json): only 1 Jan, 1 May, 1 Jun, 17 Aug and 25 Dec are known; other weekdays of ${y.year} are ${policy.unlistedBookable ? 'offered to residents' : 'not offered'} (setting).`,
+        );
+      }
+    }
+    return { years: out, unlistedDaysBookable: policy.unlistedBookable, warnings };
+  }
+
+  /** An officer confirms a year's list as it is in holidays.json now. Refused for a year without a list. */
+  confirmHolidayYear(year: number, officer: string, now: Date, note?: string): { ok: true; status: HolidayYearStatus } | { ok: false; error: string } {
+    return this.d.bookings.transaction(() => {
+      const info = this.d.calendar.yearInfo(year);
+      if (!info) return { ok: false, error: `There is no ${year} list in holidays.json to confirm: add it first.` } as const;
+      this.d.bookings.confirmHolidayYear(year, info.fingerprint, officer, now, note ?? null);
+      this.d.core.audit(officer, 'booking.holidays.confirm', String(year), { days: info.days, source: info.source, note: note ?? null }, now);
+      for (const date of this.d.bookings.waitingDates(this.d.calendar.today(now))) this.promote(date, now);
+      return { ok: true, status: this.calendarStatus(now).years.find((y) => y.year === year)! } as const;
+    });
+  }
+
+  /** Takes an officer's confirmation back (the year's other days show the note again). */
+  unconfirmHolidayYear(year: number, officer: string, now: Date): { ok: boolean } {
+    return this.d.bookings.transaction(() => {
+      const removed = this.d.bookings.unconfirmHolidayYear(year);
+      if (removed) this.d.core.audit(officer, 'booking.holidays.unconfirm', String(year), null, now);
+      return { ok: removed };
+    });
+  }
+
+  /**
+   * Whether residents may book weekdays of a year with no holiday list (default: no). Fixed-date
+   * holidays (1 Jan, 1 May, 1 Jun, 17 Aug, 25 Dec) stay closed either way.
+   */
+  setUnlistedDaysBookable(bookable: boolean, officer: string, now: Date): void {
+    this.d.bookings.transaction(() => {
+      const before = this.d.bookings.setting<boolean>(UNLISTED_BOOKABLE) ?? false;
+      this.d.bookings.setSetting(UNLISTED_BOOKABLE, bookable, officer, now);
+      this.d.core.audit(officer, 'booking.setting.unlisted_days_bookable', null, { before, after: bookable }, now);
+      if (bookable) for (const date of this.d.bookings.waitingDates(this.d.calendar.today(now))) this.promote(date, now);
     });
   }
 

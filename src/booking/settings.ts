@@ -71,17 +71,63 @@ export type BookingSettings = z.infer<typeof BookingSettings>;
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2026-12-24');
 
+/** Whether "YYYY-MM-DD" is a date that exists (no 2026-13-25, no 2027-02-29). */
+export function isRealDate(date: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+export const HOLIDAY_KINDS = ['libur_nasional', 'cuti_bersama'] as const;
+export type HolidayKind = (typeof HOLIDAY_KINDS)[number];
+
+const HolidayEntry = z
+  .object({
+    date: z.string(),
+    /** libur_nasional (national holiday) or cuti_bersama (joint leave; some offices open by circular). */
+    kind: z.string(),
+    name: z.string().min(1),
+  })
+  .strict();
+
+const HolidayYear = z
+  .object({
+    year: z.number().int().min(2020).max(2100),
+    /** confirmed: checked against the published SKB; unconfirmed: taken from secondary sources, officers confirm it (dashboard or here). */
+    status: z.enum(['confirmed', 'unconfirmed'], { message: 'expected "confirmed" or "unconfirmed"' }),
+    /** Where the list comes from: the decree and the pages it was checked against. */
+    source: z.string().min(5, 'say where the list comes from (the SKB and its numbers)'),
+    days: z.array(HolidayEntry).min(1),
+  })
+  .strict();
+
+/** flows/holidays.json: one list per year. Every entry is checked: a real date of its year, once, a known kind. */
 export const Holidays = z
   .object({
-    _source: z.string().optional(),
-    /** Years whose complete list is in `days`: outside them only weekends are known. */
-    years: z.array(z.number().int().min(2020).max(2100)).min(1),
-    days: z.array(z.object({ date: IsoDate, name: z.string().min(1) }).strict()),
+    _help: z.string().optional(),
+    years: z.array(HolidayYear).min(1),
   })
   .strict()
   .superRefine((h, ctx) => {
-    h.days.forEach((d, i) => {
-      if (!h.years.includes(Number(d.date.slice(0, 4)))) ctx.addIssue({ code: 'custom', message: `year ${d.date.slice(0, 4)} is not in "years"`, path: ['days', i, 'date'] });
+    const years = new Set<number>();
+    const seen = new Map<string, string>();
+    h.years.forEach((y, yi) => {
+      if (years.has(y.year)) ctx.addIssue({ code: 'custom', message: `year ${y.year} is listed twice`, path: ['years', yi, 'year'] });
+      years.add(y.year);
+      y.days.forEach((d, di) => {
+        const entry = `entry "${d.date} ${d.name}"`;
+        const at = (field: string) => ['years', yi, 'days', di, field];
+        if (!IsoDate.safeParse(d.date).success) ctx.addIssue({ code: 'custom', message: `${entry}: expected a date like 2027-01-01`, path: at('date') });
+        else if (!isRealDate(d.date)) ctx.addIssue({ code: 'custom', message: `${entry}: no such date`, path: at('date') });
+        else if (Number(d.date.slice(0, 4)) !== y.year) ctx.addIssue({ code: 'custom', message: `${entry}: not in the list of ${y.year}`, path: at('date') });
+        else if (seen.has(d.date)) ctx.addIssue({ code: 'custom', message: `${entry}: the date is already listed (${seen.get(d.date)})`, path: at('date') });
+        if (!(HOLIDAY_KINDS as readonly string[]).includes(d.kind)) {
+          ctx.addIssue({ code: 'custom', message: `${entry}: unknown kind "${d.kind}" (use ${HOLIDAY_KINDS.join(' or ')})`, path: at('kind') });
+        }
+        seen.set(d.date, d.name);
+      });
     });
   });
 export type Holidays = z.infer<typeof Holidays>;

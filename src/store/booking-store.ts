@@ -54,6 +54,14 @@ export interface DayRow {
   updated_at: string;
 }
 
+export interface HolidayYearRow {
+  year: number;
+  fingerprint: string;
+  confirmed_by: string;
+  confirmed_at: string;
+  note: string | null;
+}
+
 export interface NewBooking {
   code: string;
   residentId: number;
@@ -141,6 +149,17 @@ export class BookingStore {
          WHERE date < ? AND name != '-'`,
       ),
       setWait: p('UPDATE booking_waitlist SET status = ?, booking_id = COALESCE(?, booking_id), updated_at = ? WHERE id = ?'),
+      holidayYears: p('SELECT * FROM booking_holiday_year ORDER BY year'),
+      confirmYear: p(
+        `INSERT INTO booking_holiday_year (year, fingerprint, confirmed_by, confirmed_at, note) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (year) DO UPDATE SET fingerprint = excluded.fingerprint, confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at, note = excluded.note`,
+      ),
+      unconfirmYear: p('DELETE FROM booking_holiday_year WHERE year = ?'),
+      setting: p('SELECT value FROM booking_setting WHERE key = ?'),
+      setSetting: p(
+        `INSERT INTO booking_setting (key, value, updated_by, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      ),
       cancelWaitsOfNik: p(`UPDATE booking_waitlist SET status = 'cancelled', updated_at = ? WHERE nik = ? AND status = 'waiting'`),
     };
   }
@@ -317,5 +336,28 @@ export class BookingStore {
   /** A NIK that got a booking no longer waits for other days. */
   cancelWaitsOfNik(nik: string, now: Date): void {
     this.s.cancelWaitsOfNik.run(now.toISOString(), nik);
+  }
+
+  /** Years whose holiday list an officer confirmed. */
+  holidayYears(): HolidayYearRow[] {
+    return this.s.holidayYears.all() as HolidayYearRow[];
+  }
+
+  confirmHolidayYear(year: number, fingerprint: string, by: string, now: Date, note: string | null): void {
+    this.s.confirmYear.run(year, fingerprint, by, now.toISOString(), note);
+  }
+
+  unconfirmHolidayYear(year: number): boolean {
+    return this.s.unconfirmYear.run(year).changes > 0;
+  }
+
+  /** An officers' setting (JSON), or undefined when never set. */
+  setting<T>(key: string): T | undefined {
+    const raw = this.s.setting.pluck().get(key) as string | undefined;
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  setSetting(key: string, value: unknown, by: string, now: Date): void {
+    this.s.setSetting.run(key, JSON.stringify(value), by, now.toISOString());
   }
 }

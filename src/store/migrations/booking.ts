@@ -84,4 +84,24 @@ export const bookingMigrations: Migration[] = [
       CREATE INDEX booking_waitlist_by_resident ON booking_waitlist (resident_id, status);
     `,
   },
+  {
+    version: 101,
+    name: 'booking: officers confirm a year of holidays; booking settings officers change',
+    up: `
+      CREATE TABLE booking_holiday_year (
+        year INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL, -- the list as it was confirmed; a changed file needs a new confirmation
+        confirmed_by TEXT NOT NULL,
+        confirmed_at TEXT NOT NULL,
+        note TEXT
+      );
+
+      CREATE TABLE booking_setting (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL, -- JSON
+        updated_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

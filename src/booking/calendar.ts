@@ -140,6 +140,11 @@ export class OfficeCalendar {
     return this.shifted(`${date}|${days}`);
   }
 
+  /** 0 = Sunday … 6 = Saturday. */
+  weekdayOf(date: string): number {
+    return this.weekday(date);
+  }
+
   holidaysKnown(date: string): boolean {
     return this.years.has(Number(date.slice(0, 4)));
   }
@@ -182,14 +187,22 @@ export class OfficeCalendar {
    * The bookable days from today on, `horizon` of them at most. Today counts only before
    * the same-day cut-off.
    */
-  bookableDays(now: Date, opts: { horizon: number; cutoff: string }, overrides: OverrideLookup = noOverrides, policy: CalendarPolicy = DEFAULT_POLICY): string[] {
+  bookableDays(
+    now: Date,
+    opts: { horizon: number; cutoff: string },
+    overrides: OverrideLookup = noOverrides,
+    policy: CalendarPolicy = DEFAULT_POLICY,
+    /** A place's own open days (a kecamatan desk on Tuesdays only); officers' "opened" days count for every place. */
+    openDays?: ReadonlySet<number>,
+  ): string[] {
     const today = this.today(now);
     const days: string[] = [];
     const start = this.minuteOfDay(now) < minutesOf(opts.cutoff) ? 0 : 1;
     // A long closure (or a stretch of holidays) must not make this loop forever.
     for (let i = start; i < start + opts.horizon * 4 + 30 && days.length < opts.horizon; i++) {
       const date = this.addDays(today, i);
-      if (this.dayInfo(date, overrides, policy).bookable) days.push(date);
+      const info = this.dayInfo(date, overrides, policy);
+      if (info.bookable && (!openDays || info.kind === 'opened' || openDays.has(this.weekday(date)))) days.push(date);
     }
     return days;
   }

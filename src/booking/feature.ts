@@ -41,7 +41,9 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
     randomInt: (max) => Math.floor(ctx.random() * max),
   });
   // The file's quota is the floor the database guard (quota trigger) falls back to.
-  store.transaction(() => store.setCapacity('file', settings.quota, 'flows/booking.yaml', ctx.clock.now()));
+  store.transaction(() => {
+    for (const p of service.places) store.setCapacity('file', p.quota, 'flows/booking.yaml', ctx.clock.now(), p.id);
+  });
 
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const applicant = (e: Record<string, unknown>, residentId: number) => ({
@@ -51,27 +53,34 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
     reason: str(e.reason),
     reasonNote: typeof e.note === 'string' ? e.note : null,
   });
+  /** The place an effect is about: named by the flow, else the booking's own (moving keeps the place), else the first. */
+  const placeOf = (e: Record<string, unknown>): string => {
+    if (typeof e.place === 'string') return service.placeOf(e.place).id;
+    const own = typeof e.code === 'string' ? store.byCode(e.code) : undefined;
+    return service.placeOf(own?.place).id;
+  };
 
   const effects: Record<string, EffectHandler> = {
     'booking.list': (_e, c) => ({ ...service.listFor(c.resident.id, c.now), max: settings.max_active_per_chat }),
     'booking.check_nik': (e, c) => ({ refusal: service.nikRefusal(str(e.nik), c.now) }),
-    'booking.days': (_e, c) => ({ days: service.freeDays(c.now) }),
+    'booking.days': (e, c) => ({ days: service.freeDays(c.now, undefined, undefined, placeOf(e)) }),
     'booking.sessions': (e, c) => {
       const date = str(e.date);
       const own = typeof e.code === 'string' ? store.byCode(e.code) : undefined;
-      const bookable = service.bookableDays(c.now).includes(date);
+      const place = placeOf(e);
+      const bookable = service.bookableDays(c.now, place).includes(date);
       const exceptId = own && own.resident_id === c.resident.id && own.status === 'active' ? own.id : undefined;
       return {
         date,
         bookable,
-        sessions: bookable ? service.freeSessions(date, c.now, exceptId) : [],
-        days: service.freeDays(c.now, 3, date),
+        sessions: bookable ? service.freeSessions(date, c.now, exceptId, place) : [],
+        days: service.freeDays(c.now, 3, date, place),
       };
     },
-    'booking.reserve': (e, c) => service.reserve({ ...applicant(e, c.resident.id), date: str(e.date), session: Number(e.session) }, c.now),
+    'booking.reserve': (e, c) => service.reserve({ ...applicant(e, c.resident.id), date: str(e.date), session: Number(e.session), place: placeOf(e) }, c.now),
     'booking.reschedule': (e, c) => service.reschedule(c.resident.id, str(e.code), str(e.date), Number(e.session), c.now),
     'booking.cancel': (e, c) => service.cancel(c.resident.id, str(e.code), c.now),
-    'booking.waitlist': (e, c) => service.joinWaitlist({ ...applicant(e, c.resident.id), date: str(e.date) }, c.now),
+    'booking.waitlist': (e, c) => service.joinWaitlist({ ...applicant(e, c.resident.id), date: str(e.date), place: placeOf(e) }, c.now),
     'booking.leave_wait': (e, c) => ({ ok: service.leaveWaitlist(c.resident.id, Number(e.id), c.now) }),
     'booking.accept': (e, c) => service.acceptHold(c.resident.id, str(e.code), c.now),
     'booking.decline': (e, c) => ({ ok: service.declineHold(c.resident.id, str(e.code), c.now) }),
@@ -89,7 +98,7 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
 
   return {
     name: 'booking',
-    flows: [createBookingFlow({ settings, regions, calendar })],
+    flows: [createBookingFlow({ settings, regions, calendar, places: service.places })],
     effects,
     service,
     store,

@@ -8,7 +8,7 @@ import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
 import { ageOn, validateNik, type NikProblem, type Regions } from './nik.js';
 import { normalizeCode, type BookingView, type FreeDay, type FreeSession, type Refusal } from './service.js';
-import type { BookingSettings } from './settings.js';
+import { placeText, type BookingSettings, type PlaceInfo } from './settings.js';
 
 export const BOOKING_FLOW_ID = 'booking';
 
@@ -36,6 +36,8 @@ interface Data {
   fullDate?: string;
   sessions?: FreeSession[];
   list?: ListResult;
+  /** The place picked first when the office records at several places. */
+  place?: string;
   [key: string]: unknown;
 }
 
@@ -45,10 +47,15 @@ export interface BookingFlowDeps {
   settings: BookingSettings;
   regions: Regions;
   calendar: OfficeCalendar;
+  /** Where recording is done (BookingService.places); one place = no question about it. */
+  places: PlaceInfo[];
 }
 
-export function createBookingFlow({ settings, regions, calendar }: BookingFlowDeps): Flow {
+export function createBookingFlow({ settings, regions, calendar, places }: BookingFlowDeps): Flow {
   const reasons = new Map(settings.reasons.map((r) => [r.id, r]));
+  const placeById = new Map(places.map((p) => [p.id, p]));
+  const severalPlaces = places.length > 1;
+  const placeOf = (id: string | undefined) => (id ? placeById.get(id) : undefined) ?? places[0]!;
 
   const time = (hhmm: string, ctx: FlowContext) => (ctx.lang === 'id' ? hhmm.replace(':', '.') : hhmm);
   const day = (date: string, ctx: FlowContext) => calendar.label(date, ctx.lang);
@@ -57,6 +64,27 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
   const effect = (type: string, fields: Record<string, unknown> = {}): Effect => ({ type, ...fields });
 
   // ------------------------------------------------------------------ prompts
+
+  /** Several places: which one, with address, hours and a map link. */
+  function placePrompt(ctx: FlowContext): Reply {
+    const lines = places.map((p, i) => {
+      const details = [p.address?.[ctx.lang], p.hours?.[ctx.lang], p.map_url].filter(Boolean).join(' · ');
+      return `${i + 1}. ${p.name[ctx.lang]}${details ? `\n   ${details}` : ''}`;
+    });
+    return { text: `${ctx.t('booking.ask_place')}\n${lines.join('\n')}`, choices: places.map((p) => ({ id: `pl:${p.id}`, label: p.name[ctx.lang] })) };
+  }
+
+  /** "Tempat: …" above day lists and the confirmation question, when there are several places. */
+  function placeLine(data: Data, ctx: FlowContext): string[] {
+    return severalPlaces && data.place ? [ctx.t('booking.place_line', { place: placeOf(data.place).name[ctx.lang] })] : [];
+  }
+
+  /** A typed place name, id or keyword ("mpp", "dinas"). */
+  function typedPlace(text: string): PlaceInfo | undefined {
+    const typed = text.toLowerCase().trim();
+    if (typed.length < 2) return undefined;
+    return places.find((p) => p.id === typed || p.keywords.some((k) => typed.includes(k.toLowerCase())) || p.name.id.toLowerCase().includes(typed) || p.name.en.toLowerCase().includes(typed));
+  }
 
   function reasonPrompt(ctx: FlowContext): Reply {
     return { text: ctx.t('booking.ask_reason'), choices: settings.reasons.map((r) => ({ id: `r:${r.id}`, label: r.label[ctx.lang] })) };
@@ -89,7 +117,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     if (data.fullDate && data.mode !== 'resched') choices.push({ id: 'bk:wait', label: ctx.t('booking.join_waitlist', { day: day(data.fullDate, ctx) }) });
     choices.push(menuChoice(ctx));
     const notes = dayNotes(days, ctx);
-    const text = ctx.t(data.mode === 'resched' ? 'booking.ask_new_day' : 'booking.ask_day');
+    const text = [...placeLine(data, ctx), ctx.t(data.mode === 'resched' ? 'booking.ask_new_day' : 'booking.ask_day')].join('\n');
     return { text: notes.length ? `${text}\n${notes.join('\n')}` : text, choices };
   }
 
@@ -108,13 +136,13 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     const reason = reasons.get(data.reason ?? '');
     const key = data.mode === 'resched' ? 'booking.confirm_move' : 'booking.confirm_new';
     return {
-      text: ctx.t(key, {
+      text: [...placeLine(data, ctx), ctx.t(key, {
         code: data.code ?? '',
         name: data.name ?? '',
         reason: reason ? reason.label[ctx.lang] + (data.note ? ` (${data.note})` : '') : '',
         date: longDay(data.date!, ctx),
         time: time(data.time!, ctx),
-      }),
+      })].join('\n'),
       choices: [
         { id: 'bk:yes', label: ctx.t('booking.yes_book') },
         { id: 'bk:other_day', label: ctx.t('booking.other_day') },
@@ -184,7 +212,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
         queue: b.queueNo,
         date: longDay(b.date, ctx),
         time: time(b.time, ctx),
-        place: settings.place[ctx.lang],
+        place: placeText(placeOf(b.place), ctx.lang),
         bring: bring.map((x) => `• ${x}`).join('\n'),
         health: content.office.health_protocol.map((p) => `• ${p[ctx.lang]}`).join('\n'),
         name: data.name ?? '',
@@ -319,6 +347,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
           if (list.bookings.filter((b) => b.status === 'active' || b.status === 'held').length >= list.max) {
             return { node: 'list', data: { list }, replies: [{ text: ctx.t('booking.chat_limit', { max: list.max }) }, listPrompt(list, ctx)] };
           }
+          if (severalPlaces) return { node: 'place', data: { mode: 'new' }, replies: [rules(ctx), placePrompt(ctx)] };
           return { node: 'reason', data: { mode: 'new' }, replies: [rules(ctx), reasonPrompt(ctx)] };
         }
         return { node: 'list', data: { list }, replies: [listPrompt(list, ctx)] };
@@ -406,6 +435,11 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
         if (id.startsWith('bk:') && ['pick', 'accept', 'decline', 'newday', 'unwait'].includes(id.split(':')[1]!)) {
           return listChoice(id, data, ctx) ?? { unhandled: true };
         }
+        if (node === 'place' && id.startsWith('pl:')) {
+          const place = placeById.get(id.slice(3));
+          if (!place) return { unhandled: true };
+          return { node: 'reason', data: { ...data, place: place.id }, replies: [reasonPrompt(ctx)] };
+        }
         if (node === 'reason' && id.startsWith('r:')) {
           const reason = reasons.get(id.slice(2));
           if (!reason) return { unhandled: true };
@@ -461,6 +495,10 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       if (input.type !== 'text') return { unhandled: true };
       const text = input.text.trim();
       switch (node) {
+        case 'place': {
+          const place = typedPlace(text);
+          return place ? flow.onInput(node, data, { type: 'choice', id: `pl:${place.id}` }, ctx) : { unhandled: true };
+        }
         case 'reason': {
           // "bpjs", "rumah sakit": a typed reason works like its button.
           const typed = text.toLowerCase();
@@ -506,6 +544,8 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     prompt(node, raw, ctx) {
       const data = raw as Data;
       switch (node) {
+        case 'place':
+          return [placePrompt(ctx)];
         case 'reason':
           return [reasonPrompt(ctx)];
         case 'note':
@@ -532,5 +572,19 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       }
     },
   };
+  // Every booking effect knows its place: the one picked, or (moving a booking) the booking's own.
+  const stepInput = flow.onInput.bind(flow);
+  flow.onInput = (node, raw, input, ctx) => withPlace(raw as Data, stepInput(node, raw, input, ctx));
   return flow;
+}
+
+function withPlace(before: Data, outcome: Outcome): Outcome {
+  if (!('effects' in outcome) || !outcome.effects?.length) return outcome;
+  const after = ('data' in outcome ? (outcome.data as Data | undefined) : undefined) ?? before;
+  const code = after.mode === 'resched' ? after.code : undefined;
+  for (const e of outcome.effects) {
+    if (after.place && e.place === undefined) e.place = after.place;
+    if (code && e.code === undefined) e.code = code;
+  }
+  return outcome;
 }

@@ -11,7 +11,7 @@ import type { BookingRow, BookingStore, CapacityRow, WaitRow } from '../store/bo
 import type { CoreStore } from '../store/core-store.js';
 import { maskNik } from '../privacy/mask.js';
 import type { CalendarPolicy, DayOverride, OfficeCalendar, YearListStatus } from './calendar.js';
-import { minutesOf, type BookingSettings } from './settings.js';
+import { minutesOf, placesOf, placeText, type BookingSettings, type PlaceInfo } from './settings.js';
 
 /** No 0/O, no 1/I: a code read aloud over the phone cannot be misheard. */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -49,6 +49,8 @@ export function sessionsOf(c: CapacityRow): Session[] {
 /** What the flow gets back: plain data, formatted by the flow in the resident's language. */
 export interface BookingView {
   code: string;
+  /** The place id ('main' for a one-place office). */
+  place: string;
   date: string;
   time: string;
   queueNo: number;
@@ -112,7 +114,7 @@ export interface Applicant {
 }
 
 export function viewOf(b: BookingRow): BookingView {
-  return { code: b.code, date: b.date, time: b.session_time, queueNo: b.queue_no, reason: b.reason, status: b.status, holdUntil: b.hold_until };
+  return { code: b.code, place: b.place, date: b.date, time: b.session_time, queueNo: b.queue_no, reason: b.reason, status: b.status, holdUntil: b.hold_until };
 }
 
 export interface ServiceDeps {
@@ -127,7 +129,24 @@ export interface ServiceDeps {
 }
 
 export class BookingService {
-  constructor(private readonly d: ServiceDeps) {}
+  /** Where recording is done; one place = the office's own desk (id 'main'). */
+  readonly places: PlaceInfo[];
+  private readonly placeById: Map<string, PlaceInfo>;
+
+  constructor(private readonly d: ServiceDeps) {
+    this.places = placesOf(d.settings);
+    this.placeById = new Map(this.places.map((p) => [p.id, p]));
+  }
+
+  /** The place with that id; the first place when none (or an unknown one) is given. */
+  placeOf(id?: string | null): PlaceInfo {
+    return (id ? this.placeById.get(id) : undefined) ?? this.places[0]!;
+  }
+
+  /** "Name, address (map link)" of a place, in the resident's language. */
+  placeText(id: string | undefined, lang: Lang): string {
+    return placeText(this.placeOf(id), lang);
+  }
 
   private get s() {
     return this.d.settings;
@@ -135,12 +154,13 @@ export class BookingService {
 
   // ---------------------------------------------------------------- capacity and days
 
-  fileCapacity(): CapacityRow {
-    return this.s.quota;
+  fileCapacity(place?: string): CapacityRow {
+    return this.placeOf(place).quota;
   }
 
-  capacityFor(date: string): CapacityRow {
-    return this.d.bookings.capacityOf(date) ?? this.s.quota;
+  capacityFor(date: string, place?: string): CapacityRow {
+    const p = this.placeOf(place);
+    return this.d.bookings.capacityOf(date, p.id) ?? p.quota;
   }
 
   /** Officers' open/close decisions for the coming months, as the calendar wants them. */
@@ -163,30 +183,32 @@ export class BookingService {
     };
   }
 
-  bookableDays(now: Date): string[] {
-    return this.d.calendar.bookableDays(now, this.horizon(), this.overrides(now), this.policy());
+  bookableDays(now: Date, place?: string): string[] {
+    return this.d.calendar.bookableDays(now, this.horizon(), this.overrides(now), this.policy(), this.placeOf(place).openDays);
   }
 
   /** Sessions of `date` that have not started yet at `now`, with their free places. */
-  freeSessions(date: string, now: Date, exceptBookingId?: number): FreeSession[] {
-    const counts = this.d.bookings.sessionCounts(date);
+  freeSessions(date: string, now: Date, exceptBookingId?: number, place?: string): FreeSession[] {
+    const p = this.placeOf(place).id;
+    const counts = this.d.bookings.sessionCounts(date, p);
     if (exceptBookingId !== undefined) {
       const own = this.d.bookings.byId(exceptBookingId);
-      if (own && own.date === date) counts.set(own.session, (counts.get(own.session) ?? 1) - 1);
+      if (own && own.date === date && own.place === p) counts.set(own.session, (counts.get(own.session) ?? 1) - 1);
     }
-    return sessionsOf(this.capacityFor(date))
+    return sessionsOf(this.capacityFor(date, p))
       .filter((s) => this.d.calendar.at(date, s.time).getTime() > now.getTime())
       .map((s) => ({ index: s.index, time: s.time, free: Math.max(0, s.capacity - (counts.get(s.index) ?? 0)) }));
   }
 
   /** The nearest bookable days with room, at most `limit`. */
-  freeDays(now: Date, limit = this.s.days_shown, except?: string): FreeDay[] {
+  freeDays(now: Date, limit = this.s.days_shown, except?: string, place?: string): FreeDay[] {
     const out: FreeDay[] = [];
     const overrides = this.overrides(now);
     const policy = this.policy();
-    for (const date of this.d.calendar.bookableDays(now, this.horizon(), overrides, policy)) {
+    const p = this.placeOf(place);
+    for (const date of this.d.calendar.bookableDays(now, this.horizon(), overrides, policy, p.openDays)) {
       if (date === except) continue;
-      const free = this.freeSessions(date, now).reduce((n, s) => n + s.free, 0);
+      const free = this.freeSessions(date, now, undefined, p.id).reduce((n, s) => n + s.free, 0);
       if (free > 0) {
         const info = this.d.calendar.dayInfo(date, overrides, policy);
         const day: FreeDay = { date, free };
@@ -229,12 +251,12 @@ export class BookingService {
   }
 
   /** A free queue number in the session, or undefined when it is full. */
-  private place(date: string, session: number, now: Date, exceptBookingId?: number): { session: Session; queueNo: number } | undefined {
-    const free = this.freeSessions(date, now, exceptBookingId).find((s) => s.index === session);
+  private place(date: string, session: number, now: Date, exceptBookingId?: number, place?: string): { session: Session; queueNo: number } | undefined {
+    const free = this.freeSessions(date, now, exceptBookingId, place).find((s) => s.index === session);
     if (!free || free.free <= 0) return undefined;
-    const cap = this.capacityFor(date);
+    const cap = this.capacityFor(date, place);
     const s = sessionsOf(cap)[session]!;
-    const taken = this.d.bookings.takenPlaces(date);
+    const taken = this.d.bookings.takenPlaces(date, this.placeOf(place).id);
     for (let q = s.firstQueue; q < s.firstQueue + s.capacity; q++) if (!taken.has(q)) return { session: s, queueNo: q };
     // Numbers shifted by a quota change: any free number within the quota will do.
     for (let q = 1; q <= cap.per_day; q++) if (!taken.has(q)) return { session: s, queueNo: q };
@@ -242,26 +264,27 @@ export class BookingService {
   }
 
   /** Why `date`/`session` cannot be had, with what can be had instead. */
-  private unavailable(date: string, now: Date, exceptBookingId?: number): Refusal {
-    if (!this.bookableDays(now).includes(date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now) };
-    const sessions = this.freeSessions(date, now, exceptBookingId).filter((s) => s.free > 0);
+  private unavailable(date: string, now: Date, exceptBookingId?: number, place?: string): Refusal {
+    if (!this.bookableDays(now, place).includes(date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now, undefined, undefined, place) };
+    const sessions = this.freeSessions(date, now, exceptBookingId, place).filter((s) => s.free > 0);
     if (sessions.length) return { ok: false, why: 'session_full', date, sessions };
-    return { ok: false, why: 'day_full', date, days: this.freeDays(now, 3, date) };
+    return { ok: false, why: 'day_full', date, days: this.freeDays(now, 3, date, place) };
   }
 
-  reserve(a: Applicant & { date: string; session: number }, now: Date): { ok: true; booking: BookingView } | Refusal {
+  reserve(a: Applicant & { date: string; session: number; place?: string }, now: Date): { ok: true; booking: BookingView } | Refusal {
     return this.d.bookings.transaction(() => {
       const refusal = this.nikRefusal(a.nik, now);
       if (refusal) return refusal;
       if (this.chatLimitReached(a.residentId)) return { ok: false, why: 'chat_limit', max: this.s.max_active_per_chat } as const;
-      const spot = this.bookableDays(now).includes(a.date) ? this.place(a.date, a.session, now) : undefined;
-      if (!spot) return this.unavailable(a.date, now);
+      const place = this.placeOf(a.place).id;
+      const spot = this.bookableDays(now, place).includes(a.date) ? this.place(a.date, a.session, now, undefined, place) : undefined;
+      if (!spot) return this.unavailable(a.date, now, undefined, place);
       const row = this.d.bookings.insert(
-        { ...a, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'active', holdUntil: null },
+        { ...a, place, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'active', holdUntil: null },
         now,
       );
       this.d.bookings.cancelWaitsOfNik(a.nik, now);
-      this.d.log.info({ booking: row.code, date: row.date, nik: maskNik(row.nik) }, 'booking confirmed');
+      this.d.log.info({ booking: row.code, date: row.date, place: row.place, nik: maskNik(row.nik) }, 'booking confirmed');
       return { ok: true, booking: viewOf(row) } as const;
     });
   }
@@ -288,8 +311,8 @@ export class BookingService {
       this.d.bookings.setStatus(b.id, 'cancelled', now);
       const w = this.d.bookings.waitByBooking(b.id);
       if (w && w.status === 'offered') this.d.bookings.setWait(w.id, 'declined', now);
-      this.d.core.audit(`resident:${residentId}`, 'booking.cancel', b.code, { date: b.date }, now);
-      this.promote(b.date, now);
+      this.d.core.audit(`resident:${residentId}`, 'booking.cancel', b.code, { date: b.date, place: b.place }, now);
+      this.promote(b.date, now, b.place);
       return { ok: true, booking: viewOf({ ...b, status: 'cancelled' }) } as const;
     });
   }
@@ -308,24 +331,25 @@ export class BookingService {
         if (other) return { ok: false, why: 'nik_active', booking: viewOf(other) } as const;
       }
       const occupying = b.status === 'active';
-      const spot = this.bookableDays(now).includes(date) ? this.place(date, session, now, occupying ? b.id : undefined) : undefined;
-      if (!spot) return this.unavailable(date, now, occupying ? b.id : undefined);
+      const spot = this.bookableDays(now, b.place).includes(date) ? this.place(date, session, now, occupying ? b.id : undefined, b.place) : undefined;
+      if (!spot) return this.unavailable(date, now, occupying ? b.id : undefined, b.place);
       this.d.bookings.move(b.id, { date, session, sessionTime: spot.session.time, queueNo: spot.queueNo }, now);
       this.d.core.audit(`resident:${residentId}`, 'booking.reschedule', b.code, { from: b.date, to: date }, now);
-      if (occupying && b.date !== date) this.promote(b.date, now);
+      if (occupying && b.date !== date) this.promote(b.date, now, b.place);
       const moved = this.d.bookings.byId(b.id)!;
       return { ok: true, booking: viewOf(moved), from: viewOf(b) } as const;
     });
   }
 
-  joinWaitlist(a: Applicant & { date: string }, now: Date): { ok: true; position: number; date: string } | Refusal {
+  joinWaitlist(a: Applicant & { date: string; place?: string }, now: Date): { ok: true; position: number; date: string } | Refusal {
     return this.d.bookings.transaction(() => {
       const refusal = this.nikRefusal(a.nik, now);
       if (refusal) return refusal;
-      if (!this.bookableDays(now).includes(a.date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now) } as const;
-      const existing = this.d.bookings.liveWait(a.nik, a.date) ?? this.d.bookings.addWait(a, now);
+      const place = this.placeOf(a.place).id;
+      if (!this.bookableDays(now, place).includes(a.date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now, undefined, undefined, place) } as const;
+      const existing = this.d.bookings.liveWait(a.nik, a.date) ?? this.d.bookings.addWait({ ...a, place }, now);
       // A place may have freed meanwhile: offer it at once.
-      this.promote(a.date, now);
+      this.promote(a.date, now, existing.place);
       const w = this.d.bookings.waitById(existing.id)!;
       return { ok: true, position: w.status === 'waiting' ? this.d.bookings.waitPosition(w) : 0, date: a.date } as const;
     });
@@ -359,7 +383,7 @@ export class BookingService {
       this.d.bookings.setStatus(b.id, 'expired', now, 'declined');
       const w = this.d.bookings.waitByBooking(b.id);
       if (w) this.d.bookings.setWait(w.id, 'declined', now);
-      this.promote(b.date, now);
+      this.promote(b.date, now, b.place);
       return true;
     });
   }
@@ -367,23 +391,24 @@ export class BookingService {
   // ---------------------------------------------------------------- waitlist promotion
 
   /** Offers free places of `date` to the waitlist, first come first served, one hold each. */
-  promote(date: string, now: Date): number {
-    if (!this.bookableDays(now).includes(date)) return 0;
+  promote(date: string, now: Date, place?: string): number {
+    const p = this.placeOf(place).id;
+    if (!this.bookableDays(now, p).includes(date)) return 0;
     let offered = 0;
     for (;;) {
-      const w = this.d.bookings.firstWaiting(date);
+      const w = this.d.bookings.firstWaiting(date, p);
       if (!w) return offered;
       // Booked meanwhile, banned, or the chat is at its limit: this wait is over.
       if (this.nikRefusal(w.nik, now) || this.chatLimitReached(w.resident_id)) {
         this.d.bookings.setWait(w.id, 'cancelled', now);
         continue;
       }
-      const session = this.freeSessions(date, now).find((s) => s.free > 0);
-      const spot = session && this.place(date, session.index, now);
+      const session = this.freeSessions(date, now, undefined, p).find((s) => s.free > 0);
+      const spot = session && this.place(date, session.index, now, undefined, p);
       if (!spot) return offered;
       const holdEnd = Math.min(now.getTime() + this.s.waitlist_hold_minutes * 60_000, this.d.calendar.at(date, spot.session.time).getTime());
       const row = this.d.bookings.insert(
-        { ...w, residentId: w.resident_id, reasonNote: w.reason_note, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'held', holdUntil: new Date(holdEnd).toISOString() },
+        { ...w, place: p, residentId: w.resident_id, reasonNote: w.reason_note, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'held', holdUntil: new Date(holdEnd).toISOString() },
         now,
       );
       this.d.bookings.setWait(w.id, 'offered', now, row.id);
@@ -408,6 +433,7 @@ export class BookingService {
     return this.d.bookings.transaction(() => {
       let expired = 0;
       let offered = 0;
+      /** "place|date" pairs whose free places may be offered. */
       const touched = new Set<string>();
       for (const b of this.d.bookings.expiredHolds(now)) {
         this.d.bookings.setStatus(b.id, 'expired', now, 'hold expired');
@@ -416,14 +442,17 @@ export class BookingService {
         this.notify(b.resident_id, `booking:hold-expired:${b.id}`, now, (lang) => ({
           text: this.t(lang, 'booking.notify.hold_expired', { date: this.d.calendar.longLabel(b.date, lang) }),
         }));
-        touched.add(b.date);
+        touched.add(`${b.place}|${b.date}`);
         expired++;
       }
       const today = this.d.calendar.today(now);
       for (const w of this.d.bookings.staleWaiting(today)) this.d.bookings.setWait(w.id, 'expired', now);
       // Also places freed by an officer (more quota, a re-opened day).
-      for (const date of this.d.bookings.waitingDates(today)) touched.add(date);
-      for (const date of touched) offered += this.promote(date, now);
+      for (const w of this.d.bookings.waitingDates(today)) touched.add(`${w.place}|${w.date}`);
+      for (const key of touched) {
+        const [place, date] = key.split('|') as [string, string];
+        offered += this.promote(date, now, place);
+      }
       return { expired, offered, reminders: this.sendReminders(now) };
     });
   }
@@ -452,7 +481,7 @@ export class BookingService {
               date: cal.longLabel(b.date, lang),
               time: this.timeText(b.session_time, lang),
               queue: b.queue_no,
-              place: this.s.place[lang],
+              place: this.placeText(b.place, lang),
             }),
             choices: [{ id: 'm:mybook', label: this.t(lang, 'booking.my_bookings') }],
           }),
@@ -475,14 +504,15 @@ export class BookingService {
       this.d.bookings.setDay(date, false, reason, by, now);
       const live = this.d.bookings.liveOnDate(date);
       for (const b of live) this.d.bookings.setStatus(b.id, 'closed', now, reason);
-      const alternatives = this.freeDays(now, 3, date);
+      const alternativesAt = new Map(this.places.map((p) => [p.id, this.freeDays(now, 3, date, p.id)]));
+      const alternatives = alternativesAt.get(this.places[0]!.id)!;
       for (const b of live) {
         this.notify(b.resident_id, `booking:closed:${b.id}:${date}`, now, (lang) => ({
           text: this.t(lang, 'booking.notify.day_closed', {
             code: b.code,
             date: this.d.calendar.longLabel(date, lang),
             reason,
-            days: this.daysText(alternatives, lang),
+            days: this.daysText(alternativesAt.get(b.place) ?? alternatives, lang),
           }),
           choices: [{ id: 'm:mybook', label: this.t(lang, 'booking.pick_new_day') }],
         }));
@@ -491,7 +521,7 @@ export class BookingService {
       for (const w of waits) {
         this.d.bookings.setWait(w.id, 'cancelled', now);
         this.notify(w.resident_id, `booking:closed-wait:${w.id}`, now, (lang) => ({
-          text: this.t(lang, 'booking.notify.day_closed_waitlist', { date: this.d.calendar.longLabel(date, lang), reason, days: this.daysText(alternatives, lang) }),
+          text: this.t(lang, 'booking.notify.day_closed_waitlist', { date: this.d.calendar.longLabel(date, lang), reason, days: this.daysText(alternativesAt.get(w.place) ?? alternatives, lang) }),
           choices: [{ id: 'm:book', label: this.t(lang, 'booking.book_again') }],
         }));
       }
@@ -504,7 +534,7 @@ export class BookingService {
     this.d.bookings.transaction(() => {
       this.d.bookings.setDay(date, true, reason, by, now);
       this.d.core.audit(by, 'booking.day.open', date, { reason }, now);
-      this.promote(date, now);
+      for (const p of this.places) this.promote(date, now, p.id);
     });
   }
 
@@ -563,7 +593,7 @@ export class BookingService {
       if (!info) return { ok: false, error: `There is no ${year} list in holidays.json to confirm: add it first.` } as const;
       this.d.bookings.confirmHolidayYear(year, info.fingerprint, officer, now, note ?? null);
       this.d.core.audit(officer, 'booking.holidays.confirm', String(year), { days: info.days, source: info.source, note: note ?? null }, now);
-      for (const date of this.d.bookings.waitingDates(this.d.calendar.today(now))) this.promote(date, now);
+      for (const w of this.d.bookings.waitingDates(this.d.calendar.today(now))) this.promote(w.date, now, w.place);
       return { ok: true, status: this.calendarStatus(now).years.find((y) => y.year === year)! } as const;
     });
   }
@@ -586,32 +616,34 @@ export class BookingService {
       const before = this.d.bookings.setting<boolean>(UNLISTED_BOOKABLE) ?? false;
       this.d.bookings.setSetting(UNLISTED_BOOKABLE, bookable, officer, now);
       this.d.core.audit(officer, 'booking.setting.unlisted_days_bookable', null, { before, after: bookable }, now);
-      if (bookable) for (const date of this.d.bookings.waitingDates(this.d.calendar.today(now))) this.promote(date, now);
+      if (bookable) for (const w of this.d.bookings.waitingDates(this.d.calendar.today(now))) this.promote(w.date, now, w.place);
     });
   }
 
-  /** Sets the default or one date's quota and sessions; refuses to go below places already taken. */
-  setCapacity(scope: 'default' | string, c: CapacityRow, by: string, now: Date): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
+  /** Sets the default or one date's quota and sessions of a place (default: the first); refuses to go below places already taken. */
+  setCapacity(scope: 'default' | string, c: CapacityRow, by: string, now: Date, place?: string): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
     return this.d.bookings.transaction(() => {
+      const p = this.placeOf(place);
       const today = this.d.calendar.today(now);
-      const counts = this.d.bookings.dayCounts(scope === 'default' ? today : scope, scope === 'default' ? '9999-12-31' : scope);
-      const ownOverride = new Set(scope === 'default' ? this.d.bookings.capacityOverrides(today, '9999-12-31').map((o) => o.date) : []);
+      const counts = this.d.bookings.dayCounts(scope === 'default' ? today : scope, scope === 'default' ? '9999-12-31' : scope, p.id);
+      const ownOverride = new Set(scope === 'default' ? this.d.bookings.capacityOverrides(today, '9999-12-31', p.id).map((o) => o.date) : []);
       const conflicts = [...counts].filter(([date, n]) => n > c.per_day && !ownOverride.has(date)).map(([date, taken]) => ({ date, taken }));
       if (conflicts.length) return { ok: false, conflicts } as const;
-      const before = scope === 'default' ? this.d.bookings.capacity('default') ?? this.s.quota : this.capacityFor(scope);
-      this.d.bookings.setCapacity(scope, c, by, now);
-      this.d.core.audit(by, 'booking.capacity.set', scope, { before, after: c }, now);
-      for (const date of this.d.bookings.waitingDates(today)) this.promote(date, now);
+      const before = scope === 'default' ? this.d.bookings.capacity('default', p.id) ?? p.quota : this.capacityFor(scope, p.id);
+      this.d.bookings.setCapacity(scope, c, by, now, p.id);
+      this.d.core.audit(by, 'booking.capacity.set', scope, { place: p.id, before, after: c }, now);
+      for (const w of this.d.bookings.waitingDates(today)) this.promote(w.date, now, w.place);
       return { ok: true } as const;
     });
   }
 
-  clearCapacity(date: string, by: string, now: Date): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
+  clearCapacity(date: string, by: string, now: Date, place?: string): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
     return this.d.bookings.transaction(() => {
-      const fallback = this.d.bookings.capacity('default') ?? this.s.quota;
-      const taken = this.d.bookings.dayCounts(date, date).get(date) ?? 0;
+      const p = this.placeOf(place);
+      const fallback = this.d.bookings.capacity('default', p.id) ?? p.quota;
+      const taken = this.d.bookings.dayCounts(date, date, p.id).get(date) ?? 0;
       if (taken > fallback.per_day) return { ok: false, conflicts: [{ date, taken }] } as const;
-      if (this.d.bookings.clearCapacity(date)) this.d.core.audit(by, 'booking.capacity.clear', date, { back_to: fallback }, now);
+      if (this.d.bookings.clearCapacity(date, p.id)) this.d.core.audit(by, 'booking.capacity.clear', date, { place: p.id, back_to: fallback }, now);
       return { ok: true } as const;
     });
   }

@@ -36,6 +36,30 @@ export const Reason = z
   .strict();
 export type Reason = z.infer<typeof Reason>;
 
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** A place where recording is done (the Dinas, the MPP, a kecamatan office), with its own quota. */
+export const Place = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_]{1,20}$/, 'use lower-case letters, digits and _ (at most 20)'),
+    name: Bilingual,
+    address: Bilingual,
+    /** A map link residents can open. */
+    map_url: z.url({ message: 'expected a full address (https://…)' }).optional(),
+    hours: Bilingual.optional(),
+    /** Its own daily quota and sessions (default: `quota`). */
+    quota: Capacity.optional(),
+    /** Weekdays it records (default Monday–Friday); holidays and officers' closures still apply. */
+    open_days: z.array(z.enum(WEEKDAYS, { message: 'use sun, mon, tue, wed, thu, fri, sat' })).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    /** Words residents may type to pick it ("mpp", "mal"). */
+    keywords: z.array(z.string().min(2)).default([]),
+  })
+  .strict();
+export type Place = z.infer<typeof Place>;
+
+/** The place of a one-place office: its id in the database. */
+export const MAIN_PLACE = 'main';
+
 export const BookingSettings = z
   .object({
     quota: Capacity,
@@ -52,12 +76,21 @@ export const BookingSettings = z
     waitlist_hold_minutes: z.number().int().min(5).max(24 * 60),
     reminders: z.object({ afternoon_before: Clock24, morning_of: Clock24 }).strict(),
     min_age: z.number().int().min(0).max(30),
-    place: Bilingual,
+    /** The one place of a one-place office (used when `places` is not given). */
+    place: Bilingual.optional(),
+    /** Several places: the resident picks one first; each has its own quota. */
+    places: z.array(Place).min(1).max(9).optional(),
     bring: z.array(Bilingual).min(1),
     reasons: z.array(Reason).min(1).max(9),
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (!s.place && !s.places) ctx.addIssue({ code: 'custom', message: 'say where recording is done: "place" (one place) or "places" (several)', path: ['place'] });
+    const placeIds = new Set<string>();
+    s.places?.forEach((p, i) => {
+      if (placeIds.has(p.id)) ctx.addIssue({ code: 'custom', message: `duplicate place id "${p.id}"`, path: ['places', i, 'id'] });
+      placeIds.add(p.id);
+    });
     if (s.keep_personal_data_days <= s.no_show_ban_days) {
       ctx.addIssue({ code: 'custom', message: 'must be longer than no_show_ban_days (a no-show is matched by NIK)', path: ['keep_personal_data_days'] });
     }
@@ -143,6 +176,38 @@ const RegionsSchema = z
 
 export function minutesOf(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+/** The places of the office, as the booking code uses them: one place keeps today's behaviour. */
+export interface PlaceInfo {
+  id: string;
+  name: Bilingual;
+  address?: Bilingual;
+  map_url?: string;
+  hours?: Bilingual;
+  quota: Capacity;
+  /** Weekday numbers (0 = Sunday) it records. */
+  openDays: ReadonlySet<number>;
+  keywords: string[];
+}
+
+export function placesOf(s: BookingSettings): PlaceInfo[] {
+  if (!s.places) return [{ id: MAIN_PLACE, name: s.place!, quota: s.quota, openDays: new Set([1, 2, 3, 4, 5]), keywords: [] }];
+  return s.places.map((p) => ({
+    id: p.id,
+    name: p.name,
+    address: p.address,
+    map_url: p.map_url,
+    hours: p.hours,
+    quota: p.quota ?? s.quota,
+    openDays: new Set(p.open_days.map((d) => WEEKDAYS.indexOf(d))),
+    keywords: p.keywords,
+  }));
+}
+
+/** "Name, address · map link": how confirmations and reminders name a place. */
+export function placeText(p: PlaceInfo, lang: 'id' | 'en'): string {
+  return [p.name[lang], p.address?.[lang]].filter(Boolean).join(', ') + (p.map_url ? ` (${p.map_url})` : '');
 }
 
 export interface BookingData {

@@ -67,6 +67,30 @@ test('one place keeps today\'s behaviour: no question about the place', async ()
   expect(textOf(intro)).not.toMatch(/Pilih tempatnya/);
 });
 
+test('"any place" takes the place with the nearest free day', async () => {
+  const { t, booking } = await start(twoPlaces());
+  const now = t.clock.now();
+  // The Dinas is full today and tomorrow (1 place each, taken); the MPP has room tomorrow.
+  for (const [i, date] of ['2026-11-30', '2026-12-01'].entries()) {
+    booking.service.setCapacity(date, { per_day: 1, first_session: '10:30', sessions: 1, session_minutes: 30 }, 'test', now, 'dinas');
+    const r = t.ctx.store.upsertResident('web', `resident-filler-${i}`, undefined, 'id', now);
+    expect(booking.service.reserve({ residentId: r.id, nik: `180302120495${String(20 + i).padStart(4, '0')}`, name: 'Warga Lain', reason: 'bpjs', reasonNote: null, date, session: 0, place: 'dinas' }, now).ok).toBe(true);
+  }
+  const addr = 'resident-any-place';
+  await t.say(addr, 'menu');
+  await t.say(addr, { choice: 'm:book' });
+  await t.say(addr, { choice: 'pl:*' });
+  await t.say(addr, { choice: 'r:bpjs' });
+  await t.say(addr, '1803021204950007');
+  const days = await t.say(addr, 'Siti Aminah');
+  expect(textOf(days)).toContain('Tempat: Mal Pelayanan Publik (MPP) Kotabumi');
+  expect(days.flatMap((r) => r.choices ?? []).find((c) => c.id.startsWith('d:'))!.id).toBe('d:2026-12-01');
+  await t.say(addr, { choice: 'd:2026-12-01' });
+  await t.say(addr, { choice: 's:0' });
+  expect(textOf(await t.say(addr, { choice: 'bk:yes' }))).toContain('Jl. Jenderal Sudirman No. 19');
+  expect(t.ctx.db.prepare(`SELECT place FROM booking WHERE resident_id = (SELECT id FROM residents WHERE address = ?)`).pluck().get(addr)).toBe('mpp');
+});
+
 test('two places: a typed number picks the place', async () => {
   const { t } = await start(twoPlaces());
   await t.say('resident-by-number', 'menu');
@@ -85,7 +109,7 @@ test('two places: the resident picks the place first (typed name works), sees on
   const intro = await t.say(addr, { choice: 'm:book' });
   expect(textOf(intro)).toContain('Di mana Anda ingin merekam?');
   expect(textOf(intro)).toContain('2. Mal Pelayanan Publik (MPP) Kotabumi\n   Jl. Jenderal Sudirman No. 19, Kel. Cempedak, Kotabumi');
-  expect(intro.flatMap((r) => r.choices ?? []).map((c) => c.id)).toEqual(['pl:dinas', 'pl:mpp']);
+  expect(intro.flatMap((r) => r.choices ?? []).map((c) => c.id)).toEqual(['pl:dinas', 'pl:mpp', 'pl:*']);
   // Typed instead of tapped.
   const reason = await t.say(addr, 'di mpp saja');
   expect(reason.flatMap((r) => r.choices ?? []).map((c) => c.id)).toContain('r:bpjs');

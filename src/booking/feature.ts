@@ -8,7 +8,7 @@ import type { EffectHandler } from '../core/engine.js';
 import { BookingStore } from '../store/booking-store.js';
 import { mountBookingAdmin } from './admin.js';
 import { OfficeCalendar } from './calendar.js';
-import { createBookingFlow } from './flow.js';
+import { ANY_PLACE, createBookingFlow } from './flow.js';
 import { BookingService } from './service.js';
 import { loadBookingData } from './settings.js';
 
@@ -63,7 +63,16 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
   const effects: Record<string, EffectHandler> = {
     'booking.list': (_e, c) => ({ ...service.listFor(c.resident.id, c.now), max: settings.max_active_per_chat }),
     'booking.check_nik': (e, c) => ({ refusal: service.nikRefusal(str(e.nik), c.now) }),
-    'booking.days': (e, c) => ({ days: service.freeDays(c.now, undefined, undefined, placeOf(e)) }),
+    'booking.days': (e, c) => {
+      // "Any place": the place with the nearest free day (the first listed on a tie).
+      if (e.place === ANY_PLACE) {
+        const best = service.places
+          .map((p) => ({ place: p.id, days: service.freeDays(c.now, undefined, undefined, p.id) }))
+          .reduce((a, b) => (b.days[0] && (!a.days[0] || b.days[0].date < a.days[0].date) ? b : a));
+        return best;
+      }
+      return { days: service.freeDays(c.now, undefined, undefined, placeOf(e)) };
+    },
     'booking.sessions': (e, c) => {
       const date = str(e.date);
       const own = typeof e.code === 'string' ? store.byCode(e.code) : undefined;

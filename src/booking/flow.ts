@@ -11,6 +11,8 @@ import { normalizeCode, type BookingView, type FreeDay, type FreeSession, type R
 import { placeText, type BookingSettings, type PlaceInfo } from './settings.js';
 
 export const BOOKING_FLOW_ID = 'booking';
+/** The resident lets the bot pick the place with the nearest free day. */
+export const ANY_PLACE = '*';
 
 interface ListResult {
   bookings: BookingView[];
@@ -71,12 +73,13 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       const details = [p.address?.[ctx.lang], p.hours?.[ctx.lang], p.map_url].filter(Boolean).join(' · ');
       return `${i + 1}. ${p.name[ctx.lang]}${details ? `\n   ${details}` : ''}`;
     });
-    return { text: `${ctx.t('booking.ask_place')}\n${lines.join('\n')}`, choices: places.map((p) => ({ id: `pl:${p.id}`, label: p.name[ctx.lang] })) };
+    const choices = [...places.map((p) => ({ id: `pl:${p.id}`, label: p.name[ctx.lang] })), { id: `pl:${ANY_PLACE}`, label: ctx.t('booking.any_place') }];
+    return { text: `${ctx.t('booking.ask_place')}\n${lines.join('\n')}`, choices };
   }
 
   /** "Tempat: …" above day lists and the confirmation question, when there are several places. */
   function placeLine(data: Data, ctx: FlowContext): string[] {
-    return severalPlaces && data.place ? [ctx.t('booking.place_line', { place: placeOf(data.place).name[ctx.lang] })] : [];
+    return severalPlaces && data.place && data.place !== ANY_PLACE ? [ctx.t('booking.place_line', { place: placeOf(data.place).name[ctx.lang] })] : [];
   }
 
   /** A typed place name, id or keyword ("mpp", "dinas"). */
@@ -358,7 +361,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         return nikAccepted(data, ctx);
       }
       case 'booking.days':
-        return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx);
+        // With "any place", the place with the nearest free day comes back and is kept.
+        return showDays({ ...data, fullDate: undefined, ...(typeof r.place === 'string' ? { place: r.place } : {}) }, r.days as FreeDay[], ctx);
       case 'booking.sessions': {
         const sessions = r.sessions as FreeSession[];
         const date = r.date as string;
@@ -436,9 +440,9 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           return listChoice(id, data, ctx) ?? { unhandled: true };
         }
         if (node === 'place' && id.startsWith('pl:')) {
-          const place = placeById.get(id.slice(3));
+          const place = id.slice(3) === ANY_PLACE ? ANY_PLACE : placeById.get(id.slice(3))?.id;
           if (!place) return { unhandled: true };
-          return { node: 'reason', data: { ...data, place: place.id }, replies: [reasonPrompt(ctx)] };
+          return { node: 'reason', data: { ...data, place }, replies: [reasonPrompt(ctx)] };
         }
         if (node === 'reason' && id.startsWith('r:')) {
           const reason = reasons.get(id.slice(2));

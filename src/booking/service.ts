@@ -128,6 +128,20 @@ export interface ServiceDeps {
   randomInt?: (max: number) => number;
 }
 
+/**
+ * Booking decisions. For the officers' dashboard (call these, never SQL; `officer` is the name
+ * written to audit_log; every change is one transaction):
+ * - calendar: `calendarStatus(now)` (each year's list confirmed / unconfirmed / none, the
+ *   setting, warnings), `confirmHolidayYear(year, officer, now, note?)`,
+ *   `unconfirmHolidayYear(year, officer, now)`, `setUnlistedDaysBookable(bookable, officer, now)`,
+ *   `policy()` + `overrides(now)` for `calendar.dayInfo(date, overrides, policy)`;
+ * - days: `closeDay(date, reason, officer, now)`, `openDay(date, reason, officer, now)` (office-wide,
+ *   every place; residents read the reason);
+ * - places: `places`, `placeOf(id)`, and the optional trailing `place` argument of
+ *   `bookableDays`, `freeDays`, `freeSessions`, `capacityFor`, `setCapacity`, `clearCapacity`
+ *   (default: the first place);
+ * - bookings: `mark(code, 'checked_in' | 'no_show', officer, now)`.
+ */
 export class BookingService {
   /** Where recording is done; one place = the office's own desk (id 'main'). */
   readonly places: PlaceInfo[];

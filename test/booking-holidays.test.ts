@@ -152,3 +152,28 @@ test('officers open a cuti bersama day with a reason, and residents read that re
   expect(textOf(list)).toContain('Jumat, 5 Feb: kantor buka khusus (tetap melayani sesuai surat edaran Bupati).');
   expect(textOf(await t.say('resident-february', { choice: 'd:2027-02-05' }))).toContain('kantor buka khusus (tetap melayani sesuai surat edaran Bupati)');
 });
+
+test('a booking made before its day became a holiday is closed at start-up: the resident is told and offered other days', async () => {
+  // 23 Dec 2026, an office still without the 2027 list whose officers let 2027 weekdays be booked.
+  const dataDir = tempDir();
+  let booking = await start('2026-12-23T02:00:00.000Z', content((h) => (h.years = h.years.filter((y: { year: number }) => y.year === 2026))), dataDir);
+  booking.service.setUnlistedDaysBookable(true, 'Budi', t.clock.now());
+  const resident = t.ctx.store.upsertResident('web', 'resident-isra-mikraj', undefined, 'id', t.clock.now());
+  const made = booking.service.reserve({ residentId: resident.id, nik: '1803021204950007', name: 'Siti Aminah', reason: 'bpjs', reasonNote: null, date: '2027-01-05', session: 0 }, t.clock.now());
+  expect(made.ok).toBe(true);
+  await t.close();
+
+  // The 2027 list arrives: 5 January is Isra Mikraj.
+  booking = await start('2026-12-23T03:00:00.000Z', content(), dataDir);
+  await t.app.startFeatures();
+  expect(t.ctx.db.prepare(`SELECT status, note FROM booking`).get()).toEqual({ status: 'closed', note: 'Isra Mikraj Nabi Muhammad SAW 1448 H' });
+  const notice = JSON.parse(t.ctx.db.prepare(`SELECT payload FROM outbox WHERE kind = 'notification'`).pluck().get() as string);
+  expect(notice.text).toMatch(/kantor tutup pada Selasa, 5 Januari 2027 \(Isra Mikraj Nabi Muhammad SAW 1448 H\)/);
+  expect(notice.text).toContain('• Senin, 28 Des — sisa 20');
+  expect(t.ctx.db.prepare(`SELECT actor FROM audit_log WHERE action = 'booking.day.close'`).pluck().all()).toEqual(['system:holidays']);
+  // A second start changes nothing.
+  await t.close();
+  booking = await start('2026-12-23T04:00:00.000Z', content(), dataDir);
+  await t.app.startFeatures();
+  expect(t.ctx.db.prepare(`SELECT COUNT(*) FROM outbox WHERE kind = 'notification'`).pluck().get()).toBe(1);
+});

@@ -126,6 +126,14 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
           `booking: the holiday list of the coming period is not loaded; fixed-date holidays are closed and the other weekdays are ${policy.unlistedBookable ? 'offered' : 'not offered'} (officers' setting). Add the national holidays and cuti bersama to holidays.json.`,
         );
       }
+      const closed = service.closeBookedHolidays(now);
+      for (const c of closed) {
+        ctx.log.warn(
+          { date: c.date, holiday: c.reason, bookings: c.affected, waitlist: c.waitlist },
+          'booking: bookings on a day that is now a holiday; the day is closed and each resident is told and offered other days',
+        );
+      }
+      if (closed.length) ctx.dispatcher.kick();
       const unconfirmed = calendar.unconfirmedYears(now, horizonDays, policy);
       if (unconfirmed.length) {
         ctx.log.warn(

@@ -612,6 +612,25 @@ export class BookingService {
     });
   }
 
+  /**
+   * Bookings made for a day that is now a holiday or cuti bersama (a list loaded after residents
+   * booked, e.g. 1 January 2027): the day is closed with the holiday's name as the reason, so each
+   * resident is told and offered the nearest free days, as when officers close a day. Days officers
+   * opened stay open. Runs at start-up.
+   */
+  closeBookedHolidays(now: Date): Array<{ date: string; reason: string; affected: number; waitlist: number }> {
+    const cal = this.d.calendar;
+    const overrides = this.overrides(now);
+    const policy = this.policy();
+    const out: Array<{ date: string; reason: string; affected: number; waitlist: number }> = [];
+    for (const date of this.d.bookings.liveDatesFrom(cal.today(now))) {
+      const info = cal.dayInfo(date, overrides, policy);
+      if ((info.kind !== 'holiday' && info.kind !== 'cuti_bersama') || !info.note) continue;
+      out.push({ date, reason: info.note, ...this.closeDay(date, info.note, 'system:holidays', now) });
+    }
+    return out;
+  }
+
   /** Takes an officer's confirmation back (the year's other days show the note again). */
   unconfirmHolidayYear(year: number, officer: string, now: Date): { ok: boolean } {
     return this.d.bookings.transaction(() => {

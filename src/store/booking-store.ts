@@ -126,6 +126,7 @@ export class BookingStore {
       lastNoShow: p(`SELECT * FROM booking WHERE nik = ? AND status = 'no_show' ORDER BY date DESC LIMIT 1`),
       onDate: p('SELECT * FROM booking WHERE date = ? ORDER BY queue_no, id'),
       liveOnDate: p(`SELECT * FROM booking WHERE date = ? AND status IN ('held', 'active') ORDER BY queue_no`),
+      liveDatesFrom: p(`SELECT DISTINCT date FROM booking WHERE date >= ? AND status IN ('held', 'active') UNION SELECT DISTINCT date FROM booking_waitlist WHERE date >= ? AND status = 'waiting' ORDER BY 1`),
       activeOn: p(`SELECT * FROM booking WHERE date = ? AND status = 'active' ORDER BY queue_no`),
       setStatus: p('UPDATE booking SET status = ?, note = COALESCE(?, note), hold_until = NULL, updated_at = ? WHERE id = ?'),
       move: p(`UPDATE booking SET date = ?, session = ?, session_time = ?, queue_no = ?, status = 'active', hold_until = NULL, note = NULL, updated_at = ? WHERE id = ?`),
@@ -269,6 +270,11 @@ export class BookingStore {
 
   onDate(date: string): BookingRow[] {
     return this.s.onDate.all(date) as BookingRow[];
+  }
+
+  /** Dates from `fromDate` on with a held or active booking or someone waiting. */
+  liveDatesFrom(fromDate: string): string[] {
+    return this.s.liveDatesFrom.pluck().all(fromDate, fromDate) as string[];
   }
 
   liveOnDate(date: string): BookingRow[] {

@@ -107,6 +107,7 @@ test('two places: the resident picks the place first (typed name works), sees on
   const addr = 'resident-two-places';
   await t.say(addr, 'menu');
   const intro = await t.say(addr, { choice: 'm:book' });
+  expect(textOf(intro)).toContain('Kuota terbatas: 4–8 orang per hari');
   expect(textOf(intro)).toContain('Di mana Anda ingin merekam?');
   expect(textOf(intro)).toContain('2. Mal Pelayanan Publik (MPP) Kotabumi\n   Jl. Jenderal Sudirman No. 19, Kel. Cempedak, Kotabumi');
   expect(intro.flatMap((r) => r.choices ?? []).map((c) => c.id)).toEqual(['pl:dinas', 'pl:mpp', 'pl:*']);

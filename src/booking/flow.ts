@@ -94,7 +94,11 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   }
 
   function rules(ctx: FlowContext): Reply {
-    return { text: ctx.t('booking.rules', { quota: settings.quota.per_day, age: settings.min_age }) };
+    // Several places: their quotas as a range ("4–8 orang per hari").
+    const quotas = places.map((p) => p.quota.per_day);
+    const [low, high] = [Math.min(...quotas), Math.max(...quotas)];
+    const quota = severalPlaces && low !== high ? `${low}–${high}` : places[0]!.quota.per_day;
+    return { text: ctx.t('booking.rules', { quota, age: settings.min_age }) };
   }
 
   /** A day's label, marked when its year's holidays are not confirmed or officers opened it specially. */

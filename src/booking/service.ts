@@ -559,7 +559,7 @@ export class BookingService {
   /**
    * The holiday lists as officers see them: every year in holidays.json plus the years the
    * coming `days` touch, each confirmed / unconfirmed / without a list, and the setting for
-   * days of a year with no list.
+   * days of a year with no list. Warnings cover the coming 60 days (or `days`, if fewer).
    */
   calendarStatus(now: Date, days = 400): CalendarStatus {
     const cal = this.d.calendar;
@@ -584,8 +584,10 @@ export class BookingService {
       };
     });
     const warnings: string[] = [];
+    // Warnings only for the weeks residents can book into (and a little beyond).
+    const warnLast = Number(cal.addDays(cal.today(now), Math.min(days, 60)).slice(0, 4));
     for (const y of out) {
-      if (y.year < first || y.year > last) continue;
+      if (y.year < first || y.year > warnLast) continue;
       if (y.status === 'unconfirmed') {
         warnings.push(
           `The ${y.year} holidays are loaded but not confirmed${y.confirmationOutdated ? ' (the list changed since it was confirmed)' : ''}: its holidays are closed and residents read "not yet confirmed" on its other days. Check the list against the published SKB and confirm it.`,

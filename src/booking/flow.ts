@@ -133,7 +133,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       .filter((s) => s.free > 0)
       .map((s) => ({ id: `s:${s.index}`, label: ctx.t('booking.session_choice', { time: time(s.time, ctx), free: s.free }) }));
     choices.push({ id: 'bk:other_day', label: ctx.t('booking.other_day') });
-    const text = ctx.t('booking.ask_session', { day: longDay(data.date!, ctx), minutes: settings.quota.session_minutes });
+    const text = ctx.t('booking.ask_session', { day: longDay(data.date!, ctx), minutes: placeOf(data.place).quota.session_minutes });
     const picked = data.days?.find((d) => d.date === data.date);
     const notes = picked ? dayNotes([picked], ctx) : [];
     return { text: notes.length ? `${notes.join('\n')}\n${text}` : text, choices };
@@ -504,6 +504,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       const text = input.text.trim();
       switch (node) {
         case 'place': {
+          if (/\b(mana saja|terserah|yang terdekat|any)\b/i.test(text)) return flow.onInput(node, data, { type: 'choice', id: `pl:${ANY_PLACE}` }, ctx);
           const place = typedPlace(text);
           return place ? flow.onInput(node, data, { type: 'choice', id: `pl:${place.id}` }, ctx) : { unhandled: true };
         }

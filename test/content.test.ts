@@ -158,6 +158,11 @@ describe('the corrections checked against the sources (REFERENCE.md §9)', () =>
     expect(s.documents.some((d) => d.item.id.includes('F-1.03'))).toBe(true);
   });
 
+  it('kk_kurang_anggota: those who stay need no SKPWNI copy when a member moves out', () => {
+    expect(doc('kk_kurang_anggota', /SKPWNI/)).toBeUndefined();
+    expect(residentText('kk_kurang_anggota')).toMatch(/tidak perlu membawa fotokopi SKPWNI/);
+  });
+
   it('legalisir: since 1 January 2026 QR codes are checked with the IKD app', () => {
     expect(residentText('legalisir')).toContain('Sejak 1 Januari 2026 QR code dokumen kependudukan dipindai dengan aplikasi IKD');
   });

@@ -12,7 +12,8 @@ import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import { loadCoreConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { openDatabase } from '../src/store/db.js';
+import { migrate, openDatabase } from '../src/store/db.js';
+import { allMigrations } from '../src/store/migrations/index.js';
 import { FakeClock, makeTestApp, tempDir, textOf, type TestApp } from './helpers.js';
 
 const TOKEN = 'officer-token-0123456789';
@@ -238,4 +239,23 @@ test('two places under concurrency: 3 processes × 8 residents, each place gets 
   } finally {
     db.close();
   }
+});
+
+test('a database from before places keeps its bookings and quotas under the place "main"', async () => {
+  const dir = tempDir('places-upgrade-');
+  const db = openDatabase(path.join(dir, 'adminduk.db'), { migrations: allMigrations.filter((m) => m.version < 102) });
+  const now = new Date('2026-11-30T02:00:00.000Z').toISOString();
+  db.prepare(`INSERT INTO booking_capacity (scope, per_day, first_session, sessions, session_minutes, updated_by, updated_at) VALUES ('2026-12-01', 2, '08:00', 1, 30, 'Budi', ?)`).run(now);
+  db.prepare(`INSERT INTO residents (channel, address, created_at) VALUES ('web', 'resident-before-places', ?)`).run(now);
+  db.prepare(
+    `INSERT INTO booking (code, resident_id, nik, name, reason, date, session, session_time, queue_no, status, created_at, updated_at)
+     VALUES ('AAAAAA', 1, '1803021204950001', 'Uji Coba', 'bpjs', '2026-12-01', 0, '08:00', 1, 'active', ?, ?)`,
+  ).run(now, now);
+  migrate(db, allMigrations);
+  db.close();
+  t = await makeTestApp({ dir, features: [bookingFeature, webChatFeature], clock: new FakeClock('2026-11-30T02:00:00.000Z') });
+  const booking = t.app.features.find((f) => f.name === 'booking') as BookingFeature;
+  expect(t.ctx.db.prepare('SELECT place FROM booking').pluck().get()).toBe('main');
+  expect(booking.service.capacityFor('2026-12-01').per_day).toBe(2);
+  expect(booking.service.freeSessions('2026-12-01', t.clock.now())).toEqual([{ index: 0, time: '08:00', free: 1 }]);
 });

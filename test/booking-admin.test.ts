@@ -142,13 +142,13 @@ describe('closing and opening days', () => {
     expect(audit('booking.day.close')).toEqual([expect.objectContaining({ actor: 'Budi', subject: '2026-12-03' })]);
   });
 
-  test('opening a Saturday makes it bookable; the calendar view warns about unloaded holiday years', async () => {
+  test('opening a Saturday makes it bookable; the calendar view warns about the unconfirmed 2027 list', async () => {
     const r = await api('POST', '/days/2026-12-05/open', { reason: 'Layanan Sabtu untuk BPJS' });
     expect(r.json.day).toMatchObject({ kind: 'opened', open: true });
     expect(booking.service.bookableDays(t.clock.now())).toContain('2026-12-05');
 
     const cal = await api('GET', '/calendar?days=40');
-    expect(cal.json.warnings).toEqual([expect.stringMatching(/2027 national holidays and cuti bersama are not loaded/)]);
+    expect(cal.json.warnings).toEqual([expect.stringMatching(/2027 holidays are loaded but not confirmed/)]);
     expect(cal.json.days.find((d: { date: string }) => d.date === '2026-12-24')).toMatchObject({ kind: 'cuti_bersama', open: false });
     expect((await api('POST', '/days/2026-11-27/close', { reason: 'terlambat' })).status).toBe(409);
   });

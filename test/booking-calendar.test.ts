@@ -31,9 +31,9 @@ test('the office date follows Asia/Jakarta, not UTC', () => {
   expect(cal.today(new Date('2026-11-29T23:30:00Z'))).toBe('2026-11-30');
 });
 
-test('Christmas week: cuti bersama and the holiday are skipped, the horizon counts working days', () => {
+test('Christmas week: cuti bersama and the holidays (also of 2027) are skipped, the horizon counts working days', () => {
   const days = cal.bookableDays(wib('2026-12-21T08:00:00'), opts);
-  expect(days).toEqual(['2026-12-21', '2026-12-22', '2026-12-23', '2026-12-28', '2026-12-29', '2026-12-30', '2026-12-31', '2027-01-01', '2027-01-04', '2027-01-05']);
+  expect(days).toEqual(['2026-12-21', '2026-12-22', '2026-12-23', '2026-12-28', '2026-12-29', '2026-12-30', '2026-12-31', '2027-01-04', '2027-01-06', '2027-01-07']);
 });
 
 test('same-day cut-off: before it today is offered, after it not', () => {
@@ -56,13 +56,35 @@ test('officers close a working day and open a Saturday or a cuti bersama day', (
   expect(cal.dayInfo('2026-12-24', overrides([{ date: '2026-12-24', open: true, reason: 'buka saat cuti bersama' }])).bookable).toBe(true);
 });
 
-test('a year whose holidays are not loaded is reported, and residents still get correct weekdays', () => {
+test('a year whose holidays are not loaded is reported; its fixed-date holidays are closed, its other weekdays follow the setting', () => {
+  const only2026 = new OfficeCalendar({ years: holidays.years.filter((y) => y.year === 2026) }, 'Asia/Jakarta');
   const now = wib('2026-12-28T08:00:00');
-  expect(cal.missingYears(now, 10)).toEqual([2027]);
-  expect(cal.dayInfo('2027-01-01').holidaysKnown).toBe(false);
-  // 2 January 2027 is a Saturday: still excluded.
-  expect(cal.bookableDays(now, opts)).not.toContain('2027-01-02');
-  expect(cal.bookableDays(now, opts)).not.toContain('2027-01-03');
+  expect(only2026.missingYears(now, 10)).toEqual([2027]);
+  expect(only2026.dayInfo('2027-01-01')).toMatchObject({ kind: 'holiday', bookable: false, holidaysKnown: false, list: 'none' });
+  // Default: no weekday of a year without a list is offered.
+  expect(only2026.dayInfo('2027-01-04')).toMatchObject({ kind: 'no_list', bookable: false });
+  expect(only2026.bookableDays(now, opts)).toEqual(['2026-12-28', '2026-12-29', '2026-12-30', '2026-12-31']);
+  // Officers allow them: weekdays yes, 1 January and weekends still no.
+  const allow = { confirmedYears: new Map<number, string>(), unlistedBookable: true };
+  const days = only2026.bookableDays(now, opts, undefined, allow);
+  expect(days).toContain('2027-01-04');
+  expect(days).not.toContain('2027-01-01');
+  expect(days).not.toContain('2027-01-02');
+  expect(only2026.dayInfo('2027-08-17', undefined, allow)).toMatchObject({ kind: 'holiday', bookable: false });
+});
+
+test('2027 is loaded but unconfirmed: its dates are closed, its other days carry the flag until an officer confirms that very list', () => {
+  expect(cal.yearStatus(2026)).toBe('confirmed');
+  expect(cal.yearStatus(2027)).toBe('unconfirmed');
+  expect(cal.yearStatus(2028)).toBe('none');
+  expect(cal.dayInfo('2027-01-05')).toMatchObject({ kind: 'holiday', bookable: false, note: 'Isra Mikraj Nabi Muhammad SAW 1448 H' });
+  expect(cal.dayInfo('2027-02-05')).toMatchObject({ kind: 'cuti_bersama', bookable: false });
+  expect(cal.dayInfo('2027-01-04')).toMatchObject({ kind: 'working', bookable: true, list: 'unconfirmed' });
+  const fingerprint = cal.yearInfo(2027)!.fingerprint;
+  expect(cal.dayInfo('2027-01-04', undefined, { confirmedYears: new Map([[2027, fingerprint]]), unlistedBookable: false }).list).toBe('confirmed');
+  // A confirmation of an earlier list (an isbat moved a date) no longer counts.
+  expect(cal.dayInfo('2027-01-04', undefined, { confirmedYears: new Map([[2027, 'old list']]), unlistedBookable: false }).list).toBe('unconfirmed');
+  expect(cal.unconfirmedYears(wib('2026-12-18T08:00:00'), 30)).toEqual([2027]);
 });
 
 test('labels are Indonesian first', () => {

@@ -41,9 +41,9 @@ describe('content validation', () => {
     return dir;
   }
 
-  test('the shipped content loads: 18 services, the office, texts in both languages', () => {
+  test('the shipped content loads: 19 services, the office, texts in both languages', () => {
     const content = loadContent(path.resolve('flows'));
-    expect(content.services).toHaveLength(18);
+    expect(content.services).toHaveLength(19);
     expect(content.office.regency_code).toBe('1803');
     for (const [key, text] of Object.entries(content.texts)) {
       expect(text.id.trim(), key).not.toBe('');

@@ -54,25 +54,43 @@ function dateParam(c: Context, name = 'date'): { ok: true; date: string } | { ok
 export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
   const { service, store, calendar, clock } = d;
 
-  /** One day as officers see it: open or not, quota per session, who comes when. */
-  function dayReport(date: string) {
+  /** `?place=` names one of the office's places (default: the first); an unknown one is a 400. */
+  function placeParam(c: Context): { ok: true; place: string } | { ok: false; res: Response } {
+    const q = c.req.query('place');
+    if (q === undefined || q === '') return { ok: true, place: service.places[0]!.id };
+    if (!service.places.some((p) => p.id === q)) return { ok: false, res: c.json({ error: `place: unknown place "${q}" (places: ${service.places.map((p) => p.id).join(', ')})` }, 400) };
+    return { ok: true, place: q };
+  }
+
+  /** One day at one place as officers see it: open or not, quota per session, who comes when. */
+  function dayReport(date: string, place = service.places[0]!.id) {
     const now = clock.now();
-    const info = calendar.dayInfo(date, service.overrides(now));
-    const cap = service.capacityFor(date);
-    const counts = store.sessionCounts(date);
-    const bookings = store.onDate(date);
+    const info = calendar.dayInfo(date, service.overrides(now), service.policy());
+    const cap = service.capacityFor(date, place);
+    const counts = store.sessionCounts(date, place);
+    const bookings = store.onDate(date).filter((b) => b.place === place);
     return {
       date,
+      place,
+      /** The office is open and this place records on that weekday (or officers opened the day). */
+      openAtPlace: info.bookable && (info.kind === 'opened' || service.placeOf(place).openDays.has(calendar.weekdayOf(date))),
       kind: info.kind,
       open: info.bookable,
       note: info.note ?? null,
       holidaysKnown: info.holidaysKnown,
-      warning: info.holidaysKnown ? null : `The ${date.slice(0, 4)} holiday list is not loaded: only weekends are known for this day. Add it to holidays.json.`,
+      holidayList: info.list,
+      warning:
+        info.list === 'none'
+          ? `The ${date.slice(0, 4)} holiday list is not loaded: only weekends and fixed-date holidays are known for this day. Add it to holidays.json.`
+          : info.list === 'unconfirmed'
+            ? `The ${date.slice(0, 4)} holiday list is not confirmed yet: residents read a note on this day.`
+            : null,
       quota: cap.per_day,
-      capacitySource: store.capacity(date) ? 'date' : store.capacity('default') ? 'default' : 'file',
+      capacitySource: store.capacity(date, place) ? 'date' : store.capacity('default', place) ? 'default' : 'file',
       sessions: sessionsOf(cap).map((s) => ({ index: s.index, time: s.time, capacity: s.capacity, taken: counts.get(s.index) ?? 0 })),
       bookings: bookings.map((b) => ({
         code: b.code,
+        place: b.place,
         queueNo: b.queue_no,
         session: b.session_time,
         name: b.name,
@@ -88,8 +106,24 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
   admin.get('/booking/days/:date', (c) => {
     const p = dateParam(c);
     if (!p.ok) return p.res;
-    return c.json(dayReport(p.date));
+    const pl = placeParam(c);
+    if (!pl.ok) return pl.res;
+    return c.json(dayReport(p.date, pl.place));
   });
+
+  admin.get('/booking/places', (c) =>
+    c.json({
+      places: service.places.map((p) => ({
+        id: p.id,
+        name: p.name,
+        address: p.address ?? null,
+        map_url: p.map_url ?? null,
+        hours: p.hours ?? null,
+        quota: p.quota,
+        open_days: [...p.openDays].sort(),
+      })),
+    }),
+  );
 
   admin.get('/booking/calendar', (c) => {
     const days = z.coerce.number().int().min(1).max(120).default(21).safeParse(c.req.query('days') ?? undefined);
@@ -97,17 +131,74 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
     const now = clock.now();
     const today = calendar.today(now);
     const overrides = service.overrides(now);
-    const counts = store.dayCounts(today, calendar.addDays(today, days.data));
-    const missing = calendar.missingYears(now, days.data);
+    const policy = service.policy();
+    const counts = new Map(service.places.map((p) => [p.id, store.dayCounts(today, calendar.addDays(today, days.data), p.id)]));
+    const bookable = new Map(service.places.map((p) => [p.id, new Set(service.bookableDays(now, p.id))]));
+    const first = service.places[0]!.id;
     return c.json({
       today,
-      warnings: missing.map((y) => `The ${y} national holidays and cuti bersama are not loaded (holidays.json): residents are offered every weekday of ${y}.`),
+      warnings: service.calendarStatus(now, days.data).warnings,
       days: Array.from({ length: days.data }, (_, i) => {
         const date = calendar.addDays(today, i);
-        const info = calendar.dayInfo(date, overrides);
-        return { date, kind: info.kind, open: info.bookable, note: info.note ?? null, holidaysKnown: info.holidaysKnown, quota: service.capacityFor(date).per_day, taken: counts.get(date) ?? 0 };
+        const info = calendar.dayInfo(date, overrides, policy);
+        return {
+          date,
+          kind: info.kind,
+          open: info.bookable,
+          note: info.note ?? null,
+          holidaysKnown: info.holidaysKnown,
+          holidayList: info.list,
+          quota: service.capacityFor(date, first).per_day,
+          taken: counts.get(first)!.get(date) ?? 0,
+          // Per place: its own quota and places taken; a place may record on fewer days.
+          places: service.places.map((p) => ({
+            id: p.id,
+            open: info.bookable && (info.kind === 'opened' || p.openDays.has(calendar.weekdayOf(date))),
+            quota: service.capacityFor(date, p.id).per_day,
+            taken: counts.get(p.id)!.get(date) ?? 0,
+            bookableNow: bookable.get(p.id)!.has(date),
+          })),
+        };
       }),
     });
+  });
+
+  // ---- holiday lists: officers confirm a year without editing files; a setting for years with no list
+  admin.get('/booking/holidays', (c) => c.json(service.calendarStatus(clock.now())));
+
+  const YearParam = z.coerce.number().int().min(2020).max(2100);
+  admin.post('/booking/holidays/:year/confirm', async (c) => {
+    const year = YearParam.safeParse(c.req.param('year'));
+    if (!year.success) return c.json({ error: 'year: expected a year like 2027' }, 400);
+    const raw = await c.req.text();
+    let note: string | undefined;
+    if (raw.trim()) {
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        return c.json({ error: 'The body must be JSON.' }, 400);
+      }
+      const b = z.object({ note: z.string().trim().max(200).optional() }).strict().safeParse(json);
+      if (!b.success) return c.json({ error: problem(b.error.issues[0]) }, 400);
+      note = b.data.note || undefined;
+    }
+    const result = service.confirmHolidayYear(year.data, officer(c), clock.now(), note);
+    if (!result.ok) return c.json({ error: result.error }, 404);
+    return c.json(result.status);
+  });
+  admin.delete('/booking/holidays/:year/confirm', (c) => {
+    const year = YearParam.safeParse(c.req.param('year'));
+    if (!year.success) return c.json({ error: 'year: expected a year like 2027' }, 400);
+    const result = service.unconfirmHolidayYear(year.data, officer(c), clock.now());
+    if (!result.ok) return c.json({ error: `No officer confirmed ${year.data}.` }, 404);
+    return c.json(service.calendarStatus(clock.now()).years.find((y) => y.year === year.data) ?? null);
+  });
+  admin.put('/booking/settings/unlisted-days', async (c) => {
+    const b = await body(c, z.object({ bookable: z.boolean({ message: 'bookable: true or false' }) }).strict());
+    if (!b.ok) return b.res;
+    service.setUnlistedDaysBookable(b.data.bookable, officer(c), clock.now());
+    return c.json({ unlistedDaysBookable: b.data.bookable });
   });
 
   /** Close or open a day: a valid coming date and a reason, then `change`. */
@@ -133,8 +224,10 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
   admin.post('/booking/bookings/:code/no-show', mark('no_show'));
 
   admin.get('/booking/capacity', (c) => {
+    const pl = placeParam(c);
+    if (!pl.ok) return pl.res;
     const today = calendar.today(clock.now());
-    return c.json({ file: service.fileCapacity(), default: store.capacity('default') ?? null, overrides: store.capacityOverrides(today, '9999-12-31') });
+    return c.json({ place: pl.place, file: service.fileCapacity(pl.place), default: store.capacity('default', pl.place) ?? null, overrides: store.capacityOverrides(today, '9999-12-31', pl.place) });
   });
 
   admin.put('/booking/capacity/:scope', async (c) => {
@@ -143,21 +236,25 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
       const p = dateParam(c, 'scope');
       if (!p.ok) return p.res;
     }
+    const pl = placeParam(c);
+    if (!pl.ok) return pl.res;
     const b = await body(c, Capacity);
     if (!b.ok) return b.res;
-    const result = service.setCapacity(scope, b.data, officer(c), clock.now());
+    const result = service.setCapacity(scope, b.data, officer(c), clock.now(), pl.place);
     if (!result.ok) {
       return c.json({ error: `per_day: fewer places than already booked (${result.conflicts.map((x) => `${x.date}: ${x.taken}`).join(', ')}). Close the day or ask residents to move first.` }, 409);
     }
-    return c.json({ scope, capacity: b.data, sessions: sessionsOf(b.data) });
+    return c.json({ scope, place: pl.place, capacity: b.data, sessions: sessionsOf(b.data) });
   });
 
   admin.delete('/booking/capacity/:date', (c) => {
     const p = dateParam(c);
     if (!p.ok) return p.res;
-    const result = service.clearCapacity(p.date, officer(c), clock.now());
+    const pl = placeParam(c);
+    if (!pl.ok) return pl.res;
+    const result = service.clearCapacity(p.date, officer(c), clock.now(), pl.place);
     if (!result.ok) return c.json({ error: `The default quota is smaller than the ${result.conflicts[0]!.taken} places already booked on ${p.date}.` }, 409);
-    return c.json({ date: p.date, capacity: service.capacityFor(p.date) });
+    return c.json({ date: p.date, place: pl.place, capacity: service.capacityFor(p.date, pl.place) });
   });
 
   admin.get('/booking/waitlist', (c) => {
@@ -168,6 +265,7 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
       date: parsed.data,
       waitlist: store.waitlistOn(parsed.data).map((w) => ({
         id: w.id,
+        place: w.place,
         name: w.name,
         nik: maskNik(w.nik),
         reason: w.reason,

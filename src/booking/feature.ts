@@ -8,7 +8,7 @@ import type { EffectHandler } from '../core/engine.js';
 import { BookingStore } from '../store/booking-store.js';
 import { mountBookingAdmin } from './admin.js';
 import { OfficeCalendar } from './calendar.js';
-import { createBookingFlow } from './flow.js';
+import { ANY_PLACE, createBookingFlow } from './flow.js';
 import { BookingService } from './service.js';
 import { loadBookingData } from './settings.js';
 
@@ -41,7 +41,9 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
     randomInt: (max) => Math.floor(ctx.random() * max),
   });
   // The file's quota is the floor the database guard (quota trigger) falls back to.
-  store.transaction(() => store.setCapacity('file', settings.quota, 'flows/booking.yaml', ctx.clock.now()));
+  store.transaction(() => {
+    for (const p of service.places) store.setCapacity('file', p.quota, 'flows/booking.yaml', ctx.clock.now(), p.id);
+  });
 
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const applicant = (e: Record<string, unknown>, residentId: number) => ({
@@ -51,27 +53,43 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
     reason: str(e.reason),
     reasonNote: typeof e.note === 'string' ? e.note : null,
   });
+  /** The place an effect is about: named by the flow, else the booking's own (moving keeps the place), else the first. */
+  const placeOf = (e: Record<string, unknown>): string => {
+    if (typeof e.place === 'string') return service.placeOf(e.place).id;
+    const own = typeof e.code === 'string' ? store.byCode(e.code) : undefined;
+    return service.placeOf(own?.place).id;
+  };
 
   const effects: Record<string, EffectHandler> = {
     'booking.list': (_e, c) => ({ ...service.listFor(c.resident.id, c.now), max: settings.max_active_per_chat }),
     'booking.check_nik': (e, c) => ({ refusal: service.nikRefusal(str(e.nik), c.now) }),
-    'booking.days': (_e, c) => ({ days: service.freeDays(c.now) }),
+    'booking.days': (e, c) => {
+      // "Any place": the place with the nearest free day (the first listed on a tie).
+      if (e.place === ANY_PLACE) {
+        const best = service.places
+          .map((p) => ({ place: p.id, days: service.freeDays(c.now, undefined, undefined, p.id) }))
+          .reduce((a, b) => (b.days[0] && (!a.days[0] || b.days[0].date < a.days[0].date) ? b : a));
+        return best;
+      }
+      return { days: service.freeDays(c.now, undefined, undefined, placeOf(e)) };
+    },
     'booking.sessions': (e, c) => {
       const date = str(e.date);
       const own = typeof e.code === 'string' ? store.byCode(e.code) : undefined;
-      const bookable = service.bookableDays(c.now).includes(date);
+      const place = placeOf(e);
+      const bookable = service.bookableDays(c.now, place).includes(date);
       const exceptId = own && own.resident_id === c.resident.id && own.status === 'active' ? own.id : undefined;
       return {
         date,
         bookable,
-        sessions: bookable ? service.freeSessions(date, c.now, exceptId) : [],
-        days: service.freeDays(c.now, 3, date),
+        sessions: bookable ? service.freeSessions(date, c.now, exceptId, place) : [],
+        days: service.freeDays(c.now, 3, date, place),
       };
     },
-    'booking.reserve': (e, c) => service.reserve({ ...applicant(e, c.resident.id), date: str(e.date), session: Number(e.session) }, c.now),
+    'booking.reserve': (e, c) => service.reserve({ ...applicant(e, c.resident.id), date: str(e.date), session: Number(e.session), place: placeOf(e) }, c.now),
     'booking.reschedule': (e, c) => service.reschedule(c.resident.id, str(e.code), str(e.date), Number(e.session), c.now),
     'booking.cancel': (e, c) => service.cancel(c.resident.id, str(e.code), c.now),
-    'booking.waitlist': (e, c) => service.joinWaitlist({ ...applicant(e, c.resident.id), date: str(e.date) }, c.now),
+    'booking.waitlist': (e, c) => service.joinWaitlist({ ...applicant(e, c.resident.id), date: str(e.date), place: placeOf(e) }, c.now),
     'booking.leave_wait': (e, c) => ({ ok: service.leaveWaitlist(c.resident.id, Number(e.id), c.now) }),
     'booking.accept': (e, c) => service.acceptHold(c.resident.id, str(e.code), c.now),
     'booking.decline': (e, c) => ({ ok: service.declineHold(c.resident.id, str(e.code), c.now) }),
@@ -89,18 +107,38 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
 
   return {
     name: 'booking',
-    flows: [createBookingFlow({ settings, regions, calendar })],
+    flows: [createBookingFlow({ settings, regions, calendar, places: service.places })],
     effects,
     service,
     store,
     calendar,
     tick,
     start() {
-      const missing = calendar.missingYears(ctx.clock.now(), settings.horizon_working_days * 2 + 14);
+      // Nobody may be sent to a closed office: say what the calendar does not know yet.
+      const now = ctx.clock.now();
+      const file = path.join(ctx.config.CONTENT_DIR, 'holidays.json');
+      const policy = service.policy();
+      const horizonDays = settings.horizon_working_days * 2 + 14;
+      const missing = calendar.missingYears(now, horizonDays);
       if (missing.length) {
         ctx.log.warn(
-          { years: missing, file: path.join(ctx.config.CONTENT_DIR, 'holidays.json') },
-          'booking: the holiday list of the coming period is not loaded; only weekends are excluded for those days. Add the national holidays and cuti bersama to holidays.json.',
+          { years: missing, file, unlistedDaysBookable: policy.unlistedBookable },
+          `booking: the holiday list of the coming period is not loaded; fixed-date holidays are closed and the other weekdays are ${policy.unlistedBookable ? 'offered' : 'not offered'} (officers' setting). Add the national holidays and cuti bersama to holidays.json.`,
+        );
+      }
+      const closed = service.closeBookedHolidays(now);
+      for (const c of closed) {
+        ctx.log.warn(
+          { date: c.date, holiday: c.reason, bookings: c.affected, waitlist: c.waitlist },
+          'booking: bookings on a day that is now a holiday; the day is closed and each resident is told and offered other days',
+        );
+      }
+      if (closed.length) ctx.dispatcher.kick();
+      const unconfirmed = calendar.unconfirmedYears(now, horizonDays, policy);
+      if (unconfirmed.length) {
+        ctx.log.warn(
+          { years: unconfirmed, file },
+          'booking: the holiday list of the coming period is not confirmed; its dates are closed and residents read a note on the other days. An officer confirms it in the dashboard (or sets status: confirmed in holidays.json).',
         );
       }
       timer = setInterval(() => {

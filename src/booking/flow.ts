@@ -8,9 +8,11 @@ import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
 import { ageOn, validateNik, type NikProblem, type Regions } from './nik.js';
 import { normalizeCode, type BookingView, type FreeDay, type FreeSession, type Refusal } from './service.js';
-import type { BookingSettings } from './settings.js';
+import { placeText, type BookingSettings, type PlaceInfo } from './settings.js';
 
 export const BOOKING_FLOW_ID = 'booking';
+/** The resident lets the bot pick the place with the nearest free day. */
+export const ANY_PLACE = '*';
 
 interface ListResult {
   bookings: BookingView[];
@@ -38,6 +40,8 @@ interface Data {
   fullDate?: string;
   sessions?: FreeSession[];
   list?: ListResult;
+  /** The place picked first when the office records at several places. */
+  place?: string;
   [key: string]: unknown;
 }
 
@@ -47,10 +51,15 @@ export interface BookingFlowDeps {
   settings: BookingSettings;
   regions: Regions;
   calendar: OfficeCalendar;
+  /** Where recording is done (BookingService.places); one place = no question about it. */
+  places: PlaceInfo[];
 }
 
-export function createBookingFlow({ settings, regions, calendar }: BookingFlowDeps): Flow {
+export function createBookingFlow({ settings, regions, calendar, places }: BookingFlowDeps): Flow {
   const reasons = new Map(settings.reasons.map((r) => [r.id, r]));
+  const placeById = new Map(places.map((p) => [p.id, p]));
+  const severalPlaces = places.length > 1;
+  const placeOf = (id: string | undefined) => (id ? placeById.get(id) : undefined) ?? places[0]!;
 
   const time = (hhmm: string, ctx: FlowContext) => (ctx.lang === 'id' ? hhmm.replace(':', '.') : hhmm);
   const day = (date: string, ctx: FlowContext) => calendar.label(date, ctx.lang);
@@ -60,20 +69,65 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
 
   // ------------------------------------------------------------------ prompts
 
+  /** Several places: which one, with address, hours and a map link. */
+  function placePrompt(ctx: FlowContext): Reply {
+    const lines = places.map((p, i) => {
+      const details = [p.address?.[ctx.lang], p.hours?.[ctx.lang], p.map_url].filter(Boolean).join(' · ');
+      return `${i + 1}. ${p.name[ctx.lang]}${details ? `\n   ${details}` : ''}`;
+    });
+    const choices = [...places.map((p) => ({ id: `pl:${p.id}`, label: p.name[ctx.lang] })), { id: `pl:${ANY_PLACE}`, label: ctx.t('booking.any_place') }];
+    return { text: `${ctx.t('booking.ask_place')}\n${lines.join('\n')}`, choices };
+  }
+
+  /** "Tempat: …" above day lists and the confirmation question, when there are several places. */
+  function placeLine(data: Data, ctx: FlowContext): string[] {
+    return severalPlaces && data.place && data.place !== ANY_PLACE ? [ctx.t('booking.place_line', { place: placeOf(data.place).name[ctx.lang] })] : [];
+  }
+
+  /** A typed place name, id or keyword ("mpp", "dinas"). */
+  function typedPlace(text: string): PlaceInfo | undefined {
+    const typed = text.toLowerCase().trim();
+    if (typed.length < 2) return undefined;
+    return places.find((p) => p.id === typed || p.keywords.some((k) => typed.includes(k.toLowerCase())) || p.name.id.toLowerCase().includes(typed) || p.name.en.toLowerCase().includes(typed));
+  }
+
   function reasonPrompt(ctx: FlowContext): Reply {
     return { text: ctx.t('booking.ask_reason'), choices: settings.reasons.map((r) => ({ id: `r:${r.id}`, label: r.label[ctx.lang] })) };
   }
 
   function rules(ctx: FlowContext): Reply {
-    return { text: ctx.t('booking.rules', { quota: settings.quota.per_day, age: settings.min_age, minutes: settings.quota.session_minutes }) };
+    // Several places: their quotas as a range ("4–8 orang per hari").
+    const quotas = places.map((p) => p.quota.per_day);
+    const [low, high] = [Math.min(...quotas), Math.max(...quotas)];
+    const quota = severalPlaces && low !== high ? `${low}–${high}` : places[0]!.quota.per_day;
+    return { text: ctx.t('booking.rules', { quota, age: settings.min_age, minutes: places[0]!.quota.session_minutes }) };
+  }
+
+  /** A day's label, marked when its year's holidays are not confirmed or officers opened it specially. */
+  function dayChoiceLabel(d: FreeDay, ctx: FlowContext): string {
+    const label = ctx.t('booking.day_choice', { day: day(d.date, ctx), free: d.free });
+    if (d.opened) return `${label} ${ctx.t('booking.day_mark_opened')}`;
+    if (d.unconfirmed) return `${label} ${ctx.t('booking.day_mark_unconfirmed')}`;
+    return label;
+  }
+
+  /** The lines under a list of days: which year's holidays are unconfirmed, why a day is open. */
+  function dayNotes(days: FreeDay[], ctx: FlowContext): string[] {
+    const lines: string[] = [];
+    for (const d of days) if (d.opened) lines.push(ctx.t('booking.day_note_opened', { day: day(d.date, ctx), reason: d.opened }));
+    const years = [...new Set(days.filter((d) => d.unconfirmed && !d.opened).map((d) => d.date.slice(0, 4)))];
+    for (const year of years) lines.push(ctx.t('booking.day_note_unconfirmed', { year }));
+    return lines;
   }
 
   function daysPrompt(data: Data, ctx: FlowContext): Reply {
     const days = data.days ?? [];
-    const choices: Choice[] = days.map((d) => ({ id: `d:${d.date}`, label: ctx.t('booking.day_choice', { day: day(d.date, ctx), free: d.free }) }));
+    const choices: Choice[] = days.map((d) => ({ id: `d:${d.date}`, label: dayChoiceLabel(d, ctx) }));
     if (data.fullDate && data.mode !== 'resched') choices.push({ id: 'bk:wait', label: ctx.t('booking.join_waitlist', { day: day(data.fullDate, ctx) }) });
     choices.push(menuChoice(ctx));
-    return { text: ctx.t(data.mode === 'resched' ? 'booking.ask_new_day' : 'booking.ask_day'), choices };
+    const notes = dayNotes(days, ctx);
+    const text = [...placeLine(data, ctx), ctx.t(data.mode === 'resched' ? 'booking.ask_new_day' : 'booking.ask_day')].join('\n');
+    return { text: notes.length ? `${text}\n${notes.join('\n')}` : text, choices };
   }
 
   function sessionsPrompt(data: Data, ctx: FlowContext): Reply {
@@ -81,7 +135,10 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       .filter((s) => s.free > 0)
       .map((s) => ({ id: `s:${s.index}`, label: ctx.t('booking.session_choice', { time: time(s.time, ctx), free: s.free }) }));
     choices.push({ id: 'bk:other_day', label: ctx.t('booking.other_day') });
-    return { text: ctx.t('booking.ask_session', { day: longDay(data.date!, ctx), minutes: settings.quota.session_minutes }), choices };
+    const text = ctx.t('booking.ask_session', { day: longDay(data.date!, ctx), minutes: placeOf(data.place).quota.session_minutes });
+    const picked = data.days?.find((d) => d.date === data.date);
+    const notes = picked ? dayNotes([picked], ctx) : [];
+    return { text: notes.length ? `${notes.join('\n')}\n${text}` : text, choices };
   }
 
   function confirmPrompt(data: Data, ctx: FlowContext): Reply {
@@ -89,13 +146,13 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     const move = data.mode === 'resched';
     const key = move ? (data.displaced ? 'booking.confirm_new_day' : 'booking.confirm_move') : 'booking.confirm_new';
     return {
-      text: ctx.t(key, {
+      text: [...placeLine(data, ctx), ctx.t(key, {
         code: data.code ?? '',
         name: data.name ?? '',
         reason: reason ? reason.label[ctx.lang] + (data.note ? ` (${data.note})` : '') : '',
         date: longDay(data.date!, ctx),
         time: time(data.time!, ctx),
-      }),
+      })].join('\n'),
       emphasis: [longDay(data.date!, ctx), time(data.time!, ctx)],
       choices: [
         { id: 'bk:yes', label: ctx.t(move ? 'booking.yes_move' : 'booking.yes_book') },
@@ -173,7 +230,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
         queue: b.queueNo,
         date: longDay(b.date, ctx),
         time: time(b.time, ctx),
-        place: settings.place[ctx.lang],
+        place: placeText(placeOf(b.place), ctx.lang),
         bring: bring.map((x) => `• ${x}`).join('\n'),
         health: content.office.health_protocol.map((p) => `• ${p[ctx.lang]}`).join('\n'),
         name: data.name ?? '',
@@ -309,6 +366,7 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
           if (list.bookings.filter((b) => b.status === 'active' || b.status === 'held').length >= list.max) {
             return { node: 'list', data: { list }, replies: [{ text: ctx.t('booking.chat_limit', { max: list.max }) }, listPrompt(list, ctx)] };
           }
+          if (severalPlaces) return { node: 'place', data: { mode: 'new' }, replies: [rules(ctx), placePrompt(ctx)] };
           return { node: 'reason', data: { mode: 'new' }, replies: [rules(ctx), reasonPrompt(ctx)] };
         }
         return { node: 'list', data: { list }, replies: [listPrompt(list, ctx)] };
@@ -319,7 +377,8 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
         return nikAccepted(data, ctx);
       }
       case 'booking.days':
-        return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx);
+        // With "any place", the place with the nearest free day comes back and is kept.
+        return showDays({ ...data, fullDate: undefined, ...(typeof r.place === 'string' ? { place: r.place } : {}) }, r.days as FreeDay[], ctx);
       case 'booking.sessions': {
         const sessions = r.sessions as FreeSession[];
         const date = r.date as string;
@@ -397,6 +456,11 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
         if (id.startsWith('bk:') && ['pick', 'accept', 'decline', 'newday', 'unwait'].includes(id.split(':')[1]!)) {
           return listChoice(id, data, ctx) ?? { unhandled: true };
         }
+        if (node === 'place' && id.startsWith('pl:')) {
+          const place = id.slice(3) === ANY_PLACE ? ANY_PLACE : placeById.get(id.slice(3))?.id;
+          if (!place) return { unhandled: true };
+          return { node: 'reason', data: { ...data, place }, replies: [reasonPrompt(ctx)] };
+        }
         if (node === 'reason' && id.startsWith('r:')) {
           const reason = reasons.get(id.slice(2));
           if (!reason) return { unhandled: true };
@@ -452,6 +516,11 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       if (input.type !== 'text') return { unhandled: true };
       const text = input.text.trim();
       switch (node) {
+        case 'place': {
+          if (/\b(mana saja|terserah|yang terdekat|any)\b/i.test(text)) return flow.onInput(node, data, { type: 'choice', id: `pl:${ANY_PLACE}` }, ctx);
+          const place = typedPlace(text);
+          return place ? flow.onInput(node, data, { type: 'choice', id: `pl:${place.id}` }, ctx) : { unhandled: true };
+        }
         case 'reason': {
           // "bpjs", "rumah sakit": a typed reason works like its button.
           const typed = text.toLowerCase();
@@ -497,6 +566,8 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     prompt(node, raw, ctx) {
       const data = raw as Data;
       switch (node) {
+        case 'place':
+          return [placePrompt(ctx)];
         case 'reason':
           return [reasonPrompt(ctx)];
         case 'note':
@@ -523,5 +594,19 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
       }
     },
   };
+  // Every booking effect knows its place: the one picked, or (moving a booking) the booking's own.
+  const stepInput = flow.onInput.bind(flow);
+  flow.onInput = (node, raw, input, ctx) => withPlace(raw as Data, stepInput(node, raw, input, ctx));
   return flow;
+}
+
+function withPlace(before: Data, outcome: Outcome): Outcome {
+  if (!('effects' in outcome) || !outcome.effects?.length) return outcome;
+  const after = ('data' in outcome ? (outcome.data as Data | undefined) : undefined) ?? before;
+  const code = after.mode === 'resched' ? after.code : undefined;
+  for (const e of outcome.effects) {
+    if (after.place && e.place === undefined) e.place = after.place;
+    if (code && e.code === undefined) e.code = code;
+  }
+  return outcome;
 }

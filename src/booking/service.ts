@@ -10,12 +10,13 @@ import type { Choice, Lang, Reply } from '../core/types.js';
 import type { BookingRow, BookingStore, CapacityRow, WaitRow } from '../store/booking-store.js';
 import type { CoreStore } from '../store/core-store.js';
 import { maskNik } from '../privacy/mask.js';
-import type { DayOverride, OfficeCalendar } from './calendar.js';
-import { minutesOf, type BookingSettings } from './settings.js';
+import type { CalendarPolicy, DayOverride, OfficeCalendar, YearListStatus } from './calendar.js';
+import { minutesOf, placesOf, placeText, type BookingSettings, type PlaceInfo } from './settings.js';
 
 /** No 0/O, no 1/I: a code read aloud over the phone cannot be misheard. */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CODE_LENGTH = 6;
+const UNLISTED_BOOKABLE = 'calendar.unlisted_days_bookable';
 
 export function normalizeCode(typed: string): string | undefined {
   const code = typed.toUpperCase().replace(/[\s-]/g, '');
@@ -48,6 +49,8 @@ export function sessionsOf(c: CapacityRow): Session[] {
 /** What the flow gets back: plain data, formatted by the flow in the resident's language. */
 export interface BookingView {
   code: string;
+  /** The place id ('main' for a one-place office). */
+  place: string;
   date: string;
   time: string;
   queueNo: number;
@@ -58,6 +61,34 @@ export interface BookingView {
 export interface FreeDay {
   date: string;
   free: number;
+  /** The holiday list of this day's year is not confirmed yet: residents read a short note. */
+  unconfirmed?: boolean;
+  /** Officers opened this day (a Saturday, a cuti bersama day): their reason, which residents read. */
+  opened?: string;
+}
+
+/** One year of the holiday calendar as officers see it (`calendarStatus`). */
+export interface HolidayYearStatus {
+  year: number;
+  /** confirmed / unconfirmed (its dates closed, other days offered with a note) / none (no list). */
+  status: YearListStatus;
+  /** What flows/holidays.json says, or null when the year has no list. */
+  fileStatus: 'confirmed' | 'unconfirmed' | null;
+  source: string | null;
+  /** Number of dates on the list. */
+  days: number;
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+  /** An officer confirmed an earlier version of this list: it must be confirmed again. */
+  confirmationOutdated: boolean;
+}
+
+export interface CalendarStatus {
+  years: HolidayYearStatus[];
+  /** The officers' setting for weekdays of a year with no list (fixed-date holidays stay closed). */
+  unlistedDaysBookable: boolean;
+  /** Plain sentences for the officers' page. */
+  warnings: string[];
 }
 export interface FreeSession {
   index: number;
@@ -83,7 +114,7 @@ export interface Applicant {
 }
 
 export function viewOf(b: BookingRow): BookingView {
-  return { code: b.code, date: b.date, time: b.session_time, queueNo: b.queue_no, reason: b.reason, status: b.status, holdUntil: b.hold_until };
+  return { code: b.code, place: b.place, date: b.date, time: b.session_time, queueNo: b.queue_no, reason: b.reason, status: b.status, holdUntil: b.hold_until };
 }
 
 export interface ServiceDeps {
@@ -97,8 +128,39 @@ export interface ServiceDeps {
   randomInt?: (max: number) => number;
 }
 
+/**
+ * Booking decisions. For the officers' dashboard (call these, never SQL; `officer` is the name
+ * written to audit_log; every change is one transaction):
+ * - calendar: `calendarStatus(now)` (each year's list confirmed / unconfirmed / none, the
+ *   setting, warnings), `confirmHolidayYear(year, officer, now, note?)`,
+ *   `unconfirmHolidayYear(year, officer, now)`, `setUnlistedDaysBookable(bookable, officer, now)`,
+ *   `policy()` + `overrides(now)` for `calendar.dayInfo(date, overrides, policy)`;
+ * - days: `closeDay(date, reason, officer, now)`, `openDay(date, reason, officer, now)` (office-wide,
+ *   every place; residents read the reason);
+ * - places: `places`, `placeOf(id)`, and the optional trailing `place` argument of
+ *   `bookableDays`, `freeDays`, `freeSessions`, `capacityFor`, `setCapacity`, `clearCapacity`
+ *   (default: the first place);
+ * - bookings: `mark(code, 'checked_in' | 'no_show', officer, now)`.
+ */
 export class BookingService {
-  constructor(private readonly d: ServiceDeps) {}
+  /** Where recording is done; one place = the office's own desk (id 'main'). */
+  readonly places: PlaceInfo[];
+  private readonly placeById: Map<string, PlaceInfo>;
+
+  constructor(private readonly d: ServiceDeps) {
+    this.places = placesOf(d.settings);
+    this.placeById = new Map(this.places.map((p) => [p.id, p]));
+  }
+
+  /** The place with that id; the first place when none (or an unknown one) is given. */
+  placeOf(id?: string | null): PlaceInfo {
+    return (id ? this.placeById.get(id) : undefined) ?? this.places[0]!;
+  }
+
+  /** "Name, address (map link)" of a place, in the resident's language. */
+  placeText(id: string | undefined, lang: Lang): string {
+    return placeText(this.placeOf(id), lang);
+  }
 
   private get s() {
     return this.d.settings;
@@ -106,12 +168,13 @@ export class BookingService {
 
   // ---------------------------------------------------------------- capacity and days
 
-  fileCapacity(): CapacityRow {
-    return this.s.quota;
+  fileCapacity(place?: string): CapacityRow {
+    return this.placeOf(place).quota;
   }
 
-  capacityFor(date: string): CapacityRow {
-    return this.d.bookings.capacityOf(date) ?? this.s.quota;
+  capacityFor(date: string, place?: string): CapacityRow {
+    const p = this.placeOf(place);
+    return this.d.bookings.capacityOf(date, p.id) ?? p.quota;
   }
 
   /** Officers' open/close decisions for the coming months, as the calendar wants them. */
@@ -126,29 +189,47 @@ export class BookingService {
     return { horizon: this.s.horizon_working_days, cutoff: this.s.same_day_cutoff };
   }
 
-  bookableDays(now: Date): string[] {
-    return this.d.calendar.bookableDays(now, this.horizon(), this.overrides(now));
+  /** Officers' calendar decisions kept in the database: confirmed holiday years, days of years with no list. */
+  policy(): CalendarPolicy {
+    return {
+      confirmedYears: new Map(this.d.bookings.holidayYears().map((r) => [r.year, r.fingerprint])),
+      unlistedBookable: this.d.bookings.setting<boolean>(UNLISTED_BOOKABLE) ?? false,
+    };
+  }
+
+  bookableDays(now: Date, place?: string): string[] {
+    return this.d.calendar.bookableDays(now, this.horizon(), this.overrides(now), this.policy(), this.placeOf(place).openDays);
   }
 
   /** Sessions of `date` that have not started yet at `now`, with their free places. */
-  freeSessions(date: string, now: Date, exceptBookingId?: number): FreeSession[] {
-    const counts = this.d.bookings.sessionCounts(date);
+  freeSessions(date: string, now: Date, exceptBookingId?: number, place?: string): FreeSession[] {
+    const p = this.placeOf(place).id;
+    const counts = this.d.bookings.sessionCounts(date, p);
     if (exceptBookingId !== undefined) {
       const own = this.d.bookings.byId(exceptBookingId);
-      if (own && own.date === date) counts.set(own.session, (counts.get(own.session) ?? 1) - 1);
+      if (own && own.date === date && own.place === p) counts.set(own.session, (counts.get(own.session) ?? 1) - 1);
     }
-    return sessionsOf(this.capacityFor(date))
+    return sessionsOf(this.capacityFor(date, p))
       .filter((s) => this.d.calendar.at(date, s.time).getTime() > now.getTime())
       .map((s) => ({ index: s.index, time: s.time, free: Math.max(0, s.capacity - (counts.get(s.index) ?? 0)) }));
   }
 
   /** The nearest bookable days with room, at most `limit`. */
-  freeDays(now: Date, limit = this.s.days_shown, except?: string): FreeDay[] {
+  freeDays(now: Date, limit = this.s.days_shown, except?: string, place?: string): FreeDay[] {
     const out: FreeDay[] = [];
-    for (const date of this.bookableDays(now)) {
+    const overrides = this.overrides(now);
+    const policy = this.policy();
+    const p = this.placeOf(place);
+    for (const date of this.d.calendar.bookableDays(now, this.horizon(), overrides, policy, p.openDays)) {
       if (date === except) continue;
-      const free = this.freeSessions(date, now).reduce((n, s) => n + s.free, 0);
-      if (free > 0) out.push({ date, free });
+      const free = this.freeSessions(date, now, undefined, p.id).reduce((n, s) => n + s.free, 0);
+      if (free > 0) {
+        const info = this.d.calendar.dayInfo(date, overrides, policy);
+        const day: FreeDay = { date, free };
+        if (info.list === 'unconfirmed') day.unconfirmed = true;
+        if (info.kind === 'opened' && info.note) day.opened = info.note;
+        out.push(day);
+      }
       if (out.length >= limit) break;
     }
     return out;
@@ -184,12 +265,12 @@ export class BookingService {
   }
 
   /** A free queue number in the session, or undefined when it is full. */
-  private place(date: string, session: number, now: Date, exceptBookingId?: number): { session: Session; queueNo: number } | undefined {
-    const free = this.freeSessions(date, now, exceptBookingId).find((s) => s.index === session);
+  private place(date: string, session: number, now: Date, exceptBookingId?: number, place?: string): { session: Session; queueNo: number } | undefined {
+    const free = this.freeSessions(date, now, exceptBookingId, place).find((s) => s.index === session);
     if (!free || free.free <= 0) return undefined;
-    const cap = this.capacityFor(date);
+    const cap = this.capacityFor(date, place);
     const s = sessionsOf(cap)[session]!;
-    const taken = this.d.bookings.takenPlaces(date);
+    const taken = this.d.bookings.takenPlaces(date, this.placeOf(place).id);
     for (let q = s.firstQueue; q < s.firstQueue + s.capacity; q++) if (!taken.has(q)) return { session: s, queueNo: q };
     // Numbers shifted by a quota change: any free number within the quota will do.
     for (let q = 1; q <= cap.per_day; q++) if (!taken.has(q)) return { session: s, queueNo: q };
@@ -197,26 +278,27 @@ export class BookingService {
   }
 
   /** Why `date`/`session` cannot be had, with what can be had instead. */
-  private unavailable(date: string, now: Date, exceptBookingId?: number): Refusal {
-    if (!this.bookableDays(now).includes(date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now) };
-    const sessions = this.freeSessions(date, now, exceptBookingId).filter((s) => s.free > 0);
+  private unavailable(date: string, now: Date, exceptBookingId?: number, place?: string): Refusal {
+    if (!this.bookableDays(now, place).includes(date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now, undefined, undefined, place) };
+    const sessions = this.freeSessions(date, now, exceptBookingId, place).filter((s) => s.free > 0);
     if (sessions.length) return { ok: false, why: 'session_full', date, sessions };
-    return { ok: false, why: 'day_full', date, days: this.freeDays(now, 3, date) };
+    return { ok: false, why: 'day_full', date, days: this.freeDays(now, 3, date, place) };
   }
 
-  reserve(a: Applicant & { date: string; session: number }, now: Date): { ok: true; booking: BookingView } | Refusal {
+  reserve(a: Applicant & { date: string; session: number; place?: string }, now: Date): { ok: true; booking: BookingView } | Refusal {
     return this.d.bookings.transaction(() => {
       const refusal = this.nikRefusal(a.nik, now);
       if (refusal) return refusal;
       if (this.chatLimitReached(a.residentId)) return { ok: false, why: 'chat_limit', max: this.s.max_active_per_chat } as const;
-      const spot = this.bookableDays(now).includes(a.date) ? this.place(a.date, a.session, now) : undefined;
-      if (!spot) return this.unavailable(a.date, now);
+      const place = this.placeOf(a.place).id;
+      const spot = this.bookableDays(now, place).includes(a.date) ? this.place(a.date, a.session, now, undefined, place) : undefined;
+      if (!spot) return this.unavailable(a.date, now, undefined, place);
       const row = this.d.bookings.insert(
-        { ...a, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'active', holdUntil: null },
+        { ...a, place, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'active', holdUntil: null },
         now,
       );
       this.d.bookings.cancelWaitsOfNik(a.nik, now);
-      this.d.log.info({ booking: row.code, date: row.date, nik: maskNik(row.nik) }, 'booking confirmed');
+      this.d.log.info({ booking: row.code, date: row.date, place: row.place, nik: maskNik(row.nik) }, 'booking confirmed');
       return { ok: true, booking: viewOf(row) } as const;
     });
   }
@@ -243,8 +325,8 @@ export class BookingService {
       this.d.bookings.setStatus(b.id, 'cancelled', now);
       const w = this.d.bookings.waitByBooking(b.id);
       if (w && w.status === 'offered') this.d.bookings.setWait(w.id, 'declined', now);
-      this.d.core.audit(`resident:${residentId}`, 'booking.cancel', b.code, { date: b.date }, now);
-      this.promote(b.date, now);
+      this.d.core.audit(`resident:${residentId}`, 'booking.cancel', b.code, { date: b.date, place: b.place }, now);
+      this.promote(b.date, now, b.place);
       return { ok: true, booking: viewOf({ ...b, status: 'cancelled' }) } as const;
     });
   }
@@ -263,24 +345,25 @@ export class BookingService {
         if (other) return { ok: false, why: 'nik_active', booking: viewOf(other) } as const;
       }
       const occupying = b.status === 'active';
-      const spot = this.bookableDays(now).includes(date) ? this.place(date, session, now, occupying ? b.id : undefined) : undefined;
-      if (!spot) return this.unavailable(date, now, occupying ? b.id : undefined);
+      const spot = this.bookableDays(now, b.place).includes(date) ? this.place(date, session, now, occupying ? b.id : undefined, b.place) : undefined;
+      if (!spot) return this.unavailable(date, now, occupying ? b.id : undefined, b.place);
       this.d.bookings.move(b.id, { date, session, sessionTime: spot.session.time, queueNo: spot.queueNo }, now);
       this.d.core.audit(`resident:${residentId}`, 'booking.reschedule', b.code, { from: b.date, to: date }, now);
-      if (occupying && b.date !== date) this.promote(b.date, now);
+      if (occupying && b.date !== date) this.promote(b.date, now, b.place);
       const moved = this.d.bookings.byId(b.id)!;
       return { ok: true, booking: viewOf(moved), from: viewOf(b) } as const;
     });
   }
 
-  joinWaitlist(a: Applicant & { date: string }, now: Date): { ok: true; position: number; date: string } | Refusal {
+  joinWaitlist(a: Applicant & { date: string; place?: string }, now: Date): { ok: true; position: number; date: string } | Refusal {
     return this.d.bookings.transaction(() => {
       const refusal = this.nikRefusal(a.nik, now);
       if (refusal) return refusal;
-      if (!this.bookableDays(now).includes(a.date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now) } as const;
-      const existing = this.d.bookings.liveWait(a.nik, a.date) ?? this.d.bookings.addWait(a, now);
+      const place = this.placeOf(a.place).id;
+      if (!this.bookableDays(now, place).includes(a.date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now, undefined, undefined, place) } as const;
+      const existing = this.d.bookings.liveWait(a.nik, a.date) ?? this.d.bookings.addWait({ ...a, place }, now);
       // A place may have freed meanwhile: offer it at once.
-      this.promote(a.date, now);
+      this.promote(a.date, now, existing.place);
       const w = this.d.bookings.waitById(existing.id)!;
       return { ok: true, position: w.status === 'waiting' ? this.d.bookings.waitPosition(w) : 0, date: a.date } as const;
     });
@@ -314,7 +397,7 @@ export class BookingService {
       this.d.bookings.setStatus(b.id, 'expired', now, 'declined');
       const w = this.d.bookings.waitByBooking(b.id);
       if (w) this.d.bookings.setWait(w.id, 'declined', now);
-      this.promote(b.date, now);
+      this.promote(b.date, now, b.place);
       return true;
     });
   }
@@ -322,23 +405,24 @@ export class BookingService {
   // ---------------------------------------------------------------- waitlist promotion
 
   /** Offers free places of `date` to the waitlist, first come first served, one hold each. */
-  promote(date: string, now: Date): number {
-    if (!this.bookableDays(now).includes(date)) return 0;
+  promote(date: string, now: Date, place?: string): number {
+    const p = this.placeOf(place).id;
+    if (!this.bookableDays(now, p).includes(date)) return 0;
     let offered = 0;
     for (;;) {
-      const w = this.d.bookings.firstWaiting(date);
+      const w = this.d.bookings.firstWaiting(date, p);
       if (!w) return offered;
       // Booked meanwhile, banned, or the chat is at its limit: this wait is over.
       if (this.nikRefusal(w.nik, now) || this.chatLimitReached(w.resident_id)) {
         this.d.bookings.setWait(w.id, 'cancelled', now);
         continue;
       }
-      const session = this.freeSessions(date, now).find((s) => s.free > 0);
-      const spot = session && this.place(date, session.index, now);
+      const session = this.freeSessions(date, now, undefined, p).find((s) => s.free > 0);
+      const spot = session && this.place(date, session.index, now, undefined, p);
       if (!spot) return offered;
       const holdEnd = Math.min(now.getTime() + this.s.waitlist_hold_minutes * 60_000, this.d.calendar.at(date, spot.session.time).getTime());
       const row = this.d.bookings.insert(
-        { ...w, residentId: w.resident_id, reasonNote: w.reason_note, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'held', holdUntil: new Date(holdEnd).toISOString() },
+        { ...w, place: p, residentId: w.resident_id, reasonNote: w.reason_note, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'held', holdUntil: new Date(holdEnd).toISOString() },
         now,
       );
       this.d.bookings.setWait(w.id, 'offered', now, row.id);
@@ -364,6 +448,7 @@ export class BookingService {
     return this.d.bookings.transaction(() => {
       let expired = 0;
       let offered = 0;
+      /** "place|date" pairs whose free places may be offered. */
       const touched = new Set<string>();
       for (const b of this.d.bookings.expiredHolds(now)) {
         this.d.bookings.setStatus(b.id, 'expired', now, 'hold expired');
@@ -372,14 +457,17 @@ export class BookingService {
         this.notify(b.resident_id, `booking:hold-expired:${b.id}`, now, (lang) => ({
           text: this.t(lang, 'booking.notify.hold_expired', { date: this.d.calendar.longLabel(b.date, lang) }),
         }));
-        touched.add(b.date);
+        touched.add(`${b.place}|${b.date}`);
         expired++;
       }
       const today = this.d.calendar.today(now);
       for (const w of this.d.bookings.staleWaiting(today)) this.d.bookings.setWait(w.id, 'expired', now);
       // Also places freed by an officer (more quota, a re-opened day).
-      for (const date of this.d.bookings.waitingDates(today)) touched.add(date);
-      for (const date of touched) offered += this.promote(date, now);
+      for (const w of this.d.bookings.waitingDates(today)) touched.add(`${w.place}|${w.date}`);
+      for (const key of touched) {
+        const [place, date] = key.split('|') as [string, string];
+        offered += this.promote(date, now, place);
+      }
       return { expired, offered, reminders: this.sendReminders(now) };
     });
   }
@@ -408,7 +496,7 @@ export class BookingService {
               date: cal.longLabel(b.date, lang),
               time: this.timeText(b.session_time, lang),
               queue: b.queue_no,
-              place: this.s.place[lang],
+              place: this.placeText(b.place, lang),
             }),
             emphasis: [...(kind === 'before' ? [cal.longLabel(b.date, lang)] : []), this.timeText(b.session_time, lang), b.code],
             choices: [{ id: 'm:mybook', label: this.t(lang, 'booking.my_bookings') }],
@@ -432,14 +520,15 @@ export class BookingService {
       this.d.bookings.setDay(date, false, reason, by, now);
       const live = this.d.bookings.liveOnDate(date);
       for (const b of live) this.d.bookings.setStatus(b.id, 'closed', now, reason);
-      const alternatives = this.freeDays(now, 3, date);
+      const alternativesAt = new Map(this.places.map((p) => [p.id, this.freeDays(now, 3, date, p.id)]));
+      const alternatives = alternativesAt.get(this.places[0]!.id)!;
       for (const b of live) {
         this.notify(b.resident_id, `booking:closed:${b.id}:${date}`, now, (lang) => ({
           text: this.t(lang, 'booking.notify.day_closed', {
             code: b.code,
             date: this.d.calendar.longLabel(date, lang),
             reason,
-            days: this.daysText(alternatives, lang),
+            days: this.daysText(alternativesAt.get(b.place) ?? alternatives, lang),
           }),
           emphasis: [this.d.calendar.longLabel(date, lang), b.code],
           // Straight to the free days for this booking (it keeps its code), not to the list first.
@@ -450,7 +539,7 @@ export class BookingService {
       for (const w of waits) {
         this.d.bookings.setWait(w.id, 'cancelled', now);
         this.notify(w.resident_id, `booking:closed-wait:${w.id}`, now, (lang) => ({
-          text: this.t(lang, 'booking.notify.day_closed_waitlist', { date: this.d.calendar.longLabel(date, lang), reason, days: this.daysText(alternatives, lang) }),
+          text: this.t(lang, 'booking.notify.day_closed_waitlist', { date: this.d.calendar.longLabel(date, lang), reason, days: this.daysText(alternativesAt.get(w.place) ?? alternatives, lang) }),
           choices: [{ id: 'm:book', label: this.t(lang, 'booking.book_again') }],
         }));
       }
@@ -463,32 +552,137 @@ export class BookingService {
     this.d.bookings.transaction(() => {
       this.d.bookings.setDay(date, true, reason, by, now);
       this.d.core.audit(by, 'booking.day.open', date, { reason }, now);
-      this.promote(date, now);
+      for (const p of this.places) this.promote(date, now, p.id);
     });
   }
 
-  /** Sets the default or one date's quota and sessions; refuses to go below places already taken. */
-  setCapacity(scope: 'default' | string, c: CapacityRow, by: string, now: Date): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
+  // ---------------------------------------------------------------- holiday calendar (officers)
+  // Called by the admin API and the officers' dashboard. Each change is one transaction and
+  // one audit_log entry. Nothing here edits files: flows/holidays.json stays as officers wrote it.
+
+  /**
+   * The holiday lists as officers see them: every year in holidays.json plus the years the
+   * coming `days` touch, each confirmed / unconfirmed / without a list, and the setting for
+   * days of a year with no list. Warnings cover the coming 60 days (or `days`, if fewer).
+   */
+  calendarStatus(now: Date, days = 400): CalendarStatus {
+    const cal = this.d.calendar;
+    const policy = this.policy();
+    const rows = new Map(this.d.bookings.holidayYears().map((r) => [r.year, r]));
+    const first = Number(cal.today(now).slice(0, 4));
+    const last = Number(cal.addDays(cal.today(now), days).slice(0, 4));
+    const years = new Set<number>(cal.listedYears().map((y) => y.year).filter((y) => y >= first - 1));
+    for (let y = first; y <= last; y++) years.add(y);
+    const out: HolidayYearStatus[] = [...years].sort().map((year) => {
+      const info = cal.yearInfo(year);
+      const row = rows.get(year);
+      return {
+        year,
+        status: cal.yearStatus(year, policy),
+        fileStatus: info?.fileStatus ?? null,
+        source: info?.source ?? null,
+        days: info?.days ?? 0,
+        confirmedBy: row?.confirmed_by ?? null,
+        confirmedAt: row?.confirmed_at ?? null,
+        confirmationOutdated: Boolean(row && info && row.fingerprint !== info.fingerprint),
+      };
+    });
+    const warnings: string[] = [];
+    // Warnings only for the weeks residents can book into (and a little beyond).
+    const warnLast = Number(cal.addDays(cal.today(now), Math.min(days, 60)).slice(0, 4));
+    for (const y of out) {
+      if (y.year < first || y.year > warnLast) continue;
+      if (y.status === 'unconfirmed') {
+        warnings.push(
+          `The ${y.year} holidays are loaded but not confirmed${y.confirmationOutdated ? ' (the list changed since it was confirmed)' : ''}: its holidays are closed and residents read "not yet confirmed" on its other days. Check the list against the published SKB and confirm it.`,
+        );
+      }
+      if (y.status === 'none') {
+        warnings.push(
+          `The ${y.year} national holidays and cuti bersama are not loaded (holidays.json): only 1 Jan, 1 May, 1 Jun, 17 Aug and 25 Dec are known; other weekdays of ${y.year} are ${policy.unlistedBookable ? 'offered to residents' : 'not offered'} (setting).`,
+        );
+      }
+    }
+    return { years: out, unlistedDaysBookable: policy.unlistedBookable, warnings };
+  }
+
+  /** An officer confirms a year's list as it is in holidays.json now. Refused for a year without a list. */
+  confirmHolidayYear(year: number, officer: string, now: Date, note?: string): { ok: true; status: HolidayYearStatus } | { ok: false; error: string } {
     return this.d.bookings.transaction(() => {
+      const info = this.d.calendar.yearInfo(year);
+      if (!info) return { ok: false, error: `There is no ${year} list in holidays.json to confirm: add it first.` } as const;
+      this.d.bookings.confirmHolidayYear(year, info.fingerprint, officer, now, note ?? null);
+      this.d.core.audit(officer, 'booking.holidays.confirm', String(year), { days: info.days, source: info.source, note: note ?? null }, now);
+      for (const w of this.d.bookings.waitingDates(this.d.calendar.today(now))) this.promote(w.date, now, w.place);
+      return { ok: true, status: this.calendarStatus(now).years.find((y) => y.year === year)! } as const;
+    });
+  }
+
+  /**
+   * Bookings made for a day that is now a holiday or cuti bersama (a list loaded after residents
+   * booked, e.g. 1 January 2027): the day is closed with the holiday's name as the reason, so each
+   * resident is told and offered the nearest free days, as when officers close a day. Days officers
+   * opened stay open. Runs at start-up.
+   */
+  closeBookedHolidays(now: Date): Array<{ date: string; reason: string; affected: number; waitlist: number }> {
+    const cal = this.d.calendar;
+    const overrides = this.overrides(now);
+    const policy = this.policy();
+    const out: Array<{ date: string; reason: string; affected: number; waitlist: number }> = [];
+    for (const date of this.d.bookings.liveDatesFrom(cal.today(now))) {
+      const info = cal.dayInfo(date, overrides, policy);
+      if ((info.kind !== 'holiday' && info.kind !== 'cuti_bersama') || !info.note) continue;
+      out.push({ date, reason: info.note, ...this.closeDay(date, info.note, 'system:holidays', now) });
+    }
+    return out;
+  }
+
+  /** Takes an officer's confirmation back (the year's other days show the note again). */
+  unconfirmHolidayYear(year: number, officer: string, now: Date): { ok: boolean } {
+    return this.d.bookings.transaction(() => {
+      const removed = this.d.bookings.unconfirmHolidayYear(year);
+      if (removed) this.d.core.audit(officer, 'booking.holidays.unconfirm', String(year), null, now);
+      return { ok: removed };
+    });
+  }
+
+  /**
+   * Whether residents may book weekdays of a year with no holiday list (default: no). Fixed-date
+   * holidays (1 Jan, 1 May, 1 Jun, 17 Aug, 25 Dec) stay closed either way.
+   */
+  setUnlistedDaysBookable(bookable: boolean, officer: string, now: Date): void {
+    this.d.bookings.transaction(() => {
+      const before = this.d.bookings.setting<boolean>(UNLISTED_BOOKABLE) ?? false;
+      this.d.bookings.setSetting(UNLISTED_BOOKABLE, bookable, officer, now);
+      this.d.core.audit(officer, 'booking.setting.unlisted_days_bookable', null, { before, after: bookable }, now);
+      if (bookable) for (const w of this.d.bookings.waitingDates(this.d.calendar.today(now))) this.promote(w.date, now, w.place);
+    });
+  }
+
+  /** Sets the default or one date's quota and sessions of a place (default: the first); refuses to go below places already taken. */
+  setCapacity(scope: 'default' | string, c: CapacityRow, by: string, now: Date, place?: string): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
+    return this.d.bookings.transaction(() => {
+      const p = this.placeOf(place);
       const today = this.d.calendar.today(now);
-      const counts = this.d.bookings.dayCounts(scope === 'default' ? today : scope, scope === 'default' ? '9999-12-31' : scope);
-      const ownOverride = new Set(scope === 'default' ? this.d.bookings.capacityOverrides(today, '9999-12-31').map((o) => o.date) : []);
+      const counts = this.d.bookings.dayCounts(scope === 'default' ? today : scope, scope === 'default' ? '9999-12-31' : scope, p.id);
+      const ownOverride = new Set(scope === 'default' ? this.d.bookings.capacityOverrides(today, '9999-12-31', p.id).map((o) => o.date) : []);
       const conflicts = [...counts].filter(([date, n]) => n > c.per_day && !ownOverride.has(date)).map(([date, taken]) => ({ date, taken }));
       if (conflicts.length) return { ok: false, conflicts } as const;
-      const before = scope === 'default' ? this.d.bookings.capacity('default') ?? this.s.quota : this.capacityFor(scope);
-      this.d.bookings.setCapacity(scope, c, by, now);
-      this.d.core.audit(by, 'booking.capacity.set', scope, { before, after: c }, now);
-      for (const date of this.d.bookings.waitingDates(today)) this.promote(date, now);
+      const before = scope === 'default' ? this.d.bookings.capacity('default', p.id) ?? p.quota : this.capacityFor(scope, p.id);
+      this.d.bookings.setCapacity(scope, c, by, now, p.id);
+      this.d.core.audit(by, 'booking.capacity.set', scope, { place: p.id, before, after: c }, now);
+      for (const w of this.d.bookings.waitingDates(today)) this.promote(w.date, now, w.place);
       return { ok: true } as const;
     });
   }
 
-  clearCapacity(date: string, by: string, now: Date): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
+  clearCapacity(date: string, by: string, now: Date, place?: string): { ok: true } | { ok: false; conflicts: Array<{ date: string; taken: number }> } {
     return this.d.bookings.transaction(() => {
-      const fallback = this.d.bookings.capacity('default') ?? this.s.quota;
-      const taken = this.d.bookings.dayCounts(date, date).get(date) ?? 0;
+      const p = this.placeOf(place);
+      const fallback = this.d.bookings.capacity('default', p.id) ?? p.quota;
+      const taken = this.d.bookings.dayCounts(date, date, p.id).get(date) ?? 0;
       if (taken > fallback.per_day) return { ok: false, conflicts: [{ date, taken }] } as const;
-      if (this.d.bookings.clearCapacity(date)) this.d.core.audit(by, 'booking.capacity.clear', date, { back_to: fallback }, now);
+      if (this.d.bookings.clearCapacity(date, p.id)) this.d.core.audit(by, 'booking.capacity.clear', date, { place: p.id, back_to: fallback }, now);
       return { ok: true } as const;
     });
   }

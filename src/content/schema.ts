@@ -33,6 +33,21 @@ export const RequiredDocument = z
   .strict();
 export type RequiredDocument = z.infer<typeof RequiredDocument>;
 
+/** Where a requirement was checked: a title, a url or a regulation, and the date it was checked. */
+export const Source = z
+  .object({
+    title: z.string().min(3, 'give the title of the page or regulation'),
+    url: z.url({ message: 'expected a full address (https://…)' }).optional(),
+    regulation: z.string().min(3).optional(),
+    checked: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected the date it was checked, like 2026-12-01')
+      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'no such date'),
+  })
+  .strict()
+  .refine((s) => s.url !== undefined || s.regulation !== undefined, { message: 'give a url or a regulation', path: ['url'] });
+export type Source = z.infer<typeof Source>;
+
 export const Service = z
   .object({
     id: z.string().regex(/^[a-z0-9_]+$/, 'use lower-case letters, digits and _'),
@@ -46,12 +61,15 @@ export const Service = z
     documents: z.array(RequiredDocument).min(1),
     fee: Bilingual,
     processing_time: Bilingual,
+    /** One line for applying online (SE 470/13287: photos or scans of the originals). */
+    online: Bilingual,
     legal_basis: z.string().min(1),
     /** Needs in-person e-KTP recording: the bot offers the urgent recording booking with it. */
     offers_recording_booking: z.boolean().default(false),
     /** Facts not yet confirmed with the office: shown to officers, easy to correct. */
     unverified: z.array(z.string()).default([]),
-    sources: z.array(z.string()).default([]),
+    /** Every service says where its requirements were checked (officers, reviewers; residents never see it). */
+    sources: z.array(Source, { message: 'list the sources: title, url or regulation, checked' }).min(1, 'every service needs at least one source (title, url or regulation, checked)'),
   })
   .strict();
 export type Service = z.infer<typeof Service>;
@@ -67,8 +85,12 @@ export const Office = z
     tracking_prefix: z.string().regex(/^[A-Z]{2,4}$/, 'expected 2–4 capital letters').default('LU'),
     address: Bilingual,
     hours: Bilingual,
+    /**
+     * The office's own channels, then the national ones (kind: national) for questions and for
+     * reporting an illegal fee: Halo Dukcapil, the Dirjen's WhatsApp, SP4N-LAPOR!.
+     */
     contacts: z
-      .array(z.object({ label: Bilingual, value: z.string().min(1) }).strict())
+      .array(z.object({ label: Bilingual, value: z.string().min(1), kind: z.enum(['office', 'national']).default('office') }).strict())
       .default([]),
     health_protocol: z.array(Bilingual).min(1),
     /** Plain list of facts officers still have to confirm. */

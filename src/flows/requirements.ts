@@ -57,6 +57,7 @@ export function serviceSummary(service: Service, ctx: FlowContext): string {
     '',
     `${ctx.t('req.fee')}: ${service.fee[ctx.lang]}`,
     `${ctx.t('req.time')}: ${service.processing_time[ctx.lang]}`,
+    service.online[ctx.lang],
   ];
   return lines.join('\n');
 }

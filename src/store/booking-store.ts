@@ -14,6 +14,8 @@ export interface BookingRow {
   name: string;
   reason: string;
   reason_note: string | null;
+  /** Where the resident records ('main' for a one-place office). */
+  place: string;
   date: string;
   session: number;
   session_time: string;
@@ -32,6 +34,7 @@ export interface WaitRow {
   name: string;
   reason: string;
   reason_note: string | null;
+  place: string;
   date: string;
   status: WaitStatus;
   booking_id: number | null;
@@ -54,6 +57,14 @@ export interface DayRow {
   updated_at: string;
 }
 
+export interface HolidayYearRow {
+  year: number;
+  fingerprint: string;
+  confirmed_by: string;
+  confirmed_at: string;
+  note: string | null;
+}
+
 export interface NewBooking {
   code: string;
   residentId: number;
@@ -61,6 +72,8 @@ export interface NewBooking {
   name: string;
   reason: string;
   reasonNote: string | null;
+  /** The place id (default 'main'). */
+  place?: string;
   date: string;
   session: number;
   sessionTime: string;
@@ -69,7 +82,9 @@ export interface NewBooking {
   holdUntil: string | null;
 }
 
-export type NewWait = Pick<NewBooking, 'residentId' | 'nik' | 'name' | 'reason' | 'reasonNote' | 'date'>;
+export type NewWait = Pick<NewBooking, 'residentId' | 'nik' | 'name' | 'reason' | 'reasonNote' | 'date' | 'place'>;
+
+const MAIN = 'main';
 
 const OCCUPYING = `('held', 'active', 'checked_in', 'no_show')`;
 
@@ -79,15 +94,15 @@ export class BookingStore {
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
-      capacity: p('SELECT per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope = ?'),
-      capacityOf: p(`SELECT per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope IN (?, 'default') ORDER BY scope = 'default' LIMIT 1`),
+      capacity: p('SELECT per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope = ? AND place = ?'),
+      capacityOf: p(`SELECT per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope IN (?, 'default') AND place = ? ORDER BY scope = 'default' LIMIT 1`),
       upsertCapacity: p(
-        `INSERT INTO booking_capacity (scope, per_day, first_session, sessions, session_minutes, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (scope) DO UPDATE SET per_day = excluded.per_day, first_session = excluded.first_session, sessions = excluded.sessions,
+        `INSERT INTO booking_capacity (scope, per_day, first_session, sessions, session_minutes, updated_by, updated_at, place) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (place, scope) DO UPDATE SET per_day = excluded.per_day, first_session = excluded.first_session, sessions = excluded.sessions,
            session_minutes = excluded.session_minutes, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
       ),
-      deleteCapacity: p('DELETE FROM booking_capacity WHERE scope = ?'),
-      capacityOverrides: p(`SELECT scope AS date, per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope >= ? AND scope <= ? AND scope GLOB '[0-9]*' ORDER BY scope`),
+      deleteCapacity: p('DELETE FROM booking_capacity WHERE scope = ? AND place = ?'),
+      capacityOverrides: p(`SELECT scope AS date, per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope >= ? AND scope <= ? AND scope GLOB '[0-9]*' AND place = ? ORDER BY scope`),
       day: p('SELECT * FROM booking_day WHERE date = ?'),
       daysBetween: p('SELECT * FROM booking_day WHERE date >= ? AND date <= ? ORDER BY date'),
       upsertDay: p(
@@ -95,12 +110,12 @@ export class BookingStore {
          ON CONFLICT (date) DO UPDATE SET open = excluded.open, reason = excluded.reason, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
       ),
       deleteDay: p('DELETE FROM booking_day WHERE date = ?'),
-      countsOn: p(`SELECT session, COUNT(*) AS n FROM booking WHERE date = ? AND status IN ${OCCUPYING} GROUP BY session`),
-      countsBetween: p(`SELECT date, COUNT(*) AS n FROM booking WHERE date >= ? AND date <= ? AND status IN ${OCCUPYING} GROUP BY date`),
-      placesOn: p(`SELECT queue_no FROM booking WHERE date = ? AND status IN ${OCCUPYING} ORDER BY queue_no`),
+      countsOn: p(`SELECT session, COUNT(*) AS n FROM booking WHERE date = ? AND place = ? AND status IN ${OCCUPYING} GROUP BY session`),
+      countsBetween: p(`SELECT date, COUNT(*) AS n FROM booking WHERE date >= ? AND date <= ? AND place = ? AND status IN ${OCCUPYING} GROUP BY date`),
+      placesOn: p(`SELECT queue_no FROM booking WHERE date = ? AND place = ? AND status IN ${OCCUPYING} ORDER BY queue_no`),
       insert: p(
-        `INSERT INTO booking (code, resident_id, nik, name, reason, reason_note, date, session, session_time, queue_no, status, hold_until, created_at, updated_at)
-         VALUES (@code, @residentId, @nik, @name, @reason, @reasonNote, @date, @session, @sessionTime, @queueNo, @status, @holdUntil, @now, @now) RETURNING *`,
+        `INSERT INTO booking (code, resident_id, nik, name, reason, reason_note, place, date, session, session_time, queue_no, status, hold_until, created_at, updated_at)
+         VALUES (@code, @residentId, @nik, @name, @reason, @reasonNote, @place, @date, @session, @sessionTime, @queueNo, @status, @holdUntil, @now, @now) RETURNING *`,
       ),
       codeExists: p('SELECT 1 FROM booking WHERE code = ?'),
       byCode: p('SELECT * FROM booking WHERE code = ?'),
@@ -111,23 +126,24 @@ export class BookingStore {
       lastNoShow: p(`SELECT * FROM booking WHERE nik = ? AND status = 'no_show' ORDER BY date DESC LIMIT 1`),
       onDate: p('SELECT * FROM booking WHERE date = ? ORDER BY queue_no, id'),
       liveOnDate: p(`SELECT * FROM booking WHERE date = ? AND status IN ('held', 'active') ORDER BY queue_no`),
+      liveDatesFrom: p(`SELECT DISTINCT date FROM booking WHERE date >= ? AND status IN ('held', 'active') UNION SELECT DISTINCT date FROM booking_waitlist WHERE date >= ? AND status = 'waiting' ORDER BY 1`),
       activeOn: p(`SELECT * FROM booking WHERE date = ? AND status = 'active' ORDER BY queue_no`),
       setStatus: p('UPDATE booking SET status = ?, note = COALESCE(?, note), hold_until = NULL, updated_at = ? WHERE id = ?'),
       move: p(`UPDATE booking SET date = ?, session = ?, session_time = ?, queue_no = ?, status = 'active', hold_until = NULL, note = NULL, updated_at = ? WHERE id = ?`),
       expiredHolds: p(`SELECT * FROM booking WHERE status = 'held' AND hold_until <= ? ORDER BY hold_until`),
       addWait: p(
-        `INSERT INTO booking_waitlist (resident_id, nik, name, reason, reason_note, date, status, created_at, updated_at)
-         VALUES (@residentId, @nik, @name, @reason, @reasonNote, @date, 'waiting', @now, @now) RETURNING *`,
+        `INSERT INTO booking_waitlist (resident_id, nik, name, reason, reason_note, place, date, status, created_at, updated_at)
+         VALUES (@residentId, @nik, @name, @reason, @reasonNote, @place, @date, 'waiting', @now, @now) RETURNING *`,
       ),
       liveWaitByNik: p(`SELECT * FROM booking_waitlist WHERE nik = ? AND date = ? AND status IN ('waiting', 'offered')`),
-      waitPosition: p(`SELECT COUNT(*) FROM booking_waitlist WHERE date = ? AND status = 'waiting' AND id <= ?`),
-      firstWaiting: p(`SELECT * FROM booking_waitlist WHERE date = ? AND status = 'waiting' ORDER BY id LIMIT 1`),
+      waitPosition: p(`SELECT COUNT(*) FROM booking_waitlist WHERE date = ? AND place = ? AND status = 'waiting' AND id <= ?`),
+      firstWaiting: p(`SELECT * FROM booking_waitlist WHERE date = ? AND place = ? AND status = 'waiting' ORDER BY id LIMIT 1`),
       waitById: p('SELECT * FROM booking_waitlist WHERE id = ?'),
       waitByBooking: p('SELECT * FROM booking_waitlist WHERE booking_id = ?'),
       waitByResident: p(`SELECT * FROM booking_waitlist WHERE resident_id = ? AND status = 'waiting' ORDER BY date`),
       waitOn: p('SELECT * FROM booking_waitlist WHERE date = ? ORDER BY id'),
       waitingOnDate: p(`SELECT * FROM booking_waitlist WHERE date = ? AND status = 'waiting' ORDER BY id`),
-      waitingDates: p(`SELECT DISTINCT date FROM booking_waitlist WHERE status = 'waiting' AND date >= ? ORDER BY date`),
+      waitingDates: p(`SELECT DISTINCT place, date FROM booking_waitlist WHERE status = 'waiting' AND date >= ? ORDER BY date, place`),
       staleWaiting: p(`SELECT * FROM booking_waitlist WHERE status = 'waiting' AND date < ?`),
       // Old rows keep their statistics (date, reason, status) but not who it was.
       forgetBookings: p(
@@ -141,6 +157,17 @@ export class BookingStore {
          WHERE date < ? AND name != '-'`,
       ),
       setWait: p('UPDATE booking_waitlist SET status = ?, booking_id = COALESCE(?, booking_id), updated_at = ? WHERE id = ?'),
+      holidayYears: p('SELECT * FROM booking_holiday_year ORDER BY year'),
+      confirmYear: p(
+        `INSERT INTO booking_holiday_year (year, fingerprint, confirmed_by, confirmed_at, note) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (year) DO UPDATE SET fingerprint = excluded.fingerprint, confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at, note = excluded.note`,
+      ),
+      unconfirmYear: p('DELETE FROM booking_holiday_year WHERE year = ?'),
+      setting: p('SELECT value FROM booking_setting WHERE key = ?'),
+      setSetting: p(
+        `INSERT INTO booking_setting (key, value, updated_by, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      ),
       cancelWaitsOfNik: p(`UPDATE booking_waitlist SET status = 'cancelled', updated_at = ? WHERE nik = ? AND status = 'waiting'`),
     };
   }
@@ -155,25 +182,25 @@ export class BookingStore {
     return writeTransaction(this.db, fn);
   }
 
-  capacity(scope: string): CapacityRow | undefined {
-    return this.s.capacity.get(scope) as CapacityRow | undefined;
+  capacity(scope: string, place = MAIN): CapacityRow | undefined {
+    return this.s.capacity.get(scope, place) as CapacityRow | undefined;
   }
 
-  /** The date's own capacity, else the officers' default (the file's is the caller's fallback). */
-  capacityOf(date: string): CapacityRow | undefined {
-    return this.s.capacityOf.get(date) as CapacityRow | undefined;
+  /** The date's own capacity at a place, else the officers' default (the file's is the caller's fallback). */
+  capacityOf(date: string, place = MAIN): CapacityRow | undefined {
+    return this.s.capacityOf.get(date, place) as CapacityRow | undefined;
   }
 
-  setCapacity(scope: string, c: CapacityRow, by: string, now: Date): void {
-    this.s.upsertCapacity.run(scope, c.per_day, c.first_session, c.sessions, c.session_minutes, by, now.toISOString());
+  setCapacity(scope: string, c: CapacityRow, by: string, now: Date, place = MAIN): void {
+    this.s.upsertCapacity.run(scope, c.per_day, c.first_session, c.sessions, c.session_minutes, by, now.toISOString(), place);
   }
 
-  clearCapacity(scope: string): boolean {
-    return this.s.deleteCapacity.run(scope).changes > 0;
+  clearCapacity(scope: string, place = MAIN): boolean {
+    return this.s.deleteCapacity.run(scope, place).changes > 0;
   }
 
-  capacityOverrides(from: string, to: string): Array<CapacityRow & { date: string }> {
-    return this.s.capacityOverrides.all(from, to) as Array<CapacityRow & { date: string }>;
+  capacityOverrides(from: string, to: string, place = MAIN): Array<CapacityRow & { date: string }> {
+    return this.s.capacityOverrides.all(from, to, place) as Array<CapacityRow & { date: string }>;
   }
 
   day(date: string): DayRow | undefined {
@@ -193,21 +220,22 @@ export class BookingStore {
   }
 
   /** Places taken per session on a date. */
-  sessionCounts(date: string): Map<number, number> {
-    return new Map((this.s.countsOn.all(date) as Array<{ session: number; n: number }>).map((r) => [r.session, r.n]));
+  sessionCounts(date: string, place = MAIN): Map<number, number> {
+    return new Map((this.s.countsOn.all(date, place) as Array<{ session: number; n: number }>).map((r) => [r.session, r.n]));
   }
 
-  dayCounts(from: string, to: string): Map<string, number> {
-    return new Map((this.s.countsBetween.all(from, to) as Array<{ date: string; n: number }>).map((r) => [r.date, r.n]));
+  dayCounts(from: string, to: string, place = MAIN): Map<string, number> {
+    return new Map((this.s.countsBetween.all(from, to, place) as Array<{ date: string; n: number }>).map((r) => [r.date, r.n]));
   }
 
-  takenPlaces(date: string): Set<number> {
-    return new Set(this.s.placesOn.pluck().all(date) as number[]);
+  takenPlaces(date: string, place = MAIN): Set<number> {
+    return new Set(this.s.placesOn.pluck().all(date, place) as number[]);
   }
 
   insert(b: NewBooking, now: Date): BookingRow {
     const { code, residentId, nik, name, reason, reasonNote, date, session, sessionTime, queueNo, status, holdUntil } = b;
-    return this.s.insert.get({ code, residentId, nik, name, reason, reasonNote, date, session, sessionTime, queueNo, status, holdUntil, now: now.toISOString() }) as BookingRow;
+    const place = b.place ?? MAIN;
+    return this.s.insert.get({ code, residentId, nik, name, reason, reasonNote, place, date, session, sessionTime, queueNo, status, holdUntil, now: now.toISOString() }) as BookingRow;
   }
 
   codeExists(code: string): boolean {
@@ -244,6 +272,11 @@ export class BookingStore {
     return this.s.onDate.all(date) as BookingRow[];
   }
 
+  /** Dates from `fromDate` on with a held or active booking or someone waiting. */
+  liveDatesFrom(fromDate: string): string[] {
+    return this.s.liveDatesFrom.pluck().all(fromDate, fromDate) as string[];
+  }
+
   liveOnDate(date: string): BookingRow[] {
     return this.s.liveOnDate.all(date) as BookingRow[];
   }
@@ -266,7 +299,7 @@ export class BookingStore {
 
   addWait(w: NewWait, now: Date): WaitRow {
     const { residentId, nik, name, reason, reasonNote, date } = w;
-    return this.s.addWait.get({ residentId, nik, name, reason, reasonNote, date, now: now.toISOString() }) as WaitRow;
+    return this.s.addWait.get({ residentId, nik, name, reason, reasonNote, place: w.place ?? MAIN, date, now: now.toISOString() }) as WaitRow;
   }
 
   liveWait(nik: string, date: string): WaitRow | undefined {
@@ -275,11 +308,11 @@ export class BookingStore {
 
   /** 1 = next in line. */
   waitPosition(w: WaitRow): number {
-    return this.s.waitPosition.pluck().get(w.date, w.id) as number;
+    return this.s.waitPosition.pluck().get(w.date, w.place, w.id) as number;
   }
 
-  firstWaiting(date: string): WaitRow | undefined {
-    return this.s.firstWaiting.get(date) as WaitRow | undefined;
+  firstWaiting(date: string, place = MAIN): WaitRow | undefined {
+    return this.s.firstWaiting.get(date, place) as WaitRow | undefined;
   }
 
   waitById(id: number): WaitRow | undefined {
@@ -302,8 +335,9 @@ export class BookingStore {
     return this.s.waitingOnDate.all(date) as WaitRow[];
   }
 
-  waitingDates(fromDate: string): string[] {
-    return this.s.waitingDates.pluck().all(fromDate) as string[];
+  /** The (place, date) pairs someone waits for, from `fromDate` on. */
+  waitingDates(fromDate: string): Array<{ place: string; date: string }> {
+    return this.s.waitingDates.all(fromDate) as Array<{ place: string; date: string }>;
   }
 
   staleWaiting(beforeDate: string): WaitRow[] {
@@ -317,5 +351,28 @@ export class BookingStore {
   /** A NIK that got a booking no longer waits for other days. */
   cancelWaitsOfNik(nik: string, now: Date): void {
     this.s.cancelWaitsOfNik.run(now.toISOString(), nik);
+  }
+
+  /** Years whose holiday list an officer confirmed. */
+  holidayYears(): HolidayYearRow[] {
+    return this.s.holidayYears.all() as HolidayYearRow[];
+  }
+
+  confirmHolidayYear(year: number, fingerprint: string, by: string, now: Date, note: string | null): void {
+    this.s.confirmYear.run(year, fingerprint, by, now.toISOString(), note);
+  }
+
+  unconfirmHolidayYear(year: number): boolean {
+    return this.s.unconfirmYear.run(year).changes > 0;
+  }
+
+  /** An officers' setting (JSON), or undefined when never set. */
+  setting<T>(key: string): T | undefined {
+    const raw = this.s.setting.pluck().get(key) as string | undefined;
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  setSetting(key: string, value: unknown, by: string, now: Date): void {
+    this.s.setSetting.run(key, JSON.stringify(value), by, now.toISOString());
   }
 }

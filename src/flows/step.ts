@@ -207,11 +207,12 @@ export function createStep(flowList: Flow[]): StepFn {
   }
 
   /** Where a recognised free-text intent leads, from anywhere. */
-  function intentOutcome(intent: Intent, fc: FlowContext): Outcome | undefined {
+  function intentOutcome(intent: Intent, fc: FlowContext, said?: string): Outcome | undefined {
     const t = fc.t;
     switch (intent.kind) {
       case 'service':
-        return { goto: 'requirements', params: { serviceId: intent.serviceId } };
+        // What was said goes along: "ktp ilang" already tells the checklist the card is lost.
+        return { goto: 'requirements', params: { serviceId: intent.serviceId, said } };
       case 'ambiguous':
         return { goto: 'requirements', params: { serviceIds: intent.serviceIds } };
       case 'requirements':
@@ -278,7 +279,7 @@ export function createStep(flowList: Flow[]): StepFn {
       const welcomeLang: Lang = wantsOtherLanguage ? (lang === 'id' ? 'en' : 'id') : lang;
       const start = { ...fresh, lang: welcomeLang };
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
-      const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, fc) : undefined;
+      const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, fc, input.type === 'text' ? input.text : undefined) : undefined;
       if (outcome) return apply(outcome, menu, start, ctx, [welcome]);
       return toMenu(start, ctx, [welcome]);
     }
@@ -300,7 +301,7 @@ export function createStep(flowList: Flow[]): StepFn {
       const notice = { text: fc.t('core.idle_restart') };
       const base = { ...fresh, lang };
       if (input.type === 'text') {
-        const outcome = intentOutcome(ctx.nlu.classify(input.text.slice(0, MAX_TEXT)), fc);
+        const outcome = intentOutcome(ctx.nlu.classify(input.text.slice(0, MAX_TEXT)), fc, input.text);
         if (outcome) return apply(outcome, menu, base, ctx, [notice]);
       }
       return toMenu(base, ctx, [notice]);
@@ -343,7 +344,7 @@ export function createStep(flowList: Flow[]): StepFn {
       if (id === 'nav:leave') {
         const intent = state.leave?.intent as Intent | undefined;
         const flow = flows.get(state.flow)!;
-        const routed = intent && intentOutcome(intent, fc);
+        const routed = intent && intentOutcome(intent, fc, state.leave?.said);
         if (!routed) return shortReprompt({ ...state, leave: undefined }, ctx, []);
         const resume = { flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data };
         return apply(routed, flow, { ...state, leave: undefined, resume }, ctx, [{ text: fc.t('nlu.set_aside') }]);
@@ -415,10 +416,10 @@ export function createStep(flowList: Flow[]): StepFn {
         if (intent.kind !== 'unknown' && current.holds?.(state.node, state.data)) {
           const sameFlow = (intent.kind === 'booking' || intent.kind === 'my_bookings') && state.flow === 'booking';
           if (sameFlow) return shortReprompt(state, ctx, [], state.misses);
-          return finish({ ...state, leave: { intent } }, [leaveQuestion(state, ctx)], [], ctx);
+          return finish({ ...state, leave: { intent, said: input.text } }, [leaveQuestion(state, ctx)], [], ctx);
         }
       }
-      const routed = intentOutcome(intent, fc);
+      const routed = intentOutcome(intent, fc, input.text);
       if (routed) return apply(routed, current, state, ctx);
       if (state.flow === 'menu') {
         const r: StepResult | undefined = byLabel();

@@ -27,7 +27,7 @@ export interface ConversationState {
   /** A half-finished booking set aside for a new request; "lanjut" brings the resident back. */
   resume?: { flow: string; flowVersion: number; node: string; data: Record<string, unknown> };
   /** A new request typed while a booking is half-finished, waiting for "leave it?" to be answered. */
-  leave?: { intent: unknown };
+  leave?: { intent: unknown; said?: string };
 }
 
 /** What a node's question expects, so the re-ask says it in one line and readers know the kind. */

@@ -251,6 +251,9 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
   }
 
   function onName(text: string, data: Data, ctx: FlowContext): Outcome {
+    // "halo", "makasih" are small talk, not a name: the core answers and asks again.
+    const said = ctx.nlu.classify(text).kind;
+    if ((said === 'greeting' || said === 'thanks') && text.trim().split(/\s+/).length <= 2 && !data.correcting) return { unhandled: true };
     // "nama saya Siti Aminah", "a.n. SITI AMINAH" → "Siti Aminah".
     const name = answersOf(ctx.nlu).name(text) || text.replace(/\s+/g, ' ').trim();
     let problem: string | undefined;

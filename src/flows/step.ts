@@ -411,13 +411,13 @@ export function createStep(flowList: Flow[]): StepFn {
           const said = routed && 'goto' in routed ? (routed.replies ?? []) : [];
           return shortReprompt(state, ctx, said, state.misses);
         }
-        if (intent.kind === 'menu') return toMenu(state, ctx, []);
         // A clear new request while a booking is half-finished: ask before leaving it.
         if (intent.kind !== 'unknown' && current.holds?.(state.node, state.data)) {
           const sameFlow = (intent.kind === 'booking' || intent.kind === 'my_bookings') && state.flow === 'booking';
           if (sameFlow) return shortReprompt(state, ctx, [], state.misses);
           return finish({ ...state, leave: { intent, said: input.text } }, [leaveQuestion(state, ctx)], [], ctx);
         }
+        if (intent.kind === 'menu') return toMenu(state, ctx, []);
       }
       const routed = intentOutcome(intent, fc, input.text);
       if (routed) return apply(routed, current, state, ctx);

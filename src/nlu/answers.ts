@@ -99,7 +99,7 @@ export function tidyName(name: string): string {
   return name
     .toLowerCase()
     .split(' ')
-    .map((w, i) => (i > 0 && (w === 'bin' || w === 'binti') ? w : w.replace(/(^|[-'’.])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase())))
+    .map((w, i) => (i > 0 && (w === 'bin' || w === 'binti') ? w : w.replace(/(^|[-.])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase())))
     .join(' ');
 }
 
@@ -189,6 +189,8 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   }
 
   function date(text: string, today: string): string | 'earliest' | 'latest' | undefined {
+    const whole = relative.get(plain(text));
+    if (whole !== undefined) return addDays(today, whole);
     const p = plain(text).replace(/\b(tanggal|tgl|tg|hari|date|the|on|pada|yang|yg|aja|saja|deh|dong|ya|kak|min|nya|untuk|buat)\b/g, ' ').replace(/\s+/g, ' ').trim();
     if (!p) return undefined;
     if (earliest.has(p)) return 'earliest';
@@ -223,7 +225,7 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
       return validDate(y, month, day);
     };
     // "3/12", "3-12-2026", "03.12"
-    let m = /^(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{2,4}))?$/.exec(plain(text).replace(/^(tanggal|tgl) /, '')) ?? /^(\d{1,2}) ?\/ ?(\d{1,2})(?: ?\/ ?(\d{2,4}))?$/.exec(p);
+    let m = /^(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{2,4}))?$/.exec(text.trim().replace(/^(tanggal|tgl)\s*/i, '')) ?? /^(\d{1,2}) ?\/ ?(\d{1,2})(?: ?\/ ?(\d{2,4}))?$/.exec(p);
     if (m) return resolve(Number(m[1]), Number(m[2]), m[3] ? Number(m[3]) : undefined);
     // "3 des", "3 desember 2026", "des 3"
     m = /^(\d{1,2}) (\p{L}+)(?: (\d{4}))?$/u.exec(p);

@@ -187,7 +187,13 @@ export function createStep(flowList: Flow[]): StepFn {
   }
 
   /** Not understood: one line saying what is expected, the question again; the second miss offers an officer. */
+  const light = (r: StepResult): StepResult => ({ ...r, smallTalk: true });
+
   function notUnderstood(state: ConversationState, ctx: StepContext): StepResult {
+    return light(notUnderstoodReply(state, ctx));
+  }
+
+  function notUnderstoodReply(state: ConversationState, ctx: StepContext): StepResult {
     const t = flowCtx(ctx, state.lang).t;
     const misses = (state.misses ?? 0) + 1;
     const kind = expectation(state);
@@ -280,8 +286,11 @@ export function createStep(flowList: Flow[]): StepFn {
       const start = { ...fresh, lang: welcomeLang };
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
       const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, fc, input.type === 'text' ? input.text : undefined) : undefined;
-      if (outcome) return apply(outcome, menu, start, ctx, [welcome]);
-      return toMenu(start, ctx, [welcome]);
+      if (outcome) {
+        const r = apply(outcome, menu, start, ctx, [welcome]);
+        return intent?.kind === 'help' || intent?.kind === 'thanks' ? light(r) : r;
+      }
+      return light(toMenu(start, ctx, [welcome]));
     }
 
     // A state from an older flow version (or a flow that no longer exists).
@@ -403,7 +412,7 @@ export function createStep(flowList: Flow[]): StepFn {
       if (state.flow !== 'menu') {
         // Small talk never ends a flow: one line, then the question again.
         if (intent.kind === 'greeting' || intent.kind === 'thanks') {
-          return shortReprompt(state, ctx, [{ text: fc.t(intent.kind === 'greeting' ? 'nlu.greeting_mid_flow' : 'nlu.thanks_mid_flow') }], state.misses);
+          return light(shortReprompt(state, ctx, [{ text: fc.t(intent.kind === 'greeting' ? 'nlu.greeting_mid_flow' : 'nlu.thanks_mid_flow') }], state.misses));
         }
         // A question about fees, hours or the health protocol is answered in place.
         if (INFO_INTENTS.has(intent.kind)) {
@@ -420,7 +429,10 @@ export function createStep(flowList: Flow[]): StepFn {
         if (intent.kind === 'menu') return toMenu(state, ctx, []);
       }
       const routed = intentOutcome(intent, fc, input.text);
-      if (routed) return apply(routed, current, state, ctx);
+      if (routed) {
+        const r = apply(routed, current, state, ctx);
+        return intent.kind === 'greeting' || intent.kind === 'thanks' || intent.kind === 'help' ? light(r) : r;
+      }
       if (state.flow === 'menu') {
         const r: StepResult | undefined = byLabel();
         if (r) return r;

@@ -88,4 +88,6 @@ export interface StepResult {
   state: ConversationState;
   replies: Reply[];
   effects: Effect[];
+  /** Small talk or not understood: in a burst of messages a later one may answer instead. */
+  smallTalk?: boolean;
 }

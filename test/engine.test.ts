@@ -34,10 +34,8 @@ describe('requirements conversations', () => {
       [{ choice: 'cat:ktp' }, { says: ['Pilih layanan'] }],
       [{ choice: 'svc:ktp_el_baru' }, { says: ['Dokumen yang dibawa', 'Biaya', 'Gratis'], choices: ['Cek kelengkapan', 'Kirim daftar lengkap'] }],
       [{ choice: 'req:check' }, { says: ['(1/', 'Apakah Anda sudah punya'], choices: ['Ya, ada', 'Tidak ada', 'Belum tahu'] }],
-      // No photocopy of the KK: is the original at home? Then only a photocopy is missing.
-      ['tidak', { says: ['aslinya ada'] }],
-      ['ya', { says: ['(2/'] }],
-      ['ya', { says: ['Yang masih kurang', 'Kartu Keluarga', 'cukup fotokopi'], choices: ['Kirim daftar lengkap', 'Cek ulang'] }],
+      ['tidak', { says: ['(2/'] }],
+      ['ya', { says: ['Yang masih kurang', 'Kartu Keluarga'], choices: ['Kirim daftar lengkap', 'Cek ulang'] }],
       [{ choice: 'req:full' }, { says: ['Dokumen yang dibawa', 'simpan atau teruskan'] }],
     ]);
   });

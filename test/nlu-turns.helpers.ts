@@ -93,7 +93,6 @@ export function outcomeOf(before: ConversationState, after: StepResult): string 
     if (s.flow === 'booking' && s.node === 'nik' && before.node === 'reason') return `reason:${String((s.data as { reason?: string }).reason)}`;
     if (s.flow === 'booking' && s.node === 'note') return `reason:${String((s.data as { reason?: string }).reason)}`;
     if (s.flow === 'requirements' && before.node === 'check') {
-      if (s.node === 'check_original') return 'no';
       const answers = (s.data as { answers?: string[] }).answers ?? [];
       return { y: 'yes', n: 'no', u: 'unsure', na: 'not_needed' }[answers.at(-1) ?? ''] ?? `node:${s.node}`;
     }

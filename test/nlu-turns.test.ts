@@ -199,7 +199,10 @@ const TUNED: Row[] = [
   ['number', 'LU-261130-ABCDE', 'tracking:LU-261130-ABCDE'],
   ['number', 'lu-261130-abcde', 'tracking:LU-261130-ABCDE'],
   ['number', 'halo', 'greeting'],
+  ['number', 'nomor saya LU 261130 abcde', 'tracking:LU-261130-ABCDE'],
+  ['number', 'no permohonan: *LU-261130-ABCDE*', 'tracking:LU-261130-ABCDE'],
   ['checkdigits', '0001', 'lookup'],
+  ['checkdigits', '٠٠٠١', 'lookup'],
   ['checkdigits', '1803021204950001', 'lookup'],
   ['checkdigits', 'makasih', 'thanks'],
 ];

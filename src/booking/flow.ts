@@ -255,7 +255,8 @@ export function createBookingFlow({ settings, regions, calendar }: BookingFlowDe
     const said = ctx.nlu.classify(text).kind;
     if ((said === 'greeting' || said === 'thanks') && text.trim().split(/\s+/).length <= 2 && !data.correcting) return { unhandled: true };
     // A question ("kalau kk hilang syaratnya apa") is not a name either.
-    if (said !== 'unknown' && said !== 'greeting' && said !== 'thanks' && !data.correcting && !/^\s*(nama|atas nama|a\.?\s?n\.?|my name)\b/i.test(text)) return { unhandled: true };
+    const asks = /(\?|\b(apa|apakah|bagaimana|gimana|gmn|syarat\w*|berapa|brp|kalau|kalo|klo|kapan|dimana|di mana|bisa|bayar|biaya|cek|status|booking|how|what|where|when|can)\b)/i.test(text);
+    if (asks && said !== 'unknown' && said !== 'greeting' && said !== 'thanks' && !data.correcting && !/^\s*(nama|atas nama|a\.?\s?n\.?|my name)\b/i.test(text)) return { unhandled: true };
     // "nama saya Siti Aminah", "a.n. SITI AMINAH" → "Siti Aminah".
     const name = answersOf(ctx.nlu).name(text) || text.replace(/\s+/g, ' ').trim();
     let problem: string | undefined;

@@ -6,8 +6,8 @@ import { normalize } from '../nlu/index.js';
 import { readAnswer, type TypedAnswer } from './answers.js';
 import type { Flow, FlowContext, Outcome } from './types.js';
 
-/** y: has it, n: does not, u: not sure, na: does not apply (conditional documents only), c: has the original, only the photocopy is missing. */
-type Answer = 'y' | 'n' | 'u' | 'na' | 'c';
+/** y: has it, n: does not, u: not sure, na: does not apply (conditional documents only). */
+type Answer = 'y' | 'n' | 'u' | 'na';
 const ANSWER_OF: Record<TypedAnswer, Answer> = { yes: 'y', no: 'n', unsure: 'u', not_needed: 'na' };
 
 interface CheckData {
@@ -44,16 +44,6 @@ function casePrompt(service: Service, ctx: FlowContext): Reply {
   return { text: ctx.t('nlu.case_question', { service: service.short_name[ctx.lang] }), choices: (service.cases ?? []).map((c) => ({ id: `case:${c.id}`, label: c.label[ctx.lang] })) };
 }
 
-function originalPrompt(service: Service, index: number, caseId: string | undefined, ctx: FlowContext): Reply {
-  const doc = checkable(service, caseId)[index]!;
-  return {
-    text: ctx.t('nlu.copy_original', { item: doc.item[ctx.lang] }),
-    choices: [
-      { id: 'ck:y', label: ctx.t('req.answer_yes') },
-      { id: 'ck:n', label: ctx.t('req.answer_no') },
-    ],
-  };
-}
 
 function serviceChoices(services: Service[], ctx: FlowContext): Choice[] {
   return services.map((s) => ({ id: `svc:${s.id}`, label: s.short_name[ctx.lang] }));
@@ -125,16 +115,14 @@ function questionPrompt(service: Service, index: number, ctx: FlowContext, caseI
 function resultReplies(service: Service, answers: Answer[], ctx: FlowContext, caseId?: string): Reply[] {
   const docs = checkable(service, caseId);
   const missing = docs.filter((_, i) => answers[i] === 'n');
-  const copyOnly = docs.filter((_, i) => answers[i] === 'c');
   const unsure = docs.filter((_, i) => answers[i] === 'u');
   const forms = service.documents.filter((d) => d.kind === 'form');
   const lines: string[] = [];
-  if (missing.length === 0 && unsure.length === 0 && copyOnly.length === 0) lines.push(ctx.t('req.complete', { service: service.short_name[ctx.lang] }));
-  if (missing.length || copyOnly.length) {
+  if (missing.length === 0 && unsure.length === 0) lines.push(ctx.t('req.complete', { service: service.short_name[ctx.lang] }));
+  if (missing.length) {
     lines.push(ctx.t('req.missing'));
-    // The line fits what is missing: only a photocopy (the original is at home) is not a lost document.
-    for (const d of copyOnly) lines.push(`• ${d.item[ctx.lang]}: ${ctx.t('nlu.copy_only')}`);
-    for (const d of missing) lines.push(`• ${d.item[ctx.lang]}: ${d.how_to_get[ctx.lang]}`);
+    // A missing photocopy is made from the original; replacing the document is only for a lost or damaged one.
+    for (const d of missing) lines.push(`• ${d.item[ctx.lang]}: ${d.kind === 'copy' ? `${ctx.t('nlu.copy_only')} ${d.how_to_get[ctx.lang]}` : d.how_to_get[ctx.lang]}`);
   }
   if (unsure.length) {
     if (lines.length) lines.push('');
@@ -203,7 +191,7 @@ export const requirementsFlow: Flow = {
   choicePrefixes: ['svc:', 'cat:'],
 
   expects(node) {
-    if (node === 'check' || node === 'check_original') return 'yesno';
+    if (node === 'check') return 'yesno';
     return 'choice';
   },
 
@@ -249,20 +237,13 @@ export const requirementsFlow: Flow = {
       if (!picked || !service.cases?.some((c) => c.id === picked)) return { unhandled: true };
       return startChecklist(service, ctx, picked);
     }
-    if ((node === 'check' || node === 'check_original') && service) {
+    if (node === 'check' && service) {
       const answer = answerOf(input, ctx);
       const answers = (data.answers as Answer[]) ?? [];
       const doc = checkable(service, caseId)[answers.length];
       // Not an answer: the core tries it as a question ("ktp hilang") before asking again.
       if (!answer) return { unhandled: true };
-      if (node === 'check_original') {
-        if (answer === 'y') return askQuestion(service, [...answers, 'c'], ctx, caseId);
-        if (answer === 'n') return askQuestion(service, [...answers, 'n'], ctx, caseId);
-        return askQuestion(service, [...answers, 'u'], ctx, caseId);
-      }
       if (answer === 'na' && !doc?.condition) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx, caseId)] };
-      // No photocopy: is the original at home? Then a copy is all that is missing.
-      if (answer === 'n' && doc?.kind === 'copy') return { node: 'check_original', data, replies: [originalPrompt(service, answers.length, caseId, ctx)] };
       return askQuestion(service, [...answers, answer], ctx, caseId);
     }
     return { unhandled: true };
@@ -275,7 +256,6 @@ export const requirementsFlow: Flow = {
     const caseId = typeof data.case === 'string' ? data.case : undefined;
     if (node === 'case' && service) return [casePrompt(service, ctx)];
     if (node === 'check' && service) return [questionPrompt(service, ((data.answers as Answer[]) ?? []).length, ctx, caseId)];
-    if (node === 'check_original' && service) return [originalPrompt(service, ((data.answers as Answer[]) ?? []).length, caseId, ctx)];
     if (node === 'result' && service) return resultReplies(service, (data.answers as Answer[]) ?? [], ctx, caseId);
     return [categoryPrompt(ctx)];
   },

@@ -104,6 +104,23 @@ describe('never lose a booking to a misreading', () => {
   });
 });
 
+describe('in English', () => {
+  test('a whole booking typed in English chat style', async () => {
+    t = await makeTestApp();
+    await t.say('resident-en', 'english');
+    await t.say('resident-en', 'booking');
+    expect(textOf(await t.say('resident-en', 'hospital'))).toContain('NIK');
+    expect(textOf(await t.say('resident-en', `my nik is ${NIK}`))).toContain('NIK read');
+    expect(textOf(await t.say('resident-en', 'my name is siti aminah'))).toMatch(/day|date/i);
+    expect(textOf(await t.say('resident-en', 'tomorrow'))).toContain('Tuesday, 1 December 2026');
+    const confirm = await t.say('resident-en', '9 am');
+    expect(textOf(confirm)).toContain('09:00');
+    expect(textOf(confirm)).toContain('Siti Aminah');
+    expect(textOf(await t.say('resident-en', 'hello'))).toContain("Let's carry on");
+    expect(textOf(await t.say('resident-en', 'yes please'))).toMatch(/Booking code|booked/i);
+  });
+});
+
 describe('short re-asks and the officer route', () => {
   test('not understood twice at the same question offers an officer, in one line each time', async () => {
     t = await makeTestApp();

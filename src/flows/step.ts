@@ -326,7 +326,8 @@ export function createStep(flowList: Flow[]): StepFn {
       if (global === 'help') return reprompt(state, ctx, [{ text: fc.t('core.help') }]);
       if (global === 'language') return switchLanguage(state, ctx);
       // "lanjut" at the menu after a booking was set aside brings it back.
-      if (state.resume && state.flow !== state.resume.flow && RESUME_WORDS.has(word)) input = { type: 'choice', id: 'nav:resume' };
+      // (Not at a yes/no question, where "lanjut" means yes.)
+      if (state.resume && state.flow !== state.resume.flow && RESUME_WORDS.has(word) && expectation(state) !== 'yesno') input = { type: 'choice', id: 'nav:resume' };
       // "2" on WhatsApp (or typed anywhere) means the second choice shown last.
       else if (/^\d{1,2}$/.test(text)) {
         const n = Number(text);

@@ -47,8 +47,7 @@ export async function makeTestApp(
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   const clock = options.clock ?? new FakeClock();
-  // Bursts off unless a test sets BURST_MS: replies come at once on the injected clock.
-  const env: Record<string, string> = { DATA_DIR: dir, LOG_LEVEL: 'silent', CONTENT_DIR: path.resolve('flows'), BURST_MS: '0', ...options.env };
+  const env: Record<string, string> = { DATA_DIR: dir, LOG_LEVEL: 'silent', CONTENT_DIR: path.resolve('flows'), ...options.env };
   const app = createApp(loadCoreConfig(env), { clock, env, log: createLogger('silent'), features: options.features, random: options.random });
   const acks = new Map<string, number>();
 

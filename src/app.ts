@@ -63,6 +63,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     clock,
     log,
     idleMinutes: config.IDLE_MINUTES,
+    burstMs: config.BURST_MS,
     onQueued: () => dispatcher.kick(),
   });
 

@@ -17,7 +17,8 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const nikOf = (i: number) => `180302120495${String(i).padStart(4, '0')}`;
-const choiceIds = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []).map((c) => c.id);
+// Ids without the question tag a button carries ("r:bpjs~k3x9q2" → "r:bpjs").
+const choiceIds = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []).map((c) => c.id.replace(/~[^~]*$/, ''));
 
 /** A resident books through the chat, pressing buttons as the web page would send them. */
 type Wish = { nik: string; date: string; session: number; name?: string; reason?: string };

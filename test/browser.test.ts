@@ -43,11 +43,12 @@ describe.skipIf(!hasChromium)('web chat in Chromium', () => {
     expect(await page.locator('.msg.bot', { hasText: 'Dokumen yang dibawa' }).count()).toBe(1);
 
     await page.getByRole('button', { name: 'Cek kelengkapan' }).last().click();
+    // Lost or damaged decides the documents: asked first.
+    await expect.poll(() => bot.last().textContent()).toContain('hilang atau rusak');
+    await page.getByRole('button', { name: 'Hilang' }).last().click();
     await expect.poll(() => bot.last().textContent()).toContain('(1/');
     await page.getByRole('button', { name: 'Tidak ada' }).last().click();
     await expect.poll(() => bot.last().textContent()).toContain('(2/');
-    await page.getByRole('button', { name: 'Tidak perlu' }).last().click();
-    await expect.poll(() => bot.last().textContent()).toContain('(3/');
     await page.getByRole('button', { name: 'Ya, ada' }).last().click();
     await expect.poll(() => page.locator('.msg.bot', { hasText: 'Yang masih kurang' }).count()).toBe(1);
     expect(await page.locator('.msg.bot', { hasText: 'Yang masih kurang' }).textContent()).toContain('polisi');

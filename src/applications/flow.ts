@@ -3,6 +3,7 @@
 // announcements. Pure: every database question is an effect whose answer comes back as input.
 import type { Choice, Input, Reply } from '../core/types.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
+import { normalizeDigits } from '../nlu/answers.js';
 import type { LookupResult } from './service.js';
 import { serviceLabel, statusExplanation, statusName } from './texts.js';
 
@@ -26,8 +27,12 @@ interface FollowedItem {
 
 const MAX_LISTED = 8;
 
-function looksLikeTrackingNo(text: string): string | undefined {
-  const compact = text.trim();
+function looksLikeTrackingNo(raw: string): string | undefined {
+  const typed = normalizeDigits(raw).replace(/[*_~`"“”']/g, ' ');
+  // "nomor saya LU 261130 abcde" → LU-261130-ABCDE (the office's format, found inside a sentence).
+  const inSentence = /\b([A-Za-z]{2,4})[\s.-]?(\d{6})[\s.-]?([A-Za-z0-9]{5})\b/.exec(typed);
+  if (inSentence && /[a-z]{3,}/i.test(typed.replace(inSentence[0], ''))) return `${inSentence[1]}-${inSentence[2]}-${inSentence[3]}`.toUpperCase();
+  const compact = typed.trim();
   if (compact.length > 40 || !/^[A-Za-z0-9][A-Za-z0-9 ./-]*$/.test(compact)) return undefined;
   const key = compact.toUpperCase().replace(/[^A-Z0-9]/g, '');
   return key.length >= 4 && /\d/.test(key) ? shownTracking(compact) : undefined;
@@ -47,7 +52,7 @@ export function shownTracking(typed: string): string {
 
 /** The 4 check digits; a full 16-digit NIK typed by mistake also works (only its end is used). */
 function checkDigits(text: string): string | undefined {
-  const digits = text.replace(/[\s.-]/g, '');
+  const digits = normalizeDigits(text).replace(/[\s.-]/g, '');
   if (/^\d{4}$/.test(digits)) return digits;
   if (/^\d{16}$/.test(digits)) return digits.slice(-4);
   return undefined;
@@ -205,6 +210,12 @@ export const statusFlow: Flow = {
       if (tracking) return { node: 'check', data: { tracking }, replies: [askCheck(ctx, tracking)] };
     }
     return { unhandled: true };
+  },
+
+  expects(nodeName) {
+    if (nodeName === 'number') return 'tracking';
+    if (nodeName === 'check') return 'digits';
+    return 'choice';
   },
 
   prompt(nodeName, data, ctx) {

@@ -3,7 +3,8 @@
 // the database is asked for with an effect; the answer comes back as a `result` input.
 import type { Content } from '../content/load.js';
 import type { Choice, Effect, Input, Reply } from '../core/types.js';
-import { readAnswer } from '../flows/answers.js';
+import { normalizeDigits } from '../nlu/answers.js';
+import { answersOf } from '../nlu/index.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
 import { ageOn, validateNik, type NikProblem, type Regions } from './nik.js';
@@ -262,16 +263,21 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         return ctx.t('booking.nik.date', { date: `${p.day}-${p.month}` });
       case 'serial':
         return ctx.t('booking.nik.serial');
+      case 'district_unknown':
+        return ctx.t('nlu.nik.district_unknown', { code: p.value, regency: p.regency });
+      case 'kk':
+        return ctx.t('nlu.nik.kk');
+      case 'phone':
+        return ctx.t('nlu.nik.phone');
     }
   }
 
   function onNik(text: string, data: Data, ctx: FlowContext): Outcome {
     // Words without digits are not a NIK attempt: let the core try them as a question.
-    if (!/\d/.test(text)) return { unhandled: true };
+    if (!/\d/.test(normalizeDigits(text))) return { unhandled: true };
     const today = calendar.today(ctx.now);
-    // "NIK saya: 1803…" is still just the number.
-    const typed = text.replace(/^\s*(?:no(?:mor)?\.?\s*)?nik(?:\s*(?:saya|nya|ku|anak|ibu|bapak))?\s*[:=]?\s*/i, '');
-    const result = validateNik(typed, regions, today);
+    // "NIK saya adalah *1803…*" is still just the number: validateNik finds it.
+    const result = validateNik(text, regions, today);
     if (!result.ok) {
       const lines = result.problems.map((p) => `• ${nikProblemText(p, ctx)}`);
       return { node: 'nik', data, replies: [{ text: `${ctx.t('booking.nik.invalid')}\n${lines.join('\n')}\n\n${ctx.t('booking.nik.again')}` }] };
@@ -279,7 +285,12 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const info = result.info;
     const age = ageOn(info.birthDate, today);
     if (age < settings.min_age) {
-      return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('booking.too_young', { age, min: settings.min_age }) }] };
+      // Married minors may record, and old NIK dates can be wrong: an officer can look at it.
+      return {
+        goto: 'menu',
+        params: { quiet: true },
+        replies: [{ text: `${ctx.t('booking.too_young', { age, min: settings.min_age })}\n${ctx.t('nlu.too_young_officer')}`, choices: [{ id: 'm:officer', label: ctx.t('menu.officer') }] }],
+      };
     }
     return { node: 'nik_check', data: { ...data, nik: info.nik }, replies: [], effects: [effect('booking.check_nik', { nik: info.nik })] };
   }
@@ -296,6 +307,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       lines.push(ctx.t('booking.nik.elsewhere', { region: info.regencyName ? `${info.regencyName}, ${info.provinceName}` : info.provinceName }));
     }
     if (ageOn(info.birthDate, today) < 17) lines.push(ctx.t('booking.age_16_note'));
+    if (data.correcting && data.name && data.date && data.time) {
+      const next: Data = { ...data, correcting: undefined };
+      return { node: 'confirm', data: next, replies: [{ text: lines.join('\n') }, confirmPrompt(next, ctx)] };
+    }
     return { node: 'name', data, replies: [{ text: lines.join('\n') }, { text: ctx.t('booking.ask_name') }] };
   }
 
@@ -304,13 +319,24 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   }
 
   function onName(text: string, data: Data, ctx: FlowContext): Outcome {
-    const name = text.replace(/\s+/g, ' ').trim();
+    // "halo", "makasih" are small talk, not a name: the core answers and asks again.
+    const said = ctx.nlu.classify(text).kind;
+    if ((said === 'greeting' || said === 'thanks') && text.trim().split(/\s+/).length <= 2 && !data.correcting) return { unhandled: true };
+    // A question ("kalau kk hilang syaratnya apa") is not a name either.
+    const asks = /(\?|\b(apa|apakah|bagaimana|gimana|gmn|syarat\w*|berapa|brp|kalau|kalo|klo|kapan|dimana|di mana|bisa|bayar|biaya|cek|status|booking|how|what|where|when|can)\b)/i.test(text);
+    if (asks && said !== 'unknown' && said !== 'greeting' && said !== 'thanks' && !data.correcting && !/^\s*(nama|atas nama|a\.?\s?n\.?|my name)\b/i.test(text)) return { unhandled: true };
+    // "nama saya Siti Aminah", "a.n. SITI AMINAH" → "Siti Aminah".
+    const name = answersOf(ctx.nlu).name(text) || text.replace(/\s+/g, ' ').trim();
     let problem: string | undefined;
     if (name.length < 2) problem = 'booking.name.too_short';
     else if (name.length > 60) problem = 'booking.name.too_long';
     else if (/\d/.test(name)) problem = 'booking.name.digits';
     else if (!NAME_RE.test(name)) problem = 'booking.name.symbols';
     if (problem) return { node: 'name', data, replies: [{ text: `${ctx.t(problem, { got: name.length })}\n${ctx.t('booking.ask_name')}` }] };
+    if (data.correcting && data.date && data.time) {
+      const next: Data = { ...data, name, correcting: undefined };
+      return { node: 'confirm', data: next, replies: [confirmPrompt(next, ctx)] };
+    }
     return { node: 'loading', data: { ...data, name }, replies: [], effects: [effect('booking.days')] };
   }
 
@@ -433,12 +459,102 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     }
   }
 
+  /** A typed day ("besok", "kamis", "3 des", "yang paling cepat") at the day list. */
+  function onTypedDay(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const days = data.days ?? [];
+    const read = answersOf(ctx.nlu).date(text, calendar.today(ctx.now));
+    if (!read) return undefined;
+    const picked = read === 'earliest' ? days[0]?.date : read === 'latest' ? days.at(-1)?.date : days.find((d) => d.date === read)?.date;
+    if (picked) return flow.onInput('date', data, { type: 'choice', id: `d:${picked}` }, ctx);
+    if (read === 'earliest' || read === 'latest') return undefined;
+    // Not on the list: one line saying why, then the nearest free days.
+    const info = calendar.dayInfo(read);
+    const last = days.at(-1)?.date;
+    const key =
+      read < calendar.today(ctx.now) ? 'nlu.day.past'
+      : info.kind === 'weekend' ? 'nlu.day.weekend'
+      : info.kind === 'holiday' || info.kind === 'cuti_bersama' ? 'nlu.day.holiday'
+      : last && read > last ? 'nlu.day.beyond'
+      : 'nlu.day.full';
+    return { node: 'date', data, replies: [{ text: ctx.t(key, { day: longDay(read, ctx), note: info.note ?? '' }) }, daysPrompt(data, ctx)] };
+  }
+
+  /** A typed time ("jam 9", "08.30", "pagi", "yang pertama") at the session list. */
+  function onTypedTime(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const free = (data.sessions ?? []).filter((s) => s.free > 0);
+    const read = answersOf(ctx.nlu).time(text);
+    if (!read || !free.length) return undefined;
+    const minutes = (s: FreeSession) => Number(s.time.slice(0, 2)) * 60 + Number(s.time.slice(3, 5));
+    let pick: FreeSession | undefined;
+    if (read === 'earliest') pick = free[0];
+    else if (read === 'latest') pick = free.at(-1);
+    else if ('part' in read) pick = free.find((s) => minutes(s) >= read.part[0] && minutes(s) < read.part[1]);
+    else {
+      const len = settings.quota.session_minutes;
+      pick = free.find((s) => minutes(s) === read.minute) ?? free.find((s) => read.minute >= minutes(s) && read.minute < minutes(s) + len);
+      if (!pick) {
+        const all = (data.sessions ?? []).find((s) => read.minute >= minutes(s) && read.minute < minutes(s) + len);
+        const line = all ? ctx.t('nlu.time.full', { time: time(all.time, ctx) }) : ctx.t('nlu.time.none');
+        return { node: 'session', data, replies: [{ text: line }, sessionsPrompt(data, ctx)] };
+      }
+    }
+    if (!pick) return { node: 'session', data, replies: [{ text: ctx.t('nlu.time.none') }, sessionsPrompt(data, ctx)] };
+    return flow.onInput('session', data, { type: 'choice', id: `s:${pick.index}` }, ctx);
+  }
+
+  /** At the summary: "salah, nik nya 1803…", "ganti tanggal", "eh namanya Siti Aminah". */
+  function onCorrection(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const lower = answersOf(ctx.nlu).yesNo(text) ? '' : text.toLowerCase();
+    if (!lower) return undefined;
+    if (/\bnik\b/.test(lower) && /\d{6,}/.test(normalizeDigits(text).replace(/[\s.-]/g, ''))) {
+      return onNik(text, { ...data, correcting: true }, ctx);
+    }
+    if (/\b(tanggal|tgl|hari|day|date)\b/.test(lower) && /\b(ganti|ubah|salah|pindah|change|wrong|lain|other)\b/.test(lower)) {
+      return flow.onInput('confirm', data, { type: 'choice', id: 'bk:other_day' }, ctx);
+    }
+    if (/\b(jam|pukul|sesi|waktu|time|session)\b/.test(lower) && /\b(ganti|ubah|salah|change|wrong|lain|other)\b/.test(lower) && data.date) {
+      return { node: 'loading', data, replies: [], effects: [effect('booking.sessions', { date: data.date, code: data.mode === 'resched' ? data.code : undefined })] };
+    }
+    const named = /\b(nama|namanya|name)\b/.exec(lower);
+    if (named) {
+      const after = text.slice(named.index + named[0].length).replace(/^\s*(saya|sy|lengkap|nya|is|jadi|harusnya|seharusnya|yang benar|yg benar|:|=)\b\s*/gi, '').replace(/^[\s:=,-]+/, '');
+      if (after.trim().length >= 2) return onName(after, { ...data, correcting: true }, ctx);
+      return { node: 'name', data: { ...data, correcting: true }, replies: [{ text: ctx.t('booking.ask_name') }] };
+    }
+    return undefined;
+  }
+
   const flow: Flow = {
     id: BOOKING_FLOW_ID,
     version: 1,
     // The buttons under a waitlist offer work from anywhere: one tap takes the place. So does
     // "Pilih hari baru" under a closed-day notice: one tap shows the free days for that booking.
     choicePrefixes: ['bk:accept:', 'bk:decline:', 'bk:newday:'],
+
+    expects(node) {
+      switch (node) {
+        case 'note':
+          return 'text';
+        case 'nik':
+          return 'nik';
+        case 'name':
+          return 'name';
+        case 'date':
+          return 'date';
+        case 'session':
+          return 'time';
+        case 'confirm':
+        case 'cancel_confirm':
+          return 'yesno';
+        default:
+          return 'choice';
+      }
+    },
+
+    holds(node, raw) {
+      const data = raw as Data;
+      return (data.mode === 'new' || data.mode === 'resched') && ['reason', 'note', 'nik', 'nik_check', 'name', 'date', 'session', 'confirm'].includes(node);
+    },
 
     start(ctx, params) {
       const fromButton = typeof params?.choice === 'string' ? listChoice(params.choice, {}, ctx) : undefined;
@@ -533,10 +649,18 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           const reason = reasons.get(data.reason ?? '')!;
           return { node: 'nik', data: { ...data, note }, replies: [{ text: ctx.t('booking.proof', { proof: reason.proof[ctx.lang] }) }, { text: ctx.t('booking.ask_nik') }] };
         }
+        case 'date':
+          return onTypedDay(text, data, ctx) ?? { unhandled: true };
+        case 'session':
+          return onTypedTime(text, data, ctx) ?? { unhandled: true };
         case 'confirm':
         case 'cancel_confirm': {
-          // "ya" / "tidak" typed instead of tapping.
-          const answer = readAnswer(text);
+          // A correction first ("salah, nik nya …", "ganti tanggal"), then "ya" / "siap" / "tidak" typed instead of tapping.
+          if (node === 'confirm') {
+            const corrected = onCorrection(text, data, ctx);
+            if (corrected) return corrected;
+          }
+          const answer = answersOf(ctx.nlu).yesNo(text);
           if (answer === 'yes') return flow.onInput(node, data, { type: 'choice', id: node === 'confirm' ? 'bk:yes' : 'bk:cancel_yes' }, ctx);
           if (answer === 'no' && node === 'cancel_confirm') return flow.onInput(node, data, { type: 'choice', id: 'bk:back' }, ctx);
           if (answer === 'no') return { node, data, replies: [{ text: ctx.t('booking.confirm_no') }, confirmPrompt(data, ctx)] };

@@ -27,6 +27,8 @@ export const RequiredDocument = z
     kind: z.enum(['original', 'copy', 'show_original', 'form']),
     /** Only needed in some cases ("jika pemohon belum 17 tahun tetapi sudah menikah"). */
     condition: Bilingual.optional(),
+    /** The case (one of the service's `cases` ids, e.g. "hilang") in which alone it is asked for. */
+    case: z.string().regex(/^[a-z0-9_]+$/).optional(),
     /** Where or how a resident gets it when they do not have it. */
     how_to_get: Bilingual,
   })
@@ -59,6 +61,10 @@ export const Service = z
     keywords: z.array(z.string().min(1)).min(1),
     eligibility: z.array(Bilingual).min(1),
     documents: z.array(RequiredDocument).min(1),
+    /** Cases that change the documents (lost or damaged): the checklist asks which first, or reads it from what the resident said ("ktp ilang"). */
+    cases: z
+      .array(z.object({ id: z.string().regex(/^[a-z0-9_]+$/), label: Bilingual, keywords: z.array(z.string().min(1)).default([]) }).strict())
+      .optional(),
     fee: Bilingual,
     processing_time: Bilingual,
     /** One line for applying online (SE 470/13287: photos or scans of the originals). */

@@ -44,6 +44,12 @@ export interface EngineOptions {
   onQueued?: () => void;
   /** Most messages in one group commit. */
   maxBatch?: number;
+  /**
+   * Bursts ("halo" / "mau tanya" / "syarat kk hilang" within a second or two): small-talk
+   * replies on Telegram and WhatsApp wait this long and are dropped when a later message of
+   * the same resident comes first. 0 = off. The web chat answers each message at once.
+   */
+  burstMs?: number;
 }
 
 /** Effect → result → step again, at most this often per message (a loop here is a bug). */
@@ -173,6 +179,7 @@ export class Engine {
     }
     const ctx = { now, content, nlu, resident, idleMs: this.opts.idleMinutes * 60_000 };
     let result = step(saved, input, ctx);
+    const smallTalk = result.smallTalk === true;
     const replies = [...result.replies];
     const pending: Effect[] = [...result.effects];
     const effectCtx: EffectContext = { resident, now, store, log: this.opts.log };
@@ -191,7 +198,12 @@ export class Engine {
 
     store.saveConversation(row.id, STATE_VERSION, JSON.stringify(result.state), now);
     if (result.state.lang !== row.lang) store.setResidentLang(row.id, result.state.lang);
-    const outboxIds = replies.map((reply) => store.enqueue({ residentId: row.id, channel: msg.channel, address: msg.address, reply }, now)!);
+    const burst = this.opts.burstMs && msg.channel !== 'web' ? this.opts.burstMs : 0;
+    // A later message of a burst answers instead of the small talk before it.
+    if (burst) store.dropSupersedable(row.id, now);
+    const notBefore = burst && smallTalk ? new Date(now.getTime() + burst) : undefined;
+    const outboxIds = replies.map((reply) => store.enqueue({ residentId: row.id, channel: msg.channel, address: msg.address, reply, notBefore }, now)!);
+    if (notBefore) for (const id of outboxIds) store.markSupersedable(id, row.id);
     // Where residents go, never what they typed (it may hold a NIK or a name).
     if (this.opts.log.isLevelEnabled('debug')) {
       this.opts.log.debug({ channel: msg.channel, resident: row.id, input: msg.input.type, flow: result.state.flow, node: result.state.node, replies: replies.length }, 'message handled');

@@ -2,6 +2,7 @@
 // (one question per document) → what is still missing and how to get it.
 import type { CategoryId, RequiredDocument, Service } from '../content/schema.js';
 import type { Choice, Input, Reply } from '../core/types.js';
+import { normalize } from '../nlu/index.js';
 import { readAnswer, type TypedAnswer } from './answers.js';
 import type { Flow, FlowContext, Outcome } from './types.js';
 
@@ -12,6 +13,16 @@ const ANSWER_OF: Record<TypedAnswer, Answer> = { yes: 'y', no: 'n', unsure: 'u',
 interface CheckData {
   serviceId: string;
   answers: Answer[];
+  /** The resident's case ("hilang"/"rusak") for services with `cases`. */
+  case?: string;
+}
+
+/** The case a resident's own words name ("ktp ilang" → hilang), if exactly one. */
+function caseFromWords(service: Service, said: string | undefined): string | undefined {
+  if (!said || !service.cases?.length) return undefined;
+  const words = new Set(normalize(said).split(' '));
+  const hits = service.cases.filter((c) => c.keywords.some((k) => normalize(k).split(' ').every((w) => words.has(w))));
+  return hits.length === 1 ? hits[0]!.id : undefined;
 }
 
 
@@ -25,9 +36,14 @@ function docLabel(doc: RequiredDocument, ctx: FlowContext): string {
 }
 
 /** Forms are filled in at the office: nobody needs to "have" one, so the checklist skips them. */
-function checkable(service: Service): RequiredDocument[] {
-  return service.documents.filter((d) => d.kind !== 'form');
+function checkable(service: Service, caseId?: string): RequiredDocument[] {
+  return service.documents.filter((d) => d.kind !== 'form' && (!d.case || !caseId || d.case === caseId));
 }
+
+function casePrompt(service: Service, ctx: FlowContext): Reply {
+  return { text: ctx.t('nlu.case_question', { service: service.short_name[ctx.lang] }), choices: (service.cases ?? []).map((c) => ({ id: `case:${c.id}`, label: c.label[ctx.lang] })) };
+}
+
 
 function serviceChoices(services: Service[], ctx: FlowContext): Choice[] {
   return services.map((s) => ({ id: `svc:${s.id}`, label: s.short_name[ctx.lang] }));
@@ -81,23 +97,24 @@ function nextSteps(ctx: FlowContext, first: Choice[]): Reply {
   };
 }
 
-function questionPrompt(service: Service, index: number, ctx: FlowContext): Reply {
-  const docs = checkable(service);
+function questionPrompt(service: Service, index: number, ctx: FlowContext, caseId?: string): Reply {
+  const docs = checkable(service, caseId);
   const doc = docs[index]!;
   const choices: Choice[] = [
     { id: 'ck:y', label: ctx.t('req.answer_yes') },
     { id: 'ck:n', label: ctx.t('req.answer_no') },
     { id: 'ck:u', label: ctx.t('req.answer_unsure') },
   ];
-  if (doc.condition) choices.push({ id: 'ck:na', label: ctx.t('req.answer_na') });
+  const caseKnown = Boolean(caseId && doc.case);
+  if (doc.condition && !caseKnown) choices.push({ id: 'ck:na', label: ctx.t('req.answer_na') });
   return {
-    text: ctx.t('req.question', { n: index + 1, total: docs.length, item: docLabel(doc, ctx) }),
+    text: ctx.t('req.question', { n: index + 1, total: docs.length, item: caseKnown ? doc.item[ctx.lang] : docLabel(doc, ctx) }),
     choices,
   };
 }
 
-function resultReplies(service: Service, answers: Answer[], ctx: FlowContext): Reply[] {
-  const docs = checkable(service);
+function resultReplies(service: Service, answers: Answer[], ctx: FlowContext, caseId?: string): Reply[] {
+  const docs = checkable(service, caseId);
   const missing = docs.filter((_, i) => answers[i] === 'n');
   const unsure = docs.filter((_, i) => answers[i] === 'u');
   const forms = service.documents.filter((d) => d.kind === 'form');
@@ -105,7 +122,8 @@ function resultReplies(service: Service, answers: Answer[], ctx: FlowContext): R
   if (missing.length === 0 && unsure.length === 0) lines.push(ctx.t('req.complete', { service: service.short_name[ctx.lang] }));
   if (missing.length) {
     lines.push(ctx.t('req.missing'));
-    for (const d of missing) lines.push(`• ${d.item[ctx.lang]}: ${d.how_to_get[ctx.lang]}`);
+    // A missing photocopy is made from the original; replacing the document is only for a lost or damaged one.
+    for (const d of missing) lines.push(`• ${d.item[ctx.lang]}: ${d.kind === 'copy' ? `${ctx.t('nlu.copy_only')} ${d.how_to_get[ctx.lang]}` : d.how_to_get[ctx.lang]}`);
   }
   if (unsure.length) {
     if (lines.length) lines.push('');
@@ -140,26 +158,30 @@ function fullList(service: Service, ctx: FlowContext): Reply {
   };
 }
 
-function detail(service: Service, ctx: FlowContext): Outcome {
-  return { node: 'detail', data: { serviceId: service.id }, replies: detailPrompt(service, ctx) };
+function detail(service: Service, ctx: FlowContext, caseId?: string): Outcome {
+  return { node: 'detail', data: { serviceId: service.id, ...(caseId ? { case: caseId } : {}) }, replies: detailPrompt(service, ctx) };
 }
 
-function askQuestion(service: Service, answers: Answer[], ctx: FlowContext): Outcome {
-  if (answers.length >= checkable(service).length) {
-    return { node: 'result', data: { serviceId: service.id, answers }, replies: resultReplies(service, answers, ctx) };
+function askQuestion(service: Service, answers: Answer[], ctx: FlowContext, caseId?: string): Outcome {
+  const c = caseId ? { case: caseId } : {};
+  if (answers.length >= checkable(service, caseId).length) {
+    return { node: 'result', data: { serviceId: service.id, answers, ...c }, replies: resultReplies(service, answers, ctx, caseId) };
   }
-  return { node: 'check', data: { serviceId: service.id, answers } satisfies CheckData, replies: [questionPrompt(service, answers.length, ctx)] };
+  return { node: 'check', data: { serviceId: service.id, answers, ...c } satisfies CheckData, replies: [questionPrompt(service, answers.length, ctx, caseId)] };
 }
 
-function startChecklist(service: Service, ctx: FlowContext): Outcome {
-  if (checkable(service).length === 0) return { node: 'result', data: { serviceId: service.id, answers: [] }, replies: resultReplies(service, [], ctx) };
-  return { node: 'check', data: { serviceId: service.id, answers: [] }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(service, 0, ctx)] };
+function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Outcome {
+  // Lost or damaged? Asked first unless the resident already said it ("ktp ilang").
+  if (service.cases?.length && !caseId) return { node: 'case', data: { serviceId: service.id, answers: [] }, replies: [casePrompt(service, ctx)] };
+  const c = caseId ? { case: caseId } : {};
+  if (checkable(service, caseId).length === 0) return { node: 'result', data: { serviceId: service.id, answers: [], ...c }, replies: resultReplies(service, [], ctx, caseId) };
+  return { node: 'check', data: { serviceId: service.id, answers: [], ...c }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(service, 0, ctx, caseId)] };
 }
 
-function answerOf(input: Input): Answer | undefined {
+function answerOf(input: Input, ctx: FlowContext): Answer | undefined {
   if (input.type === 'choice') return input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined;
   if (input.type !== 'text') return undefined;
-  const typed = readAnswer(input.text);
+  const typed = readAnswer(input.text, ctx.nlu);
   return typed && ANSWER_OF[typed];
 }
 
@@ -169,6 +191,11 @@ export const requirementsFlow: Flow = {
   // Service and category buttons of an older list work from anywhere.
   choicePrefixes: ['svc:', 'cat:'],
 
+  expects(node) {
+    if (node === 'check') return 'yesno';
+    return 'choice';
+  },
+
   start(ctx, params) {
     if (typeof params?.choice === 'string') {
       const outcome = requirementsFlow.onInput('', {}, { type: 'choice', id: params.choice }, ctx);
@@ -176,7 +203,7 @@ export const requirementsFlow: Flow = {
     }
     const serviceId = typeof params?.serviceId === 'string' ? params.serviceId : undefined;
     const service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
-    if (service) return detail(service, ctx);
+    if (service) return detail(service, ctx, caseFromWords(service, typeof params?.said === 'string' ? params.said : undefined));
     const ids = Array.isArray(params?.serviceIds) ? (params.serviceIds as string[]).filter((id) => ctx.content.servicesById.has(id)) : [];
     if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };
     return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
@@ -198,20 +225,27 @@ export const requirementsFlow: Flow = {
     }
 
     const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
+    const caseId = typeof data.case === 'string' ? data.case : undefined;
     if (node === 'detail' || node === 'result') {
       if (!service || input.type !== 'choice') return { unhandled: true };
-      if (input.id === 'req:check') return startChecklist(service, ctx);
-      if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, data.answers as Answer[], ctx).slice(1))] };
+      if (input.id === 'req:check') return startChecklist(service, ctx, caseId);
+      if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, data.answers as Answer[], ctx, caseId).slice(1))] };
       return { unhandled: true };
     }
+    if (node === 'case' && service) {
+      const typed = input.type === 'text' ? caseFromWords(service, input.text) : undefined;
+      const picked = input.type === 'choice' && input.id.startsWith('case:') ? input.id.slice(5) : typed;
+      if (!picked || !service.cases?.some((c) => c.id === picked)) return { unhandled: true };
+      return startChecklist(service, ctx, picked);
+    }
     if (node === 'check' && service) {
-      const answer = answerOf(input);
+      const answer = answerOf(input, ctx);
       const answers = (data.answers as Answer[]) ?? [];
-      const doc = checkable(service)[answers.length];
+      const doc = checkable(service, caseId)[answers.length];
       // Not an answer: the core tries it as a question ("ktp hilang") before asking again.
       if (!answer) return { unhandled: true };
-      if (answer === 'na' && !doc?.condition) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx)] };
-      return askQuestion(service, [...answers, answer], ctx);
+      if (answer === 'na' && !doc?.condition) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx, caseId)] };
+      return askQuestion(service, [...answers, answer], ctx, caseId);
     }
     return { unhandled: true };
   },
@@ -220,8 +254,10 @@ export const requirementsFlow: Flow = {
     const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
     if (node === 'service' && Array.isArray(data.serviceIds)) return [servicesPrompt(data.serviceIds as string[], ctx)];
     if (node === 'detail' && service) return detailPrompt(service, ctx);
-    if (node === 'check' && service) return [questionPrompt(service, ((data.answers as Answer[]) ?? []).length, ctx)];
-    if (node === 'result' && service) return resultReplies(service, (data.answers as Answer[]) ?? [], ctx);
+    const caseId = typeof data.case === 'string' ? data.case : undefined;
+    if (node === 'case' && service) return [casePrompt(service, ctx)];
+    if (node === 'check' && service) return [questionPrompt(service, ((data.answers as Answer[]) ?? []).length, ctx, caseId)];
+    if (node === 'result' && service) return resultReplies(service, (data.answers as Answer[]) ?? [], ctx, caseId);
     return [categoryPrompt(ctx)];
   },
 };

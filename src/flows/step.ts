@@ -3,8 +3,8 @@
 // idle restarts, stale buttons, free-text intents) and delegates the rest to flows.
 import { translate } from '../content/load.js';
 import type { Choice, Effect, Input, Lang, Reply } from '../core/types.js';
-import type { Intent } from '../nlu/index.js';
-import type { ConversationState, Flow, FlowContext, Outcome, StepContext, StepResult } from './types.js';
+import { answersOf, type Intent } from '../nlu/index.js';
+import type { ConversationState, Expectation, Flow, FlowContext, Outcome, StepContext, StepResult } from './types.js';
 
 export type StepFn = (saved: ConversationState | undefined, input: Input, ctx: StepContext) => StepResult;
 
@@ -21,6 +21,30 @@ const GLOBAL_WORDS: Record<string, GlobalWord> = {
 const MAX_TEXT = 1000;
 /** Flow switches (goto) in one step: a loop between flows is a bug, not a hang. */
 const MAX_HOPS = 6;
+/** Between a choice id and the question it was shown for: "ck:y~k3x9q2". */
+const TAG_MARK = '~';
+/** Choice ids that work from anywhere, whatever question they were shown under. */
+const GLOBAL_CHOICE = /^(m:|lang:|nav:)/;
+/** Words that bring back a booking set aside for another question. */
+const RESUME_WORDS = new Set(['lanjut', 'lanjutkan', 'lanjut booking', 'lanjutkan booking', 'kembali', 'kembali ke booking', 'balik', 'continue', 'resume', 'continue booking', 'back to booking']);
+/** Intents answered in place, without leaving the question. */
+const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help']);
+
+/** A short, stable hash (FNV-1a, base 36) of the question now asked. */
+function hashTag(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36).padStart(7, '0').slice(0, 7);
+}
+
+/** "ck:y~k3x9q2" → { id: "ck:y", tag: "k3x9q2" }. */
+export function splitChoiceId(id: string): { id: string; tag?: string } {
+  const at = id.lastIndexOf(TAG_MARK);
+  return at > 0 ? { id: id.slice(0, at), tag: id.slice(at + 1) } : { id };
+}
 
 export function createStep(flowList: Flow[]): StepFn {
   const flows = new Map(flowList.map((f) => [f.id, f]));
@@ -37,11 +61,40 @@ export function createStep(flowList: Flow[]): StepFn {
     return { ...ctx, lang, t: (key, vars) => translate(ctx.content.texts, lang, key, vars) };
   }
 
-  function finish(state: ConversationState, replies: Reply[], effects: Effect[], ctx: StepContext): StepResult {
-    const lastWithChoices = [...replies].reverse().find((r) => r.choices?.length);
+  const ownedPrefixes = choiceOwners.map((o) => o.prefix);
+  /** Ids that act from anywhere (menu, language, a notification's buttons) carry no question. */
+  const isGlobalChoice = (id: string) => GLOBAL_CHOICE.test(id) || ownedPrefixes.some((p) => id.startsWith(p));
+
+  function finish(state: ConversationState, replies: Reply[], effects: Effect[], ctx: StepContext, keepMisses = false): StepResult {
+    // The question now asked: its buttons carry its tag, so a press under an older question is
+    // recognised as stale and never acts on this one (another checklist item, another booking).
+    const tag = hashTag(`${state.flow}|${state.node}|${JSON.stringify(state.data)}|${state.leave ? 'leave' : ''}`);
+    const offerResume = state.resume && state.flow === 'menu' && !state.leave;
+    const tagged = replies.map((r) => {
+      if (!r.choices?.length) return r;
+      const choices = r.choices.map((c) => {
+        const plainId = splitChoiceId(c.id).id;
+        return isGlobalChoice(plainId) ? { ...c, id: plainId } : { ...c, id: `${plainId}${TAG_MARK}${tag}` };
+      });
+      return { ...r, choices };
+    });
+    const lastIndex = tagged.map((r) => Boolean(r.choices?.length)).lastIndexOf(true);
+    if (offerResume && lastIndex >= 0) {
+      const last = tagged[lastIndex]!;
+      tagged[lastIndex] = { ...last, choices: [{ id: 'nav:resume', label: flowCtx(ctx, state.lang).t('nlu.resume_button') }, ...last.choices!] };
+    }
+    const lastWithChoices = lastIndex >= 0 ? tagged[lastIndex] : undefined;
+    const misses = keepMisses && state.tag === tag ? state.misses : undefined;
     return {
-      state: { ...state, choices: lastWithChoices?.choices?.map((c) => c.id) ?? [], at: ctx.now.toISOString() },
-      replies,
+      state: {
+        ...state,
+        choices: lastWithChoices?.choices?.map((c) => c.id) ?? [],
+        labels: lastWithChoices?.choices?.map((c) => c.label) ?? [],
+        tag,
+        misses,
+        at: ctx.now.toISOString(),
+      },
+      replies: tagged,
       effects,
     };
   }
@@ -60,13 +113,25 @@ export function createStep(flowList: Flow[]): StepFn {
       if ('node' in current) {
         replies.push(...current.replies);
         effects.push(...(current.effects ?? []));
+        const resume = state.resume && state.resume.flow !== currentFlow.id ? state.resume : undefined;
         const next: ConversationState = {
           ...state,
+          leave: undefined,
+          resume,
           flow: currentFlow.id,
           flowVersion: currentFlow.version,
           node: current.node,
           data: current.data ?? (currentFlow.id === state.flow ? state.data : {}),
         };
+        // The same question again (a NIK with a fault, a name refused) counts as a miss; the
+        // second one under a typed question offers an officer.
+        const again = currentFlow.id === state.flow && current.node === state.node && JSON.stringify(next.data) === JSON.stringify(state.data) && state.tag !== undefined;
+        if (again && current.replies.length && !replies.some((r) => r.choices?.length)) {
+          const misses = (state.misses ?? 0) + 1;
+          const t = flowCtx(ctx, state.lang).t;
+          if (misses >= 2) replies.push({ text: t('nlu.offer_officer'), choices: [{ id: 'm:officer', label: t('menu.officer') }] });
+          return finish({ ...next, misses }, replies, effects, ctx, true);
+        }
         return finish(next, replies, effects, ctx);
       }
       replies.push(...(current.replies ?? []));
@@ -88,18 +153,72 @@ export function createStep(flowList: Flow[]): StepFn {
     return apply({ goto: 'menu', params }, menu!, state, ctx, pre);
   }
 
+  function leaveQuestion(state: ConversationState, ctx: StepContext): Reply {
+    const t = flowCtx(ctx, state.lang).t;
+    return { text: t('nlu.leave_question'), choices: [{ id: 'nav:leave', label: t('nlu.leave_yes') }, { id: 'nav:stay', label: t('nlu.leave_no') }] };
+  }
+
   function reprompt(state: ConversationState, ctx: StepContext, pre: Reply[]): StepResult {
     const flow = flows.get(state.flow);
     if (!flow) return toMenu(state, ctx, pre);
-    return finish(state, [...pre, ...flow.prompt(state.node, state.data, flowCtx(ctx, state.lang))], [], ctx);
+    if (state.leave) return finish(state, [...pre, leaveQuestion(state, ctx)], [], ctx, true);
+    return finish(state, [...pre, ...flow.prompt(state.node, state.data, flowCtx(ctx, state.lang))], [], ctx, true);
+  }
+
+  /** The question again without the long text already shown: only its options, or its last line. */
+  function shortPrompt(state: ConversationState, ctx: StepContext): Reply[] {
+    const flow = flows.get(state.flow);
+    if (state.leave) return [leaveQuestion(state, ctx)];
+    if (!flow) return [];
+    const full = flow.prompt(state.node, state.data, flowCtx(ctx, state.lang));
+    const withChoices = full.filter((r) => r.choices?.length);
+    return withChoices.length ? withChoices : full.slice(-1);
+  }
+
+  function shortReprompt(state: ConversationState, ctx: StepContext, pre: Reply[], misses?: number): StepResult {
+    const result = finish({ ...state, misses }, [...pre, ...shortPrompt(state, ctx)], [], ctx, true);
+    return result;
+  }
+
+  function expectation(state: ConversationState): Expectation {
+    const flow = flows.get(state.flow);
+    if (state.leave) return 'choice';
+    return flow?.expects?.(state.node, state.data) ?? (state.choices.length ? 'choice' : 'text');
+  }
+
+  /** Not understood: one line saying what is expected, the question again; the second miss offers an officer. */
+  const light = (r: StepResult): StepResult => ({ ...r, smallTalk: true });
+
+  function notUnderstood(state: ConversationState, ctx: StepContext): StepResult {
+    return light(notUnderstoodReply(state, ctx));
+  }
+
+  function notUnderstoodReply(state: ConversationState, ctx: StepContext): StepResult {
+    const t = flowCtx(ctx, state.lang).t;
+    const misses = (state.misses ?? 0) + 1;
+    const kind = expectation(state);
+    const line = { text: t(`nlu.expect.${kind}`) };
+    const again = shortPrompt(state, ctx);
+    if (misses >= 2) {
+      const officer: Reply = { text: t('nlu.offer_officer'), choices: [{ id: 'm:officer', label: t('menu.officer') }] };
+      // The officer button joins the question's options (or stands alone under a typed question).
+      const last = again.at(-1);
+      const replies = last?.choices?.length
+        ? [line, ...again.slice(0, -1), { ...last, choices: [...last.choices, officer.choices![0]!] }, { text: officer.text }]
+        : [line, ...again, officer];
+      // The officer button must not change the question's tag: re-finish with the same state.
+      return finish({ ...state, misses }, replies, [], ctx, true);
+    }
+    return finish({ ...state, misses }, [line, ...again], [], ctx, true);
   }
 
   /** Where a recognised free-text intent leads, from anywhere. */
-  function intentOutcome(intent: Intent, fc: FlowContext): Outcome | undefined {
+  function intentOutcome(intent: Intent, fc: FlowContext, said?: string): Outcome | undefined {
     const t = fc.t;
     switch (intent.kind) {
       case 'service':
-        return { goto: 'requirements', params: { serviceId: intent.serviceId } };
+        // What was said goes along: "ktp ilang" already tells the checklist the card is lost.
+        return { goto: 'requirements', params: { serviceId: intent.serviceId, said } };
       case 'ambiguous':
         return { goto: 'requirements', params: { serviceIds: intent.serviceIds } };
       case 'requirements':
@@ -141,7 +260,7 @@ export function createStep(flowList: Flow[]): StepFn {
     return reprompt(next, ctx, [{ text: flowCtx(ctx, lang).t('core.language_switched') }]);
   }
 
-  return function step(saved, rawInput, ctx) {
+  const step: StepFn = function step(saved: ConversationState | undefined, rawInput: Input, ctx: StepContext): StepResult {
     const lang = saved?.lang ?? ctx.resident.lang;
     const fresh: ConversationState = { lang, flow: 'menu', flowVersion: menu.version, node: 'main', data: {}, choices: [], at: ctx.now.toISOString() };
     const fc = flowCtx(ctx, lang);
@@ -166,9 +285,12 @@ export function createStep(flowList: Flow[]): StepFn {
       const welcomeLang: Lang = wantsOtherLanguage ? (lang === 'id' ? 'en' : 'id') : lang;
       const start = { ...fresh, lang: welcomeLang };
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
-      const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, fc) : undefined;
-      if (outcome) return apply(outcome, menu, start, ctx, [welcome]);
-      return toMenu(start, ctx, [welcome]);
+      const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, fc, input.type === 'text' ? input.text : undefined) : undefined;
+      if (outcome) {
+        const r = apply(outcome, menu, start, ctx, [welcome]);
+        return intent?.kind === 'help' || intent?.kind === 'thanks' ? light(r) : r;
+      }
+      return light(toMenu(start, ctx, [welcome]));
     }
 
     // A state from an older flow version (or a flow that no longer exists).
@@ -188,7 +310,7 @@ export function createStep(flowList: Flow[]): StepFn {
       const notice = { text: fc.t('core.idle_restart') };
       const base = { ...fresh, lang };
       if (input.type === 'text') {
-        const outcome = intentOutcome(ctx.nlu.classify(input.text.slice(0, MAX_TEXT)), fc);
+        const outcome = intentOutcome(ctx.nlu.classify(input.text.slice(0, MAX_TEXT)), fc, input.text);
         if (outcome) return apply(outcome, menu, base, ctx, [notice]);
       }
       return toMenu(base, ctx, [notice]);
@@ -196,29 +318,67 @@ export function createStep(flowList: Flow[]): StepFn {
 
     if (input.type === 'text') {
       const text = input.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim().slice(0, MAX_TEXT);
-      if (!text) return reprompt(state, ctx, [{ text: fc.t('core.empty') }]);
+      if (!text) return shortReprompt(state, ctx, [{ text: fc.t('core.empty') }], state.misses);
       const word = text.toLowerCase().replace(/[.!,\s]+$/g, '');
       const global = GLOBAL_WORDS[word];
-      if (global === 'menu') return toMenu(state, ctx, []);
-      if (global === 'cancel') return toMenu(state, ctx, [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
+      if (global === 'menu') return toMenu({ ...state, leave: undefined }, ctx, []);
+      if (global === 'cancel') return toMenu({ ...state, leave: undefined, resume: undefined }, ctx, [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
       if (global === 'help') return reprompt(state, ctx, [{ text: fc.t('core.help') }]);
       if (global === 'language') return switchLanguage(state, ctx);
+      // "lanjut" at the menu after a booking was set aside brings it back.
+      // (Not at a yes/no question, where "lanjut" means yes.)
+      if (state.resume && state.flow !== state.resume.flow && RESUME_WORDS.has(word) && expectation(state) !== 'yesno') input = { type: 'choice', id: 'nav:resume' };
       // "2" on WhatsApp (or typed anywhere) means the second choice shown last.
-      if (/^\d{1,2}$/.test(text)) {
+      else if (/^\d{1,2}$/.test(text)) {
         const n = Number(text);
         const id = state.choices[n - 1];
         if (id) input = { type: 'choice', id };
-        else if (state.choices.length) return reprompt(state, ctx, [{ text: fc.t('core.number_out_of_range', { max: state.choices.length }) }]);
+        else if (state.choices.length) return shortReprompt(state, ctx, [{ text: fc.t('core.number_out_of_range', { max: state.choices.length }) }], state.misses);
       } else input = { type: 'text', text };
     }
 
-    // Choices from the main menu and language buttons work from anywhere (old buttons included).
     if (input.type === 'choice') {
-      if (input.id === 'lang:id' || input.id === 'lang:en') return switchLanguage(state, ctx, input.id === 'lang:id' ? 'id' : 'en');
-      if (input.id.startsWith('m:') && state.flow !== 'menu') return apply(menu.onInput('main', {}, input, fc), menu, state, ctx);
+      // A button carries the question it was shown under: one from an older question is answered
+      // with the current question, never acted on (another checklist item, another booking).
+      const { id, tag } = splitChoiceId(input.id);
+      if (!isGlobalChoice(id)) {
+        const current = state.choices.map((c) => splitChoiceId(c).id);
+        if (tag !== undefined ? tag !== state.tag : !current.includes(id) && state.leave) {
+          return shortReprompt(state, ctx, [{ text: fc.t('nlu.stale_question') }], state.misses);
+        }
+      }
+      input = { type: 'choice', id };
+      // Choices from the main menu and language buttons work from anywhere (old buttons included).
+      if (id === 'lang:id' || id === 'lang:en') return switchLanguage(state, ctx, id === 'lang:id' ? 'id' : 'en');
+      if (id === 'nav:stay') return shortReprompt({ ...state, leave: undefined }, ctx, [{ text: fc.t('nlu.stay') }]);
+      if (id === 'nav:leave') {
+        const intent = state.leave?.intent as Intent | undefined;
+        const flow = flows.get(state.flow)!;
+        const routed = intent && intentOutcome(intent, fc, state.leave?.said);
+        if (!routed) return shortReprompt({ ...state, leave: undefined }, ctx, []);
+        const resume = { flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data };
+        return apply(routed, flow, { ...state, leave: undefined, resume }, ctx, [{ text: fc.t('nlu.set_aside') }]);
+      }
+      if (id === 'nav:resume') {
+        const r = state.resume;
+        const flow = r && flows.get(r.flow);
+        if (!r || !flow || flow.version !== r.flowVersion) return toMenu({ ...state, resume: undefined }, ctx, []);
+        const back: ConversationState = { ...state, flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, resume: undefined, leave: undefined };
+        return reprompt(back, ctx, [{ text: fc.t('nlu.resumed') }]);
+      }
+      if (id.startsWith('m:') && state.flow !== 'menu') return apply(menu.onInput('main', {}, input, fc), menu, { ...state, leave: undefined }, ctx);
     }
 
     const current = flows.get(state.flow)!;
+    // While "leave the booking?" waits, a yes/no typed answers it; anything else goes on as usual.
+    if (state.leave && input.type === 'text') {
+      const picked = answersOf(ctx.nlu).option(input.text, state.labels ?? []);
+      const yn = picked && 'index' in picked ? undefined : answersOf(ctx.nlu).yesNo(input.text);
+      const id = picked && 'index' in picked ? splitChoiceId(state.choices[picked.index] ?? '').id : yn === 'yes' ? 'nav:leave' : yn === 'no' ? 'nav:stay' : undefined;
+      if (id) return step(state, { type: 'choice', id }, ctx);
+      state = { ...state, leave: undefined };
+    }
+
     const outcome = current.onInput(state.node, state.data, input, fc);
     if (!('unhandled' in outcome)) return apply(outcome, current, state, ctx);
 
@@ -230,23 +390,66 @@ export function createStep(flowList: Flow[]): StepFn {
     }
 
     if (input.type === 'text') {
+      const answers = answersOf(ctx.nlu);
+      // A typed option label ("cek kelengkapan", "rumah sakit") answers like its button. At the
+      // menu free text is the main way in, so intents go first there.
+      const byLabel = (): StepResult | undefined => {
+        const picked = answers.option(input.text, state.labels ?? []);
+        if (!picked) return undefined;
+        if ('index' in picked) {
+          const id = state.choices[picked.index];
+          return id ? step(state, { type: 'choice', id }, ctx) : undefined;
+        }
+        // Unclear: "did you mean A or B?" with just those, the question staying the same.
+        const choices = picked.ambiguous.map((i) => ({ id: state.choices[i]!, label: state.labels![i]! }));
+        return finish(state, [{ text: fc.t('nlu.did_you_mean'), choices }], [], ctx, true);
+      };
+      if (state.flow !== 'menu') {
+        const r: StepResult | undefined = byLabel();
+        if (r) return r;
+      }
       const intent = ctx.nlu.classify(input.text);
       if (intent.kind === 'language') return switchLanguage(state, ctx);
-      const routed = intentOutcome(intent, fc);
-      if (routed) return apply(routed, current, state, ctx);
-      // "Pick one below" only when there is something below to pick; otherwise the question is typed.
-      const again = reprompt(state, ctx, []);
-      const key = again.replies.some((r) => r.choices?.length) ? 'core.not_understood' : 'core.not_understood_typed';
-      return { ...again, replies: [{ text: fc.t(key) }, ...again.replies] };
+      if (state.flow !== 'menu') {
+        // Small talk never ends a flow: one line, then the question again.
+        if (intent.kind === 'greeting' || intent.kind === 'thanks') {
+          return light(shortReprompt(state, ctx, [{ text: fc.t(intent.kind === 'greeting' ? 'nlu.greeting_mid_flow' : 'nlu.thanks_mid_flow') }], state.misses));
+        }
+        // A question about fees, hours or the health protocol is answered in place.
+        if (INFO_INTENTS.has(intent.kind)) {
+          const routed = intentOutcome(intent, fc);
+          const said = routed && 'goto' in routed ? (routed.replies ?? []) : [];
+          return shortReprompt(state, ctx, said, state.misses);
+        }
+        // A clear new request while a booking is half-finished: ask before leaving it.
+        if (intent.kind !== 'unknown' && current.holds?.(state.node, state.data)) {
+          const sameFlow = (intent.kind === 'booking' || intent.kind === 'my_bookings') && state.flow === 'booking';
+          if (sameFlow) return shortReprompt(state, ctx, [], state.misses);
+          return finish({ ...state, leave: { intent, said: input.text } }, [leaveQuestion(state, ctx)], [], ctx);
+        }
+        if (intent.kind === 'menu') return toMenu(state, ctx, []);
+      }
+      const routed = intentOutcome(intent, fc, input.text);
+      if (routed) {
+        const r = apply(routed, current, state, ctx);
+        return intent.kind === 'greeting' || intent.kind === 'thanks' || intent.kind === 'help' ? light(r) : r;
+      }
+      if (state.flow === 'menu') {
+        const r: StepResult | undefined = byLabel();
+        if (r) return r;
+      }
+      return notUnderstood(state, ctx);
     }
     if (input.type === 'media') {
+      // One short line and the question again, never a long text already shown.
       const effects: Effect[] = input.ref ? [{ type: 'media.keep', media: input.media, ref: input.ref, caption: input.caption ?? null }] : [];
       const key = input.media === 'photo' || input.media === 'document' ? 'core.media_document' : 'core.media_unsupported';
-      const r = reprompt(state, ctx, [{ text: fc.t(key) }]);
+      const r = shortReprompt(state, ctx, [{ text: fc.t(key) }], state.misses);
       return { ...r, effects };
     }
-    return reprompt(state, ctx, [{ text: fc.t('core.stale_choice') }]);
+    return shortReprompt(state, ctx, [{ text: fc.t('nlu.stale_question') }], state.misses);
   };
+  return step;
 }
 
 /** Helper for flows: a reply with choices. */

@@ -18,7 +18,20 @@ export interface ConversationState {
   choices: string[];
   /** Last activity (ISO): a conversation idle too long restarts at the menu. */
   at: string;
+  /** Labels of `choices`, so a typed label ("cek kelengkapan") picks its option. */
+  labels?: string[];
+  /** The question now asked (flow, node, data hashed): buttons carry it, a stale one is refused. */
+  tag?: string;
+  /** Answers not understood in a row at this question: the second offers an officer. */
+  misses?: number;
+  /** A half-finished booking set aside for a new request; "lanjut" brings the resident back. */
+  resume?: { flow: string; flowVersion: number; node: string; data: Record<string, unknown> };
+  /** A new request typed while a booking is half-finished, waiting for "leave it?" to be answered. */
+  leave?: { intent: unknown; said?: string };
 }
+
+/** What a node's question expects, so the re-ask says it in one line and readers know the kind. */
+export type Expectation = 'choice' | 'yesno' | 'date' | 'time' | 'nik' | 'name' | 'tracking' | 'text' | 'digits';
 
 export interface StepContext {
   now: Date;
@@ -63,6 +76,10 @@ export interface Flow {
    * receives `{ choice: id }`.
    */
   choicePrefixes?: string[];
+  /** What `node` asks for (default: 'choice' when it shows options, else 'text'). */
+  expects?(node: string, data: Record<string, unknown>): Expectation | undefined;
+  /** True while `node` holds a half-finished booking: a new request first asks whether to leave it. */
+  holds?(node: string, data: Record<string, unknown>): boolean;
   /** Optional: upgrade data saved by an older version; return undefined to restart politely. */
   migrate?(fromVersion: number, node: string, data: Record<string, unknown>): { node: string; data: Record<string, unknown> } | undefined;
 }
@@ -71,4 +88,6 @@ export interface StepResult {
   state: ConversationState;
   replies: Reply[];
   effects: Effect[];
+  /** Small talk or not understood: in a burst of messages a later one may answer instead. */
+  smallTalk?: boolean;
 }

@@ -1,11 +1,13 @@
 // Understands residents' free text without an external service: normalised words are matched
 // against the service keywords in flows/services/*.yaml and the phrases in flows/nlu.yaml.
 import type { Category, CategoryId, Service } from '../content/schema.js';
+import { createAnswerReader, type AnswerReader } from './answers.js';
 import { createNormalizer } from './normalize.js';
 import { defaultNluVocab, type NluVocab, type PhraseIntent } from './vocab.js';
 
 export { normalize } from './normalize.js';
 export { NluVocab, loadNluVocab } from './vocab.js';
+export { createAnswerReader, type AnswerReader, type YesNo } from './answers.js';
 
 export type Intent =
   | { kind: 'service'; serviceId: string }
@@ -27,6 +29,16 @@ export type Intent =
 
 export interface Nlu {
   classify(text: string): Intent;
+  /** Readers for answers to the bot's own questions (yes/no, options, dates, times, names). */
+  answers?: AnswerReader;
+}
+
+let shippedAnswers: AnswerReader | undefined;
+/** The answer readers of an NLU, or those of the shipped flows/nlu.yaml. */
+export function answersOf(nlu: Nlu | undefined): AnswerReader {
+  if (nlu?.answers) return nlu.answers;
+  shippedAnswers ??= createAnswerReader(defaultNluVocab().answers);
+  return shippedAnswers;
 }
 
 const MAX_AMBIGUOUS = 6;
@@ -115,7 +127,9 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
     return { intent, used };
   }
 
+  const answers = createAnswerReader(vocab.answers);
   return {
+    answers,
     classify(text) {
       const words = normalizer.words(text);
       if (words.length === 0) return { kind: 'unknown' };

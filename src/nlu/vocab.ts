@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { AnswerVocab } from './answers.js';
 
 const Phrases = z.array(z.string().min(1)).min(1);
 
@@ -32,6 +33,8 @@ export const NluVocab = z
         language: Phrases,
       })
       .strict(),
+    /** How typed answers to the bot's own questions are read (yes/no, days, times, names): src/nlu/answers.ts. */
+    answers: AnswerVocab.default(AnswerVocab.parse({})),
   })
   .strict();
 export type NluVocab = z.infer<typeof NluVocab>;

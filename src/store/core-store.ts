@@ -2,6 +2,7 @@
 // Feature stores (booking, applications, WhatsApp keys…) live beside this file; nothing
 // outside src/store writes SQL.
 import type { ChannelName, Lang, Reply } from '../core/types.js';
+import type Database from 'better-sqlite3';
 import { writeTransaction, type Db } from './db.js';
 
 export interface ResidentRow {
@@ -185,6 +186,31 @@ export class CoreStore {
    */
   pruneConversations(olderThan: Date): number {
     return this.stmts.pruneConversations.run(olderThan.toISOString()).changes;
+  }
+
+  private burstStmts?: Record<'mark' | 'drop' | 'forget', Database.Statement<unknown[]>>;
+  private burst() {
+    this.burstStmts ??= {
+      mark: this.db.prepare('INSERT OR IGNORE INTO outbox_supersedable (outbox_id, resident_id) VALUES (?, ?)'),
+      drop: this.db.prepare(
+        `DELETE FROM outbox WHERE id IN (SELECT outbox_id FROM outbox_supersedable WHERE resident_id = ?) AND status = 'pending' AND attempts = 0 AND next_attempt_at > ?`,
+      ),
+      forget: this.db.prepare('DELETE FROM outbox_supersedable WHERE resident_id = ?'),
+    };
+    return this.burstStmts;
+  }
+
+  /** A queued small-talk reply that a later message of the same burst may replace. */
+  markSupersedable(outboxId: number, residentId: number): void {
+    this.burst().mark.run(outboxId, residentId);
+  }
+
+  /** Drops the resident's small-talk replies not yet due (a later message answers instead); returns how many. */
+  dropSupersedable(residentId: number, now: Date): number {
+    const { drop, forget } = this.burst();
+    const dropped = drop.run(residentId, now.toISOString()).changes;
+    forget.run(residentId);
+    return dropped;
   }
 
   /** Delivered messages are kept a while for officers' questions, then dropped (they hold personal data). */

@@ -3,12 +3,14 @@ import { bookingMigrations } from './booking.js';
 import { coreMigrations } from './core.js';
 import { telegramMigrations } from './telegram.js';
 import type { Migration } from './types.js';
+import { understandingMigrations } from './understanding.js';
 import { whatsappMigrations } from './whatsapp.js';
 
 export type { Migration };
 
 export const allMigrations: Migration[] = [
   ...coreMigrations,
+  ...understandingMigrations,
   ...bookingMigrations,
   ...telegramMigrations,
   ...whatsappMigrations,

@@ -1,0 +1,298 @@
+// Readers for typed answers IN THE CONTEXT of the question asked: yes/no, one of the
+// options shown, a date, a time/session, a name, digits of any script. Pure; the
+// vocabulary (chat spellings of yes/no, day words, name prefixes…) is data in flows/nlu.yaml
+// (`answers`), with the defaults below when a file leaves a list out.
+import { distance } from 'fastest-levenshtein';
+import { z } from 'zod';
+
+export type YesNo = 'yes' | 'no' | 'unsure' | 'not_needed';
+
+const Words = z.array(z.string().min(1));
+
+export const AnswerVocab = z
+  .object({
+    /** Whole answers (after lower-casing and removing punctuation) and what they mean. */
+    yes: Words.default([]),
+    no: Words.default([]),
+    unsure: Words.default([]),
+    not_needed: Words.default([]),
+    /** Words that may surround an answer without changing it ("udah ada kak", "iya dong"). */
+    fillers: Words.default([]),
+    /** Said before a name ("nama saya", "atas nama"): removed. */
+    name_prefixes: Words.default([]),
+    /** Relative day words and how many days from today. */
+    relative_days: z.record(z.string().min(1), z.number().int().min(0).max(14)).default({}),
+    /** "yang paling cepat", "secepatnya": the first free day / session. */
+    earliest: Words.default([]),
+    /** "yang terakhir": the last one shown. */
+    latest: Words.default([]),
+    /** Weekday names (0 = Sunday). */
+    weekdays: z.record(z.string().min(1), z.number().int().min(0).max(6)).default({}),
+    /** "depan", "next": the weekday of next week. */
+    next_week: Words.default([]),
+    /** Month names and abbreviations (1–12). */
+    months: z.record(z.string().min(1), z.number().int().min(1).max(12)).default({}),
+    /** Parts of the day: [from, to) in minutes after midnight ("pagi": [0, 660]). */
+    day_parts: z.record(z.string().min(1), z.tuple([z.number().int().min(0), z.number().int().max(1440)])).default({}),
+    /** Words that only introduce an option ("pilih", "yang", "nomor"): ignored when matching labels. */
+    option_fillers: Words.default([]),
+  })
+  .strict();
+export type AnswerVocab = z.infer<typeof AnswerVocab>;
+
+/** Lower case, accents and emoji gone, elongations squeezed ("iyaaa" → "iya"), one space. */
+export function plain(text: string): string {
+  return normalizeDigits(text)
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’‘`´]/gu, '')
+    .replace(/[^\p{L}\p{N}/]+/gu, ' ')
+    .replace(/(\p{L})\1{2,}/gu, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Digits of any script (Arabic-Indic ٣, Persian ۳, fullwidth ３, Devanagari…) as ASCII. */
+export function normalizeDigits(text: string): string {
+  return text.replace(/\p{Nd}/gu, (ch) => {
+    const cp = ch.codePointAt(0)!;
+    if (cp <= 0x39) return ch;
+    // Decimal digits come in contiguous runs that start at zero: find the run's start.
+    let start = cp;
+    while (start > 0 && /\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+    return String((cp - start) % 10);
+  });
+}
+
+export interface AnswerReader {
+  yesNo(text: string): YesNo | undefined;
+  /** The index of the option meant, several when unclear, or undefined. */
+  option(text: string, labels: string[]): { index: number } | { ambiguous: number[] } | undefined;
+  /** A calendar date (YYYY-MM-DD) from words like "besok", "kamis", "3 des", "3/12"; or 'earliest'. */
+  date(text: string, today: string): string | 'earliest' | 'latest' | undefined;
+  /** A time of day: an exact minute ("jam 9" → 540), a part of the day, the first or last. */
+  time(text: string): { minute: number; exact: boolean } | { part: [number, number] } | 'earliest' | 'latest' | undefined;
+  /** The name without "nama saya…", tidy capitalisation; undefined when nothing is left. */
+  name(text: string): string;
+  vocab: AnswerVocab;
+}
+
+function weekdayOf(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+function validDate(y: number, m: number, d: number): string | undefined {
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
+  return dt.toISOString().slice(0, 10);
+}
+
+/** Capitalise each word when a name is typed all lower or all upper case; "bin", "binti" stay small. */
+export function tidyName(name: string): string {
+  const letters = name.replace(/[^\p{L}]/gu, '');
+  if (letters && letters !== letters.toLowerCase() && letters !== letters.toUpperCase()) return name;
+  return name
+    .toLowerCase()
+    .split(' ')
+    .map((w, i) => (i > 0 && (w === 'bin' || w === 'binti') ? w : w.replace(/(^|[-.])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase())))
+    .join(' ');
+}
+
+export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
+  const meaning = new Map<string, YesNo>();
+  for (const kind of ['yes', 'no', 'unsure', 'not_needed'] as const) for (const w of vocab[kind]) meaning.set(plain(w), kind);
+  const fillers = new Set(vocab.fillers.map(plain));
+  const optionFillers = new Set(vocab.option_fillers.map(plain));
+  const namePrefixes = vocab.name_prefixes.map(plain).sort((a, b) => b.length - a.length);
+  const relative = new Map(Object.entries(vocab.relative_days).map(([k, v]) => [plain(k), v]));
+  const earliest = new Set(vocab.earliest.map(plain));
+  const latest = new Set(vocab.latest.map(plain));
+  const weekdays = new Map(Object.entries(vocab.weekdays).map(([k, v]) => [plain(k), v]));
+  const nextWeek = new Set(vocab.next_week.map(plain));
+  const months = new Map(Object.entries(vocab.months).map(([k, v]) => [plain(k), v]));
+  const parts = new Map(Object.entries(vocab.day_parts).map(([k, v]) => [plain(k), v]));
+  const longestPhrase = Math.max(1, ...[...meaning.keys()].map((k) => k.split(' ').length));
+
+  /** Drops filler words at either end and in between ("iya kak", "udah ada dong"). */
+  function core(words: string[], drop: Set<string>): string[] {
+    return words.filter((w) => !drop.has(w));
+  }
+
+  function yesNo(text: string): YesNo | undefined {
+    const p = plain(text);
+    if (!p || p.length > 60) return undefined;
+    const whole = meaning.get(p);
+    if (whole) return whole;
+    // "iyaa", "gakk": a doubled letter that is not a known word is chat elongation.
+    const known = (w: string) => meaning.has(w) || fillers.has(w);
+    const squeezed = p.split(' ').map((w) => (known(w) ? w : w.replace(/(\p{L})\1+/gu, '$1')));
+    const words = core(squeezed, fillers);
+    if (!words.length) return undefined;
+    const joined = words.join(' ');
+    if (meaning.has(joined)) return meaning.get(joined);
+    // Split into known phrases, longest first; every word must be accounted for.
+    const found: YesNo[] = [];
+    let i = 0;
+    while (i < words.length) {
+      let hit: YesNo | undefined;
+      let n = Math.min(longestPhrase, words.length - i);
+      for (; n >= 1; n--) {
+        hit = meaning.get(words.slice(i, i + n).join(' '));
+        if (hit) break;
+      }
+      if (!hit) return undefined;
+      found.push(hit);
+      i += n;
+    }
+    // "udah ada" = yes; "blm punya" = no (a denial wins); "ga tau" beats both.
+    if (found.includes('unsure')) return 'unsure';
+    if (found.includes('not_needed')) return 'not_needed';
+    if (found.includes('no')) return 'no';
+    return 'yes';
+  }
+
+  function tokens(s: string, drop: Set<string>): string[] {
+    return core(plain(s).replace(/\//g, ' ').split(' ').filter(Boolean), drop);
+  }
+  const near = (a: string, b: string) => a === b || (a.length >= 5 && b.length >= 5 && distance(a, b) <= 1) || (a.length >= 8 && b.length >= 8 && distance(a, b) <= 2);
+
+  function option(text: string, labels: string[]): { index: number } | { ambiguous: number[] } | undefined {
+    const typed = plain(text);
+    if (!typed || typed.length > 80) return undefined;
+    const typedWords = tokens(text, optionFillers);
+    const t = typedWords.join(' ');
+    if (!t) return undefined;
+    const forms = labels.map((l) => tokens(l, new Set()).join(' '));
+    const pick = (ids: number[]) => (ids.length === 1 ? { index: ids[0]! } : ids.length > 1 ? { ambiguous: ids } : undefined);
+    // 1. The label itself (case and punctuation aside), then nearly (typos).
+    const exact = forms.flatMap((f, i) => (f === t || f === typed ? [i] : []));
+    if (exact.length) return pick(exact);
+    const typo = forms.flatMap((f, i) => (t.length >= 6 && distance(f, t) <= (f.length >= 12 ? 2 : 1) ? [i] : []));
+    if (typo.length) return pick(typo);
+    // 2. A prefix of the label ("cek kel", "rumah").
+    if (t.length >= 3) {
+      const prefix = forms.flatMap((f, i) => (f.startsWith(t) ? [i] : []));
+      if (prefix.length) return pick(prefix);
+    }
+    // 3. Words of the label ("rumah sakit", "bpjs", "yang hilang"): every typed word in the
+    //    label, and the typed text not much longer than the label. Numbers alone never decide.
+    if (typedWords.length > 5 || typedWords.every((w) => /^\d+$/.test(w))) return undefined;
+    const labelWords = forms.map((f) => f.split(' '));
+    const contains = labelWords.flatMap((ws, i) => (typedWords.every((w) => ws.some((lw) => near(w, lw) || (w.length >= 4 && lw.startsWith(w)))) ? [i] : []));
+    if (contains.length) return pick(contains);
+    return undefined;
+  }
+
+  function date(text: string, today: string): string | 'earliest' | 'latest' | undefined {
+    const whole = relative.get(plain(text));
+    if (whole !== undefined) return addDays(today, whole);
+    const p = plain(text).replace(/\b(tanggal|tgl|tg|hari|date|the|on|pada|yang|yg|aja|saja|deh|dong|ya|kak|min|nya|untuk|buat)\b/g, ' ').replace(/\s+/g, ' ').trim();
+    if (!p) return undefined;
+    if (earliest.has(p)) return 'earliest';
+    if (latest.has(p)) return 'latest';
+    const rel = relative.get(p);
+    if (rel !== undefined) return addDays(today, rel);
+    const words = p.split(' ');
+    // "kamis", "senin depan", "next monday"
+    const wd = words.map((w) => weekdays.get(w)).find((v) => v !== undefined);
+    const rest = words.filter((w) => !weekdays.has(w));
+    if (wd !== undefined && rest.every((w) => nextWeek.has(w))) {
+      let ahead = (wd - weekdayOf(today) + 7) % 7;
+      if (ahead === 0) ahead = 7;
+      let d = addDays(today, ahead);
+      if (rest.length) {
+        // Next week's day: on or after the coming Monday.
+        const toMonday = ((1 - weekdayOf(today) + 7) % 7) || 7;
+        const monday = addDays(today, toMonday);
+        while (d < monday) d = addDays(d, 7);
+      }
+      return d;
+    }
+    const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+    const resolve = (day: number, month?: number, year?: number): string | undefined => {
+      if (year !== undefined && year < 100) year += 2000;
+      if (month === undefined) {
+        const here = validDate(ty, tm, day);
+        if (here && day >= td) return here;
+        return tm === 12 ? validDate(ty + 1, 1, day) : validDate(ty, tm + 1, day);
+      }
+      const y = year ?? (month < tm || (month === tm && day < td) ? ty + 1 : ty);
+      return validDate(y, month, day);
+    };
+    // "3/12", "3-12-2026", "03.12"
+    let m = /^(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{2,4}))?$/.exec(text.trim().replace(/^(tanggal|tgl)\s*/i, '')) ?? /^(\d{1,2}) ?\/ ?(\d{1,2})(?: ?\/ ?(\d{2,4}))?$/.exec(p);
+    if (m) return resolve(Number(m[1]), Number(m[2]), m[3] ? Number(m[3]) : undefined);
+    // "3 des", "3 desember 2026", "des 3"
+    m = /^(\d{1,2}) (\p{L}+)(?: (\d{4}))?$/u.exec(p);
+    if (m && months.has(m[2]!)) return resolve(Number(m[1]), months.get(m[2]!), m[3] ? Number(m[3]) : undefined);
+    m = /^(\p{L}+) (\d{1,2})(?: (\d{4}))?$/u.exec(p);
+    if (m && months.has(m[1]!)) return resolve(Number(m[2]), months.get(m[1]!), m[3] ? Number(m[3]) : undefined);
+    // "tanggal 3" (the word was removed above; a bare number is a list choice, not a date)
+    m = /^(\d{1,2})$/.exec(p);
+    if (m && /\b(tanggal|tgl|tg|date)\b/.test(plain(text))) return resolve(Number(m[1]));
+    // "kamis 3 des": the weekday is decoration when a date follows.
+    if (wd !== undefined && rest.length) return date(rest.join(' '), today);
+    return undefined;
+  }
+
+  function time(text: string): { minute: number; exact: boolean } | { part: [number, number] } | 'earliest' | 'latest' | undefined {
+    const raw = plain(text.replace(/(\d)[.:](\d)/g, '$1h$2'));
+    const p = raw.replace(/\b(jam|pukul|pkl|pk|at|sesi|yang|yg|aja|saja|deh|dong|ya|kak|min|session)\b/g, ' ').replace(/\s+/g, ' ').trim();
+    if (!p) return undefined;
+    if (earliest.has(p)) return 'earliest';
+    if (latest.has(p)) return 'latest';
+    const words = p.split(' ');
+    const partWord = words.find((w) => parts.has(w));
+    if (words.includes('selamat')) return undefined; // "selamat pagi" is a greeting
+    const rest = words.filter((w) => !parts.has(w));
+    if (partWord && !rest.length) return { part: parts.get(partWord)! };
+    const m = /^(\d{1,2})(?:h(\d{2}))?(?: ?(am|pm))?$/.exec(rest.join(' '));
+    if (!m || !/\d/.test(text)) return undefined;
+    // A bare number is a list choice, not a time: "jam 9" or "9.30" is a time.
+    if (!m[2] && !m[3] && !/\b(jam|pukul|pkl|pk|at)\b/.test(raw) && !partWord) return undefined;
+    let hour = Number(m[1]);
+    const minute = m[2] ? Number(m[2]) : 0;
+    if (hour > 23 || minute > 59) return undefined;
+    if (m[3] === 'pm' && hour < 12) hour += 12;
+    if (partWord && hour < 12) {
+      const [from] = parts.get(partWord)!;
+      if (from >= 660 && hour < 7) hour += 12; // "jam 1 siang" = 13.00
+    }
+    return { minute: hour * 60 + minute, exact: Boolean(m[2]) };
+  }
+
+  function name(text: string): string {
+    let s = text
+      .replace(/[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '')
+      .replace(/[*_~`"“”«»]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    for (let round = 0; round < 2; round++) {
+      const lower = plain(s);
+      const prefix = namePrefixes.find((pre) => lower === pre || lower.startsWith(`${pre} `));
+      if (!prefix) break;
+      // Remove as many words as the prefix has (its punctuation too: "a.n.", "nama:").
+      const count = prefix.split(' ').length;
+      let removed = 0;
+      let i = 0;
+      const parts = s.split(' ');
+      let consumed = 0;
+      while (removed < count && i < parts.length) {
+        const w = plain(parts[i]!);
+        consumed++;
+        i++;
+        removed += w ? w.split(' ').length : 0;
+      }
+      s = parts.slice(consumed).join(' ').replace(/^[\s:=,.\-–—]+/, '');
+    }
+    s = s.replace(/^[\s:=,\-–—]+/, '').replace(/[\s.!,;:?]+$/, '').trim();
+    return tidyName(s);
+  }
+
+  return { yesNo, option, date, time, name, vocab };
+}

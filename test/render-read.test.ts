@@ -123,7 +123,7 @@ describe('a day closed by officers', () => {
     const days = await t.say('res-read-close', { choice: `bk:newday:${code}` });
     expect(textOf(days)).toContain('Pilih tanggal baru');
     expect(textOf(days)).not.toContain('Booking Anda:');
-    const ids = days.at(-1)!.choices!.map((c) => c.id);
+    const ids = days.at(-1)!.choices!.map((c) => c.id.replace(/~[^~]*$/, ''));
     expect(ids.at(-1)).toBe('m:menu');
     expect(ids.slice(0, -1).length).toBeGreaterThan(1);
     expect(ids.slice(0, -1).every((id) => /^d:2026-1[12]-\d\d$/.test(id) && id !== 'd:2026-12-02')).toBe(true);

@@ -98,7 +98,6 @@ describe('accounts', () => {
     const reset = await admin.post(`/admin/officers/${id}/reset`, {});
     const otp = /<code class="once">([^<]+)<\/code>/.exec(reset.text)![1]!;
     expect((await new Session(t!).login('budi', otp)).location).toBe('/admin/password');
-    // The lock ends by itself after ADMIN_LOCK_MINUTES too.
   });
 
   test('twenty failures from one address lock that address for every account', async () => {

@@ -100,6 +100,16 @@ describe('accounts', () => {
     expect((await new Session(t!).login('budi', otp)).location).toBe('/admin/password');
   });
 
+  test('an account lock ends by itself after ADMIN_LOCK_MINUTES', async () => {
+    await start({ ADMIN_LOCK_MINUTES: '15' });
+    await addOfficer(t!, 'budi', 'petugas');
+    for (let i = 0; i < 5; i++) await new Session(t!, `10.0.2.${i}`).login('budi', 'salah-salah');
+    t!.clock.advance(14 * 60_000);
+    expect((await new Session(t!).login('budi')).status).toBe(429);
+    t!.clock.advance(2 * 60_000);
+    expect((await new Session(t!).login('budi')).location).toBe('/admin');
+  });
+
   test('twenty failures from one address lock that address for every account', async () => {
     await start({ ADMIN_LOGIN_MAX_FAILURES_PER_IP: '20' });
     await addOfficer(t!, 'budi', 'petugas');

@@ -291,5 +291,12 @@ describe('pages that change what residents get', () => {
     expect(rep.activeResidents).toEqual([1]);
     expect(rep.unknownQuestions).toEqual([expect.objectContaining({ text: expect.stringContaining('0812******90'), count: 1 })]);
     expect(JSON.stringify(rep)).not.toContain('081234567890');
+    const id = await addOfficer(t!, 'lihat', 'viewer');
+    const token = t!.ctx.services.officers.createToken(id, 'stats', 'test');
+    if (!token.ok) throw new Error(token.error);
+    const res = await t!.ctx.http.request('/api/admin/stats?from=2026-11-30&to=2026-11-30', { headers: { authorization: `Bearer ${token.token}` } });
+    expect(((await res.json()) as { totalMessages: number }).totalMessages).toBe(2);
+    // Reloading content is an admin's change: a viewer's token is refused.
+    expect((await t!.ctx.http.request('/api/admin/content/reload', { method: 'POST', headers: { authorization: `Bearer ${token.token}` } })).status).toBe(403);
   });
 });

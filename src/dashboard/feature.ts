@@ -8,7 +8,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FeatureFactory } from '../core/feature.js';
-import { SESSION_COOKIE } from '../officers/auth.js';
+import { officerOf, SESSION_COOKIE } from '../officers/auth.js';
 import { hasRole, oneTimePassword, sameSecret, type Role } from '../officers/service.js';
 import { errorText, langOf, tr } from './i18n.js';
 import { csrfField, done, html, page, refusal, setRegistry, shell } from './layout.js';
@@ -198,6 +198,21 @@ export const dashboardFeature: FeatureFactory = (ctx) => {
     if (!r.ok) return done(c, '/admin/password', 'err', langOf(c) === 'en' ? `Not changed: ${r.error}` : `Belum diganti: ${r.error}`);
     return done(c, '/admin', 'ok', t('Kata sandi sudah diganti.', 'Password changed.'));
   });
+
+  // ---- JSON for scripts (same services as the pages)
+  if (ctx.admin) {
+    ctx.admin.get('/stats', (c) => {
+      const day = (d?: string) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : undefined);
+      const to = day(c.req.query('to')) ?? services.stats.day(ctx.clock.now());
+      const from = day(c.req.query('from')) ?? new Date(Date.parse(`${to}T00:00:00Z`) - 13 * 86_400_000).toISOString().slice(0, 10);
+      return c.json(services.stats.report(from <= to ? from : to, from <= to ? to : from));
+    });
+    // After flows/ was edited by hand: load it again (admins; the bot keeps the old content on an error).
+    ctx.admin.post('/content/reload', (c) => {
+      const result = services.content.reload(officerOf(c));
+      return result.ok ? c.json({ ok: true }) : c.json({ error: result.error }, 400);
+    });
+  }
 
   // ---- the pages
 

@@ -164,6 +164,10 @@ export class ApplicationsService {
 
   /** Inside a transaction: inserts one application with its first history row. */
   private insert(input: NewApplicationInput, officer: string, now: Date): Outcome<ApplicationRow> {
+    // Residents read the service's name; an id the bot does not know would show raw.
+    if (!this.d.content.servicesById.has(input.service)) {
+      return { ok: false, code: 400, error: `service: unknown service "${input.service}" (use an id from flows/services, e.g. ${[...this.d.content.servicesById.keys()].slice(0, 2).join(', ')})` };
+    }
     const trackingNo = input.trackingNo ?? this.newTrackingNo(now);
     const row = this.d.apps.insertApplication(
       {
@@ -199,8 +203,11 @@ export class ApplicationsService {
    * contact_channel, contact_address (both optional). Good rows are kept; each bad one is
    * reported with its line number in the file.
    */
-  importCsv(csv: string, officer: string): { imported: number; trackingNos: string[]; errors: { line: number; error: string }[] } {
+  importCsv(csv: string, officer: string, opts: { dryRun?: boolean } = {}): { imported: number; trackingNos: string[]; errors: { line: number; error: string }[]; dryRun?: boolean; delimiter?: string } {
     const now = this.d.clock.now();
+    // Excel in an Indonesian locale saves "CSV" with semicolons: the header line decides.
+    const headerLine = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+    const delimiter = (headerLine.match(/;/g)?.length ?? 0) > (headerLine.match(/,/g)?.length ?? 0) ? ';' : ',';
     const errors: { line: number; error: string }[] = [];
     let records: { record: Record<string, string>; info: { lines: number } }[];
     let columns: string[] = [];
@@ -208,6 +215,7 @@ export class ApplicationsService {
       records = parseCsv(csv, {
         columns: (header: string[]) => (columns = header.map((h) => h.trim().toLowerCase())),
         info: true,
+        delimiter,
         skip_empty_lines: true,
         trim: true,
         bom: true,
@@ -224,6 +232,8 @@ export class ApplicationsService {
     const missing = CSV_REQUIRED.filter((c) => !columns.includes(c));
     if (missing.length) return { imported: 0, trackingNos: [], errors: [{ line: 1, error: `missing column(s): ${missing.join(', ')} (header: ${CSV_COLUMNS.join(',')})` }] };
     const trackingNos: string[] = [];
+    const DRY_RUN = Symbol('dry run');
+    try {
     this.tx(() => {
       for (const { record, info } of records) {
         const parsed = NewApplicationInput.safeParse({
@@ -242,10 +252,15 @@ export class ApplicationsService {
         if (!made.ok) errors.push({ line: info.lines, error: made.error });
         else trackingNos.push(made.value.tracking_no);
       }
+      // A preview runs the same checks, then rolls everything back.
+      if (opts.dryRun) throw DRY_RUN;
       this.d.store.audit(officer, 'application.import', null, { imported: trackingNos.length, errors: errors.length }, now);
     });
+    } catch (err) {
+      if (err !== DRY_RUN) throw err;
+    }
     errors.sort((a, b) => a.line - b.line);
-    return { imported: trackingNos.length, trackingNos, errors };
+    return { imported: trackingNos.length, trackingNos, errors, ...(opts.dryRun ? { dryRun: true } : {}), delimiter };
   }
 
   lookupForOfficer(tracking: string) {
@@ -256,6 +271,20 @@ export class ApplicationsService {
   list(status: Status | undefined, limit: number, offset: number) {
     const { total, rows } = this.d.apps.list(status, limit, offset);
     return { total, items: rows.map((a) => ({ trackingNo: a.tracking_no, service: a.service, applicantName: maskName(a.applicant_name), nik: maskNik(a.nik), status: a.status, updatedAt: a.updated_at })) };
+  }
+
+  /** The dashboard's list with filters and search (names and NIKs masked). */
+  search(f: { status?: Status; service?: string; from?: string; to?: string; q?: string }, limit: number, offset: number) {
+    const { total, rows } = this.d.apps.search(f, limit, offset);
+    return { total, items: rows.map((a) => ({ trackingNo: a.tracking_no, service: a.service, applicantName: maskName(a.applicant_name), nik: maskNik(a.nik), status: a.status, updatedAt: a.updated_at })) };
+  }
+
+  /** What a follower would read if the status changed now (the dashboard's preview). */
+  previewNotification(tracking: string, change: { status: Status; note?: string | undefined; delivery?: Delivery | undefined }, lang: Lang): string | undefined {
+    const app = this.d.apps.byTrackingKey(trackingKey(tracking));
+    if (!app) return undefined;
+    const history = { id: 0, application_id: app.id, status: change.status, note: change.note?.trim() || null, delivery: change.delivery ?? null, officer: '', at: this.d.clock.now().toISOString() } as HistoryRow;
+    return this.notificationText({ ...app, status: change.status }, history, lang);
   }
 
   /** The notification a follower reads, in their language. */
@@ -352,7 +381,7 @@ export class ApplicationsService {
    * Queues an announcement to every resident on a push channel who has not opted out and is
    * still reachable, spaced at `broadcastRate` per second per channel and after quiet hours.
    */
-  broadcast(text: { id: string; en: string }, officer: string, urgent: boolean, idempotencyKey?: string) {
+  broadcast(text: { id: string; en: string }, officer: string, urgent: boolean, idempotencyKey?: string, opts: { channels?: ChannelName[]; at?: Date } = {}) {
     const now = this.d.clock.now();
     const result = this.tx(() => {
       if (idempotencyKey) {
@@ -360,11 +389,14 @@ export class ApplicationsService {
         if (earlier) return { ...(JSON.parse(earlier.response) as NonNullable<ReturnType<ApplicationsService['broadcastProgress']>>), replayed: true };
       }
       const row = this.d.apps.insertBroadcast(text, officer, urgent, now);
-      const start = (urgent ? now : quietHoursEnd(now, this.d.settings.quietHours, this.d.settings.timeZone)).getTime();
+      // A scheduled announcement starts at its time (still after quiet hours unless urgent).
+      const from = opts.at && opts.at > now ? opts.at : now;
+      const start = (urgent ? from : quietHoursEnd(from, this.d.settings.quietHours, this.d.settings.timeZone)).getTime();
+      const channels = opts.channels?.length ? BROADCAST_CHANNELS.filter((c) => opts.channels!.includes(c)) : BROADCAST_CHANNELS;
       const perChannel = new Map<ChannelName, number>();
       let skipped = 0;
       for (const r of this.d.apps.broadcastAudience()) {
-        if (!BROADCAST_CHANNELS.includes(r.channel) || r.opted_out || r.unreachable || !this.mayNotify(r)) {
+        if (!channels.includes(r.channel) || r.opted_out || r.unreachable || !this.mayNotify(r)) {
           skipped++;
           continue;
         }
@@ -386,7 +418,7 @@ export class ApplicationsService {
         if (outboxId !== null) this.d.apps.addBroadcastRecipient(row.id, r.id, outboxId);
       }
       this.d.apps.setBroadcastSkipped(row.id, skipped);
-      this.d.store.audit(officer, 'broadcast.create', String(row.id), { urgent, skipped }, now);
+      this.d.store.audit(officer, 'broadcast.create', String(row.id), { urgent, skipped, channels, at: opts.at?.toISOString() }, now);
       const progress = this.broadcastProgress(row.id)!;
       if (idempotencyKey) this.d.apps.saveOfficerRequest('broadcast', idempotencyKey, 202, progress, now);
       return progress;
@@ -413,6 +445,32 @@ export class ApplicationsService {
       skipped: row.skipped,
       done: queued === c.sent + c.failed,
     };
+  }
+
+  /** Cancels what is still waiting of an announcement (already sent messages stay sent). */
+  cancelBroadcast(id: number, officer: string): { ok: true; cancelled: number } | { ok: false; error: string } {
+    if (!this.d.apps.broadcast(id)) return { ok: false, error: 'No such broadcast.' };
+    const now = this.d.clock.now();
+    return this.tx(() => {
+      const cancelled = this.d.apps.cancelBroadcast(id, `cancelled by ${officer}`);
+      this.d.store.audit(officer, 'broadcast.cancel', String(id), { cancelled }, now);
+      return { ok: true, cancelled } as const;
+    });
+  }
+
+  /** Sends a failed notification again, where that can help (not to a resident who blocked the bot). */
+  retryNotification(outboxId: number, officer: string): { ok: true } | { ok: false; error: string } {
+    const row = this.d.store.getOutbox(outboxId);
+    if (!row || row.status !== 'failed') return { ok: false, error: 'This notification is not a failed one (any more).' };
+    if (!retryable(row.last_error)) return { ok: false, error: 'Retrying cannot help here: the resident blocked the bot, the number is not reachable, or it was cancelled.' };
+    const now = this.d.clock.now();
+    const ok = this.tx(() => {
+      const done = this.d.apps.retryFailed(outboxId, now);
+      if (done) this.d.store.audit(officer, 'notification.retry', String(outboxId), { kind: row.kind, channel: row.channel }, now);
+      return done;
+    });
+    if (ok) this.d.onQueued?.();
+    return ok ? { ok: true } : { ok: false, error: 'This notification cannot be retried.' };
   }
 
   listBroadcasts(limit: number) {
@@ -491,6 +549,11 @@ export class ApplicationsService {
   following(residentId: number) {
     return this.d.apps.followedBy(residentId).map((a) => ({ applicationId: a.id, trackingNo: a.tracking_no, service: a.service, status: a.status }));
   }
+}
+
+/** Whether sending a failed notification again can help: not after a block, an unknown number or a cancel. */
+export function retryable(error: string | null): boolean {
+  return !/blocked|403|unreachable|not on whatsapp|never wrote|unknown number|not registered|cancelled/i.test(error ?? '');
 }
 
 export { STATUSES, DELIVERIES };

@@ -4,6 +4,7 @@ import dayjs from 'dayjs';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../core/types.js';
+import { officerOf } from '../officers/auth.js';
 import { maskNik } from '../privacy/mask.js';
 import type { BookingStore } from '../store/booking-store.js';
 import type { CoreStore } from '../store/core-store.js';
@@ -11,7 +12,7 @@ import type { OfficeCalendar } from './calendar.js';
 import { normalizeCode, sessionsOf, type BookingService } from './service.js';
 import { Capacity, type BookingSettings } from './settings.js';
 
-interface AdminDeps {
+export interface AdminDeps {
   service: BookingService;
   store: BookingStore;
   calendar: OfficeCalendar;
@@ -26,10 +27,7 @@ const IsoDate = z
   .refine((d) => dayjs(d).isValid() && dayjs(d).format('YYYY-MM-DD') === d, 'no such date');
 const ReasonBody = z.object({ reason: z.string().trim().min(3, 'reason: say why in a few words').max(200) }).strict();
 
-function officer(c: Context): string {
-  const name = (c.req.header('X-Officer') ?? '').trim().slice(0, 60);
-  return name || 'admin';
-}
+const officer = (c: Context): string => officerOf(c);
 
 function problem(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'invalid request';
@@ -51,16 +49,17 @@ function dateParam(c: Context, name = 'date'): { ok: true; date: string } | { ok
   return parsed.success ? { ok: true, date: parsed.data } : { ok: false, res: c.json({ error: `date: ${parsed.error.issues[0]!.message}` }, 400) };
 }
 
-export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
-  const { service, store, calendar, clock } = d;
+/** `?place=` names one of the office's places (default: the first); an unknown one is a 400. */
+function placeParam(c: Context, service: AdminDeps['service']): { ok: true; place: string } | { ok: false; res: Response } {
+  const q = c.req.query('place');
+  if (q === undefined || q === '') return { ok: true, place: service.places[0]!.id };
+  if (!service.places.some((p) => p.id === q)) return { ok: false, res: c.json({ error: `place: unknown place "${q}" (places: ${service.places.map((p) => p.id).join(', ')})` }, 400) };
+  return { ok: true, place: q };
+}
 
-  /** `?place=` names one of the office's places (default: the first); an unknown one is a 400. */
-  function placeParam(c: Context): { ok: true; place: string } | { ok: false; res: Response } {
-    const q = c.req.query('place');
-    if (q === undefined || q === '') return { ok: true, place: service.places[0]!.id };
-    if (!service.places.some((p) => p.id === q)) return { ok: false, res: c.json({ error: `place: unknown place "${q}" (places: ${service.places.map((p) => p.id).join(', ')})` }, 400) };
-    return { ok: true, place: q };
-  }
+/** What officers see of a day and of the coming weeks (the JSON API and the dashboard share it). */
+export function bookingReports(d: AdminDeps) {
+  const { service, store, calendar, clock } = d;
 
   /** One day at one place as officers see it: open or not, quota per session, who comes when. */
   function dayReport(date: string, place = service.places[0]!.id) {
@@ -103,42 +102,25 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
     };
   }
 
-  admin.get('/booking/days/:date', (c) => {
-    const p = dateParam(c);
-    if (!p.ok) return p.res;
-    const pl = placeParam(c);
-    if (!pl.ok) return pl.res;
-    return c.json(dayReport(p.date, pl.place));
-  });
 
-  admin.get('/booking/places', (c) =>
-    c.json({
-      places: service.places.map((p) => ({
-        id: p.id,
-        name: p.name,
-        address: p.address ?? null,
-        map_url: p.map_url ?? null,
-        hours: p.hours ?? null,
-        quota: p.quota,
-        open_days: [...p.openDays].sort(),
-      })),
-    }),
-  );
-
-  admin.get('/booking/calendar', (c) => {
-    const days = z.coerce.number().int().min(1).max(120).default(21).safeParse(c.req.query('days') ?? undefined);
-    if (!days.success) return c.json({ error: `days: ${days.error.issues[0]!.message}` }, 400);
+  /** The coming days with places taken, per place, and the holiday lists' warnings. */
+  function calendarReport(n: number) {
     const now = clock.now();
     const today = calendar.today(now);
     const overrides = service.overrides(now);
     const policy = service.policy();
-    const counts = new Map(service.places.map((p) => [p.id, store.dayCounts(today, calendar.addDays(today, days.data), p.id)]));
+    const counts = new Map(service.places.map((p) => [p.id, store.dayCounts(today, calendar.addDays(today, n), p.id)]));
     const bookable = new Map(service.places.map((p) => [p.id, new Set(service.bookableDays(now, p.id))]));
     const first = service.places[0]!.id;
-    return c.json({
+    const status = service.calendarStatus(now, n);
+    return {
       today,
-      warnings: service.calendarStatus(now, days.data).warnings,
-      days: Array.from({ length: days.data }, (_, i) => {
+      /** Coming years with no holiday list at all. */
+      missingYears: calendar.missingYears(now, n),
+      /** Each year's list: confirmed, unconfirmed or none (officers confirm in the dashboard). */
+      years: status.years,
+      warnings: status.warnings,
+      days: Array.from({ length: n }, (_, i) => {
         const date = calendar.addDays(today, i);
         const info = calendar.dayInfo(date, overrides, policy);
         return {
@@ -160,7 +142,57 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
           })),
         };
       }),
-    });
+    };
+  }
+
+  /** Codes of the bookings of `date` matching a code, part of a name, or a NIK (full or its last digits). */
+  function searchOnDate(date: string, q: string): Set<string> {
+    const needle = q.trim().toLowerCase();
+    const digits = needle.replace(/[\s.]/g, '');
+    const code = normalizeCode(q);
+    return new Set(
+      store
+        .onDate(date)
+        .filter((b) => (code && b.code === code) || (needle.length >= 2 && b.name.toLowerCase().includes(needle)) || (/^\d{4,16}$/.test(digits) && b.nik.endsWith(digits)))
+        .map((b) => b.code),
+    );
+  }
+
+  return { dayReport, calendarReport, searchOnDate };
+}
+
+export type BookingReports = ReturnType<typeof bookingReports>;
+
+export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
+  const { service, store, calendar, clock } = d;
+  const { dayReport, calendarReport } = bookingReports(d);
+
+  admin.get('/booking/days/:date', (c) => {
+    const p = dateParam(c);
+    if (!p.ok) return p.res;
+    const pl = placeParam(c, service);
+    if (!pl.ok) return pl.res;
+    return c.json(dayReport(p.date, pl.place));
+  });
+
+  admin.get('/booking/places', (c) =>
+    c.json({
+      places: service.places.map((p) => ({
+        id: p.id,
+        name: p.name,
+        address: p.address ?? null,
+        map_url: p.map_url ?? null,
+        hours: p.hours ?? null,
+        quota: p.quota,
+        open_days: [...p.openDays].sort(),
+      })),
+    }),
+  );
+
+  admin.get('/booking/calendar', (c) => {
+    const days = z.coerce.number().int().min(1).max(120).default(21).safeParse(c.req.query('days') ?? undefined);
+    if (!days.success) return c.json({ error: `days: ${days.error.issues[0]!.message}` }, 400);
+    return c.json(calendarReport(days.data));
   });
 
   // ---- holiday lists: officers confirm a year without editing files; a setting for years with no list
@@ -216,7 +248,7 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
   const mark = (status: 'checked_in' | 'no_show') => (c: Context) => {
     const code = normalizeCode(c.req.param('code') ?? '');
     if (!code) return c.json({ error: 'code: expected a 6-character booking code' }, 400);
-    const result = service.mark(code, status, officer(c), clock.now());
+    const result = service.mark(code, status, officer(c), clock.now(), { confirm: c.req.query('confirm') === 'true' });
     if (!result.ok) return c.json({ error: result.error }, result.status as 404 | 409);
     return c.json({ booking: result.booking });
   };
@@ -224,7 +256,7 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
   admin.post('/booking/bookings/:code/no-show', mark('no_show'));
 
   admin.get('/booking/capacity', (c) => {
-    const pl = placeParam(c);
+    const pl = placeParam(c, service);
     if (!pl.ok) return pl.res;
     const today = calendar.today(clock.now());
     return c.json({ place: pl.place, file: service.fileCapacity(pl.place), default: store.capacity('default', pl.place) ?? null, overrides: store.capacityOverrides(today, '9999-12-31', pl.place) });
@@ -236,7 +268,7 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
       const p = dateParam(c, 'scope');
       if (!p.ok) return p.res;
     }
-    const pl = placeParam(c);
+    const pl = placeParam(c, service);
     if (!pl.ok) return pl.res;
     const b = await body(c, Capacity);
     if (!b.ok) return b.res;
@@ -250,7 +282,7 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
   admin.delete('/booking/capacity/:date', (c) => {
     const p = dateParam(c);
     if (!p.ok) return p.res;
-    const pl = placeParam(c);
+    const pl = placeParam(c, service);
     if (!pl.ok) return pl.res;
     const result = service.clearCapacity(p.date, officer(c), clock.now(), pl.place);
     if (!result.ok) return c.json({ error: `The default quota is smaller than the ${result.conflicts[0]!.taken} places already booked on ${p.date}.` }, 409);

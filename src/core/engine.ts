@@ -50,6 +50,20 @@ export interface EngineOptions {
    * the same resident comes first. 0 = off. The web chat answers each message at once.
    */
   burstMs?: number;
+  /** Called inside each message's transaction after the step (statistics: one cheap upsert or two). */
+  onHandled?: (e: HandledEvent) => void;
+}
+
+/** What the statistics see of a handled message (never stored unmasked). */
+export interface HandledEvent {
+  channel: InboundMessage['channel'];
+  residentId: number;
+  lang: Lang;
+  now: Date;
+  input: InboundMessage['input'];
+  flowBefore: string | undefined;
+  flowAfter: string;
+  replies: Reply[];
 }
 
 /** Effect → result → step again, at most this often per message (a loop here is a bug). */
@@ -204,6 +218,7 @@ export class Engine {
     const notBefore = burst && smallTalk ? new Date(now.getTime() + burst) : undefined;
     const outboxIds = replies.map((reply) => store.enqueue({ residentId: row.id, channel: msg.channel, address: msg.address, reply, notBefore }, now)!);
     if (notBefore) for (const id of outboxIds) store.markSupersedable(id, row.id);
+    this.opts.onHandled?.({ channel: msg.channel, residentId: row.id, lang: result.state.lang, now, input: msg.input, flowBefore: saved?.flow, flowAfter: result.state.flow, replies });
     // Where residents go, never what they typed (it may hold a NIK or a name).
     if (this.opts.log.isLevelEnabled('debug')) {
       this.opts.log.debug({ channel: msg.channel, resident: row.id, input: msg.input.type, flow: result.state.flow, node: result.state.node, replies: replies.length }, 'message handled');

@@ -11,6 +11,7 @@ import { AckTracker, type AckTimer } from './acks.js';
 import { NOT_CONNECTED, sendFailureReason, WhatsAppInbound, WhatsAppSender, type SendFailureReason } from './adapter.js';
 import { SENT_CACHE_MS, WhatsAppConnection, type LinkStatus } from './connection.js';
 import { routeLibsignalConsole } from './console.js';
+import { officerOf } from '../../officers/auth.js';
 import { realSleep, RecipientQueues } from './pacing.js';
 import type { SocketFactory, SocketOptions, WhatsAppSocket } from './port.js';
 
@@ -18,6 +19,18 @@ import type { SocketFactory, SocketOptions, WhatsAppSocket } from './port.js';
 const MEDIA_KEEP_MS = 90 * 24 * 3600_000;
 /** Unanswered messages from an outage stay this long for officers to read. */
 const UNANSWERED_KEEP_MS = 30 * 24 * 3600_000;
+
+declare module '../../core/feature.js' {
+  interface Services {
+    /** The WhatsApp page: link state, the QR, relink and reconnect. */
+    whatsapp?: {
+      status(): WhatsAppStatus;
+      qr(): Promise<{ svg: string | null; pairingCode: string | null }>;
+      relink(by: string): Promise<void>;
+      reconnect(by: string): void;
+    };
+  }
+}
 
 const delayMs = z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(60_000, 'expected 0–60000 ms');
 
@@ -193,6 +206,21 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
       unanswered: (o) => store.listUnanswered(o),
       reconnect: () => connection.reconnect(),
     };
+    ctx.services.whatsapp = {
+      status: () => service.status(),
+      qr: async () => {
+        const { qr, pairingCode } = connection.snapshot();
+        return { svg: qr ? await QRCode.toString(qr, { type: 'svg', margin: 2 }) : null, pairingCode: pairingCode ?? null };
+      },
+      relink: async (by) => {
+        core.audit(by, 'whatsapp.relink', null, undefined, clock.now());
+        await connection.relink();
+      },
+      reconnect: (by) => {
+        core.audit(by, 'whatsapp.reconnect', null, undefined, clock.now());
+        connection.reconnect();
+      },
+    };
 
     if (admin) {
       admin.get('/whatsapp', (c) => c.json(service.status()));
@@ -209,12 +237,12 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
         return c.json({ state, qr, svg, pairingCode: pairingCode ?? null }, 200, { 'cache-control': 'no-store' });
       });
       admin.post('/whatsapp/relink', async (c) => {
-        core.audit('admin', 'whatsapp.relink', null, undefined, clock.now());
+        core.audit(officerOf(c), 'whatsapp.relink', null, undefined, clock.now());
         await connection.relink();
         return c.json({ state: connection.state });
       });
       admin.post('/whatsapp/reconnect', (c) => {
-        core.audit('admin', 'whatsapp.reconnect', null, undefined, clock.now());
+        core.audit(officerOf(c), 'whatsapp.reconnect', null, undefined, clock.now());
         connection.reconnect();
         return c.json({ state: connection.state });
       });

@@ -1,6 +1,7 @@
 import { applicationsMigrations } from './applications.js';
 import { bookingMigrations } from './booking.js';
 import { coreMigrations } from './core.js';
+import { officersMigrations } from './officers.js';
 import { telegramMigrations } from './telegram.js';
 import type { Migration } from './types.js';
 import { understandingMigrations } from './understanding.js';
@@ -15,4 +16,5 @@ export const allMigrations: Migration[] = [
   ...telegramMigrations,
   ...whatsappMigrations,
   ...applicationsMigrations,
+  ...officersMigrations,
 ];

@@ -64,6 +64,8 @@ export interface HandledEvent {
   flowBefore: string | undefined;
   flowAfter: string;
   replies: Reply[];
+  /** The step counted a miss at the question asked (an answer it could not read). */
+  missed: boolean;
 }
 
 /** Effect → result → step again, at most this often per message (a loop here is a bug). */
@@ -218,7 +220,7 @@ export class Engine {
     const notBefore = burst && smallTalk ? new Date(now.getTime() + burst) : undefined;
     const outboxIds = replies.map((reply) => store.enqueue({ residentId: row.id, channel: msg.channel, address: msg.address, reply, notBefore }, now)!);
     if (notBefore) for (const id of outboxIds) store.markSupersedable(id, row.id);
-    this.opts.onHandled?.({ channel: msg.channel, residentId: row.id, lang: result.state.lang, now, input: msg.input, flowBefore: saved?.flow, flowAfter: result.state.flow, replies });
+    this.opts.onHandled?.({ channel: msg.channel, residentId: row.id, lang: result.state.lang, now, input: msg.input, flowBefore: saved?.flow, flowAfter: result.state.flow, replies, missed: (result.state.misses ?? 0) > (saved?.misses ?? 0) });
     // Where residents go, never what they typed (it may hold a NIK or a name).
     if (this.opts.log.isLevelEnabled('debug')) {
       this.opts.log.debug({ channel: msg.channel, resident: row.id, input: msg.input.type, flow: result.state.flow, node: result.state.node, replies: replies.length }, 'message handled');

@@ -35,7 +35,7 @@ export class StatsService {
     const t = this.d.content.texts;
     for (const key of ['core.not_understood', 'core.not_understood_typed']) {
       if (!t[key]) continue;
-      if (text === translate(t, 'id', key) || text === translate(t, 'en', key)) return true;
+      if (text.startsWith(translate(t, 'id', key)) || text.startsWith(translate(t, 'en', key))) return true;
     }
     return false;
   }
@@ -55,7 +55,7 @@ export class StatsService {
       this.activeSeen.add(e.residentId);
     }
     if (e.flowAfter !== e.flowBefore && e.flowAfter !== 'menu') s.bump(day, e.channel, 'intent', e.flowAfter);
-    if (e.input.type === 'text' && e.replies.some((r) => this.notUnderstood(r.text))) {
+    if (e.input.type === 'text' && (e.missed || e.replies.some((r) => this.notUnderstood(r.text)))) {
       s.bump(day, e.channel, 'not_understood');
       s.unknown(e.now, e.channel, maskDigitsInText(e.input.text.trim().slice(0, 200)));
     }

@@ -184,7 +184,7 @@ export function createStep(flowList: Flow[]): StepFn {
     // Long idle: start again at the menu, saying so; a clear question is still answered.
     // A button press is a deliberate answer (e.g. to a notification) and goes through.
     const idle = ctx.now.getTime() - Date.parse(state.at) > ctx.idleMs;
-    if (idle && state.flow !== 'menu' && input.type !== 'choice') {
+    if (idle && state.flow !== 'menu' && input.type !== 'choice' && !flow.keepWhenIdle?.includes(state.node)) {
       const notice = { text: fc.t('core.idle_restart') };
       const base = { ...fresh, lang };
       if (input.type === 'text') {
@@ -199,8 +199,10 @@ export function createStep(flowList: Flow[]): StepFn {
       if (!text) return reprompt(state, ctx, [{ text: fc.t('core.empty') }]);
       const word = text.toLowerCase().replace(/[.!,\s]+$/g, '');
       const global = GLOBAL_WORDS[word];
-      if (global === 'menu') return toMenu(state, ctx, []);
-      if (global === 'cancel') return toMenu(state, ctx, [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
+      // A flow may say what leaving means (an officer's case stays open).
+      const leaving = global === 'menu' || global === 'cancel' ? (flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []) : [];
+      if (global === 'menu') return toMenu(state, ctx, leaving);
+      if (global === 'cancel') return toMenu(state, ctx, leaving.length ? leaving : [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
       if (global === 'help') return reprompt(state, ctx, [{ text: fc.t('core.help') }]);
       if (global === 'language') return switchLanguage(state, ctx);
       // "2" on WhatsApp (or typed anywhere) means the second choice shown last.
@@ -215,7 +217,7 @@ export function createStep(flowList: Flow[]): StepFn {
     // Choices from the main menu and language buttons work from anywhere (old buttons included).
     if (input.type === 'choice') {
       if (input.id === 'lang:id' || input.id === 'lang:en') return switchLanguage(state, ctx, input.id === 'lang:id' ? 'id' : 'en');
-      if (input.id.startsWith('m:') && state.flow !== 'menu') return apply(menu.onInput('main', {}, input, fc), menu, state, ctx);
+      if (input.id.startsWith('m:') && state.flow !== 'menu') return apply(menu.onInput('main', {}, input, fc), menu, state, ctx, flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []);
     }
 
     const current = flows.get(state.flow)!;

@@ -1,6 +1,7 @@
 import { applicationsMigrations } from './applications.js';
 import { bookingMigrations } from './booking.js';
 import { coreMigrations } from './core.js';
+import { handoffMigrations } from './handoff.js';
 import { telegramMigrations } from './telegram.js';
 import type { Migration } from './types.js';
 import { whatsappMigrations } from './whatsapp.js';
@@ -13,4 +14,5 @@ export const allMigrations: Migration[] = [
   ...telegramMigrations,
   ...whatsappMigrations,
   ...applicationsMigrations,
+  ...handoffMigrations,
 ];

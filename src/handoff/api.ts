@@ -109,7 +109,7 @@ export function mountHandoffApi(admin: Hono, service: HandoffService, fetchers: 
   });
   admin.get('/handoff/satisfaction', (c) =>
     run(c, () => {
-      const to = c.req.query('to') ? new Date(c.req.query('to')!) : new Date(8.64e15);
+      const to = c.req.query('to') ? new Date(c.req.query('to')!) : new Date('9999-12-31T00:00:00.000Z');
       const from = c.req.query('from') ? new Date(c.req.query('from')!) : new Date(0);
       return service.satisfaction(from, to);
     }),

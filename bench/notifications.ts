@@ -92,7 +92,7 @@ export async function run(): Promise<void> {
       for (const chat of chats) app.ctx.store.upsertResident('telegram', chat, undefined, 'id', clock.now());
     });
     const csv = ['tracking_no,service,applicant_name,nik,contact_channel,contact_address'];
-    for (let i = 0; i < CHANGES; i++) csv.push(`LU-B-${i},kk_baru,Warga Bench,18030201019${String(i).padStart(5, '0')},telegram,${chats[i % CHATS]}`);
+    for (let i = 0; i < CHANGES; i++) csv.push(`LU-B-${i},kk_baru_perkawinan,Warga Bench,18030201019${String(i).padStart(5, '0')},telegram,${chats[i % CHATS]}`);
     const imported = service.importCsv(csv.join('\n'), 'bench');
     if (imported.imported !== CHANGES) throw new Error(`import: ${JSON.stringify(imported.errors.slice(0, 3))}`);
 

@@ -4,7 +4,6 @@ import { randomInt } from 'node:crypto';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
@@ -19,6 +18,11 @@ import { requirementsFlow } from './flows/requirements.js';
 import { createLogger } from './log.js';
 import { createNlu, loadNluVocab } from './nlu/index.js';
 import { CoreStore } from './store/core-store.js';
+import { ContentService } from './content/edit.js';
+import { apiAuth } from './officers/auth.js';
+import { createOfficers } from './officers/index.js';
+import { StatsService } from './stats/service.js';
+import { StatsStore } from './store/stats-store.js';
 import { Checkpointer } from './store/checkpointer.js';
 import { openDatabase } from './store/db.js';
 import path from 'node:path';
@@ -55,6 +59,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const store = new CoreStore(db);
   const checkpointer = new Checkpointer(db, log);
   const dispatcher = new OutboxDispatcher({ store, clock, log, random });
+  const env = options.env ?? process.env;
+  const stats = new StatsService({ store: new StatsStore(db), content, timeZone: config.OFFICE_TIMEZONE });
   const engine = new Engine({
     store,
     flows: [menuFlow, officerFlow, requirementsFlow],
@@ -64,16 +70,18 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     log,
     idleMinutes: config.IDLE_MINUTES,
     onQueued: () => dispatcher.kick(),
+    onHandled: (e) => stats.record(e),
   });
 
   const http = new Hono();
   http.get('/healthz', (c) => c.json({ ok: true }));
-  const admin = config.ADMIN_TOKEN ? new Hono() : undefined;
-  if (admin) {
-    admin.use('*', bearerAuth({ token: config.ADMIN_TOKEN! }));
-  }
+  // Officers' accounts: the admin API takes their personal tokens (and, deprecated, ADMIN_TOKEN).
+  const officers = createOfficers({ db, core: store, clock, env });
+  const admin: Hono | undefined = new Hono();
+  admin.use('*', apiAuth({ officers: officers.service, legacyToken: config.ADMIN_TOKEN, log }));
+  const contentService = new ContentService({ content, contentDir: config.CONTENT_DIR, officeFile: config.officeFile, core: store, clock, log });
 
-  const ctx: AppContext = { config, env: options.env ?? process.env, db, store, engine, dispatcher, clock, random, log, content, nlu, http, admin };
+  const ctx: AppContext = { config, env, db, store, engine, dispatcher, clock, random, log, content, nlu, http, admin, services: { officers: officers.service, officersConfig: officers.config, stats, content: contentService } };
   const features = (options.features ?? defaultFeatures).map((make) => make(ctx));
   for (const feature of features) {
     if (feature.flows) engine.registerFlows(feature.flows);

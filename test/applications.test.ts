@@ -81,11 +81,11 @@ describe('officers API', () => {
     expect(JSON.stringify(created)).not.toContain(NIK);
 
     expect((await createApp(app, 'LU-261130-BBBBB')).status).toBe('diterima');
-    const dup = await api(app, 'POST', '/applications', { trackingNo: 'lu 261130 aaaaa', service: 'x', applicantName: 'A B', nik: NIK, officer: 'budi' });
+    const dup = await api(app, 'POST', '/applications', { trackingNo: 'lu 261130 aaaaa', service: 'kk_hilang_rusak', applicantName: 'A B', nik: NIK, officer: 'budi' });
     expect(dup.status).toBe(409);
-    const badNik = await api(app, 'POST', '/applications', { service: 'x', applicantName: 'A B', nik: '123', officer: 'budi' });
+    const badNik = await api(app, 'POST', '/applications', { service: 'kk_hilang_rusak', applicantName: 'A B', nik: '123', officer: 'budi' });
     expect(badNik).toMatchObject({ status: 400, body: { error: expect.stringContaining('16 digits') } });
-    const generated = await api(app, 'POST', '/applications', { service: 'kk', applicantName: 'A B', nik: NIK, officer: 'budi' });
+    const generated = await api(app, 'POST', '/applications', { service: 'kk_hilang_rusak', applicantName: 'A B', nik: NIK, officer: 'budi' });
     expect(generated.body.trackingNo).toMatch(/^LU-261130-[A-Z2-9]{5}$/);
 
     const refused = await setStatus(app, 'LU-261130-AAAAA', { status: 'selesai', delivery: 'pickup' });
@@ -128,13 +128,13 @@ describe('officers API', () => {
     await createApp(app, 'LU-EXIST-0001');
     const csv = [
       'tracking_no,service,applicant_name,nik,contact_channel,contact_address',
-      'LU-CSV-0001,kk_baru,Andi Saputra,1803020101900001,,',
+      'LU-CSV-0001,kk_baru_perkawinan,Andi Saputra,1803020101900001,,',
       'LU-CSV-0002,akta_kelahiran,Dewi Lestari,12345,,', // line 3: NIK too short
       'LU-CSV-0003,kia,,1803020101900003,,', // line 4: no name
       '',
-      'LU-EXIST-0001,kk_baru,Rina Wati,1803020101900004,,', // line 6: exists
-      'LU-CSV-0005,kk_baru,"Budi ""Bud"" Santoso",1803020101900005,telegram,12345678', // line 7: fine (quotes)
-      'LU-CSV-0006,kk_baru,Tono,1803020101900006,fax,999', // line 8: unknown channel
+      'LU-EXIST-0001,kk_baru_perkawinan,Rina Wati,1803020101900004,,', // line 6: exists
+      'LU-CSV-0005,kk_baru_perkawinan,"Budi ""Bud"" Santoso",1803020101900005,telegram,12345678', // line 7: fine (quotes)
+      'LU-CSV-0006,kk_baru_perkawinan,Tono,1803020101900006,fax,999', // line 8: unknown channel
     ].join('\n');
     const res = await api(app, 'POST', '/applications/import?officer=budi', csv);
     expect(res.status).toBe(200);
@@ -148,7 +148,7 @@ describe('officers API', () => {
     const noNik = await api(app, 'POST', '/applications/import?officer=budi', 'service,applicant_name\nkk_baru,Ani Sari\n');
     expect(noNik.body).toMatchObject({ imported: 0, errors: [{ line: 1, error: expect.stringContaining('missing column(s): nik') }] });
 
-    const viaJson = await api(app, 'POST', '/applications/import', { officer: 'budi', csv: 'service,applicant_name,nik\nkk_baru,Ani Sari,1803020101900009\n"unclosed,x,y\n' });
+    const viaJson = await api(app, 'POST', '/applications/import', { officer: 'budi', csv: 'service,applicant_name,nik\nkk_baru_perkawinan,Ani Sari,1803020101900009\n"unclosed,x,y\n' });
     expect(viaJson.body.imported).toBe(1);
     expect(viaJson.body.errors.length).toBeGreaterThan(0);
   });

@@ -35,7 +35,7 @@ function audit(action: string) {
   return t.ctx.db.prepare('SELECT actor, action, subject, detail FROM audit_log WHERE action = ? ORDER BY id').all(action) as Array<{ actor: string; subject: string; detail: string }>;
 }
 
-test('without the token the API answers 401; without ADMIN_TOKEN it is off and says so', async () => {
+test('without the token the API answers 401; without ADMIN_TOKEN it still needs an officer\'s API token', async () => {
   const res = await t.ctx.http.request('/api/admin/booking/days/2026-12-01');
   expect(res.status).toBe(401);
   expect(((await res.json()) as { error: string }).error).toMatch(/Authorization: Bearer/);
@@ -45,8 +45,8 @@ test('without the token the API answers 401; without ADMIN_TOKEN it is off and s
   const off = await makeTestApp({ features: [bookingFeature, webChatFeature] });
   try {
     const r = await off.ctx.http.request('/api/admin/booking/days/2026-12-01');
-    expect(r.status).toBe(404);
-    expect(((await r.json()) as { error: string }).error).toMatch(/admin API is off/);
+    expect(r.status).toBe(401);
+    expect(((await r.json()) as { error: string }).error).toMatch(/API token/);
   } finally {
     await off.close();
   }

@@ -62,7 +62,7 @@ async function drain(app: TestApp): Promise<void> {
 }
 
 async function newApplication(app: TestApp, trackingNo: string, contact?: { channel: ChannelName; address: string }) {
-  const res = await api(app, 'POST', '/applications', { trackingNo, service: 'kk_baru', applicantName: 'Rina Wati', nik: '1803020101900001', officer: 'budi', contact });
+  const res = await api(app, 'POST', '/applications', { trackingNo, service: 'kk_baru_perkawinan', applicantName: 'Rina Wati', nik: '1803020101900001', officer: 'budi', contact });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 

@@ -2,10 +2,12 @@
 // behind ADMIN_TOKEN). Bodies are validated with zod; every change is audited by the service.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
+import { officerOf } from '../officers/auth.js';
 import { DELIVERIES, STATUSES } from './graph.js';
 import { NewApplicationInput, type ApplicationsService } from './service.js';
 
-const Officer = z.string().trim().min(1, 'officer (your name or staff id) is required').max(80);
+// Only read with the deprecated shared ADMIN_TOKEN; an officer's token or session names the officer.
+const Officer = z.string().trim().min(1).max(80).optional();
 const MAX_CSV_BYTES = 5_000_000;
 
 const CreateBody = NewApplicationInput.extend({ officer: Officer });
@@ -50,14 +52,14 @@ export function mountApplicationsApi(admin: Hono, service: ApplicationsService):
     const body = CreateBody.safeParse(await jsonBody(c));
     if (!body.success) return badRequest(c, body.error);
     const { officer, ...input } = body.data;
-    const made = service.create(input, officer);
+    const made = service.create(input, officerOf(c, officer));
     return made.ok ? c.json(made.value, 201) : c.json({ error: made.error }, made.code);
   });
 
   // CSV as the body (Content-Type text/csv, officer in ?officer=) or JSON { csv, officer }.
   admin.post('/applications/import', async (c) => {
     let csv: string;
-    let officer: string;
+    let officer: string | undefined;
     if ((c.req.header('content-type') ?? '').includes('json')) {
       const body = ImportJson.safeParse(await jsonBody(c));
       if (!body.success) return badRequest(c, body.error);
@@ -70,7 +72,7 @@ export function mountApplicationsApi(admin: Hono, service: ApplicationsService):
       if (!csv.trim()) return c.json({ error: 'The CSV is empty.' }, 400);
       if (csv.length > MAX_CSV_BYTES) return c.json({ error: 'The CSV is too large (5 MB at most).' }, 413);
     }
-    return c.json(service.importCsv(csv, officer));
+    return c.json(service.importCsv(csv, officerOf(c, officer)));
   });
 
   admin.get('/applications', (c) => {
@@ -92,7 +94,7 @@ export function mountApplicationsApi(admin: Hono, service: ApplicationsService):
     if (key === false) return c.json({ error: 'Idempotency-Key must be 1–200 characters.' }, 400);
     const body = StatusBody.safeParse(await jsonBody(c));
     if (!body.success) return badRequest(c, body.error);
-    const changed = service.changeStatus(c.req.param('trackingNo'), body.data, key);
+    const changed = service.changeStatus(c.req.param('trackingNo'), { ...body.data, officer: officerOf(c, body.data.officer) }, key);
     return changed.ok ? c.json(changed.value as object) : c.json({ error: changed.error }, changed.code);
   });
 
@@ -107,7 +109,7 @@ export function mountApplicationsApi(admin: Hono, service: ApplicationsService):
     const body = BroadcastBody.safeParse(await jsonBody(c));
     if (!body.success) return badRequest(c, body.error);
     const text = typeof body.data.text === 'string' ? { id: body.data.text, en: body.data.text } : body.data.text;
-    return c.json(service.broadcast(text, body.data.officer, body.data.urgent, key), 202);
+    return c.json(service.broadcast(text, officerOf(c, body.data.officer), body.data.urgent, key), 202);
   });
 
   admin.get('/broadcasts', (c) => c.json({ items: service.listBroadcasts(50) }));

@@ -11,6 +11,12 @@ import { EFFECTS, statusFlow } from './flow.js';
 import { QuietHoursSetting } from './quiet-hours.js';
 import { ApplicationsService, type ApplicationsSettings } from './service.js';
 
+declare module '../core/feature.js' {
+  interface Services {
+    applications?: ApplicationsService;
+  }
+}
+
 export const ApplicationsConfig = z.object({
   QUIET_HOURS: z.string().default('21:00-06:00').pipe(QuietHoursSetting),
   BROADCAST_RATE: z.coerce.number({ message: 'expected messages per second' }).min(0.1, 'expected 0.1–30 per second').max(30, 'expected 0.1–30 per second').default(20),
@@ -45,6 +51,7 @@ export const applicationsFeature: FeatureFactory = (ctx) => {
     settings,
     onQueued: () => ctx.dispatcher.kick(),
   });
+  ctx.services.applications = service;
   if (ctx.admin) mountApplicationsApi(ctx.admin, service);
 
   // Run inside the message's transaction (same connection), so a lookup, a cool-down count

@@ -164,6 +164,10 @@ export class ApplicationsService {
 
   /** Inside a transaction: inserts one application with its first history row. */
   private insert(input: NewApplicationInput, officer: string, now: Date): Outcome<ApplicationRow> {
+    // Residents read the service's name; an id the bot does not know would show raw.
+    if (!this.d.content.servicesById.has(input.service)) {
+      return { ok: false, code: 400, error: `service: unknown service "${input.service}" (use an id from flows/services, e.g. ${[...this.d.content.servicesById.keys()].slice(0, 2).join(', ')})` };
+    }
     const trackingNo = input.trackingNo ?? this.newTrackingNo(now);
     const row = this.d.apps.insertApplication(
       {
@@ -199,8 +203,11 @@ export class ApplicationsService {
    * contact_channel, contact_address (both optional). Good rows are kept; each bad one is
    * reported with its line number in the file.
    */
-  importCsv(csv: string, officer: string): { imported: number; trackingNos: string[]; errors: { line: number; error: string }[] } {
+  importCsv(csv: string, officer: string, opts: { dryRun?: boolean } = {}): { imported: number; trackingNos: string[]; errors: { line: number; error: string }[]; dryRun?: boolean; delimiter?: string } {
     const now = this.d.clock.now();
+    // Excel in an Indonesian locale saves "CSV" with semicolons: the header line decides.
+    const headerLine = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+    const delimiter = (headerLine.match(/;/g)?.length ?? 0) > (headerLine.match(/,/g)?.length ?? 0) ? ';' : ',';
     const errors: { line: number; error: string }[] = [];
     let records: { record: Record<string, string>; info: { lines: number } }[];
     let columns: string[] = [];
@@ -208,6 +215,7 @@ export class ApplicationsService {
       records = parseCsv(csv, {
         columns: (header: string[]) => (columns = header.map((h) => h.trim().toLowerCase())),
         info: true,
+        delimiter,
         skip_empty_lines: true,
         trim: true,
         bom: true,
@@ -224,6 +232,8 @@ export class ApplicationsService {
     const missing = CSV_REQUIRED.filter((c) => !columns.includes(c));
     if (missing.length) return { imported: 0, trackingNos: [], errors: [{ line: 1, error: `missing column(s): ${missing.join(', ')} (header: ${CSV_COLUMNS.join(',')})` }] };
     const trackingNos: string[] = [];
+    const DRY_RUN = Symbol('dry run');
+    try {
     this.tx(() => {
       for (const { record, info } of records) {
         const parsed = NewApplicationInput.safeParse({
@@ -242,10 +252,15 @@ export class ApplicationsService {
         if (!made.ok) errors.push({ line: info.lines, error: made.error });
         else trackingNos.push(made.value.tracking_no);
       }
+      // A preview runs the same checks, then rolls everything back.
+      if (opts.dryRun) throw DRY_RUN;
       this.d.store.audit(officer, 'application.import', null, { imported: trackingNos.length, errors: errors.length }, now);
     });
+    } catch (err) {
+      if (err !== DRY_RUN) throw err;
+    }
     errors.sort((a, b) => a.line - b.line);
-    return { imported: trackingNos.length, trackingNos, errors };
+    return { imported: trackingNos.length, trackingNos, errors, ...(opts.dryRun ? { dryRun: true } : {}), delimiter };
   }
 
   lookupForOfficer(tracking: string) {

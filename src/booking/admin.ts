@@ -4,6 +4,7 @@ import dayjs from 'dayjs';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../core/types.js';
+import { officerOf } from '../officers/auth.js';
 import { maskNik } from '../privacy/mask.js';
 import type { BookingStore } from '../store/booking-store.js';
 import type { CoreStore } from '../store/core-store.js';
@@ -11,7 +12,7 @@ import type { OfficeCalendar } from './calendar.js';
 import { normalizeCode, sessionsOf, type BookingService } from './service.js';
 import { Capacity, type BookingSettings } from './settings.js';
 
-interface AdminDeps {
+export interface AdminDeps {
   service: BookingService;
   store: BookingStore;
   calendar: OfficeCalendar;
@@ -26,10 +27,7 @@ const IsoDate = z
   .refine((d) => dayjs(d).isValid() && dayjs(d).format('YYYY-MM-DD') === d, 'no such date');
 const ReasonBody = z.object({ reason: z.string().trim().min(3, 'reason: say why in a few words').max(200) }).strict();
 
-function officer(c: Context): string {
-  const name = (c.req.header('X-Officer') ?? '').trim().slice(0, 60);
-  return name || 'admin';
-}
+const officer = (c: Context): string => officerOf(c);
 
 function problem(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'invalid request';
@@ -51,7 +49,8 @@ function dateParam(c: Context, name = 'date'): { ok: true; date: string } | { ok
   return parsed.success ? { ok: true, date: parsed.data } : { ok: false, res: c.json({ error: `date: ${parsed.error.issues[0]!.message}` }, 400) };
 }
 
-export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
+/** What officers see of a day and of the coming weeks (the JSON API and the dashboard share it). */
+export function bookingReports(d: AdminDeps) {
   const { service, store, calendar, clock } = d;
 
   /** One day as officers see it: open or not, quota per session, who comes when. */
@@ -85,6 +84,35 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
     };
   }
 
+
+  /** The coming days with places taken and warnings (holiday years not loaded). */
+  function calendarReport(n: number) {
+    const now = clock.now();
+    const today = calendar.today(now);
+    const overrides = service.overrides(now);
+    const counts = store.dayCounts(today, calendar.addDays(today, n));
+    const missing = calendar.missingYears(now, n);
+    return {
+      today,
+      missingYears: missing,
+      warnings: missing.map((y) => `The ${y} national holidays and cuti bersama are not loaded (holidays.json): residents are offered every weekday of ${y}.`),
+      days: Array.from({ length: n }, (_, i) => {
+        const date = calendar.addDays(today, i);
+        const info = calendar.dayInfo(date, overrides);
+        return { date, kind: info.kind, open: info.bookable, note: info.note ?? null, holidaysKnown: info.holidaysKnown, quota: service.capacityFor(date).per_day, taken: counts.get(date) ?? 0 };
+      }),
+    };
+  }
+
+  return { dayReport, calendarReport };
+}
+
+export type BookingReports = ReturnType<typeof bookingReports>;
+
+export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
+  const { service, store, calendar, clock } = d;
+  const { dayReport, calendarReport } = bookingReports(d);
+
   admin.get('/booking/days/:date', (c) => {
     const p = dateParam(c);
     if (!p.ok) return p.res;
@@ -94,20 +122,7 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
   admin.get('/booking/calendar', (c) => {
     const days = z.coerce.number().int().min(1).max(120).default(21).safeParse(c.req.query('days') ?? undefined);
     if (!days.success) return c.json({ error: `days: ${days.error.issues[0]!.message}` }, 400);
-    const now = clock.now();
-    const today = calendar.today(now);
-    const overrides = service.overrides(now);
-    const counts = store.dayCounts(today, calendar.addDays(today, days.data));
-    const missing = calendar.missingYears(now, days.data);
-    return c.json({
-      today,
-      warnings: missing.map((y) => `The ${y} national holidays and cuti bersama are not loaded (holidays.json): residents are offered every weekday of ${y}.`),
-      days: Array.from({ length: days.data }, (_, i) => {
-        const date = calendar.addDays(today, i);
-        const info = calendar.dayInfo(date, overrides);
-        return { date, kind: info.kind, open: info.bookable, note: info.note ?? null, holidaysKnown: info.holidaysKnown, quota: service.capacityFor(date).per_day, taken: counts.get(date) ?? 0 };
-      }),
-    });
+    return c.json(calendarReport(days.data));
   });
 
   /** Close or open a day: a valid coming date and a reason, then `change`. */
@@ -125,7 +140,7 @@ export function mountBookingAdmin(admin: Hono, d: AdminDeps): void {
   const mark = (status: 'checked_in' | 'no_show') => (c: Context) => {
     const code = normalizeCode(c.req.param('code') ?? '');
     if (!code) return c.json({ error: 'code: expected a 6-character booking code' }, 400);
-    const result = service.mark(code, status, officer(c), clock.now());
+    const result = service.mark(code, status, officer(c), clock.now(), { confirm: c.req.query('confirm') === 'true' });
     if (!result.ok) return c.json({ error: result.error }, result.status as 404 | 409);
     return c.json({ booking: result.booking });
   };

@@ -6,7 +6,7 @@ import { parseEnv, onOff } from '../config.js';
 import type { AppContext, Feature, FeatureFactory } from '../core/feature.js';
 import type { EffectHandler } from '../core/engine.js';
 import { BookingStore } from '../store/booking-store.js';
-import { mountBookingAdmin } from './admin.js';
+import { bookingReports, mountBookingAdmin, type BookingReports } from './admin.js';
 import { OfficeCalendar } from './calendar.js';
 import { createBookingFlow } from './flow.js';
 import { BookingService } from './service.js';
@@ -16,6 +16,13 @@ const BookingEnv = z.object({
   BOOKING: onOff.default(true),
   BOOKING_TICK_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(3600, 'expected 1–3600 seconds').default(30),
 });
+
+declare module '../core/feature.js' {
+  interface Services {
+    /** What the dashboard's Hari ini and Kalender pages call. */
+    booking?: { service: BookingService; calendar: OfficeCalendar; settings: ReturnType<typeof loadBookingData>['settings']; reports: BookingReports };
+  }
+}
 
 export interface BookingFeature extends Feature {
   service: BookingService;
@@ -77,6 +84,7 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
     'booking.decline': (e, c) => ({ ok: service.declineHold(c.resident.id, str(e.code), c.now) }),
   };
 
+  ctx.services.booking = { service, calendar, settings, reports: bookingReports({ service, store, calendar, settings, core: ctx.store, clock: ctx.clock }) };
   if (ctx.admin) mountBookingAdmin(ctx.admin, { service, store, calendar, settings, core: ctx.store, clock: ctx.clock });
   else ctx.log.info('booking: the admin API is off (set ADMIN_TOKEN to turn it on)');
 

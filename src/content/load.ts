@@ -88,3 +88,20 @@ export function translate(texts: Texts, lang: 'id' | 'en', key: string, vars?: R
   if (vars) text = text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
   return text;
 }
+
+/**
+ * Loads `flows/` again and, only if all of it is valid, swaps it into `target` in place (the
+ * same objects the engine and features hold), so the bot answers from the new content at once.
+ * On an error `target` is left as it was and the error (file and field) is thrown.
+ */
+export function reloadContentInPlace(target: Content, contentDir: string, officeFile = path.join(contentDir, 'office.yaml')): Content {
+  const fresh = loadContent(contentDir, officeFile);
+  target.services.splice(0, target.services.length, ...fresh.services);
+  target.servicesById.clear();
+  for (const [id, s] of fresh.servicesById) target.servicesById.set(id, s);
+  target.categories.splice(0, target.categories.length, ...fresh.categories);
+  Object.assign(target.office, fresh.office);
+  for (const key of Object.keys(target.texts)) delete target.texts[key];
+  Object.assign(target.texts, fresh.texts);
+  return target;
+}

@@ -44,6 +44,20 @@ export interface EngineOptions {
   onQueued?: () => void;
   /** Most messages in one group commit. */
   maxBatch?: number;
+  /** Called inside each message's transaction after the step (statistics: one cheap upsert or two). */
+  onHandled?: (e: HandledEvent) => void;
+}
+
+/** What the statistics see of a handled message (never stored unmasked). */
+export interface HandledEvent {
+  channel: InboundMessage['channel'];
+  residentId: number;
+  lang: Lang;
+  now: Date;
+  input: InboundMessage['input'];
+  flowBefore: string | undefined;
+  flowAfter: string;
+  replies: Reply[];
 }
 
 /** Effect → result → step again, at most this often per message (a loop here is a bug). */
@@ -192,6 +206,7 @@ export class Engine {
     store.saveConversation(row.id, STATE_VERSION, JSON.stringify(result.state), now);
     if (result.state.lang !== row.lang) store.setResidentLang(row.id, result.state.lang);
     const outboxIds = replies.map((reply) => store.enqueue({ residentId: row.id, channel: msg.channel, address: msg.address, reply }, now)!);
+    this.opts.onHandled?.({ channel: msg.channel, residentId: row.id, lang: result.state.lang, now, input: msg.input, flowBefore: saved?.flow, flowAfter: result.state.flow, replies });
     // Where residents go, never what they typed (it may hold a NIK or a name).
     if (this.opts.log.isLevelEnabled('debug')) {
       this.opts.log.debug({ channel: msg.channel, resident: row.id, input: msg.input.type, flow: result.state.flow, node: result.state.node, replies: replies.length }, 'message handled');

@@ -12,6 +12,14 @@ import type { OutboxDispatcher } from './dispatcher.js';
 import type { Engine, EffectHandler } from './engine.js';
 import type { Clock } from './types.js';
 
+/**
+ * Feature services the officer dashboard calls (never SQL). Each feature adds its entry by
+ * declaration merging in its own module (`declare module '../core/feature.js' { interface
+ * Services { booking?: … } }`) and fills it in its factory: `ctx.services.booking = …`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Services {}
+
 export interface AppContext {
   config: AppConfig;
   /** The raw environment: features parse their own variables with parseEnv. */
@@ -28,8 +36,10 @@ export interface AppContext {
   nlu: Nlu;
   /** The public HTTP app (web chat, webhooks). */
   http: Hono;
-  /** Officers' JSON API under /api/admin, behind ADMIN_TOKEN; undefined when no token is set. */
+  /** Officers' JSON API under /api/admin, behind officers' API tokens (or the deprecated ADMIN_TOKEN). */
   admin: Hono | undefined;
+  /** Feature services for the dashboard (see Services). */
+  services: Services;
 }
 
 export interface Feature {

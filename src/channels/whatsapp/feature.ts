@@ -5,11 +5,24 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { onOff, parseEnv } from '../../config.js';
 import type { FeatureFactory } from '../../core/feature.js';
+import { officerOf } from '../../officers/auth.js';
 import { WhatsAppStore } from '../../store/whatsapp-store.js';
 import { NOT_CONNECTED, WhatsAppInbound, WhatsAppSender } from './adapter.js';
 import { WhatsAppConnection } from './connection.js';
 import { realSleep, RecipientQueues } from './pacing.js';
 import type { SocketFactory, WhatsAppSocket } from './port.js';
+
+declare module '../../core/feature.js' {
+  interface Services {
+    /** The WhatsApp page: link state, the QR, relink and reconnect. */
+    whatsapp?: {
+      status(): Omit<ReturnType<WhatsAppConnection['snapshot']>, 'qr'> & { qrAvailable: boolean };
+      qr(): Promise<{ svg: string | null; pairingCode: string | null }>;
+      relink(by: string): Promise<void>;
+      reconnect(by: string): void;
+    };
+  }
+}
 
 const delayMs = z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(60_000, 'expected 0–60000 ms');
 
@@ -94,6 +107,25 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
     const sender = new WhatsAppSender({ core, store, texts: content.texts, clock, log, queues, port: () => connection.openSocket() });
     dispatcher.register('whatsapp', sender);
 
+    ctx.services.whatsapp = {
+      status: () => {
+        const { qr, ...status } = connection.snapshot();
+        return { ...status, qrAvailable: Boolean(qr) };
+      },
+      qr: async () => {
+        const { qr, pairingCode } = connection.snapshot();
+        return { svg: qr ? await QRCode.toString(qr, { type: 'svg', margin: 2 }) : null, pairingCode: pairingCode ?? null };
+      },
+      relink: async (by) => {
+        core.audit(by, 'whatsapp.relink', null, undefined, clock.now());
+        await connection.relink();
+      },
+      reconnect: (by) => {
+        core.audit(by, 'whatsapp.reconnect', null, undefined, clock.now());
+        connection.reconnect();
+      },
+    };
+
     if (admin) {
       admin.get('/whatsapp', (c) => {
         const { qr, ...status } = connection.snapshot();
@@ -108,12 +140,12 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
         return c.json({ state, qr, svg, pairingCode: pairingCode ?? null }, 200, { 'cache-control': 'no-store' });
       });
       admin.post('/whatsapp/relink', async (c) => {
-        core.audit('admin', 'whatsapp.relink', null, undefined, clock.now());
+        core.audit(officerOf(c), 'whatsapp.relink', null, undefined, clock.now());
         await connection.relink();
         return c.json({ state: connection.state });
       });
       admin.post('/whatsapp/reconnect', (c) => {
-        core.audit('admin', 'whatsapp.reconnect', null, undefined, clock.now());
+        core.audit(officerOf(c), 'whatsapp.reconnect', null, undefined, clock.now());
         connection.reconnect();
         return c.json({ state: connection.state });
       });

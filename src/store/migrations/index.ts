@@ -2,6 +2,7 @@ import { applicationsMigrations } from './applications.js';
 import { bookingMigrations } from './booking.js';
 import { coreMigrations } from './core.js';
 import { handoffMigrations } from './handoff.js';
+import { officersMigrations } from './officers.js';
 import { telegramMigrations } from './telegram.js';
 import type { Migration } from './types.js';
 import { whatsappMigrations } from './whatsapp.js';
@@ -14,5 +15,6 @@ export const allMigrations: Migration[] = [
   ...telegramMigrations,
   ...whatsappMigrations,
   ...applicationsMigrations,
+  ...officersMigrations,
   ...handoffMigrations,
 ];

@@ -1,10 +1,11 @@
-// Officers' JSON API for cases (under /api/admin/handoff). Who acts: the dashboard's signed-in
-// officer when there is one (c.get('officer')), else the X-Officer header with the admin token.
+// Officers' JSON API for cases (under /api/admin/handoff). Only petugas and admin see cases
+// (the service refuses viewers); who acts comes from the officer's session or API token.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { HandoffError, type HandoffService, type Officer } from './service.js';
 import type { FileFetcher } from './files.js';
 import type { ChannelName } from '../core/types.js';
+import { officerOf as nameOf, roleOf } from '../officers/auth.js';
 
 const Text = z.object({ text: z.string().min(1).max(4000) });
 const To = z.object({ to: z.string().trim().min(1).max(80) });
@@ -12,12 +13,9 @@ const Close = z.object({ outcome: z.string().min(1).max(40) });
 const Canned = z.object({ title: z.string().trim().min(1).max(80), text: z.string().trim().min(1).max(2000) });
 const Deadline = z.object({ workingDays: z.number().int().min(1).max(60) });
 
-/** The officer behind a request. */
+/** The officer behind a request (session, personal API token, or the deprecated ADMIN_TOKEN). */
 export function officerOf(c: Context): Officer {
-  const signedIn = (c.get as (key: string) => unknown)('officer') as { name?: string; username?: string; role?: string } | undefined;
-  if (signedIn && (signedIn.name || signedIn.username)) return { name: String(signedIn.username ?? signedIn.name), role: String(signedIn.role ?? '') };
-  const name = (c.req.header('x-officer') ?? 'admin').trim().slice(0, 80) || 'admin';
-  return { name, role: 'admin' };
+  return { name: nameOf(c), role: roleOf(c) ?? '' };
 }
 
 function fail(c: Context, err: unknown) {

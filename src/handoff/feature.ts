@@ -15,6 +15,13 @@ import { OfficeTime } from './hours.js';
 import { HandoffService } from './service.js';
 import { loadHandoffData, officeHours, TOPICS, type Topic } from './settings.js';
 
+declare module '../core/feature.js' {
+  interface Services {
+    /** What the dashboard's Kotak masuk (inbox) page and the statistics call. */
+    handoff?: { service: HandoffService; fetchers: FileFetcher[]; timeZone: string };
+  }
+}
+
 const HandoffEnv = z.object({
   HANDOFF: onOff.default(true),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
@@ -73,6 +80,7 @@ export function createHandoffFeature(ctx: AppContext, options: { fetchers?: File
   };
 
   if (ctx.admin) mountHandoffApi(ctx.admin, service, fetchers);
+  ctx.services.handoff = { service, fetchers, timeZone: ctx.config.OFFICE_TIMEZONE };
 
   return {
     name: 'handoff',

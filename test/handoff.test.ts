@@ -55,6 +55,15 @@ describe('resident side', () => {
     expect(body.cases[0].preview.join(' ')).not.toContain('1803025504950001');
   });
 
+  test('hours later the resident is still in the case: no idle restart, the message reaches the officer', async () => {
+    await openCase();
+    t.clock.advance(5 * 3_600_000);
+    expect(await t.say(R, 'Maaf baru sempat, ini nomor KK saya 1803020101010001')).toEqual([]);
+    const detail = (await admin('GET', '/cases/1')).body;
+    expect(detail.messages.at(-1).text).toContain('1803020101010001');
+    expect(detail.waitingMinutes).toBe(0);
+  });
+
   test('outside office hours the resident hears when officers read it', async () => {
     t.clock.set('2026-11-28T05:00:00.000Z'); // Saturday 12:00 WIB
     const r = await openCase();
@@ -213,6 +222,25 @@ describe('officer side', () => {
     await openCase();
     await admin('POST', '/cases/1/notes', 'budi', { text: 'Cek di SIAK dulu' });
     expect(await t.poll(R)).toEqual([]);
+  });
+
+  test('only petugas and admin see cases: a viewer account is refused', async () => {
+    await openCase();
+    const officers = t.ctx.services.officers;
+    const made = await officers.create({ username: 'lihat', role: 'viewer' }, 'test');
+    if (!made.ok) throw new Error(made.error);
+    const token = officers.createToken(made.officer.id, 'test', 'test');
+    if (!token.ok) throw new Error(token.error);
+    const res = await t.ctx.http.request('/api/admin/handoff/cases/1', { headers: { authorization: `Bearer ${token.token}` } });
+    expect(res.status).toBe(403);
+    const petugas = await officers.create({ username: 'rina', role: 'petugas' }, 'test');
+    if (!petugas.ok) throw new Error(petugas.error);
+    const pt = officers.createToken(petugas.officer.id, 'test', 'test');
+    if (!pt.ok) throw new Error(pt.error);
+    const ok = await t.ctx.http.request('/api/admin/handoff/cases/1', { headers: { authorization: `Bearer ${pt.token}` } });
+    expect(ok.status).toBe(200);
+    // The audit names the account, not a typed name.
+    expect(t.ctx.db.prepare("SELECT actor FROM audit_log WHERE action = 'handoff.case_opened'").pluck().all()).toEqual(['rina']);
   });
 
   test('old closed cases lose their texts; statistics stay', async () => {

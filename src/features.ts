@@ -6,6 +6,7 @@ import { telegramFeature } from './channels/telegram/feature.js';
 import { webChatFeature } from './channels/web/feature.js';
 import { whatsappFeature } from './channels/whatsapp/feature.js';
 import type { FeatureFactory } from './core/feature.js';
+import { dashboardFeature } from './dashboard/feature.js';
 import { handoffFeature } from './handoff/feature.js';
 
-export const features: FeatureFactory[] = [bookingFeature, applicationsFeature, handoffFeature, webChatFeature, telegramFeature, whatsappFeature];
+export const features: FeatureFactory[] = [bookingFeature, applicationsFeature, handoffFeature, webChatFeature, telegramFeature, whatsappFeature, dashboardFeature];

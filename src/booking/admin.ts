@@ -104,7 +104,20 @@ export function bookingReports(d: AdminDeps) {
     };
   }
 
-  return { dayReport, calendarReport };
+  /** Codes of the bookings of `date` matching a code, part of a name, or a NIK (full or its last digits). */
+  function searchOnDate(date: string, q: string): Set<string> {
+    const needle = q.trim().toLowerCase();
+    const digits = needle.replace(/[\s.]/g, '');
+    const code = normalizeCode(q);
+    return new Set(
+      store
+        .onDate(date)
+        .filter((b) => (code && b.code === code) || (needle.length >= 2 && b.name.toLowerCase().includes(needle)) || (/^\d{4,16}$/.test(digits) && b.nik.endsWith(digits)))
+        .map((b) => b.code),
+    );
+  }
+
+  return { dayReport, calendarReport, searchOnDate };
 }
 
 export type BookingReports = ReturnType<typeof bookingReports>;

@@ -1,0 +1,51 @@
+// The dashboard speaks Indonesian by default; an officer may switch to English (kept on the account).
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+
+export type UiLang = 'id' | 'en';
+export type Tr = (id: string, en: string) => string;
+
+export function langOf(c: Context): UiLang {
+  const officer = c.get('officer');
+  if (officer) return officer.lang;
+  return getCookie(c, 'adm_lang') === 'en' ? 'en' : 'id';
+}
+
+export function tr(c: Context): Tr {
+  const lang = langOf(c);
+  return (id, en) => (lang === 'en' ? en : id);
+}
+
+/** Services answer in English; the pages show the common ones in Indonesian. */
+const ERRORS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^No booking with code (\w+)\.?$/, (m) => `Tidak ada booking dengan kode ${m[1]}.`],
+  [/^Booking (\w+) is (\w+); only active bookings can be marked\.?$/, (m) => `Booking ${m[1]} berstatus ${m[2]}; hanya booking aktif yang bisa ditandai.`],
+  [/^Booking (\w+) is for ([\d-]+): check-in is on that day only\.?$/, (m) => `Booking ${m[1]} untuk tanggal ${m[2]}: check-in hanya pada hari itu.`],
+  [/^Booking (\w+) is for ([\d-]+): a no-show can only be marked on or after that day\.?$/, (m) => `Booking ${m[1]} untuk tanggal ${m[2]}: tidak datang baru bisa ditandai pada atau setelah hari itu.`],
+  [/^Booking (\w+) was checked in: confirm to mark it as a no-show\.?$/, (m) => `Booking ${m[1]} sudah check-in: konfirmasi dulu untuk menandai tidak datang.`],
+  [/^No application with tracking number (.+?)\.?$/, (m) => `Tidak ada permohonan dengan nomor ${m[1]}.`],
+  [/^Tracking number (.+) already exists\.?$/, (m) => `Nomor permohonan ${m[1]} sudah ada.`],
+  [/^service: unknown service "([^"]*)".*$/, (m) => `layanan: "${m[1]}" tidak dikenal (pakai id layanan dari daftar, mis. ktp_el_baru)`],
+  [/NIK must be 16 digits/, () => 'NIK harus 16 angka'],
+  [/applicant name is required/, () => 'nama pemohon wajib diisi'],
+  [/^missing column\(s\): (.+?) \(header: (.+)\)$/, (m) => `kolom tidak ada: ${m[1]} (judul kolom: ${m[2]})`],
+  [/^contact\.channel: /, () => 'kontak: saluran harus web, telegram atau whatsapp'],
+  [/^date: this day is already over\.?$/, () => 'tanggal: hari ini sudah lewat.'],
+  [/^Cannot change "(\w+)" to "(\w+)"\. From "\w+" the next status can be: (.+)\.$/, (m) => `Status "${m[1]}" tidak bisa diubah ke "${m[2]}". Status berikutnya yang boleh: ${m[3]}.`],
+  [/^Cannot change "(\w+)" to "(\w+)": "\w+" is final\.$/, (m) => `Status "${m[1]}" sudah final; tidak bisa diubah ke "${m[2]}".`],
+  [/^The application is already "(\w+)"\.$/, (m) => `Permohonan sudah berstatus "${m[1]}".`],
+  [/^A rejection needs a note/, () => 'Penolakan wajib diberi catatan alasannya.'],
+  [/^A correction request needs a note/, () => 'Permintaan perbaikan wajib diberi catatan apa yang kurang atau salah.'],
+  [/^Status "selesai" needs delivery/, () => 'Status "selesai" perlu cara penyerahan: ambil di kantor atau digital (PDF).'],
+  [/^delivery is only for status "selesai"/, () => 'Cara penyerahan hanya untuk status "selesai".'],
+  [/^per_day: fewer places than already booked \((.+)\)\..*$/, (m) => `Kuota lebih kecil dari tempat yang sudah dipesan (${m[1]}). Tutup hari itu atau minta warga pindah dulu.`],
+];
+
+export function errorText(c: Context, message: string): string {
+  if (langOf(c) === 'en') return message;
+  for (const [re, make] of ERRORS) {
+    const m = re.exec(message);
+    if (m) return make(m);
+  }
+  return message;
+}

@@ -1,0 +1,103 @@
+// The page frame every dashboard page shares: header, menu (by role), flash message, language.
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { html, raw } from 'hono/html';
+import { hasRole } from '../officers/service.js';
+import { langOf, tr } from './i18n.js';
+import type { DashboardDeps, DashboardPage } from './registry.js';
+
+export type Html = ReturnType<typeof html>;
+export { html, raw };
+
+let registry: { pages: DashboardPage[]; deps: DashboardDeps } | undefined;
+/** Set once by the dashboard feature (the menu needs the page list). */
+export function setRegistry(r: { pages: DashboardPage[]; deps: DashboardDeps }): void {
+  registry = r;
+}
+
+/** The hidden CSRF field every <form method="post"> needs. */
+export function csrfField(c: Context): Html {
+  return html`<input type="hidden" name="_csrf" value="${c.get('csrf') ?? ''}">`;
+}
+
+/** Flash a message and go to `url` (after a POST: the page shows the result once). */
+export function done(c: Context, url: string, kind: 'ok' | 'err', message: string): Response {
+  setCookie(c, 'adm_flash', encodeURIComponent(JSON.stringify({ kind, message })), { path: '/admin', httpOnly: true, sameSite: 'Strict', maxAge: 60 });
+  return c.redirect(url, 303);
+}
+
+function takeFlash(c: Context): { kind: 'ok' | 'err'; message: string } | undefined {
+  const raw = getCookie(c, 'adm_flash');
+  if (!raw) return undefined;
+  deleteCookie(c, 'adm_flash', { path: '/admin' });
+  try {
+    return JSON.parse(decodeURIComponent(raw)) as { kind: 'ok' | 'err'; message: string };
+  } catch {
+    return undefined;
+  }
+}
+
+export function shell(c: Context, title: string, body: Html, opts: { nav?: Html; bare?: boolean } = {}): Html {
+  const lang = langOf(c);
+  const flash = takeFlash(c);
+  return html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csrf-token" content="${c.get('csrf') ?? ''}">
+<title>${title} · Dasbor Disdukcapil</title>
+<link rel="stylesheet" href="/admin/assets/dashboard.css">
+<script src="/admin/assets/htmx.min.js" defer></script>
+<script src="/admin/assets/dashboard.js" defer></script>
+</head>
+<body class="${opts.bare ? 'bare' : ''}">
+${opts.nav ?? ''}
+<main>
+${flash ? html`<p class="flash ${flash.kind}" role="${flash.kind === 'err' ? 'alert' : 'status'}">${flash.message}</p>` : ''}
+${body}
+</main>
+</body>
+</html>`;
+}
+
+/** A page inside the dashboard: the shared header and menu around `body`. */
+export function page(c: Context, p: { title: string; body: Html; active?: string }): Response | Promise<Response> {
+  const t = tr(c);
+  const officer = c.get('officer')!;
+  const lang = langOf(c);
+  const items = (registry?.pages ?? [])
+    .filter((pg) => hasRole(officer.role, pg.role) && (!pg.available || pg.available(registry!.deps)))
+    .sort((a, b) => a.order - b.order);
+  const nav = html`<header class="top">
+  <a class="brand" href="/admin">${t('Dasbor Disdukcapil', 'Disdukcapil dashboard')}</a>
+  <nav aria-label="${t('Menu', 'Menu')}">
+    ${items.map((pg) => html`<a href="/admin${pg.path}" class="${p.active === pg.id ? 'active' : ''}" ${p.active === pg.id ? raw('aria-current="page"') : ''}>${pg.nav[lang]}</a>`)}
+  </nav>
+  <div class="who">
+    <span title="${officer.role}">${officer.displayName} <small>(${officer.role})</small></span>
+    <form method="post" action="/admin/lang">${csrfField(c)}<input type="hidden" name="lang" value="${lang === 'id' ? 'en' : 'id'}"><button class="link">${lang === 'id' ? 'English' : 'Bahasa Indonesia'}</button></form>
+    <a href="/admin/password">${t('Kata sandi', 'Password')}</a>
+    <form method="post" action="/admin/logout">${csrfField(c)}<button class="link">${t('Keluar', 'Log out')}</button></form>
+  </div>
+</header>`;
+  return c.html(shell(c, p.title, html`<h1>${p.title}</h1>${p.body}`, { nav }));
+}
+
+/** A polite refusal page (wrong role, CSRF). */
+export function refusal(c: Context, status: 403 | 404, title: string, message: string): Response | Promise<Response> {
+  return c.html(shell(c, title, html`<h1>${title}</h1><p class="flash err" role="alert">${message}</p><p><a href="/admin">← ${tr(c)('Kembali ke dasbor', 'Back to the dashboard')}</a></p>`, { bare: !c.get('officer') }), status);
+}
+
+/** A table that turns into cards on a phone (each cell labelled). */
+export function table(headers: string[], rows: Html[][], opts: { empty?: string; cls?: string } = {}): Html {
+  if (!rows.length) return html`<p class="empty">${opts.empty ?? '—'}</p>`;
+  return html`<table class="rows ${opts.cls ?? ''}"><thead><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => html`<tr>${r.map((cell, i) => html`<td data-label="${headers[i] ?? ''}">${cell}</td>`)}</tr>`)}</tbody></table>`;
+}
+
+/** Formats an ISO instant in the office time zone. */
+export function when(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat('id-ID', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}

@@ -3,7 +3,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { HandoffError, type HandoffService, type Officer } from './service.js';
-import type { FileFetcher } from './files.js';
+import { fetchCaseFile, type FileFetcher } from './files.js';
 import type { ChannelName } from '../core/types.js';
 import { officerOf as nameOf, roleOf } from '../officers/auth.js';
 
@@ -74,16 +74,14 @@ export function mountHandoffApi(admin: Hono, service: HandoffService, fetchers: 
   admin.get('/handoff/cases/:id/files/:fileId', async (c) => {
     try {
       const file = service.file(id(c), Number(c.req.param('fileId')), officerOf(c));
-      for (const fetcher of fetchers) {
-        const got = await fetcher({ ...file, channel: file.channel as ChannelName }).catch(() => undefined);
-        if (got) {
-          const inline = c.req.query('download') !== '1' && /^(image\/|application\/pdf)/.test(got.mime);
-          return c.body(got.bytes as unknown as ArrayBuffer, 200, {
-            'content-type': got.mime,
-            'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${got.name.replace(/[^\w.-]+/g, '_')}"`,
-            'cache-control': 'private, no-store',
-          });
-        }
+      const got = await fetchCaseFile(fetchers, { ...file, channel: file.channel as ChannelName });
+      if (got) {
+        const inline = c.req.query('download') !== '1' && /^(image\/|application\/pdf)/.test(got.mime);
+        return c.body(got.bytes as unknown as ArrayBuffer, 200, {
+          'content-type': got.mime,
+          'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${got.name.replace(/[^\w.-]+/g, '_')}"`,
+          'cache-control': 'private, no-store',
+        });
       }
       return c.json({ error: `The file could not be fetched from ${file.channel} (it may be too old, or the channel is not connected). Ask the resident to send it again.` }, 502);
     } catch (err) {

@@ -47,3 +47,12 @@ export function whatsappFetcher(db: Db): FileFetcher {
     return { bytes: new Uint8Array(bytes), mime, name };
   };
 }
+
+/** Asks each channel's fetcher in turn; undefined when none could get the file. */
+export async function fetchCaseFile(fetchers: FileFetcher[], file: { channel: ChannelName; media: string; ref: string; caption: string | null }): Promise<FetchedFile | undefined> {
+  for (const fetcher of fetchers) {
+    const got = await fetcher(file).catch(() => undefined);
+    if (got) return got;
+  }
+  return undefined;
+}

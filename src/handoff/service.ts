@@ -87,6 +87,10 @@ export class HandoffService {
     return this.d.settings.topics.find((t) => t.id === topic)?.label[lang] ?? topic;
   }
 
+  outcomes(): HandoffSettings['outcomes'] {
+    return this.d.settings.outcomes;
+  }
+
   outcomeLabel(outcome: string, lang: Lang): string {
     return this.d.settings.outcomes.find((o) => o.id === outcome)?.label[lang] ?? outcome;
   }

@@ -1,0 +1,168 @@
+// End to end: a resident on Telegram (grammY against the local fake Bot API) and one on the web
+// chat ask for an officer; officers handle the cases in the dashboard's Kotak masuk in Chromium
+// (Debian's, driven by playwright-core); replies, the closing and the rating travel back through
+// the outbox to the resident's own chat.
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TelegramClient } from 'telegram-test-api/lib/modules/telegramClient.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTelegramFeature } from '../src/channels/telegram/feature.js';
+import { webChatFeature } from '../src/channels/web/feature.js';
+import { dashboardFeature } from '../src/dashboard/feature.js';
+import { handoffFeature } from '../src/handoff/feature.js';
+import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
+import { makeTestApp, textOf, type TestApp } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`SKIPPED browser tests (officer inbox in Chromium): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+
+const BOT_TOKEN = '987654321:AAFfakeSERVERfakeSERVERfakeSERVER_hf1';
+const CHAT = 616161;
+const PASSWORD = 'kata-sandi-yang-panjang';
+
+describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officers in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let server: Awaited<ReturnType<typeof startFakeBotApi>>['server'];
+  let client: TelegramClient;
+
+  beforeAll(async () => {
+    ({ server, client } = await startFakeBotApi(BOT_TOKEN, CHAT));
+    t = await makeTestApp({
+      env: { PORT: '0', HOST: '127.0.0.1', TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_API_ROOT: server.config.apiURL + '/', TELEGRAM_CHAT_INTERVAL_MS: '0' },
+      features: [handoffFeature, webChatFeature, createTelegramFeature({ transport: [fakeServerQuirks()] }), dashboardFeature],
+    });
+    base = `http://127.0.0.1:${await t.app.listen()}`;
+    for (const username of ['budi', 'sari']) {
+      const made = await t.ctx.services.officers.create({ username, role: 'petugas', password: PASSWORD }, 'test');
+      if (!made.ok) throw new Error(made.error);
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await server?.stop();
+  });
+
+  /** Everything the bot sends to the Telegram resident until `done` is satisfied. */
+  async function botMessages(done: (got: BotMessage[]) => boolean): Promise<BotMessage[]> {
+    const got: BotMessage[] = [];
+    const until = Date.now() + 8_000;
+    while (Date.now() < until) {
+      const { result } = await client.getUpdates();
+      got.push(...result.map((u) => u.message as unknown as BotMessage));
+      if (got.length && done(got)) return got;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`the bot did not answer as expected; got ${JSON.stringify(got.map((m) => m.text))}`);
+  }
+  const all = (got: BotMessage[]) => got.map((m) => m.text).join('\n');
+  const has = (s: string) => (got: BotMessage[]) => all(got).includes(s);
+  async function press(answer: BotMessage[], label: string, until: (got: BotMessage[]) => boolean): Promise<BotMessage[]> {
+    const button = [...answer].reverse().find((m) => m.reply_markup)?.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
+    if (!button) throw new Error(`no button "${label}" in ${JSON.stringify(answer.map((m) => m.reply_markup))}`);
+    await client.sendCallback(client.makeCallbackQuery(button.callback_data, { message: { message_id: 1 } }));
+    return botMessages(until);
+  }
+  async function tell(text: string, until: (got: BotMessage[]) => boolean) {
+    await client.sendMessage(client.makeMessage(text));
+    return botMessages(until);
+  }
+
+  async function login(username: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+    const page = await context.newPage();
+    await page.goto(`${base}/admin/login?next=/admin/inbox`);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/admin\/inbox/);
+    return page;
+  }
+
+  test('ask → officer sees, answers → resident answers → a second officer cannot take it → close → rate; deadlines highlight', async () => {
+    // The Telegram resident asks for an officer and writes their question.
+    let answer = await tell('/start', (got) => Boolean(got.at(-1)?.reply_markup));
+    answer = await press(answer, 'Hubungi petugas', has('Tentang apa?'));
+    answer = await press(answer, 'Pertanyaan', has('tulis pesan Anda'));
+    answer = await tell('Kapan KTP saya jadi? NIK 1803025504950001', has('kasus #1'));
+    expect(all(answer)).toContain('Jawaban paling lambat Selasa, 1 Des 15.30 WIB');
+    // Quiet while the case is open.
+    await client.sendMessage(client.makeMessage('halo?'));
+    // The web chat resident too (documents, 2 working days).
+    await t.say('webresident-0001', 'halo');
+    await t.say('webresident-0001', 'hubungi petugas');
+    await t.say('webresident-0001', 'Dokumen saya');
+    expect(textOf(await t.say('webresident-0001', 'Akta anak saya salah nama'))).toContain('kasus #2');
+
+    const budi = await login('budi');
+    // The header counts new cases; the list masks numbers until a case is opened.
+    await expect.poll(() => budi.locator('[data-nav-count=inbox]').textContent()).toBe('2');
+    const row1 = budi.locator('tr[data-case="1"]');
+    expect(await row1.textContent()).toContain('Telegram');
+    expect(await row1.textContent()).toContain('1803**********01');
+    expect(await budi.content()).not.toContain('1803025504950001');
+    expect(await budi.locator('tr[data-case="2"]').textContent()).toContain('Web chat');
+    await budi.screenshot({ path: '/tmp/handoff-inbox.png', fullPage: true });
+
+    await budi.click('tr[data-case="1"] a >> nth=0');
+    await expect.poll(() => budi.locator('.thread').first().textContent()).toContain('NIK 1803025504950001');
+    expect(await budi.locator('.thread').first().textContent()).toContain('halo?');
+    await budi.fill('form[action$="/reply"] textarea[name=text]', 'KTP Anda sudah dicetak. Silakan ambil di loket 2 besok pagi.');
+    await budi.click('text=Kirim balasan');
+    await expect.poll(() => budi.locator('.flash.ok').textContent()).toContain('Balasan dikirim');
+    expect(await budi.locator('[data-assigned]').textContent()).toBe('budi');
+
+    // The reply reaches the resident's Telegram chat, with a button to answer.
+    answer = await botMessages(has('Balasan petugas (budi) untuk kasus #1'));
+    expect(all(answer)).toContain('KTP Anda sudah dicetak');
+    expect(answer.at(-1)!.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['Balas petugas']);
+    await client.sendMessage(client.makeMessage('Terima kasih, saya ambil besok jam 9'));
+    await expect
+      .poll(async () => {
+        await budi.reload();
+        return budi.locator('.thread').first().textContent();
+      })
+      .toContain('saya ambil besok jam 9');
+
+    // Sari cannot take or answer Budi's case without reassigning it.
+    const sari = await login('sari');
+    await sari.goto(`${base}/admin/inbox/1`);
+    expect(await sari.locator('.flash.warn').textContent()).toContain('dipegang budi');
+    expect(await sari.locator('form[action$="/reply"]').count()).toBe(0);
+    expect(await sari.locator('form[action$="/close"]').count()).toBe(0);
+    expect(await sari.locator('form[action$="/reassign"]').count()).toBe(1);
+
+    // Budi closes; the resident is asked to rate and does.
+    await budi.selectOption('select[name=outcome]', 'dijawab');
+    await budi.click('text=Tutup dan minta penilaian warga');
+    await expect.poll(() => budi.locator('.flash.ok').textContent()).toContain('Kasus ditutup');
+    answer = await botMessages(has('Kasus #1 sudah ditutup oleh petugas: Pertanyaan sudah dijawab'));
+    answer = await press(answer, '5 Sangat puas', has('Ada satu kata'));
+    answer = await press(answer, 'Lewati', has('Masukan Anda membantu'));
+    // The bot answers again.
+    answer = await tell('jam buka', has('07.30'));
+    expect(t.ctx.services.handoff!.service.satisfaction(new Date(0), new Date('2100-01-01')).byScore[5]).toBe(1);
+
+    // Deadlines: on Wednesday 16:00 WIB the web resident's case (due Wednesday 15:30) is overdue.
+    t.clock.set('2026-12-02T09:00:00.000Z');
+    const later = await login('sari');
+    const row2 = later.locator('tr[data-case="2"]');
+    expect(await row2.getAttribute('class')).toContain('overdue');
+    expect(await row2.textContent()).toContain('Lewat target');
+    expect(await later.locator('[data-count=overdue]').textContent()).toBe('1');
+    await later.screenshot({ path: '/tmp/handoff-overdue.png', fullPage: true });
+    // Take the next case: the overdue one.
+    await later.click('text=Ambil kasus berikutnya');
+    await later.waitForURL(/\/admin\/inbox\/2/);
+    expect(await later.locator('[data-assigned]').textContent()).toBe('sari');
+  }, 60_000);
+});

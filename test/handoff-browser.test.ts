@@ -123,6 +123,8 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
 
     // The reply reaches the resident's Telegram chat, with a button to answer.
     answer = await botMessages(has('Balasan petugas (budi) untuk kasus #1'));
+    // Nothing else came in between: the bot did not answer "halo?" itself.
+    expect(answer).toHaveLength(1);
     expect(all(answer)).toContain('KTP Anda sudah dicetak');
     expect(answer.at(-1)!.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['Balas petugas']);
     await client.sendMessage(client.makeMessage('Terima kasih, saya ambil besok jam 9'));
@@ -132,6 +134,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
         return budi.locator('.thread').first().textContent();
       })
       .toContain('saya ambil besok jam 9');
+    await budi.screenshot({ path: '/tmp/handoff-case.png', fullPage: true });
 
     // Sari cannot take or answer Budi's case without reassigning it.
     const sari = await login('sari');
@@ -146,6 +149,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     await budi.click('text=Tutup dan minta penilaian warga');
     await expect.poll(() => budi.locator('.flash.ok').textContent()).toContain('Kasus ditutup');
     answer = await botMessages(has('Kasus #1 sudah ditutup oleh petugas: Pertanyaan sudah dijawab'));
+    expect(answer).toHaveLength(1);
     answer = await press(answer, '5 Sangat puas', has('Ada satu kata'));
     answer = await press(answer, 'Lewati', has('Masukan Anda membantu'));
     // The bot answers again.

@@ -1,6 +1,8 @@
 // Talking to an officer over the web chat: what the resident reads and what the officer sees,
 // through the real HTTP routes, on a real SQLite file, with an injected clock.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { webChatFeature } from '../src/channels/web/feature.js';
+import { createHandoffFeature } from '../src/handoff/feature.js';
 import { makeTestApp, textOf, choicesOf, type TestApp } from './helpers.js';
 
 const ADMIN_TOKEN = 'test-admin-token-handoff-01';
@@ -254,4 +256,46 @@ describe('officer side', () => {
     expect(detail.messages.every((m: any) => m.text === null)).toBe(true);
     expect(detail.outcome).toBe('selesai');
   });
+});
+
+test('a photo sent on a case is listed and the officer can view it (fetched from the channel by reference)', async () => {
+  const fetched: string[] = [];
+  const app = await makeTestApp({
+    env: { ADMIN_TOKEN },
+    features: [
+      (ctx) =>
+        createHandoffFeature(ctx, {
+          fetchers: [
+            async (file) => {
+              fetched.push(`${file.channel}:${file.ref}`);
+              return file.ref === 'tg-file-1' ? { bytes: new TextEncoder().encode('JPEGDATA'), mime: 'image/jpeg', name: 'kk.jpg' } : undefined;
+            },
+          ],
+        }),
+      webChatFeature,
+    ],
+  });
+  await app.app.startFeatures();
+  try {
+    const send = (id: string, input: any) => app.ctx.engine.handle({ id, channel: 'telegram', address: '777001', input });
+    await send('1', { type: 'text', text: 'hubungi petugas' });
+    await send('2', { type: 'choice', id: 'hf:t:dokumen' });
+    await send('3', { type: 'text', text: 'Ini KK saya yang salah' });
+    const r = await send('4', { type: 'media', media: 'photo', ref: 'tg-file-1', caption: 'KK halaman depan' });
+    expect(textOf(r.replies)).toBe('Berkas diterima dan diteruskan ke petugas.');
+    const call = (path: string) => app.ctx.http.request(`/api/admin/handoff${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-officer': 'budi' } });
+    const detail = (await (await call('/cases/1')).json()) as any;
+    expect(detail.fileList).toHaveLength(1);
+    expect(detail.fileList[0]).toMatchObject({ media: 'photo', caption: 'KK halaman depan' });
+    const res = await call(`/cases/1/files/${detail.fileList[0].id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(await res.text()).toBe('JPEGDATA');
+    expect(fetched).toEqual(['telegram:tg-file-1']);
+    // A file of another case is not reachable through this one.
+    expect((await call(`/cases/2/files/${detail.fileList[0].id}`)).status).toBe(404);
+    expect(app.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'handoff.file_viewed'").pluck().get()).toBe(1);
+  } finally {
+    await app.close();
+  }
 });

@@ -152,6 +152,9 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     expect(answer).toHaveLength(1);
     answer = await press(answer, '5 Sangat puas', has('Ada satu kata'));
     answer = await press(answer, 'Lewati', has('Masukan Anda membantu'));
+    // The closed list shows the residents' ratings.
+    await budi.goto(`${base}/admin/inbox?status=closed`);
+    expect(await budi.locator('[data-satisfaction]').textContent()).toContain('Rata-rata 5/5 dari 1 jawaban');
     // The bot answers again.
     answer = await tell('jam buka', has('07.30'));
     expect(t.ctx.services.handoff!.service.satisfaction(new Date(0), new Date('2100-01-01')).byScore[5]).toBe(1);

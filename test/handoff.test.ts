@@ -299,3 +299,39 @@ test('a photo sent on a case is listed and the officer can view it (fetched from
     await app.close();
   }
 });
+
+test('another flow can hand over with a topic and a line for the officer (e.g. a special case in booking)', async () => {
+  const app = await makeTestApp({
+    env: { ADMIN_TOKEN },
+    features: [
+      (ctx) => createHandoffFeature(ctx),
+      webChatFeature,
+      () => ({
+        name: 'special',
+        flows: [
+          {
+            id: 'special',
+            version: 1,
+            routeWords: { 'kasus khusus': undefined },
+            start: () => ({ goto: 'officer', params: { topic: 'pertanyaan', note: 'Dari booking: pemohon di bawah 16 tahun' } }),
+            onInput: () => ({ unhandled: true }),
+            prompt: () => [],
+          },
+        ],
+      }),
+    ],
+  });
+  await app.app.startFeatures();
+  try {
+    await app.say('special-1', 'halo');
+    const r = await app.say('special-1', 'kasus khusus');
+    expect(textOf(r)).toContain('tulis pesan Anda untuk petugas');
+    await app.say('special-1', 'Anak saya 15 tahun perlu KTP untuk sekolah');
+    const res = await app.ctx.http.request('/api/admin/handoff/cases/1', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const detail = (await res.json()) as any;
+    expect(detail.topic).toBe('pertanyaan');
+    expect(detail.messages.map((m: any) => m.text)).toEqual(['Dari booking: pemohon di bawah 16 tahun', 'Anak saya 15 tahun perlu KTP untuk sekolah']);
+  } finally {
+    await app.close();
+  }
+});

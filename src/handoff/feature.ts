@@ -59,7 +59,7 @@ export function createHandoffFeature(ctx: AppContext, options: { fetchers?: File
       const mediaId = keepFile(e, c.resident.id, c.resident.channel, c.now);
       const caption = typeof e.caption === 'string' ? e.caption : undefined;
       const text = typeof e.text === 'string' ? e.text : caption;
-      const r = service.openCase(c.resident, { topic: topicOf(e.topic), pungli: Boolean(e.pungli), text, mediaId }, c.now);
+      const r = service.openCase(c.resident, { topic: topicOf(e.topic), pungli: Boolean(e.pungli), text, mediaId, note: typeof e.note === 'string' ? e.note : undefined }, c.now);
       return { ...r, dueAt: r.dueAt.toISOString(), nextOpening: r.nextOpening.toISOString() };
     },
     [HANDOFF_EFFECTS.message]: (e, c) => {

@@ -30,6 +30,7 @@ export interface OpenResult {
 const COMPLAINT = /(kabar|lama|lambat|bayar|pungli|uang|duit|calo|komplain|keluh|kecewa|aduan|adu|marah|dipersulit|tidak dilayani|complain)/i;
 const MONEY = /(bayar|pungli|pungutan|uang|duit|calo|amplop|biaya tambahan)/i;
 
+const keepNote = (data: Record<string, unknown>) => (typeof data.note === 'string' ? { note: data.note } : {});
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
 export function createHandoffFlow(deps: { settings: HandoffSettings; time: OfficeTime }): Flow {
@@ -74,10 +75,10 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       case 't': {
         const topic = parts[2] as Topic;
         if (!(TOPICS as readonly string[]).includes(topic)) return undefined;
-        return { node: 'message', data: { topic, pungli: false }, replies: askMessage(topic, false, ctx) };
+        return { node: 'message', data: { ...keepNote(data), topic, pungli: false }, replies: askMessage(topic, false, ctx) };
       }
       case 'pungli':
-        return { node: 'message', data: { topic: 'pengaduan', pungli: true }, replies: askMessage('pengaduan', true, ctx) };
+        return { node: 'message', data: { ...keepNote(data), topic: 'pengaduan', pungli: true }, replies: askMessage('pengaduan', true, ctx) };
       case 'reply':
         return { node: 'resuming', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.resume, caseId: num(parts[2]) }] };
       case 'rate':
@@ -85,7 +86,6 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       case 'skip':
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
       default:
-        void data;
         return undefined;
     }
   }
@@ -95,7 +95,9 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       case HANDOFF_EFFECTS.current: {
         const open = r.case as { id: number; topic: string } | undefined;
         if (open) return { node: 'open', data: { caseId: open.id }, replies: [{ text: ctx.t('handoff.already_open', { id: open.id, topic: topicLabel(open.topic, ctx) }) }] };
-        return { node: 'topic', data: {}, replies: [topicQuestion(ctx)] };
+        const note = typeof data.note === 'string' ? { note: data.note } : {};
+        if (data.topic) return { node: 'message', data: { topic: data.topic, pungli: false, ...note }, replies: askMessage(data.topic as Topic, false, ctx) };
+        return { node: 'topic', data: note, replies: [topicQuestion(ctx)] };
       }
       case HANDOFF_EFFECTS.open:
         return opened(r as unknown as OpenResult, ctx);
@@ -133,7 +135,11 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         if (outcome) return outcome;
       }
       if (params?.reply) return { node: 'resuming', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.resume }] };
-      return { node: 'checking', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
+      // Other flows may send residents here with a topic and a line for the officer
+      // (e.g. booking: "under 16, special case"): { goto: 'officer', params: { topic, note } }.
+      const topic = (TOPICS as readonly string[]).includes(String(params?.topic)) ? (params!.topic as Topic) : undefined;
+      const note = typeof params?.note === 'string' ? params.note.slice(0, 300) : undefined;
+      return { node: 'checking', data: { ...(topic ? { topic } : {}), ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
     },
     onInput(node, data, input, ctx): Outcome {
       if (input.type === 'result') return onResult(input.effect, (input.data ?? {}) as Record<string, unknown>, data, ctx);
@@ -142,20 +148,20 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         case 'topic': {
           if (input.type === 'text') {
             const topic = typedTopic(input.text, ctx);
-            if (topic) return { node: 'message', data: { topic, pungli: false }, replies: askMessage(topic, false, ctx) };
+            if (topic) return { node: 'message', data: { ...data, topic, pungli: false }, replies: askMessage(topic, false, ctx) };
             // The message written straight away: keep it, with the topic it reads like.
             const pungli = MONEY.test(input.text);
             const guessed: Topic = pungli || COMPLAINT.test(input.text) ? 'pengaduan' : 'pertanyaan';
-            return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic: guessed, pungli, text: input.text }] };
+            return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic: guessed, pungli, text: input.text, note: data.note }] };
           }
-          if (input.type === 'media') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic: 'dokumen', pungli: false, ...mediaFields(input) }] };
+          if (input.type === 'media') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic: 'dokumen', pungli: false, note: data.note, ...mediaFields(input) }] };
           return { unhandled: true };
         }
         case 'message': {
           const topic = (data.topic as Topic) ?? 'lainnya';
           const pungli = Boolean(data.pungli);
-          if (input.type === 'text') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli: pungli || (topic === 'pengaduan' && MONEY.test(input.text)), text: input.text }] };
-          if (input.type === 'media') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, ...mediaFields(input) }] };
+          if (input.type === 'text') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli: pungli || (topic === 'pengaduan' && MONEY.test(input.text)), text: input.text, note: data.note }] };
+          if (input.type === 'media') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, note: data.note, ...mediaFields(input) }] };
           return { unhandled: true };
         }
         case 'open': {

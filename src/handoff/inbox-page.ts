@@ -9,7 +9,7 @@ import { tr, type Tr } from '../dashboard/i18n.js';
 import { csrfField, done, html, page, raw, when, type Html } from '../dashboard/layout.js';
 import type { DashboardDeps, DashboardPage } from '../dashboard/registry.js';
 import { fetchCaseFile } from './files.js';
-import { HandoffError, type CaseDetail, type Officer } from './service.js';
+import { HandoffError, type CaseDetail, type HandoffService, type Officer } from './service.js';
 
 const BASE = '/admin/inbox';
 
@@ -44,6 +44,16 @@ const channelLabel = (ch: string) => ({ web: 'Web chat', telegram: 'Telegram', w
 function errorMessage(err: unknown): string {
   if (err instanceof HandoffError) return err.message;
   throw err;
+}
+
+/** The residents' answers to "how satisfied are you?" (1–5), e.g. for the yearly SKM survey. */
+function satisfaction(t: Tr, s: ReturnType<HandoffService['satisfaction']>): Html {
+  return html`<section class="card" data-satisfaction><h2>${t('Penilaian warga (12 bulan terakhir)', 'Residents’ ratings (last 12 months)')}</h2>
+${s.answers
+  ? html`<p>${t('Rata-rata', 'Average')} <strong>${s.average}</strong>/5 ${t('dari', 'from')} ${s.answers} ${t('jawaban', 'answers')} · ${([1, 2, 3, 4, 5] as const).map((n) => html`${n}★ ${s.byScore[n]} `)}</p>
+${s.words.length ? html`<ul>${s.words.slice(0, 10).map((w) => html`<li>${w.rating}★ “${w.word}”</li>`)}</ul>` : ''}`
+  : html`<p class="empty">${t('Belum ada penilaian.', 'No ratings yet.')}</p>`}
+</section>`;
 }
 
 export const inboxPage: DashboardPage = {
@@ -95,6 +105,7 @@ ${cell(7, status === 'closed' ? html`${x.outcome ? h().service.outcomeLabel(x.ou
   <a class="button secondary" href="${BASE}/settings">${t('Balasan siap pakai & target waktu', 'Canned replies & deadlines')}</a>
 </div>
 ${list}
+${status === 'closed' ? satisfaction(t, h().service.satisfaction(new Date(deps.ctx.clock.now().getTime() - 365 * 86_400_000), new Date('9999-12-31T00:00:00.000Z'))) : ''}
 <p class="small">${t('Nomor (NIK, KK, telepon) disamarkan di daftar ini. Membuka kasus menampilkan teks lengkap dan dicatat di log audit.', 'Numbers (NIK, KK, phone) are masked in this list. Opening a case shows the full text and is written to the audit log.')}</p>`,
       });
     });

@@ -112,7 +112,7 @@ export class HandoffService {
    */
   openCase(
     resident: { id: number; channel: ChannelName },
-    input: { topic: Topic; pungli: boolean; text?: string; mediaId?: number },
+    input: { topic: Topic; pungli: boolean; text?: string; mediaId?: number; note?: string },
     now: Date,
   ): { caseId: number; topic: Topic; dueAt: Date; inHours: boolean; nextOpening: Date; reused: boolean } {
     return this.d.store.transaction(() => {
@@ -127,6 +127,7 @@ export class HandoffService {
         .lastBotReplies(resident.id, 6)
         .map((r) => ({ at: r.created_at, text: (JSON.parse(r.payload) as Reply).text }));
       const row = this.d.store.insertCase({ residentId: resident.id, channel: resident.channel, topic: input.topic, pungli: input.pungli, now, dueAt, context: JSON.stringify(context) });
+      if (input.note) this.d.store.addMessage({ caseId: row.id, now, author: 'system', text: input.note });
       this.d.store.addMessage({ caseId: row.id, now, author: 'resident', text: input.text?.slice(0, MAX_TEXT) ?? null, mediaId: input.mediaId ?? null });
       this.d.log.info({ case: row.id, topic: input.topic, pungli: input.pungli, channel: resident.channel }, 'handoff: case opened');
       return { caseId: row.id, topic: input.topic, dueAt, inHours: this.d.time.inHours(now), nextOpening: this.d.time.nextOpening(now), reused: false };

@@ -11,7 +11,7 @@ import { webChatFeature } from '../src/channels/web/feature.js';
 import { dashboardFeature } from '../src/dashboard/feature.js';
 import { handoffFeature } from '../src/handoff/feature.js';
 import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
-import { makeTestApp, textOf, type TestApp } from './helpers.js';
+import { makeTestApp, type TestApp } from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = fs.existsSync(CHROMIUM);
@@ -97,11 +97,21 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     expect(all(answer)).toContain('Jawaban paling lambat Selasa, 1 Des 15.30 WIB');
     // Quiet while the case is open.
     await client.sendMessage(client.makeMessage('halo?'));
-    // The web chat resident too (documents, 2 working days).
-    await t.say('webresident-0001', 'halo');
-    await t.say('webresident-0001', 'hubungi petugas');
-    await t.say('webresident-0001', 'Dokumen saya');
-    expect(textOf(await t.say('webresident-0001', 'Akta anak saya salah nama'))).toContain('kasus #2');
+    // The web chat resident too, in the real chat page (documents, 2 working days).
+    const chat = await (await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' })).newPage();
+    await chat.goto(base);
+    const bot = chat.locator('.msg.bot');
+    await expect.poll(() => bot.first().textContent()).toContain('asisten digital');
+    await chat.getByRole('button', { name: 'Hubungi petugas' }).last().click();
+    await chat.getByRole('button', { name: 'Dokumen saya' }).last().click();
+    await expect.poll(() => bot.last().textContent()).toContain('tulis pesan Anda');
+    const typeInChat = async (text: string) => {
+      await chat.fill('#text', text);
+      await chat.press('#text', 'Enter');
+    };
+    await typeInChat('Akta anak saya salah nama');
+    await expect.poll(() => bot.last().textContent()).toContain('saya tidak menjawabnya');
+    expect(await chat.locator('.msg.bot', { hasText: 'kasus #2' }).count()).toBe(1);
 
     const budi = await login('budi');
     // The header counts new cases; the list masks numbers until a case is opened.
@@ -171,5 +181,33 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     await later.click('text=Ambil kasus berikutnya');
     await later.waitForURL(/\/admin\/inbox\/2/);
     expect(await later.locator('[data-assigned]').textContent()).toBe('sari');
-  }, 60_000);
+
+    // Sari answers the web chat resident with a canned reply; it shows in the open chat page.
+    await later.click('summary:has-text("Minta foto dokumen")');
+    await later.click('details[open] button:has-text("Kirim ini")');
+    await expect.poll(() => later.locator('.flash.ok').textContent()).toContain('Balasan dikirim');
+    const botCount = await bot.count();
+    await expect.poll(() => bot.last().textContent(), { timeout: 15_000 }).toContain('Balasan petugas (sari) untuk kasus #2');
+    expect(await bot.count()).toBe(botCount + 1);
+    // Two days later the resident is still in the case: the answer goes to the officer, the bot stays quiet.
+    await typeInChat('Baik, ini saya kirim nanti sore');
+    await expect
+      .poll(async () => {
+        await later.reload();
+        return later.locator('.thread').first().textContent();
+      })
+      .toContain('saya kirim nanti sore');
+    expect(await bot.count()).toBe(botCount + 1);
+    await later.selectOption('select[name=outcome]', 'datang_kantor');
+    await later.click('text=Tutup dan minta penilaian warga');
+    await expect.poll(() => bot.last().textContent(), { timeout: 15_000 }).toContain('Kasus #2 sudah ditutup oleh petugas: Perlu datang ke kantor');
+    await chat.getByRole('button', { name: '4' }).last().click();
+    await expect.poll(() => bot.last().textContent()).toContain('Ada satu kata');
+    await typeInChat('Cukup cepat');
+    await expect.poll(() => chat.locator('.msg.bot', { hasText: 'Masukan Anda membantu' }).count()).toBe(1);
+    await chat.screenshot({ path: '/tmp/handoff-webchat.png', fullPage: true });
+    const sat = t.ctx.services.handoff!.service.satisfaction(new Date(0), new Date('2100-01-01'));
+    expect(sat).toMatchObject({ answers: 2, average: 4.5 });
+    expect(sat.words.map((w) => w.word)).toEqual(['Cukup cepat']);
+  }, 90_000);
 });

@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     await expect.poll(() => budi.locator('.flash.ok').textContent()).toContain('Kasus ditutup');
     answer = await botMessages(has('Kasus #1 sudah ditutup oleh petugas: Pertanyaan sudah dijawab'));
     expect(answer).toHaveLength(1);
-    answer = await press(answer, '5 Sangat puas', has('Ada satu kata'));
+    answer = await press(answer, 'Sangat puas', has('Ada satu kata'));
     answer = await press(answer, 'Lewati', has('Masukan Anda membantu'));
     // The closed list shows the residents' ratings.
     await budi.goto(`${base}/admin/inbox?status=closed`);
@@ -201,7 +201,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     await later.selectOption('select[name=outcome]', 'datang_kantor');
     await later.click('text=Tutup dan minta penilaian warga');
     await expect.poll(() => bot.last().textContent(), { timeout: 15_000 }).toContain('Kasus #2 sudah ditutup oleh petugas: Perlu datang ke kantor');
-    await chat.getByRole('button', { name: '4' }).last().click();
+    await chat.getByRole('button', { name: 'Puas', exact: true }).last().click();
     await expect.poll(() => bot.last().textContent()).toContain('Ada satu kata');
     await typeInChat('Cukup cepat');
     await expect.poll(() => chat.locator('.msg.bot', { hasText: 'Masukan Anda membantu' }).count()).toBe(1);

@@ -149,7 +149,7 @@ describe('officer side', () => {
     expect((await admin('POST', '/cases/1/close', 'budi', { outcome: 'dijawab' })).status).toBe(200);
     got = await t.poll(R);
     expect(textOf(got)).toContain('Kasus #1 sudah ditutup oleh petugas: Pertanyaan sudah dijawab');
-    expect(choicesOf(got)).toEqual(['1 Sangat tidak puas', '2', '3', '4', '5 Sangat puas']);
+    expect(choicesOf(got)).toEqual(['Sangat tidak puas', 'Kurang puas', 'Cukup', 'Puas', 'Sangat puas']);
     r = await t.say(R, '4');
     expect(textOf(r)).toContain('Terima kasih atas nilainya');
     r = await t.say(R, 'Cepat dan ramah');

@@ -66,8 +66,7 @@ export function createHandoffFeature(ctx: AppContext, options: { fetchers?: File
       const mediaId = keepFile(e, c.resident.id, c.resident.channel, c.now);
       const text = typeof e.text === 'string' ? e.text : typeof e.caption === 'string' ? e.caption : undefined;
       const isFile = e.media !== undefined;
-      // A sticker or a voice note cannot reach the officer: say so rather than stay quiet.
-      if (isFile && mediaId === undefined && !text) return { ok: true, file: false };
+      if (isFile && mediaId === undefined && !text) return { ok: true, unsupported: true };
       const r = service.residentMessage(c.resident.id, Number(e.caseId), { text, mediaId }, c.now);
       return 'closed' in r ? r : { ok: true, file: isFile };
     },

@@ -28,6 +28,7 @@ export interface OpenResult {
 }
 
 const COMPLAINT = /(kabar|lama|lambat|bayar|pungli|uang|duit|calo|komplain|keluh|kecewa|aduan|adu|marah|dipersulit|tidak dilayani|complain)/i;
+const SKIP = /^(lewati|skip|tidak|tidak ada|gak|ga|nggak|no|none|-)[.!]*$/i;
 const MONEY = /(bayar|pungli|pungutan|uang|duit|calo|amplop|biaya tambahan)/i;
 
 const keepNote = (data: Record<string, unknown>) => (typeof data.note === 'string' ? { note: data.note } : {});
@@ -103,6 +104,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         return opened(r as unknown as OpenResult, ctx);
       case HANDOFF_EFFECTS.message:
         if ('closed' in r) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.case_closed', { id: num(data.caseId) }) }] };
+        // A sticker or a voice note cannot reach the officer: say so rather than stay quiet.
+        if (r.unsupported) return { node: 'open', data, replies: [{ text: `${ctx.t('core.media_unsupported')} ${ctx.t('handoff.write_instead')}` }] };
         return { node: 'open', data, replies: r.file ? [{ text: ctx.t('handoff.file_received') }] : [] };
       case HANDOFF_EFFECTS.resume:
         if ('closed' in r) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.not_open') }] };
@@ -171,6 +174,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           return { unhandled: true };
         }
         case 'rate_word':
+          if (input.type === 'text' && SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
           if (input.type === 'text') return { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: input.text }] };
           return { unhandled: true };
         default:

@@ -360,7 +360,7 @@ export class HandoffService {
       this.d.store.close(id, officer.name, outcome, now);
       const lang = this.langOf(row);
       const t = (key: string, vars?: Record<string, string | number>) => translate(this.d.texts, lang, key, vars);
-      const choices = [1, 2, 3, 4, 5].map((n) => ({ id: `hf:rate:${id}:${n}`, label: n === 1 ? t('handoff.rate_1') : n === 5 ? t('handoff.rate_5') : String(n) }));
+      const choices = [1, 2, 3, 4, 5].map((n) => ({ id: `hf:rate:${id}:${n}`, label: t(`handoff.rate_${n}`) }));
       this.queue(row, { text: t('handoff.closed_notice', { id, outcome: this.outcomeLabel(outcome, lang) }), choices }, `handoff:closed:${id}`);
       this.d.store.addMessage({ caseId: id, now, author: 'system', officer: officer.name, text: `Ditutup oleh ${officer.name}: ${this.outcomeLabel(outcome, 'id')}` });
       this.audit(officer, 'handoff.closed', id, { outcome });

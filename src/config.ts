@@ -16,7 +16,9 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Record<string, s
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0] ?? '?');
   const got = cleaned[name];
-  throw new ConfigError(`Invalid ${name}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`);
+  // A secret is never echoed (it would land in a terminal, a log or a bug report).
+  const secret = /TOKEN|SECRET|PASSWORD|KEY/i.test(name);
+  throw new ConfigError(`Invalid ${name}: ${issue.message}${got === undefined || secret ? '' : ` (got "${got}")`}`);
 }
 
 export const onOff = z

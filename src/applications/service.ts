@@ -273,6 +273,20 @@ export class ApplicationsService {
     return { total, items: rows.map((a) => ({ trackingNo: a.tracking_no, service: a.service, applicantName: maskName(a.applicant_name), nik: maskNik(a.nik), status: a.status, updatedAt: a.updated_at })) };
   }
 
+  /** The dashboard's list with filters and search (names and NIKs masked). */
+  search(f: { status?: Status; service?: string; from?: string; to?: string; q?: string }, limit: number, offset: number) {
+    const { total, rows } = this.d.apps.search(f, limit, offset);
+    return { total, items: rows.map((a) => ({ trackingNo: a.tracking_no, service: a.service, applicantName: maskName(a.applicant_name), nik: maskNik(a.nik), status: a.status, updatedAt: a.updated_at })) };
+  }
+
+  /** What a follower would read if the status changed now (the dashboard's preview). */
+  previewNotification(tracking: string, change: { status: Status; note?: string | undefined; delivery?: Delivery | undefined }, lang: Lang): string | undefined {
+    const app = this.d.apps.byTrackingKey(trackingKey(tracking));
+    if (!app) return undefined;
+    const history = { id: 0, application_id: app.id, status: change.status, note: change.note?.trim() || null, delivery: change.delivery ?? null, officer: '', at: this.d.clock.now().toISOString() } as HistoryRow;
+    return this.notificationText({ ...app, status: change.status }, history, lang);
+  }
+
   /** The notification a follower reads, in their language. */
   notificationText(app: ApplicationRow, change: HistoryRow, lang: Lang): string {
     const t = this.t(lang);
@@ -367,7 +381,7 @@ export class ApplicationsService {
    * Queues an announcement to every resident on a push channel who has not opted out and is
    * still reachable, spaced at `broadcastRate` per second per channel and after quiet hours.
    */
-  broadcast(text: { id: string; en: string }, officer: string, urgent: boolean, idempotencyKey?: string) {
+  broadcast(text: { id: string; en: string }, officer: string, urgent: boolean, idempotencyKey?: string, opts: { channels?: ChannelName[]; at?: Date } = {}) {
     const now = this.d.clock.now();
     const result = this.tx(() => {
       if (idempotencyKey) {
@@ -375,11 +389,14 @@ export class ApplicationsService {
         if (earlier) return { ...(JSON.parse(earlier.response) as NonNullable<ReturnType<ApplicationsService['broadcastProgress']>>), replayed: true };
       }
       const row = this.d.apps.insertBroadcast(text, officer, urgent, now);
-      const start = (urgent ? now : quietHoursEnd(now, this.d.settings.quietHours, this.d.settings.timeZone)).getTime();
+      // A scheduled announcement starts at its time (still after quiet hours unless urgent).
+      const from = opts.at && opts.at > now ? opts.at : now;
+      const start = (urgent ? from : quietHoursEnd(from, this.d.settings.quietHours, this.d.settings.timeZone)).getTime();
+      const channels = opts.channels?.length ? BROADCAST_CHANNELS.filter((c) => opts.channels!.includes(c)) : BROADCAST_CHANNELS;
       const perChannel = new Map<ChannelName, number>();
       let skipped = 0;
       for (const r of this.d.apps.broadcastAudience()) {
-        if (!BROADCAST_CHANNELS.includes(r.channel) || r.opted_out || r.unreachable || !this.mayNotify(r)) {
+        if (!channels.includes(r.channel) || r.opted_out || r.unreachable || !this.mayNotify(r)) {
           skipped++;
           continue;
         }
@@ -401,7 +418,7 @@ export class ApplicationsService {
         if (outboxId !== null) this.d.apps.addBroadcastRecipient(row.id, r.id, outboxId);
       }
       this.d.apps.setBroadcastSkipped(row.id, skipped);
-      this.d.store.audit(officer, 'broadcast.create', String(row.id), { urgent, skipped }, now);
+      this.d.store.audit(officer, 'broadcast.create', String(row.id), { urgent, skipped, channels, at: opts.at?.toISOString() }, now);
       const progress = this.broadcastProgress(row.id)!;
       if (idempotencyKey) this.d.apps.saveOfficerRequest('broadcast', idempotencyKey, 202, progress, now);
       return progress;
@@ -428,6 +445,32 @@ export class ApplicationsService {
       skipped: row.skipped,
       done: queued === c.sent + c.failed,
     };
+  }
+
+  /** Cancels what is still waiting of an announcement (already sent messages stay sent). */
+  cancelBroadcast(id: number, officer: string): { ok: true; cancelled: number } | { ok: false; error: string } {
+    if (!this.d.apps.broadcast(id)) return { ok: false, error: 'No such broadcast.' };
+    const now = this.d.clock.now();
+    return this.tx(() => {
+      const cancelled = this.d.apps.cancelBroadcast(id, `cancelled by ${officer}`);
+      this.d.store.audit(officer, 'broadcast.cancel', String(id), { cancelled }, now);
+      return { ok: true, cancelled } as const;
+    });
+  }
+
+  /** Sends a failed notification again, where that can help (not to a resident who blocked the bot). */
+  retryNotification(outboxId: number, officer: string): { ok: true } | { ok: false; error: string } {
+    const row = this.d.store.getOutbox(outboxId);
+    if (!row || row.status !== 'failed') return { ok: false, error: 'This notification is not a failed one (any more).' };
+    if (!retryable(row.last_error)) return { ok: false, error: 'Retrying cannot help here: the resident blocked the bot, the number is not reachable, or it was cancelled.' };
+    const now = this.d.clock.now();
+    const ok = this.tx(() => {
+      const done = this.d.apps.retryFailed(outboxId, now);
+      if (done) this.d.store.audit(officer, 'notification.retry', String(outboxId), { kind: row.kind, channel: row.channel }, now);
+      return done;
+    });
+    if (ok) this.d.onQueued?.();
+    return ok ? { ok: true } : { ok: false, error: 'This notification cannot be retried.' };
   }
 
   listBroadcasts(limit: number) {
@@ -506,6 +549,11 @@ export class ApplicationsService {
   following(residentId: number) {
     return this.d.apps.followedBy(residentId).map((a) => ({ applicationId: a.id, trackingNo: a.tracking_no, service: a.service, status: a.status }));
   }
+}
+
+/** Whether sending a failed notification again can help: not after a block, an unknown number or a cancel. */
+export function retryable(error: string | null): boolean {
+  return !/blocked|403|unreachable|not on whatsapp|never wrote|unknown number|not registered|cancelled/i.test(error ?? '');
 }
 
 export { STATUSES, DELIVERIES };

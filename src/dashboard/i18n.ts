@@ -27,6 +27,8 @@ const ERRORS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^Tracking number (.+) already exists\.?$/, (m) => `Nomor permohonan ${m[1]} sudah ada.`],
   [/^service: unknown service "([^"]*)".*$/, (m) => `layanan: "${m[1]}" tidak dikenal (pakai id layanan dari daftar, mis. ktp_el_baru)`],
   [/NIK must be 16 digits/, () => 'NIK harus 16 angka'],
+  [/^(.*): Too small: expected string to have >=1 characters?$/, (m) => `${m[1]}: wajib diisi`],
+  [/^(.*): Too big: expected string to have <=(\d+) characters$/, (m) => `${m[1]}: paling banyak ${m[2]} karakter`],
   [/applicant name is required/, () => 'nama pemohon wajib diisi'],
   [/^missing column\(s\): (.+?) \(header: (.+)\)$/, (m) => `kolom tidak ada: ${m[1]} (judul kolom: ${m[2]})`],
   [/^contact\.channel: /, () => 'kontak: saluran harus web, telegram atau whatsapp'],

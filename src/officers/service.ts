@@ -295,6 +295,11 @@ export class OfficersService {
     return authOf(o);
   }
 
+  /** The audit log, newest first, for the Audit page (what changed, who, when). */
+  searchAudit(q: { text?: string; actor?: string; action?: string; from?: string; to?: string; limit: number; offset: number }) {
+    return this.d.store.searchAudit(q);
+  }
+
   housekeeping(now: Date): number {
     return this.d.store.pruneSessions(new Date(now.getTime() - this.d.settings.idleMinutes * 60_000));
   }

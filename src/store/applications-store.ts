@@ -202,6 +202,28 @@ export class ApplicationsStore {
     };
   }
 
+  /** The dashboard's list: status, service, day range (updated, UTC ISO bounds) and a search on tracking number, name or NIK. */
+  search(f: { status?: string; service?: string; from?: string; to?: string; q?: string }, limit: number, offset: number): { total: number; rows: ApplicationRow[] } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.status) (where.push('status = ?'), args.push(f.status));
+    if (f.service) (where.push('service = ?'), args.push(f.service));
+    if (f.from) (where.push('updated_at >= ?'), args.push(f.from));
+    if (f.to) (where.push('updated_at < ?'), args.push(f.to));
+    if (f.q) {
+      const q = f.q.trim();
+      const key = q.toUpperCase().replace(/[^A-Z0-9]/g, '');
+      where.push("(tracking_key LIKE ? OR applicant_name LIKE ? OR (? != '' AND nik LIKE ?))");
+      const digits = /^[\d\s.]+$/.test(q) ? q.replace(/\D/g, '') : '';
+      args.push(`%${key}%`, `%${q.replace(/[%_]/g, '')}%`, digits, `%${digits}`);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return {
+      total: this.db.prepare(`SELECT count(*) FROM applications ${w}`).pluck().get(...args) as number,
+      rows: this.db.prepare(`SELECT * FROM applications ${w} ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, limit, offset) as ApplicationRow[],
+    };
+  }
+
   /** Sets the current status and appends the history row; returns the history row. */
   recordStatus(applicationId: number, status: string, note: string | null, delivery: string | null, officer: string, now: Date): HistoryRow {
     const at = now.toISOString();
@@ -278,6 +300,22 @@ export class ApplicationsStore {
     const counts: OutboxCounts = { pending: 0, sending: 0, sent: 0, failed: 0 };
     for (const row of this.stmts.broadcastCounts.all(id) as { status: keyof OutboxCounts; n: number }[]) counts[row.status] = row.n;
     return counts;
+  }
+
+  /** Stops what is still waiting of an announcement: its pending rows fail as cancelled. */
+  cancelBroadcast(id: number, reason: string): number {
+    return this.db
+      .prepare(`UPDATE outbox SET status = 'failed', last_error = ? WHERE status = 'pending' AND id IN (SELECT outbox_id FROM broadcast_recipients WHERE broadcast_id = ?)`)
+      .run(reason, id).changes;
+  }
+
+  /** A failed notification goes out again (fresh attempts, due now). */
+  retryFailed(outboxId: number, now: Date): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE id = ? AND status = 'failed' AND kind IN ('notification', 'broadcast', 'reminder')`)
+        .run(now.toISOString(), outboxId).changes > 0
+    );
   }
 
   broadcastAudience(): Recipient[] {

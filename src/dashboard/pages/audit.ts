@@ -1,6 +1,10 @@
+// Audit: every change with the logged-in officer who made it; search by words, officer,
+// action and date.
 import { tr } from '../i18n.js';
-import { html, page } from '../layout.js';
+import { html, page, table, when } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
+
+const PAGE = 100;
 
 export const auditPage: DashboardPage = {
   id: 'audit',
@@ -8,7 +12,44 @@ export const auditPage: DashboardPage = {
   nav: { id: 'Audit', en: 'Audit' },
   role: 'viewer',
   order: 100,
-  register(r) {
-    r.get('/', (c) => page(c, { title: tr(c)('Audit', 'Audit'), active: 'audit', body: html`<p>…</p>` }));
+  register(r, deps) {
+    const tz = deps.ctx.config.OFFICE_TIMEZONE;
+    r.get('/', (c) => {
+      const t = tr(c);
+      const q = c.req.query();
+      const day = (d?: string) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : undefined);
+      const offset = Math.max(0, Number(q.offset ?? 0) || 0);
+      const from = day(q.from);
+      const to = day(q.to);
+      const res = deps.services.officers.searchAudit({
+        text: q.q?.trim() || undefined,
+        actor: q.actor?.trim() || undefined,
+        action: q.action?.trim() || undefined,
+        from: from && `${from}T00:00:00`,
+        to: to && `${to}T99`,
+        limit: PAGE,
+        offset,
+      });
+      const keep = new URLSearchParams(Object.entries({ q: q.q, actor: q.actor, action: q.action, from, to }).filter(([, v]) => v) as [string, string][]);
+      return page(c, {
+        title: t('Audit', 'Audit'),
+        active: 'audit',
+        body: html`<form class="toolbar" method="get" action="/admin/audit">
+  <label class="grow">${t('Cari (kode, nomor, isi)', 'Search (code, number, detail)')}<input type="search" name="q" value="${q.q ?? ''}"></label>
+  <label>${t('Petugas', 'Officer')}<input name="actor" value="${q.actor ?? ''}"></label>
+  <label>${t('Tindakan', 'Action')}<input name="action" value="${q.action ?? ''}" placeholder="booking.check_in"></label>
+  <label>${t('Dari', 'From')}<input type="date" name="from" value="${from ?? ''}"></label>
+  <label>${t('Sampai', 'To')}<input type="date" name="to" value="${to ?? ''}"></label>
+  <button>${t('Cari', 'Search')}</button>
+</form>
+<p>${res.total} ${t('catatan', 'entries')}</p>
+${table(
+  [t('Waktu', 'When'), t('Petugas', 'Officer'), t('Tindakan', 'Action'), t('Untuk', 'Subject'), t('Rincian', 'Detail')],
+  res.rows.map((a) => [html`${when(a.at, tz)}`, html`<strong>${a.actor}</strong>`, html`<code>${a.action}</code>`, html`${a.subject ?? ''}`, html`<small>${a.detail ?? ''}</small>`]),
+  { empty: t('Tidak ada catatan yang cocok.', 'No matching entries.'), cls: 'audit' },
+)}
+<div class="pager">${offset > 0 ? html`<a href="?${keep}&offset=${Math.max(0, offset - PAGE)}">← ${t('Sebelumnya', 'Previous')}</a>` : ''}${offset + PAGE < res.total ? html`<a href="?${keep}&offset=${offset + PAGE}">${t('Berikutnya', 'Next')} →</a>` : ''}</div>`,
+      });
+    });
   },
 };

@@ -1,6 +1,12 @@
+// Statistik: charts over a chosen period (Chart.js, served by the app): messages per day per
+// channel, residents active, intents asked, quota use and no-show rate, notification delivery,
+// and the questions the bot did not understand (masked, with counts) to add vocabulary.
 import { tr } from '../i18n.js';
-import { html, page } from '../layout.js';
+import { html, page, table, when } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
+
+const COLORS = ['#0b5cad', '#1c7c3c', '#a35200', '#7b3fa0', '#b3261e', '#00838f'];
+const DAY = 86_400_000;
 
 export const statsPage: DashboardPage = {
   id: 'stats',
@@ -8,7 +14,46 @@ export const statsPage: DashboardPage = {
   nav: { id: 'Statistik', en: 'Statistics' },
   role: 'viewer',
   order: 70,
-  register(r) {
-    r.get('/', (c) => page(c, { title: tr(c)('Statistik', 'Statistics'), active: 'stats', body: html`<p>…</p>` }));
+  register(r, deps) {
+    const tz = deps.ctx.config.OFFICE_TIMEZONE;
+    r.get('/', (c) => {
+      const t = tr(c);
+      const stats = deps.services.stats;
+      const today = stats.day(deps.ctx.clock.now());
+      const ok = (d?: string) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : undefined);
+      let to = ok(c.req.query('to')) ?? today;
+      let from = ok(c.req.query('from')) ?? new Date(Date.parse(`${to}T00:00:00Z`) - 13 * DAY).toISOString().slice(0, 10);
+      if (from > to) [from, to] = [to, from];
+      const rep = stats.report(from, to);
+      const labels = rep.days.map((d) => d.slice(5));
+      const chart = (id: string, title: string, config: object) =>
+        html`<section class="card"><h2>${title}</h2><div class="chart"><canvas id="${id}" role="img" aria-label="${title}" data-chart="${JSON.stringify(config)}"></canvas></div></section>`;
+      const channels = Object.keys(rep.messages);
+      const intentName = (k: string) =>
+        ({ requirements: t('Syarat dokumen', 'Requirements'), booking: t('Booking rekam e-KTP', 'e-KTP booking'), status: t('Cek status', 'Status check'), officer: t('Hubungi petugas', 'Contact an officer') })[k] ?? k;
+      return page(c, {
+        title: t('Statistik', 'Statistics'),
+        active: 'stats',
+        body: html`<form class="toolbar" method="get" action="/admin/stats">
+  <label>${t('Dari', 'From')}<input type="date" name="from" value="${from}"></label>
+  <label>${t('Sampai', 'To')}<input type="date" name="to" value="${to}"></label>
+  <button>${t('Tampilkan', 'Show')}</button>
+</form>
+<p class="summary">${t('Pesan masuk', 'Messages in')}: <strong class="total-messages">${rep.totalMessages}</strong> · ${t('tidak dimengerti', 'not understood')}: <strong>${rep.notUnderstood.reduce((a, b) => a + b, 0)}</strong></p>
+<div class="grid">
+${chart('messages', t('Pesan per hari per saluran', 'Messages per day per channel'), { type: 'bar', data: { labels, datasets: channels.map((ch, i) => ({ label: ch, data: rep.messages[ch], backgroundColor: COLORS[i % COLORS.length] })) }, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } })}
+${chart('active', t('Warga aktif per hari', 'Residents active per day'), { type: 'line', data: { labels, datasets: [{ label: t('warga', 'residents'), data: rep.activeResidents, borderColor: COLORS[0] }] }, options: { scales: { y: { beginAtZero: true } } } })}
+${chart('intents', t('Yang ditanyakan', 'What residents asked for'), { type: 'bar', data: { labels: rep.intents.map((x) => intentName(x.key)), datasets: [{ label: t('kali', 'times'), data: rep.intents.map((x) => x.count), backgroundColor: COLORS[1] }] }, options: { indexAxis: 'y' } })}
+${chart('quota', t('Kuota terpakai dan tidak datang', 'Quota use and no-shows'), { type: 'bar', data: { labels, datasets: [{ label: t('terpesan', 'booked'), data: rep.bookings.map((b) => b.booked), backgroundColor: COLORS[0] }, { label: t('sudah datang', 'checked in'), data: rep.bookings.map((b) => b.checked_in), backgroundColor: COLORS[1] }, { label: t('tidak datang', 'no-show'), data: rep.bookings.map((b) => b.no_show), backgroundColor: COLORS[4] }] }, options: { scales: { y: { beginAtZero: true } } } })}
+${chart('deliveries', t('Pengiriman notifikasi', 'Notification delivery'), { type: 'bar', data: { labels, datasets: [{ label: t('terkirim', 'sent'), data: rep.deliveries.map((d) => d.sent), backgroundColor: COLORS[1] }, { label: t('gagal', 'failed'), data: rep.deliveries.map((d) => d.failed), backgroundColor: COLORS[4] }, { label: t('detik rata-rata sampai terkirim', 'mean seconds to send'), type: 'line', data: rep.deliveries.map((d) => (d.latency === null ? null : Math.round(d.latency))), borderColor: COLORS[2], yAxisID: 'y1' }] }, options: { scales: { y: { beginAtZero: true }, y1: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } } } } })}
+${chart('unknown', t('Pertanyaan tidak dimengerti per hari', 'Questions not understood per day'), { type: 'line', data: { labels, datasets: [{ label: t('pesan', 'messages'), data: rep.notUnderstood, borderColor: COLORS[4] }] }, options: { scales: { y: { beginAtZero: true } } } })}
+</div>
+<section class="card"><h2>${t('Pertanyaan yang belum dimengerti bot', 'Questions the bot did not understand')}</h2>
+<p class="small">${t('Angka panjang disamarkan. Tambahkan kata-kata ini ke kosakata (flows/nlu.yaml atau kata kunci layanan) agar bot mengerti.', 'Long numbers are masked. Add these words to the vocabulary (flows/nlu.yaml or a service’s keywords) so the bot understands them.')}</p>
+${table([t('Pertanyaan', 'Question'), t('Jumlah', 'Count'), t('Terakhir', 'Last')], rep.unknownQuestions.map((q) => [html`${q.text}`, html`${q.count}`, html`${when(q.last, tz)}`]), { empty: t('Belum ada.', 'None yet.'), cls: 'unknown-questions' })}
+</section>
+<script src="/admin/assets/chart.umd.min.js" defer></script>`,
+      });
+    });
   },
 };

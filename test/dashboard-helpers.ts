@@ -1,0 +1,71 @@
+// Officers in tests: accounts with known passwords, a cookie jar that logs in through the real
+// login form, and a temp copy of flows/ (the Konten page writes to it).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Role } from '../src/officers/service.js';
+import { tempDir, type TestApp } from './helpers.js';
+
+export const PASSWORD = 'kata-sandi-rahasia-1';
+
+export function contentCopy(): string {
+  const dir = tempDir('adminduk-flows-');
+  fs.cpSync(path.resolve('flows'), dir, { recursive: true });
+  return dir;
+}
+
+export async function addOfficer(t: TestApp, username: string, role: Role, password = PASSWORD): Promise<number> {
+  const made = await t.ctx.services.officers.create({ username, role, password, displayName: username }, 'test');
+  if (!made.ok) throw new Error(made.error);
+  return made.officer.id;
+}
+
+/** A browser-like session: cookies kept, forms posted as application/x-www-form-urlencoded. */
+export class Session {
+  cookies = new Map<string, string>();
+  csrf = '';
+  constructor(private readonly t: TestApp, private readonly ip = '10.0.0.1') {}
+
+  private header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (/Max-Age=0/i.test(c) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(url: string): Promise<{ status: number; location: string | null; text: string }> {
+    const res = await this.t.ctx.http.request(url, { headers: { cookie: this.header(), 'x-forwarded-for': this.ip } });
+    this.keep(res);
+    const text = await res.text();
+    const m = /name="csrf-token" content="([^"]*)"/.exec(text);
+    if (m?.[1]) this.csrf = m[1];
+    return { status: res.status, location: res.headers.get('location'), text };
+  }
+
+  async post(url: string, form: Record<string, string>, opts: { csrf?: string | null } = {}): Promise<{ status: number; location: string | null; text: string }> {
+    const body = new URLSearchParams(form);
+    const token = opts.csrf === undefined ? this.csrf : opts.csrf;
+    if (token !== null) body.set('_csrf', token);
+    const res = await this.t.ctx.http.request(url, { method: 'POST', headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': this.ip }, body: body.toString() });
+    this.keep(res);
+    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  }
+
+  /** Logs in through the form; returns where the login sent us (or the page with the error). */
+  async login(username: string, password = PASSWORD) {
+    const page = await this.get('/admin/login');
+    const token = /name="_login" value="([^"]+)"/.exec(page.text)![1]!;
+    const res = await this.post('/admin/login', { _login: token, username, password, next: '/admin' }, { csrf: null });
+    // Follow the redirects as a browser would (the page carries the CSRF token).
+    let next = res.location;
+    for (let i = 0; next && i < 3; i++) next = (await this.get(next)).location;
+    return res;
+  }
+}

@@ -209,5 +209,8 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     const sat = t.ctx.services.handoff!.service.satisfaction(new Date(0), new Date('2100-01-01'));
     expect(sat).toMatchObject({ answers: 2, average: 4.5 });
     expect(sat.words.map((w) => w.word)).toEqual(['Cukup cepat']);
+    // The statistics page shows them too.
+    await later.goto(`${base}/admin/stats?from=2026-11-30&to=2026-12-02`);
+    expect(await later.locator('[data-satisfaction]').textContent()).toContain('Rata-rata 4.5/5 dari 2 jawaban');
   }, 90_000);
 });

@@ -47,8 +47,8 @@ function errorMessage(err: unknown): string {
 }
 
 /** The residents' answers to "how satisfied are you?" (1–5), e.g. for the yearly SKM survey. */
-function satisfaction(t: Tr, s: ReturnType<HandoffService['satisfaction']>): Html {
-  return html`<section class="card" data-satisfaction><h2>${t('Penilaian warga (12 bulan terakhir)', 'Residents’ ratings (last 12 months)')}</h2>
+export function satisfaction(t: Tr, s: ReturnType<HandoffService['satisfaction']>, title = t('Penilaian warga (12 bulan terakhir)', 'Residents’ ratings (last 12 months)')): Html {
+  return html`<section class="card" data-satisfaction><h2>${title}</h2>
 ${s.answers
   ? html`<p>${t('Rata-rata', 'Average')} <strong>${s.average}</strong>/5 ${t('dari', 'from')} ${s.answers} ${t('jawaban', 'answers')} · ${([1, 2, 3, 4, 5] as const).map((n) => html`${n}★ ${s.byScore[n]} `)}</p>
 ${s.words.length ? html`<ul>${s.words.slice(0, 10).map((w) => html`<li>${w.rating}★ “${w.word}”</li>`)}</ul>` : ''}`

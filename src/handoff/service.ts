@@ -448,6 +448,12 @@ export class HandoffService {
     return { answers, average: answers ? Math.round((sum / answers) * 100) / 100 : null, byScore, words: words.map((w) => ({ rating: w.rating, word: w.rating_word, at: w.rated_at })) };
   }
 
+  /** The same for office dates (YYYY-MM-DD, inclusive), as the statistics page picks them. */
+  satisfactionForDays(from: string, to: string): ReturnType<HandoffService['satisfaction']> {
+    const cal = this.d.time.calendar;
+    return this.satisfaction(cal.at(from, '00:00'), cal.at(cal.addDays(to, 1), '00:00'));
+  }
+
   /** Retention: texts of cases closed more than keep_days ago are removed. */
   forgetOld(now: Date): number {
     return this.d.store.forgetClosedBefore(new Date(now.getTime() - this.d.settings.keep_days * 86_400_000));

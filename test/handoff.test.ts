@@ -335,3 +335,15 @@ test('another flow can hand over with a topic and a line for the officer (e.g. a
     await app.close();
   }
 });
+
+test('HANDOFF=off: "hubungi petugas" shows the office contacts as before', async () => {
+  const app = await makeTestApp({ env: { HANDOFF: 'off' } });
+  try {
+    await app.say('off-resident-1', 'halo');
+    const r = await app.say('off-resident-1', 'hubungi petugas');
+    expect(textOf(r)).toContain('Kotabumi');
+    expect(textOf(r)).not.toContain('Tentang apa?');
+  } finally {
+    await app.close();
+  }
+});

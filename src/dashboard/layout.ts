@@ -63,7 +63,12 @@ ${body}
 
 /** The count a page shows beside its menu label (new cases in the inbox), if any. */
 function navBadge(pg: DashboardPage, officer: AuthOfficer): Html | string {
-  const n = pg.badge && registry ? pg.badge(registry.deps, officer) : 0;
+  let n = 0;
+  try {
+    n = pg.badge && registry ? pg.badge(registry.deps, officer) : 0;
+  } catch {
+    // A count is a nicety: it never keeps a page from showing.
+  }
   return n > 0 ? html` <span class="nav-count" data-nav-count="${pg.id}" style="display:inline-block;min-width:1.4em;padding:0 6px;border-radius:999px;background:#ffd54f;color:#1b2430;font-size:.8rem;font-weight:700;text-align:center">${n}</span>` : '';
 }
 

@@ -31,7 +31,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
   beforeAll(async () => {
     ({ server, client } = await startFakeBotApi(BOT_TOKEN, CHAT));
     t = await makeTestApp({
-      env: { PORT: '0', HOST: '127.0.0.1', TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_API_ROOT: server.config.apiURL + '/', TELEGRAM_CHAT_INTERVAL_MS: '0' },
+      env: { PORT: '0', HOST: '127.0.0.1', TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_API_ROOT: server.config.apiURL + '/', TELEGRAM_CHAT_INTERVAL_MS: '0', HANDOFF_INBOX_REFRESH_SECONDS: '1' },
       features: [handoffFeature, webChatFeature, createTelegramFeature({ transport: [fakeServerQuirks()] }), dashboardFeature],
     });
     base = `http://127.0.0.1:${await t.app.listen()}`;
@@ -122,6 +122,17 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     expect(await budi.content()).not.toContain('1803025504950001');
     expect(await budi.locator('tr[data-case="2"]').textContent()).toContain('Web chat');
     await budi.screenshot({ path: '/tmp/handoff-inbox.png', fullPage: true });
+    // A new case shows up in the open list by itself (it refreshes every HANDOFF_INBOX_REFRESH_SECONDS).
+    const list = await login('sari');
+    expect(await list.locator('tr[data-case]').count()).toBe(2);
+    await t.say('webresident-0003', 'halo');
+    await t.say('webresident-0003', 'hubungi petugas');
+    await t.say('webresident-0003', 'Lainnya');
+    await t.say('webresident-0003', 'Apakah kantor buka hari Sabtu?');
+    await expect.poll(() => list.locator('tr[data-case]').count(), { timeout: 10_000 }).toBe(3);
+    expect(await list.locator('#inbox-live').count()).toBe(1);
+    expect(await list.locator('[data-count=new]').textContent()).toBe('3');
+    await list.context().close();
 
     await budi.click('tr[data-case="1"] a >> nth=0');
     await expect.poll(() => budi.locator('.thread').first().textContent()).toContain('NIK 1803025504950001');
@@ -175,7 +186,8 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     const row2 = later.locator('tr[data-case="2"]');
     expect(await row2.getAttribute('class')).toContain('overdue');
     expect(await row2.textContent()).toContain('Lewat target');
-    expect(await later.locator('[data-count=overdue]').textContent()).toBe('1');
+    // (case #3, "lainnya", also has 2 working days)
+    expect(await later.locator('[data-count=overdue]').textContent()).toBe('2');
     await later.screenshot({ path: '/tmp/handoff-overdue.png', fullPage: true });
     // Take the next case: the overdue one.
     await later.click('text=Ambil kasus berikutnya');

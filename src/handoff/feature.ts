@@ -18,12 +18,14 @@ import { loadHandoffData, officeHours, TOPICS, type Topic } from './settings.js'
 declare module '../core/feature.js' {
   interface Services {
     /** What the dashboard's Kotak masuk (inbox) page and the statistics call. */
-    handoff?: { service: HandoffService; fetchers: FileFetcher[]; timeZone: string };
+    handoff?: { service: HandoffService; fetchers: FileFetcher[]; timeZone: string; refreshSeconds: number };
   }
 }
 
 const HandoffEnv = z.object({
   HANDOFF: onOff.default(true),
+  /** How often the open inbox list fetches new cases by itself. */
+  HANDOFF_INBOX_REFRESH_SECONDS: z.coerce.number({ message: 'expected seconds' }).int().min(1).max(3600, 'expected 1–3600 seconds').default(20),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_API_ROOT: z.string().default('https://api.telegram.org'),
 });
@@ -79,7 +81,7 @@ export function createHandoffFeature(ctx: AppContext, options: { fetchers?: File
   };
 
   if (ctx.admin) mountHandoffApi(ctx.admin, service, fetchers);
-  ctx.services.handoff = { service, fetchers, timeZone: ctx.config.OFFICE_TIMEZONE };
+  ctx.services.handoff = { service, fetchers, timeZone: ctx.config.OFFICE_TIMEZONE, refreshSeconds: env.HANDOFF_INBOX_REFRESH_SECONDS };
 
   return {
     name: 'handoff',

@@ -96,7 +96,6 @@ ${cell(7, status === 'closed' ? html`${x.outcome ? h().service.outcomeLabel(x.ou
         title: t('Kotak masuk', 'Inbox'),
         active: 'inbox',
         body: html`${STYLE}
-<p class="summary" data-counts>${t('Baru', 'New')} <strong data-count="new">${counts.new}</strong> · ${t('terbuka', 'open')} <strong>${counts.open}</strong> · ${t('lewat target', 'overdue')} <strong data-count="overdue">${counts.overdue}</strong> · ${t('milik saya', 'mine')} <strong>${counts.mine}</strong></p>
 <div class="toolbar">
   <form method="post" action="${BASE}/next">${csrfField(c)}<button class="ok">${t('Ambil kasus berikutnya', 'Take the next case')}</button></form>
   <a class="button secondary" href="${BASE}">${t('Terbuka', 'Open')}</a>
@@ -104,7 +103,10 @@ ${cell(7, status === 'closed' ? html`${x.outcome ? h().service.outcomeLabel(x.ou
   <a class="button secondary" href="${BASE}?status=closed">${t('Ditutup', 'Closed')}</a>
   <a class="button secondary" href="${BASE}/settings">${t('Balasan siap pakai & target waktu', 'Canned replies & deadlines')}</a>
 </div>
+<div id="inbox-live" hx-get="${BASE}?status=${status}${mine ? '&mine=1' : ''}" hx-trigger="every ${h().refreshSeconds}s" hx-select="#inbox-live" hx-swap="outerHTML">
+<p class="summary" data-counts>${t('Baru', 'New')} <strong data-count="new">${counts.new}</strong> · ${t('terbuka', 'open')} <strong>${counts.open}</strong> · ${t('lewat target', 'overdue')} <strong data-count="overdue">${counts.overdue}</strong> · ${t('milik saya', 'mine')} <strong>${counts.mine}</strong></p>
 ${list}
+</div>
 ${status === 'closed' ? satisfaction(t, h().service.satisfaction(new Date(deps.ctx.clock.now().getTime() - 365 * 86_400_000), new Date('9999-12-31T00:00:00.000Z'))) : ''}
 <p class="small">${t('Nomor (NIK, KK, telepon) disamarkan di daftar ini. Membuka kasus menampilkan teks lengkap dan dicatat di log audit.', 'Numbers (NIK, KK, phone) are masked in this list. Opening a case shows the full text and is written to the audit log.')}</p>`,
       });

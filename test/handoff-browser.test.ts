@@ -173,6 +173,19 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     expect(answer).toHaveLength(1);
     answer = await press(answer, 'Sangat puas', has('Ada satu kata'));
     answer = await press(answer, 'Lewati', has('Masukan Anda membantu'));
+    // Officers edit the deadlines and the canned replies themselves.
+    await budi.goto(`${base}/admin/inbox/settings`);
+    await budi.fill('input[name=pertanyaan]', '2');
+    await budi.click('text=Simpan target');
+    await expect.poll(() => budi.locator('.flash.ok').textContent()).toContain('Target waktu disimpan');
+    expect(await budi.inputValue('input[name=pertanyaan]')).toBe('2');
+    expect(t.ctx.services.handoff!.service.deadlines().find((d) => d.topic === 'pertanyaan')!.workingDays).toBe(2);
+    const addForm = budi.locator('form[action$="/settings/canned"]');
+    await addForm.locator('input[name=title]').fill('Jam pengambilan');
+    await addForm.locator('textarea[name=text]').fill('Dokumen bisa diambil Senin–Jumat pukul 08.00–14.00.');
+    await addForm.locator('button').click();
+    await expect.poll(() => budi.locator('.flash.ok').textContent()).toContain('Balasan ditambahkan');
+    expect(t.ctx.services.handoff!.service.canned({ name: 'budi', role: 'petugas' }).map((c) => c.title)).toContain('Jam pengambilan');
     // The closed list shows the residents' ratings.
     await budi.goto(`${base}/admin/inbox?status=closed`);
     expect(await budi.locator('[data-satisfaction]').textContent()).toContain('Rata-rata 5/5 dari 1 jawaban');

@@ -21,11 +21,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = app.ctx.log;
-  if (!config.ADMIN_TOKEN) log.warn('admin API is off: set ADMIN_TOKEN (16+ characters) to turn it on');
+  if (app.ctx.services.officers.count() === 0) log.warn('no officer account yet: create the first admin with "npm run officer -- add <username> --role admin", then log in at /admin');
   const port = await app.listen();
   const shown = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   log.info({ port }, 'Adminduk Chat is running');
   if (config.WEB_CHAT) console.log(`\n  Adminduk Chat: open http://${shown}:${port}/ to chat with the bot\n`);
+  console.log(`  Officers' dashboard: http://${shown}:${port}/admin\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

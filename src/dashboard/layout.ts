@@ -104,7 +104,7 @@ export function refusal(c: Context, status: 403 | 404, title: string, message: s
 export function table(headers: string[], rows: Html[][], opts: { empty?: string; cls?: string } = {}): Html {
   if (!rows.length) return html`<p class="empty">${opts.empty ?? '—'}</p>`;
   return html`<table class="rows ${opts.cls ?? ''}"><thead><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr></thead>
-<tbody>${rows.map((r) => html`<tr>${r.map((cell, i) => html`<td data-label="${headers[i] ?? ''}">${cell}</td>`)}</tr>`)}</tbody></table>`;
+<tbody>${rows.map((r) => html`<tr>${r.map((cell, i) => html`<td data-label="${headers[i] ?? ''}"><div>${cell}</div></td>`)}</tr>`)}</tbody></table>`;
 }
 
 /** Formats an ISO instant in the office time zone. */

@@ -51,8 +51,8 @@ export const calendarPage: DashboardPage = {
         const normallyOff = d.kind === 'weekend' || d.kind === 'holiday' || d.kind === 'cuti_bersama';
         return html`<tr data-date="${d.date}">
   <td data-label="${t('Tanggal', 'Date')}"><a href="/admin/today?date=${d.date}">${b().calendar.label(d.date, lang)}</a></td>
-  <td data-label="${t('Jenis', 'Kind')}"><span class="badge ${d.kind}">${kindLabel(t, d.kind)}</span>${d.note ? html`<br><small>${d.note}</small>` : ''}</td>
-  <td data-label="${t('Terisi', 'Taken')}">${d.open || d.taken ? html`${d.taken}/${d.quota} <div class="progress" aria-hidden="true"><span style="width:${Math.min(100, pct)}%"></span></div>` : '—'}</td>
+  <td data-label="${t('Jenis', 'Kind')}"><div><span class="badge ${d.kind}">${kindLabel(t, d.kind)}</span>${d.note ? html`<br><small>${d.note}</small>` : ''}</div></td>
+  <td data-label="${t('Terisi', 'Taken')}"><div class="grow">${d.open || d.taken ? html`${d.taken}/${d.quota} <div class="progress" aria-hidden="true"><span style="width:${Math.min(100, pct)}%"></span></div>` : '—'}</div></td>
   <td data-label="" class="noprint">${canWrite
     ? html`<div class="actions">${d.open ? html`<a class="button warn" href="/admin/calendar/close?date=${d.date}">${t('Tutup hari', 'Close day')}</a>` : ''}
       ${!d.open && (normallyOff || d.kind === 'closed') ? html`<form method="post" action="/admin/calendar/open">${csrfField(c)}<input type="hidden" name="date" value="${d.date}"><input type="hidden" name="reason" value="${t('Dibuka oleh petugas', 'Opened by an officer')}"><button class="secondary">${t('Buka hari', 'Open day')}</button></form>` : ''}

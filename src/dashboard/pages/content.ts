@@ -77,8 +77,17 @@ ${table(
     s.unverified.length ? html`<span class="badge perlu_perbaikan">${s.unverified.length}</span>` : html`—`,
     html`<a href="/admin/content/service/${s.id}">${canWrite ? t('Ubah', 'Edit') : t('Lihat', 'View')}</a>`,
   ]),
-)}`,
+)}
+${canWrite ? html`<form method="post" action="/admin/content/reload">${csrfField(c)}<p class="small">${t('Berkas di flows/ diubah langsung di server?', 'Files in flows/ edited on the server?')} <button class="link">${t('Muat ulang dari berkas', 'Reload from the files')}</button></p></form>` : ''}`,
       });
+    });
+
+    // After someone edited flows/ by hand on the server: load it again without a restart.
+    r.post('/reload', (c) => {
+      const t = tr(c);
+      const result = cs().reload(officerOf(c));
+      if (!result.ok) return done(c, '/admin/content', 'err', `${t('Berkas tidak dimuat; bot tetap memakai isi lama', 'Files not loaded; the bot keeps the old content')}: ${result.error}`);
+      return done(c, '/admin/content', 'ok', t('Isi flows/ dimuat ulang.', 'flows/ reloaded.'));
     });
 
     r.post('/office', async (c) => {

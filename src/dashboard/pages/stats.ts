@@ -41,7 +41,7 @@ export const statsPage: DashboardPage = {
   <button>${t('Tampilkan', 'Show')}</button>
 </form>
 <p class="summary">${t('Pesan masuk', 'Messages in')}: <strong class="total-messages">${rep.totalMessages}</strong> · ${t('tidak dimengerti', 'not understood')}: <strong>${rep.notUnderstood.reduce((a, b) => a + b, 0)}</strong></p>
-<div class="grid">
+<div class="grid charts">
 ${chart('messages', t('Pesan per hari per saluran', 'Messages per day per channel'), { type: 'bar', data: { labels, datasets: channels.map((ch, i) => ({ label: ch, data: rep.messages[ch], backgroundColor: COLORS[i % COLORS.length] })) }, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } })}
 ${chart('active', t('Warga aktif per hari', 'Residents active per day'), { type: 'line', data: { labels, datasets: [{ label: t('warga', 'residents'), data: rep.activeResidents, borderColor: COLORS[0] }] }, options: { scales: { y: { beginAtZero: true } } } })}
 ${chart('intents', t('Yang ditanyakan', 'What residents asked for'), { type: 'bar', data: { labels: rep.intents.map((x) => intentName(x.key)), datasets: [{ label: t('kali', 'times'), data: rep.intents.map((x) => x.count), backgroundColor: COLORS[1] }] }, options: { indexAxis: 'y' } })}

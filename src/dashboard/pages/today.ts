@@ -85,7 +85,7 @@ export const todayPage: DashboardPage = {
         <td data-label="${t('No.', 'No.')}"><strong>${x.queueNo}</strong></td>
         <td data-label="${t('Nama', 'Name')}">${x.name}</td>
         <td data-label="NIK"><code>${x.nik}</code></td>
-        <td data-label="${t('Alasan', 'Reason')}">${reasonLabel(deps, x.reason, lang)}${x.reasonNote ? html`<br><small>${x.reasonNote}</small>` : ''}</td>
+        <td data-label="${t('Alasan', 'Reason')}"><div>${reasonLabel(deps, x.reason, lang)}${x.reasonNote ? html`<br><small>${x.reasonNote}</small>` : ''}</div></td>
         <td data-label="${t('Kode', 'Code')}"><code>${x.code}</code></td>
         <td data-label="${t('Status', 'Status')}"><span class="badge ${x.status}">${statusLabel(t, x.status)}</span></td>
         <td class="noprint">${actions(x, sessionOver)}</td></tr>`)}

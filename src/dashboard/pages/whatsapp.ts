@@ -37,7 +37,7 @@ export const whatsappPage: DashboardPage = {
       const qr = s.state === 'open' ? { svg: null, pairingCode: null } : await wa.qr();
       const canWrite = hasRole(c.get('officer')!.role, 'admin');
       const last = s.lastDisconnect;
-      return html`<div id="wa" hx-get="/admin/whatsapp/panel" hx-trigger="every 5s" hx-swap="outerHTML">
+      return html`<div id="wa" hx-get="/admin/whatsapp/panel" hx-trigger="every 3s" hx-swap="outerHTML">
   <section class="card">
     <p>${t('Status', 'State')}: <strong class="wa-state" data-state="${s.state}">${stateText(t, String(s.state))}</strong></p>
     ${s.number ? html`<p>${t('Nomor', 'Number')}: <code>${s.number}</code></p>` : ''}

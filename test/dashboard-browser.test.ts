@@ -1,0 +1,276 @@
+// The officers' dashboard in Debian's Chromium (playwright-core): each page's main task as an
+// officer does it, and screenshots at 1280 px and 390 px with no horizontal scroll.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { applicationsFeature } from '../src/applications/feature.js';
+import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
+import { webChatFeature } from '../src/channels/web/feature.js';
+import { createWhatsAppFeature } from '../src/channels/whatsapp/feature.js';
+import { dashboardFeature } from '../src/dashboard/feature.js';
+import { addOfficer, contentCopy, PASSWORD } from './dashboard-helpers.js';
+import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
+import { FakeSocket } from './whatsapp-fakes.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`SKIPPED browser tests (officers' dashboard in Chromium): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+const SHOTS = path.join(os.tmpdir(), 'adminduk-dashboard');
+
+describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  const sockets: FakeSocket[] = [];
+  let seq = 0;
+  const booking = () => t.app.features.find((f) => f.name === 'booking') as BookingFeature;
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    t = await makeTestApp({
+      env: { PORT: '0', HOST: '127.0.0.1', WHATSAPP: 'on', CONTENT_DIR: contentCopy() },
+      clock: new FakeClock('2026-11-30T02:00:00.000Z'),
+      features: [bookingFeature, applicationsFeature, webChatFeature, createWhatsAppFeature({ makeSocket: (o) => (sockets.push(new FakeSocket(o)), sockets.at(-1)!), print: () => {}, sleep: async () => {} }), dashboardFeature],
+    });
+    base = `http://127.0.0.1:${await t.app.listen()}`;
+    for (const [u, role] of [['rina', 'admin'], ['budi', 'petugas'], ['lihat', 'viewer'], ['kunci', 'petugas']] as const) await addOfficer(t, u, role);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  function seed(date: string, session: number, address = `web-resident-${++seq}`) {
+    const resident = t.ctx.store.upsertResident('web', address, undefined, 'id', t.clock.now());
+    const r = booking().service.reserve({ residentId: resident.id, nik: `18030212049${String(50000 + ++seq)}`, name: `Warga Uji ${seq}`, reason: 'hospital', reasonNote: null, date, session }, t.clock.now());
+    if (!r.ok) throw new Error(r.why);
+    return { code: r.booking.code, address };
+  }
+
+  async function loggedIn(username: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'id-ID' });
+    const page = await context.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${base}/admin/login`);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/admin\/(?!login)/);
+    return { context, page };
+  }
+
+  /** A full-page screenshot at 1280 and 390 px; the page must never scroll sideways. */
+  async function shots(page: Page, name: string) {
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-top.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  test('log in and check in a booking (Hari ini)', async () => {
+    const { code } = seed('2026-11-30', 3);
+    const { context, page } = await loggedIn('budi');
+    expect(page.url()).toMatch(/\/admin\/today$/);
+    const row = page.locator(`tr[data-code="${code}"]`);
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('Menunggu');
+    await shots(page, 'today');
+    await row.getByRole('button', { name: 'Check-in' }).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('sudah datang');
+    expect(await page.locator(`tr[data-code="${code}"] .badge`).textContent()).toBe('Sudah datang');
+    // Search by code finds it; the printable list has no buttons.
+    await page.fill('input[name=q]', code.toLowerCase());
+    await page.click('form.toolbar button:not([type=button])');
+    await expect.poll(() => page.locator('tr[data-code]').count()).toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.top').isVisible()).toBe(false);
+    await page.screenshot({ path: path.join(SHOTS, 'today-print.png'), fullPage: true });
+    await context.close();
+  });
+
+  test('close a day: the page says how many residents will be told, and they are', async () => {
+    const { address } = seed('2026-12-02', 1);
+    const { context, page } = await loggedIn('budi');
+    await page.goto(`${base}/admin/calendar`);
+    await shots(page, 'calendar');
+    await page.locator('tr[data-date="2026-12-02"]').getByRole('link', { name: 'Tutup hari' }).click();
+    expect(await page.locator('.affected').textContent()).toBe('1');
+    await page.fill('input[name=reason]', 'Alat perekaman rusak');
+    await page.getByRole('button', { name: 'Tutup hari dan beri tahu warga' }).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('1 warga diberi tahu');
+    expect(await page.locator('tr[data-date="2026-12-02"] .badge').textContent()).toBe('Ditutup');
+    const told = textOf(await t.poll(address));
+    expect(told).toContain('Alat perekaman rusak');
+    await context.close();
+  });
+
+  test('change a status: preview the message, save, and the web-chat resident gets it', async () => {
+    const address = 'web-follower-0001';
+    await t.say(address, 'halo');
+    await t.poll(address);
+    const made = t.ctx.services.applications!.create({ trackingNo: 'LU-261130-BRWS1', service: 'kk_hilang_rusak', applicantName: 'Siti Aminah', nik: '1803025504950001', contact: { channel: 'web', address } }, 'test');
+    expect(made.ok).toBe(true);
+    const { context, page } = await loggedIn('budi');
+    await page.goto(`${base}/admin/applications`);
+    await page.getByRole('link', { name: 'LU-261130-BRWS1' }).click();
+    // Only the allowed next statuses are offered.
+    expect(await page.locator('select[name=status] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['diverifikasi', 'perlu_perbaikan', 'ditolak']);
+    await page.selectOption('select[name=status]', 'perlu_perbaikan');
+    await page.fill('textarea[name=note]', 'Surat kehilangan dari kepolisian belum ada');
+    await page.getByRole('button', { name: 'Pratinjau pesan' }).click();
+    await expect.poll(() => page.locator('.preview').textContent()).toContain('Surat kehilangan dari kepolisian belum ada');
+    await shots(page, 'application');
+    await page.getByRole('button', { name: 'Simpan dan kirim' }).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('diantrekan ke 1 chat');
+    expect(await page.locator('.current-status').textContent()).toBe('Perlu perbaikan');
+    const got = textOf(await t.poll(address));
+    expect(got).toContain('LU-261130-BRWS1');
+    expect(got).toContain('Surat kehilangan dari kepolisian belum ada');
+    await context.close();
+  });
+
+  test('import a CSV from Excel with a bad row: preview first, then save the good ones', async () => {
+    const { context, page } = await loggedIn('budi');
+    await page.goto(`${base}/admin/applications/import`);
+    const csv = '\uFEFFtracking_no;service;applicant_name;nik;contact_channel;contact_address\r\nLU-CSV-B001;akta_kelahiran;Dewi Lestari;1803020101900011;;\r\nLU-CSV-B002;akta_lahir;Andi;1803020101900012;;\r\n';
+    await page.setInputFiles('input[type=file]', { name: 'permohonan.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.getByRole('button', { name: 'Periksa (pratinjau)' }).click();
+    await expect.poll(() => page.locator('.good-rows').textContent()).toBe('1');
+    expect(await page.locator('.bad-rows').textContent()).toBe('1');
+    expect(await page.locator('table.errors').textContent()).toContain('akta_lahir');
+    expect(t.ctx.services.applications!.lookupForOfficer('LU-CSV-B001')).toBeUndefined();
+    await shots(page, 'import');
+    await page.getByRole('button', { name: 'Simpan 1 baris yang benar' }).click();
+    await expect.poll(() => page.locator('.preview-result h2').textContent()).toBe('Hasil impor');
+    expect(t.ctx.services.applications!.lookupForOfficer('LU-CSV-B001')?.applicantName).toBe('Dewi Lestari');
+    await context.close();
+  });
+
+  test('send an announcement: preview, send, progress, cancel what is still waiting', async () => {
+    t.ctx.store.upsertResident('telegram', '777001', undefined, 'id', t.clock.now());
+    const { context, page } = await loggedIn('budi');
+    await page.goto(`${base}/admin/broadcasts`);
+    await page.fill('textarea[name=text_id]', 'Kantor tutup Jumat karena pemadaman listrik.');
+    await page.fill('textarea[name=text_en]', 'The office is closed on Friday (power cut).');
+    await page.getByRole('button', { name: 'Pratinjau' }).click();
+    await expect.poll(() => page.locator('.preview').first().textContent()).toContain('pemadaman listrik');
+    await page.getByRole('button', { name: 'Kirim pengumuman' }).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('diantrekan ke 1 chat');
+    await shots(page, 'broadcasts');
+    // No Telegram bot runs in this test: the message waits, and can be cancelled.
+    await page.getByRole('button', { name: 'Batalkan' }).first().click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('Dibatalkan: 1 pesan');
+    await context.close();
+  });
+
+  test('WhatsApp: the QR shows in the browser and the page follows the link state by itself', async () => {
+    await expect.poll(() => sockets.length).toBeGreaterThan(0);
+    sockets.at(-1)!.showQr();
+    const { context, page } = await loggedIn('rina');
+    await page.goto(`${base}/admin/whatsapp`);
+    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    await shots(page, 'whatsapp');
+    sockets.at(-1)!.open();
+    await expect.poll(() => page.locator('.wa-state').getAttribute('data-state'), { timeout: 12_000 }).toBe('open');
+    expect(await page.locator('.qr svg').count()).toBe(0);
+    await context.close();
+  });
+
+  test('edit an office fact on Konten: the bot’s answer in the web chat changes at once', async () => {
+    const { context, page } = await loggedIn('rina');
+    await page.goto(`${base}/admin/content`);
+    expect(await page.locator('.unverified li').count()).toBeGreaterThan(0);
+    await shots(page, 'content');
+    await page.fill('input[name="hours.id"]', 'Senin–Jumat 08.00–15.00 WIB (Sabtu tutup)');
+    await page.getByRole('button', { name: 'Simpan profil kantor' }).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('bot langsung memakai isi baru');
+    const chat = await context.newPage();
+    await chat.goto(base);
+    await chat.fill('#text', 'jam buka kantor');
+    await chat.press('#text', 'Enter');
+    await expect.poll(() => chat.locator('.msg.bot', { hasText: 'Sabtu tutup' }).count()).toBe(1);
+    await context.close();
+  });
+
+  test('five wrong passwords lock the account', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    for (let i = 0; i < 5; i++) {
+      await page.goto(`${base}/admin/login`);
+      await page.fill('input[name=username]', 'kunci');
+      await page.fill('input[name=password]', `salah-${i}`);
+      await page.click('button[type=submit]');
+      await expect.poll(() => page.locator('.flash.err').textContent()).toContain('salah');
+    }
+    await page.goto(`${base}/admin/login`);
+    await page.fill('input[name=username]', 'kunci');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.locator('.flash.err').textContent()).toContain('Akun dikunci sementara');
+    await shots(page, 'login-locked');
+    await context.close();
+  });
+
+  test('a form with a wrong CSRF token is refused', async () => {
+    const { code } = seed('2026-11-30', 3);
+    const { context, page } = await loggedIn('budi');
+    await page.evaluate(() => document.querySelectorAll<HTMLInputElement>('input[name=_csrf]').forEach((i) => (i.value = 'forged-token-from-another-site')));
+    await page.locator(`tr[data-code="${code}"]`).getByRole('button', { name: 'Check-in' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Permintaan ditolak');
+    expect(booking().store.byCode(code)!.status).toBe('active');
+    await context.close();
+  });
+
+  test('a viewer sees the day without buttons and is refused a change', async () => {
+    const { code } = seed('2026-11-30', 3);
+    const { context, page } = await loggedIn('lihat');
+    expect(await page.locator(`tr[data-code="${code}"]`).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Check-in' }).count()).toBe(0);
+    // A forged form with the viewer's own valid token.
+    await page.evaluate((c) => {
+      const f = document.createElement('form');
+      f.method = 'post';
+      f.action = '/admin/today/check-in';
+      const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content;
+      f.innerHTML = `<input name="_csrf" value="${csrf}"><input name="code" value="${c}"><input name="date" value="2026-11-30">`;
+      document.body.append(f);
+      f.submit();
+    }, code);
+    await expect.poll(() => page.locator('.flash.err').textContent()).toContain('hanya bisa melihat');
+    expect(booking().store.byCode(code)!.status).toBe('active');
+    await context.close();
+  });
+
+  test('every page fits a phone and a desktop, in Indonesian and in English', async () => {
+    await t.say('web-stats-1', 'halo');
+    await t.say('web-stats-1', 'blablabla qwerty');
+    const { context, page } = await loggedIn('rina');
+    const links = await page.locator('header.top nav a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+    expect(links).toEqual(['/admin/today', '/admin/calendar', '/admin/applications', '/admin/broadcasts', '/admin/failed', '/admin/whatsapp', '/admin/stats', '/admin/content', '/admin/officers', '/admin/audit']);
+    for (const link of links) {
+      await page.goto(`${base}${link}`);
+      expect(await page.locator('h1').count()).toBe(1);
+      await shots(page, `page${link.replace(/\//g, '-')}`);
+    }
+    await page.goto(`${base}/admin/stats`);
+    await expect.poll(() => page.evaluate(() => document.querySelectorAll('canvas[data-chart]').length)).toBe(6);
+    expect(await page.locator('table.unknown-questions').textContent()).toContain('blablabla qwerty');
+    await page.goto(`${base}/admin/audit?q=LU-261130-BRWS1`);
+    expect(await page.locator('table.audit').textContent()).toContain('budi');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('header.top nav a').first().textContent()).toBe('Today');
+    await shots(page, 'audit-en');
+    await context.close();
+  });
+});

@@ -77,6 +77,15 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     return botMessages(until);
   }
 
+  /** At a phone's width (390 px) the page never scrolls sideways. */
+  async function fitsAPhone(page: Page, name: string) {
+    await page.setViewportSize({ width: 390, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.screenshot({ path: `/tmp/handoff-${name.replace(/ /g, '-')}-390.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(overflow, `${name} at 390 px scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+
   async function login(username: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
     const page = await context.newPage();
@@ -122,6 +131,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     expect(await budi.content()).not.toContain('1803025504950001');
     expect(await budi.locator('tr[data-case="2"]').textContent()).toContain('Web chat');
     await budi.screenshot({ path: '/tmp/handoff-inbox.png', fullPage: true });
+    await fitsAPhone(budi, 'inbox list');
     // A new case shows up in the open list by itself (it refreshes every HANDOFF_INBOX_REFRESH_SECONDS).
     const list = await login('sari');
     expect(await list.locator('tr[data-case]').count()).toBe(2);
@@ -156,6 +166,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
       })
       .toContain('saya ambil besok jam 9');
     await budi.screenshot({ path: '/tmp/handoff-case.png', fullPage: true });
+    await fitsAPhone(budi, 'case page');
 
     // Sari cannot take or answer Budi's case without reassigning it.
     const sari = await login('sari');

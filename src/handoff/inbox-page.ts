@@ -85,7 +85,7 @@ ${cell(2, channelLabel(x.channel))}
 ${cell(3, minutesLabel(t, x.waitingMinutes))}
 ${cell(4, html`${when(x.dueAt, tz())}${x.overdue ? html` <span class="badge overdue">${t('Lewat target', 'Overdue')}</span>` : ''}`)}
 ${cell(5, x.assignedTo ?? html`<span class="badge waiting">${t('Baru', 'New')}</span>`)}
-${cell(6, html`${x.preview.map((p) => html`<div>${p}</div>`)}${x.files ? html`<small>${t(`${x.files} berkas`, `${x.files} file(s)`)}</small>` : ''}`)}
+${cell(6, html`<span class="preview">${x.preview.map((p, i) => html`${i ? html`<br>` : ''}${p}`)}${x.files ? html`<br><small>${t(`${x.files} berkas`, `${x.files} file(s)`)}</small>` : ''}</span>`)}
 ${cell(7, status === 'closed' ? html`${x.outcome ? h().service.outcomeLabel(x.outcome, 'id') : ''}${x.rating ? html` · ${'★'.repeat(x.rating)}` : ''}` : html`<a class="button secondary" href="${BASE}/${x.id}">${t('Buka', 'Open')}</a>`)}
 </tr>`,
       );

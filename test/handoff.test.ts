@@ -347,3 +347,36 @@ test('HANDOFF=off: "hubungi petugas" shows the office contacts as before', async
     await app.close();
   }
 });
+
+test('Telegram files are fetched from the Bot API by file id (getFile, then the file URL)', async () => {
+  const { createServer } = await import('node:http');
+  const { telegramFetcher } = await import('../src/handoff/files.js');
+  const token = '123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456';
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.url!);
+    if (req.url === `/bot${token}/getFile?file_id=AgAC-photo-1`) {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ ok: true, result: { file_id: 'AgAC-photo-1', file_path: 'photos/file_7.jpg' } }));
+    } else if (req.url === `/file/bot${token}/photos/file_7.jpg`) {
+      res.setHeader('content-type', 'application/octet-stream');
+      res.end(Buffer.from('JPEG!'));
+    } else {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ ok: false }));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    const root = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const fetchFile = telegramFetcher(token, root + '/');
+    const got = await fetchFile({ channel: 'telegram', media: 'photo', ref: 'AgAC-photo-1', caption: null });
+    expect(got).toMatchObject({ mime: 'image/jpeg', name: 'file_7.jpg' });
+    expect(Buffer.from(got!.bytes).toString()).toBe('JPEG!');
+    expect(await fetchFile({ channel: 'telegram', media: 'photo', ref: 'gone', caption: null })).toBeUndefined();
+    expect(await fetchFile({ channel: 'whatsapp', media: 'photo', ref: 'whatsapp:X', caption: null })).toBeUndefined();
+    expect(seen).toHaveLength(3);
+  } finally {
+    server.close();
+  }
+});

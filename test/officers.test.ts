@@ -1,6 +1,8 @@
 // Officer accounts and the dashboard's security, over the real HTTP app: the first admin from
 // the CLI, login and its limits, sessions, CSRF, roles, personal API tokens (ADMIN_TOKEN kept
 // working but deprecated, never echoed), and the service fixes the dashboard needs.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { applicationsFeature } from '../src/applications/feature.js';
@@ -96,7 +98,6 @@ describe('accounts', () => {
     const reset = await admin.post(`/admin/officers/${id}/reset`, {});
     const otp = /<code class="once">([^<]+)<\/code>/.exec(reset.text)![1]!;
     expect((await new Session(t!).login('budi', otp)).location).toBe('/admin/password');
-    // The lock ends by itself after ADMIN_LOCK_MINUTES too.
   });
 
   test('twenty failures from one address lock that address for every account', async () => {
@@ -239,6 +240,36 @@ describe('pages that change what residents get', () => {
     expect(bad.location).toBe('/admin/content');
     expect((await s.get('/admin/content')).text).toMatch(/Belum disimpan: hours.id/);
     expect(t!.ctx.content.office.hours.id).toBe('Senin–Kamis 08.00–14.00 WIB');
+  });
+
+  test('a service’s document edited in its form reaches the bot at once; the YAML file keeps its comments', async () => {
+    await start();
+    await addOfficer(t!, 'admin1', 'admin');
+    const s = new Session(t!);
+    await s.login('admin1');
+    const page = await s.get('/admin/content/service/ktp_el_hilang_rusak');
+    const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const form: Record<string, string> = {};
+    for (const m of page.text.matchAll(/<input name="([^"]+)" value="([^"]*)"/g)) form[m[1]!] = unescape(m[2]!);
+    for (const m of page.text.matchAll(/<textarea name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) form[m[1]!] = unescape(m[2]!);
+    for (const m of page.text.matchAll(/<select name="([^"]+)">([\s\S]*?)<\/select>/g)) form[m[1]!] = /<option value="([^"]+)" selected/.exec(m[2]!)?.[1] ?? '';
+    const before = t!.ctx.content.servicesById.get('ktp_el_hilang_rusak')!;
+    expect(form['docs.0.item.id']).toBe(before.documents[0]!.item.id);
+    form['docs.0.item.id'] = 'Surat keterangan hilang dari kepolisian (asli, terbaru)';
+    form.unverified = '';
+    const res = await s.post('/admin/content/service/ktp_el_hilang_rusak', form);
+    expect(res.location).toBe('/admin/content/service/ktp_el_hilang_rusak');
+    const after = t!.ctx.content.servicesById.get('ktp_el_hilang_rusak')!;
+    expect(after.documents[0]!.item.id).toBe('Surat keterangan hilang dari kepolisian (asli, terbaru)');
+    expect(after.documents.length).toBe(before.documents.length);
+    expect(after.eligibility).toEqual(before.eligibility);
+    expect(after.keywords).toEqual(before.keywords);
+    expect(after.unverified).toEqual([]);
+    const yaml = fs.readFileSync(path.join(t!.ctx.config.CONTENT_DIR, 'services', 'ktp_el_hilang_rusak.yaml'), 'utf8');
+    expect(yaml).toContain('Surat keterangan hilang dari kepolisian (asli, terbaru)');
+    expect(yaml.startsWith('#')).toBe(true);
+    const chat = textOf(await t!.say('warga-konten-2', 'ktp hilang'));
+    expect(chat + textOf(await t!.say('warga-konten-2', '1'))).toContain('asli, terbaru');
   });
 
   test('statistics count messages per channel and keep questions not understood with digits masked', async () => {

@@ -56,6 +56,15 @@ export const dashboardFeature: FeatureFactory = (ctx) => {
     }
   }
 
+  // No framing (clickjacking), no caching of pages with personal data, no referrer outside.
+  http.use('/admin/*', async (c, next) => {
+    await next();
+    c.header('X-Frame-Options', 'DENY');
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+    if (!c.req.path.startsWith('/admin/assets/')) c.header('Cache-Control', 'no-store');
+  });
+
   http.get('/admin/assets/:file', (c) => {
     const asset = ASSETS[c.req.param('file')];
     if (!asset) return c.notFound();

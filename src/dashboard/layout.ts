@@ -37,7 +37,7 @@ function takeFlash(c: Context): { kind: 'ok' | 'err'; message: string } | undefi
   }
 }
 
-export function shell(c: Context, title: string, body: Html, opts: { nav?: Html; bare?: boolean } = {}): Html {
+export function shell(c: Context, title: string, body: Html, opts: { nav?: Html; bare?: boolean; heading?: string } = {}): Html {
   const lang = langOf(c);
   const flash = takeFlash(c);
   return html`<!doctype html>
@@ -54,6 +54,7 @@ export function shell(c: Context, title: string, body: Html, opts: { nav?: Html;
 <body class="${opts.bare ? 'bare' : ''}">
 ${opts.nav ?? ''}
 <main>
+${opts.heading ? html`<h1>${opts.heading}</h1>` : ''}
 ${flash ? html`<p class="flash ${flash.kind}" role="${flash.kind === 'err' ? 'alert' : 'status'}">${flash.message}</p>` : ''}
 ${body}
 </main>
@@ -92,7 +93,7 @@ export function page(c: Context, p: { title: string; body: Html; active?: string
     <form method="post" action="/admin/logout">${csrfField(c)}<button class="link">${t('Keluar', 'Log out')}</button></form>
   </div>
 </header>`;
-  return c.html(shell(c, p.title, html`<h1>${p.title}</h1>${p.body}`, { nav }));
+  return c.html(shell(c, p.title, p.body, { nav, heading: p.title }));
 }
 
 /** A polite refusal page (wrong role, CSRF). */

@@ -141,11 +141,9 @@ export class OfficersService {
         const lock = failures >= s.maxFailuresPerIp ? new Date(now.getTime() + s.lockMinutes * 60_000).toISOString() : null;
         this.d.store.putLoginFailure({ scope: ipScope, failures: lock ? 0 : failures, first_at: fresh || lock ? now.toISOString() : ipRow!.first_at, locked_until: lock });
         if (row && !row.disabled) {
-          const n = this.d.store.recordFailedLogin(row.id, null);
-          if (n >= s.maxFailures) {
-            this.d.store.recordFailedLogin(row.id, new Date(now.getTime() + s.lockMinutes * 60_000));
-            this.d.core.audit(row.username, 'officer.locked', row.username, { failures: n + 1 }, now);
-          }
+          const locks = row.failed_logins + 1 >= s.maxFailures;
+          const n = this.d.store.recordFailedLogin(row.id, locks ? new Date(now.getTime() + s.lockMinutes * 60_000) : null);
+          if (locks) this.d.core.audit(row.username, 'officer.locked', row.username, { failures: n }, now);
         }
       });
       return { ok: false, reason: 'invalid' };

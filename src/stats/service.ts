@@ -14,6 +14,8 @@ export class StatsService {
   private dayKey = -1;
   private dayValue = '';
   private readonly fmt: Intl.DateTimeFormat;
+  private activeDay = '';
+  private readonly activeSeen = new Set<number>();
 
   constructor(private readonly d: { store: StatsStore; content: Content; timeZone: string }) {
     this.fmt = new Intl.DateTimeFormat('en-CA', { timeZone: d.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -43,7 +45,15 @@ export class StatsService {
     const day = this.day(e.now);
     const s = this.d.store;
     s.bump(day, e.channel, 'messages');
-    s.active(day, e.residentId);
+    // One row per resident and day: remembered here so a resident's next messages cost no write.
+    if (this.activeDay !== day) {
+      this.activeDay = day;
+      this.activeSeen.clear();
+    }
+    if (!this.activeSeen.has(e.residentId)) {
+      s.active(day, e.residentId);
+      this.activeSeen.add(e.residentId);
+    }
     if (e.flowAfter !== e.flowBefore && e.flowAfter !== 'menu') s.bump(day, e.channel, 'intent', e.flowAfter);
     if (e.input.type === 'text' && e.replies.some((r) => this.notUnderstood(r.text))) {
       s.bump(day, e.channel, 'not_understood');

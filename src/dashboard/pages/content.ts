@@ -122,6 +122,8 @@ ${canWrite ? html`<form method="post" action="/admin/content/reload">${csrfField
   ${bi(t, 'short_name', t('Nama pendek (tombol, paling banyak 30 huruf)', 'Short name (buttons, at most 30 letters)'), s.short_name, { required: true })}
   ${bi(t, 'fee', t('Biaya', 'Fee'), s.fee, { required: true })}
   ${bi(t, 'processing_time', t('Lama proses', 'Processing time'), s.processing_time, { required: true })}
+  <h2>${t('Siapa yang bisa mengajukan', 'Who can apply')}</h2>
+  ${[...s.eligibility, { id: '', en: '' }].map((e, i) => bi(t, `elig.${i}`, i < s.eligibility.length ? `${t('Syarat', 'Rule')} ${i + 1} ${t('(kosongkan untuk menghapus)', '(empty it to delete)')}` : t('Tambah syarat', 'Add a rule'), e))}
   <h2>${t('Dokumen yang dibawa', 'Documents to bring')}</h2>
   ${[...s.documents, empty].map(
     (d, i) => html`<fieldset class="doc"><legend>${i < s.documents.length ? `${t('Dokumen', 'Document')} ${i + 1}` : t('Tambah dokumen (isi jika perlu)', 'Add a document (fill in if needed)')}</legend>
@@ -154,7 +156,8 @@ ${canWrite ? html`<form method="post" action="/admin/content/reload">${csrfField
           how_to_get: biOf(f, `docs.${i}.how_to_get`),
         };
       });
-      const next: Service = { ...s, name: biOf(f, 'name'), short_name: biOf(f, 'short_name'), fee: biOf(f, 'fee'), processing_time: biOf(f, 'processing_time'), documents, unverified: lines(f.unverified ?? '') };
+      const eligibility = rows(f, 'elig', (i) => !get(f, `elig.${i}.id`) && !get(f, `elig.${i}.en`)).map((i) => biOf(f, `elig.${i}`));
+      const next: Service = { ...s, eligibility, name: biOf(f, 'name'), short_name: biOf(f, 'short_name'), fee: biOf(f, 'fee'), processing_time: biOf(f, 'processing_time'), documents, unverified: lines(f.unverified ?? '') };
       const result = cs().updateService(id, next, officerOf(c));
       if (!result.ok) return done(c, `/admin/content/service/${id}`, 'err', `${t('Belum disimpan', 'Not saved')}: ${errorText(c, result.error)}`);
       return done(c, `/admin/content/service/${id}`, 'ok', t('Layanan disimpan; bot langsung memakai isi baru.', 'Service saved; the bot uses it at once.'));

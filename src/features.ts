@@ -7,5 +7,6 @@ import { webChatFeature } from './channels/web/feature.js';
 import { whatsappFeature } from './channels/whatsapp/feature.js';
 import type { FeatureFactory } from './core/feature.js';
 import { dashboardFeature } from './dashboard/feature.js';
+import { handoffFeature } from './handoff/feature.js';
 
-export const features: FeatureFactory[] = [bookingFeature, applicationsFeature, webChatFeature, telegramFeature, whatsappFeature, dashboardFeature];
+export const features: FeatureFactory[] = [bookingFeature, applicationsFeature, handoffFeature, webChatFeature, telegramFeature, whatsappFeature, dashboardFeature];

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
-import { hasRole } from '../officers/service.js';
+import { hasRole, type AuthOfficer } from '../officers/service.js';
 import { langOf, tr } from './i18n.js';
 import type { DashboardDeps, DashboardPage } from './registry.js';
 
@@ -62,6 +62,17 @@ ${body}
 </html>`;
 }
 
+/** The count a page shows beside its menu label (new cases in the inbox), if any. */
+function navBadge(pg: DashboardPage, officer: AuthOfficer): Html | string {
+  let n = 0;
+  try {
+    n = pg.badge && registry ? pg.badge(registry.deps, officer) : 0;
+  } catch {
+    // A count is a nicety: it never keeps a page from showing.
+  }
+  return n > 0 ? html` <span class="nav-count" data-nav-count="${pg.id}" style="display:inline-block;min-width:1.4em;padding:0 6px;border-radius:999px;background:#ffd54f;color:#1b2430;font-size:.8rem;font-weight:700;text-align:center">${n}</span>` : '';
+}
+
 /** A page inside the dashboard: the shared header and menu around `body`. */
 export function page(c: Context, p: { title: string; body: Html; active?: string }): Response | Promise<Response> {
   const t = tr(c);
@@ -73,7 +84,7 @@ export function page(c: Context, p: { title: string; body: Html; active?: string
   const nav = html`<header class="top">
   <a class="brand" href="/admin">${t('Dasbor Disdukcapil', 'Disdukcapil dashboard')}</a>
   <nav aria-label="${t('Menu', 'Menu')}">
-    ${items.map((pg) => html`<a href="/admin${pg.path}" class="${p.active === pg.id ? 'active' : ''}" ${p.active === pg.id ? raw('aria-current="page"') : ''}>${pg.nav[lang]}</a>`)}
+    ${items.map((pg) => html`<a href="/admin${pg.path}" class="${p.active === pg.id ? 'active' : ''}" ${p.active === pg.id ? raw('aria-current="page"') : ''}>${pg.nav[lang]}${navBadge(pg, officer)}</a>`)}
   </nav>
   <div class="who">
     <span title="${officer.role}">${officer.displayName} <small>(${officer.role})</small></span>

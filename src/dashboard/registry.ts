@@ -16,13 +16,14 @@
 //  Pages call feature SERVICES from `deps.services` (never SQL).
 import type { Hono } from 'hono';
 import type { AppContext, Services } from '../core/feature.js';
-import type { Role } from '../officers/service.js';
+import type { AuthOfficer, Role } from '../officers/service.js';
 import { applicationsPage } from './pages/applications.js';
 import { auditPage } from './pages/audit.js';
 import { broadcastsPage } from './pages/broadcasts.js';
 import { calendarPage } from './pages/calendar.js';
 import { contentPage } from './pages/content.js';
 import { failedPage } from './pages/failed.js';
+import { inboxPage } from '../handoff/inbox-page.js';
 import { officersPage } from './pages/officers.js';
 import { statsPage } from './pages/stats.js';
 import { todayPage } from './pages/today.js';
@@ -41,9 +42,11 @@ export interface DashboardPage {
   role: Role;
   writeRole?: Role;
   order: number;
+  /** A number shown beside the menu label for this officer (e.g. new cases in the inbox); 0 shows nothing. */
+  badge?(deps: DashboardDeps, officer: AuthOfficer): number;
   /** Shown in the menu only when it can work (e.g. WhatsApp only when the channel is on). */
   available?(deps: DashboardDeps): boolean;
   register(r: Hono, deps: DashboardDeps): void;
 }
 
-export const pages: DashboardPage[] = [todayPage, calendarPage, applicationsPage, broadcastsPage, failedPage, whatsappPage, statsPage, contentPage, officersPage, auditPage];
+export const pages: DashboardPage[] = [todayPage, inboxPage, calendarPage, applicationsPage, broadcastsPage, failedPage, whatsappPage, statsPage, contentPage, officersPage, auditPage];

@@ -48,7 +48,11 @@ export const menuFlow: Flow = {
   },
 };
 
-/** "Hubungi petugas": the office's contacts, then back to the menu. */
+/**
+ * "Hubungi petugas" without the handoff feature (HANDOFF=off): the office's contacts, then back
+ * to the menu. With it on (the default), src/handoff/flow.ts registers the flow 'officer' over
+ * this one: the resident's message goes to an officer's inbox.
+ */
 export const officerFlow: Flow = {
   id: 'officer',
   version: 1,

@@ -306,7 +306,7 @@ export function createStep(flowList: Flow[]): StepFn {
     // Long idle: start again at the menu, saying so; a clear question is still answered.
     // A button press is a deliberate answer (e.g. to a notification) and goes through.
     const idle = ctx.now.getTime() - Date.parse(state.at) > ctx.idleMs;
-    if (idle && state.flow !== 'menu' && input.type !== 'choice') {
+    if (idle && state.flow !== 'menu' && input.type !== 'choice' && !flow.keepWhenIdle?.includes(state.node)) {
       const notice = { text: fc.t('core.idle_restart') };
       const base = { ...fresh, lang };
       if (input.type === 'text') {
@@ -321,8 +321,10 @@ export function createStep(flowList: Flow[]): StepFn {
       if (!text) return shortReprompt(state, ctx, [{ text: fc.t('core.empty') }], state.misses);
       const word = text.toLowerCase().replace(/[.!,\s]+$/g, '');
       const global = GLOBAL_WORDS[word];
-      if (global === 'menu') return toMenu({ ...state, leave: undefined }, ctx, []);
-      if (global === 'cancel') return toMenu({ ...state, leave: undefined, resume: undefined }, ctx, [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
+      // A flow may say what leaving means (an officer's case stays open).
+      const leaving = global === 'menu' || global === 'cancel' ? (flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []) : [];
+      if (global === 'menu') return toMenu({ ...state, leave: undefined }, ctx, leaving);
+      if (global === 'cancel') return toMenu({ ...state, leave: undefined, resume: undefined }, ctx, leaving.length ? leaving : [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
       if (global === 'help') return reprompt(state, ctx, [{ text: fc.t('core.help') }]);
       if (global === 'language') return switchLanguage(state, ctx);
       // "lanjut" at the menu after a booking was set aside brings it back.
@@ -366,7 +368,7 @@ export function createStep(flowList: Flow[]): StepFn {
         const back: ConversationState = { ...state, flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, resume: undefined, leave: undefined };
         return reprompt(back, ctx, [{ text: fc.t('nlu.resumed') }]);
       }
-      if (id.startsWith('m:') && state.flow !== 'menu') return apply(menu.onInput('main', {}, input, fc), menu, { ...state, leave: undefined }, ctx);
+      if (id.startsWith('m:') && state.flow !== 'menu') return apply(menu.onInput('main', {}, input, fc), menu, { ...state, leave: undefined }, ctx, flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []);
     }
 
     const current = flows.get(state.flow)!;

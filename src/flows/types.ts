@@ -80,6 +80,13 @@ export interface Flow {
   expects?(node: string, data: Record<string, unknown>): Expectation | undefined;
   /** True while `node` holds a half-finished booking: a new request first asks whether to leave it. */
   holds?(node: string, data: Record<string, unknown>): boolean;
+  /**
+   * Optional: what to say when the resident leaves `node` with a universal word (menu, batal) or a
+   * menu button, e.g. "your case stays open for the officer".
+   */
+  onLeave?(node: string, data: Record<string, unknown>, ctx: FlowContext): Reply[];
+  /** Optional: nodes a long pause does not restart (an open case with an officer waits for days). */
+  keepWhenIdle?: string[];
   /** Optional: upgrade data saved by an older version; return undefined to restart politely. */
   migrate?(fromVersion: number, node: string, data: Record<string, unknown>): { node: string; data: Record<string, unknown> } | undefined;
 }

@@ -1,6 +1,7 @@
 import { applicationsMigrations } from './applications.js';
 import { bookingMigrations } from './booking.js';
 import { coreMigrations } from './core.js';
+import { handoffMigrations } from './handoff.js';
 import { officersMigrations } from './officers.js';
 import { telegramMigrations } from './telegram.js';
 import type { Migration } from './types.js';
@@ -17,4 +18,5 @@ export const allMigrations: Migration[] = [
   ...whatsappMigrations,
   ...applicationsMigrations,
   ...officersMigrations,
+  ...handoffMigrations,
 ];

@@ -1,0 +1,81 @@
+// A WhatsApp resident talks to an officer: numbered lists instead of buttons, the officer's answer
+// through the paced WhatsApp sender (socket that records), "1" answering it, the rating by number.
+import { afterEach, expect, test } from 'vitest';
+import { createWhatsAppFeature } from '../src/channels/whatsapp/feature.js';
+import { handoffFeature } from '../src/handoff/feature.js';
+import { FakeClock, makeTestApp, type TestApp } from './helpers.js';
+import { FakeSocket, text } from './whatsapp-fakes.js';
+
+const PN = '6281234567890@s.whatsapp.net';
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+test('WhatsApp: ask, quiet while open, the officer answers, "1" replies, close, rate by number', async () => {
+  const clock = new FakeClock();
+  const sockets: FakeSocket[] = [];
+  t = await makeTestApp({
+    clock,
+    env: { WHATSAPP: 'on' },
+    features: [
+      handoffFeature,
+      createWhatsAppFeature({
+        makeSocket: (o) => (sockets.push(new FakeSocket(o)), sockets[sockets.length - 1]!),
+        sleep: async (ms) => clock.advance(ms),
+        random: () => 0.5,
+        print: () => {},
+      }),
+    ],
+  });
+  const app = t;
+  await app.app.features.find((f) => f.name === 'whatsapp')!.start!();
+  const socket = sockets[0]!;
+  socket.open();
+  const deliver = async () => {
+    while (await app.ctx.dispatcher.runOnce());
+  };
+  const chat = async (body: string) => {
+    const before = socket.sent.length;
+    await socket.receive(text(PN, body));
+    await deliver();
+    return socket.sent.slice(before).map((s) => s.text);
+  };
+  const officer = { name: 'budi', role: 'petugas' };
+  const handoff = app.ctx.services.handoff!.service;
+
+  await chat('halo');
+  const topics = (await chat('hubungi petugas')).join('\n');
+  expect(topics).toContain('1. Pertanyaan');
+  expect(topics).toContain('2. Pengaduan');
+  await chat('1');
+  expect((await chat('Apakah KTP bisa dicetak di kecamatan?')).join('\n')).toContain('kasus #1');
+  expect(await chat('halo, ada orang?')).toEqual([]);
+  expect(await chat('3')).toEqual([]);
+
+  const before = socket.sent.length;
+  handoff.reply(1, 'Bisa, di kecamatan yang punya printer KTP-el. Bawa KK asli.', officer);
+  await deliver();
+  const pushed = socket.sent.slice(before);
+  expect(pushed).toHaveLength(1);
+  expect(pushed[0]!.jid).toBe(PN);
+  expect(pushed[0]!.text).toContain('Balasan petugas (budi) untuk kasus #1');
+  expect(pushed[0]!.text).toContain('1. Balas petugas');
+
+  expect((await chat('1')).join('\n')).toContain('tulis balasan Anda untuk petugas (kasus #1)');
+  expect(await chat('Terima kasih, kecamatan Kotabumi bisa?')).toEqual([]);
+  expect(handoff.open(1, officer).messages.filter((m) => m.author === 'resident').map((m) => m.text)).toContain('Terima kasih, kecamatan Kotabumi bisa?');
+
+  handoff.close(1, 'dijawab', officer);
+  await deliver();
+  const closing = socket.sent.at(-1)!.text;
+  expect(closing).toContain('Kasus #1 sudah ditutup oleh petugas');
+  expect(closing).toContain('1. Sangat tidak puas');
+  expect(closing).toContain('5. Sangat puas');
+  expect((await chat('5')).join('\n')).toContain('Ada satu kata');
+  expect((await chat('lewati')).join('\n')).toContain('Masukan Anda membantu');
+  expect(handoff.satisfaction(new Date(0), new Date('2100-01-01'))).toMatchObject({ answers: 1, average: 5, words: [] });
+  // The bot answers again.
+  expect((await chat('jam buka')).join('\n')).toContain('07.30');
+});

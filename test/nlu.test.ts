@@ -371,11 +371,10 @@ describe('normalize', () => {
     expect(normalize('')).toBe('');
   });
 
-  it('handles a 10,000-character message quickly', () => {
+  // Speed lives in `npm run bench`, never in a timed test: here only that the work is bounded.
+  it('cuts a 10,000-character message down before matching it', () => {
     const long = 'ktp hilang '.repeat(1000);
-    const started = performance.now();
     const result = normalize(long);
-    expect(performance.now() - started).toBeLessThan(50);
     expect(result.startsWith('ktp hilang')).toBe(true);
     expect(result.length).toBeLessThan(600);
   });
@@ -417,17 +416,7 @@ describe('classify', () => {
     if (intent.kind === 'ambiguous') expect(intent.serviceIds.length).toBeLessThanOrEqual(6);
   });
 
-  it('classifies in microseconds, also for a 10,000-character paste', () => {
-    const texts = [...core, ...more].map(([text]) => text);
-    texts.forEach((t) => nlu.classify(t)); // warm the typo cache as a running bot would
-    const rounds = 20;
-    const started = performance.now();
-    for (let i = 0; i < rounds; i++) texts.forEach((t) => nlu.classify(t));
-    const microsPerMessage = ((performance.now() - started) * 1000) / (rounds * texts.length);
-    expect(microsPerMessage).toBeLessThan(200);
-
-    const pasteStarted = performance.now();
+  it('classifies a 10,000-character paste of noise as not understood', () => {
     expect(nlu.classify('zxqv '.repeat(2000)).kind).toBe('unknown');
-    expect(performance.now() - pasteStarted).toBeLessThan(50);
   });
 });

@@ -8,6 +8,7 @@ import { translate } from '../content/load.js';
 import type { Nlu } from '../nlu/index.js';
 import type { ResidentRow } from '../store/core-store.js';
 import { CoreStore } from '../store/core-store.js';
+import { isTransientDbError } from '../store/db.js';
 import { createStep, type StepFn } from '../flows/step.js';
 import { STATE_VERSION, type ConversationState, type Flow } from '../flows/types.js';
 import type { Clock, Effect, InboundMessage, Lang, Reply, ResidentRef } from './types.js';
@@ -44,7 +45,31 @@ export interface EngineOptions {
   onQueued?: () => void;
   /** Most messages in one group commit. */
   maxBatch?: number;
+  /**
+   * Waits between tries when the database is locked by another connection or the disk is
+   * full (ms). The batch waits off the event loop; after the last wait its messages are
+   * refused with an EngineBusyError (the channel answers "busy, will be sent").
+   */
+  retryDelaysMs?: number[];
+  /** Called for each message once committed, with the time from handle() to commit (metrics). */
+  onHandled?: (msg: InboundMessage, ms: number, result: HandleResult) => void;
 }
+
+/** Default waits after a locked database or a full disk: about 6 s in all, then the message is refused politely. */
+export const DEFAULT_RETRY_DELAYS_MS = [25, 50, 100, 200, 400, 800, 1_000, 1_000, 1_000, 1_000, 1_000];
+
+/** A message could not be committed for now (lock held elsewhere, disk full); nothing of it was recorded: send it again later. */
+export class EngineBusyError extends Error {
+  override name = 'EngineBusyError';
+  constructor(
+    readonly reason: 'busy' | 'full',
+    override readonly cause: unknown,
+  ) {
+    super(reason === 'full' ? 'the disk is full: message not recorded, send it again later' : 'the database is busy: message not recorded, send it again later');
+  }
+}
+
+type Queued = { msg: InboundMessage; resolve: (r: HandleResult) => void; reject: (e: unknown) => void; tries: number; at: number };
 
 /** Effect → result → step again, at most this often per message (a loop here is a bug). */
 const MAX_EFFECT_ROUNDS = 8;
@@ -55,8 +80,10 @@ function langFromHint(hint: string | undefined): Lang {
 
 export class Engine {
   private readonly effects: Record<string, EffectHandler>;
-  private queue: Array<{ msg: InboundMessage; resolve: (r: HandleResult) => void; reject: (e: unknown) => void }> = [];
+  private queue: Queued[] = [];
   private scheduled = false;
+  /** While the database refuses writes, new messages wait in the queue for the retry timer. */
+  private retryTimer: NodeJS.Timeout | undefined;
   private readonly runOne: (msg: InboundMessage) => HandleResult;
   private readonly flows: Flow[];
   private step: StepFn;
@@ -93,8 +120,8 @@ export class Engine {
   /** Queues a message; resolves after its transaction committed. */
   handle(msg: InboundMessage): Promise<HandleResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ msg, resolve, reject });
-      if (!this.scheduled) {
+      this.queue.push({ msg, resolve, reject, tries: 0, at: this.opts.onHandled ? performance.now() : 0 });
+      if (!this.scheduled && !this.retryTimer) {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
@@ -110,6 +137,8 @@ export class Engine {
 
   private flush(): void {
     this.scheduled = false;
+    // Waiting out a lock or a full disk: the retry timer flushes the queue.
+    if (this.retryTimer) return;
     const batch = this.queue.splice(0, this.opts.maxBatch ?? 512);
     if (this.queue.length) {
       this.scheduled = true;
@@ -119,13 +148,46 @@ export class Engine {
     try {
       results = this.commitBatch(batch.map((item) => item.msg));
     } catch (err) {
-      // The commit itself failed (disk full, locked too long): nothing was recorded, the channel may redeliver.
+      if (isTransientDbError(err)) {
+        this.retryLater(batch, err);
+        return;
+      }
+      // The commit itself failed for good: nothing was recorded, the channel may redeliver.
       this.opts.log.error({ err }, 'batch commit failed');
       for (const item of batch) item.reject(err);
       return;
     }
     batch.forEach((item, i) => item.resolve(results[i]!));
+    if (this.opts.onHandled) {
+      const end = performance.now();
+      batch.forEach((item, i) => this.opts.onHandled!(item.msg, end - item.at, results[i]!));
+    }
     if (results.some((r) => r.outboxIds.length)) this.opts.onQueued?.();
+  }
+
+  /**
+   * The database is locked by another connection or the disk is full: nothing was recorded.
+   * The batch goes back to the front of the queue and is tried again after a pause on a
+   * timer, so HTTP, health checks and deliveries go on meanwhile. Messages that have waited
+   * through every pause are refused with EngineBusyError (the channel tells the resident).
+   */
+  private retryLater(batch: Queued[], err: unknown): void {
+    const delays = this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    const reason = /FULL/.test(String((err as { code?: string }).code)) ? 'full' : 'busy';
+    const keep: Queued[] = [];
+    for (const item of batch) {
+      if (item.tries >= delays.length) item.reject(new EngineBusyError(reason, err));
+      else keep.push(item);
+    }
+    const tries = Math.max(0, ...keep.map((item) => item.tries));
+    for (const item of keep) item.tries++;
+    this.queue.unshift(...keep);
+    this.opts.log.warn({ code: (err as { code?: string }).code, messages: keep.length, refused: batch.length - keep.length }, 'database busy or full: messages wait and are tried again');
+    if (!this.queue.length || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.scheduled) this.flush();
+    }, delays[Math.min(tries, delays.length - 1)] ?? 1_000);
   }
 
   /**
@@ -137,7 +199,8 @@ export class Engine {
     if (msgs.length === 1) return this.opts.store.transaction(() => [this.processSafely(msgs[0]!)]);
     try {
       return this.opts.store.transaction(() => msgs.map((msg) => this.process(msg)));
-    } catch {
+    } catch (err) {
+      if (isTransientDbError(err)) throw err;
       return this.opts.store.transaction(() => msgs.map((msg) => this.processSafely(msg)));
     }
   }
@@ -147,6 +210,8 @@ export class Engine {
     try {
       return this.runOne(msg);
     } catch (err) {
+      // A lock or a full disk is not the resident's fault: the whole batch is tried again later.
+      if (isTransientDbError(err)) throw err;
       this.opts.log.error({ err, channel: msg.channel, messageId: msg.id }, 'step failed; answering with an apology');
       return this.opts.store.db.transaction(() => this.apologise(msg))();
     }
@@ -161,6 +226,8 @@ export class Engine {
     const step = this.step;
     const now = clock.now();
     const row = store.upsertResident(msg.channel, msg.address, msg.altAddress, langFromHint(msg.langHint), now);
+    // Pull channels (the web chat) confirm what they showed in the same commit ("1" may answer it).
+    if (msg.acked?.length) store.ackShown(row.id, msg.channel, msg.acked, now);
     if (!store.markInboundSeen(msg.channel, msg.id, now)) return { duplicate: true, residentId: row.id, replies: [], outboxIds: [] };
 
     const resident = this.ref(row);

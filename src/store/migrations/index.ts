@@ -1,6 +1,7 @@
 import { applicationsMigrations } from './applications.js';
 import { bookingMigrations } from './booking.js';
 import { coreMigrations } from './core.js';
+import { opsMigrations } from './ops.js';
 import { telegramMigrations } from './telegram.js';
 import type { Migration } from './types.js';
 import { whatsappMigrations } from './whatsapp.js';
@@ -9,6 +10,7 @@ export type { Migration };
 
 export const allMigrations: Migration[] = [
   ...coreMigrations,
+  ...opsMigrations,
   ...bookingMigrations,
   ...telegramMigrations,
   ...whatsappMigrations,

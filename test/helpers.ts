@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp, type App } from '../src/app.js';
+import { createApp, type App, type AppOptions } from '../src/app.js';
 import { loadCoreConfig } from '../src/config.js';
 import type { FeatureFactory } from '../src/core/feature.js';
 import type { Clock, Reply } from '../src/core/types.js';
@@ -59,12 +59,12 @@ export function webHeaders(ctx: App['ctx'], address: string, known = new Map<str
 }
 
 export async function makeTestApp(
-  options: { env?: Record<string, string>; clock?: FakeClock; features?: FeatureFactory[]; dir?: string; random?: () => number } = {},
+  options: { env?: Record<string, string>; clock?: FakeClock; features?: FeatureFactory[]; dir?: string; random?: () => number; app?: Partial<AppOptions> } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   const clock = options.clock ?? new FakeClock();
   const env: Record<string, string> = { DATA_DIR: dir, LOG_LEVEL: 'silent', CONTENT_DIR: path.resolve('flows'), ...options.env };
-  const app = createApp(loadCoreConfig(env), { clock, env, log: createLogger('silent'), features: options.features, random: options.random });
+  const app = createApp(loadCoreConfig(env), { clock, env, log: createLogger('silent'), features: options.features, random: options.random, ...options.app });
   // As the page does: ids shown and not yet acknowledged ride along with the next request.
   const unacked = new Map<string, number[]>();
   const shown = new Map<string, Set<number>>();

@@ -35,9 +35,9 @@ const SendBody = z.object({
 
 export const WebChatConfig = z.object({
   WEB_CHAT: onOff.default(true),
-  WEB_CHAT_CLIENT_RATE: z.coerce.number({ message: 'expected messages per minute' }).int().min(1).max(10_000).default(30),
-  WEB_CHAT_IP_RATE: z.coerce.number({ message: 'expected requests per minute' }).int().min(1).max(1_000_000).default(1200),
-  WEB_CHAT_SESSION_RATE: z.coerce.number({ message: 'expected new chats per hour' }).int().min(1).max(1_000_000).default(60),
+  WEB_CHAT_CLIENT_RATE: z.coerce.number({ message: 'expected messages per minute' }).int().min(1).max(10_000, 'expected 1–10000 messages per minute').default(30),
+  WEB_CHAT_IP_RATE: z.coerce.number({ message: 'expected requests per minute' }).int().min(1).max(1_000_000, 'expected 1–1000000 requests per minute').default(1200),
+  WEB_CHAT_SESSION_RATE: z.coerce.number({ message: 'expected new chats per hour' }).int().min(1).max(1_000_000, 'expected 1–1000000 new chats per hour').default(60),
 });
 
 export const webChatFeature: FeatureFactory = (ctx) => {

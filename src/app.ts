@@ -121,6 +121,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     idleMinutes: config.IDLE_MINUTES,
     onQueued: () => dispatcher.kick(),
     retryDelaysMs: options.retryDelaysMs,
+    onRetry: (reason) => metrics.dbBusy.inc({ reason }),
     onHandled: (msg, ms, result) => {
       if (result.duplicate) metrics.duplicates.inc({ channel: msg.channel });
       else metrics.messagesIn.inc({ channel: msg.channel });

@@ -53,6 +53,8 @@ export interface EngineOptions {
   retryDelaysMs?: number[];
   /** Called for each message once committed, with the time from handle() to commit (metrics). */
   onHandled?: (msg: InboundMessage, ms: number, result: HandleResult) => void;
+  /** Called when a batch meets a lock or a full disk and is put back (metrics). */
+  onRetry?: (reason: 'busy' | 'full') => void;
 }
 
 /** Default waits after a locked database or a full disk: about 6 s in all, then the message is refused politely. */
@@ -174,6 +176,7 @@ export class Engine {
   private retryLater(batch: Queued[], err: unknown): void {
     const delays = this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     const reason = /FULL/.test(String((err as { code?: string }).code)) ? 'full' : 'busy';
+    this.opts.onRetry?.(reason);
     const keep: Queued[] = [];
     for (const item of batch) {
       if (item.tries >= delays.length) item.reject(new EngineBusyError(reason, err));

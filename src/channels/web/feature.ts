@@ -82,6 +82,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
   http.use('/api/chat/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'Message too large' }, 413) }));
 
   const limited = (c: Context, seconds: number, lang: Lang) => {
+    ctx.metrics.rateLimited.inc({ scope: c.req.path });
     c.header('Retry-After', String(seconds));
     return c.json({ error: 'rate_limited', retryAfter: seconds, message: say(lang, 'ops.rate_limited') }, 429);
   };

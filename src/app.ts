@@ -29,6 +29,7 @@ import { Metrics } from './ops/metrics.js';
 import { Retention, type RetentionReport } from './ops/retention.js';
 import { OpsStore } from './store/ops-store.js';
 import { clientIp } from './channels/web/limits.js';
+import { adminFailureLimit } from './ops/auth-limit.js';
 import path from 'node:path';
 import fs from 'node:fs';
 
@@ -163,6 +164,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     }
     return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
   });
+  // Wrong officers' tokens are counted per address and logged; past 10 a minute the address waits.
+  http.use('/api/admin/*', adminFailureLimit({ log, trustProxy: config.TRUST_PROXY }));
   const admin = config.ADMIN_TOKEN ? new Hono() : undefined;
   if (admin) {
     admin.use('*', bearerAuth({ token: config.ADMIN_TOKEN! }));

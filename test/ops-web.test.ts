@@ -228,3 +228,19 @@ describe('a database locked by another process', () => {
     expect(t.ctx.db.prepare('SELECT COUNT(*) FROM inbound_seen').pluck().get()).toBe(1);
   });
 });
+
+describe("guessing officers' tokens", () => {
+  test('after 10 wrong tokens a minute the address gets 429 before any token is compared, even the right one', async () => {
+    const TOKEN = 'test-admin-token-0123456789';
+    t = await makeTestApp({ features: [applicationsFeature], env: { ADMIN_TOKEN: TOKEN } });
+    const call = (token: string) => t!.ctx.http.request('/api/admin/applications', { headers: { authorization: `Bearer ${token}` } });
+    expect((await call(TOKEN)).status).toBe(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await call(`wrong-token-${i}-xxxxxxxx`)).status);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    const blocked = await call(TOKEN);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});

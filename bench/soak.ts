@@ -109,6 +109,7 @@ export async function run(): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const readyDuring = (await fetch(`${base}/readyz`)).status;
+  const walSeen = ((await (await fetch(`${base}/readyz`)).json()) as { wal: { peakBytes: number; truncations: number } }).wal;
   other2.exec('COMMIT');
   other2.close();
   const sessionDuring = await during;
@@ -123,7 +124,7 @@ export async function run(): Promise<void> {
   console.log(`${CLIENTS} web-chat clients, ${SECONDS} s, HTTP on loopback, server in its own process`);
   console.log(`  messages answered   ${fmt(ok)} (${fmt(ok / elapsed)}/s); busy 503 ${fmt(busy)}; other 5xx ${fmt(errors5xx)}; other ${fmt(other)}`);
   console.log(`  send latency        p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms`);
-  console.log(`  WAL peak            ${mb(walPeak)} MB (target < 64 MB); database ${mb(fs.statSync(path.join(dir, 'adminduk.db')).size)} MB`);
+  console.log(`  WAL peak            ${mb(walPeak)} MB (target < 64 MB; ${walSeen.truncations} TRUNCATE checkpoints); database ${mb(fs.statSync(path.join(dir, 'adminduk.db')).size)} MB`);
   console.log(`  /healthz under load p50 ${fmt(percentile(health, 50), 1)} ms, max ${fmt(health.at(-1) ?? NaN, 1)} ms`);
   console.log(`  write lock held ${LOCK_SECONDS} s: /healthz p99 ${fmt(percentile(lockHealth, 99), 1)} ms, max ${fmt(lockHealth.at(-1) ?? NaN, 1)} ms (target < 100); /readyz ${readyDuring}; a new chat during the lock got ${sessionDuring}`);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -29,7 +29,7 @@ export interface ReadyReport {
   at: string;
   database: Check & { writeMs: number };
   disk: Check & { freeBytes?: number; lowWatermarkBytes: number };
-  wal: Check & { bytes: number; peakBytes: number; limitBytes: number };
+  wal: Check & { bytes: number; peakBytes: number; limitBytes: number; truncations: number };
   outbox: Check & { channels: Array<{ channel: string; depth: number; oldestAgeSeconds: number }> };
   channels: FeatureHealth[];
   alerts: Alert[];
@@ -144,7 +144,7 @@ export class HealthService {
     const disk = { ok: !this.lowDisk, freeBytes: free, lowWatermarkBytes: this.opts.lowDiskBytes, ...(this.lowDisk ? { detail: 'below the low watermark: new bookings paused' } : {}) };
     const walStats = this.opts.checkpointer.walStats();
     const walOk = walStats.walBytes <= 2 * this.opts.walLimitBytes;
-    const wal = { ok: walOk, bytes: walStats.walBytes, peakBytes: walStats.peakWalBytes, limitBytes: this.opts.walLimitBytes, ...(walOk ? {} : { detail: 'WAL far over its limit: checkpoints are not keeping up' }) };
+    const wal = { ok: walOk, bytes: walStats.walBytes, peakBytes: walStats.peakWalBytes, limitBytes: this.opts.walLimitBytes, truncations: walStats.truncations, ...(walOk ? {} : { detail: 'WAL far over its limit: checkpoints are not keeping up' }) };
     if (walOk) this.clear('wal_large', 'The WAL is back within its limit.');
     else this.raise('wal_large', `The database's write-ahead log is ${(walStats.walBytes / 1048576).toFixed(0)} MB, over twice its limit.`);
     let outbox: ReadyReport['outbox'];

@@ -4,7 +4,7 @@
 //
 // A passive checkpoint never waits, so under sustained writes it never catches up and the
 // WAL would grow without bound. When the WAL passes `maxWalBytes` (or the disk runs low) the
-// worker runs a TRUNCATE checkpoint: new writers wait a moment (the engine retries them off
+// worker runs a TRUNCATE checkpoint (from half the limit on): new writers wait a moment (the engine retries them off
 // the event loop), the WAL is copied back and cut to zero bytes.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,7 +25,8 @@ function tick() {
   let mode = 'PASSIVE';
   try {
     const before = walSize();
-    if (before > workerData.maxWalBytes || (pressure && before > 0)) mode = 'TRUNCATE';
+    // Truncate at half the limit: the WAL keeps growing while the checkpoint waits for readers.
+    if (before > workerData.maxWalBytes / 2 || (pressure && before > 0)) mode = 'TRUNCATE';
     const [r] = db.pragma('wal_checkpoint(' + mode + ')');
     parentPort.postMessage({ walBytes: walSize(), before, mode, busy: r ? r.busy : 0 });
   } catch (err) {

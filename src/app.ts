@@ -78,7 +78,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const db = openDatabase(config.dbFile, { synchronous: config.SQLITE_SYNCHRONOUS, busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
   const store = new CoreStore(db);
   const walLimitBytes = config.WAL_MAX_MB * 1024 * 1024;
-  const checkpointer = new Checkpointer(db, log, 500, walLimitBytes);
+  const checkpointer = new Checkpointer(db, log, 250, walLimitBytes);
   const opsStore = new OpsStore(db);
   let features: Feature[] = [];
   const health = new HealthService({
@@ -123,6 +123,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     onQueued: () => dispatcher.kick(),
     retryDelaysMs: options.retryDelaysMs,
     onRetry: (reason) => metrics.dbBusy.inc({ reason }),
+    holdWrites: () => checkpointer.truncating,
     onHandled: (msg, ms, result) => {
       if (result.duplicate) metrics.duplicates.inc({ channel: msg.channel });
       else metrics.messagesIn.inc({ channel: msg.channel });

@@ -53,6 +53,11 @@ export interface EngineOptions {
   retryDelaysMs?: number[];
   /** Called for each message once committed, with the time from handle() to commit (metrics). */
   onHandled?: (msg: InboundMessage, ms: number, result: HandleResult) => void;
+  /**
+   * True while a WAL checkpoint needs the write lock (src/store/checkpointer.ts): the next batch
+   * waits a few ms so the checkpoint gets its turn, which keeps the WAL bounded under any load.
+   */
+  holdWrites?: () => boolean;
   /** Called when a batch meets a lock or a full disk and is put back (metrics). */
   onRetry?: (reason: 'busy' | 'full') => void;
 }
@@ -86,6 +91,8 @@ export class Engine {
   private scheduled = false;
   /** While the database refuses writes, new messages wait in the queue for the retry timer. */
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Batches in a row that waited for a checkpoint (at most 20 × 5 ms). */
+  private held = 0;
   private readonly runOne: (msg: InboundMessage) => HandleResult;
   private readonly flows: Flow[];
   private step: StepFn;
@@ -141,6 +148,13 @@ export class Engine {
     this.scheduled = false;
     // Waiting out a lock or a full disk: the retry timer flushes the queue.
     if (this.retryTimer) return;
+    if (this.opts.holdWrites?.() && this.held < 20) {
+      this.held++;
+      this.scheduled = true;
+      setTimeout(() => this.flush(), 5);
+      return;
+    }
+    this.held = 0;
     const batch = this.queue.splice(0, this.opts.maxBatch ?? 512);
     if (this.queue.length) {
       this.scheduled = true;

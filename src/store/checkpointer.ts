@@ -27,6 +27,7 @@ function tick() {
     const before = walSize();
     // Truncate at half the limit: the WAL keeps growing while the checkpoint waits for readers.
     if (before > workerData.maxWalBytes / 2 || (pressure && before > 0)) mode = 'TRUNCATE';
+    if (mode === 'TRUNCATE') parentPort.postMessage({ truncating: true });
     const [r] = db.pragma('wal_checkpoint(' + mode + ')');
     parentPort.postMessage({ walBytes: walSize(), before, mode, busy: r ? r.busy : 0 });
   } catch (err) {
@@ -57,6 +58,8 @@ export interface WalStats {
 
 export class Checkpointer {
   private worker: Worker | undefined;
+  /** A TRUNCATE checkpoint is waiting for its turn: writers give it a moment (see Engine holdWrites). */
+  truncating = false;
   private readonly stats: WalStats = { walBytes: 0, peakWalBytes: 0, truncations: 0 };
 
   constructor(
@@ -74,7 +77,9 @@ export class Checkpointer {
       workerData: { driver, file: this.db.name, intervalMs: this.intervalMs, maxWalBytes: this.maxWalBytes, busyMs: 2_000 },
     });
     worker.unref();
-    worker.on('message', (m: { error?: string; walBytes?: number; before?: number; mode?: string }) => {
+    worker.on('message', (m: { error?: string; walBytes?: number; before?: number; mode?: string; truncating?: boolean }) => {
+      this.truncating = Boolean(m.truncating);
+      if (m.truncating) return;
       if (m.walBytes !== undefined) this.seen(Math.max(m.walBytes, m.before ?? 0));
       if (m.mode === 'TRUNCATE' && !m.error) this.stats.truncations++;
       if (m.error) {

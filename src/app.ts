@@ -184,6 +184,10 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
       if (err instanceof HTTPException && err.status < 500) {
         return c.json({ error: err.status === 401 ? 'Unauthorized: send the header "Authorization: Bearer <ADMIN_TOKEN>".' : err.message }, err.status);
       }
+      if (isTransientDbError(err)) {
+        c.header('Retry-After', '5');
+        return c.json({ error: 'busy: the database is locked by another process or the disk is full; try again shortly' }, 503);
+      }
       log.error({ err }, 'admin API error');
       return c.json({ error: 'internal error' }, 500);
     });

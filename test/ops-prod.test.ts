@@ -159,6 +159,23 @@ describe('backups', () => {
     }
   });
 
+  test('with BACKUP_DIR the app writes backups itself and keeps the newest BACKUP_KEEP', async () => {
+    const dir = tempDir();
+    const t = await makeTestApp({ env: { BACKUP_DIR: path.join(dir, 'bk'), BACKUP_KEEP: '2' } });
+    try {
+      await t.say('resident-s1', 'halo');
+      for (let i = 0; i < 3; i++) {
+        t.clock.advance(86_400_000);
+        expect(await t.app.backup()).toMatch(/adminduk-\d{8}-\d{6}\.db$/);
+      }
+      const files = fs.readdirSync(path.join(dir, 'bk')).sort();
+      expect(files).toEqual(['adminduk-20261202-020000.db', 'adminduk-20261203-020000.db']);
+      expect(verifyBackup(path.join(dir, 'bk', files[1]!)).versions).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+
   test('a damaged or foreign file is refused before anything is replaced', () => {
     const dir = tempDir();
     const bad = path.join(dir, 'bad.db');

@@ -19,6 +19,8 @@ import { WebLimits, clientIp } from './limits.js';
 
 const page = fs.readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
 /** The page's inline scripts are allowed by their hash; nothing else runs (CSP). */
 function scriptHashes(html: string): string[] {
   return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
@@ -52,22 +54,32 @@ export const webChatFeature: FeatureFactory = (ctx) => {
 
   const due = (residentId: number | undefined) =>
     residentId === undefined ? [] : store.dueFor(residentId, 'web', clock.now()).map((row) => ({ id: row.id, ...(JSON.parse(row.payload) as Reply) }));
+  // The conversation's language, so the page's own words follow `bahasa`.
+  const inbox = (residentId: number | undefined) => ({ messages: due(residentId), lang: residentId === undefined ? undefined : store.getResident(residentId)?.lang });
 
-  const pageCsp = secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", ...scriptHashes(page)],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'none'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
-    xFrameOptions: 'DENY',
-  });
-  http.get('/', pageCsp, (c) => c.html(page));
+  // The header names the office (flows/office.yaml); the page needs no second request for it.
+  // Inline scripts are allowed by their hash, computed on the page as served (again if the office changes).
+  const served = (office: string) => {
+    const html = page.replaceAll('{{office}}', escapeHtml(office));
+    const csp = secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...scriptHashes(html)],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      xFrameOptions: 'DENY',
+    });
+    return { office, html, csp };
+  };
+  let current = served(ctx.content.office.name);
+  const pageNow = () => (current.office === ctx.content.office.name ? current : (current = served(ctx.content.office.name)));
+  http.get('/', (c, next) => pageNow().csp(c, next), (c) => c.html(pageNow().html));
 
   // Every chat request: per-IP limit, JSON only, same origin only, at most 64 KB.
   http.use('/api/chat/*', async (c, next) => {
@@ -117,7 +129,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     try {
       // Dedupe is keyed by client: another browser's "m1" is another message.
       const result = await engine.handle({ id: `${clientId}:${messageId}`, channel: 'web', address: clientId, input, langHint: lang, acked: ack });
-      return c.json({ messages: due(result.residentId) });
+      return c.json(inbox(result.residentId));
     } catch (err) {
       if (err instanceof EngineBusyError || isTransientDbError(err)) {
         log.warn({ reason: err instanceof EngineBusyError ? err.reason : 'busy' }, 'web chat: message not recorded yet; the page sends it again');
@@ -141,7 +153,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
         if (!isTransientDbError(err)) throw err;
       }
     }
-    return c.json({ messages: due(resident?.id) });
+    return c.json(inbox(resident?.id));
   });
 
   return { name: 'web', health: () => ({ name: 'web', state: 'open', ok: true }) };

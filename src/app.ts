@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { loadContent } from './content/load.js';
@@ -133,6 +134,9 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   });
 
   const http = new Hono();
+  // No request body over 1 MB outside the officers' API (webhooks, web chat): refused before it is read.
+  const publicBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'Request body too large' }, 413) });
+  http.use('*', (c, next) => (c.req.path.startsWith('/api/admin/') ? next() : publicBodyLimit(c, next)));
   // nosniff, no framing, no referrer everywhere; the web chat page adds its own CSP.
   http.use('*', secureHeaders({ xFrameOptions: 'DENY', crossOriginResourcePolicy: 'same-origin', crossOriginOpenerPolicy: 'same-origin' }));
   http.use('/api/*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }));

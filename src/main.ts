@@ -30,10 +30,6 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = app.ctx.log;
-  // Every feature has parsed its variables by now: what is left with our prefixes is a typo.
-  for (const { name, didYouMean } of unknownVariables(process.env)) {
-    log.warn({ variable: name, didYouMean }, `unknown setting ${name} is ignored${didYouMean ? ` (did you mean ${didYouMean}?)` : ''}`);
-  }
   if (!config.ADMIN_TOKEN) log.warn('admin API is off: set ADMIN_TOKEN (16+ characters) to turn it on');
 
   let stopping = false;
@@ -55,6 +51,10 @@ async function main(): Promise<void> {
   } catch (err) {
     await app.close().catch(() => undefined);
     throw err;
+  }
+  // Every feature has parsed its variables by now (some only once started): what is left with our prefixes is a typo.
+  for (const { name, didYouMean } of unknownVariables(process.env)) {
+    log.warn({ variable: name, didYouMean }, `unknown setting ${name} is ignored${didYouMean ? ` (did you mean ${didYouMean}?)` : ''}`);
   }
   const shown = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   log.info({ port, pid: process.pid }, 'Adminduk Chat is running');

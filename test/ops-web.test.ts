@@ -244,3 +244,11 @@ describe("guessing officers' tokens", () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
+
+describe('request bodies', () => {
+  test('over 1 MB is refused on every public route (webhooks too), before it is read', async () => {
+    t = await makeTestApp({ features: [webChatFeature] });
+    const res = await t.ctx.http.request('/telegram/webhook', { method: 'POST', headers: json, body: 'x'.repeat(1024 * 1024 + 10) });
+    expect(res.status).toBe(413);
+  });
+});

@@ -90,6 +90,7 @@ export class Checkpointer {
     worker.on('error', (err) => {
       // Without the worker, SQLite's own automatic checkpoints take over again.
       this.log.warn({ err }, 'checkpoint worker stopped; using automatic checkpoints');
+      this.truncating = false;
       this.db.pragma('wal_autocheckpoint = 1000');
       this.worker = undefined;
     });

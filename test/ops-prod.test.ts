@@ -46,7 +46,7 @@ function run(cmd: string, args: string[], env: Record<string, string>) {
 describe('npm start', () => {
   test('SIGTERM to npm stops the bot itself: no orphan keeps the port', { timeout: 90_000 }, async () => {
     const dir = tempDir();
-    const p = run('npm', ['start', '--silent'], { DATA_DIR: dir, PORT: '0', CONTENT_DIR: path.resolve('flows') });
+    const p = run('npm', ['start', '--silent'], { DATA_DIR: dir, PORT: '0', CONTENT_DIR: path.resolve('flows'), TELEGRAM_BOT_TOKN: '123:abc' });
     const line = await Promise.race([p.waitFor(/Adminduk Chat is running/), p.exited.then(() => { throw new Error(`exited early: ${p.stderr()}`); })]);
     const { pid, port } = JSON.parse(line) as { pid: number; port: number };
     expect(pid).not.toBe(p.child.pid);
@@ -55,6 +55,10 @@ describe('npm start', () => {
     await p.exited;
     await expect.poll(() => alive(pid), { timeout: 20_000 }).toBe(false);
     expect(p.lines.some((l) => /"msg":"stopping"/.test(l) && /SIGTERM/.test(l))).toBe(true);
+    // The misspelt variable was named, its value not.
+    const warning = p.lines.find((l) => l.includes('TELEGRAM_BOT_TOKN'))!;
+    expect(warning).toMatch(/unknown setting TELEGRAM_BOT_TOKN is ignored \(did you mean TELEGRAM_BOT_TOKEN\?\)/);
+    expect(warning).not.toContain('123:abc');
   });
 
   test('a port in use and an unwritable data folder are one line each, exit code 1', { timeout: 90_000 }, async () => {

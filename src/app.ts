@@ -76,7 +76,11 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const content = loadContent(config.CONTENT_DIR, config.officeFile);
   const vocabFile = path.join(config.CONTENT_DIR, 'nlu.yaml');
   const nlu = createNlu({ services: content.services, categories: content.categories, vocab: fs.existsSync(vocabFile) ? loadNluVocab(vocabFile) : undefined });
-  const db = openDatabase(config.dbFile, { synchronous: config.SQLITE_SYNCHRONOUS, busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS });
+  // Start-up (migrations, features writing their defaults) may wait for other processes starting
+  // together; once running, statements wait only SQLITE_BUSY_TIMEOUT_MS and retry off the event loop.
+  const STARTUP_BUSY_MS = 10_000;
+  const setBusyTimeout = (ms: number) => db.pragma(`busy_timeout = ${ms}`);
+  const db = openDatabase(config.dbFile, { synchronous: config.SQLITE_SYNCHRONOUS, busyTimeoutMs: STARTUP_BUSY_MS });
   const store = new CoreStore(db);
   const walLimitBytes = config.WAL_MAX_MB * 1024 * 1024;
   const checkpointer = new Checkpointer(db, log, 250, walLimitBytes);
@@ -178,6 +182,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
 
   const ctx: AppContext = { config, env: options.env ?? process.env, db, store, engine, dispatcher, clock, random, log, content, nlu, http, admin, health, metrics };
   features = (options.features ?? defaultFeatures).map((make) => make(ctx));
+  setBusyTimeout(config.SQLITE_BUSY_TIMEOUT_MS);
   for (const feature of features) {
     if (feature.flows) engine.registerFlows(feature.flows);
     if (feature.effects) engine.registerEffects(feature.effects);

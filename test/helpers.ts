@@ -52,7 +52,16 @@ export interface TestApp {
 export function webHeaders(ctx: App['ctx'], address: string, known = new Map<string, string>()): Record<string, string> {
   let secret = known.get(address);
   if (!secret) {
-    secret = new WebIdentity(ctx.db, ctx.clock).issue(address).secret;
+    // Several processes on one file (booking-concurrency): wait out another's write lock, as the page would retry.
+    for (let tries = 0; ; tries++) {
+      try {
+        secret = new WebIdentity(ctx.db, ctx.clock).issue(address).secret;
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || tries > 500) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
+    }
     known.set(address, secret);
   }
   return { 'content-type': 'application/json', [CLIENT_HEADER]: address, [SECRET_HEADER]: secret };

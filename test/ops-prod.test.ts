@@ -1,7 +1,7 @@
 // Production start-up and shutdown as an operator meets them: signals through `npm start`,
 // one-line errors, refusing a newer database, warnings for typos, secrets never echoed, and
 // backups that restore.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -79,6 +79,30 @@ describe('npm start', () => {
     expect(await q.exited).toBe(1);
     expect(q.stderr().trim().split('\n')).toHaveLength(1);
     expect(q.stderr()).toMatch(/^Cannot start: .*data.*(not a folder|not writable)/);
+
+    // A folder the service user may not write (as root: run the bot as "nobody").
+    const nobodyCanRun = () => {
+      try {
+        execFileSync('/usr/sbin/runuser', ['-u', 'nobody', '--', 'test', '-r', path.resolve('node_modules/tsx/package.json')], { stdio: 'ignore' });
+        execFileSync('/usr/sbin/runuser', ['-u', 'nobody', '--', 'test', '-r', path.resolve('src/main.ts')], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (process.getuid?.() === 0 && fs.existsSync('/usr/sbin/runuser') && nobodyCanRun()) {
+      const locked = tempDir();
+      fs.chmodSync(locked, 0o700);
+      const r = run('/usr/sbin/runuser', ['-u', 'nobody', '--', 'env', 'HOME=/tmp', process.execPath, '--import', 'tsx', 'src/main.ts'], {
+        DATA_DIR: path.join(locked, 'data'),
+        PORT: '0',
+        CONTENT_DIR: path.resolve('flows'),
+      });
+      expect(await r.exited).toBe(1);
+      expect(r.stderr().trim()).toMatch(/^Cannot start: the data folder ".*" is not writable by user nobody \(EACCES\): fix its owner or permissions, or set DATA_DIR$/);
+    } else {
+      console.warn('SKIPPED unwritable-folder check as another user: needs root, runuser and a checkout "nobody" can read');
+    }
   });
 });
 

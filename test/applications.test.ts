@@ -42,7 +42,7 @@ async function setStatus(app: TestApp, trackingNo: string, body: Record<string, 
 
 /** Pulls what the web chat would show the resident now (notifications arrive this way on the web). */
 async function inbox(app: TestApp, clientId: string): Promise<string> {
-  const res = await app.ctx.http.request(`/api/chat/messages?clientId=${clientId}&ack=0`);
+  const res = await app.ctx.http.request('/api/chat/messages', { headers: app.headers(clientId) });
   const { messages } = (await res.json()) as { messages: { text: string }[] };
   return messages.map((m) => m.text).join('\n');
 }

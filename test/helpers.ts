@@ -4,11 +4,12 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp, type App } from '../src/app.js';
+import { createApp, type App, type AppOptions } from '../src/app.js';
 import { loadCoreConfig } from '../src/config.js';
 import type { FeatureFactory } from '../src/core/feature.js';
 import type { Clock, Reply } from '../src/core/types.js';
 import { createLogger } from '../src/log.js';
+import { CLIENT_HEADER, SECRET_HEADER, WebIdentity } from '../src/channels/web/identity.js';
 
 export class FakeClock implements Clock {
   private t: number;
@@ -39,41 +40,75 @@ export interface TestApp {
   say(address: string, input: string | { choice: string }): Promise<Array<Reply & { id: number }>>;
   /** What the page's poll fetches now (notifications, reminders), acknowledging what it showed. */
   poll(address: string): Promise<Array<Reply & { id: number }>>;
+  /** The web chat headers of a resident (their identity is issued on first use, with `address` as its id). */
+  headers(address: string): Record<string, string>;
   close(): Promise<void>;
 }
 
+/**
+ * Web chat credentials for a test resident: the server-side identity is registered with the
+ * given id (a browser gets a random one from POST /api/chat/session), the secret goes in headers.
+ */
+export function webHeaders(ctx: App['ctx'], address: string, known = new Map<string, string>()): Record<string, string> {
+  let secret = known.get(address);
+  if (!secret) {
+    // Several processes on one file (booking-concurrency): wait out another's write lock, as the page would retry.
+    for (let tries = 0; ; tries++) {
+      try {
+        secret = new WebIdentity(ctx.db, ctx.clock).issue(address).secret;
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || tries > 500) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
+    }
+    known.set(address, secret);
+  }
+  return { 'content-type': 'application/json', [CLIENT_HEADER]: address, [SECRET_HEADER]: secret };
+}
+
 export async function makeTestApp(
-  options: { env?: Record<string, string>; clock?: FakeClock; features?: FeatureFactory[]; dir?: string; random?: () => number } = {},
+  options: { env?: Record<string, string>; clock?: FakeClock; features?: FeatureFactory[]; dir?: string; random?: () => number; app?: Partial<AppOptions> } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   const clock = options.clock ?? new FakeClock();
   const env: Record<string, string> = { DATA_DIR: dir, LOG_LEVEL: 'silent', CONTENT_DIR: path.resolve('flows'), ...options.env };
-  const app = createApp(loadCoreConfig(env), { clock, env, log: createLogger('silent'), features: options.features, random: options.random });
-  const acks = new Map<string, number>();
+  const app = createApp(loadCoreConfig(env), { clock, env, log: createLogger('silent'), features: options.features, random: options.random, ...options.app });
+  // As the page does: ids shown and not yet acknowledged ride along with the next request.
+  const unacked = new Map<string, number[]>();
+  const shown = new Map<string, Set<number>>();
+  const secrets = new Map<string, string>();
+  const headers = (address: string) => webHeaders(app.ctx, address, secrets);
+  const fresh = (address: string, messages: Array<Reply & { id: number }>) => {
+    const seen = shown.get(address) ?? new Set<number>();
+    shown.set(address, seen);
+    const out = messages.filter((m) => !seen.has(m.id));
+    for (const m of out) seen.add(m.id);
+    unacked.set(address, out.map((m) => m.id));
+    return out;
+  };
 
   async function say(address: string, input: string | { choice: string }) {
     const body = {
-      clientId: address,
       // Unique across app instances, as a browser's ids are (a reused id is a re-delivery).
       messageId: randomUUID(),
-      ack: acks.get(address) ?? 0,
+      ack: unacked.get(address) ?? [],
       ...(typeof input === 'string' ? { text: input } : { choice: input.choice }),
     };
-    const res = await app.ctx.http.request('/api/chat/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await app.ctx.http.request('/api/chat/send', { method: 'POST', headers: headers(address), body: JSON.stringify(body) });
     if (res.status !== 200) throw new Error(`web chat answered ${res.status}: ${await res.text()}`);
     const { messages } = (await res.json()) as { messages: Array<Reply & { id: number }> };
-    if (messages.length) acks.set(address, messages[messages.length - 1]!.id);
-    return messages;
+    return fresh(address, messages);
   }
 
   async function poll(address: string) {
-    const res = await app.ctx.http.request(`/api/chat/messages?clientId=${address}&ack=${acks.get(address) ?? 0}`);
+    const res = await app.ctx.http.request(`/api/chat/messages?ack=${(unacked.get(address) ?? []).join(',')}`, { headers: headers(address) });
+    if (res.status !== 200) throw new Error(`web chat answered ${res.status}: ${await res.text()}`);
     const { messages } = (await res.json()) as { messages: Array<Reply & { id: number }> };
-    if (messages.length) acks.set(address, messages[messages.length - 1]!.id);
-    return messages;
+    return fresh(address, messages);
   }
 
-  return { app, ctx: app.ctx, dir, clock, say, poll, close: () => app.close() };
+  return { app, ctx: app.ctx, dir, clock, say, poll, headers, close: () => app.close() };
 }
 
 /** All reply texts joined, for assertions on what a resident reads. */

@@ -46,6 +46,7 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
     texts: ctx.content.texts,
     log: ctx.log,
     randomInt: (max) => Math.floor(ctx.random() * max),
+    bookingsOpen: () => ctx.health?.bookingsOpen() ?? true,
   });
   // The file's quota is the floor the database guard (quota trigger) falls back to.
   store.transaction(() => {

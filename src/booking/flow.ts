@@ -380,6 +380,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       }
       case 'not_found':
         return { goto: BOOKING_FLOW_ID, params: { action: 'list' }, replies: [{ text: ctx.t('booking.not_found') }] };
+      case 'paused':
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('ops.bookings_paused') }] };
     }
   }
 

@@ -103,7 +103,9 @@ export type Refusal =
   | { ok: false; why: 'day_unavailable'; days: FreeDay[] }
   | { ok: false; why: 'session_full'; date: string; sessions: FreeSession[] }
   | { ok: false; why: 'day_full'; date: string; days: FreeDay[] }
-  | { ok: false; why: 'not_found' };
+  | { ok: false; why: 'not_found' }
+  /** New bookings paused by operations (disk almost full): src/ops/health.ts. */
+  | { ok: false; why: 'paused' };
 
 export interface Applicant {
   residentId: number;
@@ -126,6 +128,8 @@ export interface ServiceDeps {
   log: Logger;
   /** Source of booking-code letters (0 ≤ n < max); injected so tests can predict codes. */
   randomInt?: (max: number) => number;
+  /** False while operations pause new bookings (low disk); default: always open. */
+  bookingsOpen?: () => boolean;
 }
 
 /**
@@ -286,6 +290,7 @@ export class BookingService {
   }
 
   reserve(a: Applicant & { date: string; session: number; place?: string }, now: Date): { ok: true; booking: BookingView } | Refusal {
+    if (this.d.bookingsOpen?.() === false) return { ok: false, why: 'paused' } as const;
     return this.d.bookings.transaction(() => {
       const refusal = this.nikRefusal(a.nik, now);
       if (refusal) return refusal;
@@ -356,6 +361,7 @@ export class BookingService {
   }
 
   joinWaitlist(a: Applicant & { date: string; place?: string }, now: Date): { ok: true; position: number; date: string } | Refusal {
+    if (this.d.bookingsOpen?.() === false) return { ok: false, why: 'paused' } as const;
     return this.d.bookings.transaction(() => {
       const refusal = this.nikRefusal(a.nik, now);
       if (refusal) return refusal;

@@ -3,6 +3,7 @@
 // messages go out in order; failures retry with backoff until they are clearly permanent.
 import type { Logger } from 'pino';
 import type { CoreStore, OutboxKind, OutboxRow } from '../store/core-store.js';
+import { isTransientDbError, retryTransient } from '../store/db.js';
 import type { ChannelName, Clock, Reply } from './types.js';
 
 export interface OutboundMessage {
@@ -52,6 +53,8 @@ export interface DispatcherOptions {
   /** Backoff base; attempt n waits base·2^(n-1) (capped), ±20 % jitter. */
   backoffBaseMs?: number;
   random?: () => number;
+  /** Each delivery attempt's outcome (metrics): sent, retry or failed, with a short reason. */
+  onDelivery?: (channel: ChannelName, outcome: 'sent' | 'retry' | 'failed', reason?: string) => void;
 }
 
 export class OutboxDispatcher {
@@ -96,7 +99,9 @@ export class OutboxDispatcher {
     }
     round.running = this.runChannel(channel)
       .catch((err) => {
-        this.opts.log.error({ err, channel }, 'outbox delivery round failed');
+        // A lock held elsewhere or a full disk: the next poll tries again.
+        if (isTransientDbError(err)) this.opts.log.warn({ channel, code: (err as { code?: string }).code }, 'outbox delivery round waits: database busy or full');
+        else this.opts.log.error({ err, channel }, 'outbox delivery round failed');
         return 0;
       })
       .then((attempted) => {
@@ -146,16 +151,25 @@ export class OutboxDispatcher {
         createdAt: row.created_at,
         attempt: row.attempts,
       });
-      store.markSent(row.id, clock.now(), result?.externalId);
+      // The channel took it: recording that must not fail on a passing lock, or it would be sent again.
+      await retryTransient(() => store.markSent(row.id, clock.now(), result?.externalId));
+      this.opts.onDelivery?.(row.channel, 'sent');
     } catch (err) {
+      if (isTransientDbError(err)) {
+        // The database was locked or full all along: the lease runs out and the row is tried again.
+        log.warn({ outboxId: row.id, code: (err as { code?: string }).code }, 'outbox: could not record a delivery; the row is retried after its lease');
+        return;
+      }
       const info = err instanceof DeliveryError ? err.info : {};
       const message = err instanceof Error ? err.message : String(err);
       if (info.unreachable) store.setUnreachable(row.resident_id, true);
       if (info.permanent || info.unreachable || row.attempts >= (this.opts.maxAttempts ?? 8)) {
+        this.opts.onDelivery?.(row.channel, 'failed', info.unreachable ? 'unreachable' : info.permanent ? 'permanent' : 'max_attempts');
         store.markFailed(row.id, message);
         log.warn({ outboxId: row.id, channel: row.channel, attempts: row.attempts, error: message }, 'outbox message failed permanently');
         return;
       }
+      this.opts.onDelivery?.(row.channel, 'retry', info.retryAfterMs !== undefined ? 'retry_after' : 'error');
       const wait = info.retryAfterMs ?? this.backoff(row.attempts);
       store.markRetry(row.id, new Date(clock.now().getTime() + wait), message);
       log.info({ outboxId: row.id, channel: row.channel, attempts: row.attempts, waitMs: wait, error: message }, 'outbox message will be retried');

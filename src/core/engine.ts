@@ -8,6 +8,7 @@ import { translate } from '../content/load.js';
 import type { Nlu } from '../nlu/index.js';
 import type { ResidentRow } from '../store/core-store.js';
 import { CoreStore } from '../store/core-store.js';
+import { isTransientDbError } from '../store/db.js';
 import { createStep, type StepFn } from '../flows/step.js';
 import { STATE_VERSION, type ConversationState, type Flow } from '../flows/types.js';
 import type { Clock, Effect, InboundMessage, Lang, Reply, ResidentRef } from './types.js';
@@ -52,6 +53,21 @@ export interface EngineOptions {
   burstMs?: number;
   /** Called inside each message's transaction after the step (statistics: one cheap upsert or two). */
   onHandled?: (e: HandledEvent) => void;
+  /**
+   * Waits between tries when the database is locked by another connection or the disk is
+   * full (ms). The batch waits off the event loop; after the last wait its messages are
+   * refused with an EngineBusyError (the channel answers "busy, will be sent").
+   */
+  retryDelaysMs?: number[];
+  /** Called for each message once committed, with the time from handle() to commit (metrics). */
+  onCommitted?: (msg: InboundMessage, ms: number, result: HandleResult) => void;
+  /**
+   * True while a WAL checkpoint needs the write lock (src/store/checkpointer.ts): the next batch
+   * waits a few ms so the checkpoint gets its turn, which keeps the WAL bounded under any load.
+   */
+  holdWrites?: () => boolean;
+  /** Called when a batch meets a lock or a full disk and is put back (metrics). */
+  onRetry?: (reason: 'busy' | 'full') => void;
 }
 
 /** What the statistics see of a handled message (never stored unmasked). */
@@ -68,6 +84,22 @@ export interface HandledEvent {
   missed: boolean;
 }
 
+/** Default waits after a locked database or a full disk: about 6 s in all, then the message is refused politely. */
+export const DEFAULT_RETRY_DELAYS_MS = [25, 50, 100, 200, 400, 800, 1_000, 1_000, 1_000, 1_000, 1_000];
+
+/** A message could not be committed for now (lock held elsewhere, disk full); nothing of it was recorded: send it again later. */
+export class EngineBusyError extends Error {
+  override name = 'EngineBusyError';
+  constructor(
+    readonly reason: 'busy' | 'full',
+    override readonly cause: unknown,
+  ) {
+    super(reason === 'full' ? 'the disk is full: message not recorded, send it again later' : 'the database is busy: message not recorded, send it again later');
+  }
+}
+
+type Queued = { msg: InboundMessage; resolve: (r: HandleResult) => void; reject: (e: unknown) => void; tries: number; at: number };
+
 /** Effect → result → step again, at most this often per message (a loop here is a bug). */
 const MAX_EFFECT_ROUNDS = 8;
 
@@ -77,8 +109,12 @@ function langFromHint(hint: string | undefined): Lang {
 
 export class Engine {
   private readonly effects: Record<string, EffectHandler>;
-  private queue: Array<{ msg: InboundMessage; resolve: (r: HandleResult) => void; reject: (e: unknown) => void }> = [];
+  private queue: Queued[] = [];
   private scheduled = false;
+  /** While the database refuses writes, new messages wait in the queue for the retry timer. */
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Batches in a row that waited for a checkpoint (at most 20 × 5 ms). */
+  private held = 0;
   private readonly runOne: (msg: InboundMessage) => HandleResult;
   private readonly flows: Flow[];
   private step: StepFn;
@@ -115,8 +151,8 @@ export class Engine {
   /** Queues a message; resolves after its transaction committed. */
   handle(msg: InboundMessage): Promise<HandleResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ msg, resolve, reject });
-      if (!this.scheduled) {
+      this.queue.push({ msg, resolve, reject, tries: 0, at: this.opts.onCommitted ? performance.now() : 0 });
+      if (!this.scheduled && !this.retryTimer) {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
@@ -132,6 +168,15 @@ export class Engine {
 
   private flush(): void {
     this.scheduled = false;
+    // Waiting out a lock or a full disk: the retry timer flushes the queue.
+    if (this.retryTimer) return;
+    if (this.opts.holdWrites?.() && this.held < 20) {
+      this.held++;
+      this.scheduled = true;
+      setTimeout(() => this.flush(), 5);
+      return;
+    }
+    this.held = 0;
     const batch = this.queue.splice(0, this.opts.maxBatch ?? 512);
     if (this.queue.length) {
       this.scheduled = true;
@@ -141,13 +186,47 @@ export class Engine {
     try {
       results = this.commitBatch(batch.map((item) => item.msg));
     } catch (err) {
-      // The commit itself failed (disk full, locked too long): nothing was recorded, the channel may redeliver.
+      if (isTransientDbError(err)) {
+        this.retryLater(batch, err);
+        return;
+      }
+      // The commit itself failed for good: nothing was recorded, the channel may redeliver.
       this.opts.log.error({ err }, 'batch commit failed');
       for (const item of batch) item.reject(err);
       return;
     }
     batch.forEach((item, i) => item.resolve(results[i]!));
+    if (this.opts.onCommitted) {
+      const end = performance.now();
+      batch.forEach((item, i) => this.opts.onCommitted!(item.msg, end - item.at, results[i]!));
+    }
     if (results.some((r) => r.outboxIds.length)) this.opts.onQueued?.();
+  }
+
+  /**
+   * The database is locked by another connection or the disk is full: nothing was recorded.
+   * The batch goes back to the front of the queue and is tried again after a pause on a
+   * timer, so HTTP, health checks and deliveries go on meanwhile. Messages that have waited
+   * through every pause are refused with EngineBusyError (the channel tells the resident).
+   */
+  private retryLater(batch: Queued[], err: unknown): void {
+    const delays = this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    const reason = /FULL/.test(String((err as { code?: string }).code)) ? 'full' : 'busy';
+    this.opts.onRetry?.(reason);
+    const keep: Queued[] = [];
+    for (const item of batch) {
+      if (item.tries >= delays.length) item.reject(new EngineBusyError(reason, err));
+      else keep.push(item);
+    }
+    const tries = Math.max(0, ...keep.map((item) => item.tries));
+    for (const item of keep) item.tries++;
+    this.queue.unshift(...keep);
+    this.opts.log.warn({ code: (err as { code?: string }).code, messages: keep.length, refused: batch.length - keep.length }, 'database busy or full: messages wait and are tried again');
+    if (!this.queue.length || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.scheduled) this.flush();
+    }, delays[Math.min(tries, delays.length - 1)] ?? 1_000);
   }
 
   /**
@@ -159,7 +238,8 @@ export class Engine {
     if (msgs.length === 1) return this.opts.store.transaction(() => [this.processSafely(msgs[0]!)]);
     try {
       return this.opts.store.transaction(() => msgs.map((msg) => this.process(msg)));
-    } catch {
+    } catch (err) {
+      if (isTransientDbError(err)) throw err;
       return this.opts.store.transaction(() => msgs.map((msg) => this.processSafely(msg)));
     }
   }
@@ -169,6 +249,8 @@ export class Engine {
     try {
       return this.runOne(msg);
     } catch (err) {
+      // A lock or a full disk is not the resident's fault: the whole batch is tried again later.
+      if (isTransientDbError(err)) throw err;
       this.opts.log.error({ err, channel: msg.channel, messageId: msg.id }, 'step failed; answering with an apology');
       return this.opts.store.db.transaction(() => this.apologise(msg))();
     }
@@ -183,6 +265,8 @@ export class Engine {
     const step = this.step;
     const now = clock.now();
     const row = store.upsertResident(msg.channel, msg.address, msg.altAddress, langFromHint(msg.langHint), now);
+    // Pull channels (the web chat) confirm what they showed in the same commit ("1" may answer it).
+    if (msg.acked?.length) store.ackShown(row.id, msg.channel, msg.acked, now);
     if (!store.markInboundSeen(msg.channel, msg.id, now)) return { duplicate: true, residentId: row.id, replies: [], outboxIds: [] };
 
     const resident = this.ref(row);

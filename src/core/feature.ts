@@ -6,6 +6,8 @@ import type { AppConfig } from '../config.js';
 import type { Content } from '../content/load.js';
 import type { Flow } from '../flows/types.js';
 import type { Nlu } from '../nlu/index.js';
+import type { FeatureHealth, HealthService } from '../ops/health.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Db } from '../store/db.js';
 import type { CoreStore } from '../store/core-store.js';
 import type { OutboxDispatcher } from './dispatcher.js';
@@ -40,6 +42,10 @@ export interface AppContext {
   admin: Hono | undefined;
   /** Feature services for the dashboard (see Services). */
   services: Services;
+  /** Health, alerts and the low-disk booking pause (src/ops/health.ts); the dashboard reads it too. */
+  health: HealthService;
+  /** Prometheus metrics (src/ops/metrics.ts). */
+  metrics: Metrics;
 }
 
 export interface Feature {
@@ -52,6 +58,8 @@ export interface Feature {
   housekeeping?(now: Date): void;
   /** Finish what is in flight and let go. */
   stop?(): Promise<void> | void;
+  /** A channel's state for /readyz and the dashboard (connected, logged out…). */
+  health?(): FeatureHealth;
 }
 
 export type FeatureFactory = (ctx: AppContext) => Feature;

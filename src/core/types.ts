@@ -47,6 +47,8 @@ export interface InboundMessage {
   input: Input;
   /** Language hint from the channel (e.g. Telegram's language_code), used for new residents only. */
   langHint?: string;
+  /** Pull channels (web chat): outbox ids the resident's page showed, marked delivered in this message's commit. */
+  acked?: number[];
 }
 
 /**

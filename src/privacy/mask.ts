@@ -15,9 +15,13 @@ export function maskPhone(value: string): string {
   return domain ? `${masked}@${domain}` : masked;
 }
 
+/** Dates and times (2026-02-01, 2026-02-01T10:00:00.000Z, 10:30:00) are not personal data: they stay readable. */
+const DATE_OR_RUN = /(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d))|\+?\d[\d .-]{6,}\d/g;
+
 /** Masks every run of 8+ digits (NIK, KK, phone numbers, spaced or dotted) inside free text. */
 export function maskDigitsInText(text: string): string {
-  return text.replace(/\+?\d[\d .-]{6,}\d/g, (run) => {
+  return text.replace(DATE_OR_RUN, (run, date: string | undefined) => {
+    if (date) return run;
     const digits = run.replace(/\D/g, '');
     return digits.length >= 8 ? maskNik(digits) : run;
   });

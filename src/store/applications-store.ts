@@ -161,6 +161,11 @@ export class ApplicationsStore {
         `UPDATE applications SET nik = substr(nik, 1, 4) || '**********' || substr(nik, -2), applicant_name = '-', contact_address = NULL
          WHERE status IN ('selesai', 'ditolak') AND updated_at < ? AND applicant_name != '-'`,
       ),
+      // Officers' notes ("KK lama a.n. …, NIK …") go with the name and NIK they may repeat.
+      forgetNotes: p(
+        `UPDATE application_history SET note = NULL WHERE note IS NOT NULL AND application_id IN (
+           SELECT id FROM applications WHERE status IN ('selesai', 'ditolak') AND updated_at < ? AND applicant_name != '-')`,
+      ),
       dropForgottenFollowers: p(
         `DELETE FROM application_subscriptions WHERE application_id IN (SELECT id FROM applications WHERE applicant_name = '-')`,
       ),
@@ -329,6 +334,7 @@ export class ApplicationsStore {
   /** Masks NIK, name and contact of applications finished before `before`; returns how many. */
   forgetFinishedBefore(before: Date): number {
     return writeTransaction(this.db, () => {
+      this.stmts.forgetNotes.run(before.toISOString());
       const n = this.stmts.forgetFinished.run(before.toISOString()).changes;
       this.stmts.dropForgottenFollowers.run();
       this.stmts.dropOldRequests.run(before.toISOString());

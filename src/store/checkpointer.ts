@@ -1,20 +1,43 @@
 // WAL checkpoints on a worker thread with its own connection. SQLite's automatic checkpoint
 // runs inside whichever commit crosses the threshold, so one unlucky resident waits for
 // the whole copy; a passive checkpoint elsewhere keeps that pause off the message path.
+//
+// A passive checkpoint never waits, so under sustained writes it never catches up and the
+// WAL would grow without bound. When the WAL passes `maxWalBytes` (or the disk runs low) the
+// worker runs a TRUNCATE checkpoint (from half the limit on): new writers wait a moment (the engine retries them off
+// the event loop), the WAL is copied back and cut to zero bytes.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Db } from './db.js';
 
 const WORKER_SOURCE = `
+const fs = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
-db.pragma('busy_timeout = 1000');
-const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage({ error: String(err && err.message || err) }); }
-}, workerData.intervalMs);
+db.pragma('busy_timeout = ' + workerData.busyMs);
+let pressure = false;
+const walFile = workerData.file + '-wal';
+const walSize = () => { try { return fs.statSync(walFile).size; } catch { return 0; } };
+function tick() {
+  let mode = 'PASSIVE';
+  try {
+    const before = walSize();
+    // Truncate at half the limit: the WAL keeps growing while the checkpoint waits for readers.
+    if (before > workerData.maxWalBytes / 2 || (pressure && before > 0)) mode = 'TRUNCATE';
+    if (mode === 'TRUNCATE') parentPort.postMessage({ truncating: true });
+    const [r] = db.pragma('wal_checkpoint(' + mode + ')');
+    parentPort.postMessage({ walBytes: walSize(), before, mode, busy: r ? r.busy : 0 });
+  } catch (err) {
+    parentPort.postMessage({ error: String(err && err.message || err), code: err && err.code, mode, walBytes: walSize() });
+  }
+}
+const timer = setInterval(tick, workerData.intervalMs);
 parentPort.on('message', (m) => {
+  if (m && m.pressure !== undefined) { pressure = m.pressure; if (pressure) tick(); return; }
+  if (m === 'tick') { tick(); return; }
   if (m !== 'stop') return;
   clearInterval(timer);
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
@@ -23,29 +46,78 @@ parentPort.on('message', (m) => {
 });
 `;
 
+export interface WalStats {
+  /** WAL file size now (bytes), as last seen. */
+  walBytes: number;
+  /** Largest WAL size seen since start. */
+  peakWalBytes: number;
+  /** TRUNCATE checkpoints run because the WAL was over the limit or the disk low. */
+  truncations: number;
+  lastError?: string;
+}
+
 export class Checkpointer {
   private worker: Worker | undefined;
+  /** A TRUNCATE checkpoint is waiting for its turn: writers give it a moment (see Engine holdWrites). */
+  truncating = false;
+  private readonly stats: WalStats = { walBytes: 0, peakWalBytes: 0, truncations: 0 };
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
     private readonly intervalMs = 1_000,
+    private readonly maxWalBytes = 64 * 1024 * 1024,
   ) {}
 
   start(): void {
     if (this.worker || this.db.memory) return;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: this.db.name, intervalMs: this.intervalMs } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, file: this.db.name, intervalMs: this.intervalMs, maxWalBytes: this.maxWalBytes, busyMs: 2_000 },
+    });
     worker.unref();
-    worker.on('message', (m: { error?: string }) => m.error && this.log.warn({ error: m.error }, 'background WAL checkpoint failed'));
+    worker.on('message', (m: { error?: string; walBytes?: number; before?: number; mode?: string; truncating?: boolean }) => {
+      this.truncating = Boolean(m.truncating);
+      if (m.truncating) return;
+      if (m.walBytes !== undefined) this.seen(Math.max(m.walBytes, m.before ?? 0));
+      if (m.mode === 'TRUNCATE' && !m.error) this.stats.truncations++;
+      if (m.error) {
+        this.stats.lastError = m.error;
+        this.log.warn({ error: m.error, mode: m.mode }, 'background WAL checkpoint failed; will try again');
+      }
+    });
     worker.on('error', (err) => {
       // Without the worker, SQLite's own automatic checkpoints take over again.
       this.log.warn({ err }, 'checkpoint worker stopped; using automatic checkpoints');
+      this.truncating = false;
       this.db.pragma('wal_autocheckpoint = 1000');
       this.worker = undefined;
     });
     this.db.pragma('wal_autocheckpoint = 0');
     this.worker = worker;
+  }
+
+  /** Low disk: truncate the WAL at every tick while it lasts. */
+  setPressure(pressure: boolean): void {
+    this.worker?.postMessage({ pressure });
+  }
+
+  /** WAL size now (read from the file) and what the worker has seen. */
+  walStats(): WalStats {
+    if (!this.db.memory) {
+      try {
+        this.seen(fs.statSync(this.db.name + '-wal').size);
+      } catch {
+        this.stats.walBytes = 0;
+      }
+    }
+    return { ...this.stats };
+  }
+
+  private seen(bytes: number): void {
+    this.stats.walBytes = bytes;
+    if (bytes > this.stats.peakWalBytes) this.stats.peakWalBytes = bytes;
   }
 
   async stop(): Promise<void> {
@@ -54,7 +126,8 @@ export class Checkpointer {
     this.worker = undefined;
     await new Promise<void>((resolve) => {
       const timeout = setTimeout(() => void worker.terminate().then(() => resolve()), 2_000);
-      worker.once('message', () => {
+      worker.on('message', (m: { stopped?: boolean }) => {
+        if (!m.stopped) return;
         clearTimeout(timeout);
         void worker.terminate().then(() => resolve());
       });

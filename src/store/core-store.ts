@@ -100,9 +100,14 @@ export class CoreStore {
       markRetry: p(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`),
       markFailed: p(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`),
       // By resident: the (resident_id, status, id) index serves both, with no index on address to keep up.
-      inboxAck: p(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND id <= ?`),
+      // A pull channel confirms the ids its page showed: only rows that were due (so could have
+      // been sent to it) count; a row deferred to later (quiet hours) cannot be acknowledged early.
+      inboxAck: p(
+        `UPDATE outbox SET status = 'sent', sent_at = ? WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending')
+           AND next_attempt_at <= ? AND id IN (SELECT value FROM json_each(?))`,
+      ),
       inboxDue: p(
-        `SELECT * FROM outbox WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND id > ? AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
+        `SELECT * FROM outbox WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
       ),
       outboxById: p('SELECT * FROM outbox WHERE id = ?'),
       lastDeliveredChoices: p(
@@ -271,16 +276,18 @@ export class CoreStore {
   }
 
   /**
-   * Pull-based channels (the web chat): rows up to `ackedUpTo` were shown and are marked
-   * delivered; due rows after it are returned. A lost response is simply fetched again.
+   * Pull-based channels (the web chat): the due rows not yet acknowledged, oldest first. A read
+   * only: a lost response is simply fetched again; the page acknowledges ids with ackShown.
    */
-  pullFor(channel: ChannelName, address: string, ackedUpTo: number, now: Date): OutboxRow[] {
-    return this.transaction(() => {
-      const resident = this.findResident(channel, address);
-      if (!resident) return [];
-      this.stmts.inboxAck.run(now.toISOString(), resident.id, channel, ackedUpTo);
-      return this.stmts.inboxDue.all(resident.id, channel, ackedUpTo, now.toISOString()) as OutboxRow[];
-    });
+  dueFor(residentId: number, channel: ChannelName, now: Date): OutboxRow[] {
+    return this.stmts.inboxDue.all(residentId, channel, now.toISOString()) as OutboxRow[];
+  }
+
+  /** Marks the listed rows of this resident delivered (the page showed them); rows not yet due are left alone. */
+  ackShown(residentId: number, channel: ChannelName, ids: number[], now: Date): number {
+    if (!ids.length) return 0;
+    const at = now.toISOString();
+    return this.stmts.inboxAck.run(at, residentId, channel, at, JSON.stringify(ids)).changes;
   }
 
   /**

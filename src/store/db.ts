@@ -11,18 +11,92 @@ export interface OpenOptions {
   /** NORMAL (default) survives a process crash; FULL also survives power loss, at a cost per commit. */
   synchronous?: 'NORMAL' | 'FULL';
   migrations?: Migration[];
+  /**
+   * How long a statement waits for another connection's write lock before failing with
+   * SQLITE_BUSY. Kept short: the wait blocks the event loop, so callers retry later instead
+   * (the engine re-queues the batch off the event loop; see src/core/engine.ts).
+   */
+  busyTimeoutMs?: number;
+}
+
+/** Default wait for a lock held by another connection: short, the engine retries off the event loop. */
+export const BUSY_TIMEOUT_MS = 25;
+
+/** After a checkpoint resets the WAL, SQLite truncates the file to this size (so one burst does not keep the disk). */
+export const JOURNAL_SIZE_LIMIT = 16 * 1024 * 1024;
+
+/** Start-up problems an officer can fix (a folder, a newer database): main prints the message as one line. */
+export class DatabaseOpenError extends Error {
+  override name = 'DatabaseOpenError';
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  let db: Db;
+  try {
+    if (file !== ':memory:') {
+      const dir = path.dirname(path.resolve(file));
+      fs.mkdirSync(dir, { recursive: true });
+      fs.accessSync(dir, fs.constants.W_OK | fs.constants.R_OK);
+    }
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    throw explainOpenError(file, err);
+  }
   db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-  // Several processes may share the file (the booking quota must hold across them): wait, don't fail.
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   db.pragma('foreign_keys = ON');
-  migrate(db, options.migrations ?? allMigrations);
+  // At start-up nothing else waits: processes starting together may queue for the migration.
+  db.pragma('busy_timeout = 10000');
+  try {
+    migrate(db, options.migrations ?? allMigrations);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  // Several processes may share the file (the booking quota must hold across them). A short
+  // wait only: longer waits are retried off the event loop by the callers.
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
   return db;
+}
+
+function explainOpenError(file: string, err: unknown): Error {
+  const code = (err as { code?: string }).code ?? '';
+  const dir = path.dirname(path.resolve(file));
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY') {
+    const user = process.getuid ? ` by user ${safeUser()}` : '';
+    return new DatabaseOpenError(`the data folder "${dir}" is not writable${user} (${code}): fix its owner or permissions, or set DATA_DIR`);
+  }
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return new DatabaseOpenError(`the disk holding "${dir}" is full: free some space and start again`);
+  if (code === 'ENOTDIR' || code === 'EEXIST') return new DatabaseOpenError(`DATA_DIR "${dir}" is not a folder`);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new DatabaseOpenError(`"${file}" is not a readable SQLite database (${code}): restore a backup (see README, "Backups")`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function safeUser(): string {
+  try {
+    return (process.env.USER ?? String(process.getuid?.())) || '?';
+  } catch {
+    return '?';
+  }
+}
+
+/** True for errors that go away by themselves: another connection's lock, a full disk that gets space again. */
+export function isTransientDbError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|PROTOCOL)/.test(code);
+}
+
+/** Runs fn, and again after short pauses (off the event loop) while it meets a lock or a full disk. */
+export async function retryTransient<T>(fn: () => T, delaysMs = [25, 50, 100, 250, 500, 1_000, 2_000, 4_000]): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isTransientDbError(err) || i >= delaysMs.length) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delaysMs[i]));
+    }
+  }
 }
 
 /**
@@ -45,7 +119,16 @@ export function migrate(db: Db, migrations: Migration[]): number[] {
   const applied: number[] = [];
   // IMMEDIATE: two processes starting together must not both apply the same migration.
   const run = db.transaction(() => {
-    const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+    const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as Array<{ version: number; name: string }>;
+    // A version this code does not know was applied by newer code: running on it could corrupt data.
+    const unknown = rows.filter((r) => !seen.has(r.version));
+    if (unknown.length) {
+      const newest = unknown.at(-1)!;
+      throw new DatabaseOpenError(
+        `the database "${db.name}" was updated by a newer version of Adminduk Chat (schema ${newest.version} "${newest.name}"; this version knows up to ${sorted.at(-1)?.version ?? 0}): install the newer version again, or restore a backup made before the update`,
+      );
+    }
+    const done = new Set(rows.map((r) => r.version));
     for (const m of sorted) {
       if (done.has(m.version)) continue;
       if (typeof m.up === 'string') db.exec(m.up);

@@ -1,60 +1,160 @@
-// The local web chat: the default channel, needing no token. Each browser is one resident
-// (an id kept in localStorage). Replies are pulled from the outbox, acknowledged by id,
-// so a reply lost on a bad connection is fetched again rather than lost.
+// The local web chat: the default channel, needing no token. Each browser is one resident,
+// known by an id and a secret the server issued (see identity.ts). Replies are pulled from
+// the outbox and acknowledged by id, so a reply lost on a bad connection is fetched again.
+// The send path does one write: the engine's group commit (acknowledgements ride along).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { parseEnv, onOff } from '../../config.js';
+import { translate } from '../../content/load.js';
+import { EngineBusyError } from '../../core/engine.js';
 import type { FeatureFactory } from '../../core/feature.js';
-import type { Input, Reply } from '../../core/types.js';
+import type { Input, Lang, Reply } from '../../core/types.js';
+import { isTransientDbError } from '../../store/db.js';
+import { CLIENT_HEADER, SECRET_HEADER, WebIdentity } from './identity.js';
+import { WebLimits, clientIp } from './limits.js';
 
 const page = fs.readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+/** The page's inline scripts are allowed by their hash; nothing else runs (CSP). */
+function scriptHashes(html: string): string[] {
+  return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`);
+}
+
+const Ack = z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).max(200).default([]);
 const SendBody = z.object({
-  clientId: ClientId,
   messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   text: z.string().max(10_000).optional(),
   choice: z.string().max(64).optional(),
-  ack: z.number().int().min(0).default(0),
+  ack: Ack,
   lang: z.string().max(16).optional(),
 });
 
-export const webChatFeature: FeatureFactory = (ctx) => {
-  const { WEB_CHAT } = parseEnv(z.object({ WEB_CHAT: onOff.default(true) }), ctx.env);
-  if (!WEB_CHAT) return { name: 'web' };
-  const { http, engine, store, clock } = ctx;
+export const WebChatConfig = z.object({
+  WEB_CHAT: onOff.default(true),
+  WEB_CHAT_CLIENT_RATE: z.coerce.number({ message: 'expected messages per minute' }).int().min(1).max(10_000, 'expected 1–10000 messages per minute').default(30),
+  WEB_CHAT_IP_RATE: z.coerce.number({ message: 'expected requests per minute' }).int().min(1).max(1_000_000, 'expected 1–1000000 requests per minute').default(1200),
+  WEB_CHAT_SESSION_RATE: z.coerce.number({ message: 'expected new chats per hour' }).int().min(1).max(1_000_000, 'expected 1–1000000 new chats per hour').default(60),
+});
 
-  const inbox = (clientId: string, ack: number) =>
-    store.pullFor('web', clientId, ack, clock.now()).map((row) => ({ id: row.id, ...(JSON.parse(row.payload) as Reply) }));
+export const webChatFeature: FeatureFactory = (ctx) => {
+  const env = parseEnv(WebChatConfig, ctx.env);
+  if (!env.WEB_CHAT) return { name: 'web' };
+  const { http, engine, store, clock, log } = ctx;
+  const trustProxy = ctx.config.TRUST_PROXY;
+  const identity = new WebIdentity(ctx.db, clock);
+  const limits = new WebLimits({ perClientPerMinute: env.WEB_CHAT_CLIENT_RATE, perIpPerMinute: env.WEB_CHAT_IP_RATE, sessionsPerIpPerHour: env.WEB_CHAT_SESSION_RATE });
+  const langOf = (hint: string | undefined): Lang => (hint && /^en\b/i.test(hint) ? 'en' : 'id');
+  const say = (lang: Lang, key: string) => translate(ctx.content.texts, lang, key);
+
+  const due = (residentId: number | undefined) =>
+    residentId === undefined ? [] : store.dueFor(residentId, 'web', clock.now()).map((row) => ({ id: row.id, ...(JSON.parse(row.payload) as Reply) }));
+  // The conversation's language, so the page's own words follow `bahasa`.
+  const inbox = (residentId: number | undefined) => ({ messages: due(residentId), lang: residentId === undefined ? undefined : store.getResident(residentId)?.lang });
 
   // The header names the office (flows/office.yaml); the page needs no second request for it.
-  http.get('/', (c) => c.html(page.replaceAll('{{office}}', escapeHtml(ctx.content.office.name))));
-  // The conversation's language, so the page's own words (placeholder, "Kirim") follow `bahasa`.
-  const langOf = (clientId: string) => store.findResident('web', clientId)?.lang;
+  // Inline scripts are allowed by their hash, computed on the page as served (again if the office changes).
+  const served = (office: string) => {
+    const html = page.replaceAll('{{office}}', escapeHtml(office));
+    const csp = secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...scriptHashes(html)],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      xFrameOptions: 'DENY',
+    });
+    return { office, html, csp };
+  };
+  let current = served(ctx.content.office.name);
+  const pageNow = () => (current.office === ctx.content.office.name ? current : (current = served(ctx.content.office.name)));
+  http.get('/', (c, next) => pageNow().csp(c, next), (c) => c.html(pageNow().html));
 
-  // A chat message is at most a few KB; anything bigger is refused before it is read.
+  // Every chat request: per-IP limit, JSON only, same origin only, at most 64 KB.
+  http.use('/api/chat/*', async (c, next) => {
+    const wait = await limits.take('ip', clientIp(c, trustProxy));
+    if (wait) return limited(c, wait, langOf(c.req.header('accept-language')));
+    if (c.req.header('sec-fetch-site') === 'cross-site') return c.json({ error: 'cross-site requests are refused' }, 403);
+    if (c.req.method === 'POST' && !/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+      return c.json({ error: 'Content-Type must be application/json' }, 415);
+    }
+    return next();
+  });
   http.use('/api/chat/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'Message too large' }, 413) }));
+
+  const limited = (c: Context, seconds: number, lang: Lang) => {
+    ctx.metrics.rateLimited.inc({ scope: c.req.path });
+    c.header('Retry-After', String(seconds));
+    return c.json({ error: 'rate_limited', retryAfter: seconds, message: say(lang, 'ops.rate_limited') }, 429);
+  };
+  const busy = (c: Context, lang: Lang) => {
+    c.header('Retry-After', '5');
+    return c.json({ error: 'busy', retryAfter: 5, message: say(lang, 'ops.busy') }, 503);
+  };
+  const who = (c: Context) => identity.verify(c.req.header(CLIENT_HEADER), c.req.header(SECRET_HEADER));
+  const unknownClient = (c: Context, lang: Lang) => c.json({ error: 'session', message: say(lang, 'ops.session') }, 401);
+
+  // A new browser asks for its identity once, and keeps it.
+  http.post('/api/chat/session', async (c) => {
+    const wait = await limits.take('session', clientIp(c, trustProxy));
+    if (wait) return limited(c, wait, 'id');
+    try {
+      return c.json(identity.issue());
+    } catch (err) {
+      if (isTransientDbError(err)) return busy(c, 'id');
+      throw err;
+    }
+  });
 
   http.post('/api/chat/send', async (c) => {
     const body = SendBody.safeParse(await c.req.json().catch(() => null));
     if (!body.success) return c.json({ error: 'Bad request: ' + body.error.issues[0]!.message }, 400);
-    const { clientId, messageId, text, choice, ack, lang } = body.data;
+    const { messageId, text, choice, ack, lang } = body.data;
+    const clientId = who(c);
+    if (!clientId) return unknownClient(c, langOf(lang));
+    const wait = await limits.take('client', clientId);
+    if (wait) return limited(c, wait, langOf(lang));
     const input: Input = choice ? { type: 'choice', id: choice } : { type: 'text', text: text ?? '' };
-    // What the page has shown counts as delivered before this message is read ("1" may answer it).
-    inbox(clientId, ack);
-    await engine.handle({ id: messageId, channel: 'web', address: clientId, input, langHint: lang });
-    return c.json({ messages: inbox(clientId, ack), lang: langOf(clientId) });
+    try {
+      // Dedupe is keyed by client: another browser's "m1" is another message.
+      const result = await engine.handle({ id: `${clientId}:${messageId}`, channel: 'web', address: clientId, input, langHint: lang, acked: ack });
+      return c.json(inbox(result.residentId));
+    } catch (err) {
+      if (err instanceof EngineBusyError || isTransientDbError(err)) {
+        log.warn({ reason: err instanceof EngineBusyError ? err.reason : 'busy' }, 'web chat: message not recorded yet; the page sends it again');
+        return busy(c, langOf(lang));
+      }
+      throw err;
+    }
   });
 
   http.get('/api/chat/messages', (c) => {
-    const clientId = ClientId.safeParse(c.req.query('clientId'));
-    const ack = Number(c.req.query('ack') ?? 0);
-    if (!clientId.success || !Number.isInteger(ack) || ack < 0) return c.json({ error: 'Bad request' }, 400);
-    return c.json({ messages: inbox(clientId.data, ack), lang: langOf(clientId.data) });
+    const ack = Ack.safeParse((c.req.query('ack') ?? '').split(',').filter(Boolean).map(Number));
+    if (!ack.success) return c.json({ error: 'Bad request: ack is a list of message ids' }, 400);
+    const clientId = who(c);
+    if (!clientId) return unknownClient(c, langOf(c.req.header('accept-language')));
+    const resident = store.findResident('web', clientId);
+    if (resident && ack.data.length) {
+      try {
+        store.ackShown(resident.id, 'web', ack.data, clock.now());
+      } catch (err) {
+        // Locked elsewhere: the rows stay pending and the page acknowledges them again next time.
+        if (!isTransientDbError(err)) throw err;
+      }
+    }
+    return c.json(inbox(resident?.id));
   });
 
-  return { name: 'web' };
+  return { name: 'web', health: () => ({ name: 'web', state: 'open', ok: true }) };
 };

@@ -3,6 +3,7 @@ import { bookingMigrations } from './booking.js';
 import { coreMigrations } from './core.js';
 import { handoffMigrations } from './handoff.js';
 import { officersMigrations } from './officers.js';
+import { opsMigrations } from './ops.js';
 import { telegramMigrations } from './telegram.js';
 import type { Migration } from './types.js';
 import { understandingMigrations } from './understanding.js';
@@ -13,6 +14,7 @@ export type { Migration };
 export const allMigrations: Migration[] = [
   ...coreMigrations,
   ...understandingMigrations,
+  ...opsMigrations,
   ...bookingMigrations,
   ...telegramMigrations,
   ...whatsappMigrations,

@@ -1,0 +1,167 @@
+// SQL of operations: retention sweeps in small batches (each its own short write, so no
+// resident's commit waits more than a few ms behind one) and the figures health and metrics read.
+import type { Db } from './db.js';
+import { writeTransaction } from './db.js';
+
+/** Rows per batch of a retention sweep (a range of ids, or a LIMIT). */
+export const SWEEP_BATCH = 500;
+
+export interface AuditRow {
+  id: number;
+  subject: string | null;
+  detail: string | null;
+}
+
+export class OpsStore {
+  private readonly s;
+
+  constructor(readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    const has = (table: string) => Boolean(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table));
+    this.s = {
+      heartbeat: p('INSERT INTO ops_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
+      bounds: (table: string) => p(`SELECT min(id) AS lo, max(id) AS hi FROM ${table}`),
+      // Dedupe ids: the seen_at index finds the old ones.
+      seen: p('DELETE FROM inbound_seen WHERE (channel, message_id) IN (SELECT channel, message_id FROM inbound_seen WHERE seen_at < ? LIMIT ?)'),
+      conversations: p('DELETE FROM conversations WHERE resident_id BETWEEN ? AND ? AND updated_at < ?'),
+      convBounds: p('SELECT min(resident_id) AS lo, max(resident_id) AS hi FROM conversations'),
+      // Ids grow with time: a range of old ids at a time, from the oldest.
+      outboxFirstAt: p('SELECT created_at FROM outbox WHERE id >= ? ORDER BY id LIMIT 1').pluck(),
+      outbox: p('DELETE FROM outbox WHERE id BETWEEN ? AND ? AND created_at < ?'),
+      broadcastRecipients: has('broadcast_recipients')
+        ? p('DELETE FROM broadcast_recipients WHERE broadcast_id IN (SELECT id FROM broadcasts WHERE created_at < ? ORDER BY id LIMIT 50)')
+        : undefined,
+      mediaFirstAt: p('SELECT received_at FROM inbound_media WHERE id >= ? ORDER BY id LIMIT 1').pluck(),
+      media: p('DELETE FROM inbound_media WHERE id BETWEEN ? AND ? AND received_at < ?'),
+      auditFirstAt: p('SELECT at FROM audit_log WHERE id >= ? ORDER BY id LIMIT 1').pluck(),
+      auditDelete: p('DELETE FROM audit_log WHERE id BETWEEN ? AND ? AND at < ?'),
+      auditToMask: p('SELECT id, subject, detail FROM audit_log WHERE id BETWEEN ? AND ? AND at < ? AND masked_at IS NULL'),
+      auditMask: p('UPDATE audit_log SET subject = ?, detail = ?, masked_at = ? WHERE id = ?'),
+      // Residents silent for long, with nothing live that still needs their chat.
+      staleResidents: p(
+        `SELECT r.id, r.channel, r.address FROM residents r
+         WHERE r.last_inbound_at < ?
+           ${has('booking') ? "AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.resident_id = r.id AND b.status IN ('held', 'active'))" : ''}
+           ${has('booking_waitlist') ? "AND NOT EXISTS (SELECT 1 FROM booking_waitlist w WHERE w.resident_id = r.id AND w.status IN ('waiting', 'offered'))" : ''}
+           ${
+             has('application_subscriptions')
+               ? `AND NOT EXISTS (SELECT 1 FROM application_subscriptions s JOIN applications a ON a.id = s.application_id
+                    WHERE s.resident_id = r.id AND s.active = 1 AND a.status NOT IN ('selesai', 'ditolak'))`
+               : ''
+           }
+         ORDER BY r.last_inbound_at LIMIT ?`,
+      ),
+      eraseResident: p(`UPDATE residents SET address = 'erased:' || id, alt_address = NULL, last_inbound_at = NULL WHERE id = ?`),
+      eraseConversation: p('DELETE FROM conversations WHERE resident_id = ?'),
+      eraseMedia: p('DELETE FROM inbound_media WHERE resident_id = ?'),
+      eraseOutbox: p(
+        `UPDATE outbox SET address = 'erased', payload = '{"text":""}', last_error = NULL,
+           status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' ELSE status END WHERE resident_id = ?`,
+      ),
+      eraseWebClient: p('DELETE FROM web_clients WHERE client_id = ?'),
+      unusedWebClients: p(
+        `DELETE FROM web_clients WHERE client_id IN (
+           SELECT c.client_id FROM web_clients c WHERE c.created_at < ?
+             AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.channel = 'web' AND r.address = c.client_id) LIMIT ?)`,
+      ),
+      outboxDepth: p(
+        `SELECT channel, COUNT(*) AS depth, MIN(next_attempt_at) AS oldestDue FROM outbox
+         WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? GROUP BY channel`,
+      ),
+      bookings: has('booking') ? p('SELECT status, COUNT(*) AS n FROM booking GROUP BY status') : undefined,
+    };
+  }
+
+  /** The readiness probe's real write: fails fast when the database is locked, full or read-only. */
+  heartbeat(now: Date): void {
+    writeTransaction(this.db, () => this.s.heartbeat.run(now.toISOString()));
+  }
+
+  /** Deletes up to `limit` dedupe ids older than `before`. */
+  pruneSeenBatch(before: Date, limit = SWEEP_BATCH): number {
+    return writeTransaction(this.db, () => this.s.seen.run(before.toISOString(), limit).changes);
+  }
+
+  /** The id ranges to sweep in a table, SWEEP_BATCH ids each, oldest first. */
+  ranges(table: 'outbox' | 'inbound_media' | 'audit_log' | 'conversations'): Array<[number, number]> {
+    const { lo, hi } = (table === 'conversations' ? this.s.convBounds.get() : this.s.bounds(table).get()) as { lo: number | null; hi: number | null };
+    const out: Array<[number, number]> = [];
+    if (lo === null || hi === null) return out;
+    for (let a = lo; a <= hi; a += SWEEP_BATCH) out.push([a, Math.min(hi, a + SWEEP_BATCH - 1)]);
+    return out;
+  }
+
+  /** When the first row at or after `id` was written (ids grow with time, so a sweep stops there). */
+  firstAt(table: 'outbox' | 'inbound_media' | 'audit_log', id: number): string | undefined {
+    const stmt = table === 'outbox' ? this.s.outboxFirstAt : table === 'inbound_media' ? this.s.mediaFirstAt : this.s.auditFirstAt;
+    return stmt.get(id) as string | undefined;
+  }
+
+  pruneConversationsRange(lo: number, hi: number, before: Date): number {
+    return writeTransaction(this.db, () => this.s.conversations.run(lo, hi, before.toISOString()).changes);
+  }
+
+  /** Recipients lists of old broadcasts go first: they point at the outbox rows about to go. */
+  pruneBroadcastRecipientsBatch(before: Date): number {
+    const stmt = this.s.broadcastRecipients;
+    return stmt ? writeTransaction(this.db, () => stmt.run(before.toISOString()).changes) : 0;
+  }
+
+  /** Outbox rows in any state (delivered, waiting, failed) queued before `before`. */
+  pruneOutboxRange(lo: number, hi: number, before: Date): number {
+    return writeTransaction(this.db, () => this.s.outbox.run(lo, hi, before.toISOString()).changes);
+  }
+
+  pruneMediaRange(lo: number, hi: number, before: Date): number {
+    return writeTransaction(this.db, () => this.s.media.run(lo, hi, before.toISOString()).changes);
+  }
+
+  pruneAuditRange(lo: number, hi: number, before: Date): number {
+    return writeTransaction(this.db, () => this.s.auditDelete.run(lo, hi, before.toISOString()).changes);
+  }
+
+  auditToMask(lo: number, hi: number, before: Date): AuditRow[] {
+    return this.s.auditToMask.all(lo, hi, before.toISOString()) as AuditRow[];
+  }
+
+  saveMaskedAudit(rows: AuditRow[], now: Date): number {
+    return writeTransaction(this.db, () => {
+      for (const row of rows) this.s.auditMask.run(row.subject, row.detail, now.toISOString(), row.id);
+      return rows.length;
+    });
+  }
+
+  /**
+   * Residents silent since before `before` and with nothing live (a booking, a waitlist place,
+   * a followed unfinished application) lose the link to their phone or chat: the address is
+   * replaced, their conversation, files and message texts go. Masked bookings that point at
+   * them can no longer be tied to a person.
+   */
+  eraseStaleResidentsBatch(before: Date, limit = 100): number {
+    return writeTransaction(this.db, () => {
+      const rows = this.s.staleResidents.all(before.toISOString(), limit) as Array<{ id: number; channel: string; address: string }>;
+      for (const r of rows) {
+        this.s.eraseConversation.run(r.id);
+        this.s.eraseMedia.run(r.id);
+        this.s.eraseOutbox.run(r.id);
+        if (r.channel === 'web') this.s.eraseWebClient.run(r.address);
+        this.s.eraseResident.run(r.id);
+      }
+      return rows.length;
+    });
+  }
+
+  /** Web chat identities issued before `before` that never sent a message. */
+  pruneUnusedWebClientsBatch(before: Date, limit = SWEEP_BATCH): number {
+    return writeTransaction(this.db, () => this.s.unusedWebClients.run(before.toISOString(), limit).changes);
+  }
+
+  /** Per channel: messages due and not delivered, and since when the oldest waits. */
+  outboxDepth(now: Date): Array<{ channel: string; depth: number; oldestDue: string }> {
+    return this.s.outboxDepth.all(now.toISOString()) as never;
+  }
+
+  bookingsByStatus(): Array<{ status: string; n: number }> {
+    return (this.s.bookings?.all() ?? []) as never;
+  }
+}

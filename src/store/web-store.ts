@@ -1,0 +1,23 @@
+// SQL of the web chat's identities: the server issues an id and a secret; only the secret's
+// hash is stored, so a copy of the database does not let anyone write as a resident.
+import type { Db } from './db.js';
+
+export class WebStore {
+  private readonly s;
+
+  constructor(readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      insert: p('INSERT INTO web_clients (client_id, secret_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET secret_hash = excluded.secret_hash'),
+      hash: p('SELECT secret_hash FROM web_clients WHERE client_id = ?').pluck(),
+    };
+  }
+
+  createClient(clientId: string, secretHash: string, now: Date): void {
+    this.s.insert.run(clientId, secretHash, now.toISOString());
+  }
+
+  secretHashOf(clientId: string): string | undefined {
+    return this.s.hash.get(clientId) as string | undefined;
+  }
+}

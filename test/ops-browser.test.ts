@@ -1,0 +1,60 @@
+// The web page's transport in a real browser (Debian's chromium): the identity travels in
+// headers, and a busy database shows "sedang sibuk, pesan akan terkirim" until the same
+// message goes through.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, type TestApp } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`SKIPPED ops browser test (busy web chat in Chromium): ${CHROMIUM} not found`);
+
+describe.skipIf(!hasChromium)('web chat transport in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await makeTestApp({ env: { PORT: '0', HOST: '127.0.0.1' }, app: { retryDelaysMs: [5, 5, 5] } });
+    base = `http://127.0.0.1:${await t.app.listen()}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  test('the secret never appears in a URL; a locked database shows "sedang sibuk" and the same message is answered once it is free', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await page.goto(base);
+    await expect.poll(() => page.locator('.msg.bot').first().textContent()).toContain('asisten digital');
+    const secret = await page.evaluate(() => localStorage.getItem('adminduk.chatSecret'));
+    const id = await page.evaluate(() => localStorage.getItem('adminduk.chatId'));
+    expect(secret && id).toBeTruthy();
+    expect(urls.some((u) => u.includes(secret!) || u.includes(id!))).toBe(false);
+
+    const other = new Database(path.join(t.dir, 'adminduk.db'));
+    other.exec('BEGIN IMMEDIATE');
+    await page.fill('#text', 'bantuan');
+    await page.press('#text', 'Enter');
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/Sedang sibuk, pesan akan terkirim/);
+    await page.screenshot({ path: '/tmp/adminduk-webchat-busy.png' });
+    other.exec('COMMIT');
+    other.close();
+    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Cara memakai' }).count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.locator('#status').textContent()).toBe('');
+    // Answered once: one "bantuan" recorded.
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM inbound_seen').pluck().get()).toBe(2);
+    await page.close();
+  });
+});

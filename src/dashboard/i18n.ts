@@ -55,3 +55,13 @@ export function errorText(c: Context, message: string): string {
   }
   return message;
 }
+
+/** The alert in the officer's language (the connection words it in English for the log). */
+export function alertText(t: Tr, a: { message: string; state: string; failedReconnects: number }): string {
+  if (a.state === 'logged_out') return t('WhatsApp mengeluarkan bot dari nomor kantor: tautkan ulang HP kantor (pindai QR baru di halaman WhatsApp).', a.message);
+  if (a.state === 'replaced') return t('Login WhatsApp bot dibuka di tempat lain: tutup sesi lain itu, lalu sambungkan ulang.', a.message);
+  return t(
+    `WhatsApp terus terputus (${a.failedReconnects} kali berturut-turut); bot terus mencoba. Periksa internet server, dan pastikan HP kantor menyala dan bot masih ada di Perangkat tertaut.`,
+    a.message,
+  );
+}

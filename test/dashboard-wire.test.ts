@@ -77,13 +77,14 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
   }
 
   /** Screenshots at 1280 and 390 px (full page and the top); never wider than the screen. */
-  async function shots(page: Page, name: string) {
+  async function shots(page: Page, name: string, part?: string) {
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
       await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-top.png`) });
+      if (part) await page.locator(part).screenshot({ path: path.join(SHOTS, `${name}-${width}-part.png`) });
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   }
@@ -104,6 +105,9 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
 
     const { context, page } = await loggedIn('budi');
     await page.goto(`${base}/admin/calendar`);
+    // The day rows say what residents read.
+    expect(await page.locator('tr[data-date="2027-01-04"]').textContent()).toContain('Warga membaca: libur 2027 belum dipastikan');
+    expect(await page.locator('tr[data-date="2026-12-31"]').textContent()).not.toContain('belum dipastikan');
     const y2027 = page.locator('tr[data-year="2027"]');
     expect(await y2027.getAttribute('data-status')).toBe('unconfirmed');
     expect(await y2027.textContent()).toContain('Belum dipastikan');
@@ -113,7 +117,7 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     expect(await page.locator('main').textContent()).not.toContain('belum dimuat');
     // Weekdays of a year without a list: not bookable by default.
     expect(await page.locator('input[name=bookable][value=no]').isChecked()).toBe(true);
-    await shots(page, 'calendar-holidays');
+    await shots(page, 'calendar-holidays', 'section.holidays');
 
     await y2027.getByRole('link', { name: 'Pastikan daftar libur 2027' }).click();
     expect(await page.locator('.confirm-year .flash.warn').textContent()).toContain('cocokkan setiap tanggal di bawah dengan SKB');
@@ -126,7 +130,9 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('Daftar libur 2027 sudah dipastikan');
     expect(await y2027.getAttribute('data-status')).toBe('confirmed');
     expect(await y2027.textContent()).toContain('budi');
+    await shots(page, 'calendar-confirmed', 'section.holidays');
     expect(await page.locator('.calendar-warning').count()).toBe(0);
+    expect(await page.locator('tr[data-date="2027-01-04"]').textContent()).not.toContain('belum dipastikan');
     expect(t.ctx.db.prepare(`SELECT actor, subject FROM audit_log WHERE action = 'booking.holidays.confirm'`).all()).toEqual([{ actor: 'budi', subject: '2027' }]);
 
     const after = await dayList('web-dec18-b');
@@ -181,6 +187,8 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     await page.locator('.wa-banner').getByRole('link', { name: 'Buka halaman WhatsApp' }).click();
     await page.waitForURL(/\/admin\/whatsapp$/);
     expect(await page.locator('.wa-alert').textContent()).toContain('Periksa internet server');
+    // Said once on the WhatsApp page itself (no banner repeating it).
+    expect(await page.locator('.wa-banner').count()).toBe(0);
     const row = page.locator('table.unanswered tbody tr');
     expect(await row.count()).toBe(1);
     const shown = (await row.textContent())!;
@@ -199,7 +207,7 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
   });
 });
 
-describe('Kalender with several places', () => {
+describe('Kalender with several places', { timeout: 30_000 }, () => {
   test('each day row shows every place’s taken/quota; a place that does not record that day says so', async () => {
     const places = `places:
   - id: main
@@ -211,8 +219,9 @@ describe('Kalender with several places', () => {
     quota: { per_day: 10, first_session: "09:00", sessions: 2, session_minutes: 60 }
     open_days: [tue, thu]
 `;
+    fs.mkdirSync(SHOTS, { recursive: true });
     const t = await makeTestApp({
-      env: { CONTENT_DIR: content((y) => y.replace(/^place:\n(  .*\n)+/m, places)) },
+      env: { PORT: '0', HOST: '127.0.0.1', CONTENT_DIR: content((y) => y.replace(/^place:\n(  .*\n)+/m, places)) },
       clock: new FakeClock('2026-12-18T02:00:00.000Z'),
       features: [bookingFeature, webChatFeature, dashboardFeature],
     });
@@ -228,6 +237,28 @@ describe('Kalender with several places', () => {
       // Monday 21 December: the MPP does not record on Mondays.
       const mon = /<tr data-date="2026-12-21">[\s\S]*?<\/tr>/.exec(html)![0];
       expect(mon).toMatch(/data-place="mpp"><span class="place-name">MPP Kotabumi<\/span> <small>tidak melayani<\/small>/);
+      if (hasChromium) {
+        // A look at the rows (screenshots to read, no assertion on pixels).
+        const base = `http://127.0.0.1:${await t.app.listen()}`;
+        const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+        try {
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          await page.goto(`${base}/admin/login`);
+          await page.fill('input[name=username]', 'budi');
+          await page.fill('input[name=password]', PASSWORD);
+          await page.click('button[type=submit]');
+          await page.waitForURL(/\/admin\/(?!login)/);
+          await page.goto(`${base}/admin/calendar`);
+          for (const width of [1280, 390]) {
+            await page.setViewportSize({ width, height: 900 });
+            expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+            await page.screenshot({ path: path.join(SHOTS, `calendar-places-${width}-top.png`) });
+            await page.locator('tr[data-date="2026-12-22"]').screenshot({ path: path.join(SHOTS, `calendar-places-${width}-row.png`) });
+          }
+        } finally {
+          await browser.close();
+        }
+      }
     } finally {
       await t.close();
     }

@@ -81,11 +81,11 @@ export function page(c: Context, p: { title: string; body: Html; active?: string
     <a href="/admin/password">${t('Kata sandi', 'Password')}</a>
     <form method="post" action="/admin/logout">${csrfField(c)}<button class="link">${t('Keluar', 'Log out')}</button></form>
   </div>
-</header>${waBanner(c)}`;
+</header>${p.active === 'whatsapp' ? '' : waBanner(c)}`;
   return c.html(shell(c, p.title, p.body, { nav, heading: p.title }));
 }
 
-/** The red banner on every page while WhatsApp has an alert (in-memory status only, no SQL). */
+/** The red banner on every page (the WhatsApp page shows the alert itself) while WhatsApp has an alert (in-memory status only, no SQL). */
 function waBanner(c: Context): Html | '' {
   const alert = registry?.deps.services.whatsapp?.alert();
   if (!alert) return '';

@@ -37,6 +37,14 @@ function yearStatusLabel(t: Tr, y: HolidayYearStatus): Html {
   return html`<span class="badge closed">${t('Tidak ada', 'None')}</span>`;
 }
 
+/** A list's source: its decree in a line, the rest (how it was checked) folded away. */
+function sourceCell(t: Tr, source: string | null): Html | string {
+  if (!source) return '—';
+  const cut = source.indexOf(':');
+  if (cut < 0 || cut > 160) return source.length <= 160 ? source : html`<details><summary>${source.slice(0, 120)}…</summary>${source}</details>`;
+  return html`${source.slice(0, cut)} <details class="more"><summary>${t('selengkapnya', 'more')}</summary>${source.slice(cut + 1).trim()}</details>`;
+}
+
 /** The holiday-list panel: one row per coming year, the confirm/undo actions, the setting. */
 function holidayPanel(c: Context, status: CalendarStatus, thisYear: number, canWrite: boolean, tz: string): Html {
   const t = tr(c);
@@ -57,12 +65,12 @@ function holidayPanel(c: Context, status: CalendarStatus, thisYear: number, canW
             ? html`<small>${t('Minta admin menambahkan daftarnya setelah SKB terbit (biasanya September).', 'Ask an admin to add the list once the SKB is published (usually September).')}</small>`
             : '';
     return html`<tr data-year="${y.year}" data-status="${y.status}">
-  <td data-label="${t('Tahun', 'Year')}"><div><strong>${y.year}</strong></div></td>
+  <td data-label="${t('Tahun', 'Year')}" class="nowrap"><div><strong>${y.year}</strong></div></td>
   <td data-label="${t('Daftar libur', 'Holiday list')}"><div>${yearStatusLabel(t, y)}</div></td>
-  <td data-label="${t('Sumber', 'Source')}"><div>${y.source ?? '—'}</div></td>
-  <td data-label="${t('Jumlah hari', 'Days')}"><div>${y.status === 'none' ? '—' : y.days}</div></td>
-  <td data-label="${t('Dipastikan oleh', 'Confirmed by')}"><div>${who}</div></td>
-  <td data-label="" class="noprint"><div class="actions">${actions}</div></td></tr>`;
+  <td data-label="${t('Sumber', 'Source')}"><div>${sourceCell(t, y.source)}</div></td>
+  <td data-label="${t('Jumlah hari', 'Days')}" class="nowrap"><div>${y.status === 'none' ? '—' : y.days}</div></td>
+  <td data-label="${t('Dipastikan oleh', 'Confirmed by')}" class="who"><div>${who}</div></td>
+  <td data-label="" class="noprint year-actions"><div class="actions">${actions}</div></td></tr>`;
   });
   const bookable = status.unlistedDaysBookable;
   return html`<section class="card holidays">
@@ -106,7 +114,7 @@ export const calendarPage: DashboardPage = {
         const normallyOff = d.kind === 'weekend' || d.kind === 'holiday' || d.kind === 'cuti_bersama';
         return html`<tr data-date="${d.date}">
   <td data-label="${t('Tanggal', 'Date')}"><a href="/admin/today?date=${d.date}">${b().calendar.label(d.date, lang)}</a></td>
-  <td data-label="${t('Jenis', 'Kind')}"><div><span class="badge ${d.kind}">${kindLabel(t, d.kind)}</span>${d.note ? html`<br><small>${d.note}</small>` : ''}</div></td>
+  <td data-label="${t('Jenis', 'Kind')}"><div><span class="badge ${d.kind}">${kindLabel(t, d.kind)}</span>${d.note ? html`<br><small>${d.note}</small>` : ''}${d.open && d.holidayList === 'unconfirmed' ? html`<br><small class="warn-text">${t(`Warga membaca: libur ${d.date.slice(0, 4)} belum dipastikan`, `Residents read: ${d.date.slice(0, 4)} holidays not yet confirmed`)}</small>` : ''}</div></td>
   <td data-label="${t('Terisi', 'Taken')}"><div class="grow">${many
     ? html`<ul class="per-place">${d.places.map((p) => {
         const name = places.find((x) => x.id === p.id)?.name[lang] ?? p.id;

@@ -59,13 +59,13 @@ export const whatsappPage: DashboardPage = {
       const canWrite = hasRole(c.get('officer')!.role, 'admin');
       const last = s.lastDisconnect;
       return html`<div id="wa" hx-get="/admin/whatsapp/panel" hx-trigger="every 3s" hx-swap="outerHTML">
+  ${s.alert ? html`<section class="flash err wa-alert" role="alert"><strong>${alertText(t, { ...s.alert, state: s.state, failedReconnects: s.failedReconnects })}</strong><br><small>${t('Sejak', 'Since')} ${when(s.alert.since, tz)}</small></section>` : ''}
   <section class="card">
     <p>${t('Status', 'State')}: <strong class="wa-state" data-state="${s.state}">${stateText(t, String(s.state))}</strong></p>
     ${s.number ? html`<p>${t('Nomor', 'Number')}: <code>${s.number}</code></p>` : ''}
     ${last ? html`<p>${t('Terakhir terputus', 'Last disconnect')}: ${when(last.at, tz)} ${last.statusCode ? html`(${last.statusCode})` : ''} ${last.reason}</p>` : ''}
     ${s.nextAttemptAt ? html`<p>${t('Percobaan berikutnya', 'Next attempt')}: ${when(String(s.nextAttemptAt), tz)}</p>` : ''}
   </section>
-  ${s.alert ? html`<section class="flash err wa-alert" role="alert"><strong>${alertText(t, { ...s.alert, state: s.state, failedReconnects: s.failedReconnects })}</strong><br><small>${t('Sejak', 'Since')} ${when(s.alert.since, tz)}</small></section>` : ''}
   ${!s.alert && s.failedReconnects > 0 ? html`<p class="flash warn">${t(`Gagal tersambung ulang ${s.failedReconnects} kali berturut-turut; bot terus mencoba.`, `${s.failedReconnects} failed reconnect(s) in a row; the bot keeps trying.`)}</p>` : ''}
   ${s.restriction?.active ? html`<p class="flash err wa-restriction">${t('WhatsApp sedang membatasi nomor kantor: bot tidak bisa memulai chat dengan warga yang belum menulis baru-baru ini', 'WhatsApp restricts the office number: the bot cannot start chats with residents who have not written recently')}${s.restriction.until ? html` (${t('sampai', 'until')} ${when(s.restriction.until, tz)})` : ''}. ${t('Pesan seperti itu tidak dicoba ulang; warga yang menulis lebih dulu tetap dijawab.', 'Such messages are not retried; residents who write first are still answered.')}</p>` : ''}
   ${s.newChatLimit ? html`<p class="flash ${s.newChatLimit.capped ? 'err' : 'warn'} wa-limit">${s.newChatLimit.capped ? t('Batas pesan ke chat baru sudah habis', 'The limit on messages to new chats is used up') : t('Batas pesan ke chat baru hampir habis', 'The limit on messages to new chats is nearly used up')}${s.newChatLimit.total !== undefined ? html`: ${s.newChatLimit.used ?? 0}/${s.newChatLimit.total}` : ''}${s.newChatLimit.cycleEnds ? html` (${t('diperbarui', 'renews')} ${when(s.newChatLimit.cycleEnds, tz)})` : ''}.</p>` : ''}

@@ -82,6 +82,15 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
       await page.setViewportSize({ width, height: 900 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+      const cut = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && r.height > 0 && r.right > window.innerWidth + 1;
+          })
+          .map((el) => `${el.tagName.toLowerCase()}.${(el as HTMLElement).className}`),
+      );
+      expect(cut, `${name} at ${width}px: cut off`).toEqual([]);
       await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
       await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-top.png`) });
       if (part) await page.locator(part).screenshot({ path: path.join(SHOTS, `${name}-${width}-part.png`) });

@@ -67,6 +67,8 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
   async function loggedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
     const page = await context.newPage();
+    // A missing element fails at once (with the line), not at the test's timeout.
+    page.setDefaultTimeout(5_000);
     page.on('dialog', (d) => void d.accept());
     await page.goto(`${base}/admin/login`);
     await page.fill('input[name=username]', username);
@@ -181,7 +183,7 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     sockets.at(-1)!.ev.emit('messages.upsert', { type: 'append', messages: [old] });
     await expect.poll(() => wa().service!.unanswered().length).toBe(1);
 
-    const { context, page } = await loggedIn('budi');
+    let { context, page } = await loggedIn('budi');
     expect(await page.locator('.wa-banner').count()).toBe(0);
     // Five failed reconnects in a row.
     for (const code of [403, 411, 500, 503]) {
@@ -212,6 +214,28 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     sockets.at(-1)!.open();
     await page.goto(`${base}/admin/today`);
     expect(await page.locator('.wa-banner').count()).toBe(0);
+
+    // WhatsApp restricts the number and caps new chats: a notification to a resident who has not written is refused.
+    await page.goto(`${base}/admin/whatsapp`);
+    expect(await page.locator('.wa-restriction, .wa-limit').count()).toBe(0);
+    expect(await page.locator('.wa-failures').textContent()).toContain('Tidak ada');
+    // A resident who last wrote two days ago.
+    const quiet = t.ctx.store.upsertResident('whatsapp', '6287777777777@s.whatsapp.net', undefined, 'id', t.clock.now());
+    t.clock.advance(2 * 24 * 3_600_000);
+    const now = t.clock.now().getTime();
+    sockets.at(-1)!.ev.emit('connection.update', { reachoutTimeLock: { isActive: true, timeEnforcementEnds: new Date(now + 3_600_000), enforcementType: 'DEFAULT' as never } });
+    sockets.at(-1)!.ev.emit('message-capping.update', { capping_status: 'CAPPED' as never, used_quota: 250, total_quota: 250, cycle_end_timestamp: String(Math.floor(now / 1000) + 86_400) });
+    t.ctx.store.enqueue({ residentId: quiet.id, channel: 'whatsapp', address: quiet.address, reply: { text: 'Permohonan Anda selesai' }, kind: 'notification' }, t.clock.now());
+    for (let i = 0; i < 5 && (await t.ctx.dispatcher.runOnce()); i++);
+    expect(wa().service!.status().sendFailures.failed).toEqual({ restricted: 1 });
+    // Two days on, the officer logs in again.
+    await context.close();
+    ({ context, page } = await loggedIn('budi'));
+    await page.goto(`${base}/admin/whatsapp`);
+    expect(await page.locator('.wa-restriction').textContent()).toContain('WhatsApp sedang membatasi nomor kantor');
+    expect(await page.locator('.wa-limit').textContent()).toContain('Batas pesan ke chat baru sudah habis: 250/250');
+    expect(await page.locator('table.failures tbody tr').first().textContent()).toMatch(/Nomor kantor sedang dibatasi WhatsApp\s*1/);
+    await shots(page, 'whatsapp-limits');
     await context.close();
   });
 });

@@ -270,6 +270,14 @@ describe('Kalender with several places', { timeout: 30_000 }, () => {
       // Monday 21 December: the MPP does not record on Mondays.
       const mon = /<tr data-date="2026-12-21">[\s\S]*?<\/tr>/.exec(html)![0];
       expect(mon).toMatch(/data-place="mpp"><span class="place-name">MPP Kotabumi<\/span> <small>tidak melayani<\/small>/);
+      // In English: the report's own warning, the panel and the per-place note.
+      expect(html).toContain('Daftar libur 2027 sudah dimuat tetapi belum dipastikan');
+      await s.post('/admin/lang', { lang: 'en' });
+      const en = (await s.get('/admin/calendar')).text;
+      expect(en).toContain('The 2027 holidays are loaded but not confirmed');
+      expect(en).toContain('Confirm the 2027 list');
+      expect(en).toContain('not recording');
+      await s.post('/admin/lang', { lang: 'id' });
       if (hasChromium) {
         // A look at the rows (screenshots to read, no assertion on pixels).
         const base = `http://127.0.0.1:${await t.app.listen()}`;

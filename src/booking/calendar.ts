@@ -158,6 +158,12 @@ export class OfficeCalendar {
     return this.years.get(year);
   }
 
+  /** The dates on a year's list (national holidays and cuti bersama, weekends included), by date: what officers check against the SKB. */
+  listOf(year: number): Array<{ date: string; kind: 'libur_nasional' | 'cuti_bersama'; name: string }> {
+    const prefix = `${year}-`;
+    return [...this.holidays].filter(([date]) => date.startsWith(prefix)).map(([date, h]) => ({ date, ...h })).sort((a, b) => a.date.localeCompare(b.date));
+  }
+
   /** Confirmed in the file, or by an officer for exactly this list; unconfirmed; or no list at all. */
   yearStatus(year: number, policy: CalendarPolicy = DEFAULT_POLICY): YearListStatus {
     const info = this.years.get(year);

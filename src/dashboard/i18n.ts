@@ -41,6 +41,10 @@ const ERRORS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^Status "selesai" needs delivery/, () => 'Status "selesai" perlu cara penyerahan: ambil di kantor atau digital (PDF).'],
   [/^delivery is only for status "selesai"/, () => 'Cara penyerahan hanya untuk status "selesai".'],
   [/^per_day: fewer places than already booked \((.+)\)\..*$/, (m) => `Kuota lebih kecil dari tempat yang sudah dipesan (${m[1]}). Tutup hari itu atau minta warga pindah dulu.`],
+  // The booking service's calendar warnings (calendarStatus) and refusals.
+  [/^The (\d{4}) holidays are loaded but not confirmed( \(the list changed since it was confirmed\))?: .*$/, (m) => `Daftar libur ${m[1]} sudah dimuat tetapi belum dipastikan${m[2] ? ' (daftarnya berubah sejak terakhir dipastikan)' : ''}: tanggal liburnya ditutup, dan warga membaca "belum dipastikan" pada hari lain tahun ${m[1]}. Cocokkan daftarnya dengan SKB yang terbit, lalu pastikan.`],
+  [/^The (\d{4}) national holidays and cuti bersama are not loaded .*? are (offered to residents|not offered) \(setting\)\.$/, (m) => `Daftar libur nasional dan cuti bersama ${m[1]} belum ada: hanya 1 Jan, 1 Mei, 1 Jun, 17 Agu dan 25 Des yang diketahui; hari kerja lain tahun ${m[1]} ${m[2] === 'not offered' ? 'tidak ditawarkan' : 'ditawarkan'} ke warga (pengaturan di bawah). Minta admin menambahkan daftarnya setelah SKB terbit.`],
+  [/^There is no (\d{4}) list in holidays\.json to confirm/, (m) => `Belum ada daftar libur ${m[1]} yang bisa dipastikan: minta admin menambahkannya dulu.`],
 ];
 
 export function errorText(c: Context, message: string): string {
@@ -50,4 +54,14 @@ export function errorText(c: Context, message: string): string {
     if (m) return make(m);
   }
   return message;
+}
+
+/** The alert in the officer's language (the connection words it in English for the log). */
+export function alertText(t: Tr, a: { message: string; state: string; failedReconnects: number }): string {
+  if (a.state === 'logged_out') return t('WhatsApp mengeluarkan bot dari nomor kantor: tautkan ulang HP kantor (pindai QR baru di halaman WhatsApp).', a.message);
+  if (a.state === 'replaced') return t('Login WhatsApp bot dibuka di tempat lain: tutup sesi lain itu, lalu sambungkan ulang.', a.message);
+  return t(
+    `WhatsApp terus terputus (${a.failedReconnects} kali berturut-turut); bot terus mencoba. Periksa internet server, dan pastikan HP kantor menyala dan bot masih ada di Perangkat tertaut.`,
+    a.message,
+  );
 }

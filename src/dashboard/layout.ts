@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import { hasRole, type AuthOfficer } from '../officers/service.js';
-import { langOf, tr } from './i18n.js';
+import { alertText, langOf, tr } from './i18n.js';
 import type { DashboardDeps, DashboardPage } from './registry.js';
 
 export type Html = ReturnType<typeof html>;
@@ -92,8 +92,16 @@ export function page(c: Context, p: { title: string; body: Html; active?: string
     <a href="/admin/password">${t('Kata sandi', 'Password')}</a>
     <form method="post" action="/admin/logout">${csrfField(c)}<button class="link">${t('Keluar', 'Log out')}</button></form>
   </div>
-</header>`;
+</header>${p.active === 'whatsapp' ? '' : waBanner(c)}`;
   return c.html(shell(c, p.title, p.body, { nav, heading: p.title }));
+}
+
+/** The red banner on every page (the WhatsApp page shows the alert itself) while WhatsApp has an alert (in-memory status only, no SQL). */
+function waBanner(c: Context): Html | '' {
+  const alert = registry?.deps.services.whatsapp?.alert();
+  if (!alert) return '';
+  const t = tr(c);
+  return html`<p class="wa-banner" role="alert"><strong>WhatsApp:</strong> ${alertText(t, alert)} <a href="/admin/whatsapp">${t('Buka halaman WhatsApp', 'Open the WhatsApp page')}</a></p>`;
 }
 
 /** A polite refusal page (wrong role, CSRF). */

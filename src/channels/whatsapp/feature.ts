@@ -28,6 +28,10 @@ declare module '../../core/feature.js' {
       qr(): Promise<{ svg: string | null; pairingCode: string | null }>;
       relink(by: string): Promise<void>;
       reconnect(by: string): void;
+      /** Cheap (in memory, no SQL): the alert officers must see on every page, if any. */
+      alert(): (NonNullable<LinkStatus['alert']> & { state: LinkStatus['state']; failedReconnects: number }) | undefined;
+      /** Messages from an outage that were too old to answer, oldest first (unmasked: mask before showing). */
+      unanswered(options?: { jid?: string; limit?: number }): UnansweredMessage[];
     };
   }
 }
@@ -220,6 +224,11 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
         core.audit(by, 'whatsapp.reconnect', null, undefined, clock.now());
         connection.reconnect();
       },
+      alert: () => {
+        const { alert, state, failedReconnects } = connection.snapshot();
+        return alert ? { ...alert, state, failedReconnects } : undefined;
+      },
+      unanswered: (o) => service.unanswered(o),
     };
 
     if (admin) {

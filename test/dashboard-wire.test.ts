@@ -1,0 +1,307 @@
+// The dashboard wired to the holiday calendar and to WhatsApp's reliability, as officers use it in
+// Chromium: confirming the 2027 holiday list removes the residents' "belum dipastikan" note (seen
+// through the web chat), and a WhatsApp alert shows as a red banner on every page, with the
+// unanswered messages of an outage listed (numbers masked). Injected clock, real SQLite files.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bookingFeature } from '../src/booking/feature.js';
+import { webChatFeature } from '../src/channels/web/feature.js';
+import { createWhatsAppFeature, type WhatsAppFeature } from '../src/channels/whatsapp/feature.js';
+import type { Reply } from '../src/core/types.js';
+import { dashboardFeature } from '../src/dashboard/feature.js';
+import { addOfficer, contentCopy, PASSWORD, Session } from './dashboard-helpers.js';
+import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
+import { FakeSocket, text } from './whatsapp-fakes.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`SKIPPED browser tests (dashboard: holidays and WhatsApp): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+const SHOTS = path.join(os.tmpdir(), 'adminduk-dashboard');
+const PN = '6281234567890@s.whatsapp.net';
+
+/** A copy of flows/ whose day list shows 9 days (so 4 January shows from 18 December), optionally edited. */
+function content(edit?: (yaml: string) => string): string {
+  const dir = contentCopy();
+  const file = path.join(dir, 'booking.yaml');
+  let yaml = fs.readFileSync(file, 'utf8').replace('days_shown: 5', 'days_shown: 9');
+  if (edit) yaml = edit(yaml);
+  fs.writeFileSync(file, yaml);
+  return dir;
+}
+
+const dayChoices = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []).filter((c) => c.id.startsWith('d:'));
+
+describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in Chromium', { timeout: 30_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  const sockets: FakeSocket[] = [];
+  const wa = () => t.app.features.find((f) => f.name === 'whatsapp') as WhatsAppFeature;
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    t = await makeTestApp({
+      env: { PORT: '0', HOST: '127.0.0.1', WHATSAPP: 'on', CONTENT_DIR: content() },
+      // Friday 18 December 2026, 09:00 WIB: the coming days reach into 2027, whose list is not confirmed.
+      clock: new FakeClock('2026-12-18T02:00:00.000Z'),
+      features: [bookingFeature, webChatFeature, createWhatsAppFeature({ makeSocket: (o) => (sockets.push(new FakeSocket(o)), sockets.at(-1)!), print: () => {}, sleep: async () => {} }), dashboardFeature],
+    });
+    base = `http://127.0.0.1:${await t.app.listen()}`;
+    await addOfficer(t, 'budi', 'petugas');
+    await addOfficer(t, 'lihat', 'viewer');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function loggedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
+    const page = await context.newPage();
+    // A missing element fails at once (with the line), not at the test's timeout.
+    page.setDefaultTimeout(5_000);
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${base}/admin/login`);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/admin\/(?!login)/);
+    return { context, page };
+  }
+
+  /** Screenshots at 1280 and 390 px (full page and the top); never wider than the screen. */
+  async function shots(page: Page, name: string, part?: string) {
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+      const cut = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && r.height > 0 && r.right > window.innerWidth + 1;
+          })
+          .map((el) => `${el.tagName.toLowerCase()}.${(el as HTMLElement).className}`),
+      );
+      expect(cut, `${name} at ${width}px: cut off`).toEqual([]);
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-top.png`) });
+      if (part) await page.locator(part).screenshot({ path: path.join(SHOTS, `${name}-${width}-part.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  /** The day list a resident gets in the web chat after the rules, reason, NIK and name. */
+  async function dayList(addr: string): Promise<Reply[]> {
+    await t.say(addr, 'menu');
+    await t.say(addr, { choice: 'm:book' });
+    await t.say(addr, { choice: 'r:bpjs' });
+    await t.say(addr, '1803021204950007');
+    return t.say(addr, 'Siti Aminah');
+  }
+
+  test('confirming the 2027 list in the browser: the bot’s 4 January loses its "belum dipastikan" note; undo brings it back', async () => {
+    const before = await dayList('web-dec18-a');
+    expect(dayChoices(before).map((c) => c.label)).toContain('Senin, 4 Jan — sisa 20 *');
+    expect(textOf(before)).toContain('belum dipastikan');
+
+    const { context, page } = await loggedIn('budi');
+    await page.goto(`${base}/admin/calendar`);
+    // The day rows say what residents read.
+    expect(await page.locator('tr[data-date="2027-01-04"]').textContent()).toContain('Warga membaca: libur 2027 belum dipastikan');
+    expect(await page.locator('tr[data-date="2026-12-31"]').textContent()).not.toContain('belum dipastikan');
+    const y2027 = page.locator('tr[data-year="2027"]');
+    expect(await y2027.getAttribute('data-status')).toBe('unconfirmed');
+    expect(await y2027.textContent()).toContain('Belum dipastikan');
+    expect(await page.locator('tr[data-year="2028"]').textContent()).toContain('Tidak ada');
+    expect(await page.locator('.calendar-warning').first().textContent()).toContain('Daftar libur 2027 sudah dimuat tetapi belum dipastikan');
+    // The old "year not loaded" warning is gone (2027 is loaded).
+    expect(await page.locator('main').textContent()).not.toContain('belum dimuat');
+    // Weekdays of a year without a list: not bookable by default.
+    expect(await page.locator('input[name=bookable][value=no]').isChecked()).toBe(true);
+    await shots(page, 'calendar-holidays', 'section.holidays');
+
+    await y2027.getByRole('link', { name: 'Pastikan daftar libur 2027' }).click();
+    expect(await page.locator('.confirm-year .flash.warn').textContent()).toContain('cocokkan setiap tanggal di bawah dengan SKB');
+    // The dates to check: the 2027 list (26 dates), New Year first.
+    expect(await page.locator('table.holiday-dates tbody tr').count()).toBe(26);
+    expect(await page.locator('table.holiday-dates tbody tr').first().textContent()).toContain('1 Januari 2027');
+    await shots(page, 'calendar-confirm-year');
+    await page.fill('input[name=note]', 'dicocokkan dengan SKB 2027');
+    await page.getByRole('button', { name: 'Pastikan daftar libur 2027' }).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('Daftar libur 2027 sudah dipastikan');
+    expect(await y2027.getAttribute('data-status')).toBe('confirmed');
+    expect(await y2027.textContent()).toContain('budi');
+    await shots(page, 'calendar-confirmed', 'section.holidays');
+    expect(await page.locator('.calendar-warning').count()).toBe(0);
+    expect(await page.locator('tr[data-date="2027-01-04"]').textContent()).not.toContain('belum dipastikan');
+    expect(t.ctx.db.prepare(`SELECT actor, subject FROM audit_log WHERE action = 'booking.holidays.confirm'`).all()).toEqual([{ actor: 'budi', subject: '2027' }]);
+
+    const after = await dayList('web-dec18-b');
+    expect(dayChoices(after).map((c) => c.label)).toContain('Senin, 4 Jan — sisa 20');
+    expect(textOf(after)).not.toContain('belum dipastikan');
+
+    await y2027.getByRole('button', { name: 'Batalkan pemastian' }).click();
+    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('dibatalkan');
+    expect(await y2027.getAttribute('data-status')).toBe('unconfirmed');
+    expect(textOf(await dayList('web-dec18-c'))).toContain('belum dipastikan');
+    await context.close();
+  });
+
+  test('the setting for years without a list: a viewer cannot change it, a petugas can', async () => {
+    const { context, page } = await loggedIn('lihat');
+    await page.goto(`${base}/admin/calendar`);
+    expect(await page.getByRole('link', { name: 'Pastikan daftar libur 2027' }).count()).toBe(0);
+    expect(await page.locator('input[name=bookable][value=yes]').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Simpan pengaturan' }).count()).toBe(0);
+    await context.close();
+    const s = new Session(t);
+    await s.login('budi');
+    await s.get('/admin/calendar');
+    const saved = await s.post('/admin/calendar/unlisted', { bookable: 'yes' });
+    expect(saved.status).toBe(303);
+    expect((await s.get('/admin/calendar')).text).toMatch(/value="yes" checked/);
+    expect(t.ctx.db.prepare(`SELECT actor FROM audit_log WHERE action = 'booking.setting.unlisted_days_bookable'`).pluck().all()).toEqual(['budi']);
+    await s.post('/admin/calendar/unlisted', { bookable: 'no' });
+  });
+
+  test('WhatsApp: an alert shows as a red banner on every page; the page lists the outage’s unanswered messages, masked', async () => {
+    await expect.poll(() => sockets.length).toBeGreaterThan(0);
+    sockets.at(-1)!.open();
+    // A resident wrote 30 hours ago while the bot was offline: too old to answer.
+    const old = text(PN, 'syarat kk hilang, NIK saya 1803015501900002');
+    old.messageTimestamp = Math.floor((t.clock.now().getTime() - 30 * 3_600_000) / 1000);
+    sockets.at(-1)!.ev.emit('messages.upsert', { type: 'append', messages: [old] });
+    await expect.poll(() => wa().service!.unanswered().length).toBe(1);
+
+    let { context, page } = await loggedIn('budi');
+    expect(await page.locator('.wa-banner').count()).toBe(0);
+    // Five failed reconnects in a row.
+    for (const code of [403, 411, 500, 503]) {
+      sockets.at(-1)!.close(code);
+      wa().service!.reconnect();
+    }
+    sockets.at(-1)!.close(500);
+    expect(wa().service!.status().alert).toBeDefined();
+
+    await page.goto(`${base}/admin/calendar`);
+    expect(await page.locator('.wa-banner').textContent()).toContain('WhatsApp terus terputus (5 kali berturut-turut)');
+    await page.locator('.wa-banner').getByRole('link', { name: 'Buka halaman WhatsApp' }).click();
+    await page.waitForURL(/\/admin\/whatsapp$/);
+    expect(await page.locator('.wa-alert').textContent()).toContain('Periksa internet server');
+    // Said once on the WhatsApp page itself (no banner repeating it).
+    expect(await page.locator('.wa-banner').count()).toBe(0);
+    const row = page.locator('table.unanswered tbody tr');
+    expect(await row.count()).toBe(1);
+    const shown = (await row.textContent())!;
+    expect(shown).toContain('syarat kk hilang');
+    expect(shown).toContain('+6281');
+    expect(shown).not.toContain('1234567');
+    expect(shown).not.toContain('1803015501900002');
+    await shots(page, 'whatsapp-alert');
+
+    // Back online: the banner goes.
+    wa().service!.reconnect();
+    sockets.at(-1)!.open();
+    await page.goto(`${base}/admin/today`);
+    expect(await page.locator('.wa-banner').count()).toBe(0);
+
+    // WhatsApp restricts the number and caps new chats: a notification to a resident who has not written is refused.
+    await page.goto(`${base}/admin/whatsapp`);
+    expect(await page.locator('.wa-restriction, .wa-limit').count()).toBe(0);
+    expect(await page.locator('.wa-failures').textContent()).toContain('Tidak ada');
+    // A resident who last wrote two days ago.
+    const quiet = t.ctx.store.upsertResident('whatsapp', '6287777777777@s.whatsapp.net', undefined, 'id', t.clock.now());
+    t.clock.advance(2 * 24 * 3_600_000);
+    const now = t.clock.now().getTime();
+    sockets.at(-1)!.ev.emit('connection.update', { reachoutTimeLock: { isActive: true, timeEnforcementEnds: new Date(now + 3_600_000), enforcementType: 'DEFAULT' as never } });
+    sockets.at(-1)!.ev.emit('message-capping.update', { capping_status: 'CAPPED' as never, used_quota: 250, total_quota: 250, cycle_end_timestamp: String(Math.floor(now / 1000) + 86_400) });
+    t.ctx.store.enqueue({ residentId: quiet.id, channel: 'whatsapp', address: quiet.address, reply: { text: 'Permohonan Anda selesai' }, kind: 'notification' }, t.clock.now());
+    for (let i = 0; i < 5 && (await t.ctx.dispatcher.runOnce()); i++);
+    expect(wa().service!.status().sendFailures.failed).toEqual({ restricted: 1 });
+    // Two days on, the officer logs in again.
+    await context.close();
+    ({ context, page } = await loggedIn('budi'));
+    await page.goto(`${base}/admin/whatsapp`);
+    expect(await page.locator('.wa-restriction').textContent()).toContain('WhatsApp sedang membatasi nomor kantor');
+    expect(await page.locator('.wa-limit').textContent()).toContain('Batas pesan ke chat baru sudah habis: 250/250');
+    expect(await page.locator('table.failures tbody tr').first().textContent()).toMatch(/Nomor kantor sedang dibatasi WhatsApp\s*1/);
+    await shots(page, 'whatsapp-limits');
+    await context.close();
+  });
+});
+
+describe('Kalender with several places', { timeout: 30_000 }, () => {
+  test('each day row shows every place’s taken/quota; a place that does not record that day says so', async () => {
+    const places = `places:
+  - id: main
+    name: { id: "Kantor Disdukcapil", en: "Disdukcapil office" }
+    address: { id: "Kotabumi", en: "Kotabumi" }
+  - id: mpp
+    name: { id: "MPP Kotabumi", en: "MPP Kotabumi" }
+    address: { id: "Jl. Jenderal Sudirman No. 19", en: "Jl. Jenderal Sudirman No. 19" }
+    quota: { per_day: 10, first_session: "09:00", sessions: 2, session_minutes: 60 }
+    open_days: [tue, thu]
+`;
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const t = await makeTestApp({
+      env: { PORT: '0', HOST: '127.0.0.1', CONTENT_DIR: content((y) => y.replace(/^place:\n(  .*\n)+/m, places)) },
+      clock: new FakeClock('2026-12-18T02:00:00.000Z'),
+      features: [bookingFeature, webChatFeature, dashboardFeature],
+    });
+    try {
+      await addOfficer(t, 'budi', 'petugas');
+      const s = new Session(t);
+      await s.login('budi');
+      const html = (await s.get('/admin/calendar')).text;
+      // Tuesday 22 December: both places record.
+      const tue = /<tr data-date="2026-12-22">[\s\S]*?<\/tr>/.exec(html)![0];
+      expect(tue).toMatch(/data-place="main"><span class="place-name">Kantor Disdukcapil<\/span> <span class="figure">0\/20<\/span>/);
+      expect(tue).toMatch(/data-place="mpp"><span class="place-name">MPP Kotabumi<\/span> <span class="figure">0\/10<\/span>/);
+      // Monday 21 December: the MPP does not record on Mondays.
+      const mon = /<tr data-date="2026-12-21">[\s\S]*?<\/tr>/.exec(html)![0];
+      expect(mon).toMatch(/data-place="mpp"><span class="place-name">MPP Kotabumi<\/span> <small>tidak melayani<\/small>/);
+      // In English: the report's own warning, the panel and the per-place note.
+      expect(html).toContain('Daftar libur 2027 sudah dimuat tetapi belum dipastikan');
+      await s.post('/admin/lang', { lang: 'en' });
+      const en = (await s.get('/admin/calendar')).text;
+      expect(en).toContain('The 2027 holidays are loaded but not confirmed');
+      expect(en).toContain('Confirm the 2027 list');
+      expect(en).toContain('not recording');
+      await s.post('/admin/lang', { lang: 'id' });
+      if (hasChromium) {
+        // A look at the rows (screenshots to read, no assertion on pixels).
+        const base = `http://127.0.0.1:${await t.app.listen()}`;
+        const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+        try {
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          await page.goto(`${base}/admin/login`);
+          await page.fill('input[name=username]', 'budi');
+          await page.fill('input[name=password]', PASSWORD);
+          await page.click('button[type=submit]');
+          await page.waitForURL(/\/admin\/(?!login)/);
+          await page.goto(`${base}/admin/calendar`);
+          for (const width of [1280, 390]) {
+            await page.setViewportSize({ width, height: 900 });
+            expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+            await page.screenshot({ path: path.join(SHOTS, `calendar-places-${width}-top.png`) });
+            await page.locator('tr[data-date="2026-12-22"]').screenshot({ path: path.join(SHOTS, `calendar-places-${width}-row.png`) });
+          }
+        } finally {
+          await browser.close();
+        }
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -141,7 +141,7 @@ describe('retention rules', () => {
 
   test("officers' history notes are cleared with the NIK and name of a long-finished application", async () => {
     const app = await start([applicationsFeature, webChatFeature]);
-    expect((await admin(app, 'POST', '/applications', { trackingNo: 'LU-N-1', service: 'kk_baru', applicantName: 'Rina Wati', nik: '1803020101900001', officer: 'budi' })).status).toBe(201);
+    expect((await admin(app, 'POST', '/applications', { trackingNo: 'LU-N-1', service: 'kk_baru_perkawinan', applicantName: 'Rina Wati', nik: '1803020101900001', officer: 'budi' })).status).toBe(201);
     for (const s of ['diverifikasi', 'diproses']) await admin(app, 'POST', '/applications/LU-N-1/status', { status: s, officer: 'budi' });
     await admin(app, 'POST', '/applications/LU-N-1/status', { status: 'ditolak', officer: 'budi', note: 'KK lama a.n. Rina Wati NIK 1803020101900001 tidak cocok' });
     expect(count(app, "SELECT COUNT(*) FROM application_history WHERE note LIKE '%Rina%'")).toBe(1);

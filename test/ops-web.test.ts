@@ -170,7 +170,7 @@ describe('acknowledgements and quiet hours', () => {
     const admin = (method: string, p: string, body: unknown) =>
       t!.ctx.http.request(`/api/admin${p}`, { method, headers: { ...json, authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
     expect(
-      (await admin('POST', '/applications', { trackingNo: 'LU-Q-0001', service: 'kk_baru', applicantName: 'Rina Wati', nik: '1803020101900001', officer: 'budi', contact: { channel: 'web', address: 'resident-q1' } })).status,
+      (await admin('POST', '/applications', { trackingNo: 'LU-Q-0001', service: 'kk_baru_perkawinan', applicantName: 'Rina Wati', nik: '1803020101900001', officer: 'budi', contact: { channel: 'web', address: 'resident-q1' } })).status,
     ).toBe(201);
     expect((await admin('POST', '/applications/LU-Q-0001/status', { status: 'diverifikasi', officer: 'budi' })).status).toBe(200);
     const queued = t.ctx.db.prepare("SELECT id FROM outbox WHERE kind = 'notification'").pluck().all() as number[];

@@ -2,7 +2,7 @@
 // Tests build the same app with a temp data dir and an injected clock.
 import { randomInt } from 'node:crypto';
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { HTTPException } from 'hono/http-exception';
@@ -42,6 +42,9 @@ export interface App {
   startFeatures(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Pending connections the kernel keeps for us (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 8192;
 
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
@@ -132,8 +135,10 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     async listen() {
       await startFeatures();
       return new Promise<number>((resolve, reject) => {
-        const s = serve({ fetch: http.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve(info.port)) as Server;
+        const s = createAdaptorServer({ fetch: http.fetch, hostname: config.HOST }) as Server;
         s.once('error', reject);
+        // Node's default backlog (511) drops connections when thousands of residents arrive at once.
+        s.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG }, () => resolve((s.address() as { port: number }).port));
         server = s;
       });
     },

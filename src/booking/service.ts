@@ -8,6 +8,7 @@ import { translate } from '../content/load.js';
 import type { Texts } from '../content/schema.js';
 import type { Choice, Lang, Reply } from '../core/types.js';
 import type { BookingRow, BookingStore, CapacityRow, WaitRow } from '../store/booking-store.js';
+import { BookingVersion } from '../store/booking-version.js';
 import type { CoreStore } from '../store/core-store.js';
 import { maskNik } from '../privacy/mask.js';
 import type { DayOverride, OfficeCalendar } from './calendar.js';
@@ -98,7 +99,13 @@ export interface ServiceDeps {
 }
 
 export class BookingService {
-  constructor(private readonly d: ServiceDeps) {}
+  /** The last "not available" answers, valid while the booking tables' version and the minute stay the same. */
+  private readonly refusals = { key: '', byDate: new Map<string, Refusal>() };
+  private readonly version: BookingVersion;
+
+  constructor(private readonly d: ServiceDeps) {
+    this.version = new BookingVersion(d.bookings.db);
+  }
 
   private get s() {
     return this.d.settings;
@@ -196,8 +203,27 @@ export class BookingService {
     return undefined;
   }
 
-  /** Why `date`/`session` cannot be had, with what can be had instead. */
+  /**
+   * Why `date`/`session` cannot be had, with what can be had instead. In a surge thousands of
+   * presses are refused with the same answer: it is computed once per version of the booking
+   * tables and minute (sessions start on whole minutes), not once per press.
+   */
   private unavailable(date: string, now: Date, exceptBookingId?: number): Refusal {
+    if (exceptBookingId !== undefined) return this.whyUnavailable(date, now, exceptBookingId);
+    const key = `${this.version.current()}|${Math.floor(now.getTime() / 60_000)}`;
+    if (key !== this.refusals.key) {
+      this.refusals.key = key;
+      this.refusals.byDate.clear();
+    }
+    let refusal = this.refusals.byDate.get(date);
+    if (!refusal) {
+      refusal = this.whyUnavailable(date, now);
+      this.refusals.byDate.set(date, refusal);
+    }
+    return refusal;
+  }
+
+  private whyUnavailable(date: string, now: Date, exceptBookingId?: number): Refusal {
     if (!this.bookableDays(now).includes(date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now) };
     const sessions = this.freeSessions(date, now, exceptBookingId).filter((s) => s.free > 0);
     if (sessions.length) return { ok: false, why: 'session_full', date, sessions };

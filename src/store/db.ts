@@ -21,9 +21,6 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   // Several processes may share the file (the booking quota must hold across them): wait, don't fail.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // SQLite's default page cache (2 MiB) is below the hot pages of a database with a million
-  // residents: returning residents then cost several page reads each. At most 16 MiB.
-  db.pragma('cache_size = -16384');
   migrate(db, options.migrations ?? allMigrations);
   return db;
 }

@@ -116,6 +116,7 @@ export class CoreStore {
       markFailed: p(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`),
       // By resident: the (resident_id, status, id) index serves both, with no index on address to keep up.
       inboxAck: p(`UPDATE outbox SET status = 'sent', sent_at = ? WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND id <= ?`),
+      inboxUnacked: p(`SELECT 1 FROM outbox WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND id <= ? LIMIT 1`),
       inboxDue: p(
         `SELECT * FROM outbox WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND id > ? AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
       ),
@@ -265,12 +266,12 @@ export class CoreStore {
    * delivered; due rows after it are returned. A lost response is simply fetched again.
    */
   pullFor(channel: ChannelName, address: string, ackedUpTo: number, now: Date): OutboxRow[] {
-    return this.transaction(() => {
-      const resident = this.findResident(channel, address);
-      if (!resident) return [];
-      this.stmts.inboxAck.run(now.toISOString(), resident.id, channel, ackedUpTo);
-      return this.stmts.inboxDue.all(resident.id, channel, ackedUpTo, now.toISOString()) as OutboxRow[];
-    });
+    const resident = this.findResident(channel, address);
+    if (!resident) return [];
+    const at = iso(now);
+    // A write transaction only when something was shown since the last pull (most pulls ack nothing new).
+    if (this.stmts.inboxUnacked.get(resident.id, channel, ackedUpTo)) this.transaction(() => this.stmts.inboxAck.run(at, resident.id, channel, ackedUpTo));
+    return this.stmts.inboxDue.all(resident.id, channel, ackedUpTo, at) as OutboxRow[];
   }
 
   /**

@@ -2,6 +2,7 @@
 // parent row (housekeeping pruning delivered messages) scans the child table once per row.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CoreStore } from '../src/store/core-store.js';
 import { openDatabase } from '../src/store/db.js';
 import { allMigrations } from '../src/store/migrations/index.js';
 import { tempDir } from './helpers.js';
@@ -55,6 +56,26 @@ describe('schema', () => {
     const db = openDatabase(path.join(tempDir(), 'plan.db'));
     const plan = db.prepare('EXPLAIN QUERY PLAN SELECT 1 FROM broadcast_recipients WHERE outbox_id = ?').all(1) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX broadcast_recipients_outbox/);
+    db.close();
+  });
+
+  it('finding messages due for Telegram or WhatsApp uses the small index of undelivered rows', () => {
+    const db = openDatabase(path.join(tempDir(), 'due.db'));
+    const store = new CoreStore(db);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT o.id FROM outbox o WHERE o.channel = ? AND o.channel <> 'web' AND o.next_attempt_at <= ? AND o.status IN ('pending', 'sending')`).all('telegram', 'z') as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/INDEX outbox_due/);
+    // A delivered row leaves it; a web-chat row never enters it, and is still pulled by its resident.
+    const now = new Date('2026-11-30T02:00:00.000Z');
+    const tg = store.upsertResident('telegram', '100', undefined, 'id', now);
+    const web = store.upsertResident('web', 'browser-resident-1', undefined, 'id', now);
+    const sent = store.enqueue({ residentId: tg.id, channel: 'telegram', address: '100', reply: { text: 'a' } }, now)!;
+    store.enqueue({ residentId: tg.id, channel: 'telegram', address: '100', reply: { text: 'b' } }, now);
+    store.enqueue({ residentId: web.id, channel: 'web', address: 'browser-resident-1', reply: { text: 'c' } }, now);
+    store.markSent(sent, now);
+    const entries = db.prepare('SELECT COUNT(*) FROM outbox INDEXED BY outbox_due WHERE status IN (\'pending\', \'sending\') AND channel <> \'web\' AND channel > \'\'').pluck().get();
+    expect(entries).toBe(1);
+    expect(store.claimDue('telegram', now, new Date(now.getTime() + 60_000), 10).map((r) => JSON.parse(r.payload).text)).toEqual(['b']);
+    expect(store.pullFor('web', 'browser-resident-1', 0, now).map((r) => JSON.parse(r.payload).text)).toEqual(['c']);
     db.close();
   });
 });

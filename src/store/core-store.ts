@@ -99,10 +99,11 @@ export class CoreStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
       ),
       // The oldest deliverable row per resident: a row being retried holds back later ones
-      // (order is kept), but a row deferred to later (quiet hours) does not.
+      // (order is kept), but a row deferred to later (quiet hours) does not. The web chat is
+      // pulled, never claimed (its rows are not in outbox_due).
       claimable: p(
         `SELECT o.* FROM outbox o
-         WHERE o.channel = ? AND o.next_attempt_at <= ?
+         WHERE o.channel = ? AND o.channel <> 'web' AND o.next_attempt_at <= ?
            AND o.status IN ('pending', 'sending')
            AND NOT EXISTS (
              SELECT 1 FROM outbox b

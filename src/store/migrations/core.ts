@@ -107,12 +107,13 @@ export const coreMigrations: Migration[] = [
   },
   {
     version: 31,
-    name: 'the due-outbox index holds only undelivered rows',
+    name: 'the due-outbox index holds only undelivered rows of pushed channels',
     // Delivered rows (most of the table, kept 90 days) leave it: it stays small and in cache,
-    // and marking a row sent deletes one entry instead of rewriting it.
+    // and marking a row sent deletes one entry instead of rewriting it. Web-chat rows are
+    // pulled by resident (outbox_resident), never claimed: they are not written to it at all.
     up: `
       DROP INDEX outbox_due;
-      CREATE INDEX outbox_due ON outbox (channel, next_attempt_at) WHERE status IN ('pending', 'sending');
+      CREATE INDEX outbox_due ON outbox (channel, next_attempt_at) WHERE status IN ('pending', 'sending') AND channel <> 'web';
     `,
   },
 ];

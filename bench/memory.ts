@@ -71,7 +71,8 @@ export async function run(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-memory-'));
   seed(dir);
   const env = { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', CONTENT_DIR: path.join(root, 'flows'), WEB_CHAT: 'on', WHATSAPP: 'off', TELEGRAM_BOT_TOKEN: '' };
-  const child = spawn(process.execPath, [main], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, main], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
@@ -88,7 +89,7 @@ export async function run(): Promise<void> {
     const web200 = await load({ port, connections: 200, seconds: SECONDS, kind: 'web', tag: 'mem200' });
     const web2000 = await load({ port, connections: 2_000, seconds: SECONDS, kind: 'web', tag: 'mem2000' });
     const after = procMemory(child.pid!)!;
-    console.log(`memory: ${path.relative(root, main)} with plain node (WhatsApp and Telegram off), ${fmt(RESIDENTS)} residents who chatted already in the database`);
+    console.log(`memory: ${path.relative(root, main)} with plain node${flags.length ? ` ${flags.join(' ')}` : ''} (WhatsApp and Telegram off), ${fmt(RESIDENTS)} residents who chatted already in the database`);
     console.log(`  idle after start-up   ${fmt(idle.rss)} MiB   (target ≤ 120) ${idle.rss <= 120 ? 'met' : 'NOT met'}`);
     console.log(`  peak under load       ${fmt(after.peak)} MiB   (target ≤ 160) ${after.peak <= 160 ? 'met' : 'NOT met'}   (after the load: ${fmt(after.rss)} MiB)`);
     console.log(line('load: web chat, 200', web200));

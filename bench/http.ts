@@ -96,5 +96,5 @@ export async function run(): Promise<void> {
   console.log(`  p99 at 200 connections         ${fmt(web200.p99)} ms (target ≤ 50) ${web200.p99 <= 50 ? 'met' : 'NOT met'}`);
   const failed2000 = web2000.errors + web2000.timeouts + web2000.non2xx;
   console.log(`  failures at 2,000 connections  ${fmt(failed2000)} (target 0) ${failed2000 === 0 ? 'met' : 'NOT met'}`);
-  console.log(`  RSS of this process            idle ${fmt(idle / 1048576)} MiB, peak ${fmt(peak / 1048576)} MiB (tsx and the bench harness included; production figures: bench "memory")`);
+  console.log(`  RSS of this process            idle ${fmt(idle / 1048576)} MiB, peak ${fmt(peak / 1048576)} MiB (this bench process: tsx, the harness and the benches run before it included; production figures: bench "memory")`);
 }

@@ -10,9 +10,10 @@ import { loadCoreConfig } from '../src/config.js';
 import type { Input } from '../src/core/types.js';
 import { createLogger } from '../src/log.js';
 import { openDatabase } from '../src/store/db.js';
-import { fmt, percentile, rssSampler } from './_util.js';
+import { SqlRecorder } from './_replay.js';
+import { fmt, percentile, ratio, rssSampler, sameRun } from './_util.js';
 
-const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 10_000);
+const DEFAULT_RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 10_000);
 const MESSAGES_PER_RESIDENT = 20;
 const OPEN_CONVERSATIONS = 2_000;
 /** Messages awaiting their commit at any moment (the rest of the 2,000 are "typing"). */
@@ -46,27 +47,24 @@ function script(i: number): Input[] {
   ].slice(0, MESSAGES_PER_RESIDENT) as Input[];
 }
 
-function ceiling(dir: string, n: number): number {
-  const db = openDatabase(path.join(dir, 'ceiling.db'), { migrations: [] });
-  db.exec('CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-  const read = db.prepare('SELECT v FROM kv WHERE k = ?');
-  const upsert = db.prepare('INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v');
-  const tx = db.transaction((k: number) => {
-    read.get(k);
-    upsert.run(k, '{"flow":"requirements","node":"check","data":{"answers":["y","n"]}}');
-  });
-  const start = performance.now();
-  for (let i = 0; i < n; i++) tx.immediate(i % 10_000);
-  const rate = n / ((performance.now() - start) / 1000);
-  db.close();
-  return rate;
+export interface EngineFigures {
+  residents: number;
+  messages: number;
+  rate: number;
+  sorted: Float64Array;
+  peakRss: number;
+  heapUsed: number;
+  outbox: number;
 }
 
-export async function run(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-'));
+/** The engine alone on a file database; `dir` may hold a database built beforehand (growth bench). */
+export async function measureEngine(options: { residents?: number; dir?: string; recorder?: SqlRecorder } = {}): Promise<EngineFigures> {
+  const RESIDENTS = options.residents ?? DEFAULT_RESIDENTS;
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-'));
   const env = { DATA_DIR: dir, LOG_LEVEL: 'silent', WEB_CHAT: 'off' };
   const app = createApp(loadCoreConfig(env), { env, log: createLogger('silent'), features: [] });
   const engine = app.ctx.engine;
+  options.recorder?.start();
   // As in production: features off, but the dispatcher and the background checkpointer on.
   await app.startFeatures();
   const total = RESIDENTS * MESSAGES_PER_RESIDENT;
@@ -99,6 +97,7 @@ export async function run(): Promise<void> {
     for (const input of script(w)) await engine.handle({ id: `w${seq++}`, channel: 'web', address: `warm-${w}`, input });
   }
 
+  options.recorder?.mark();
   const start = performance.now();
   async function worker(): Promise<void> {
     for (;;) {
@@ -118,20 +117,41 @@ export async function run(): Promise<void> {
   await Promise.all(Array.from({ length: OUTSTANDING }, worker));
   const seconds = (performance.now() - start) / 1000;
   const peakRss = rss.stop();
+  options.recorder?.stop();
   const outbox = app.ctx.db.prepare("SELECT COUNT(*) FROM outbox WHERE address LIKE 'bench-%'").pluck().get() as number;
+  const heapUsed = process.memoryUsage().heapUsed;
   await app.close();
+  if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
+  return { residents: RESIDENTS, messages: done, rate: done / seconds, sorted: latencies.slice(0, done).sort(), peakRss, heapUsed, outbox };
+}
 
-  const sorted = latencies.slice(0, done).sort();
-  const rate = done / seconds;
-  const ceil = ceiling(dir, 100_000);
-  console.log(`engine: ${fmt(RESIDENTS)} residents, ${fmt(done)} messages, ${fmt(OPEN_CONVERSATIONS)} open conversations, ${OUTSTANDING} messages in flight, WAL, synchronous=NORMAL (after a ${fmt(WARMUP_RESIDENTS * MESSAGES_PER_RESIDENT)}-message warm-up)`);
-  console.log(`  throughput        ${fmt(rate)} messages/s   (target ≥ 15,000)`);
-  console.log(`  latency p50       ${fmt(percentile(sorted, 50), 2)} ms`);
-  console.log(`  latency p90       ${fmt(percentile(sorted, 90), 2)} ms   p99.9 ${fmt(percentile(sorted, 99.9), 2)} ms`);
-  console.log(`  latency p99       ${fmt(percentile(sorted, 99), 2)} ms   (target ≤ 5)`);
-  console.log(`  peak RSS          ${fmt(peakRss / 1024 / 1024)} MiB`);
-  console.log(`  replies queued    ${fmt(outbox)}`);
-  console.log(`  SQLite ceiling    ${fmt(ceil)} transactions/s (1 read + 1 upsert each, same disk)`);
-  console.log(`  engine / ceiling  ${fmt(rate / ceil, 2)}`);
+/** Residents of the recorded run whose SQL is replayed (the recording is held in memory). */
+const REPLAY_RESIDENTS = Number(process.env.BENCH_REPLAY_RESIDENTS ?? 4_000);
+
+export async function run(): Promise<void> {
+  const e = await measureEngine();
+  sameRun.engineRate = e.rate;
+  // The reference: the SQL of a recorded engine run (same workload), replayed alone.
+  const recorder = new SqlRecorder();
+  const recorded = await measureEngine({ residents: REPLAY_RESIDENTS, recorder });
+  // Interleaved: replay, the same engine workload (not recorded), replay again.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-replay-'));
+  const replay1 = recorded.messages / recorder.replay(path.join(dir, 'replay1.db'));
+  const same = await measureEngine({ residents: REPLAY_RESIDENTS });
+  const replay2 = recorded.messages / recorder.replay(path.join(dir, 'replay2.db'));
+  const replayRate = (replay1 + replay2) / 2;
   fs.rmSync(dir, { recursive: true, force: true });
+  const c = recorder.counts();
+  const per = (n: number) => fmt(n / recorded.messages, 2);
+
+  console.log(`engine: ${fmt(e.residents)} residents, ${fmt(e.messages)} messages, ${fmt(OPEN_CONVERSATIONS)} open conversations, ${OUTSTANDING} messages in flight, WAL, synchronous=NORMAL (after a ${fmt(WARMUP_RESIDENTS * MESSAGES_PER_RESIDENT)}-message warm-up)`);
+  console.log(`  throughput        ${fmt(e.rate)} messages/s`);
+  console.log(`  latency p50       ${fmt(percentile(e.sorted, 50), 2)} ms`);
+  console.log(`  latency p90       ${fmt(percentile(e.sorted, 90), 2)} ms   p99.9 ${fmt(percentile(e.sorted, 99.9), 2)} ms`);
+  console.log(`  latency p99       ${fmt(percentile(e.sorted, 99), 2)} ms   (target ≤ 5)`);
+  console.log(`  peak RSS          ${fmt(e.peakRss / 1024 / 1024)} MiB (heap in use at the end ${fmt(e.heapUsed / 1024 / 1024)} MiB; the rest is garbage not yet collected)`);
+  console.log(`  replies queued    ${fmt(e.outbox)}`);
+  console.log(`  reference: the engine's own SQL replayed (${fmt(recorded.messages)} messages recorded: ${per(c.statements)} statements, ${per(c.writes)} writes per message, ${fmt(recorded.messages / c.commits, 1)} messages per commit → ${fmt(c.commits)} commits)`);
+  console.log(`  replay            ${fmt(replayRate)} messages/s (${fmt(replay1)} and ${fmt(replay2)}, around the engine's ${fmt(same.rate)}/s on the same ${fmt(REPLAY_RESIDENTS)}-resident workload)`);
+  console.log(`  engine / replay   ${ratio(same.rate, replayRate, 0.8)}`);
 }

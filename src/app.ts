@@ -2,7 +2,7 @@
 // Tests build the same app with a temp data dir and an injected clock.
 import { randomInt } from 'node:crypto';
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -71,6 +71,9 @@ export interface App {
   backup(): Promise<string | undefined>;
   close(): Promise<void>;
 }
+
+/** Pending connections the kernel keeps for us (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 8192;
 
 export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
@@ -268,13 +271,15 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     async listen() {
       // The port first: "port in use" must stop start-up before any channel connects.
       const port = await new Promise<number>((resolve, reject) => {
-        const s = serve({ fetch: http.fetch, port: config.PORT, hostname: config.HOST }, (info) => resolve(info.port)) as Server;
+        const s = createAdaptorServer({ fetch: http.fetch, hostname: config.HOST }) as Server;
         s.once('error', (err: NodeJS.ErrnoException) => {
           if (err.code === 'EADDRINUSE') reject(new ListenError(`port ${config.PORT} on ${config.HOST} is already in use (is Adminduk Chat already running?): stop the other program or set PORT`));
           else if (err.code === 'EACCES') reject(new ListenError(`port ${config.PORT} needs root: use a port above 1023 (e.g. 3000) behind the reverse proxy`));
           else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new ListenError(`HOST ${config.HOST} is not an address of this machine: use 127.0.0.1 or 0.0.0.0`));
           else reject(err);
         });
+        // Node's default backlog (511) drops connections when thousands of residents arrive at once.
+        s.listen({ port: config.PORT, host: config.HOST, backlog: LISTEN_BACKLOG }, () => resolve((s.address() as { port: number }).port));
         server = s;
       });
       await startFeatures();

@@ -8,6 +8,7 @@ import { translate } from '../content/load.js';
 import type { Texts } from '../content/schema.js';
 import type { Choice, Lang, Reply } from '../core/types.js';
 import type { BookingRow, BookingStore, CapacityRow, WaitRow } from '../store/booking-store.js';
+import { BookingVersion } from '../store/booking-version.js';
 import type { CoreStore } from '../store/core-store.js';
 import { maskNik } from '../privacy/mask.js';
 import type { CalendarPolicy, DayOverride, OfficeCalendar, YearListStatus } from './calendar.js';
@@ -151,7 +152,12 @@ export class BookingService {
   readonly places: PlaceInfo[];
   private readonly placeById: Map<string, PlaceInfo>;
 
+  /** The last "not available" answers, valid while the booking tables' version and the minute stay the same. */
+  private readonly refusals = { key: '', byDate: new Map<string, Refusal>() };
+  private readonly version: BookingVersion;
+
   constructor(private readonly d: ServiceDeps) {
+    this.version = new BookingVersion(d.bookings.db);
     this.places = placesOf(d.settings);
     this.placeById = new Map(this.places.map((p) => [p.id, p]));
   }
@@ -281,8 +287,28 @@ export class BookingService {
     return undefined;
   }
 
-  /** Why `date`/`session` cannot be had, with what can be had instead. */
+  /**
+   * Why `date`/`session` cannot be had, with what can be had instead. In a surge thousands of
+   * presses are refused with the same answer: it is computed once per version of the booking
+   * tables and minute (sessions start on whole minutes), not once per press.
+   */
   private unavailable(date: string, now: Date, exceptBookingId?: number, place?: string): Refusal {
+    if (exceptBookingId !== undefined) return this.whyUnavailable(date, now, exceptBookingId, place);
+    const key = `${this.version.current()}|${Math.floor(now.getTime() / 60_000)}`;
+    if (key !== this.refusals.key) {
+      this.refusals.key = key;
+      this.refusals.byDate.clear();
+    }
+    const at = `${place ?? ''}|${date}`;
+    let refusal = this.refusals.byDate.get(at);
+    if (!refusal) {
+      refusal = this.whyUnavailable(date, now, undefined, place);
+      this.refusals.byDate.set(at, refusal);
+    }
+    return refusal;
+  }
+
+  private whyUnavailable(date: string, now: Date, exceptBookingId?: number, place?: string): Refusal {
     if (!this.bookableDays(now, place).includes(date)) return { ok: false, why: 'day_unavailable', days: this.freeDays(now, undefined, undefined, place) };
     const sessions = this.freeSessions(date, now, exceptBookingId, place).filter((s) => s.free > 0);
     if (sessions.length) return { ok: false, why: 'session_full', date, sessions };

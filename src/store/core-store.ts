@@ -54,6 +54,22 @@ export interface OutboxRow {
   sent_at: string | null;
 }
 
+/**
+ * A message's statements all carry the same time: it is formatted once, not once per
+ * statement (the engine passes one Date through the whole message).
+ */
+let lastDate: Date | undefined;
+let lastMs = NaN;
+let lastIso = '';
+export function iso(date: Date): string {
+  if (date !== lastDate || date.getTime() !== lastMs) {
+    lastIso = date.toISOString();
+    lastDate = date;
+    lastMs = date.getTime();
+  }
+  return lastIso;
+}
+
 export class CoreStore {
   private readonly stmts;
 
@@ -84,11 +100,12 @@ export class CoreStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
       ),
       // The oldest deliverable row per resident: a row being retried holds back later ones
-      // (order is kept), but a row deferred to later (quiet hours) does not.
+      // (order is kept), but a row deferred to later (quiet hours) does not. The web chat is
+      // pulled, never claimed (its rows are not in outbox_due).
       claimable: p(
         `SELECT o.* FROM outbox o
-         WHERE o.channel = ? AND o.next_attempt_at <= ?
-           AND (o.status = 'pending' OR o.status = 'sending')
+         WHERE o.channel = ? AND o.channel <> 'web' AND o.next_attempt_at <= ?
+           AND o.status IN ('pending', 'sending')
            AND NOT EXISTS (
              SELECT 1 FROM outbox b
              WHERE b.resident_id = o.resident_id AND b.id < o.id
@@ -126,7 +143,7 @@ export class CoreStore {
 
   /** Finds the resident by address (or WhatsApp's alternate address) or creates them. */
   upsertResident(channel: ChannelName, address: string, altAddress: string | undefined, lang: Lang, now: Date): ResidentRow {
-    const at = now.toISOString();
+    const at = iso(now);
     // WhatsApp may know one person by two addresses (phone JID and LID) and use either first.
     let row = this.stmts.findResident.get(channel, address) as ResidentRow | undefined;
     row ??= this.stmts.findResidentByAlt.get(channel, address) as ResidentRow | undefined;
@@ -173,12 +190,12 @@ export class CoreStore {
   }
 
   saveConversation(residentId: number, stateVersion: number, state: string, now: Date): void {
-    this.stmts.saveConversation.run(residentId, stateVersion, state, now.toISOString());
+    this.stmts.saveConversation.run(residentId, stateVersion, state, iso(now));
   }
 
   /** True the first time a (channel, message id) is seen; false for a re-delivery. */
   markInboundSeen(channel: ChannelName, messageId: string, now: Date): boolean {
-    return this.stmts.markSeen.run(channel, messageId, now.toISOString()).changes === 1;
+    return this.stmts.markSeen.run(channel, messageId, iso(now)).changes === 1;
   }
 
   pruneInboundSeen(olderThan: Date): number {
@@ -232,8 +249,8 @@ export class CoreStore {
       item.kind ?? 'reply',
       JSON.stringify(item.reply),
       item.idempotencyKey ?? null,
-      (item.notBefore ?? now).toISOString(),
-      now.toISOString(),
+      iso(item.notBefore ?? now),
+      iso(now),
     );
     return result.changes === 1 ? Number(result.lastInsertRowid) : null;
   }

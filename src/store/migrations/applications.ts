@@ -68,6 +68,8 @@ export const applicationsMigrations: Migration[] = [
         outbox_id INTEGER NOT NULL REFERENCES outbox (id),
         PRIMARY KEY (broadcast_id, resident_id)
       ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS broadcast_recipients_outbox ON broadcast_recipients (outbox_id);
+      CREATE INDEX IF NOT EXISTS broadcast_recipients_resident ON broadcast_recipients (resident_id);
 
       -- Idempotency-Key of officers' requests: a retried request gets the first answer again.
       CREATE TABLE officer_requests (

@@ -87,6 +87,7 @@ export const bookingMigrations: Migration[] = [
       CREATE UNIQUE INDEX booking_waitlist_once ON booking_waitlist (date, nik) WHERE status IN ('waiting', 'offered');
       CREATE INDEX booking_waitlist_queue ON booking_waitlist (date, status, id);
       CREATE INDEX booking_waitlist_by_resident ON booking_waitlist (resident_id, status);
+      CREATE INDEX IF NOT EXISTS booking_waitlist_booking ON booking_waitlist (booking_id);
     `,
   },
   {

@@ -1,0 +1,100 @@
+// Through the real entry point: the app's own HTTP server on loopback, driven by autocannon
+// in a separate process (closed loop: each connection is one resident at a time, sending the
+// next message once the answer came). Web chat at 200 and 2,000 connections, Telegram webhook
+// updates through the same server (Bot API answered in memory), RSS of the server process.
+// Read against the engine bench of the same run: the HTTP path should keep ≥ 0.5 of it.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../src/app.js';
+import { applicationsFeature } from '../src/applications/feature.js';
+import { bookingFeature } from '../src/booking/feature.js';
+import { createTelegramFeature } from '../src/channels/telegram/feature.js';
+import { webChatFeature } from '../src/channels/web/feature.js';
+import { loadCoreConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { FakeBotApi } from '../test/telegram-fake-api.js';
+import { measureEngine } from './engine.js';
+import { fmt, ratio, rssSampler, sameRun } from './_util.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
+const SECRET = 'bench-webhook-secret-0123456789';
+
+export interface LoadResult {
+  requests: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  residents: number;
+}
+
+/** Runs the load generator in its own process; resolves with its figures. */
+export function load(opts: { port: number; connections: number; seconds: number; kind: 'web' | 'telegram'; tag: string; chatBase?: number }): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(here, '_http-load.mjs'), JSON.stringify({ secret: SECRET, chatBase: 500_000_000, ...opts })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+export function line(name: string, r: LoadResult, unit = 'messages/s'): string {
+  const failed = r.errors + r.timeouts + r.non2xx;
+  return `  ${name.padEnd(30)} ${fmt(r.rate).padStart(7)} ${unit}   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   max ${fmt(r.max)} ms   ${fmt(r.requests)} requests, ${fmt(r.residents)} residents, ${failed ? `${fmt(r.errors)} connection errors, ${fmt(r.timeouts)} timeouts, ${fmt(r.non2xx)} non-2xx` : 'no failures'}`;
+}
+
+export async function run(): Promise<void> {
+  // The reference: the engine bench of this run (or a shorter one when run alone).
+  const engineRate = sameRun.engineRate ?? (await measureEngine({ residents: 3_000 })).rate;
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-http-'));
+  const fake = new FakeBotApi();
+  const env = {
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    TELEGRAM_BOT_TOKEN: '123456789:AAHbenchBENCHbenchBENCHbench_0000',
+    TELEGRAM_WEBHOOK_URL: 'https://bot.example.go.id/telegram/webhook',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_CHAT_INTERVAL_MS: '0',
+    TELEGRAM_GLOBAL_RATE: '1000',
+  };
+  const app = createApp(loadCoreConfig(env), {
+    env,
+    log: createLogger('silent'),
+    features: [bookingFeature, applicationsFeature, webChatFeature, createTelegramFeature({ transport: [fake.transformer], botInfo: fake.me })],
+  });
+  const port = await app.listen();
+  const idle = process.memoryUsage().rss;
+  const rss = rssSampler();
+
+  // Warm-up (not counted): V8 compiles the paths, SQLite's cache fills.
+  await load({ port, connections: 50, seconds: 2, kind: 'web', tag: 'warm' });
+  const web200 = await load({ port, connections: 200, seconds: SECONDS, kind: 'web', tag: 'c200' });
+  const web2000 = await load({ port, connections: 2_000, seconds: SECONDS, kind: 'web', tag: 'c2000' });
+  const tg = await load({ port, connections: 200, seconds: SECONDS, kind: 'telegram', tag: 'tg', chatBase: 600_000_000 });
+  const peak = rss.stop();
+  await app.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  console.log(`http: the app's server on 127.0.0.1 (web chat, Telegram webhook, booking, applications), autocannon in its own process, closed loop, ${SECONDS} s per run, after a 2 s warm-up`);
+  console.log(line('web chat, 200 connections', web200));
+  console.log(line('web chat, 2,000 connections', web2000));
+  console.log(line('telegram webhook, 200', tg, 'updates/s '));
+  console.log(`  engine bench (same run)        ${fmt(engineRate).padStart(7)} messages/s`);
+  console.log(`  web 200 / engine               ${ratio(web200.rate, engineRate, 0.5)}`);
+  console.log(`  web 2,000 / engine             ${ratio(web2000.rate, engineRate, 0.5)}`);
+  console.log(`  telegram webhook / engine      ${fmt(tg.rate / engineRate, 2)}×`);
+  console.log(`  p99 at 200 connections         ${fmt(web200.p99)} ms (target ≤ 50) ${web200.p99 <= 50 ? 'met' : 'NOT met'}`);
+  const failed2000 = web2000.errors + web2000.timeouts + web2000.non2xx;
+  console.log(`  failures at 2,000 connections  ${fmt(failed2000)} (target 0) ${failed2000 === 0 ? 'met' : 'NOT met'}`);
+  console.log(`  RSS of this process            idle ${fmt(idle / 1048576)} MiB, peak ${fmt(peak / 1048576)} MiB (this bench process: tsx, the harness and the benches run before it included; production figures: bench "memory")`);
+}

@@ -1,12 +1,12 @@
 // Every feature the app runs, in start order. Channels come last: they start taking
 // messages once the flows they lead to are registered. Telegram and WhatsApp are imported
 // only when switched on (their libraries cost tens of MiB).
-import { z } from 'zod';
 import { applicationsFeature } from './applications/feature.js';
 import { bookingFeature } from './booking/feature.js';
 import { loadTelegramConfig } from './channels/telegram/config.js';
 import { webChatFeature } from './channels/web/feature.js';
-import { onOff, parseEnv } from './config.js';
+import { WhatsAppConfig } from './channels/whatsapp/config.js';
+import { parseEnv } from './config.js';
 import type { FeatureFactory } from './core/feature.js';
 import { dashboardFeature } from './dashboard/feature.js';
 import { handoffFeature } from './handoff/feature.js';
@@ -24,7 +24,7 @@ const telegramFeature = lazyChannel({
 
 const whatsappFeature = lazyChannel({
   name: 'whatsapp',
-  isOn: (ctx) => parseEnv(z.object({ WHATSAPP: onOff.default(false) }), ctx.env).WHATSAPP,
+  isOn: (ctx) => parseEnv(WhatsAppConfig, ctx.env).WHATSAPP,
   load: async () => (await import('./channels/whatsapp/feature.js')).whatsappFeature,
 });
 

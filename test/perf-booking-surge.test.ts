@@ -16,7 +16,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const nikOf = (i: number) => `180302120495${String(i).padStart(4, '0')}`;
-const choiceIds = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []).map((c) => c.id);
+const choiceIds = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []).map((c) => c.id.replace(/~[^~]*$/, ''));
 const tinyDay = (date: string) => booking.service.setCapacity(date, { per_day: 1, first_session: '08:00', sessions: 1, session_minutes: 30 }, 'test', t.clock.now());
 
 /** Up to the confirm button for `date`, session 0. */

@@ -77,6 +77,8 @@ export const applicationsFeature: FeatureFactory = (ctx) => {
   const housekeeping = (now: Date) => {
     const forgotten = apps.forgetFinishedBefore(new Date(now.getTime() - keepDays * 86_400_000));
     if (forgotten) ctx.log.info({ applications: forgotten }, 'applications: masked NIK, name and contact of long-finished applications');
+    // Wrong-check counters live an hour (STATUS_CHECK_TRIES within an hour); a day is plenty.
+    apps.pruneCheckFailures(new Date(now.getTime() - 86_400_000), now);
   };
 
   return { name: 'applications', flows: [statusFlow], effects, service, housekeeping } as ReturnType<FeatureFactory> & { service: ApplicationsService };

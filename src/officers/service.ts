@@ -299,6 +299,8 @@ export class OfficersService {
   }
 
   housekeeping(now: Date): number {
+    // Login-failure counters (usernames typed, addresses) matter for minutes; a day is plenty.
+    this.d.store.pruneLoginFailures(new Date(now.getTime() - 86_400_000), now);
     return this.d.store.pruneSessions(new Date(now.getTime() - this.d.settings.idleMinutes * 60_000));
   }
 }

@@ -331,6 +331,11 @@ export class ApplicationsStore {
     return this.stmts.failedNotifications.all(limit) as FailedNotificationRow[];
   }
 
+  /** Drops wrong-check counters (their scope names a chat) that started before `before` and hold no lock now. */
+  pruneCheckFailures(before: Date, now: Date): number {
+    return this.db.prepare('DELETE FROM status_check_failures WHERE first_at < ? AND (locked_until IS NULL OR locked_until < ?)').run(before.toISOString(), now.toISOString()).changes;
+  }
+
   /** Masks NIK, name and contact of applications finished before `before`; returns how many. */
   forgetFinishedBefore(before: Date): number {
     return writeTransaction(this.db, () => {

@@ -178,6 +178,11 @@ export class OfficersStore {
       .run(row);
   }
 
+  /** Drops login-failure counters (their scope names a username or an address) older than `before` and not locking now. */
+  pruneLoginFailures(before: Date, now: Date): number {
+    return this.db.prepare('DELETE FROM login_failures WHERE first_at < ? AND (locked_until IS NULL OR locked_until < ?)').run(before.toISOString(), now.toISOString()).changes;
+  }
+
   clearLoginFailure(scope: string): void {
     this.db.prepare('DELETE FROM login_failures WHERE scope = ?').run(scope);
   }

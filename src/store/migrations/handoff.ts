@@ -46,7 +46,7 @@ export const handoffMigrations: Migration[] = [
         outbox_id INTEGER
       );
       CREATE INDEX handoff_messages_case ON handoff_messages (case_id, id);
-      CREATE INDEX handoff_messages_media ON handoff_messages (media_id) WHERE media_id IS NOT NULL;
+      CREATE INDEX handoff_messages_media ON handoff_messages (media_id);
 
       CREATE TABLE handoff_canned (
         id INTEGER PRIMARY KEY,

@@ -220,9 +220,10 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
 
     // Sari answers the web chat resident with a canned reply; it shows in the open chat page.
     await later.click('summary:has-text("Minta foto dokumen")');
+    // Counted before sending: the open page may show the reply before the officer's page reloads.
+    const botCount = await bot.count();
     await later.click('details[open] button:has-text("Kirim ini")');
     await poll(() => later.locator('.flash.ok').textContent()).toContain('Balasan dikirim');
-    const botCount = await bot.count();
     await poll(() => bot.last().textContent()).toContain('Balasan petugas (sari) untuk kasus #2');
     expect(await bot.count()).toBe(botCount + 1);
     // Two days later the resident is still in the case: the answer goes to the officer, the bot stays quiet.

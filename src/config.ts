@@ -82,7 +82,7 @@ export const CoreConfig = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   IDLE_MINUTES: z.coerce.number({ message: 'expected minutes' }).int().min(1).max(24 * 60, 'expected 1–1440 minutes').default(30),
   /** Telegram/WhatsApp: small-talk replies wait this long, so a burst of messages gets one answer (0 = off; 1500 recommended, see .env.example). */
-  BURST_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(10_000, 'expected 0–10000 ms').default(0),
+  BURST_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(10_000, 'expected 0–10000 ms').default(1500),
   WEB_CHAT: onOff.default(true),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL'], { message: 'expected NORMAL or FULL' }).default('NORMAL'),
   /** Officers' API token. No default: without it the admin API is off. */

@@ -72,7 +72,7 @@ export async function makeTestApp(
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   const clock = options.clock ?? new FakeClock();
-  const env: Record<string, string> = { DATA_DIR: dir, LOG_LEVEL: 'silent', CONTENT_DIR: path.resolve('flows'), ...options.env };
+  const env: Record<string, string> = { DATA_DIR: dir, LOG_LEVEL: 'silent', BURST_MS: '0', CONTENT_DIR: path.resolve('flows'), ...options.env };
   const app = createApp(loadCoreConfig(env), { clock, env, log: createLogger('silent'), features: options.features, random: options.random, ...options.app });
   // As the page does: ids shown and not yet acknowledged ride along with the next request.
   const unacked = new Map<string, number[]>();

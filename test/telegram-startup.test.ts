@@ -25,7 +25,7 @@ afterEach(async () => {
 function build(env: Record<string, string>, options: TelegramChannelOptions = {}, fake = new FakeBotApi()) {
   const lines: string[] = [];
   const log = createLogger('info', { write: (line: string) => void lines.push(line) });
-  const fullEnv = { DATA_DIR: tempDir(), CONTENT_DIR: path.resolve('flows'), TELEGRAM_CHAT_INTERVAL_MS: '0', ...env };
+  const fullEnv = { DATA_DIR: tempDir(), CONTENT_DIR: path.resolve('flows'), TELEGRAM_CHAT_INTERVAL_MS: '0', BURST_MS: '0', ...env };
   const factory = env.TELEGRAM_BOT_TOKEN ? createTelegramFeature({ transport: [fake.transformer], ...options }) : telegramFeature;
   app = createApp(loadCoreConfig(fullEnv), { clock: new FakeClock(), env: fullEnv, log, features: [factory] });
   const channel = (app.features.find((f) => f.name === 'telegram') as TelegramFeature).channel;

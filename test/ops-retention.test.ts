@@ -170,3 +170,25 @@ describe('housekeeping and other writers', () => {
     expect(JSON.parse(maskAuditDetail(JSON.stringify({ code: 'ABC234', name: 'Siti', reason: 'hospital', count: 3, phone: 6281234567890 }))!)).toEqual({ code: 'ABC234', name: '***', reason: 'hospital', count: 3, phone: '***' });
   });
 });
+
+describe('retention of failure counters', () => {
+  test('login and status-check counters (usernames, addresses, chats) go a day after they started, unless a lock-out still runs', async () => {
+    const app = await makeTestApp({ clock: new FakeClock('2026-01-05T02:00:00.000Z') });
+    t = app;
+    const at = (ms: number) => new Date(app.clock.now().getTime() + ms).toISOString();
+    const insert = (table: string, scope: string, lockedUntil: string | null) =>
+      app.ctx.db.prepare(`INSERT INTO ${table} (scope, failures, first_at, locked_until) VALUES (?, 3, ?, ?)`).run(scope, at(0), lockedUntil);
+    for (const table of ['login_failures', 'status_check_failures']) {
+      insert(table, `${table}:old`, null);
+      insert(table, `${table}:locked`, at(3 * DAY));
+    }
+    app.clock.advance(DAY / 2);
+    for (const table of ['login_failures', 'status_check_failures']) insert(table, `${table}:young`, null);
+    app.clock.advance(DAY);
+    await app.app.housekeeping();
+    for (const table of ['login_failures', 'status_check_failures']) {
+      const left = app.ctx.db.prepare(`SELECT scope FROM ${table} ORDER BY scope`).pluck().all();
+      expect(left).toEqual([`${table}:locked`, `${table}:young`]);
+    }
+  });
+});

@@ -1,15 +1,13 @@
 // What a resident reads in the web chat on a small phone (360 × 740), in Debian's chromium:
 // the bot greets by itself, the booking code stays on screen, old buttons are greyed out,
 // the page's own words follow `bahasa`, and nothing scrolls sideways.
-import fs from 'node:fs';
 import os from 'node:os';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestApp } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED browser tests (what residents read, in Chromium): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+warnIfNoChromium('what residents read, in Chromium');
 
 /** A valid Lampung Utara NIK (born 12 Apr 1995). */
 const NIK = '1803021204950077';
@@ -42,11 +40,7 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
   beforeAll(async () => {
     t = await makeTestApp({ env: { PORT: '0', HOST: '127.0.0.1' } });
     base = `http://127.0.0.1:${await t.app.listen()}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,13 +1,11 @@
 // A resident in a real browser: Debian's chromium driven by playwright-core (never a downloaded browser).
-import fs from 'node:fs';
 import os from 'node:os';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestApp } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED browser tests (web chat in Chromium): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+warnIfNoChromium('web chat in Chromium');
 
 describe.skipIf(!hasChromium)('web chat in Chromium', () => {
   let t: TestApp;
@@ -17,12 +15,7 @@ describe.skipIf(!hasChromium)('web chat in Chromium', () => {
   beforeAll(async () => {
     t = await makeTestApp({ env: { PORT: '0', HOST: '127.0.0.1' } });
     base = `http://127.0.0.1:${await t.app.listen()}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // This machine has no internet: background networking would only fail noisily.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { applicationsFeature } from '../src/applications/feature.js';
 import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
@@ -14,9 +15,7 @@ import { addOfficer, contentCopy, PASSWORD } from './dashboard-helpers.js';
 import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
 import { FakeSocket } from './whatsapp-fakes.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED browser tests (officers' dashboard in Chromium): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+warnIfNoChromium("officers' dashboard in Chromium");
 const SHOTS = path.join(os.tmpdir(), 'adminduk-dashboard');
 
 describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30_000 }, () => {
@@ -36,11 +35,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     });
     base = `http://127.0.0.1:${await t.app.listen()}`;
     for (const [u, role] of [['rina', 'admin'], ['budi', 'petugas'], ['lihat', 'viewer'], ['kunci', 'petugas']] as const) await addOfficer(t, u, role);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
@@ -16,9 +17,7 @@ import { addOfficer, contentCopy, PASSWORD, Session } from './dashboard-helpers.
 import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
 import { FakeSocket, text } from './whatsapp-fakes.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED browser tests (dashboard: holidays and WhatsApp): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+warnIfNoChromium('dashboard: holidays and WhatsApp');
 const SHOTS = path.join(os.tmpdir(), 'adminduk-dashboard');
 const PN = '6281234567890@s.whatsapp.net';
 
@@ -52,11 +51,7 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     base = `http://127.0.0.1:${await t.app.listen()}`;
     await addOfficer(t, 'budi', 'petugas');
     await addOfficer(t, 'lihat', 'viewer');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -281,7 +276,7 @@ describe('Kalender with several places', { timeout: 30_000 }, () => {
       if (hasChromium) {
         // A look at the rows (screenshots to read, no assertion on pixels).
         const base = `http://127.0.0.1:${await t.app.listen()}`;
-        const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+        const browser = await launchChromium();
         try {
           const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
           await page.goto(`${base}/admin/login`);

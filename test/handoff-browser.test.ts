@@ -2,8 +2,8 @@
 // chat ask for an officer; officers handle the cases in the dashboard's Kotak masuk in Chromium
 // (Debian's, driven by playwright-core); replies, the closing and the rating travel back through
 // the outbox to the resident's own chat.
-import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
 import type { TelegramClient } from 'telegram-test-api/lib/modules/telegramClient.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTelegramFeature } from '../src/channels/telegram/feature.js';
@@ -13,9 +13,7 @@ import { handoffFeature } from '../src/handoff/feature.js';
 import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
 import { makeTestApp, type TestApp } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED browser tests (officer inbox in Chromium): ${CHROMIUM} not found; install Debian's chromium to run them.`);
+warnIfNoChromium('officer inbox in Chromium');
 
 const BOT_TOKEN = '987654321:AAFfakeSERVERfakeSERVERfakeSERVER_hf1';
 const CHAT = 616161;
@@ -41,11 +39,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
       const made = await t.ctx.services.officers.create({ username, role: 'petugas', password: PASSWORD }, 'test');
       if (!made.ok) throw new Error(made.error);
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 30_000);
 
   afterAll(async () => {

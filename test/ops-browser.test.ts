@@ -1,16 +1,14 @@
 // The web page's transport in a real browser (Debian's chromium): the identity travels in
 // headers, and a busy database shows "sedang sibuk, pesan akan terkirim" until the same
 // message goes through.
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeTestApp, type TestApp } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED ops browser test (busy web chat in Chromium): ${CHROMIUM} not found`);
+warnIfNoChromium('busy web chat in Chromium');
 
 describe.skipIf(!hasChromium)('web chat transport in Chromium', () => {
   let t: TestApp;
@@ -20,11 +18,7 @@ describe.skipIf(!hasChromium)('web chat transport in Chromium', () => {
   beforeAll(async () => {
     t = await makeTestApp({ env: { PORT: '0', HOST: '127.0.0.1' }, app: { retryDelaysMs: [5, 5, 5] } });
     base = `http://127.0.0.1:${await t.app.listen()}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

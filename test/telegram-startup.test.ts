@@ -92,6 +92,9 @@ describe('start-up problems say what to do', () => {
     expect(conflicts.map((c) => c.alert === true)).toEqual([false, false, true]);
     const audit = app!.ctx.db.prepare('SELECT action FROM audit_log ORDER BY id').pluck().all();
     expect(audit).toEqual(['telegram.conflict', 'telegram.conflict_resolved']);
+    // /readyz names the channel's state (polling again: ready).
+    const ready = (await (await app!.ctx.http.request('/readyz')).json()) as { channels: Array<{ name: string; state: string; ok: boolean }> };
+    expect(ready.channels).toContainEqual({ name: 'telegram', state: 'polling', ok: true });
     // Served once the token is free.
     expect(await waitFor(() => fake.sent(CHAT).some((s) => s.text.includes('Silakan pilih layanan')))).toBe(true);
     // Only what is served is fetched (no channel posts).

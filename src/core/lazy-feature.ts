@@ -49,6 +49,7 @@ export function lazyChannel(channel: LazyChannel): FeatureFactory {
         await real.start?.();
       },
       housekeeping: (now) => real?.housekeeping?.(now),
+      health: () => real?.health?.() ?? { name: channel.name, state: 'starting', ok: false },
       stop: () => real?.stop?.(),
     };
   };

@@ -92,6 +92,14 @@ export class TelegramChannel {
   /** The bot's numeric id (the token's first part): update ids are only unique per bot. */
   readonly botId: string;
 
+  /** For /readyz: webhook or polling, and whether another instance is taking the updates (409). */
+  health(): { name: string; state: string; ok: boolean; detail?: string } {
+    if (this.stopping) return { name: 'telegram', state: 'stopped', ok: false };
+    if (this.conflicts) return { name: 'telegram', state: 'conflict', ok: false, detail: `another instance polls with this token (${this.conflicts} times in a row)` };
+    if (this.unreachableSince !== undefined) return { name: 'telegram', state: 'unreachable', ok: false, detail: `the Bot API cannot be reached (${this.config.apiRoot})` };
+    return { name: 'telegram', state: this.config.webhook ? 'webhook' : 'polling', ok: true };
+  }
+
   constructor(
     private readonly app: AppContext,
     readonly config: TelegramConfig,

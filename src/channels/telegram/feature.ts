@@ -23,6 +23,7 @@ export function createTelegramFeature(options: TelegramChannelOptions = {}): Fea
       name: 'telegram',
       channel,
       start: () => channel.start(),
+      health: () => channel.health(),
       stop: () => channel.stop(),
     };
   };

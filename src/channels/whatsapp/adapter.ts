@@ -6,8 +6,8 @@ import { translate } from '../../content/load.js';
 import type { Logger } from 'pino';
 import type { Texts } from '../../content/schema.js';
 import { DeliveryError, type ChannelSender, type OutboundMessage } from '../../core/dispatcher.js';
-import type { Engine } from '../../core/engine.js';
-import type { Clock } from '../../core/types.js';
+import { EngineBusyError, type Engine, type HandleResult } from '../../core/engine.js';
+import type { Clock, InboundMessage } from '../../core/types.js';
 import { maskPhone } from '../../privacy/mask.js';
 import type { CoreStore } from '../../store/core-store.js';
 import type { WhatsAppStore } from '../../store/whatsapp-store.js';
@@ -139,12 +139,32 @@ export class WhatsAppInbound {
       }
       // Calls are queued in order; the engine commits them together (group commit).
       handled.push(
-        engine.handle({ id: mapped.id, channel: 'whatsapp', address, altAddress, input }).then((result) => ({ key: message.key, duplicate: result.duplicate })),
+        this.handleRetrying({ id: mapped.id, channel: 'whatsapp', address, altAddress, input }).then((result) => ({ key: message.key, duplicate: result.duplicate })),
       );
     }
     const results = await Promise.all(handled);
     const toRead = results.filter((r) => !r.duplicate).map((r) => r.key);
     if (toRead.length) await port.readMessages(toRead).catch((err: unknown) => log.warn({ err }, 'WhatsApp: could not mark messages read'));
+  }
+
+  /**
+   * WhatsApp does not deliver a message again: a commit that meets a locked database or a full
+   * disk (the engine already waits ~6 s) is tried again here for about a minute before it is
+   * given up with an alert.
+   */
+  private async handleRetrying(msg: InboundMessage): Promise<HandleResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.engine.handle(msg);
+      } catch (err) {
+        if (!(err instanceof EngineBusyError) || attempt >= 8) {
+          this.deps.log.error({ err, alert: true, messageId: msg.id }, 'WhatsApp: a resident message could not be recorded');
+          throw err;
+        }
+        this.deps.log.warn({ reason: err.reason, attempt }, 'WhatsApp: message not recorded yet (database busy or disk full); trying again');
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+      }
+    }
   }
 }
 

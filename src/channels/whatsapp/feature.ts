@@ -238,6 +238,11 @@ export function createWhatsAppFeature(options: WhatsAppFeatureOptions = {}): Fea
     const feature: WhatsAppFeature = {
       name: 'whatsapp',
       service,
+      // For /readyz: residents are answered only while the link is open.
+      health() {
+        const st = service.status();
+        return { name: 'whatsapp', state: st.state, ok: st.state === 'open', ...(st.alert ? { detail: st.alert.message } : {}) };
+      },
       start() {
         restoreConsole ??= routeLibsignalConsole(libLog);
         const linked = store.linkStoredMappings();

@@ -83,7 +83,9 @@ export async function run(): Promise<void> {
 async function measure(main: string, flags: string[]): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-memory-'));
   seed(dir);
-  const env = { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', CONTENT_DIR: path.join(root, 'flows'), WEB_CHAT: 'on', WHATSAPP: 'off', TELEGRAM_BOT_TOKEN: '' };
+  const env = { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', CONTENT_DIR: path.join(root, 'flows'), WEB_CHAT: 'on', WHATSAPP: 'off', TELEGRAM_BOT_TOKEN: '',
+    // All load comes from one address (loopback): the per-IP and per-client limits are not what is measured.
+    WEB_CHAT_CLIENT_RATE: '10000', WEB_CHAT_IP_RATE: '1000000', WEB_CHAT_SESSION_RATE: '1000000' };
   const child = spawn(process.execPath, [...flags, main], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const port = await new Promise<number>((resolve, reject) => {

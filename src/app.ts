@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { loadContent } from './content/load.js';
 import { OutboxDispatcher } from './core/dispatcher.js';
+import { declaredBodyLimit } from './core/http-body.js';
 import { Engine } from './core/engine.js';
 import type { AppContext, Feature, FeatureFactory } from './core/feature.js';
 import { systemClock, type Clock } from './core/types.js';
@@ -151,7 +152,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const http = new Hono();
   // No request body over 1 MB outside the officers' API (webhooks, web chat): refused before it is read.
   // The dashboard's forms (a CSV import) may be larger: 10 MB there.
-  const publicBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'Request body too large' }, 413) });
+  const publicBodyLimit = declaredBodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'Request body too large' }, 413) });
   const dashboardBodyLimit = bodyLimit({ maxSize: 10 * 1024 * 1024, onError: (c) => c.text('Berkas terlalu besar (paling besar 10 MB).', 413) });
   http.use('*', (c, next) => (c.req.path.startsWith('/api/admin/') ? next() : c.req.path.startsWith('/admin/') ? dashboardBodyLimit(c, next) : publicBodyLimit(c, next)));
   // nosniff, no framing, no referrer everywhere; the web chat page adds its own CSP.

@@ -5,13 +5,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { parseEnv, onOff } from '../../config.js';
 import { translate } from '../../content/load.js';
 import { EngineBusyError } from '../../core/engine.js';
 import type { FeatureFactory } from '../../core/feature.js';
+import { declaredBodyLimit, readJson } from '../../core/http-body.js';
 import type { Input, Lang, Reply } from '../../core/types.js';
 import { isTransientDbError } from '../../store/db.js';
 import { CLIENT_HEADER, SECRET_HEADER, WebIdentity } from './identity.js';
@@ -27,6 +27,7 @@ function scriptHashes(html: string): string[] {
 }
 
 const Ack = z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).max(200).default([]);
+const CHAT_BODY_MAX = 64 * 1024;
 const SendBody = z.object({
   messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   text: z.string().max(10_000).optional(),
@@ -91,7 +92,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     }
     return next();
   });
-  http.use('/api/chat/*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: 'Message too large' }, 413) }));
+  http.use('/api/chat/*', declaredBodyLimit({ maxSize: CHAT_BODY_MAX, onError: (c) => c.json({ error: 'Message too large' }, 413) }));
 
   const limited = (c: Context, seconds: number, lang: Lang) => {
     ctx.metrics.rateLimited.inc({ scope: c.req.path });
@@ -118,7 +119,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
   });
 
   http.post('/api/chat/send', async (c) => {
-    const body = SendBody.safeParse(await c.req.json().catch(() => null));
+    const body = SendBody.safeParse(await readJson(c, CHAT_BODY_MAX));
     if (!body.success) return c.json({ error: 'Bad request: ' + body.error.issues[0]!.message }, 400);
     const { messageId, text, choice, ack, lang } = body.data;
     const clientId = who(c);

@@ -57,8 +57,12 @@ export function createStep(flowList: Flow[]): StepFn {
   }
   const choiceOwners = flowList.flatMap((flow) => (flow.choicePrefixes ?? []).map((prefix) => ({ prefix, flow })));
 
+  // One FlowContext per message and language (a step asks for it several times); flows only read it.
+  const flowCtxs = new WeakMap<StepContext, Partial<Record<Lang, FlowContext>>>();
   function flowCtx(ctx: StepContext, lang: Lang): FlowContext {
-    return { ...ctx, lang, t: (key, vars) => translate(ctx.content.texts, lang, key, vars) };
+    let byLang = flowCtxs.get(ctx);
+    if (!byLang) flowCtxs.set(ctx, (byLang = {}));
+    return (byLang[lang] ??= { ...ctx, lang, t: (key, vars) => translate(ctx.content.texts, lang, key, vars) });
   }
 
   const ownedPrefixes = choiceOwners.map((o) => o.prefix);

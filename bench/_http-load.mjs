@@ -25,6 +25,9 @@ let updateId = 1;
 const json = { 'content-type': 'application/json' };
 
 let messagesOk = 0;
+/** The first refused answers, printed so a failure has a reason beside it. */
+const failures = [];
+const failed = (path, status, body) => failures.length < 3 && failures.push(`${path} ${status} ${String(body).slice(0, 120)}`);
 
 /**
  * One web-chat resident per pass: a session first (as the page does once), then the 20
@@ -44,7 +47,7 @@ function webRequests() {
       return req;
     },
     onResponse(status, body, ctx) {
-      if (status !== 200) return;
+      if (status !== 200) return failed('session', status, body);
       const { clientId, secret } = JSON.parse(body);
       ctx.id = { ...json, 'x-chat-client': clientId, 'x-chat-secret': secret };
     },
@@ -60,7 +63,7 @@ function webRequests() {
       return req;
     },
     onResponse(status, body, ctx) {
-      if (status !== 200) return;
+      if (status !== 200) return failed(`send m${step}`, status, body);
       messagesOk++;
       const { messages } = JSON.parse(body);
       ctx.ack = messages.map((m) => m.id);
@@ -110,5 +113,6 @@ process.stdout.write(
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     residents,
+    failures,
   }) + '\n',
 );

@@ -33,6 +33,8 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
   residents: number;
+  /** The first refused answers (path, status, body). */
+  failures?: string[];
 }
 
 /** Runs the load generator in its own process; resolves with its figures. */
@@ -48,7 +50,7 @@ export function load(opts: { port: number; connections: number; seconds: number;
 
 export function line(name: string, r: LoadResult, unit = 'messages/s'): string {
   const failed = r.errors + r.timeouts + r.non2xx;
-  return `  ${name.padEnd(30)} ${fmt(r.rate).padStart(7)} ${unit}   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   max ${fmt(r.max)} ms   ${fmt(r.requests)} requests, ${fmt(r.residents)} residents, ${failed ? `${fmt(r.errors)} connection errors, ${fmt(r.timeouts)} timeouts, ${fmt(r.non2xx)} non-2xx` : 'no failures'}`;
+  return `  ${name.padEnd(30)} ${fmt(r.rate).padStart(7)} ${unit}   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   max ${fmt(r.max)} ms   ${fmt(r.requests)} requests, ${fmt(r.residents)} residents, ${failed ? `${fmt(r.errors)} connection errors, ${fmt(r.timeouts)} timeouts, ${fmt(r.non2xx)} non-2xx` : 'no failures'}${r.failures?.length ? `\n      first refused: ${r.failures.join(' | ')}` : ''}`;
 }
 
 export async function run(): Promise<void> {

@@ -144,6 +144,15 @@ describe('English speakers', () => {
     const { messages } = (await res.json()) as { messages: Array<{ text: string }> };
     expect(messages.map((m) => m.text).join('\n')).toContain('digital assistant');
   });
+
+  test("the web chat's answer carries the conversation's language, so the page's own words follow it", async () => {
+    const app = (t = await makeTestApp());
+    const send = async (messageId: string, text: string) =>
+      (await (await app.ctx.http.request('/api/chat/send', { method: 'POST', headers: app.headers('resident-h3'), body: JSON.stringify({ messageId, text }) })).json()) as { lang?: string };
+    expect((await send('l1', 'halo')).lang).toBe('id');
+    expect((await send('l2', 'english')).lang).toBe('en');
+    expect((await send('l3', 'menu')).lang).toBe('en');
+  });
 });
 
 describe('files residents send', () => {

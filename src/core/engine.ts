@@ -29,6 +29,8 @@ export interface HandleResult {
   residentId: number;
   replies: Reply[];
   outboxIds: number[];
+  /** The resident's language after this message (absent for a duplicate). */
+  lang?: Lang;
 }
 
 export interface EngineOptions {
@@ -343,6 +345,6 @@ export class Engine {
     }
     store.saveConversation(row.id, STATE_VERSION, JSON.stringify(state), now);
     const outboxIds = replies.map((reply) => store.enqueue({ residentId: row.id, channel: msg.channel, address: msg.address, reply }, now)!);
-    return { duplicate: false, residentId: row.id, replies, outboxIds };
+    return { duplicate: false, residentId: row.id, replies, outboxIds, lang: row.lang };
   }
 }

@@ -56,7 +56,8 @@ export const webChatFeature: FeatureFactory = (ctx) => {
   const due = (residentId: number | undefined) =>
     residentId === undefined ? [] : store.dueFor(residentId, 'web', clock.now()).map((row) => ({ id: row.id, ...(JSON.parse(row.payload) as Reply) }));
   // The conversation's language, so the page's own words follow `bahasa`.
-  const inbox = (residentId: number | undefined) => ({ messages: due(residentId), lang: residentId === undefined ? undefined : store.getResident(residentId)?.lang });
+  // (After a message the engine says it; no second read.)
+  const inbox = (residentId: number | undefined, lang?: Lang) => ({ messages: due(residentId), lang: residentId === undefined ? undefined : (lang ?? store.getResident(residentId)?.lang) });
 
   // The header names the office (flows/office.yaml); the page needs no second request for it.
   // Inline scripts are allowed by their hash, computed on the page as served (again if the office changes).
@@ -130,7 +131,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     try {
       // Dedupe is keyed by client: another browser's "m1" is another message.
       const result = await engine.handle({ id: `${clientId}:${messageId}`, channel: 'web', address: clientId, input, langHint: lang, acked: ack });
-      return c.json(inbox(result.residentId));
+      return c.json(inbox(result.residentId, result.lang));
     } catch (err) {
       if (err instanceof EngineBusyError || isTransientDbError(err)) {
         log.warn({ reason: err instanceof EngineBusyError ? err.reason : 'busy' }, 'web chat: message not recorded yet; the page sends it again');

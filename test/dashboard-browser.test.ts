@@ -11,7 +11,7 @@ import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import { createWhatsAppFeature } from '../src/channels/whatsapp/feature.js';
 import { dashboardFeature } from '../src/dashboard/feature.js';
-import { addOfficer, contentCopy, PASSWORD } from './dashboard-helpers.js';
+import { addOfficer, contentCopy, loggedIn, PASSWORD, shots } from './dashboard-helpers.js';
 import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
 import { FakeSocket } from './whatsapp-fakes.js';
 
@@ -50,47 +50,15 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     return { code: r.booking.code, address };
   }
 
-  async function loggedIn(username: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'id-ID' });
-    const page = await context.newPage();
-    page.on('dialog', (d) => void d.accept());
-    await page.goto(`${base}/admin/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/admin\/(?!login)/);
-    return { context, page };
-  }
 
-  /** A full-page screenshot at 1280 and 390 px; the page must never scroll sideways. */
-  async function shots(page: Page, name: string) {
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
-      // Nothing cut off at the right edge either (an element wider than the screen inside a clipped box).
-      const cut = await page.evaluate(() =>
-        [...document.querySelectorAll('body *')]
-          .filter((el) => {
-            const r = el.getBoundingClientRect();
-            return r.width > 0 && r.height > 0 && r.right > window.innerWidth + 1;
-          })
-          .map((el) => `${el.tagName.toLowerCase()}.${(el as HTMLElement).className}`),
-      );
-      expect(cut, `${name} at ${width}px: cut off`).toEqual([]);
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-top.png`) });
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
 
   test('log in and check in a booking (Hari ini)', async () => {
     const { code } = seed('2026-11-30', 3);
-    const { context, page } = await loggedIn('budi');
+    const { context, page } = await loggedIn(browser, base, 'budi');
     expect(page.url()).toMatch(/\/admin\/today$/);
     const row = page.locator(`tr[data-code="${code}"]`);
     await expect.poll(() => row.locator('.badge').textContent()).toBe('Menunggu');
-    await shots(page, 'today');
+    await shots(page, SHOTS, 'today');
     await row.getByRole('button', { name: 'Check-in' }).click();
     await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('sudah datang');
     expect(await page.locator(`tr[data-code="${code}"] .badge`).textContent()).toBe('Sudah datang');
@@ -106,9 +74,9 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
 
   test('close a day: the page says how many residents will be told, and they are', async () => {
     const { address } = seed('2026-12-02', 1);
-    const { context, page } = await loggedIn('budi');
+    const { context, page } = await loggedIn(browser, base, 'budi');
     await page.goto(`${base}/admin/calendar`);
-    await shots(page, 'calendar');
+    await shots(page, SHOTS, 'calendar');
     await page.locator('tr[data-date="2026-12-02"]').getByRole('link', { name: 'Tutup hari' }).click();
     expect(await page.locator('.affected').textContent()).toBe('1');
     await page.fill('input[name=reason]', 'Alat perekaman rusak');
@@ -126,7 +94,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     await t.poll(address);
     const made = t.ctx.services.applications!.create({ trackingNo: 'LU-261130-BRWS1', service: 'kk_hilang_rusak', applicantName: 'Siti Aminah', nik: '1803025504950001', contact: { channel: 'web', address } }, 'test');
     expect(made.ok).toBe(true);
-    const { context, page } = await loggedIn('budi');
+    const { context, page } = await loggedIn(browser, base, 'budi');
     await page.goto(`${base}/admin/applications`);
     await page.getByRole('link', { name: 'LU-261130-BRWS1' }).click();
     // Only the allowed next statuses are offered.
@@ -135,7 +103,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     await page.fill('textarea[name=note]', 'Surat kehilangan dari kepolisian belum ada');
     await page.getByRole('button', { name: 'Pratinjau pesan' }).click();
     await expect.poll(() => page.locator('.preview').textContent()).toContain('Surat kehilangan dari kepolisian belum ada');
-    await shots(page, 'application');
+    await shots(page, SHOTS, 'application');
     await page.getByRole('button', { name: 'Simpan dan kirim' }).click();
     await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('diantrekan ke 1 chat');
     expect(await page.locator('.current-status').textContent()).toBe('Perlu perbaikan');
@@ -146,7 +114,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
   });
 
   test('import a CSV from Excel with a bad row: preview first, then save the good ones', async () => {
-    const { context, page } = await loggedIn('budi');
+    const { context, page } = await loggedIn(browser, base, 'budi');
     await page.goto(`${base}/admin/applications/import`);
     const csv = '\uFEFFtracking_no;service;applicant_name;nik;contact_channel;contact_address\r\nLU-CSV-B001;akta_kelahiran;Dewi Lestari;1803020101900011;;\r\nLU-CSV-B002;akta_lahir;Andi;1803020101900012;;\r\n';
     await page.setInputFiles('input[type=file]', { name: 'permohonan.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
@@ -155,7 +123,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     expect(await page.locator('.bad-rows').textContent()).toBe('1');
     expect(await page.locator('table.errors').textContent()).toContain('akta_lahir');
     expect(t.ctx.services.applications!.lookupForOfficer('LU-CSV-B001')).toBeUndefined();
-    await shots(page, 'import');
+    await shots(page, SHOTS, 'import');
     await page.getByRole('button', { name: 'Simpan 1 baris yang benar' }).click();
     await expect.poll(() => page.locator('.preview-result h2').textContent()).toBe('Hasil impor');
     expect(t.ctx.services.applications!.lookupForOfficer('LU-CSV-B001')?.applicantName).toBe('Dewi Lestari');
@@ -164,7 +132,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
 
   test('send an announcement: preview, send, progress, cancel what is still waiting', async () => {
     t.ctx.store.upsertResident('telegram', '777001', undefined, 'id', t.clock.now());
-    const { context, page } = await loggedIn('budi');
+    const { context, page } = await loggedIn(browser, base, 'budi');
     await page.goto(`${base}/admin/broadcasts`);
     await page.fill('textarea[name=text_id]', 'Kantor tutup Jumat karena pemadaman listrik.');
     await page.fill('textarea[name=text_en]', 'The office is closed on Friday (power cut).');
@@ -172,7 +140,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     await expect.poll(() => page.locator('.preview').first().textContent()).toContain('pemadaman listrik');
     await page.getByRole('button', { name: 'Kirim pengumuman' }).click();
     await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('diantrekan ke 1 chat');
-    await shots(page, 'broadcasts');
+    await shots(page, SHOTS, 'broadcasts');
     // No Telegram bot runs in this test: the message waits, and can be cancelled.
     await page.getByRole('button', { name: 'Batalkan' }).first().click();
     await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('Dibatalkan: 1 pesan');
@@ -182,10 +150,10 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
   test('WhatsApp: the QR shows in the browser and the page follows the link state by itself', async () => {
     await expect.poll(() => sockets.length).toBeGreaterThan(0);
     sockets.at(-1)!.showQr();
-    const { context, page } = await loggedIn('rina');
+    const { context, page } = await loggedIn(browser, base, 'rina');
     await page.goto(`${base}/admin/whatsapp`);
     await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
-    await shots(page, 'whatsapp');
+    await shots(page, SHOTS, 'whatsapp');
     sockets.at(-1)!.open();
     await expect.poll(() => page.locator('.wa-state').getAttribute('data-state'), { timeout: 12_000 }).toBe('open');
     expect(await page.locator('.qr svg').count()).toBe(0);
@@ -193,10 +161,10 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
   });
 
   test('edit an office fact on Konten: the bot’s answer in the web chat changes at once', async () => {
-    const { context, page } = await loggedIn('rina');
+    const { context, page } = await loggedIn(browser, base, 'rina');
     await page.goto(`${base}/admin/content`);
     expect(await page.locator('.unverified li').count()).toBeGreaterThan(0);
-    await shots(page, 'content');
+    await shots(page, SHOTS, 'content');
     await page.fill('input[name="hours.id"]', 'Senin–Jumat 08.00–15.00 WIB (Sabtu tutup)');
     await page.getByRole('button', { name: 'Simpan profil kantor' }).click();
     await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('bot langsung memakai isi baru');
@@ -223,13 +191,13 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     await page.fill('input[name=password]', PASSWORD);
     await page.click('button[type=submit]');
     await expect.poll(() => page.locator('.flash.err').textContent()).toContain('Akun dikunci sementara');
-    await shots(page, 'login-locked');
+    await shots(page, SHOTS, 'login-locked');
     await context.close();
   });
 
   test('a form with a wrong CSRF token is refused', async () => {
     const { code } = seed('2026-11-30', 3);
-    const { context, page } = await loggedIn('budi');
+    const { context, page } = await loggedIn(browser, base, 'budi');
     await page.evaluate(() => document.querySelectorAll<HTMLInputElement>('input[name=_csrf]').forEach((i) => (i.value = 'forged-token-from-another-site')));
     await page.locator(`tr[data-code="${code}"]`).getByRole('button', { name: 'Check-in' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Permintaan ditolak');
@@ -239,7 +207,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
 
   test('a viewer sees the day without buttons and is refused a change', async () => {
     const { code } = seed('2026-11-30', 3);
-    const { context, page } = await loggedIn('lihat');
+    const { context, page } = await loggedIn(browser, base, 'lihat');
     expect(await page.locator(`tr[data-code="${code}"]`).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Check-in' }).count()).toBe(0);
     // A forged form with the viewer's own valid token.
@@ -260,13 +228,13 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
   test('every page fits a phone and a desktop, in Indonesian and in English', async () => {
     await t.say('web-stats-1', 'halo');
     await t.say('web-stats-1', 'blablabla qwerty');
-    const { context, page } = await loggedIn('rina');
+    const { context, page } = await loggedIn(browser, base, 'rina');
     const links = await page.locator('header.top nav a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
     expect(links).toEqual(['/admin/today', '/admin/calendar', '/admin/applications', '/admin/broadcasts', '/admin/failed', '/admin/whatsapp', '/admin/stats', '/admin/content', '/admin/officers', '/admin/audit']);
     for (const link of links) {
       await page.goto(`${base}${link}`);
       expect(await page.locator('h1').count()).toBe(1);
-      await shots(page, `page${link.replace(/\//g, '-')}`);
+      await shots(page, SHOTS, `page${link.replace(/\//g, '-')}`);
     }
     await page.goto(`${base}/admin/stats`);
     await expect.poll(() => page.evaluate(() => document.querySelectorAll('canvas[data-chart]').length)).toBe(6);
@@ -275,7 +243,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     expect(await page.locator('table.audit').textContent()).toContain('officer.login');
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('header.top nav a').first().textContent()).toBe('Today');
-    await shots(page, 'audit-en');
+    await shots(page, SHOTS, 'audit-en');
     await context.close();
   });
 });

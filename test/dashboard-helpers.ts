@@ -2,6 +2,8 @@
 // login form, and a temp copy of flows/ (the Konten page writes to it).
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Role } from '../src/officers/service.js';
 import { tempDir, type TestApp } from './helpers.js';
 
@@ -68,4 +70,42 @@ export class Session {
     for (let i = 0; next && i < 3; i++) next = (await this.get(next)).location;
     return res;
   }
+}
+
+/** An officer logged in through the real login form, in a fresh browser context (confirm dialogs accepted). */
+export async function loggedIn(browser: Browser, base: string, username: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'id-ID' });
+  const page = await context.newPage();
+  // A missing element fails at once (with the line), not at the test's timeout.
+  page.setDefaultTimeout(5_000);
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${base}/admin/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/admin\/(?!login)/);
+  return { context, page };
+}
+
+/** Screenshots into `dir` at 1280 and 390 px (full page, the top, optionally one part); the page never scrolls sideways nor cuts anything off. */
+export async function shots(page: Page, dir: string, name: string, part?: string): Promise<void> {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+    // Nothing cut off at the right edge either (an element wider than the screen inside a clipped box).
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && r.right > window.innerWidth + 1;
+        })
+        .map((el) => `${el.tagName.toLowerCase()}.${(el as HTMLElement).className}`),
+    );
+    expect(cut, `${name} at ${width}px: cut off`).toEqual([]);
+    await page.screenshot({ path: path.join(dir, `${name}-${width}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(dir, `${name}-${width}-top.png`) });
+    if (part) await page.locator(part).screenshot({ path: path.join(dir, `${name}-${width}-part.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -13,7 +13,7 @@ import { webChatFeature } from '../src/channels/web/feature.js';
 import { createWhatsAppFeature, type WhatsAppFeature } from '../src/channels/whatsapp/feature.js';
 import type { Reply } from '../src/core/types.js';
 import { dashboardFeature } from '../src/dashboard/feature.js';
-import { addOfficer, contentCopy, PASSWORD, Session } from './dashboard-helpers.js';
+import { addOfficer, contentCopy, loggedIn, PASSWORD, Session, shots } from './dashboard-helpers.js';
 import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
 import { FakeSocket, text } from './whatsapp-fakes.js';
 
@@ -59,41 +59,7 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     await t?.close();
   });
 
-  async function loggedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'id-ID' });
-    const page = await context.newPage();
-    // A missing element fails at once (with the line), not at the test's timeout.
-    page.setDefaultTimeout(5_000);
-    page.on('dialog', (d) => void d.accept());
-    await page.goto(`${base}/admin/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/admin\/(?!login)/);
-    return { context, page };
-  }
 
-  /** Screenshots at 1280 and 390 px (full page and the top); never wider than the screen. */
-  async function shots(page: Page, name: string, part?: string) {
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
-      const cut = await page.evaluate(() =>
-        [...document.querySelectorAll('body *')]
-          .filter((el) => {
-            const r = el.getBoundingClientRect();
-            return r.width > 0 && r.height > 0 && r.right > window.innerWidth + 1;
-          })
-          .map((el) => `${el.tagName.toLowerCase()}.${(el as HTMLElement).className}`),
-      );
-      expect(cut, `${name} at ${width}px: cut off`).toEqual([]);
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${width}-top.png`) });
-      if (part) await page.locator(part).screenshot({ path: path.join(SHOTS, `${name}-${width}-part.png`) });
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
 
   /** The day list a resident gets in the web chat after the rules, reason, NIK and name. */
   async function dayList(addr: string): Promise<Reply[]> {
@@ -109,7 +75,7 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     expect(dayChoices(before).map((c) => c.label)).toContain('Senin, 4 Jan — sisa 20 *');
     expect(textOf(before)).toContain('belum dipastikan');
 
-    const { context, page } = await loggedIn('budi');
+    const { context, page } = await loggedIn(browser, base, 'budi');
     await page.goto(`${base}/admin/calendar`);
     // The day rows say what residents read.
     expect(await page.locator('tr[data-date="2027-01-04"]').textContent()).toContain('Warga membaca: libur 2027 belum dipastikan');
@@ -123,20 +89,20 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     expect(await page.locator('main').textContent()).not.toContain('belum dimuat');
     // Weekdays of a year without a list: not bookable by default.
     expect(await page.locator('input[name=bookable][value=no]').isChecked()).toBe(true);
-    await shots(page, 'calendar-holidays', 'section.holidays');
+    await shots(page, SHOTS, 'calendar-holidays', 'section.holidays');
 
     await y2027.getByRole('link', { name: 'Pastikan daftar libur 2027' }).click();
     expect(await page.locator('.confirm-year .flash.warn').textContent()).toContain('cocokkan setiap tanggal di bawah dengan SKB');
     // The dates to check: the 2027 list (26 dates), New Year first.
     expect(await page.locator('table.holiday-dates tbody tr').count()).toBe(26);
     expect(await page.locator('table.holiday-dates tbody tr').first().textContent()).toContain('1 Januari 2027');
-    await shots(page, 'calendar-confirm-year');
+    await shots(page, SHOTS, 'calendar-confirm-year');
     await page.fill('input[name=note]', 'dicocokkan dengan SKB 2027');
     await page.getByRole('button', { name: 'Pastikan daftar libur 2027' }).click();
     await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('Daftar libur 2027 sudah dipastikan');
     expect(await y2027.getAttribute('data-status')).toBe('confirmed');
     expect(await y2027.textContent()).toContain('budi');
-    await shots(page, 'calendar-confirmed', 'section.holidays');
+    await shots(page, SHOTS, 'calendar-confirmed', 'section.holidays');
     expect(await page.locator('.calendar-warning').count()).toBe(0);
     expect(await page.locator('tr[data-date="2027-01-04"]').textContent()).not.toContain('belum dipastikan');
     expect(t.ctx.db.prepare(`SELECT actor, subject FROM audit_log WHERE action = 'booking.holidays.confirm'`).all()).toEqual([{ actor: 'budi', subject: '2027' }]);
@@ -153,7 +119,7 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
   });
 
   test('the setting for years without a list: a viewer cannot change it, a petugas can', async () => {
-    const { context, page } = await loggedIn('lihat');
+    const { context, page } = await loggedIn(browser, base, 'lihat');
     await page.goto(`${base}/admin/calendar`);
     expect(await page.getByRole('link', { name: 'Pastikan daftar libur 2027' }).count()).toBe(0);
     expect(await page.locator('input[name=bookable][value=yes]').isDisabled()).toBe(true);
@@ -178,7 +144,7 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     sockets.at(-1)!.ev.emit('messages.upsert', { type: 'append', messages: [old] });
     await expect.poll(() => wa().service!.unanswered().length).toBe(1);
 
-    let { context, page } = await loggedIn('budi');
+    let { context, page } = await loggedIn(browser, base, 'budi');
     expect(await page.locator('.wa-banner').count()).toBe(0);
     // Five failed reconnects in a row.
     for (const code of [403, 411, 500, 503]) {
@@ -202,7 +168,7 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     expect(shown).toContain('+6281');
     expect(shown).not.toContain('1234567');
     expect(shown).not.toContain('1803015501900002');
-    await shots(page, 'whatsapp-alert');
+    await shots(page, SHOTS, 'whatsapp-alert');
 
     // Back online: the banner goes.
     wa().service!.reconnect();
@@ -225,12 +191,12 @@ describe.skipIf(!hasChromium)('dashboard: holiday lists and WhatsApp alerts in C
     expect(wa().service!.status().sendFailures.failed).toEqual({ restricted: 1 });
     // Two days on, the officer logs in again.
     await context.close();
-    ({ context, page } = await loggedIn('budi'));
+    ({ context, page } = await loggedIn(browser, base, 'budi'));
     await page.goto(`${base}/admin/whatsapp`);
     expect(await page.locator('.wa-restriction').textContent()).toContain('WhatsApp sedang membatasi nomor kantor');
     expect(await page.locator('.wa-limit').textContent()).toContain('Batas pesan ke chat baru sudah habis: 250/250');
     expect(await page.locator('table.failures tbody tr').first().textContent()).toMatch(/Nomor kantor sedang dibatasi WhatsApp\s*1/);
-    await shots(page, 'whatsapp-limits');
+    await shots(page, SHOTS, 'whatsapp-limits');
     await context.close();
   });
 });

@@ -1,10 +1,10 @@
 // A WhatsApp resident talks to an officer: numbered lists instead of buttons, the officer's answer
 // through the paced WhatsApp sender (socket that records), "1" answering it, the rating by number.
 import { afterEach, expect, test } from 'vitest';
-import { createWhatsAppFeature } from '../src/channels/whatsapp/feature.js';
 import { handoffFeature } from '../src/handoff/feature.js';
-import { FakeClock, makeTestApp, type TestApp } from './helpers.js';
-import { FakeSocket, text } from './whatsapp-fakes.js';
+import { type TestApp } from './helpers.js';
+import { openWhatsAppApp } from './whatsapp-app.js';
+import { text } from './whatsapp-fakes.js';
 
 const PN = '6281234567890@s.whatsapp.net';
 let t: TestApp | undefined;
@@ -14,25 +14,10 @@ afterEach(async () => {
 });
 
 test('WhatsApp: ask, quiet while open, the officer answers, "1" replies, close, rate by number', async () => {
-  const clock = new FakeClock();
-  const sockets: FakeSocket[] = [];
-  t = await makeTestApp({
-    clock,
-    env: { WHATSAPP: 'on' },
-    features: [
-      handoffFeature,
-      createWhatsAppFeature({
-        makeSocket: (o) => (sockets.push(new FakeSocket(o)), sockets[sockets.length - 1]!),
-        sleep: async (ms) => clock.advance(ms),
-        random: () => 0.5,
-        print: () => {},
-      }),
-    ],
-  });
+  const opened = await openWhatsAppApp({ features: [handoffFeature] });
+  t = opened.t;
+  const { socket } = opened;
   const app = t;
-  await app.app.features.find((f) => f.name === 'whatsapp')!.start!();
-  const socket = sockets[0]!;
-  socket.open();
   const deliver = async () => {
     while (await app.ctx.dispatcher.runOnce());
   };

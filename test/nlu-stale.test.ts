@@ -7,10 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { bookingFeature } from '../src/booking/feature.js';
 import { createTelegramFeature } from '../src/channels/telegram/feature.js';
 import { MAX_CALLBACK_BYTES } from '../src/channels/telegram/render.js';
-import { createWhatsAppFeature } from '../src/channels/whatsapp/feature.js';
 import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
-import { FakeClock, makeTestApp, type TestApp } from './helpers.js';
-import { FakeSocket, text as waText } from './whatsapp-fakes.js';
+import { makeTestApp, type TestApp } from './helpers.js';
+import { openWhatsAppApp } from './whatsapp-app.js';
+import { text as waText } from './whatsapp-fakes.js';
 
 const BOT_TOKEN = '987654321:AAFstaleBUTTONSstaleBUTTONSstale_abc';
 const CHAT = 626262;
@@ -131,24 +131,10 @@ describe('Telegram: a stale button is answered with the current question, never 
 
 describe('WhatsApp: numbers answer the list shown last', () => {
   test('a number typed after the list moved on answers the current list; ids never show', async () => {
-    const clock = new FakeClock();
-    const sockets: FakeSocket[] = [];
-    t = await makeTestApp({
-      clock,
-      env: { WHATSAPP: 'on' },
-      features: [
-        createWhatsAppFeature({
-          makeSocket: (o) => (sockets.push(new FakeSocket(o)), sockets[sockets.length - 1]!),
-          sleep: async (ms) => clock.advance(ms),
-          random: () => 0,
-          print: () => {},
-        }),
-      ],
-    });
+    const opened = await openWhatsAppApp({ random: () => 0 });
+    t = opened.t;
+    const { socket } = opened;
     const app = t;
-    await app.app.features.find((f) => f.name === 'whatsapp')!.start!();
-    const socket = sockets[0]!;
-    socket.open();
     const PN = '6281234567890@s.whatsapp.net';
     const chat = async (body: string) => {
       const before = socket.sent.length;

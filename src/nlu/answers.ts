@@ -4,6 +4,7 @@
 // (`answers`), with the defaults below when a file leaves a list out.
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
+import { memoByText } from './memo.js';
 
 export type YesNo = 'yes' | 'no' | 'unsure' | 'not_needed';
 
@@ -41,7 +42,9 @@ export const AnswerVocab = z
 export type AnswerVocab = z.infer<typeof AnswerVocab>;
 
 /** Lower case, accents and emoji gone, elongations squeezed ("iyaaa" → "iya"), one space. */
-export function plain(text: string): string {
+export const plain: (text: string) => string = memoByText(plainUncached);
+
+function plainUncached(text: string): string {
   return normalizeDigits(text)
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

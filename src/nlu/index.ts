@@ -2,6 +2,7 @@
 // against the service keywords in flows/services/*.yaml and the phrases in flows/nlu.yaml.
 import type { Category, CategoryId, Service } from '../content/schema.js';
 import { createAnswerReader, type AnswerReader } from './answers.js';
+import { memoByText } from './memo.js';
 import { createNormalizer } from './normalize.js';
 import { defaultNluVocab, type NluVocab, type PhraseIntent } from './vocab.js';
 
@@ -130,18 +131,20 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
   const answers = createAnswerReader(vocab.answers);
   return {
     answers,
-    classify(text) {
-      const words = normalizer.words(text);
-      if (words.length === 0) return { kind: 'unknown' };
-      const { intent: named, used } = matchServices(words);
-      for (const kind of BEFORE_SERVICES) if (mentions(words, kind, used)) return { kind };
-      if (mentions(words, 'fee', used)) return named?.kind === 'service' ? { kind: 'fee', serviceId: named.serviceId } : { kind: 'fee' };
-      for (const kind of AFTER_FEE) if (mentions(words, kind, used)) return { kind };
-      if (named) return named;
-      for (const kind of AFTER_SERVICES) if (mentions(words, kind, used)) return { kind };
-      return { kind: 'unknown' };
-    },
+    classify: memoByText(classify),
   };
+
+  function classify(text: string): Intent {
+    const words = normalizer.words(text);
+    if (words.length === 0) return { kind: 'unknown' };
+    const { intent: named, used } = matchServices(words);
+    for (const kind of BEFORE_SERVICES) if (mentions(words, kind, used)) return { kind };
+    if (mentions(words, 'fee', used)) return named?.kind === 'service' ? { kind: 'fee', serviceId: named.serviceId } : { kind: 'fee' };
+    for (const kind of AFTER_FEE) if (mentions(words, kind, used)) return { kind };
+    if (named) return named;
+    for (const kind of AFTER_SERVICES) if (mentions(words, kind, used)) return { kind };
+    return { kind: 'unknown' };
+  }
 }
 
 /** True when the phrase's words occur in order, with at most MAX_PHRASE_GAP other words between them. */

@@ -1,6 +1,7 @@
 // Turns a resident's chat message into standard words: "Syarat bkin e-KTP gmn??" →
 // "syarat buat ktp bagaimana". Spellings and abbreviations come from flows/nlu.yaml.
 import { distance } from 'fastest-levenshtein';
+import { memoByText } from './memo.js';
 import { defaultNluVocab, type NluVocab } from './vocab.js';
 
 /** Nothing a resident asks needs more; cutting first bounds the work for a 10,000-character paste. */
@@ -129,7 +130,7 @@ export function createNormalizer(vocab: NluVocab, options: NormalizerOptions = {
   }
 
   return {
-    words: (text) => replacePhrases(splitWords(text).flatMap(standardWord)),
+    words: memoByText((text) => replacePhrases(splitWords(text).flatMap(standardWord))),
   };
 }
 

@@ -1,0 +1,18 @@
+// Residents type the same few answers again and again ("ya", "1", "menu", "udah ada"), and
+// one message is read several times in a step (as an option, as yes/no, as an intent): a
+// pure function of a string is worked out once. Bounded: the map is emptied when full.
+
+/** `fn` remembered for up to `limit` distinct strings; results are frozen (shared, never mutated). */
+export function memoByText<R>(fn: (text: string) => R, limit = 4_096): (text: string) => R {
+  const seen = new Map<string, R>();
+  return (text) => {
+    let result = seen.get(text);
+    if (result === undefined && !seen.has(text)) {
+      result = fn(text);
+      if (result !== null && typeof result === 'object') Object.freeze(result);
+      if (seen.size >= limit) seen.clear();
+      seen.set(text, result);
+    }
+    return result as R;
+  };
+}

@@ -46,6 +46,30 @@ export function splitChoiceId(id: string): { id: string; tag?: string } {
   return at > 0 ? { id: id.slice(0, at), tag: id.slice(at + 1) } : { id };
 }
 
+/**
+ * A node's data as JSON, once per data object: the step is pure, so an object a flow returned
+ * is never changed afterwards (the question's tag and the "same question again" check read it).
+ */
+const dataJsonCache = new WeakMap<object, string>();
+function dataJson(data: Record<string, unknown>): string {
+  let json = dataJsonCache.get(data);
+  if (json === undefined) dataJsonCache.set(data, (json = JSON.stringify(data)));
+  return json;
+}
+
+/** The message's time as ISO text, formatted once per message (ctx.now is one Date for the whole step). */
+let lastNow: Date | undefined;
+let lastNowMs = NaN;
+let lastNowIso = '';
+function isoOf(now: Date): string {
+  if (now !== lastNow || now.getTime() !== lastNowMs) {
+    lastNow = now;
+    lastNowMs = now.getTime();
+    lastNowIso = now.toISOString();
+  }
+  return lastNowIso;
+}
+
 export function createStep(flowList: Flow[]): StepFn {
   const flows = new Map(flowList.map((f) => [f.id, f]));
   const menu = flows.get('menu');
@@ -68,17 +92,29 @@ export function createStep(flowList: Flow[]): StepFn {
   const ownedPrefixes = choiceOwners.map((o) => o.prefix);
   /** Ids that act from anywhere (menu, language, a notification's buttons) carry no question. */
   const isGlobalChoice = (id: string) => GLOBAL_CHOICE.test(id) || ownedPrefixes.some((p) => id.startsWith(p));
+  // A flow's choice ids repeat from message to message: their tag-free form is worked out once.
+  const plainChoiceIds = new Map<string, { id: string; global: boolean }>();
+  const plainChoice = (tagged: string) => {
+    let found = plainChoiceIds.get(tagged);
+    if (!found) {
+      const id = splitChoiceId(tagged).id;
+      found = { id, global: isGlobalChoice(id) };
+      if (plainChoiceIds.size >= 4_096) plainChoiceIds.clear();
+      plainChoiceIds.set(tagged, found);
+    }
+    return found;
+  };
 
   function finish(state: ConversationState, replies: Reply[], effects: Effect[], ctx: StepContext, keepMisses = false): StepResult {
     // The question now asked: its buttons carry its tag, so a press under an older question is
     // recognised as stale and never acts on this one (another checklist item, another booking).
-    const tag = hashTag(`${state.flow}|${state.node}|${JSON.stringify(state.data)}|${state.leave ? 'leave' : ''}`);
+    const tag = hashTag(`${state.flow}|${state.node}|${dataJson(state.data)}|${state.leave ? 'leave' : ''}`);
     const offerResume = state.resume && state.flow === 'menu' && !state.leave;
     const tagged = replies.map((r) => {
       if (!r.choices?.length) return r;
       const choices = r.choices.map((c) => {
-        const plainId = splitChoiceId(c.id).id;
-        return isGlobalChoice(plainId) ? { ...c, id: plainId } : { ...c, id: `${plainId}${TAG_MARK}${tag}` };
+        const { id: plainId, global } = plainChoice(c.id);
+        return global ? (plainId === c.id ? c : { ...c, id: plainId }) : { ...c, id: `${plainId}${TAG_MARK}${tag}` };
       });
       return { ...r, choices };
     });
@@ -96,7 +132,7 @@ export function createStep(flowList: Flow[]): StepFn {
         labels: lastWithChoices?.choices?.map((c) => c.label) ?? [],
         tag,
         misses,
-        at: ctx.now.toISOString(),
+        at: isoOf(ctx.now),
       },
       replies: tagged,
       effects,
@@ -129,7 +165,7 @@ export function createStep(flowList: Flow[]): StepFn {
         };
         // The same question again (a NIK with a fault, a name refused) counts as a miss; the
         // second one under a typed question offers an officer.
-        const again = currentFlow.id === state.flow && current.node === state.node && JSON.stringify(next.data) === JSON.stringify(state.data) && state.tag !== undefined;
+        const again = currentFlow.id === state.flow && current.node === state.node && (next.data === state.data || dataJson(next.data) === dataJson(state.data)) && state.tag !== undefined;
         if (again && current.replies.length && !replies.some((r) => r.choices?.length)) {
           const misses = (state.misses ?? 0) + 1;
           const t = flowCtx(ctx, state.lang).t;

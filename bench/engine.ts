@@ -55,6 +55,8 @@ export interface EngineFigures {
   peakRss: number;
   heapUsed: number;
   outbox: number;
+  /** CPU time of this process per message (user + system, µs): less moved by other work on the machine than the rate. */
+  cpuPerMessage: number;
 }
 
 /** The engine alone on a file database; `dir` may hold a database built beforehand (growth bench). */
@@ -99,6 +101,7 @@ export async function measureEngine(options: { residents?: number; dir?: string;
 
   options.recorder?.mark();
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   async function worker(): Promise<void> {
     for (;;) {
       let conv = pick();
@@ -116,13 +119,14 @@ export async function measureEngine(options: { residents?: number; dir?: string;
   }
   await Promise.all(Array.from({ length: OUTSTANDING }, worker));
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const peakRss = rss.stop();
   options.recorder?.stop();
   const outbox = app.ctx.db.prepare("SELECT COUNT(*) FROM outbox WHERE address LIKE 'bench-%'").pluck().get() as number;
   const heapUsed = process.memoryUsage().heapUsed;
   await app.close();
   if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
-  return { residents: RESIDENTS, messages: done, rate: done / seconds, sorted: latencies.slice(0, done).sort(), peakRss, heapUsed, outbox };
+  return { residents: RESIDENTS, messages: done, rate: done / seconds, sorted: latencies.slice(0, done).sort(), peakRss, heapUsed, outbox, cpuPerMessage: (cpu.user + cpu.system) / done };
 }
 
 /** Residents of the recorded run whose SQL is replayed (the recording is held in memory). */
@@ -146,6 +150,7 @@ export async function run(): Promise<void> {
 
   console.log(`engine: ${fmt(e.residents)} residents, ${fmt(e.messages)} messages, ${fmt(OPEN_CONVERSATIONS)} open conversations, ${OUTSTANDING} messages in flight, WAL, synchronous=NORMAL (after a ${fmt(WARMUP_RESIDENTS * MESSAGES_PER_RESIDENT)}-message warm-up)`);
   console.log(`  throughput        ${fmt(e.rate)} messages/s`);
+  console.log(`  CPU per message   ${fmt(e.cpuPerMessage, 1)} µs (this process, user + system)`);
   console.log(`  latency p50       ${fmt(percentile(e.sorted, 50), 2)} ms`);
   console.log(`  latency p90       ${fmt(percentile(e.sorted, 90), 2)} ms   p99.9 ${fmt(percentile(e.sorted, 99.9), 2)} ms`);
   console.log(`  latency p99       ${fmt(percentile(e.sorted, 99), 2)} ms   (target ≤ 5)`);

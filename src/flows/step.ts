@@ -70,6 +70,32 @@ function isoOf(now: Date): string {
   return lastNowIso;
 }
 
+const FLOW_CTX = Symbol('flowContexts');
+type WithFlowCtx = StepContext & { [FLOW_CTX]?: Partial<Record<Lang, FlowContext>> };
+
+/** What flows read: the message's context in one language, with its texts. */
+class MessageFlowContext implements FlowContext {
+  readonly now: Date;
+  readonly content: StepContext['content'];
+  readonly nlu: StepContext['nlu'];
+  readonly resident: StepContext['resident'];
+  readonly idleMs: number;
+  /** A bound function: flows and the step take it apart (`const t = ctx.t`). */
+  readonly t: FlowContext['t'];
+  constructor(
+    ctx: StepContext,
+    readonly lang: Lang,
+  ) {
+    this.now = ctx.now;
+    this.content = ctx.content;
+    this.nlu = ctx.nlu;
+    this.resident = ctx.resident;
+    this.idleMs = ctx.idleMs;
+    const texts = ctx.content.texts;
+    this.t = (key, vars) => translate(texts, lang, key, vars);
+  }
+}
+
 export function createStep(flowList: Flow[]): StepFn {
   const flows = new Map(flowList.map((f) => [f.id, f]));
   const menu = flows.get('menu');
@@ -82,11 +108,10 @@ export function createStep(flowList: Flow[]): StepFn {
   const choiceOwners = flowList.flatMap((flow) => (flow.choicePrefixes ?? []).map((prefix) => ({ prefix, flow })));
 
   // One FlowContext per message and language (a step asks for it several times); flows only read it.
-  const flowCtxs = new WeakMap<StepContext, Partial<Record<Lang, FlowContext>>>();
+  // Kept on the message's own context object: a WeakMap entry per message cost more than the lookup saved.
   function flowCtx(ctx: StepContext, lang: Lang): FlowContext {
-    let byLang = flowCtxs.get(ctx);
-    if (!byLang) flowCtxs.set(ctx, (byLang = {}));
-    return (byLang[lang] ??= { ...ctx, lang, t: (key, vars) => translate(ctx.content.texts, lang, key, vars) });
+    const byLang = ((ctx as WithFlowCtx)[FLOW_CTX] ??= {});
+    return (byLang[lang] ??= new MessageFlowContext(ctx, lang));
   }
 
   const ownedPrefixes = choiceOwners.map((o) => o.prefix);

@@ -214,3 +214,19 @@ describe('not understood', () => {
     expect(textOf(replies)).toContain('NIK');
   });
 });
+
+describe('a conversation changed outside the engine', () => {
+  test('the next message is read in the saved conversation, not the one the engine last kept', async () => {
+    t = await makeTestApp();
+    await t.say('resident-k1', 'halo');
+    const saved = () => t!.ctx.db.prepare("SELECT c.resident_id AS id, c.state FROM conversations c JOIN residents r ON r.id = c.resident_id WHERE r.address = 'resident-k1'").get() as { id: number; state: string };
+    const atMenu = saved().state;
+    await t.say('resident-k1', { choice: 'svc:ktp_el_baru' });
+    // Another process (a restore, a second instance) puts this resident back at the menu.
+    t.ctx.db.prepare('UPDATE conversations SET state = ? WHERE resident_id = ?').run(atMenu, saved().id);
+    // "1" at the menu is its first option (requirements), not "Cek kelengkapan" of the service shown before.
+    const replies = await t.say('resident-k1', '1');
+    expect(textOf(replies)).toContain('Dokumen apa');
+    expect(textOf(replies)).not.toContain('Apakah Anda sudah punya');
+  });
+});

@@ -102,6 +102,21 @@ export class EngineBusyError extends Error {
 
 type Queued = { msg: InboundMessage; resolve: (r: HandleResult) => void; reject: (e: unknown) => void; tries: number; at: number };
 
+/**
+ * Conversations whose parsed state is kept between messages (a resident in a conversation
+ * writes again within seconds): about 1 KiB each. The saved JSON is still read every time and
+ * compared, so a state changed elsewhere or rolled back is never used stale.
+ */
+const PARSED_STATES = 2_048;
+
+/** Under test every kept state is frozen, so a flow that changed the state it was given fails loudly. */
+const FREEZE_KEPT_STATES = Boolean(process.env.VITEST);
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
 /** Effect → result → step again, at most this often per message (a loop here is a bug). */
 const MAX_EFFECT_ROUNDS = 8;
 
@@ -120,6 +135,8 @@ export class Engine {
   private readonly runOne: (msg: InboundMessage) => HandleResult;
   private readonly flows: Flow[];
   private step: StepFn;
+  /** Resident id → the state last saved, as JSON and parsed (oldest first). */
+  private readonly parsed = new Map<number, { json: string; state: ConversationState }>();
 
   constructor(private readonly opts: EngineOptions) {
     this.effects = {
@@ -298,7 +315,9 @@ export class Engine {
       pending.push(...result.effects);
     }
 
-    store.saveConversation(row.id, STATE_VERSION, JSON.stringify(result.state), now);
+    const json = JSON.stringify(result.state);
+    store.saveConversation(row.id, STATE_VERSION, json, now);
+    this.keepParsed(row.id, json, result.state);
     if (result.state.lang !== row.lang) store.setResidentLang(row.id, result.state.lang);
     const burst = this.opts.burstMs && msg.channel !== 'web' ? this.opts.burstMs : 0;
     // A later message of a burst answers instead of the small talk before it.
@@ -318,12 +337,22 @@ export class Engine {
   private loadState(residentId: number): ConversationState | undefined {
     const saved = this.opts.store.loadConversation(residentId);
     if (!saved || saved.stateVersion !== STATE_VERSION) return undefined;
+    // The step never changes the state it is given, so the one saved last serves again as it is.
+    const kept = this.parsed.get(residentId);
+    if (kept && kept.json === saved.state) return kept.state;
     try {
       const state = JSON.parse(saved.state) as ConversationState;
       return typeof state?.flow === 'string' && typeof state.node === 'string' ? state : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  private keepParsed(residentId: number, json: string, state: ConversationState): void {
+    if (FREEZE_KEPT_STATES) deepFreeze(state);
+    this.parsed.delete(residentId);
+    if (this.parsed.size >= PARSED_STATES) this.parsed.delete(this.parsed.keys().next().value!);
+    this.parsed.set(residentId, { json, state });
   }
 
   private apologise(msg: InboundMessage): HandleResult {

@@ -24,9 +24,12 @@ export class SqlRecorder {
     probe.close();
     for (const [method, kind] of [['run', 0], ['get', 4], ['all', 5]] as const) {
       const orig = proto[method]!;
+      // Recorded once it succeeded: a BEGIN refused by a held lock (the batch waits and tries
+      // again) did nothing, and replaying it would open a transaction inside another.
       proto[method] = function (this: { source: string }, ...args: unknown[]) {
+        const result = orig.apply(this, args);
         self.entries.push([kind, self.indexOf(this.source), args]);
-        return orig.apply(this, args);
+        return result;
       };
       this.restore.push(() => (proto[method] = orig));
     }

@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { createApp } from '../src/app.js';
 import { loadCoreConfig } from '../src/config.js';
 import type { Input } from '../src/core/types.js';
+import type { StepFn } from '../src/flows/step.js';
+import type { ConversationState } from '../src/flows/types.js';
 import { createLogger } from '../src/log.js';
 import { openDatabase } from '../src/store/db.js';
 import { SqlRecorder } from './_replay.js';
@@ -129,6 +131,36 @@ export async function measureEngine(options: { residents?: number; dir?: string;
   return { residents: RESIDENTS, messages: done, rate: done / seconds, sorted: latencies.slice(0, done).sort(), peakRss, heapUsed, outbox, cpuPerMessage: (cpu.user + cpu.system) / done };
 }
 
+/**
+ * The step alone, as the engine runs it but with no database: each resident's 20 messages, the
+ * state passed through JSON between messages and replies turned into JSON (what the engine
+ * stores), a new context per message. Returns CPU µs per message: the engine's own logic.
+ */
+export async function measureStepAlone(residents: number): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-step-'));
+  const env = { DATA_DIR: dir, LOG_LEVEL: 'silent', WEB_CHAT: 'off' };
+  const app = createApp(loadCoreConfig(env), { env, log: createLogger('silent'), features: [] });
+  const step = (app.ctx.engine as unknown as { step: StepFn }).step;
+  const { content, nlu } = app.ctx;
+  const walk = (i: number) => {
+    let json: string | undefined;
+    for (const input of script(i)) {
+      const now = new Date();
+      const resident = { id: i + 1, channel: 'web' as const, address: `step-${i}`, lang: 'id' as const };
+      const r = step(json === undefined ? undefined : (JSON.parse(json) as ConversationState), input, { now, content, nlu, resident, idleMs: 3_600_000 });
+      json = JSON.stringify(r.state);
+      for (const reply of r.replies) JSON.stringify(reply);
+    }
+  };
+  for (let i = 0; i < WARMUP_RESIDENTS; i++) walk(i);
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < residents; i++) walk(i);
+  const cpu = process.cpuUsage(cpu0);
+  await app.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return (cpu.user + cpu.system) / (residents * MESSAGES_PER_RESIDENT);
+}
+
 /** Residents of the recorded run whose SQL is replayed (the recording is held in memory). */
 const REPLAY_RESIDENTS = Number(process.env.BENCH_REPLAY_RESIDENTS ?? 4_000);
 
@@ -140,9 +172,13 @@ export async function run(): Promise<void> {
   const recorded = await measureEngine({ residents: REPLAY_RESIDENTS, recorder });
   // Interleaved: replay, the same engine workload (not recorded), replay again.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-replay-'));
+  const cpuReplay0 = process.cpuUsage();
   const replay1 = recorded.messages / recorder.replay(path.join(dir, 'replay1.db'));
+  const cpuReplay = process.cpuUsage(cpuReplay0);
   const same = await measureEngine({ residents: REPLAY_RESIDENTS });
   const replay2 = recorded.messages / recorder.replay(path.join(dir, 'replay2.db'));
+  const stepCpu = await measureStepAlone(REPLAY_RESIDENTS);
+  const replayCpu = (cpuReplay.user + cpuReplay.system) / recorded.messages;
   const replayRate = (replay1 + replay2) / 2;
   fs.rmSync(dir, { recursive: true, force: true });
   const c = recorder.counts();
@@ -159,4 +195,7 @@ export async function run(): Promise<void> {
   console.log(`  reference: the engine's own SQL replayed (${fmt(recorded.messages)} messages recorded: ${per(c.statements)} statements, ${per(c.writes)} writes per message, ${fmt(recorded.messages / c.commits, 1)} messages per commit → ${fmt(c.commits)} commits)`);
   console.log(`  replay            ${fmt(replayRate)} messages/s (${fmt(replay1)} and ${fmt(replay2)}, around the engine's ${fmt(same.rate)}/s on the same ${fmt(REPLAY_RESIDENTS)}-resident workload)`);
   console.log(`  engine / replay   ${ratio(same.rate, replayRate, 0.8)}`);
+  // Where the engine's time goes (CPU per message; the replay's figure includes opening its database).
+  const rest = same.cpuPerMessage - replayCpu - stepCpu;
+  console.log(`  CPU per message   engine ${fmt(same.cpuPerMessage, 1)} µs = its SQL replayed ${fmt(replayCpu, 1)} + the step alone ${fmt(stepCpu, 1)} (JSON of state and replies included) + the rest ${fmt(rest, 1)} (runner, statistics, SQLite slower amid JavaScript, GC)`);
 }

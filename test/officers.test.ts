@@ -257,6 +257,11 @@ describe('pages that change what residents get', () => {
     await addOfficer(t!, 'admin1', 'admin');
     const s = new Session(t!);
     await s.login('admin1');
+    // A resident reads the service first (its summary is built and kept), the officer then edits it.
+    const shownBefore = textOf(await t!.say('warga-konten-2', 'ktp hilang')) + textOf(await t!.say('warga-konten-2', '1'));
+    expect(shownBefore).toContain('Surat keterangan kehilangan dari polisi (asli)');
+    expect(shownBefore).not.toContain('asli, terbaru');
+    await t!.say('warga-konten-2', 'menu');
     const page = await s.get('/admin/content/service/ktp_el_hilang_rusak');
     const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     const form: Record<string, string> = {};
@@ -279,6 +284,7 @@ describe('pages that change what residents get', () => {
     expect(yaml).toContain('Surat keterangan hilang dari kepolisian (asli, terbaru)');
     expect(yaml.startsWith('#')).toBe(true);
     const chat = textOf(await t!.say('warga-konten-2', 'ktp hilang'));
+    expect(chat).toContain('1. Surat keterangan hilang dari kepolisian (asli, terbaru)');
     expect(chat + textOf(await t!.say('warga-konten-2', '1'))).toContain('asli, terbaru');
   });
 

@@ -61,7 +61,20 @@ function servicesPrompt(serviceIds: string[], ctx: FlowContext): Reply {
   return { text: ctx.t('req.pick_service'), choices: [...serviceChoices(services, ctx), { id: 'req:back', label: ctx.t('req.other_service') }] };
 }
 
+/**
+ * A service's summary per language, built once: it is the longest text the bot sends and the
+ * same for everyone. Keyed by the service object, which a content reload (an officer's edit,
+ * texts included) replaces, so an edit is shown at once.
+ */
+const summaries = new WeakMap<Service, Partial<Record<FlowContext['lang'], string>>>();
+
 export function serviceSummary(service: Service, ctx: FlowContext): string {
+  let byLang = summaries.get(service);
+  if (!byLang) summaries.set(service, (byLang = {}));
+  return (byLang[ctx.lang] ??= buildSummary(service, ctx));
+}
+
+function buildSummary(service: Service, ctx: FlowContext): string {
   const lines = [
     service.name[ctx.lang],
     '',

@@ -330,7 +330,7 @@ export class Engine {
     if (this.opts.log.isLevelEnabled('debug')) {
       this.opts.log.debug({ channel: msg.channel, resident: row.id, input: msg.input.type, flow: result.state.flow, node: result.state.node, replies: replies.length }, 'message handled');
     }
-    return { duplicate: false, residentId: row.id, replies, outboxIds };
+    return { duplicate: false, residentId: row.id, replies, outboxIds, lang: result.state.lang };
   }
 
   /** A saved state we cannot read (older shape, corrupt JSON) is treated as a fresh start at the menu. */

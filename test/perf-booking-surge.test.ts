@@ -128,3 +128,30 @@ test('the booking tables\' version never comes back after a rolled-back write', 
     db.close();
   }
 });
+
+test('at the press itself: one live booking per NIK, the per-chat limit and a no-show ban still refuse, each with its reason', async () => {
+  const direct = (addr: string, nik: string, date: string, session: number) => {
+    const resident = t.ctx.store.upsertResident('web', addr, undefined, 'id', t.clock.now());
+    const r = booking.service.reserve({ residentId: resident.id, nik, name: 'Warga Lain', reason: 'bpjs', reasonNote: null, date, session }, t.clock.now());
+    if (!r.ok) throw new Error(r.why);
+    return r.booking.code;
+  };
+  // The same NIK at the confirm button in two chats: the second press is told about the first booking.
+  await toConfirm('press-a', nikOf(40), '2026-12-02');
+  await toConfirm('press-b', nikOf(40), '2026-12-02');
+  const code = textOf(await t.say('press-a', { choice: 'bk:yes' })).match(/Kode booking\W+([A-Z0-9]{6})/)?.[1];
+  expect(code).toBeTruthy();
+  expect(textOf(await t.say('press-b', { choice: 'bk:yes' }))).toMatch(new RegExp(`sudah punya booking aktif: ${code}`));
+
+  // A chat that came to hold three bookings meanwhile.
+  await toConfirm('press-c', nikOf(41), '2026-12-02');
+  for (const i of [42, 43, 44]) direct('press-c', nikOf(i), '2026-12-03', 0);
+  expect(textOf(await t.say('press-c', { choice: 'bk:yes' }))).toMatch(/sudah ada 3 booking aktif/);
+
+  // The NIK was booked elsewhere this morning and marked as not come: banned.
+  await toConfirm('press-d', nikOf(45), '2026-12-02');
+  const noShow = direct('press-elsewhere', nikOf(45), '2026-11-30', 3);
+  expect(booking.service.mark(noShow, 'no_show', 'Petugas A', t.clock.now()).ok).toBe(true);
+  expect(textOf(await t.say('press-d', { choice: 'bk:yes' }))).toMatch(/tidak datang pada jadwal Senin, 30 November 2026/);
+  expect(t.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE status = 'active' AND nik IN (?, ?)`).pluck().get(nikOf(41), nikOf(45))).toBe(0);
+});

@@ -329,9 +329,13 @@ export class BookingService {
   reserve(a: Applicant & { date: string; session: number; place?: string }, now: Date): { ok: true; booking: BookingView } | Refusal {
     if (this.d.bookingsOpen?.() === false) return { ok: false, why: 'paused' } as const;
     return this.d.bookings.transaction(() => {
-      const refusal = this.nikRefusal(a.nik, now);
-      if (refusal) return refusal;
-      if (this.chatLimitReached(a.residentId)) return { ok: false, why: 'chat_limit', max: this.s.max_active_per_chat } as const;
+      // One read for the usual case (no live booking, no no-show); the full check otherwise.
+      const checks = this.d.bookings.pressChecks(a.nik, a.residentId);
+      if (checks.live !== null || checks.noShow !== null) {
+        const refusal = this.nikRefusal(a.nik, now);
+        if (refusal) return refusal;
+      }
+      if (checks.mine >= this.s.max_active_per_chat) return { ok: false, why: 'chat_limit', max: this.s.max_active_per_chat } as const;
       const place = this.placeOf(a.place).id;
       // In a surge most presses ask for a day and session already found taken, with nothing
       // written since: the same answer, without the day and session queries.

@@ -130,6 +130,12 @@ export class BookingStore {
       liveByNik: p(`SELECT * FROM booking WHERE nik = ? AND status IN ('held', 'active')`),
       liveByResident: p(`SELECT * FROM booking WHERE resident_id = ? AND status IN ('held', 'active') ORDER BY date, session_time`),
       closedByResident: p(`SELECT * FROM booking WHERE resident_id = ? AND status = 'closed' AND date >= ? ORDER BY date`),
+      // The three checks of every press in one read (a surge: 2,000 of them at once).
+      pressChecks: p(
+        `SELECT (SELECT id FROM booking WHERE nik = ? AND status IN ('held', 'active')) AS live,
+           (SELECT date FROM booking WHERE nik = ? AND status = 'no_show' ORDER BY date DESC LIMIT 1) AS noShow,
+           (SELECT COUNT(*) FROM booking WHERE resident_id = ? AND status IN ('held', 'active')) AS mine`,
+      ),
       lastNoShow: p(`SELECT * FROM booking WHERE nik = ? AND status = 'no_show' ORDER BY date DESC LIMIT 1`),
       onDate: p('SELECT * FROM booking WHERE date = ? ORDER BY queue_no, id'),
       liveOnDate: p(`SELECT * FROM booking WHERE date = ? AND status IN ('held', 'active') ORDER BY queue_no`),
@@ -269,6 +275,11 @@ export class BookingStore {
   /** Bookings cancelled because officers closed their day, still in the future: the resident may pick a new day. */
   closedByResident(residentId: number, fromDate: string): BookingRow[] {
     return this.s.closedByResident.all(residentId, fromDate) as BookingRow[];
+  }
+
+  /** For a press: the NIK's live booking id, its last no-show date, and how many live bookings the chat holds. */
+  pressChecks(nik: string, residentId: number): { live: number | null; noShow: string | null; mine: number } {
+    return this.s.pressChecks.get(nik, nik, residentId) as { live: number | null; noShow: string | null; mine: number };
   }
 
   lastNoShow(nik: string): BookingRow | undefined {

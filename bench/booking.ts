@@ -1,7 +1,10 @@
 // Quota opening surge: 2,000 residents press "Ya, pesan" for the same day, on a real file
 // database. Exactly the quota may be confirmed; everybody else must get an alternative fast.
 // Two shapes: the 2,000 presses spread over one second (people tapping as the quota opens),
-// and the worst case of all 2,000 in the same instant (a pure queue: latency = position).
+// and the worst case of all 2,000 in the same instant (a pure queue: latency = position, so
+// p99 is about the time to process all of them). As in production (and the engine bench), the
+// app is started: WAL checkpoints run on their worker thread, not inside a surge's commits
+// (before, SQLite's automatic checkpoint ran inside whichever commit crossed 1,000 pages).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +15,7 @@ import { bookingFeature } from '../src/booking/feature.js';
 import { loadCoreConfig } from '../src/config.js';
 import type { Input } from '../src/core/types.js';
 import { createLogger } from '../src/log.js';
-import { fmt, percentile } from './_util.js';
+import { fmt, percentile, sameRun } from './_util.js';
 
 const RESIDENTS = Number(process.env.BENCH_BOOKING_RESIDENTS ?? 2_000);
 const SPREAD_MS = Number(process.env.BENCH_BOOKING_SPREAD_MS ?? 1_000);
@@ -24,6 +27,7 @@ async function surge(spreadMs: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-booking-'));
   const env = { DATA_DIR: dir, LOG_LEVEL: 'silent', CONTENT_DIR: path.resolve('flows'), WEB_CHAT: 'off' };
   const app = createApp(loadCoreConfig(env), { env, clock: { now: () => NOW }, log: createLogger('silent'), features: [bookingFeature] });
+  await app.startFeatures();
   const engine = app.ctx.engine;
   let seq = 0;
   const say = (address: string, input: Input) => engine.handle({ id: `m${seq++}`, channel: 'web', address, input });
@@ -46,11 +50,17 @@ async function surge(spreadMs: number) {
     }),
   );
 
+  // Residents reach the button over minutes, while the checkpointer keeps the WAL short; here
+  // they got there in a few seconds, leaving ~20 MB of WAL that would make the surge's commits
+  // wait for a TRUNCATE checkpoint (WAL bound). Copied back first, untimed, as minutes would.
+  app.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+
   // The surge. Latency: from the press to the reply committed to the outbox (what every channel waits for).
   const offsets = residents.map(() => Math.random() * spreadMs).sort((a, b) => a - b);
   const latencies = new Float64Array(RESIDENTS);
   const replies: string[] = new Array(RESIDENTS);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const pending: Array<Promise<void>> = [];
   for (let i = 0; i < RESIDENTS; i++) {
     const wait = start + offsets[i]! - performance.now();
@@ -65,6 +75,7 @@ async function surge(spreadMs: number) {
   }
   await Promise.all(pending);
   const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
   const inDb = app.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE date = ? AND status = 'active'`).pluck().get(DATE) as number;
   await app.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -75,20 +86,29 @@ async function surge(spreadMs: number) {
     errors: replies.filter((t) => /gangguan/.test(t)).length,
     sorted: latencies.sort(),
     seconds,
+    /** CPU of this process per press (main thread and the checkpoint worker): less moved by other work on the machine than the clock. */
+    cpuUs: (used.user + used.system) / RESIDENTS,
   };
 }
 
 export async function run(): Promise<void> {
   const quota = 20;
-  console.log(`booking surge: ${fmt(RESIDENTS)} residents confirm the same day (quota ${quota}), engine on a file database, WAL, synchronous=NORMAL`);
-  for (const [label, spread] of [[`spread over ${fmt(SPREAD_MS)} ms`, SPREAD_MS], ['all in the same instant', 0]] as const) {
+  console.log(`booking surge: ${fmt(RESIDENTS)} residents confirm the same day (quota ${quota}), engine on a file database, WAL, synchronous=NORMAL, app started`);
+  for (const [label, spread, target] of [[`spread over ${fmt(SPREAD_MS)} ms`, SPREAD_MS, 50], ['all in the same instant', 0, 100]] as const) {
     const r = await surge(spread);
     const ok = r.confirmed === quota && r.inDb === quota;
+    const p99 = percentile(r.sorted, 99);
     console.log(`  ${label}:`);
     console.log(`    confirmed       ${r.confirmed} (database: ${r.inDb})${ok ? '   = quota' : '   ✗ MUST EQUAL THE QUOTA'}`);
     console.log(`    alternatives    ${fmt(r.alternatives)}   errors shown ${r.errors}`);
     console.log(`    latency p50     ${fmt(percentile(r.sorted, 50), 2)} ms`);
-    console.log(`    latency p99     ${fmt(percentile(r.sorted, 99), 2)} ms${spread > 0 ? '   (target ≤ 50)' : ''}   max ${fmt(r.sorted[r.sorted.length - 1]!, 2)} ms`);
-    console.log(`    throughput      ${fmt(RESIDENTS / r.seconds)} confirms/s${spread > 0 ? ' (arrival-bound)' : ''} (${fmt(r.seconds * 1000)} ms for all)`);
+    console.log(`    latency p99     ${fmt(p99, 2)} ms   (target ≤ ${target}: ${p99 <= target ? 'met' : 'NOT met'})   max ${fmt(r.sorted[r.sorted.length - 1]!, 2)} ms`);
+    console.log(`    throughput      ${fmt(RESIDENTS / r.seconds)} presses/s${spread > 0 ? ' (arrival-bound)' : ''} (${fmt(r.seconds * 1000)} ms for all), CPU ${fmt(r.cpuUs)} µs per press`);
+    if (spread === 0) {
+      // A queue served in order: the 99th percentile waits for ~99 % of the presses before it.
+      const needed = (0.99 * RESIDENTS) / (target / 1000);
+      const engine = sameRun.engineRate ? `; an ordinary message in this run's engine bench: ${fmt(1e6 / sameRun.engineRate)} µs` : '';
+      console.log(`    needed          p99 ≤ ${target} ms needs ≥ ${fmt(needed)} presses/s (≤ ${fmt(1e6 / needed)} µs each); achieved ${fmt(RESIDENTS / r.seconds)}/s = ${fmt((r.seconds * 1e6) / RESIDENTS)} µs each${engine}`);
+    }
   }
 }

@@ -348,6 +348,28 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return { node: 'date', data: next, replies: [...pre, daysPrompt(next, ctx)] };
   }
 
+  /**
+   * The replies to a refusal many presses share (a surge: the service hands every refused press
+   * the same cached answer object), built once per answer, language and shape of conversation.
+   * Still current after officers edit the texts: each hit checks the text entries it used.
+   */
+  const shared = new WeakMap<Refusal, Map<string, { used: Array<[string, unknown]>; replies: Reply[] }>>();
+  function sharedReplies(r: Refusal, shape: string, ctx: FlowContext, build: (ctx: FlowContext) => Reply[]): Reply[] {
+    const texts = ctx.content.texts;
+    let byShape = shared.get(r);
+    if (!byShape) shared.set(r, (byShape = new Map()));
+    const key = `${ctx.lang}|${shape}`;
+    let hit = byShape.get(key);
+    if (!hit || hit.used.some(([k, entry]) => texts[k] !== entry)) {
+      const used: Array<[string, unknown]> = [];
+      const recording: FlowContext = { ...ctx, t: (k, vars) => (used.push([k, texts[k]]), ctx.t(k, vars)) };
+      hit = { used, replies: build(recording) };
+      byShape.set(key, hit);
+    }
+    // Copies: whoever gets them may change them; the next press gets its own.
+    return hit.replies.map((x) => ({ ...x, ...(x.choices && { choices: x.choices.map((c) => ({ ...c })) }), ...(x.emphasis && { emphasis: [...x.emphasis] }) }));
+  }
+
   function refusalOutcome(r: Refusal, data: Data, ctx: FlowContext): Outcome {
     switch (r.why) {
       case 'banned':
@@ -366,17 +388,22 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         };
       case 'chat_limit':
         return { goto: BOOKING_FLOW_ID, params: { action: 'list' }, replies: [{ text: ctx.t('booking.chat_limit', { max: r.max }) }] };
-      case 'day_unavailable':
-        return showDays({ ...data, fullDate: undefined }, r.days, ctx, [{ text: ctx.t('booking.day_gone') }]);
+      case 'day_unavailable': {
+        if (!r.days.length) return showDays({ ...data, fullDate: undefined }, r.days, ctx, [{ text: ctx.t('booking.day_gone') }]);
+        const next: Data = { ...withoutSessions(data), fullDate: undefined, days: r.days };
+        const replies = sharedReplies(r, `${data.mode}|${data.place}`, ctx, (c) => [{ text: c.t('booking.day_gone') }, daysPrompt(next, c)]);
+        return { node: 'date', data: next, replies };
+      }
       case 'session_full': {
         const next: Data = { ...data, date: r.date, sessions: r.sessions };
         return { node: 'session', data: next, replies: [{ text: ctx.t('booking.session_gone') }, sessionsPrompt(next, ctx)] };
       }
       case 'day_full': {
-        const next: Data = { ...data, fullDate: r.date, days: r.days };
-        const text = ctx.t(data.mode === 'resched' ? (data.displaced ? 'booking.day_full_new_day' : 'booking.day_full_move') : 'booking.day_full', { day: longDay(r.date, ctx) });
-        if (!r.days.length && data.mode === 'resched') return { goto: 'menu', params: { quiet: true }, replies: [{ text }, { text: ctx.t('booking.no_free_days') }] };
-        return { node: 'date', data: next, replies: [{ text }, daysPrompt(next, ctx)] };
+        const next: Data = { ...withoutSessions(data), fullDate: r.date, days: r.days };
+        const text = (c: FlowContext) => c.t(data.mode === 'resched' ? (data.displaced ? 'booking.day_full_new_day' : 'booking.day_full_move') : 'booking.day_full', { day: longDay(r.date, c) });
+        if (!r.days.length && data.mode === 'resched') return { goto: 'menu', params: { quiet: true }, replies: [{ text: text(ctx) }, { text: ctx.t('booking.no_free_days') }] };
+        const replies = sharedReplies(r, `${data.mode}|${data.displaced === true}|${data.place}`, ctx, (c) => [{ text: text(c) }, daysPrompt(next, c)]);
+        return { node: 'date', data: next, replies };
       }
       case 'not_found':
         return { goto: BOOKING_FLOW_ID, params: { action: 'list' }, replies: [{ text: ctx.t('booking.not_found') }] };
@@ -604,7 +631,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         if (node === 'session' && id.startsWith('s:')) {
           const s = data.sessions?.find((x) => x.index === Number(id.slice(2)) && x.free > 0);
           if (!s) return { unhandled: true };
-          const next: Data = { ...data, session: s.index, time: s.time };
+          // The session list is asked for again whenever it is shown again: not kept past this node.
+          const next: Data = { ...withoutSessions(data), session: s.index, time: s.time };
           return { node: 'confirm', data: next, replies: [confirmPrompt(next, ctx)] };
         }
         if (node === 'confirm' && id === 'bk:yes') {
@@ -724,6 +752,16 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   const stepInput = flow.onInput.bind(flow);
   flow.onInput = (node, raw, input, ctx) => withPlace(raw as Data, stepInput(node, raw, input, ctx));
   return flow;
+}
+
+/**
+ * The data without the session list: past the session node it is read by nothing (every way
+ * back to a session list asks the database again), and every press parses, writes and hashes
+ * the saved data.
+ */
+function withoutSessions(data: Data): Data {
+  const { sessions: _sessions, ...rest } = data;
+  return rest;
 }
 
 function withPlace(before: Data, outcome: Outcome): Outcome {

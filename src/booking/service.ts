@@ -152,8 +152,12 @@ export class BookingService {
   readonly places: PlaceInfo[];
   private readonly placeById: Map<string, PlaceInfo>;
 
-  /** The last "not available" answers, valid while the booking tables' version and the minute stay the same. */
-  private readonly refusals = { key: '', byDate: new Map<string, Refusal>() };
+  /**
+   * The last "not available" answers, valid while the booking tables' version and the minute
+   * stay the same: by place and date (what is offered instead), and by place, date and session
+   * (that this press cannot be had: a refused press skips the day and session queries).
+   */
+  private readonly refusals = { key: '', byDate: new Map<string, Refusal>(), bySpot: new Map<string, Refusal>() };
   private readonly version: BookingVersion;
 
   constructor(private readonly d: ServiceDeps) {
@@ -294,18 +298,25 @@ export class BookingService {
    */
   private unavailable(date: string, now: Date, exceptBookingId?: number, place?: string): Refusal {
     if (exceptBookingId !== undefined) return this.whyUnavailable(date, now, exceptBookingId, place);
+    const at = `${place ?? ''}|${date}`;
+    const byDate = this.currentRefusals(now).byDate;
+    let refusal = byDate.get(at);
+    if (!refusal) {
+      refusal = this.whyUnavailable(date, now, undefined, place);
+      byDate.set(at, refusal);
+    }
+    return refusal;
+  }
+
+  /** The cached refusals of this version of the booking tables and this minute (sessions start on whole minutes). */
+  private currentRefusals(now: Date) {
     const key = `${this.version.current()}|${Math.floor(now.getTime() / 60_000)}`;
     if (key !== this.refusals.key) {
       this.refusals.key = key;
       this.refusals.byDate.clear();
+      this.refusals.bySpot.clear();
     }
-    const at = `${place ?? ''}|${date}`;
-    let refusal = this.refusals.byDate.get(at);
-    if (!refusal) {
-      refusal = this.whyUnavailable(date, now, undefined, place);
-      this.refusals.byDate.set(at, refusal);
-    }
-    return refusal;
+    return this.refusals;
   }
 
   private whyUnavailable(date: string, now: Date, exceptBookingId?: number, place?: string): Refusal {
@@ -318,12 +329,25 @@ export class BookingService {
   reserve(a: Applicant & { date: string; session: number; place?: string }, now: Date): { ok: true; booking: BookingView } | Refusal {
     if (this.d.bookingsOpen?.() === false) return { ok: false, why: 'paused' } as const;
     return this.d.bookings.transaction(() => {
-      const refusal = this.nikRefusal(a.nik, now);
-      if (refusal) return refusal;
-      if (this.chatLimitReached(a.residentId)) return { ok: false, why: 'chat_limit', max: this.s.max_active_per_chat } as const;
+      // One read for the usual case (no live booking, no no-show); the full check otherwise.
+      const checks = this.d.bookings.pressChecks(a.nik, a.residentId);
+      if (checks.live !== null || checks.noShow !== null) {
+        const refusal = this.nikRefusal(a.nik, now);
+        if (refusal) return refusal;
+      }
+      if (checks.mine >= this.s.max_active_per_chat) return { ok: false, why: 'chat_limit', max: this.s.max_active_per_chat } as const;
       const place = this.placeOf(a.place).id;
+      // In a surge most presses ask for a day and session already found taken, with nothing
+      // written since: the same answer, without the day and session queries.
+      const at = `${place}|${a.date}|${a.session}`;
+      const known = this.currentRefusals(now).bySpot.get(at);
+      if (known) return known;
       const spot = this.bookableDays(now, place).includes(a.date) ? this.place(a.date, a.session, now, undefined, place) : undefined;
-      if (!spot) return this.unavailable(a.date, now, undefined, place);
+      if (!spot) {
+        const refusal = this.unavailable(a.date, now, undefined, place);
+        this.refusals.bySpot.set(at, refusal);
+        return refusal;
+      }
       const row = this.d.bookings.insert(
         { ...a, place, code: this.newCode(), session: spot.session.index, sessionTime: spot.session.time, queueNo: spot.queueNo, status: 'active', holdUntil: null },
         now,

@@ -35,22 +35,35 @@ export interface LoadResult {
   residents: number;
   /** The first refused answers (path, status, body). */
   failures?: string[];
+  /** CPU time (user + system) of the load generator's process over the run, ms. */
+  cpuMs: number;
+  /** CPU time of this (the server's) process over the same run, ms. */
+  serverCpuMs: number;
+  seconds: number;
 }
 
 /** Runs the load generator in its own process; resolves with its figures. */
 export function load(opts: { port: number; connections: number; seconds: number; kind: 'web' | 'telegram'; tag: string; chatBase?: number }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
+    const cpu0 = process.cpuUsage();
     const child = spawn(process.execPath, [path.join(here, '_http-load.mjs'), JSON.stringify({ secret: SECRET, chatBase: 500_000_000, ...opts })], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
+      const cpu = process.cpuUsage(cpu0);
+      resolve({ ...(JSON.parse(out) as Omit<LoadResult, 'serverCpuMs' | 'seconds'>), serverCpuMs: (cpu.user + cpu.system) / 1000, seconds: opts.seconds });
+    });
   });
 }
 
 export function line(name: string, r: LoadResult, unit = 'messages/s'): string {
   const failed = r.errors + r.timeouts + r.non2xx;
-  return `  ${name.padEnd(30)} ${fmt(r.rate).padStart(7)} ${unit}   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   max ${fmt(r.max)} ms   ${fmt(r.requests)} requests, ${fmt(r.residents)} residents, ${failed ? `${fmt(r.errors)} connection errors, ${fmt(r.timeouts)} timeouts, ${fmt(r.non2xx)} non-2xx` : 'no failures'}${r.failures?.length ? `\n      first refused: ${r.failures.join(' | ')}` : ''}`;
+  // CPU per request of each process (a session request is a request too): the generator shares the two cores.
+  const perRequest = (ms: number) => fmt((ms * 1000) / Math.max(1, r.requests));
+  return `  ${name.padEnd(30)} ${fmt(r.rate).padStart(7)} ${unit}   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   max ${fmt(r.max)} ms   ${fmt(r.requests)} requests, ${fmt(r.residents)} residents, ${failed ? `${fmt(r.errors)} connection errors, ${fmt(r.timeouts)} timeouts, ${fmt(r.non2xx)} non-2xx` : 'no failures'}
+      CPU per request: server ${perRequest(r.serverCpuMs)} µs, load generator ${perRequest(r.cpuMs)} µs (${fmt(r.cpuMs / 1000 / r.seconds, 2)} of a core; server ${fmt(r.serverCpuMs / 1000 / r.seconds, 2)})${r.failures?.length ? `\n      first refused: ${r.failures.join(' | ')}` : ''}`;
 }
 
 export async function run(): Promise<void> {

@@ -195,7 +195,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   admin.use('*', apiAuth({ officers: officers.service, legacyToken: config.ADMIN_TOKEN, log }));
   const contentService = new ContentService({ content, contentDir: config.CONTENT_DIR, officeFile: config.officeFile, core: store, clock, log });
 
-  const ctx: AppContext = { config, env, db, store, engine, dispatcher, clock, random, log, content, nlu, http, admin, health, metrics, services: { officers: officers.service, officersConfig: officers.config, stats, content: contentService } };
+  const ctx: AppContext = { config, env, db, store, engine, dispatcher, clock, random, log, content, nlu, http, admin, health, metrics, retryDelaysMs: options.retryDelaysMs, services: { officers: officers.service, officersConfig: officers.config, stats, content: contentService } };
   features = (options.features ?? defaultFeatures).map((make) => make(ctx));
   setBusyTimeout(config.SQLITE_BUSY_TIMEOUT_MS);
   for (const feature of features) {

@@ -229,6 +229,38 @@ describe('a database locked by another process', () => {
   });
 });
 
+describe('a new chat while the database is locked', () => {
+  const busyRetries = async (app: TestApp) => (await app.ctx.metrics.dbBusy.get()).values.reduce((n, v) => n + v.value, 0);
+
+  test('a short lock (the checkpointer cutting the WAL) is waited out: the page gets its identity, not 503', async () => {
+    t = await makeTestApp({ features: [webChatFeature], app: { retryDelaysMs: Array(400).fill(5) } });
+    const other = new Database(path.join(t.dir, 'adminduk.db'));
+    other.exec('BEGIN IMMEDIATE');
+    const asked = t.ctx.http.request('/api/chat/session', { method: 'POST', headers: json, body: '{}' });
+    // The first try met the lock and the request is waiting for the next one.
+    while ((await busyRetries(t)) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    other.exec('COMMIT');
+    other.close();
+    const res = await asked;
+    expect(res.status).toBe(200);
+    const who = (await res.json()) as { clientId: string; secret: string };
+    expect((await send(t, who, { messageId: 'm1', text: 'halo' })).status).toBe(200);
+  });
+
+  test('a lock that outlasts the waits answers 503 with Retry-After, and the next try works', async () => {
+    t = await makeTestApp({ features: [webChatFeature], app: { retryDelaysMs: [5, 5, 5] } });
+    const other = new Database(path.join(t.dir, 'adminduk.db'));
+    other.exec('BEGIN IMMEDIATE');
+    const busy = await t.ctx.http.request('/api/chat/session', { method: 'POST', headers: json, body: '{}' });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('5');
+    expect(await busyRetries(t)).toBe(3);
+    other.exec('COMMIT');
+    other.close();
+    await newSession(t);
+  });
+});
+
 describe("guessing officers' tokens", () => {
   test('after 10 wrong tokens a minute the address gets 429 before any token is compared, even the right one', async () => {
     const TOKEN = 'test-admin-token-0123456789';

@@ -9,11 +9,11 @@ import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { parseEnv, onOff } from '../../config.js';
 import { translate } from '../../content/load.js';
-import { EngineBusyError } from '../../core/engine.js';
+import { DEFAULT_RETRY_DELAYS_MS, EngineBusyError } from '../../core/engine.js';
 import type { FeatureFactory } from '../../core/feature.js';
-import { declaredBodyLimit, readJson } from '../../core/http-body.js';
+import { declaredBodyLimit, header, readJson } from '../../core/http-body.js';
 import type { Input, Lang, Reply } from '../../core/types.js';
-import { isTransientDbError } from '../../store/db.js';
+import { isTransientDbError, retryTransient } from '../../store/db.js';
 import { CLIENT_HEADER, SECRET_HEADER, WebIdentity } from './identity.js';
 import { WebLimits, clientIp } from './limits.js';
 
@@ -86,9 +86,9 @@ export const webChatFeature: FeatureFactory = (ctx) => {
   // Every chat request: per-IP limit, JSON only, same origin only, at most 64 KB.
   http.use('/api/chat/*', async (c, next) => {
     const wait = await limits.take('ip', clientIp(c, trustProxy));
-    if (wait) return limited(c, wait, langOf(c.req.header('accept-language')));
-    if (c.req.header('sec-fetch-site') === 'cross-site') return c.json({ error: 'cross-site requests are refused' }, 403);
-    if (c.req.method === 'POST' && !/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+    if (wait) return limited(c, wait, langOf(header(c, 'accept-language')));
+    if (header(c, 'sec-fetch-site') === 'cross-site') return c.json({ error: 'cross-site requests are refused' }, 403);
+    if (c.req.method === 'POST' && !/^application\/json\b/i.test(header(c, 'content-type') ?? '')) {
       return c.json({ error: 'Content-Type must be application/json' }, 415);
     }
     return next();
@@ -104,7 +104,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     c.header('Retry-After', '5');
     return c.json({ error: 'busy', retryAfter: 5, message: say(lang, 'ops.busy') }, 503);
   };
-  const who = (c: Context) => identity.verify(c.req.header(CLIENT_HEADER), c.req.header(SECRET_HEADER));
+  const who = (c: Context) => identity.verify(header(c, CLIENT_HEADER), header(c, SECRET_HEADER));
   const unknownClient = (c: Context, lang: Lang) => c.json({ error: 'session', message: say(lang, 'ops.session') }, 401);
 
   // A new browser asks for its identity once, and keeps it.
@@ -112,7 +112,15 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     const wait = await limits.take('session', clientIp(c, trustProxy));
     if (wait) return limited(c, wait, 'id');
     try {
-      return c.json(identity.issue());
+      // A short lock (the checkpointer cutting the WAL, another process) is waited out off the
+      // event loop, as the engine waits for a message; only a lock that outlasts it answers 503.
+      let tries = 0;
+      return c.json(
+        await retryTransient(() => {
+          if (tries++) ctx.metrics.dbBusy.inc({ reason: 'busy' });
+          return identity.issue();
+        }, ctx.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS),
+      );
     } catch (err) {
       if (isTransientDbError(err)) return busy(c, 'id');
       throw err;
@@ -145,7 +153,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     const ack = Ack.safeParse((c.req.query('ack') ?? '').split(',').filter(Boolean).map(Number));
     if (!ack.success) return c.json({ error: 'Bad request: ack is a list of message ids' }, 400);
     const clientId = who(c);
-    if (!clientId) return unknownClient(c, langOf(c.req.header('accept-language')));
+    if (!clientId) return unknownClient(c, langOf(header(c, 'accept-language')));
     const resident = store.findResident('web', clientId);
     if (resident && ack.data.length) {
       try {

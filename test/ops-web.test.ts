@@ -117,6 +117,58 @@ describe('web chat doors', () => {
     expect(api.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  test('over a real connection (headers read from Node, answers written as they are): the same doors, identity and security headers', async () => {
+    t = await makeTestApp({ features: [webChatFeature], env: { PORT: '0' } });
+    const port = await t.app.listen();
+    const url = (p: string) => `http://127.0.0.1:${port}${p}`;
+    const secure = (res: Response) => {
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    };
+    const session = await fetch(url('/api/chat/session'), { method: 'POST', headers: json, body: '{}' });
+    expect(session.status).toBe(200);
+    secure(session);
+    const a = (await session.json()) as { clientId: string; secret: string };
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(url('/api/chat/send'), { method: 'POST', headers: { ...json, 'x-chat-client': a.clientId, 'x-chat-secret': a.secret, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+    const sent = await post({ messageId: 'm1', text: 'halo' });
+    expect(sent.status).toBe(200);
+    secure(sent);
+    const answer = (await sent.json()) as { messages: Array<{ id: number; text: string }>; lang: string };
+    // The answer is the resident's pending rows as stored, each with its id.
+    const rows = t.ctx.db.prepare("SELECT id, payload FROM outbox WHERE channel = 'web' AND status = 'pending' ORDER BY id").all() as Array<{ id: number; payload: string }>;
+    expect(answer).toEqual({ messages: rows.map((r) => ({ id: r.id, ...JSON.parse(r.payload) })), lang: 'id' });
+    expect(answer.messages.length).toBeGreaterThan(0);
+    expect(answer.messages[0]!.text).toMatch(/\S/);
+
+    const wrong = await post({ messageId: 'm2', text: 'halo' }, { 'x-chat-secret': 'x'.repeat(43) });
+    expect(wrong.status).toBe(401);
+    secure(wrong);
+    const noSecret = await fetch(url('/api/chat/send'), { method: 'POST', headers: { ...json, 'x-chat-client': a.clientId }, body: JSON.stringify({ messageId: 'm2', text: 'halo' }) });
+    expect(noSecret.status).toBe(401);
+    const plain = await post({ messageId: 'm2', text: 'halo' }, { 'content-type': 'text/plain' });
+    expect(plain.status).toBe(415);
+    secure(plain);
+    expect((await post({ messageId: 'm2', text: 'halo' }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    const huge = await post({ messageId: 'm2', text: 'x'.repeat(70 * 1024) });
+    expect(huge.status).toBe(413);
+    secure(huge);
+    expect((await post('{"messageId":')).status).toBe(400);
+    // None of the refused requests was recorded; the acknowledged first answer leaves the inbox empty.
+    const next = await post({ messageId: 'm3', text: 'bantuan', ack: answer.messages.map((m) => m.id) });
+    const later = (await next.json()) as { messages: Array<{ id: number }> };
+    expect(later.messages.every((m) => !answer.messages.some((x) => x.id === m.id))).toBe(true);
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM inbound_seen').pluck().get()).toBe(2);
+    const pulled = await fetch(url('/api/chat/messages'), { headers: { 'x-chat-client': a.clientId, 'x-chat-secret': a.secret } });
+    secure(pulled);
+    expect(((await pulled.json()) as { messages: Array<{ id: number }> }).messages.map((m) => m.id)).toEqual(later.messages.map((m) => m.id));
+  });
+
   test('too many messages from one browser, or requests from one address, get a polite 429 with Retry-After', async () => {
     t = await makeTestApp({ features: [webChatFeature], env: { WEB_CHAT_CLIENT_RATE: '3', WEB_CHAT_IP_RATE: '8' } });
     const a = await newSession(t);

@@ -10,11 +10,20 @@ export class WebStore {
     this.s = {
       insert: p('INSERT INTO web_clients (client_id, secret_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET secret_hash = excluded.secret_hash'),
       hash: p('SELECT secret_hash FROM web_clients WHERE client_id = ?').pluck(),
+      // The page's inbox: what CoreStore.dueFor reads, only the two columns the answer needs.
+      inbox: p(
+        `SELECT id, payload FROM outbox WHERE resident_id = ? AND channel = 'web' AND status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
+      ),
     };
   }
 
   createClient(clientId: string, secretHash: string, now: Date): void {
     this.s.insert.run(clientId, secretHash, now.toISOString());
+  }
+
+  /** A web resident's due rows not yet acknowledged, oldest first (id and the reply's JSON). */
+  inbox(residentId: number, now: Date): Array<{ id: number; payload: string }> {
+    return this.s.inbox.all(residentId, now.toISOString()) as Array<{ id: number; payload: string }>;
   }
 
   secretHashOf(clientId: string): string | undefined {

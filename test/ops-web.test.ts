@@ -1,6 +1,7 @@
 // The web chat as an attacker and an unlucky resident see it: identities only the page holds,
 // acknowledgements that cannot hide what was never shown, closed doors for other sites, polite
 // limits, and a busy database that delays a message instead of losing it.
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -52,6 +53,28 @@ describe('web chat identity', () => {
     const old = await t.ctx.http.request('/api/chat/send', { method: 'POST', headers: json, body: JSON.stringify({ clientId: a.clientId, messageId: 'm3', text: 'halo' }) });
     expect(old.status).toBe(401);
     expect(((await old.json()) as { message: string }).message).toMatch(/Sesi chat berakhir/);
+  });
+
+  test('an identity the server has seen stops working once its row changes or goes: in this process at once, from another process by the next request', async () => {
+    t = await makeTestApp({ features: [webChatFeature] });
+    const a = await newSession(t);
+    const b = await newSession(t);
+    const c = await newSession(t);
+    for (const who of [a, b, c]) expect((await send(t, who, { messageId: 'm1', text: 'halo' })).status).toBe(200);
+    // Retention or erasure in this process (the same connection): refused at once.
+    t.ctx.db.prepare('DELETE FROM web_clients WHERE client_id = ?').run(a.clientId);
+    expect((await send(t, a, { messageId: 'm2', text: 'halo' })).status).toBe(401);
+    // A secret replaced (an id issued again): the old one is refused, the new one works.
+    const secret = 'n'.repeat(43);
+    t.ctx.db.prepare('UPDATE web_clients SET secret_hash = ? WHERE client_id = ?').run(createHash('sha256').update(secret).digest('hex'), b.clientId);
+    expect((await send(t, b, { messageId: 'm2', text: 'halo' })).status).toBe(401);
+    expect((await send(t, { clientId: b.clientId, secret }, { messageId: 'm2', text: 'halo' })).status).toBe(200);
+    // Another process deletes one: the next request (a later turn of the event loop, as every request over the network is) is refused.
+    const other = new Database(path.join(t.dir, 'adminduk.db'));
+    other.prepare('DELETE FROM web_clients WHERE client_id = ?').run(c.clientId);
+    other.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await send(t, c, { messageId: 'm2', text: 'halo' })).status).toBe(401);
   });
 
   test('a second client can neither read nor hide the first one\'s replies', async () => {

@@ -15,7 +15,6 @@ import { declaredBodyLimit, header, readJson } from '../../core/http-body.js';
 import { securedJson, securedJsonText } from '../../core/http-fast.js';
 import type { Input, Lang, Reply } from '../../core/types.js';
 import { isTransientDbError, retryTransient } from '../../store/db.js';
-import { WebStore } from '../../store/web-store.js';
 import { CLIENT_HEADER, SECRET_HEADER, WebIdentity } from './identity.js';
 import { WebLimits, clientIp } from './limits.js';
 
@@ -51,7 +50,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
   const { http, engine, store, clock, log } = ctx;
   const trustProxy = ctx.config.TRUST_PROXY;
   const identity = new WebIdentity(ctx.db, clock);
-  const web = new WebStore(ctx.db);
+  const web = identity.store;
   const limits = new WebLimits({ perClientPerMinute: env.WEB_CHAT_CLIENT_RATE, perIpPerMinute: env.WEB_CHAT_IP_RATE, sessionsPerIpPerHour: env.WEB_CHAT_SESSION_RATE });
   const langOf = (hint: string | undefined): Lang => (hint && /^en\b/i.test(hint) ? 'en' : 'id');
   const say = (lang: Lang, key: string) => translate(ctx.content.texts, lang, key);

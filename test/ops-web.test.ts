@@ -77,6 +77,15 @@ describe('web chat identity', () => {
     expect((await send(t, c, { messageId: 'm2', text: 'halo' })).status).toBe(401);
   });
 
+  test('browsers asking at the same moment (written together) each get their own working identity', async () => {
+    t = await makeTestApp({ features: [webChatFeature] });
+    const all = await Promise.all(Array.from({ length: 6 }, () => newSession(t!)));
+    expect(new Set(all.map((a) => a.clientId)).size).toBe(6);
+    for (const [i, who] of all.entries()) expect((await send(t, who, { messageId: `m${i}`, text: 'halo' })).status).toBe(200);
+    expect((await send(t, { clientId: all[0]!.clientId, secret: all[1]!.secret }, { messageId: 'x', text: 'halo' })).status).toBe(401);
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM web_clients').pluck().get()).toBe(6);
+  });
+
   test('a second client can neither read nor hide the first one\'s replies', async () => {
     t = await makeTestApp({ features: [webChatFeature] });
     const a = await newSession(t);
@@ -236,6 +245,17 @@ describe('web chat doors', () => {
 });
 
 describe('acknowledgements and quiet hours', () => {
+  test('the delivery rounds leave web-chat replies alone: the page still gets them until it acknowledges them', async () => {
+    t = await makeTestApp({ features: [webChatFeature] });
+    await t.app.startFeatures();
+    const a = await newSession(t);
+    const first = (await (await send(t, a, { messageId: 'm1', text: 'halo' })).json()) as { messages: Array<{ id: number }> };
+    expect(first.messages.length).toBeGreaterThan(0);
+    await t.ctx.dispatcher.runOnce();
+    const again = await t.ctx.http.request('/api/chat/messages', { headers: { 'x-chat-client': a.clientId, 'x-chat-secret': a.secret } });
+    expect(((await again.json()) as { messages: Array<{ id: number }> }).messages.map((m) => m.id)).toEqual(first.messages.map((m) => m.id));
+  });
+
   test('a status change in quiet hours reaches a web follower after its time, even if the page acknowledged everything', async () => {
     // 22:00 in Jakarta: inside the default quiet hours (21:00–06:00).
     const clock = new FakeClock('2026-11-30T15:00:00.000Z');

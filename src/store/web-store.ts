@@ -1,6 +1,6 @@
 // SQL of the web chat's identities: the server issues an id and a secret; only the secret's
 // hash is stored, so a copy of the database does not let anyone write as a resident.
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 
 /** Per connection: who hears that a web_clients row changed or went (see `onClientChanged`). */
 const listeners = new WeakMap<Db, Set<(clientId: string) => void>>();
@@ -29,15 +29,25 @@ export class WebStore {
       hash: p('SELECT secret_hash FROM web_clients WHERE client_id = ?').pluck(),
       // Changes when another connection (another process) commits to the file.
       dataVersion: p('PRAGMA data_version').pluck(),
-      // The page's inbox: what CoreStore.dueFor reads, only the two columns the answer needs.
+      // The page's inbox: what CoreStore.dueFor reads, only the two columns the answer needs
+      // (~27 → ~15 µs). Web rows are pulled, never leased by the dispatcher, so never 'sending':
+      // one status is one range of outbox_resident, already in id order (no sort).
       inbox: p(
-        `SELECT id, payload FROM outbox WHERE resident_id = ? AND channel = 'web' AND status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
+        `SELECT id, payload FROM outbox WHERE resident_id = ? AND channel = 'web' AND status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
       ),
     };
   }
 
   createClient(clientId: string, secretHash: string, now: Date): void {
     this.s.insert.run(clientId, secretHash, now.toISOString());
+  }
+
+  /** Several new clients in one write transaction (one commit for all). */
+  createClients(clients: Array<{ clientId: string; secretHash: string }>, now: Date): void {
+    const at = now.toISOString();
+    writeTransaction(this.db, () => {
+      for (const c of clients) this.s.insert.run(c.clientId, c.secretHash, at);
+    });
   }
 
   /** A web resident's due rows not yet acknowledged, oldest first (id and the reply's JSON). */

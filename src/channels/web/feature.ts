@@ -14,7 +14,7 @@ import type { FeatureFactory } from '../../core/feature.js';
 import { declaredBodyLimit, header, readJson } from '../../core/http-body.js';
 import { securedJson, securedJsonText } from '../../core/http-fast.js';
 import type { Input, Lang, Reply } from '../../core/types.js';
-import { isTransientDbError, retryTransient } from '../../store/db.js';
+import { isTransientDbError } from '../../store/db.js';
 import { CLIENT_HEADER, SECRET_HEADER, WebIdentity } from './identity.js';
 import { WebLimits, clientIp } from './limits.js';
 
@@ -124,15 +124,19 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     const wait = await limits.take('session', clientIp(c, trustProxy));
     if (wait) return limited(c, wait, 'id');
     try {
-      // A short lock (the checkpointer cutting the WAL, another process) is waited out off the
-      // event loop, as the engine waits for a message; only a lock that outlasts it answers 503.
-      let tries = 0;
-      return securedJson(
-        await retryTransient(() => {
-          if (tries++) ctx.metrics.dbBusy.inc({ reason: 'busy' });
-          return identity.issue();
-        }, ctx.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS),
-      );
+      // New browsers of one turn are written together. A short lock (the checkpointer cutting
+      // the WAL, another process) is waited out off the event loop, as the engine waits for a
+      // message; only a lock that outlasts every wait answers 503.
+      const delays = ctx.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+      for (let tries = 0; ; tries++) {
+        try {
+          return securedJson(await identity.issueSoon());
+        } catch (err) {
+          if (!isTransientDbError(err) || tries >= delays.length) throw err;
+          ctx.metrics.dbBusy.inc({ reason: /FULL/.test(String((err as { code?: string }).code)) ? 'full' : 'busy' });
+          await new Promise((resolve) => setTimeout(resolve, delays[tries]));
+        }
+      }
     } catch (err) {
       if (isTransientDbError(err)) return busy(c, 'id');
       throw err;

@@ -44,6 +44,33 @@ export class WebIdentity {
     return { clientId: id, secret };
   }
 
+  private waiting: Array<{ clientId: string; secret: string; resolve: (v: { clientId: string; secret: string }) => void; reject: (err: unknown) => void }> = [];
+
+  /**
+   * As issue(), written on the next turn of the event loop together with every other new
+   * browser that asked in this one: one commit for all of them instead of one each. A failed
+   * write (a lock) rejects them all; nothing of theirs was stored.
+   */
+  issueSoon(): Promise<{ clientId: string; secret: string }> {
+    return new Promise((resolve, reject) => {
+      const clientId = 'w' + randomBytes(16).toString('base64url');
+      const secret = randomBytes(32).toString('base64url');
+      if (this.waiting.push({ clientId, secret, resolve, reject }) === 1) setImmediate(() => this.writeWaiting());
+    });
+  }
+
+  private writeWaiting(): void {
+    const batch = this.waiting;
+    this.waiting = [];
+    try {
+      this.store.createClients(batch.map((w) => ({ clientId: w.clientId, secretHash: hash(w.secret).toString('hex') })), this.clock.now());
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    for (const w of batch) w.resolve({ clientId: w.clientId, secret: w.secret });
+  }
+
   /** The client id when the secret matches, else undefined. */
   verify(clientId: string | undefined, secret: string | undefined): string | undefined {
     if (!clientId || !secret || clientId.length > 64 || secret.length > 128) return undefined;

@@ -17,6 +17,7 @@ import { loadCoreConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { FakeBotApi } from '../test/telegram-fake-api.js';
 import { measureEngine } from './engine.js';
+import type { SqlRecorder } from './_replay.js';
 import { fmt, ratio, rssSampler, sameRun } from './_util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,9 +67,24 @@ export function line(name: string, r: LoadResult, unit = 'messages/s'): string {
       CPU per request: server ${perRequest(r.serverCpuMs)} µs, load generator ${perRequest(r.cpuMs)} µs (${fmt(r.cpuMs / 1000 / r.seconds, 2)} of a core; server ${fmt(r.serverCpuMs / 1000 / r.seconds, 2)})${r.failures?.length ? `\n      first refused: ${r.failures.join(' | ')}` : ''}`;
 }
 
+/**
+ * The engine bench (3,000 residents) with the CPU time of its measured part: measureEngine's
+ * recorder hooks mark where the measurement starts and stops (no SQL is recorded here).
+ */
+async function engineCpuPerMessage(): Promise<{ rate: number; cpuUs: number }> {
+  let at: NodeJS.CpuUsage | undefined;
+  let used: NodeJS.CpuUsage | undefined;
+  const marks = { start() {}, mark: () => (at = process.cpuUsage()), stop: () => (used = process.cpuUsage(at)) } as unknown as SqlRecorder;
+  const e = await measureEngine({ residents: 3_000, recorder: marks });
+  return { rate: e.rate, cpuUs: (used!.user + used!.system) / e.messages };
+}
+
 export async function run(): Promise<void> {
-  // The reference: the engine bench of this run (or a shorter one when run alone).
-  const engineRate = sameRun.engineRate ?? (await measureEngine({ residents: 3_000 })).rate;
+  // The reference: the engine bench of this run (or a shorter one when run alone), and the
+  // engine's CPU per message just before the web runs. Rates depend on how much CPU each
+  // process got at its moment on a shared machine; CPU per message much less.
+  const engine = await engineCpuPerMessage();
+  const engineRate = sameRun.engineRate ?? engine.rate;
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-http-'));
   const fake = new FakeBotApi();
@@ -112,6 +128,11 @@ export async function run(): Promise<void> {
   console.log(`  web 200 / engine               ${ratio(web200.rate, engineRate, 0.5)}`);
   console.log(`  web 2,000 / engine             ${ratio(web2000.rate, engineRate, 0.5)}`);
   console.log(`  telegram webhook / engine      ${fmt(tg.rate / engineRate, 2)}×`);
+  // Per message of web chat at 200 connections (the session requests' CPU counted in): what the
+  // server spends against what the engine alone spends, i.e. the rate ratio each would reach
+  // with a core to itself (the load generator needs its own: its figure is on the line above).
+  const serverCpuUs = (web200.serverCpuMs * 1000) / Math.max(1, web200.rate * web200.seconds);
+  console.log(`  CPU per message                engine alone ${fmt(engine.cpuUs)} µs (short engine run just before: ${fmt(engine.rate)} messages/s), server at 200 connections ${fmt(serverCpuUs)} µs: engine / server ${fmt(engine.cpuUs / serverCpuUs, 2)}× (the rate ratio with a core each)`);
   console.log(`  p99 at 200 connections         ${fmt(web200.p99)} ms (target ≤ 50) ${web200.p99 <= 50 ? 'met' : 'NOT met'}`);
   const failed200 = web200.errors + web200.timeouts + web200.non2xx + tg.errors + tg.timeouts + tg.non2xx;
   console.log(`  failures at 200 (web, Telegram) ${fmt(failed200)} (every request must be answered 2xx: otherwise the rates above are not messages)`);

@@ -93,6 +93,7 @@ function tgRequests() {
   }));
 }
 
+const cpu0 = process.cpuUsage();
 const result = await autocannon({
   url: `http://127.0.0.1:${port}`,
   connections,
@@ -101,6 +102,7 @@ const result = await autocannon({
   timeout: 30,
   requests: kind === 'telegram' ? tgRequests() : webRequests(),
 });
+const cpu = process.cpuUsage(cpu0);
 process.stdout.write(
   JSON.stringify({
     requests: result.requests.total,
@@ -114,5 +116,7 @@ process.stdout.write(
     non2xx: result.non2xx,
     residents,
     failures,
+    // The generator's own CPU time (user + system) over the run, ms: it shares the cores with the server.
+    cpuMs: (cpu.user + cpu.system) / 1000,
   }) + '\n',
 );

@@ -17,6 +17,7 @@ import { loadCoreConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { FakeBotApi } from '../test/telegram-fake-api.js';
 import { measureEngine } from './engine.js';
+import type { SqlRecorder } from './_replay.js';
 import { fmt, ratio, rssSampler, sameRun } from './_util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,27 +36,55 @@ export interface LoadResult {
   residents: number;
   /** The first refused answers (path, status, body). */
   failures?: string[];
+  /** CPU time (user + system) of the load generator's process over the run, ms. */
+  cpuMs: number;
+  /** CPU time of this (the server's) process over the same run, ms. */
+  serverCpuMs: number;
+  seconds: number;
 }
 
 /** Runs the load generator in its own process; resolves with its figures. */
 export function load(opts: { port: number; connections: number; seconds: number; kind: 'web' | 'telegram'; tag: string; chatBase?: number }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
+    const cpu0 = process.cpuUsage();
     const child = spawn(process.execPath, [path.join(here, '_http-load.mjs'), JSON.stringify({ secret: SECRET, chatBase: 500_000_000, ...opts })], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
+      const cpu = process.cpuUsage(cpu0);
+      resolve({ ...(JSON.parse(out) as Omit<LoadResult, 'serverCpuMs' | 'seconds'>), serverCpuMs: (cpu.user + cpu.system) / 1000, seconds: opts.seconds });
+    });
   });
 }
 
 export function line(name: string, r: LoadResult, unit = 'messages/s'): string {
   const failed = r.errors + r.timeouts + r.non2xx;
-  return `  ${name.padEnd(30)} ${fmt(r.rate).padStart(7)} ${unit}   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   max ${fmt(r.max)} ms   ${fmt(r.requests)} requests, ${fmt(r.residents)} residents, ${failed ? `${fmt(r.errors)} connection errors, ${fmt(r.timeouts)} timeouts, ${fmt(r.non2xx)} non-2xx` : 'no failures'}${r.failures?.length ? `\n      first refused: ${r.failures.join(' | ')}` : ''}`;
+  // CPU per request of each process (a session request is a request too): the generator shares the two cores.
+  const perRequest = (ms: number) => fmt((ms * 1000) / Math.max(1, r.requests));
+  return `  ${name.padEnd(30)} ${fmt(r.rate).padStart(7)} ${unit}   p50 ${fmt(r.p50)} ms   p99 ${fmt(r.p99)} ms   max ${fmt(r.max)} ms   ${fmt(r.requests)} requests, ${fmt(r.residents)} residents, ${failed ? `${fmt(r.errors)} connection errors, ${fmt(r.timeouts)} timeouts, ${fmt(r.non2xx)} non-2xx` : 'no failures'}
+      CPU per request: server ${perRequest(r.serverCpuMs)} µs, load generator ${perRequest(r.cpuMs)} µs (${fmt(r.cpuMs / 1000 / r.seconds, 2)} of a core; server ${fmt(r.serverCpuMs / 1000 / r.seconds, 2)})${r.failures?.length ? `\n      first refused: ${r.failures.join(' | ')}` : ''}`;
+}
+
+/**
+ * The engine bench (3,000 residents) with the CPU time of its measured part: measureEngine's
+ * recorder hooks mark where the measurement starts and stops (no SQL is recorded here).
+ */
+async function engineCpuPerMessage(): Promise<{ rate: number; cpuUs: number }> {
+  let at: NodeJS.CpuUsage | undefined;
+  let used: NodeJS.CpuUsage | undefined;
+  const marks = { start() {}, mark: () => (at = process.cpuUsage()), stop: () => (used = process.cpuUsage(at)) } as unknown as SqlRecorder;
+  const e = await measureEngine({ residents: 3_000, recorder: marks });
+  return { rate: e.rate, cpuUs: (used!.user + used!.system) / e.messages };
 }
 
 export async function run(): Promise<void> {
-  // The reference: the engine bench of this run (or a shorter one when run alone).
-  const engineRate = sameRun.engineRate ?? (await measureEngine({ residents: 3_000 })).rate;
+  // The reference: the engine bench of this run (or a shorter one when run alone), and the
+  // engine's CPU per message just before the web runs. Rates depend on how much CPU each
+  // process got at its moment on a shared machine; CPU per message much less.
+  const engine = await engineCpuPerMessage();
+  const engineRate = sameRun.engineRate ?? engine.rate;
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-http-'));
   const fake = new FakeBotApi();
@@ -99,6 +128,11 @@ export async function run(): Promise<void> {
   console.log(`  web 200 / engine               ${ratio(web200.rate, engineRate, 0.5)}`);
   console.log(`  web 2,000 / engine             ${ratio(web2000.rate, engineRate, 0.5)}`);
   console.log(`  telegram webhook / engine      ${fmt(tg.rate / engineRate, 2)}×`);
+  // Per message of web chat at 200 connections (the session requests' CPU counted in): what the
+  // server spends against what the engine alone spends, i.e. the rate ratio each would reach
+  // with a core to itself (the load generator needs its own: its figure is on the line above).
+  const serverCpuUs = (web200.serverCpuMs * 1000) / Math.max(1, web200.rate * web200.seconds);
+  console.log(`  CPU per message                engine alone ${fmt(engine.cpuUs)} µs (short engine run just before: ${fmt(engine.rate)} messages/s), server at 200 connections ${fmt(serverCpuUs)} µs: engine / server ${fmt(engine.cpuUs / serverCpuUs, 2)}× (the rate ratio with a core each)`);
   console.log(`  p99 at 200 connections         ${fmt(web200.p99)} ms (target ≤ 50) ${web200.p99 <= 50 ? 'met' : 'NOT met'}`);
   const failed200 = web200.errors + web200.timeouts + web200.non2xx + tg.errors + tg.timeouts + tg.non2xx;
   console.log(`  failures at 200 (web, Telegram) ${fmt(failed200)} (every request must be answered 2xx: otherwise the rates above are not messages)`);

@@ -1,6 +1,7 @@
 // The web chat as an attacker and an unlucky resident see it: identities only the page holds,
 // acknowledgements that cannot hide what was never shown, closed doors for other sites, polite
 // limits, and a busy database that delays a message instead of losing it.
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -52,6 +53,37 @@ describe('web chat identity', () => {
     const old = await t.ctx.http.request('/api/chat/send', { method: 'POST', headers: json, body: JSON.stringify({ clientId: a.clientId, messageId: 'm3', text: 'halo' }) });
     expect(old.status).toBe(401);
     expect(((await old.json()) as { message: string }).message).toMatch(/Sesi chat berakhir/);
+  });
+
+  test('an identity the server has seen stops working once its row changes or goes: in this process at once, from another process by the next request', async () => {
+    t = await makeTestApp({ features: [webChatFeature] });
+    const a = await newSession(t);
+    const b = await newSession(t);
+    const c = await newSession(t);
+    for (const who of [a, b, c]) expect((await send(t, who, { messageId: 'm1', text: 'halo' })).status).toBe(200);
+    // Retention or erasure in this process (the same connection): refused at once.
+    t.ctx.db.prepare('DELETE FROM web_clients WHERE client_id = ?').run(a.clientId);
+    expect((await send(t, a, { messageId: 'm2', text: 'halo' })).status).toBe(401);
+    // A secret replaced (an id issued again): the old one is refused, the new one works.
+    const secret = 'n'.repeat(43);
+    t.ctx.db.prepare('UPDATE web_clients SET secret_hash = ? WHERE client_id = ?').run(createHash('sha256').update(secret).digest('hex'), b.clientId);
+    expect((await send(t, b, { messageId: 'm2', text: 'halo' })).status).toBe(401);
+    expect((await send(t, { clientId: b.clientId, secret }, { messageId: 'm2', text: 'halo' })).status).toBe(200);
+    // Another process deletes one: the next request (a later turn of the event loop, as every request over the network is) is refused.
+    const other = new Database(path.join(t.dir, 'adminduk.db'));
+    other.prepare('DELETE FROM web_clients WHERE client_id = ?').run(c.clientId);
+    other.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await send(t, c, { messageId: 'm2', text: 'halo' })).status).toBe(401);
+  });
+
+  test('browsers asking at the same moment (written together) each get their own working identity', async () => {
+    t = await makeTestApp({ features: [webChatFeature] });
+    const all = await Promise.all(Array.from({ length: 6 }, () => newSession(t!)));
+    expect(new Set(all.map((a) => a.clientId)).size).toBe(6);
+    for (const [i, who] of all.entries()) expect((await send(t, who, { messageId: `m${i}`, text: 'halo' })).status).toBe(200);
+    expect((await send(t, { clientId: all[0]!.clientId, secret: all[1]!.secret }, { messageId: 'x', text: 'halo' })).status).toBe(401);
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM web_clients').pluck().get()).toBe(6);
   });
 
   test('a second client can neither read nor hide the first one\'s replies', async () => {
@@ -117,6 +149,58 @@ describe('web chat doors', () => {
     expect(api.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  test('over a real connection (headers read from Node, answers written as they are): the same doors, identity and security headers', async () => {
+    t = await makeTestApp({ features: [webChatFeature], env: { PORT: '0' } });
+    const port = await t.app.listen();
+    const url = (p: string) => `http://127.0.0.1:${port}${p}`;
+    const secure = (res: Response) => {
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    };
+    const session = await fetch(url('/api/chat/session'), { method: 'POST', headers: json, body: '{}' });
+    expect(session.status).toBe(200);
+    secure(session);
+    const a = (await session.json()) as { clientId: string; secret: string };
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(url('/api/chat/send'), { method: 'POST', headers: { ...json, 'x-chat-client': a.clientId, 'x-chat-secret': a.secret, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+    const sent = await post({ messageId: 'm1', text: 'halo' });
+    expect(sent.status).toBe(200);
+    secure(sent);
+    const answer = (await sent.json()) as { messages: Array<{ id: number; text: string }>; lang: string };
+    // The answer is the resident's pending rows as stored, each with its id.
+    const rows = t.ctx.db.prepare("SELECT id, payload FROM outbox WHERE channel = 'web' AND status = 'pending' ORDER BY id").all() as Array<{ id: number; payload: string }>;
+    expect(answer).toEqual({ messages: rows.map((r) => ({ id: r.id, ...JSON.parse(r.payload) })), lang: 'id' });
+    expect(answer.messages.length).toBeGreaterThan(0);
+    expect(answer.messages[0]!.text).toMatch(/\S/);
+
+    const wrong = await post({ messageId: 'm2', text: 'halo' }, { 'x-chat-secret': 'x'.repeat(43) });
+    expect(wrong.status).toBe(401);
+    secure(wrong);
+    const noSecret = await fetch(url('/api/chat/send'), { method: 'POST', headers: { ...json, 'x-chat-client': a.clientId }, body: JSON.stringify({ messageId: 'm2', text: 'halo' }) });
+    expect(noSecret.status).toBe(401);
+    const plain = await post({ messageId: 'm2', text: 'halo' }, { 'content-type': 'text/plain' });
+    expect(plain.status).toBe(415);
+    secure(plain);
+    expect((await post({ messageId: 'm2', text: 'halo' }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    const huge = await post({ messageId: 'm2', text: 'x'.repeat(70 * 1024) });
+    expect(huge.status).toBe(413);
+    secure(huge);
+    expect((await post('{"messageId":')).status).toBe(400);
+    // None of the refused requests was recorded; the acknowledged first answer leaves the inbox empty.
+    const next = await post({ messageId: 'm3', text: 'bantuan', ack: answer.messages.map((m) => m.id) });
+    const later = (await next.json()) as { messages: Array<{ id: number }> };
+    expect(later.messages.every((m) => !answer.messages.some((x) => x.id === m.id))).toBe(true);
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM inbound_seen').pluck().get()).toBe(2);
+    const pulled = await fetch(url('/api/chat/messages'), { headers: { 'x-chat-client': a.clientId, 'x-chat-secret': a.secret } });
+    secure(pulled);
+    expect(((await pulled.json()) as { messages: Array<{ id: number }> }).messages.map((m) => m.id)).toEqual(later.messages.map((m) => m.id));
+  });
+
   test('too many messages from one browser, or requests from one address, get a polite 429 with Retry-After', async () => {
     t = await makeTestApp({ features: [webChatFeature], env: { WEB_CHAT_CLIENT_RATE: '3', WEB_CHAT_IP_RATE: '8' } });
     const a = await newSession(t);
@@ -161,6 +245,17 @@ describe('web chat doors', () => {
 });
 
 describe('acknowledgements and quiet hours', () => {
+  test('the delivery rounds leave web-chat replies alone: the page still gets them until it acknowledges them', async () => {
+    t = await makeTestApp({ features: [webChatFeature] });
+    await t.app.startFeatures();
+    const a = await newSession(t);
+    const first = (await (await send(t, a, { messageId: 'm1', text: 'halo' })).json()) as { messages: Array<{ id: number }> };
+    expect(first.messages.length).toBeGreaterThan(0);
+    await t.ctx.dispatcher.runOnce();
+    const again = await t.ctx.http.request('/api/chat/messages', { headers: { 'x-chat-client': a.clientId, 'x-chat-secret': a.secret } });
+    expect(((await again.json()) as { messages: Array<{ id: number }> }).messages.map((m) => m.id)).toEqual(first.messages.map((m) => m.id));
+  });
+
   test('a status change in quiet hours reaches a web follower after its time, even if the page acknowledged everything', async () => {
     // 22:00 in Jakarta: inside the default quiet hours (21:00–06:00).
     const clock = new FakeClock('2026-11-30T15:00:00.000Z');
@@ -226,6 +321,38 @@ describe('a database locked by another process', () => {
     expect(again.status).toBe(200);
     expect(((await again.json()) as { messages: unknown[] }).messages.length).toBeGreaterThan(0);
     expect(t.ctx.db.prepare('SELECT COUNT(*) FROM inbound_seen').pluck().get()).toBe(1);
+  });
+});
+
+describe('a new chat while the database is locked', () => {
+  const busyRetries = async (app: TestApp) => (await app.ctx.metrics.dbBusy.get()).values.reduce((n, v) => n + v.value, 0);
+
+  test('a short lock (the checkpointer cutting the WAL) is waited out: the page gets its identity, not 503', async () => {
+    t = await makeTestApp({ features: [webChatFeature], app: { retryDelaysMs: Array(400).fill(5) } });
+    const other = new Database(path.join(t.dir, 'adminduk.db'));
+    other.exec('BEGIN IMMEDIATE');
+    const asked = t.ctx.http.request('/api/chat/session', { method: 'POST', headers: json, body: '{}' });
+    // The first try met the lock and the request is waiting for the next one.
+    while ((await busyRetries(t)) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    other.exec('COMMIT');
+    other.close();
+    const res = await asked;
+    expect(res.status).toBe(200);
+    const who = (await res.json()) as { clientId: string; secret: string };
+    expect((await send(t, who, { messageId: 'm1', text: 'halo' })).status).toBe(200);
+  });
+
+  test('a lock that outlasts the waits answers 503 with Retry-After, and the next try works', async () => {
+    t = await makeTestApp({ features: [webChatFeature], app: { retryDelaysMs: [5, 5, 5] } });
+    const other = new Database(path.join(t.dir, 'adminduk.db'));
+    other.exec('BEGIN IMMEDIATE');
+    const busy = await t.ctx.http.request('/api/chat/session', { method: 'POST', headers: json, body: '{}' });
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('5');
+    expect(await busyRetries(t)).toBe(3);
+    other.exec('COMMIT');
+    other.close();
+    await newSession(t);
   });
 });
 

@@ -46,6 +46,8 @@ export interface AppContext {
   health: HealthService;
   /** Prometheus metrics (src/ops/metrics.ts). */
   metrics: Metrics;
+  /** The engine's waits after a lock or a full disk (AppOptions.retryDelaysMs), for writes a feature makes outside the engine. */
+  retryDelaysMs?: number[];
 }
 
 export interface Feature {

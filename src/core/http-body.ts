@@ -20,12 +20,26 @@ export function declaredBodyLimit(options: BodyLimitOptions): MiddlewareHandler 
     const method = c.req.method;
     // No body to limit (hono's bodyLimit: `if (!c.req.raw.body) return next()`).
     if (method === 'GET' || method === 'HEAD') return next();
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined && onError) {
+    const length = header(c, 'content-length');
+    if (length !== undefined && header(c, 'transfer-encoding') === undefined && onError) {
       return parseInt(length || '0', 10) > options.maxSize ? onError(c) : next();
     }
     return full(c, next);
   };
+}
+
+/**
+ * A request header (`name` in lower case) read from Node's own parsed headers when the request
+ * came through the Node server: `c.req.header()` makes @hono/node-server build a web `Headers`
+ * of every header on first use (undici's validation of each one: ~3 % of a web-chat message's
+ * CPU). Repeated headers are joined with ", " as `Headers.get` does (Node keeps the first of
+ * the headers it allows once, such as Content-Type). In `app.request()` (tests), `c.req.header`.
+ */
+export function header(c: Context, name: string): string | undefined {
+  const headers = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.headers;
+  if (!headers) return c.req.header(name);
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /**

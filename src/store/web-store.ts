@@ -1,15 +1,40 @@
 // SQL of the web chat's identities: the server issues an id and a secret; only the secret's
 // hash is stored, so a copy of the database does not let anyone write as a resident.
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
+
+/** Per connection: who hears that a web_clients row changed or went (see `onClientChanged`). */
+const listeners = new WeakMap<Db, Set<(clientId: string) => void>>();
 
 export class WebStore {
   private readonly s;
 
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
+    if (!listeners.has(db)) {
+      const set = new Set<(clientId: string) => void>();
+      listeners.set(db, set);
+      // Temporary triggers (this connection only) tell the process when a row is updated or
+      // deleted (retention, erasure, a re-issued id), inside the statement that does it.
+      db.function('web_client_changed', { varargs: false }, (clientId: unknown) => {
+        for (const listener of set) listener(String(clientId));
+        return null;
+      });
+      db.exec(`
+        CREATE TEMP TRIGGER IF NOT EXISTS web_clients_changed_update AFTER UPDATE ON main.web_clients BEGIN SELECT web_client_changed(OLD.client_id); END;
+        CREATE TEMP TRIGGER IF NOT EXISTS web_clients_changed_delete AFTER DELETE ON main.web_clients BEGIN SELECT web_client_changed(OLD.client_id); END;
+      `);
+    }
     this.s = {
       insert: p('INSERT INTO web_clients (client_id, secret_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET secret_hash = excluded.secret_hash'),
       hash: p('SELECT secret_hash FROM web_clients WHERE client_id = ?').pluck(),
+      // Changes when another connection (another process) commits to the file.
+      dataVersion: p('PRAGMA data_version').pluck(),
+      // The page's inbox: what CoreStore.dueFor reads, only the two columns the answer needs
+      // (~27 → ~15 µs). Web rows are pulled, never leased by the dispatcher, so never 'sending':
+      // one status is one range of outbox_resident, already in id order (no sort).
+      inbox: p(
+        `SELECT id, payload FROM outbox WHERE resident_id = ? AND channel = 'web' AND status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
+      ),
     };
   }
 
@@ -17,7 +42,30 @@ export class WebStore {
     this.s.insert.run(clientId, secretHash, now.toISOString());
   }
 
+  /** Several new clients in one write transaction (one commit for all). */
+  createClients(clients: Array<{ clientId: string; secretHash: string }>, now: Date): void {
+    const at = now.toISOString();
+    writeTransaction(this.db, () => {
+      for (const c of clients) this.s.insert.run(c.clientId, c.secretHash, at);
+    });
+  }
+
+  /** A web resident's due rows not yet acknowledged, oldest first (id and the reply's JSON). */
+  inbox(residentId: number, now: Date): Array<{ id: number; payload: string }> {
+    return this.s.inbox.all(residentId, now.toISOString()) as Array<{ id: number; payload: string }>;
+  }
+
   secretHashOf(clientId: string): string | undefined {
     return this.s.hash.get(clientId) as string | undefined;
+  }
+
+  /** Calls `listener` with the client id of every web_clients row updated or deleted through this connection. */
+  onClientChanged(listener: (clientId: string) => void): void {
+    listeners.get(this.db)!.add(listener);
+  }
+
+  /** SQLite's data_version of this connection: another process committed when it changes. */
+  dataVersion(): number {
+    return this.s.dataVersion.get() as number;
   }
 }

@@ -9,9 +9,10 @@ import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { parseEnv, onOff } from '../../config.js';
 import { translate } from '../../content/load.js';
-import { EngineBusyError } from '../../core/engine.js';
+import { DEFAULT_RETRY_DELAYS_MS, EngineBusyError } from '../../core/engine.js';
 import type { FeatureFactory } from '../../core/feature.js';
-import { declaredBodyLimit, readJson } from '../../core/http-body.js';
+import { declaredBodyLimit, header, readJson } from '../../core/http-body.js';
+import { securedJson, securedJsonText } from '../../core/http-fast.js';
 import type { Input, Lang, Reply } from '../../core/types.js';
 import { isTransientDbError } from '../../store/db.js';
 import { CLIENT_HEADER, SECRET_HEADER, WebIdentity } from './identity.js';
@@ -49,15 +50,26 @@ export const webChatFeature: FeatureFactory = (ctx) => {
   const { http, engine, store, clock, log } = ctx;
   const trustProxy = ctx.config.TRUST_PROXY;
   const identity = new WebIdentity(ctx.db, clock);
+  const web = identity.store;
   const limits = new WebLimits({ perClientPerMinute: env.WEB_CHAT_CLIENT_RATE, perIpPerMinute: env.WEB_CHAT_IP_RATE, sessionsPerIpPerHour: env.WEB_CHAT_SESSION_RATE });
   const langOf = (hint: string | undefined): Lang => (hint && /^en\b/i.test(hint) ? 'en' : 'id');
   const say = (lang: Lang, key: string) => translate(ctx.content.texts, lang, key);
 
-  const due = (residentId: number | undefined) =>
-    residentId === undefined ? [] : store.dueFor(residentId, 'web', clock.now()).map((row) => ({ id: row.id, ...(JSON.parse(row.payload) as Reply) }));
-  // The conversation's language, so the page's own words follow `bahasa`.
-  // (After a message the engine says it; no second read.)
-  const inbox = (residentId: number | undefined, lang?: Lang) => ({ messages: due(residentId), lang: residentId === undefined ? undefined : (lang ?? store.getResident(residentId)?.lang) });
+  // The page's inbox: `{ messages: [{ id, ...reply }], lang }`, the conversation's language so the
+  // page's own words follow `bahasa` (after a message the engine says it; no second read).
+  // Each stored payload is a reply's JSON object already: it is spliced in as it is, not
+  // parsed and written again (a payload's own "id", if one ever had it, comes later and wins,
+  // as it did in `{ id, ...JSON.parse(payload) }`).
+  const inbox = (residentId: number | undefined, lang?: Lang): string => {
+    if (residentId === undefined) return '{"messages":[]}';
+    const messages = web.inbox(residentId, clock.now()).map(({ id, payload }) =>
+      payload.startsWith('{') && payload.endsWith('}')
+        ? payload.length === 2 ? `{"id":${id}}` : `{"id":${id},${payload.slice(1)}`
+        : JSON.stringify({ id, ...(JSON.parse(payload) as Reply) }),
+    );
+    const known = lang ?? store.getResident(residentId)?.lang;
+    return `{"messages":[${messages.join(',')}]${known === undefined ? '' : `,"lang":${JSON.stringify(known)}`}}`;
+  };
 
   // The header names the office (flows/office.yaml); the page needs no second request for it.
   // Inline scripts are allowed by their hash, computed on the page as served (again if the office changes).
@@ -86,9 +98,9 @@ export const webChatFeature: FeatureFactory = (ctx) => {
   // Every chat request: per-IP limit, JSON only, same origin only, at most 64 KB.
   http.use('/api/chat/*', async (c, next) => {
     const wait = await limits.take('ip', clientIp(c, trustProxy));
-    if (wait) return limited(c, wait, langOf(c.req.header('accept-language')));
-    if (c.req.header('sec-fetch-site') === 'cross-site') return c.json({ error: 'cross-site requests are refused' }, 403);
-    if (c.req.method === 'POST' && !/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+    if (wait) return limited(c, wait, langOf(header(c, 'accept-language')));
+    if (header(c, 'sec-fetch-site') === 'cross-site') return c.json({ error: 'cross-site requests are refused' }, 403);
+    if (c.req.method === 'POST' && !/^application\/json\b/i.test(header(c, 'content-type') ?? '')) {
       return c.json({ error: 'Content-Type must be application/json' }, 415);
     }
     return next();
@@ -104,15 +116,27 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     c.header('Retry-After', '5');
     return c.json({ error: 'busy', retryAfter: 5, message: say(lang, 'ops.busy') }, 503);
   };
-  const who = (c: Context) => identity.verify(c.req.header(CLIENT_HEADER), c.req.header(SECRET_HEADER));
-  const unknownClient = (c: Context, lang: Lang) => c.json({ error: 'session', message: say(lang, 'ops.session') }, 401);
+  const who = (c: Context) => identity.verify(header(c, CLIENT_HEADER), header(c, SECRET_HEADER));
+  const unknownClient = (lang: Lang) => securedJson({ error: 'session', message: say(lang, 'ops.session') }, 401);
 
   // A new browser asks for its identity once, and keeps it.
   http.post('/api/chat/session', async (c) => {
     const wait = await limits.take('session', clientIp(c, trustProxy));
     if (wait) return limited(c, wait, 'id');
     try {
-      return c.json(identity.issue());
+      // New browsers of one turn are written together. A short lock (the checkpointer cutting
+      // the WAL, another process) is waited out off the event loop, as the engine waits for a
+      // message; only a lock that outlasts every wait answers 503.
+      const delays = ctx.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+      for (let tries = 0; ; tries++) {
+        try {
+          return securedJson(await identity.issueSoon());
+        } catch (err) {
+          if (!isTransientDbError(err) || tries >= delays.length) throw err;
+          ctx.metrics.dbBusy.inc({ reason: /FULL/.test(String((err as { code?: string }).code)) ? 'full' : 'busy' });
+          await new Promise((resolve) => setTimeout(resolve, delays[tries]));
+        }
+      }
     } catch (err) {
       if (isTransientDbError(err)) return busy(c, 'id');
       throw err;
@@ -121,17 +145,17 @@ export const webChatFeature: FeatureFactory = (ctx) => {
 
   http.post('/api/chat/send', async (c) => {
     const body = SendBody.safeParse(await readJson(c, CHAT_BODY_MAX));
-    if (!body.success) return c.json({ error: 'Bad request: ' + body.error.issues[0]!.message }, 400);
+    if (!body.success) return securedJson({ error: 'Bad request: ' + body.error.issues[0]!.message }, 400);
     const { messageId, text, choice, ack, lang } = body.data;
     const clientId = who(c);
-    if (!clientId) return unknownClient(c, langOf(lang));
+    if (!clientId) return unknownClient(langOf(lang));
     const wait = await limits.take('client', clientId);
     if (wait) return limited(c, wait, langOf(lang));
     const input: Input = choice ? { type: 'choice', id: choice } : { type: 'text', text: text ?? '' };
     try {
       // Dedupe is keyed by client: another browser's "m1" is another message.
       const result = await engine.handle({ id: `${clientId}:${messageId}`, channel: 'web', address: clientId, input, langHint: lang, acked: ack });
-      return c.json(inbox(result.residentId, result.lang));
+      return securedJsonText(inbox(result.residentId, result.lang));
     } catch (err) {
       if (err instanceof EngineBusyError || isTransientDbError(err)) {
         log.warn({ reason: err instanceof EngineBusyError ? err.reason : 'busy' }, 'web chat: message not recorded yet; the page sends it again');
@@ -145,7 +169,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
     const ack = Ack.safeParse((c.req.query('ack') ?? '').split(',').filter(Boolean).map(Number));
     if (!ack.success) return c.json({ error: 'Bad request: ack is a list of message ids' }, 400);
     const clientId = who(c);
-    if (!clientId) return unknownClient(c, langOf(c.req.header('accept-language')));
+    if (!clientId) return unknownClient(langOf(header(c, 'accept-language')));
     const resident = store.findResident('web', clientId);
     if (resident && ack.data.length) {
       try {
@@ -155,7 +179,7 @@ export const webChatFeature: FeatureFactory = (ctx) => {
         if (!isTransientDbError(err)) throw err;
       }
     }
-    return c.json(inbox(resident?.id));
+    return securedJsonText(inbox(resident?.id));
   });
 
   return { name: 'web', health: () => ({ name: 'web', state: 'open', ok: true }) };

@@ -10,33 +10,91 @@ import type { Db } from '../../store/db.js';
 export const CLIENT_HEADER = 'x-chat-client';
 export const SECRET_HEADER = 'x-chat-secret';
 
-const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+const hash = (secret: string) => createHash('sha256').update(secret).digest();
+
+/** Stored hashes kept in memory (~200 bytes each); the oldest go first past this. */
+const CACHED_CLIENTS = 20_000;
 
 export class WebIdentity {
-  private readonly store: WebStore;
+  readonly store: WebStore;
+  /**
+   * Client id → its stored secret hash, so a page's every message does not read web_clients
+   * again (one SELECT per message). An entry goes when its row is updated or deleted through
+   * this connection (temporary triggers: retention, erasure, a re-issued id), and every entry
+   * when another process has committed to the database since the last look (data_version,
+   * read once per turn of the event loop, when the first request of that turn asks).
+   */
+  private readonly known = new Map<string, Buffer>();
+  private version: number | undefined;
+  private looked = false;
 
   constructor(
     db: Db,
     private readonly clock: Clock,
   ) {
     this.store = new WebStore(db);
+    this.store.onClientChanged((clientId) => this.known.delete(clientId));
   }
 
   /** A new browser: a fresh id and secret. `clientId` is for tests and tools that need a known id. */
   issue(clientId?: string): { clientId: string; secret: string } {
     const id = clientId ?? 'w' + randomBytes(16).toString('base64url');
     const secret = randomBytes(32).toString('base64url');
-    this.store.createClient(id, hash(secret), this.clock.now());
+    this.store.createClient(id, hash(secret).toString('hex'), this.clock.now());
     return { clientId: id, secret };
+  }
+
+  private waiting: Array<{ clientId: string; secret: string; resolve: (v: { clientId: string; secret: string }) => void; reject: (err: unknown) => void }> = [];
+
+  /**
+   * As issue(), written on the next turn of the event loop together with every other new
+   * browser that asked in this one: one commit for all of them instead of one each. A failed
+   * write (a lock) rejects them all; nothing of theirs was stored.
+   */
+  issueSoon(): Promise<{ clientId: string; secret: string }> {
+    return new Promise((resolve, reject) => {
+      const clientId = 'w' + randomBytes(16).toString('base64url');
+      const secret = randomBytes(32).toString('base64url');
+      if (this.waiting.push({ clientId, secret, resolve, reject }) === 1) setImmediate(() => this.writeWaiting());
+    });
+  }
+
+  private writeWaiting(): void {
+    const batch = this.waiting;
+    this.waiting = [];
+    try {
+      this.store.createClients(batch.map((w) => ({ clientId: w.clientId, secretHash: hash(w.secret).toString('hex') })), this.clock.now());
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    for (const w of batch) w.resolve({ clientId: w.clientId, secret: w.secret });
   }
 
   /** The client id when the secret matches, else undefined. */
   verify(clientId: string | undefined, secret: string | undefined): string | undefined {
     if (!clientId || !secret || clientId.length > 64 || secret.length > 128) return undefined;
-    const stored = this.store.secretHashOf(clientId);
+    const stored = this.storedHash(clientId);
     if (!stored) return undefined;
-    const a = Buffer.from(stored, 'hex');
-    const b = Buffer.from(hash(secret), 'hex');
-    return a.length === b.length && timingSafeEqual(a, b) ? clientId : undefined;
+    const given = hash(secret);
+    return stored.length === given.length && timingSafeEqual(stored, given) ? clientId : undefined;
+  }
+
+  private storedHash(clientId: string): Buffer | undefined {
+    if (!this.looked) {
+      this.looked = true;
+      setImmediate(() => (this.looked = false));
+      const version = this.store.dataVersion();
+      if (version !== this.version) this.known.clear();
+      this.version = version;
+    }
+    const cached = this.known.get(clientId);
+    if (cached) return cached;
+    const hex = this.store.secretHashOf(clientId);
+    if (!hex) return undefined;
+    const stored = Buffer.from(hex, 'hex');
+    if (this.known.size >= CACHED_CLIENTS) this.known.delete(this.known.keys().next().value!);
+    this.known.set(clientId, stored);
+    return stored;
   }
 }

@@ -4,11 +4,12 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { header } from '../../core/http-body.js';
 
 /** The caller's IP: the proxy's X-Forwarded-For entry when trusted, else the socket's address. */
 export function clientIp(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for');
+    const forwarded = header(c, 'x-forwarded-for');
     // The proxy appends the address it saw: the last entry is the one it vouches for.
     const last = forwarded?.split(',').at(-1)?.trim();
     if (last) return last;

@@ -39,3 +39,13 @@ await app.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the systemd unit runs node with the flags of npm run start:prod (the memory bench measures those)', () => {
+  const script = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod']!;
+  const unit = fs.readFileSync(path.join(root, 'deploy/adminduk-chat.service'), 'utf8');
+  const exec = /^ExecStart=(.*)$/m.exec(unit)![1]!;
+  const flags = (cmd: string) => cmd.split(/\s+/).filter((w) => w.startsWith('--'));
+  expect(flags(script)).toContain('--heap-growing-percent=15');
+  expect(flags(exec)).toEqual(flags(script));
+  expect(exec).toMatch(/ dist\/main\.js$/);
+});

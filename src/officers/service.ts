@@ -1,11 +1,21 @@
 // Officer accounts: passwords (argon2id), cookie sessions, per-officer API tokens, and the
 // login limits (lock-out per account and per client address). No SQL here: OfficersStore.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import { z } from 'zod';
 import type { Clock } from '../core/types.js';
 import type { CoreStore } from '../store/core-store.js';
 import type { OfficerRow, OfficersStore, Role } from '../store/officers-store.js';
+
+// argon2 is a native module (~4 MiB of RSS once loaded): imported on the first password hashed
+// or checked, not at start-up (most of the time nobody is logging in).
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
+const argonHash = async (password: string) => (await loadArgon2()).hash(password);
+/** False for a wrong password or an unreadable hash; a failure to load argon2 itself is thrown. */
+const argonVerify = async (hash: string, password: string) => {
+  const { verify } = await loadArgon2();
+  return verify(hash, password).catch(() => false);
+};
 
 export type { Role };
 export const ROLES: Role[] = ['admin', 'petugas', 'viewer'];
@@ -130,7 +140,7 @@ export class OfficersService {
     const row = this.d.store.byUsername(username);
     // Same work whether or not the account exists (no timing oracle for usernames).
     this.dummyHash ??= argonHash(oneTimePassword());
-    const good = row ? await argonVerify(row.password_hash, password).catch(() => false) : (await argonVerify(await this.dummyHash, password).catch(() => false), false);
+    const good = row ? await argonVerify(row.password_hash, password) : (await argonVerify(await this.dummyHash, password), false);
     if (row && row.locked_until && Date.parse(row.locked_until) > now.getTime()) {
       return { ok: false, reason: 'locked', minutes: Math.ceil((Date.parse(row.locked_until) - now.getTime()) / 60_000) };
     }
@@ -190,7 +200,7 @@ export class OfficersService {
   async changePassword(id: number, current: string, next: string, sessionToken?: string): Promise<{ ok: true } | { ok: false; error: string }> {
     const o = this.d.store.byId(id);
     if (!o) return { ok: false, error: 'akun tidak ditemukan' };
-    if (!(await argonVerify(o.password_hash, current).catch(() => false))) return { ok: false, error: 'kata sandi sekarang salah' };
+    if (!(await argonVerify(o.password_hash, current))) return { ok: false, error: 'kata sandi sekarang salah' };
     const pw = Password.safeParse(next);
     if (!pw.success) return { ok: false, error: pw.error.issues[0]!.message };
     if (next === current) return { ok: false, error: 'kata sandi baru harus berbeda' };

@@ -99,12 +99,6 @@ function productionFlags(): string[] {
   return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
 }
 
-/** CPU seconds (user + system) the process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 a second on Linux)
-}
-
 export async function run(): Promise<void> {
   const main = compiled();
   const own = process.env.BENCH_SERVER_NODE_FLAGS;
@@ -132,21 +126,17 @@ async function measure(main: string, flags: string[]): Promise<void> {
     child.stdout.resume();
     await new Promise((r) => setTimeout(r, 2_000));
     const idle = procMemory(child.pid!)!;
-    const cpu0 = cpuSeconds(child.pid!);
-    const web200 = await load({ port, connections: 200, seconds: SECONDS, kind: 'web', tag: 'mem200' });
+    const web200 = await load({ port, connections: 200, seconds: SECONDS, kind: 'web', tag: 'mem200', serverPid: child.pid });
     const after200 = procMemory(child.pid!)!;
-    const cpu1 = cpuSeconds(child.pid!);
-    const web2000 = await load({ port, connections: 2_000, seconds: SECONDS, kind: 'web', tag: 'mem2000' });
+    const web2000 = await load({ port, connections: 2_000, seconds: SECONDS, kind: 'web', tag: 'mem2000', serverPid: child.pid });
     const after = procMemory(child.pid!)!;
-    const cpu2 = cpuSeconds(child.pid!);
-    // What the flags cost: the server's CPU per request (µs), less sensitive to the shared machine than the rate.
-    const cpuPer = (s: number, r: { requests: number }) => `${fmt((s * 1e6) / Math.max(1, r.requests))} µs of server CPU per request`;
     console.log(`memory: ${path.relative(root, main)} with plain node${flags.length ? ` ${flags.join(' ')}` : ''}${flags.join(' ') === PRODUCTION_FLAGS.join(' ') ? ' (npm run start:prod)' : flags.join(' ') === BEFORE_FLAGS.join(' ') ? ' (the flags before)' : ''} (WhatsApp and Telegram off), ${fmt(RESIDENTS)} residents who chatted already in the database`);
     console.log(`  idle after start-up   ${fmt(idle.rss)} MiB   (target ≤ 120) ${idle.rss <= 120 ? 'met' : 'NOT met'}`);
     console.log(`  peak, 200 connections ${fmt(after200.peak)} MiB   (target ≤ 160) ${after200.peak <= 160 ? 'met' : 'NOT met'}`);
     console.log(`  peak, 2,000 connections ${fmt(after.peak)} MiB (target ≤ 160) ${after.peak <= 160 ? 'met' : 'NOT met'}   (after the load: ${fmt(after.rss)} MiB)`);
-    console.log(`${line('load: web chat, 200', web200)}   ${cpuPer(cpu1 - cpu0, web200)}`);
-    console.log(`${line('load: web chat, 2,000', web2000)}   ${cpuPer(cpu2 - cpu1, web2000)}`);
+    // The server's CPU per request is printed in each line (read from /proc): what the flags cost.
+    console.log(line('load: web chat, 200', web200));
+    console.log(line('load: web chat, 2,000', web2000));
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

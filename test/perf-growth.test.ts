@@ -66,6 +66,25 @@ describe('housekeeping batches follow how long they hold the writer', () => {
     expect(quick.lastRun.overTarget).toBe(0);
   });
 
+  test('while the checkpointer truncates the WAL the sweep waits instead of taking the writer, then finishes', async () => {
+    db = openDatabase(path.join(tempDir(), 'held.db'));
+    const store = new CoreStore(db);
+    seenIds(store, 600, new Date(now.getTime() - (RETENTION.dedupeDays + 1) * DAY));
+    const seenWhileHeld: number[] = [];
+    const count = () => db!.prepare('SELECT COUNT(*) FROM inbound_seen').pluck().get() as number;
+    const retention = new Retention(db, createLogger('silent'), {
+      holdWrites: () => {
+        if (seenWhileHeld.length >= 3) return false;
+        seenWhileHeld.push(count());
+        return true;
+      },
+    });
+    const report = await retention.run(now);
+    expect(seenWhileHeld).toEqual([600, 600, 600]);
+    expect(report).toMatchObject({ dedupe: 600, deferred: [] });
+    expect(count()).toBe(0);
+  });
+
   test('outbox rows past retention go in batches that skip gaps in the ids; younger rows and rows after a gap stay or go by their own age', async () => {
     db = openDatabase(path.join(tempDir(), 'gaps.db'));
     const store = new CoreStore(db);

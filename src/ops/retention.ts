@@ -86,6 +86,11 @@ export interface RetentionOptions {
   elapsed?: () => number;
   /** Pauses (ms) before a batch that met a lock is tried again; then the step waits for the next run. */
   busyDelaysMs?: number[];
+  /**
+   * True while the writer should be left alone (the checkpointer truncating the WAL): the
+   * sweep waits between batches (up to 5 s each time) instead of meeting its lock.
+   */
+  holdWrites?: () => boolean;
 }
 
 export class Retention {
@@ -105,8 +110,12 @@ export class Retention {
     this.store = new OpsStore(db);
     this.targetMs = options.targetMs ?? BATCH_TARGET_MS;
     this.elapsed = options.elapsed ?? (() => performance.now());
-    this.busyDelaysMs = options.busyDelaysMs ?? [50, 100, 250];
+    this.busyDelaysMs = options.busyDelaysMs ?? [25, 50, 100, 250, 500];
+    this.holdWrites = options.holdWrites;
   }
+
+  private readonly holdWrites: (() => boolean) | undefined;
+  private gaveUp = false;
 
   /**
    * Runs one batch of `size.size` rows, timed: its hold on the writer sets the next size. A
@@ -114,6 +123,7 @@ export class Retention {
    * again after short pauses off the event loop; after those the step is deferred to the next run.
    */
   private async timed(size: BatchSize, batch: (n: number) => number): Promise<number> {
+    for (let waited = 0; this.holdWrites?.() && waited < 500; waited++) await new Promise((resolve) => setTimeout(resolve, 10));
     let t0 = this.elapsed();
     let n: number;
     for (let attempt = 0; ; attempt++) {
@@ -121,7 +131,11 @@ export class Retention {
         n = batch(size.size);
         break;
       } catch (err) {
-        if (!isTransientDbError(err) || attempt >= this.busyDelaysMs.length) throw err;
+        // Once a step gave up on a lock, the others of this run try once only (the next run finishes them).
+        if (!isTransientDbError(err) || this.gaveUp || attempt >= this.busyDelaysMs.length) {
+          if (isTransientDbError(err)) this.gaveUp = true;
+          throw err;
+        }
         await new Promise((resolve) => setTimeout(resolve, this.busyDelaysMs[attempt]));
         t0 = this.elapsed();
       }
@@ -149,6 +163,7 @@ export class Retention {
       }
     };
     this.lastRun = { batches: 0, longestMs: 0, overTarget: 0 };
+    this.gaveUp = false;
     const sized = (max = SWEEP_BATCH) => new BatchSize(Math.min(64, max), 1, max, this.targetMs);
     /** Repeats a LIMIT batch until it comes back short. */
     const untilShort = async (batch: (limit: number) => number, max = SWEEP_BATCH) => {

@@ -229,9 +229,9 @@ describe('housekeeping', () => {
     const id = t.ctx.store.findResident('web', 'resident-hk1')!.id;
     t.ctx.store.saveConversation(id, 1, JSON.stringify({ lang: 'en', flow: 'booking', flowVersion: 1, node: 'name', data: { nik: '1803025504950001' }, choices: [], at: t.clock.now().toISOString() }), t.clock.now());
     t.clock.advance(29 * 86_400_000);
-    expect(t.ctx.store.pruneConversations(new Date(t.clock.now().getTime() - 30 * 86_400_000))).toBe(0);
+    expect((await t.app.housekeeping()).conversations).toBe(0);
     t.clock.advance(2 * 86_400_000);
-    expect(t.ctx.store.pruneConversations(new Date(t.clock.now().getTime() - 30 * 86_400_000))).toBe(1);
+    expect((await t.app.housekeeping()).conversations).toBe(1);
     expect(t.ctx.db.prepare("SELECT COUNT(*) FROM conversations WHERE state LIKE '%1803025504950001%'").pluck().get()).toBe(0);
     expect(textOf(await t.say('resident-hk1', 'hello'))).toContain('digital assistant');
   });

@@ -1,12 +1,15 @@
 // Housekeeping: every table holding personal data has a rule (README, "Retention"). Each
 // sweep works in small batches, each its own short write transaction, and yields to the
 // event loop between them, so residents' messages never wait behind it for more than a few
-// ms. A batch that meets a lock or a full disk is tried again at the next run.
+// ms. A batch's size follows how long the last one held the writer (BatchSize): at a million
+// rows, deleting old rows touches pages scattered over the indexes, so a fixed count of rows
+// could hold it for tens of ms. A batch that meets a lock or a full disk is tried again at the next run.
+import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { maskDigitsInText } from '../privacy/mask.js';
 import { isTransientDbError, type Db } from '../store/db.js';
-import { OpsStore, type AuditRow } from '../store/ops-store.js';
+import { OpsStore, SWEEP_BATCH, type AuditRow } from '../store/ops-store.js';
 
 const DAY = 86_400_000;
 
@@ -54,14 +57,95 @@ export function maskAuditDetail(detail: string | null): string | null {
   }
 }
 
+/** How long one batch may hold the writer (ms): the batch size halves after a longer one. */
+export const BATCH_TARGET_MS = 4;
+
+/**
+ * Rows per batch, kept so that one batch holds the writer under `targetMs`: after a batch
+ * that took longer it shrinks in proportion (with a margin), after one that took under half
+ * of it it grows by a quarter, within [min, max].
+ */
+export class BatchSize {
+  constructor(
+    public size: number,
+    private readonly min: number,
+    private readonly max: number,
+    private readonly targetMs = BATCH_TARGET_MS,
+  ) {}
+
+  took(ms: number): void {
+    if (ms > this.targetMs) this.size = Math.max(this.min, Math.floor((this.size * this.targetMs) / ms / 1.25));
+    else if (ms < this.targetMs / 2) this.size = Math.min(this.max, Math.ceil(this.size * 1.25));
+  }
+}
+
+export interface RetentionOptions {
+  /** How long one batch may hold the writer (ms). */
+  targetMs?: number;
+  /** Milliseconds from a monotonic clock (tests pass their own to make batches look slow). */
+  elapsed?: () => number;
+  /** Pauses (ms) before a batch that met a lock is tried again; then the step waits for the next run. */
+  busyDelaysMs?: number[];
+  /**
+   * True while the writer should be left alone (the checkpointer truncating the WAL): the
+   * sweep waits between batches (up to 5 s each time) instead of meeting its lock.
+   */
+  holdWrites?: () => boolean;
+}
+
 export class Retention {
   private readonly store: OpsStore;
+  private readonly targetMs: number;
+  private readonly elapsed: () => number;
+  /** The last run: how many batches (write transactions), the longest one (ms), how many took longer than the target. */
+  lastRun = { batches: 0, longestMs: 0, overTarget: 0 };
+  /** Pauses before a batch that met a lock is tried again. */
+  private readonly busyDelaysMs: number[];
 
   constructor(
     db: Db,
     private readonly log: Logger,
+    options: RetentionOptions = {},
   ) {
     this.store = new OpsStore(db);
+    this.targetMs = options.targetMs ?? BATCH_TARGET_MS;
+    this.elapsed = options.elapsed ?? (() => performance.now());
+    this.busyDelaysMs = options.busyDelaysMs ?? [25, 50, 100, 250, 500];
+    this.holdWrites = options.holdWrites;
+  }
+
+  private readonly holdWrites: (() => boolean) | undefined;
+  private gaveUp = false;
+
+  /**
+   * Runs one batch of `size.size` rows, timed: its hold on the writer sets the next size. A
+   * batch that meets a lock (the checkpointer truncating the WAL, another process) is tried
+   * again after short pauses off the event loop; after those the step is deferred to the next run.
+   */
+  private async timed(size: BatchSize, batch: (n: number) => number): Promise<number> {
+    for (let waited = 0; this.holdWrites?.() && waited < 500; waited++) await new Promise((resolve) => setTimeout(resolve, 10));
+    let t0 = this.elapsed();
+    let n: number;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        n = batch(size.size);
+        break;
+      } catch (err) {
+        // Once a step gave up on a lock, the others of this run try once only (the next run finishes them).
+        if (!isTransientDbError(err) || this.gaveUp || attempt >= this.busyDelaysMs.length) {
+          if (isTransientDbError(err)) this.gaveUp = true;
+          throw err;
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.busyDelaysMs[attempt]));
+        t0 = this.elapsed();
+      }
+    }
+    const ms = this.elapsed() - t0;
+    size.took(ms);
+    this.lastRun.batches++;
+    if (ms > this.lastRun.longestMs) this.lastRun.longestMs = ms;
+    if (ms > this.targetMs) this.lastRun.overTarget++;
+    return n;
   }
 
   async run(now: Date): Promise<RetentionReport> {
@@ -78,44 +162,55 @@ export class Retention {
         report.deferred.push(name);
       }
     };
+    this.lastRun = { batches: 0, longestMs: 0, overTarget: 0 };
+    this.gaveUp = false;
+    const sized = (max = SWEEP_BATCH) => new BatchSize(Math.min(64, max), 1, max, this.targetMs);
     /** Repeats a LIMIT batch until it comes back short. */
-    const untilShort = async (batch: () => number, limit: number) => {
+    const untilShort = async (batch: (limit: number) => number, max = SWEEP_BATCH) => {
+      const size = sized(max);
       let total = 0;
       for (;;) {
-        const n = batch();
+        const limit = size.size;
+        const n = await this.timed(size, batch);
         total += n;
         if (n < limit) return total;
         await yieldLoop();
       }
     };
-    /** Id ranges from the oldest; stops at the first range whose first row is recent (ids grow with time). */
+    /** Batches of ids from the oldest; stops at the first batch whose first row is recent (ids grow with time). */
     const byAge = async (table: 'outbox' | 'inbound_media' | 'audit_log', before: Date, batch: (lo: number, hi: number) => number) => {
+      const size = sized();
+      const until = before.toISOString();
       let total = 0;
-      for (const [lo, hi] of s.ranges(table)) {
-        const first = s.firstAt(table, lo);
-        if (first === undefined || first >= before.toISOString()) break;
-        total += batch(lo, hi);
+      for (let from = Number.MIN_SAFE_INTEGER; ; ) {
+        const first = s.firstFrom(table, from);
+        if (first === undefined || first.at >= until) break;
+        let hi = first.id;
+        total += await this.timed(size, (n) => batch(first.id, (hi = s.spanEnd(table, first.id, n) ?? first.id)));
+        from = hi + 1;
         await yieldLoop();
       }
       return total;
     };
 
-    await step('dedupe', () => untilShort(() => s.pruneSeenBatch(ago(RETENTION.dedupeDays)), 500));
+    await step('dedupe', () => untilShort((n) => s.pruneSeenBatch(ago(RETENTION.dedupeDays), n)));
     await step('conversations', async () => {
+      const size = sized();
       let total = 0;
-      for (const [lo, hi] of s.ranges('conversations')) {
-        total += s.pruneConversationsRange(lo, hi, ago(RETENTION.conversationDays));
+      for (let from = Number.MIN_SAFE_INTEGER; ; ) {
+        let hi: number | undefined;
+        total += await this.timed(size, (n) => {
+          hi = s.spanEnd('conversations', from, n);
+          return hi === undefined ? 0 : s.pruneConversationsRange(from, hi, ago(RETENTION.conversationDays));
+        });
+        if (hi === undefined) return total;
+        from = hi + 1;
         await yieldLoop();
       }
-      return total;
     });
-    await step('residents', () => untilShort(() => s.eraseStaleResidentsBatch(ago(RETENTION.residentDays), 100), 100));
-    await step('webClients', () => untilShort(() => s.pruneUnusedWebClientsBatch(ago(RETENTION.unusedWebClientDays)), 500));
-    await step('broadcastRecipients', async () => {
-      let total = 0;
-      for (let n = -1; n !== 0; await yieldLoop()) total += n = s.pruneBroadcastRecipientsBatch(ago(RETENTION.outboxDays));
-      return total;
-    });
+    await step('residents', () => untilShort((n) => s.eraseStaleResidentsBatch(ago(RETENTION.residentDays), n), 100));
+    await step('webClients', () => untilShort((n) => s.pruneUnusedWebClientsBatch(ago(RETENTION.unusedWebClientDays), n)));
+    await step('broadcastRecipients', () => untilShort((n) => s.pruneBroadcastRecipientsBatch(ago(RETENTION.outboxDays), n)));
     await step('outbox', () => byAge('outbox', ago(RETENTION.outboxDays), (lo, hi) => s.pruneOutboxRange(lo, hi, ago(RETENTION.outboxDays))));
     await step('media', () => byAge('inbound_media', ago(RETENTION.mediaDays), (lo, hi) => s.pruneMediaRange(lo, hi, ago(RETENTION.mediaDays))));
     await step('auditDeleted', () => byAge('audit_log', ago(RETENTION.auditKeepDays), (lo, hi) => s.pruneAuditRange(lo, hi, ago(RETENTION.auditKeepDays))));

@@ -82,7 +82,10 @@ export class CoreStore {
       insertResident: p(
         'INSERT INTO residents (channel, address, alt_address, lang, created_at, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
       ),
-      touchResident: p('UPDATE residents SET last_inbound_at = ?, alt_address = COALESCE(?, alt_address), unreachable = 0 WHERE id = ?'),
+      // Two statements: SQLite rewrites the entry of every index whose column an UPDATE sets, so
+      // alt_address (residents_alt) is set only when it changed.
+      touchResident: p('UPDATE residents SET last_inbound_at = ?, unreachable = 0 WHERE id = ?'),
+      touchResidentAlt: p('UPDATE residents SET last_inbound_at = ?, alt_address = ?, unreachable = 0 WHERE id = ?'),
       setLang: p('UPDATE residents SET lang = ? WHERE id = ?'),
       setOptedOut: p('UPDATE residents SET opted_out = ? WHERE id = ?'),
       setUnreachable: p('UPDATE residents SET unreachable = ? WHERE id = ?'),
@@ -92,9 +95,6 @@ export class CoreStore {
          ON CONFLICT (resident_id) DO UPDATE SET state_version = excluded.state_version, state = excluded.state, updated_at = excluded.updated_at`,
       ),
       markSeen: p('INSERT OR IGNORE INTO inbound_seen (channel, message_id, seen_at) VALUES (?, ?, ?)'),
-      pruneSeen: p('DELETE FROM inbound_seen WHERE seen_at < ?'),
-      pruneSent: p("DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?"),
-      pruneConversations: p('DELETE FROM conversations WHERE updated_at < ?'),
       enqueue: p(
         `INSERT INTO outbox (resident_id, channel, address, kind, payload, idempotency_key, next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING`,
@@ -158,7 +158,8 @@ export class CoreStore {
     const other = address !== row.address ? address : altAddress;
     const altChanged = other !== undefined && other !== row.alt_address;
     if (stale || altChanged || row.unreachable) {
-      this.stmts.touchResident.run(at, altChanged ? other : null, row.id);
+      if (altChanged) this.stmts.touchResidentAlt.run(at, other, row.id);
+      else this.stmts.touchResident.run(at, row.id);
       return { ...row, last_inbound_at: at, alt_address: altChanged ? other : row.alt_address, unreachable: 0 };
     }
     return row;
@@ -198,17 +199,9 @@ export class CoreStore {
     return this.stmts.markSeen.run(channel, messageId, iso(now)).changes === 1;
   }
 
-  pruneInboundSeen(olderThan: Date): number {
-    return this.stmts.pruneSeen.run(olderThan.toISOString()).changes;
-  }
-
-  /**
-   * Conversations untouched for long are dropped: a half-finished booking holds a NIK and a
-   * name. The resident keeps their language; their next message starts with the welcome.
-   */
-  pruneConversations(olderThan: Date): number {
-    return this.stmts.pruneConversations.run(olderThan.toISOString()).changes;
-  }
+  // Pruning old dedupe ids, conversations and delivered messages is housekeeping's, in small
+  // timed batches (src/ops/retention.ts, src/store/ops-store.ts): one DELETE over a million
+  // rows would hold the writer for a second.
 
   private burstStmts?: Record<'mark' | 'drop' | 'forget', Database.Statement<unknown[]>>;
   private burst() {
@@ -233,11 +226,6 @@ export class CoreStore {
     const dropped = drop.run(residentId, now.toISOString()).changes;
     forget.run(residentId);
     return dropped;
-  }
-
-  /** Delivered messages are kept a while for officers' questions, then dropped (they hold personal data). */
-  pruneSentOutbox(olderThan: Date): number {
-    return this.stmts.pruneSent.run(olderThan.toISOString()).changes;
   }
 
   /** Queues a message; returns its id, or null when the idempotency key was already used. */

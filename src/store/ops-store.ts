@@ -20,20 +20,30 @@ export class OpsStore {
     const has = (table: string) => Boolean(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table));
     this.s = {
       heartbeat: p('INSERT INTO ops_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
-      bounds: (table: string) => p(`SELECT min(id) AS lo, max(id) AS hi FROM ${table}`),
       // Dedupe ids: the seen_at index finds the old ones.
       seen: p('DELETE FROM inbound_seen WHERE (channel, message_id) IN (SELECT channel, message_id FROM inbound_seen WHERE seen_at < ? LIMIT ?)'),
       conversations: p('DELETE FROM conversations WHERE resident_id BETWEEN ? AND ? AND updated_at < ?'),
-      convBounds: p('SELECT min(resident_id) AS lo, max(resident_id) AS hi FROM conversations'),
-      // Ids grow with time: a range of old ids at a time, from the oldest.
-      outboxFirstAt: p('SELECT created_at FROM outbox WHERE id >= ? ORDER BY id LIMIT 1').pluck(),
+      // Ids grow with time: a batch of old ids at a time, from the oldest. A batch's last id is
+      // found by walking `n` rows of the key from `from` (gaps in the ids cost nothing).
+      spanEnd: {
+        outbox: p('SELECT max(id) FROM (SELECT id FROM outbox WHERE id >= ? ORDER BY id LIMIT ?)').pluck(),
+        inbound_media: p('SELECT max(id) FROM (SELECT id FROM inbound_media WHERE id >= ? ORDER BY id LIMIT ?)').pluck(),
+        audit_log: p('SELECT max(id) FROM (SELECT id FROM audit_log WHERE id >= ? ORDER BY id LIMIT ?)').pluck(),
+        conversations: p('SELECT max(resident_id) FROM (SELECT resident_id FROM conversations WHERE resident_id >= ? ORDER BY resident_id LIMIT ?)').pluck(),
+      },
+      first: {
+        outbox: p('SELECT id, created_at AS at FROM outbox WHERE id >= ? ORDER BY id LIMIT 1'),
+        inbound_media: p('SELECT id, received_at AS at FROM inbound_media WHERE id >= ? ORDER BY id LIMIT 1'),
+        audit_log: p('SELECT id, at FROM audit_log WHERE id >= ? ORDER BY id LIMIT 1'),
+      },
       outbox: p('DELETE FROM outbox WHERE id BETWEEN ? AND ? AND created_at < ?'),
       broadcastRecipients: has('broadcast_recipients')
-        ? p('DELETE FROM broadcast_recipients WHERE broadcast_id IN (SELECT id FROM broadcasts WHERE created_at < ? ORDER BY id LIMIT 50)')
+        ? p(
+            `DELETE FROM broadcast_recipients WHERE (broadcast_id, resident_id) IN (
+               SELECT r.broadcast_id, r.resident_id FROM broadcasts b JOIN broadcast_recipients r ON r.broadcast_id = b.id WHERE b.created_at < ? LIMIT ?)`,
+          )
         : undefined,
-      mediaFirstAt: p('SELECT received_at FROM inbound_media WHERE id >= ? ORDER BY id LIMIT 1').pluck(),
       media: p('DELETE FROM inbound_media WHERE id BETWEEN ? AND ? AND received_at < ?'),
-      auditFirstAt: p('SELECT at FROM audit_log WHERE id >= ? ORDER BY id LIMIT 1').pluck(),
       auditDelete: p('DELETE FROM audit_log WHERE id BETWEEN ? AND ? AND at < ?'),
       auditToMask: p('SELECT id, subject, detail FROM audit_log WHERE id BETWEEN ? AND ? AND at < ? AND masked_at IS NULL'),
       auditMask: p('UPDATE audit_log SET subject = ?, detail = ?, masked_at = ? WHERE id = ?'),
@@ -64,9 +74,15 @@ export class OpsStore {
            SELECT c.client_id FROM web_clients c WHERE c.created_at < ?
              AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.channel = 'web' AND r.address = c.client_id) LIMIT ?)`,
       ),
+      // Each from its small index of undelivered rows (never a scan of the delivered millions):
+      // pushed channels from outbox_due, the web chat (pulled) from outbox_web_open.
       outboxDepth: p(
         `SELECT channel, COUNT(*) AS depth, MIN(next_attempt_at) AS oldestDue FROM outbox
-         WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? GROUP BY channel`,
+         WHERE status IN ('pending', 'sending') AND channel <> 'web' AND next_attempt_at <= ? GROUP BY channel`,
+      ),
+      webDepth: p(
+        `SELECT 'web' AS channel, COUNT(*) AS depth, MIN(next_attempt_at) AS oldestDue FROM outbox
+         WHERE status IN ('pending', 'sending') AND channel = 'web' AND next_attempt_at <= ? HAVING COUNT(*) > 0`,
       ),
       bookings: has('booking') ? p('SELECT status, COUNT(*) AS n FROM booking GROUP BY status') : undefined,
     };
@@ -82,19 +98,17 @@ export class OpsStore {
     return writeTransaction(this.db, () => this.s.seen.run(before.toISOString(), limit).changes);
   }
 
-  /** The id ranges to sweep in a table, SWEEP_BATCH ids each, oldest first. */
-  ranges(table: 'outbox' | 'inbound_media' | 'audit_log' | 'conversations'): Array<[number, number]> {
-    const { lo, hi } = (table === 'conversations' ? this.s.convBounds.get() : this.s.bounds(table).get()) as { lo: number | null; hi: number | null };
-    const out: Array<[number, number]> = [];
-    if (lo === null || hi === null) return out;
-    for (let a = lo; a <= hi; a += SWEEP_BATCH) out.push([a, Math.min(hi, a + SWEEP_BATCH - 1)]);
-    return out;
+  /**
+   * The last key of the next `n` rows from `from` on (ids, or resident ids for conversations),
+   * or undefined when none is left: a sweep's batch covers exactly that many rows.
+   */
+  spanEnd(table: 'outbox' | 'inbound_media' | 'audit_log' | 'conversations', from: number, n: number): number | undefined {
+    return (this.s.spanEnd[table].get(from, n) as number | null) ?? undefined;
   }
 
-  /** When the first row at or after `id` was written (ids grow with time, so a sweep stops there). */
-  firstAt(table: 'outbox' | 'inbound_media' | 'audit_log', id: number): string | undefined {
-    const stmt = table === 'outbox' ? this.s.outboxFirstAt : table === 'inbound_media' ? this.s.mediaFirstAt : this.s.auditFirstAt;
-    return stmt.get(id) as string | undefined;
+  /** The first row at or after `id` and when it was written (ids grow with time, so a sweep stops at a recent one). */
+  firstFrom(table: 'outbox' | 'inbound_media' | 'audit_log', id: number): { id: number; at: string } | undefined {
+    return this.s.first[table].get(id) as { id: number; at: string } | undefined;
   }
 
   pruneConversationsRange(lo: number, hi: number, before: Date): number {
@@ -102,9 +116,9 @@ export class OpsStore {
   }
 
   /** Recipients lists of old broadcasts go first: they point at the outbox rows about to go. */
-  pruneBroadcastRecipientsBatch(before: Date): number {
+  pruneBroadcastRecipientsBatch(before: Date, limit = SWEEP_BATCH): number {
     const stmt = this.s.broadcastRecipients;
-    return stmt ? writeTransaction(this.db, () => stmt.run(before.toISOString()).changes) : 0;
+    return stmt ? writeTransaction(this.db, () => stmt.run(before.toISOString(), limit).changes) : 0;
   }
 
   /** Outbox rows in any state (delivered, waiting, failed) queued before `before`. */
@@ -158,7 +172,10 @@ export class OpsStore {
 
   /** Per channel: messages due and not delivered, and since when the oldest waits. */
   outboxDepth(now: Date): Array<{ channel: string; depth: number; oldestDue: string }> {
-    return this.s.outboxDepth.all(now.toISOString()) as never;
+    const at = now.toISOString();
+    const rows = this.s.outboxDepth.all(at) as Array<{ channel: string; depth: number; oldestDue: string }>;
+    const web = this.s.webDepth.get(at) as { channel: string; depth: number; oldestDue: string } | undefined;
+    return web ? [...rows, web].sort((a, b) => a.channel.localeCompare(b.channel)) : rows;
   }
 
   bookingsByStatus(): Array<{ status: string; n: number }> {

@@ -4,6 +4,7 @@ import { coreMigrations } from './core.js';
 import { handoffMigrations } from './handoff.js';
 import { officersMigrations } from './officers.js';
 import { opsMigrations } from './ops.js';
+import { perfMigrations } from './perf.js';
 import { telegramMigrations } from './telegram.js';
 import type { Migration } from './types.js';
 import { understandingMigrations } from './understanding.js';
@@ -21,4 +22,5 @@ export const allMigrations: Migration[] = [
   ...applicationsMigrations,
   ...officersMigrations,
   ...handoffMigrations,
+  ...perfMigrations,
 ];

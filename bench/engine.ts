@@ -65,7 +65,8 @@ export interface EngineFigures {
 export async function measureEngine(options: { residents?: number; dir?: string; recorder?: SqlRecorder } = {}): Promise<EngineFigures> {
   const RESIDENTS = options.residents ?? DEFAULT_RESIDENTS;
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-'));
-  const env = { DATA_DIR: dir, LOG_LEVEL: 'silent', WEB_CHAT: 'off' };
+  // SQLITE_CACHE_MB from the environment, to compare page cache sizes.
+  const env = { DATA_DIR: dir, LOG_LEVEL: 'silent', WEB_CHAT: 'off', ...(process.env.SQLITE_CACHE_MB ? { SQLITE_CACHE_MB: process.env.SQLITE_CACHE_MB } : {}) };
   const app = createApp(loadCoreConfig(env), { env, log: createLogger('silent'), features: [] });
   const engine = app.ctx.engine;
   options.recorder?.start();

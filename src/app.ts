@@ -88,7 +88,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   // together; once running, statements wait only SQLITE_BUSY_TIMEOUT_MS and retry off the event loop.
   const STARTUP_BUSY_MS = 10_000;
   const setBusyTimeout = (ms: number) => db.pragma(`busy_timeout = ${ms}`);
-  const db = openDatabase(config.dbFile, { synchronous: config.SQLITE_SYNCHRONOUS, busyTimeoutMs: STARTUP_BUSY_MS });
+  const db = openDatabase(config.dbFile, { synchronous: config.SQLITE_SYNCHRONOUS, cacheMb: config.SQLITE_CACHE_MB, busyTimeoutMs: STARTUP_BUSY_MS });
   const store = new CoreStore(db);
   const walLimitBytes = config.WAL_MAX_MB * 1024 * 1024;
   const checkpointer = new Checkpointer(db, log, 250, walLimitBytes);

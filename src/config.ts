@@ -85,6 +85,7 @@ export const CoreConfig = z.object({
   BURST_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).max(10_000, 'expected 0–10000 ms').default(1500),
   WEB_CHAT: onOff.default(true),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL'], { message: 'expected NORMAL or FULL' }).default('NORMAL'),
+  SQLITE_CACHE_MB: z.coerce.number({ message: 'expected megabytes' }).min(1).max(1024).default(2),
   /** Officers' API token. No default: without it the admin API is off. */
   ADMIN_TOKEN: token(16).optional(),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits, /metrics). */

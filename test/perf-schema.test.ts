@@ -79,3 +79,24 @@ describe('schema', () => {
     db.close();
   });
 });
+
+describe("the app's page cache", () => {
+  it('is 2 MiB unless SQLITE_CACHE_MB says otherwise (better-sqlite3 alone would give 16 MiB that stay in memory)', async () => {
+    const { makeTestApp } = await import('./helpers.js');
+    const plain = await makeTestApp();
+    const raw = openDatabase(path.join(tempDir(), 'raw.db'));
+    try {
+      expect(plain.ctx.db.pragma('cache_size', { simple: true })).toBe(-2048);
+      expect(raw.pragma('cache_size', { simple: true })).toBe(-2048);
+    } finally {
+      raw.close();
+      await plain.close();
+    }
+    const larger = await makeTestApp({ env: { SQLITE_CACHE_MB: '8' } });
+    try {
+      expect(larger.ctx.db.pragma('cache_size', { simple: true })).toBe(-8192);
+    } finally {
+      await larger.close();
+    }
+  });
+});

@@ -119,9 +119,11 @@ export class CoreStore {
       // By resident: the (resident_id, status, id) index serves both, with no index on address to keep up.
       // A pull channel confirms the ids its page showed: only rows that were due (so could have
       // been sent to it) count; a row deferred to later (quiet hours) cannot be acknowledged early.
+      // One row by its id: `id IN (SELECT value FROM json_each(?))` cost 21–43 µs a call (a
+      // subquery table built per call), the row by id 4–6 µs.
       inboxAck: p(
-        `UPDATE outbox SET status = 'sent', sent_at = ? WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending')
-           AND next_attempt_at <= ? AND id IN (SELECT value FROM json_each(?))`,
+        `UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ? AND resident_id = ? AND channel = ? AND status IN ('pending', 'sending')
+           AND next_attempt_at <= ?`,
       ),
       inboxDue: p(
         `SELECT * FROM outbox WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
@@ -291,8 +293,10 @@ export class CoreStore {
   /** Marks the listed rows of this resident delivered (the page showed them); rows not yet due are left alone. */
   ackShown(residentId: number, channel: ChannelName, ids: number[], now: Date): number {
     if (!ids.length) return 0;
-    const at = now.toISOString();
-    return this.stmts.inboxAck.run(at, residentId, channel, at, JSON.stringify(ids)).changes;
+    const at = iso(now);
+    let changed = 0;
+    for (const id of new Set(ids)) changed += this.stmts.inboxAck.run(at, id, residentId, channel, at).changes;
+    return changed;
   }
 
   /**

@@ -41,11 +41,20 @@ describe('readiness and metrics', () => {
     // The web reply waits for its page: a due message in the outbox shows as depth.
     expect(body.outbox.channels).toEqual([expect.objectContaining({ channel: 'web', depth: expect.any(Number) })]);
 
-    // An hour later, a reply no page fetched makes the outbox late: not ready.
+    // An hour later, a web reply no page fetched (the tab was closed) still shows as depth,
+    // but says nothing about the bot: ready.
     t.clock.advance(3_600_000);
+    const later = await t.ctx.http.request('/readyz');
+    expect(later.status).toBe(200);
+    expect(((await later.json()) as any).outbox.channels).toEqual([expect.objectContaining({ channel: 'web', oldestAgeSeconds: 3_600 })]);
+
+    // A Telegram message due for over 15 minutes and not sent is the bot's fault: not ready.
+    const resident = t.ctx.store.upsertResident('telegram', '555001', undefined, 'id', t.clock.now());
+    t.ctx.store.transaction(() => t!.ctx.store.enqueue({ residentId: resident.id, channel: 'telegram', address: '555001', reply: { text: 'Status permohonan Anda berubah.' } }, t!.clock.now()));
+    t.clock.advance(1_000_000);
     const late = await t.ctx.http.request('/readyz');
     expect(late.status).toBe(503);
-    expect(((await late.json()) as any).outbox.detail).toMatch(/waiting over 900 s on web/);
+    expect(((await late.json()) as any).outbox.detail).toMatch(/waiting over 900 s on telegram/);
   });
 
   test('/metrics (Prometheus) counts messages, step latency, outbox depth, WAL and disk; only local callers or with METRICS_TOKEN', async () => {

@@ -151,7 +151,9 @@ export class HealthService {
     try {
       const channels = this.outboxDepth(now);
       const max = this.opts.maxOutboxAgeSeconds ?? 900;
-      const late = channels.filter((c) => c.oldestAgeSeconds > max);
+      // A web-chat reply waits for its page to fetch it: one whose tab was closed waits for good,
+      // which says nothing about the bot. Only pushed channels' waits make it late.
+      const late = channels.filter((c) => c.channel !== 'web' && c.oldestAgeSeconds > max);
       outbox = { ok: !late.length, channels, ...(late.length ? { detail: `messages waiting over ${max} s on ${late.map((c) => c.channel).join(', ')}` } : {}) };
     } catch (err) {
       outbox = { ok: false, channels: [], detail: (err as { code?: string }).code ?? 'error' };

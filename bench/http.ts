@@ -108,6 +108,9 @@ export async function run(): Promise<void> {
     WEB_CHAT_CLIENT_RATE: '10000',
     WEB_CHAT_IP_RATE: '1000000',
     WEB_CHAT_SESSION_RATE: '1000000',
+    // To compare settings: the WAL limit and page cache from the environment.
+    ...(process.env.WAL_MAX_MB ? { WAL_MAX_MB: process.env.WAL_MAX_MB } : {}),
+    ...(process.env.SQLITE_CACHE_MB ? { SQLITE_CACHE_MB: process.env.SQLITE_CACHE_MB } : {}),
   };
   const app = createApp(loadCoreConfig(env), {
     env,

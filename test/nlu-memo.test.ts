@@ -23,6 +23,21 @@ describe('remembered readings of typed text', () => {
     expect(calls).toBe(4);
   });
 
+  it('does not keep long texts (a pasted paragraph is rarely sent twice)', () => {
+    let calls = 0;
+    const f = memoByText((t: string) => {
+      calls++;
+      return t.length;
+    });
+    const long = 'syarat '.repeat(40);
+    expect(f(long)).toBe(long.length);
+    expect(f(long)).toBe(long.length);
+    expect(calls).toBe(2);
+    f('ya');
+    f('ya');
+    expect(calls).toBe(3);
+  });
+
   it('remembers undefined results too, and freezes objects it hands out', () => {
     let calls = 0;
     const f = memoByText((t: string) => {

@@ -123,7 +123,9 @@ export async function run(): Promise<void> {
 
   // Warm-up (not counted): V8 compiles the paths, SQLite's cache fills.
   await load({ port, connections: 50, seconds: 2, kind: 'web', tag: 'warm' });
+  const wal0 = app.ctx.health.walStats();
   const web200 = await load({ port, connections: 200, seconds: SECONDS, kind: 'web', tag: 'c200' });
+  const wal1 = app.ctx.health.walStats();
   const web2000 = await load({ port, connections: 2_000, seconds: SECONDS, kind: 'web', tag: 'c2000' });
   const tg = await load({ port, connections: 200, seconds: SECONDS, kind: 'telegram', tag: 'tg', chatBase: 600_000_000 });
   const peak = rss.stop();
@@ -132,6 +134,7 @@ export async function run(): Promise<void> {
 
   console.log(`http: the app's server on 127.0.0.1 (web chat, Telegram webhook, booking, applications), autocannon in its own process, closed loop, ${SECONDS} s per run, after a 2 s warm-up`);
   console.log(line('web chat, 200 connections', web200));
+  console.log(`      WAL checkpoints: writers held ${fmt(wal1.holdMs - wal0.holdMs)} ms in ${SECONDS} s (longest hold so far ${fmt(wal1.longestHoldMs)} ms), ${fmt(wal1.truncations - wal0.truncations)} restarts, WAL peak ${fmt(wal1.peakWalBytes / 1048576)} MiB`);
   console.log(line('web chat, 2,000 connections', web2000));
   console.log(line('telegram webhook, 200', tg, 'updates/s '));
   console.log(`  engine bench (same run)        ${fmt(engineRate).padStart(7)} messages/s`);

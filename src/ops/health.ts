@@ -163,6 +163,11 @@ export class HealthService {
     return { ok, at: now.toISOString(), database, disk, wal, outbox, channels, alerts: this.alerts() };
   }
 
+  /** The WAL and its checkpoints (size, restarts, how long writers were held). */
+  walStats(): ReturnType<Checkpointer['walStats']> {
+    return this.opts.checkpointer.walStats();
+  }
+
   outboxDepth(now: Date): Array<{ channel: string; depth: number; oldestAgeSeconds: number }> {
     return this.store.outboxDepth(now).map((r) => ({ channel: r.channel, depth: r.depth, oldestAgeSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(r.oldestDue)) / 1000)) }));
   }

@@ -321,9 +321,11 @@ describe('delivery from the outbox', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     try {
       h = await harness({ env: { TELEGRAM_CHAT_INTERVAL_MS: '300', TELEGRAM_GLOBAL_RATE: '5' } });
+      // Send times are read from the fake timers' own clock, never the machine's.
+      const virtualMs = () => vi.getMockedSystemTime()!.getTime();
       const at = new Map<string, number[]>();
       h.fake.onCall = (c) => {
-        if (c.method === 'sendMessage') at.set(String(c.payload.chat_id), [...(at.get(String(c.payload.chat_id)) ?? []), Date.now()]);
+        if (c.method === 'sendMessage') at.set(String(c.payload.chat_id), [...(at.get(String(c.payload.chat_id)) ?? []), virtualMs()]);
       };
       const now = h.t.clock.now();
       const queueFor = (chat: number, n: number) => {

@@ -5,7 +5,7 @@ import type { TelegramClient } from 'telegram-test-api/lib/modules/telegramClien
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { applicationsFeature } from '../src/applications/feature.js';
 import { createTelegramFeature } from '../src/channels/telegram/feature.js';
-import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
+import { botMessagesUntil, fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
 import { makeTestApp, type TestApp } from './helpers.js';
 
 const BOT_TOKEN = '987654321:AAFfakeSERVERfakeSERVERfakeSERVER_abc';
@@ -23,17 +23,7 @@ afterAll(async () => {
 });
 
 /** Everything the bot sends until `done` says it is enough. */
-async function botMessages(done: (got: BotMessage[]) => boolean): Promise<BotMessage[]> {
-  const got: BotMessage[] = [];
-  const until = Date.now() + 8_000;
-  while (Date.now() < until) {
-    const { result } = await client.getUpdates();
-    got.push(...result.map((u) => u.message as unknown as BotMessage));
-    if (got.length && done(got)) return got;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`the bot did not answer as expected; got ${JSON.stringify(got.map((m) => m.text))}`);
-}
+const botMessages = (done: (got: BotMessage[]) => boolean) => botMessagesUntil(client, done);
 
 const withButtons = (got: BotMessage[]) => Boolean(got.at(-1)?.reply_markup);
 const text = (got: BotMessage[]) => got.map((m) => m.text).join('\n');

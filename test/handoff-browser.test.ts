@@ -10,7 +10,7 @@ import { createTelegramFeature } from '../src/channels/telegram/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import { dashboardFeature } from '../src/dashboard/feature.js';
 import { handoffFeature } from '../src/handoff/feature.js';
-import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
+import { botMessagesUntil, fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
 import { makeTestApp, type TestApp } from './helpers.js';
 
 warnIfNoChromium('officer inbox in Chromium');
@@ -49,17 +49,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
   });
 
   /** Everything the bot sends to the Telegram resident until `done` is satisfied. */
-  async function botMessages(done: (got: BotMessage[]) => boolean): Promise<BotMessage[]> {
-    const got: BotMessage[] = [];
-    const until = Date.now() + 20_000;
-    while (Date.now() < until) {
-      const { result } = await client.getUpdates();
-      got.push(...result.map((u) => u.message as unknown as BotMessage));
-      if (got.length && done(got)) return got;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`the bot did not answer as expected; got ${JSON.stringify(got.map((m) => m.text))}`);
-  }
+  const botMessages = (done: (got: BotMessage[]) => boolean) => botMessagesUntil(client, done, 1_000);
   const all = (got: BotMessage[]) => got.map((m) => m.text).join('\n');
   const has = (s: string) => (got: BotMessage[]) => all(got).includes(s);
   async function press(answer: BotMessage[], label: string, until: (got: BotMessage[]) => boolean): Promise<BotMessage[]> {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { bookingFeature } from '../src/booking/feature.js';
 import { createTelegramFeature } from '../src/channels/telegram/feature.js';
 import { MAX_CALLBACK_BYTES } from '../src/channels/telegram/render.js';
-import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
+import { botMessagesUntil, fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
 import { makeTestApp, type TestApp } from './helpers.js';
 import { openWhatsAppApp } from './whatsapp-app.js';
 import { text as waText } from './whatsapp-fakes.js';
@@ -30,19 +30,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function botMessages(done: (got: BotMessage[]) => boolean): Promise<BotMessage[]> {
-  const got: BotMessage[] = [];
-  const until = Date.now() + 8_000;
-  while (Date.now() < until) {
-    const { result } = await client.getUpdates().catch((err: Error) => {
-      throw new Error(`${err.message}; got so far ${JSON.stringify(got.map((m) => m.text))}`);
-    });
-    got.push(...result.map((u) => u.message as unknown as BotMessage));
-    if (got.length && done(got)) return got;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`the bot did not answer as expected; got ${JSON.stringify(got.map((m) => m.text))}`);
-}
+const botMessages = (done: (got: BotMessage[]) => boolean) => botMessagesUntil(client, done);
 const withButtons = (got: BotMessage[]) => Boolean(got.at(-1)?.reply_markup);
 const textOf = (got: BotMessage[]) => got.map((m) => m.text).join('\n');
 const buttons = (got: BotMessage[]) => got.at(-1)!.reply_markup!.inline_keyboard.flat();

@@ -5,7 +5,7 @@ import type { TelegramClient } from 'telegram-test-api/lib/modules/telegramClien
 import type { Transformer } from 'grammy';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTelegramFeature } from '../src/channels/telegram/feature.js';
-import { fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
+import { botMessagesUntil, fakeServerQuirks, startFakeBotApi, type BotMessage } from './telegram-test-server.js';
 import { makeTestApp, tempDir, type TestApp } from './helpers.js';
 
 const TOKEN = '987654321:AAFfakeSERVERfakeSERVERfakeSERVER_xyz';
@@ -34,15 +34,7 @@ async function startApp(dir: string, options: { token?: string; apiURL?: string;
 
 /** Waits for the bot's answer: everything it sends until a message with buttons. */
 async function botAnswers(from: TelegramClient = client): Promise<BotMessage[]> {
-  const got: BotMessage[] = [];
-  const until = Date.now() + 8_000;
-  while (Date.now() < until) {
-    const { result } = await from.getUpdates();
-    got.push(...result.map((u) => u.message as unknown as BotMessage));
-    if (got.at(-1)?.reply_markup) return got;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no answer with buttons; got ${JSON.stringify(got.map((m) => m.text))}`);
+  return botMessagesUntil(from, (got) => Boolean(got.at(-1)?.reply_markup));
 }
 
 async function say(text: string): Promise<BotMessage[]> {

@@ -32,9 +32,9 @@ function build(env: Record<string, string>, options: TelegramChannelOptions = {}
   return { app, fake, lines, channel, logged: (re: RegExp) => waitFor(() => lines.some((l) => re.test(l))) };
 }
 
-async function waitFor(check: () => boolean, ms = 5_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
+/** Looks every 10 ms, at most `looks` times (a count, not a wall-clock deadline). */
+async function waitFor(check: () => boolean, looks = 500): Promise<boolean> {
+  for (let look = 0; look < looks; look++) {
     if (check()) return true;
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -48,3 +48,20 @@ export function fakeServerQuirks(onCommands: (payload: unknown) => void = () => 
     return result;
   }) as Transformer;
 }
+
+/**
+ * Everything the bot sends to `client`'s chat until `done` says it is enough. Bounded by a
+ * number of looks (every 20 ms), not a wall-clock deadline: a loaded machine only waits longer.
+ */
+export async function botMessagesUntil(client: TelegramClient, done: (got: BotMessage[]) => boolean, looks = 400): Promise<BotMessage[]> {
+  const got: BotMessage[] = [];
+  for (let look = 0; look < looks; look++) {
+    const { result } = await client.getUpdates().catch((err: Error) => {
+      throw new Error(`${err.message}; got so far ${JSON.stringify(got.map((m) => m.text))}`);
+    });
+    got.push(...result.map((u) => u.message as unknown as BotMessage));
+    if (got.length && done(got)) return got;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`the bot did not answer as expected; got ${JSON.stringify(got.map((m) => m.text))}`);
+}

@@ -185,12 +185,14 @@ describe('after a close', () => {
     // The network is gone: every new socket fails again at once.
     last().close(DisconnectReason.connectionLost);
     const createdAt: number[] = [];
-    const start = Date.now();
+    // The fake timers' clock: the gaps are exactly what the backoff scheduled.
+    const virtualMs = () => vi.getMockedSystemTime()!.getTime();
+    const start = virtualMs();
     for (let i = 0; i < 12; i++) {
       const before = sockets.length;
       await vi.advanceTimersByTimeAsync(1_000);
       while (sockets.length === before) await vi.advanceTimersByTimeAsync(1_000);
-      createdAt.push(Date.now() - start);
+      createdAt.push(virtualMs() - start);
       last().close(DisconnectReason.connectionClosed);
     }
     const gaps = createdAt.map((t, i) => t - (createdAt[i - 1] ?? 0));

@@ -5,7 +5,7 @@ import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { CODE_ALPHABET } from '../src/booking/service.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import type { Reply } from '../src/core/types.js';
-import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
+import { choiceIds, FakeClock, makeTestApp, testNik as nikOf, textOf, type TestApp } from './helpers.js';
 
 let t: TestApp;
 let booking: BookingFeature;
@@ -16,9 +16,6 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const nikOf = (i: number) => `180302120495${String(i).padStart(4, '0')}`;
-// Ids without the question tag a button carries ("r:bpjs~k3x9q2" → "r:bpjs").
-const choiceIds = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []).map((c) => c.id.replace(/~[^~]*$/, ''));
 
 /** A resident books through the chat, pressing buttons as the web page would send them. */
 type Wish = { nik: string; date: string; session: number; name?: string; reason?: string };

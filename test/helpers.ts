@@ -120,3 +120,24 @@ export function textOf(replies: Reply[]): string {
 export function choicesOf(replies: Reply[]): string[] {
   return [...replies].reverse().find((r) => r.choices?.length)?.choices?.map((c) => c.label) ?? [];
 }
+
+/** Button ids without the question tag a button carries ("r:bpjs~k3x9q2" → "r:bpjs"). */
+export function choiceIds(replies: Reply[]): string[] {
+  return replies.flatMap((r) => r.choices ?? []).map((c) => c.id.replace(/~[^~]*$/, ''));
+}
+
+/** A valid Lampung Utara NIK (Abung Selatan, born 12 Apr 1995), one per test resident `i`. */
+export function testNik(i: number): string {
+  return `180302120495${String(i).padStart(4, '0')}`;
+}
+
+/** A web-chat resident goes through the booking to the confirm button of `date`, session 0 (reason BPJS, name Siti Aminah). */
+export async function walkToConfirm(t: TestApp, address: string, nik: string, date: string): Promise<Array<Reply & { id: number }>> {
+  await t.say(address, 'menu');
+  await t.say(address, { choice: 'm:book' });
+  await t.say(address, { choice: 'r:bpjs' });
+  await t.say(address, nik);
+  await t.say(address, 'Siti Aminah');
+  await t.say(address, { choice: `d:${date}` });
+  return t.say(address, { choice: 's:0' });
+}

@@ -7,10 +7,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
-import type { Reply } from '../src/core/types.js';
 import { BookingVersion } from '../src/store/booking-version.js';
 import { openDatabase } from '../src/store/db.js';
-import { FakeClock, makeTestApp, tempDir, textOf, type TestApp } from './helpers.js';
+import { choiceIds, FakeClock, makeTestApp, tempDir, testNik as nikOf, textOf, walkToConfirm, type TestApp } from './helpers.js';
 
 let t: TestApp;
 let booking: BookingFeature;
@@ -21,20 +20,10 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const nikOf = (i: number) => `180302120495${String(i).padStart(4, '0')}`;
-const choiceIds = (replies: Reply[]) => replies.flatMap((r) => r.choices ?? []).map((c) => c.id.replace(/~[^~]*$/, ''));
 const tinyDay = (date: string) => booking.service.setCapacity(date, { per_day: 1, first_session: '08:00', sessions: 1, session_minutes: 30 }, 'test', t.clock.now());
 
 /** Up to the confirm button for `date`, session 0. */
-async function toConfirm(addr: string, nik: string, date: string) {
-  await t.say(addr, 'menu');
-  await t.say(addr, { choice: 'm:book' });
-  await t.say(addr, { choice: 'r:bpjs' });
-  await t.say(addr, nik);
-  await t.say(addr, 'Siti Aminah');
-  await t.say(addr, { choice: `d:${date}` });
-  return t.say(addr, { choice: 's:0' });
-}
+const toConfirm = (addr: string, nik: string, date: string) => walkToConfirm(t, addr, nik, date);
 
 test('refused presses are offered only days that still have room, even within the same minute', async () => {
   tinyDay('2026-12-01');

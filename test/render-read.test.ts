@@ -15,12 +15,11 @@ import { webChatFeature } from '../src/channels/web/feature.js';
 import { renderReply } from '../src/channels/whatsapp/render.js';
 import type { Reply } from '../src/core/types.js';
 import { FakeBotApi } from './telegram-fake-api.js';
-import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
+import { FakeClock, makeTestApp, testNik as nikOf, textOf, walkToConfirm, type TestApp } from './helpers.js';
 
 const TOKEN = 'test-admin-token';
 const TG_TOKEN = '123456789:AAHtestTOKENtestTOKENtestTOKEN_abcde';
 const TG_CHAT = 555000222;
-const nikOf = (i: number) => `180302120495${String(i).padStart(4, '0')}`;
 
 let t: TestApp;
 let booking: BookingFeature;
@@ -38,13 +37,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 async function book(addr: string, nik: string, date: string) {
-  await t.say(addr, 'menu');
-  await t.say(addr, { choice: 'm:book' });
-  await t.say(addr, { choice: 'r:bpjs' });
-  await t.say(addr, nik);
-  await t.say(addr, 'Siti Aminah');
-  await t.say(addr, { choice: `d:${date}` });
-  await t.say(addr, { choice: 's:0' });
+  await walkToConfirm(t, addr, nik, date);
   return t.say(addr, { choice: 'bk:yes' });
 }
 

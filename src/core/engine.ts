@@ -11,7 +11,7 @@ import { CoreStore } from '../store/core-store.js';
 import { isTransientDbError } from '../store/db.js';
 import { createStep, type StepFn } from '../flows/step.js';
 import { STATE_VERSION, type ConversationState, type Flow } from '../flows/types.js';
-import type { Clock, Effect, InboundMessage, Lang, Reply, ResidentRef } from './types.js';
+import { isPulledChannel, type Clock, type Effect, type InboundMessage, type Lang, type Reply, type ResidentRef } from './types.js';
 
 /** What an effect handler may use. It runs inside the message's transaction. */
 export interface EffectContext {
@@ -319,7 +319,7 @@ export class Engine {
     store.saveConversation(row.id, STATE_VERSION, json, now);
     this.keepParsed(row.id, json, result.state);
     if (result.state.lang !== row.lang) store.setResidentLang(row.id, result.state.lang);
-    const burst = this.opts.burstMs && msg.channel !== 'web' ? this.opts.burstMs : 0;
+    const burst = this.opts.burstMs && !isPulledChannel(msg.channel) ? this.opts.burstMs : 0;
     // A later message of a burst answers instead of the small talk before it.
     if (burst) store.dropSupersedable(row.id, now);
     const notBefore = burst && smallTalk ? new Date(now.getTime() + burst) : undefined;

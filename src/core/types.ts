@@ -6,6 +6,14 @@ export type Lang = 'id' | 'en';
 /** Channels the bot speaks on. `web` is the embedded local chat. */
 export type ChannelName = 'web' | 'telegram' | 'whatsapp';
 
+/**
+ * A pulled channel's page fetches its replies (the web chat): a reply waits for the page, not for
+ * a sender, and each message is answered at once in its own response. The others are pushed.
+ */
+export function isPulledChannel(channel: ChannelName): boolean {
+  return channel === 'web';
+}
+
 /** One selectable option under a reply. `id` is stable and short (it travels in callback data). */
 export interface Choice {
   id: string;

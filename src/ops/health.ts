@@ -5,7 +5,7 @@
 // reads the same typed report.
 import fs from 'node:fs';
 import type { Logger } from 'pino';
-import type { Clock } from '../core/types.js';
+import { isPulledChannel, type ChannelName, type Clock } from '../core/types.js';
 import type { Checkpointer } from '../store/checkpointer.js';
 import { isTransientDbError, type Db } from '../store/db.js';
 import { OpsStore } from '../store/ops-store.js';
@@ -151,9 +151,9 @@ export class HealthService {
     try {
       const channels = this.outboxDepth(now);
       const max = this.opts.maxOutboxAgeSeconds ?? 900;
-      // A web-chat reply waits for its page to fetch it: one whose tab was closed waits for good,
+      // A pulled channel's reply waits for its page: one whose tab was closed waits for good,
       // which says nothing about the bot. Only pushed channels' waits make it late.
-      const late = channels.filter((c) => c.channel !== 'web' && c.oldestAgeSeconds > max);
+      const late = channels.filter((c) => !isPulledChannel(c.channel as ChannelName) && c.oldestAgeSeconds > max);
       outbox = { ok: !late.length, channels, ...(late.length ? { detail: `messages waiting over ${max} s on ${late.map((c) => c.channel).join(', ')}` } : {}) };
     } catch (err) {
       outbox = { ok: false, channels: [], detail: (err as { code?: string }).code ?? 'error' };

@@ -2,6 +2,7 @@
 // It owns what works at every step (menu, batal, bantuan, bahasa, numbered answers,
 // idle restarts, stale buttons, free-text intents) and delegates the rest to flows.
 import { translate } from '../content/load.js';
+import { isoTime } from '../core/time.js';
 import type { Choice, Effect, Input, Lang, Reply } from '../core/types.js';
 import { answersOf, type Intent } from '../nlu/index.js';
 import type { ConversationState, Expectation, Flow, FlowContext, Outcome, StepContext, StepResult } from './types.js';
@@ -57,18 +58,6 @@ function dataJson(data: Record<string, unknown>): string {
   return json;
 }
 
-/** The message's time as ISO text, formatted once per message (ctx.now is one Date for the whole step). */
-let lastNow: Date | undefined;
-let lastNowMs = NaN;
-let lastNowIso = '';
-function isoOf(now: Date): string {
-  if (now !== lastNow || now.getTime() !== lastNowMs) {
-    lastNow = now;
-    lastNowMs = now.getTime();
-    lastNowIso = now.toISOString();
-  }
-  return lastNowIso;
-}
 
 const FLOW_CTX = Symbol('flowContexts');
 type WithFlowCtx = StepContext & { [FLOW_CTX]?: Partial<Record<Lang, FlowContext>> };
@@ -157,7 +146,7 @@ export function createStep(flowList: Flow[]): StepFn {
         labels: lastWithChoices?.choices?.map((c) => c.label) ?? [],
         tag,
         misses,
-        at: isoOf(ctx.now),
+        at: isoTime(ctx.now),
       },
       replies: tagged,
       effects,
@@ -327,7 +316,7 @@ export function createStep(flowList: Flow[]): StepFn {
 
   const step: StepFn = function step(saved: ConversationState | undefined, rawInput: Input, ctx: StepContext): StepResult {
     const lang = saved?.lang ?? ctx.resident.lang;
-    const fresh: ConversationState = { lang, flow: 'menu', flowVersion: menu.version, node: 'main', data: {}, choices: [], at: ctx.now.toISOString() };
+    const fresh: ConversationState = { lang, flow: 'menu', flowVersion: menu.version, node: 'main', data: {}, choices: [], at: isoTime(ctx.now) };
     const fc = flowCtx(ctx, lang);
     let input = rawInput;
 

@@ -1,6 +1,7 @@
 // SQL for the engine's own tables: residents, conversations, inbound dedupe, outbox, audit.
 // Feature stores (booking, applications, WhatsApp keys…) live beside this file; nothing
 // outside src/store writes SQL.
+import { isoTime } from '../core/time.js';
 import type { ChannelName, Lang, Reply } from '../core/types.js';
 import type Database from 'better-sqlite3';
 import { writeTransaction, type Db } from './db.js';
@@ -54,21 +55,8 @@ export interface OutboxRow {
   sent_at: string | null;
 }
 
-/**
- * A message's statements all carry the same time: it is formatted once, not once per
- * statement (the engine passes one Date through the whole message).
- */
-let lastDate: Date | undefined;
-let lastMs = NaN;
-let lastIso = '';
-export function iso(date: Date): string {
-  if (date !== lastDate || date.getTime() !== lastMs) {
-    lastIso = date.toISOString();
-    lastDate = date;
-    lastMs = date.getTime();
-  }
-  return lastIso;
-}
+/** A message's statements all carry the same time, formatted once (src/core/time.ts). */
+const iso = isoTime;
 
 export class CoreStore {
   private readonly stmts;

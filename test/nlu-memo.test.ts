@@ -1,7 +1,7 @@
 // The remembered readings must be exactly what a fresh reading gives, bounded, and unchangeable
 // (one resident's message must never alter what the next resident's same words mean).
 import { describe, expect, it } from 'vitest';
-import { memoByText } from '../src/nlu/memo.js';
+import { memoByText } from '../src/core/memo.js';
 import { createNlu } from '../src/nlu/index.js';
 import { plain } from '../src/nlu/answers.js';
 import { loadContent } from '../src/content/load.js';

@@ -2,6 +2,7 @@
 // It owns what works at every step (menu, batal, bantuan, bahasa, numbered answers,
 // idle restarts, stale buttons, free-text intents) and delegates the rest to flows.
 import { translate } from '../content/load.js';
+import { memoByText } from '../core/memo.js';
 import { isoTime } from '../core/time.js';
 import type { Choice, Effect, Input, Lang, Reply } from '../core/types.js';
 import { answersOf, type Intent } from '../nlu/index.js';
@@ -107,17 +108,10 @@ export function createStep(flowList: Flow[]): StepFn {
   /** Ids that act from anywhere (menu, language, a notification's buttons) carry no question. */
   const isGlobalChoice = (id: string) => GLOBAL_CHOICE.test(id) || ownedPrefixes.some((p) => id.startsWith(p));
   // A flow's choice ids repeat from message to message: their tag-free form is worked out once.
-  const plainChoiceIds = new Map<string, { id: string; global: boolean }>();
-  const plainChoice = (tagged: string) => {
-    let found = plainChoiceIds.get(tagged);
-    if (!found) {
-      const id = splitChoiceId(tagged).id;
-      found = { id, global: isGlobalChoice(id) };
-      if (plainChoiceIds.size >= 4_096) plainChoiceIds.clear();
-      plainChoiceIds.set(tagged, found);
-    }
-    return found;
-  };
+  const plainChoice = memoByText((tagged: string) => {
+    const id = splitChoiceId(tagged).id;
+    return { id, global: isGlobalChoice(id) };
+  });
 
   function finish(state: ConversationState, replies: Reply[], effects: Effect[], ctx: StepContext, keepMisses = false): StepResult {
     // The question now asked: its buttons carry its tag, so a press under an older question is

@@ -4,7 +4,7 @@
 // (`answers`), with the defaults below when a file leaves a list out.
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { memoByText } from './memo.js';
+import { memoByText } from '../core/memo.js';
 
 export type YesNo = 'yes' | 'no' | 'unsure' | 'not_needed';
 

@@ -2,7 +2,7 @@
 // against the service keywords in flows/services/*.yaml and the phrases in flows/nlu.yaml.
 import type { Category, CategoryId, Service } from '../content/schema.js';
 import { createAnswerReader, type AnswerReader } from './answers.js';
-import { memoByText } from './memo.js';
+import { memoByText } from '../core/memo.js';
 import { createNormalizer } from './normalize.js';
 import { defaultNluVocab, type NluVocab, type PhraseIntent } from './vocab.js';
 

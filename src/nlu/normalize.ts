@@ -1,7 +1,7 @@
 // Turns a resident's chat message into standard words: "Syarat bkin e-KTP gmn??" →
 // "syarat buat ktp bagaimana". Spellings and abbreviations come from flows/nlu.yaml.
 import { distance } from 'fastest-levenshtein';
-import { memoByText } from './memo.js';
+import { memoByText } from '../core/memo.js';
 import { defaultNluVocab, type NluVocab } from './vocab.js';
 
 /** Nothing a resident asks needs more; cutting first bounds the work for a 10,000-character paste. */
@@ -69,12 +69,10 @@ export function createNormalizer(vocab: NluVocab, options: NormalizerOptions = {
     bucket.push(word);
     typoTargets.set(word.length, bucket);
   }
-  const typoCache = new Map<string, string | undefined>();
-
   /** Edit distance ≤1 for 4–6 letter words, ≤2 for longer ones; short words are never guessed. */
-  function correctTypo(word: string): string | undefined {
+  const correctTypo = memoByText(guessTypo, TYPO_CACHE_LIMIT);
+  function guessTypo(word: string): string | undefined {
     if (word.length < 4 || !/^\p{L}+$/u.test(word)) return undefined;
-    if (typoCache.has(word)) return typoCache.get(word);
     let best: string | undefined;
     let bestDistance = Infinity;
     for (let length = word.length - 2; length <= word.length + 2; length++) {
@@ -88,8 +86,6 @@ export function createNormalizer(vocab: NluVocab, options: NormalizerOptions = {
         }
       }
     }
-    if (typoCache.size >= TYPO_CACHE_LIMIT) typoCache.clear();
-    typoCache.set(word, best);
     return best;
   }
 

@@ -1,6 +1,7 @@
-// Residents type the same few answers again and again ("ya", "1", "menu", "udah ada"), and
-// one message is read several times in a step (as an option, as yes/no, as an intent): a
-// pure function of a string is worked out once. Bounded: the map is emptied when full.
+// A pure function of a string worked out once per string. Residents type the same few answers
+// again and again ("ya", "1", "menu", "udah ada"), one message is read several times in a step
+// (as an option, as yes/no, as an intent), and a flow's choice ids repeat. Bounded: the map is
+// emptied when full.
 
 /** Longer texts are rarely typed twice: they are worked out each time, so the map stays small (4,096 × 200 chars at most). */
 const LONGEST_REMEMBERED = 200;

@@ -2,10 +2,9 @@
 // the bot greets by itself, the booking code stays on screen, old buttons are greyed out,
 // the page's own words follow `bahasa`, and nothing scrolls sideways.
 import os from 'node:os';
-import { type Browser, type Page } from 'playwright-core';
-import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeTestApp, type TestApp } from './helpers.js';
+import { type Page } from 'playwright-core';
+import { hasChromium, warnIfNoChromium, webChatInChromium } from './chromium.js';
+import { describe, expect, test } from 'vitest';
 
 warnIfNoChromium('what residents read, in Chromium');
 
@@ -33,24 +32,10 @@ async function noHorizontalScroll(page: Page): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
-
-  beforeAll(async () => {
-    t = await makeTestApp({ env: { PORT: '0', HOST: '127.0.0.1' } });
-    base = `http://127.0.0.1:${await t.app.listen()}`;
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = webChatInChromium();
 
   test('a booking at 360 px: the bot greets by itself, and the code, date and time are on screen at the end', async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
-    await page.goto(base);
+    const page = await rig.phone();
     const bot = page.locator('.msg.bot');
     await expect.poll(() => bot.first().textContent()).toContain('asisten digital');
     // No invented "halo" from the resident; the header names the office.
@@ -130,8 +115,7 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
   }, 30_000);
 
   test('after `bahasa` the page itself speaks English; on a wide screen too, with nothing sideways', async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
-    await page.goto(base);
+    const page = await rig.phone();
     await expect.poll(() => page.locator('.msg.bot').first().textContent()).toContain('asisten digital');
     expect(await page.locator('#send').textContent()).toBe('Kirim');
     await page.fill('#text', 'bahasa');

@@ -1,31 +1,15 @@
 // A resident in a real browser: Debian's chromium driven by playwright-core (never a downloaded browser).
 import os from 'node:os';
-import { type Browser } from 'playwright-core';
-import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeTestApp, type TestApp } from './helpers.js';
+import { hasChromium, warnIfNoChromium, webChatInChromium } from './chromium.js';
+import { describe, expect, test } from 'vitest';
 
 warnIfNoChromium('web chat in Chromium');
 
 describe.skipIf(!hasChromium)('web chat in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
-
-  beforeAll(async () => {
-    t = await makeTestApp({ env: { PORT: '0', HOST: '127.0.0.1' } });
-    base = `http://127.0.0.1:${await t.app.listen()}`;
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = webChatInChromium();
 
   test('menu → a service → checklist, on a phone-sized screen, and the chat survives a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
-    await page.goto(base);
+    const page = await rig.phone();
     const bot = page.locator('.msg.bot');
     await expect.poll(() => bot.first().textContent()).toContain('asisten digital');
 

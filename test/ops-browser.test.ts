@@ -3,30 +3,16 @@
 // message goes through.
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { type Browser } from 'playwright-core';
-import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeTestApp, type TestApp } from './helpers.js';
+import { hasChromium, warnIfNoChromium, webChatInChromium } from './chromium.js';
+import { describe, expect, test } from 'vitest';
 
 warnIfNoChromium('busy web chat in Chromium');
 
 describe.skipIf(!hasChromium)('web chat transport in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
-
-  beforeAll(async () => {
-    t = await makeTestApp({ env: { PORT: '0', HOST: '127.0.0.1' }, app: { retryDelaysMs: [5, 5, 5] } });
-    base = `http://127.0.0.1:${await t.app.listen()}`;
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const rig = webChatInChromium({ app: { retryDelaysMs: [5, 5, 5] } });
 
   test('the secret never appears in a URL; a locked database shows "sedang sibuk" and the same message is answered once it is free', { timeout: 60_000 }, async () => {
+    const { t, browser, base } = rig;
     const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
     const urls: string[] = [];
     page.on('request', (r) => urls.push(r.url()));

@@ -2,15 +2,14 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
-import { FakeClock, makeTestApp, type TestApp } from './helpers.js';
+import { makeBookingApp, makeTestApp, type TestApp } from './helpers.js';
 
 const TOKEN = 'officer-token-0123456789';
 let t: TestApp;
 let booking: BookingFeature;
 
 beforeEach(async () => {
-  t = await makeTestApp({ env: { ADMIN_TOKEN: TOKEN }, features: [bookingFeature, webChatFeature], clock: new FakeClock('2026-11-30T02:00:00.000Z') });
-  booking = t.app.features.find((f) => f.name === 'booking') as BookingFeature;
+  ({ t, booking } = await makeBookingApp({ env: { ADMIN_TOKEN: TOKEN } }));
 });
 afterEach(() => t.close());
 

@@ -5,14 +5,13 @@ import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { CODE_ALPHABET } from '../src/booking/service.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import type { Reply } from '../src/core/types.js';
-import { choiceIds, FakeClock, makeTestApp, testNik as nikOf, textOf, type TestApp } from './helpers.js';
+import { choiceIds, makeBookingApp, FakeClock, makeTestApp, testNik as nikOf, textOf, type TestApp } from './helpers.js';
 
 let t: TestApp;
 let booking: BookingFeature;
 
 beforeEach(async () => {
-  t = await makeTestApp({ features: [bookingFeature, webChatFeature], clock: new FakeClock('2026-11-30T02:00:00.000Z') });
-  booking = t.app.features.find((f) => f.name === 'booking') as BookingFeature;
+  ({ t, booking } = await makeBookingApp());
 });
 afterEach(() => t.close());
 

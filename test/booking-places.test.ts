@@ -14,7 +14,7 @@ import { loadCoreConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { migrate, openDatabase } from '../src/store/db.js';
 import { allMigrations } from '../src/store/migrations/index.js';
-import { FakeClock, makeTestApp, tempDir, textOf, type TestApp } from './helpers.js';
+import { bookingOf, FakeClock, makeTestApp, tempDir, textOf, type TestApp } from './helpers.js';
 
 const TOKEN = 'officer-token-0123456789';
 const PLACES = `places:
@@ -254,7 +254,7 @@ test('a database from before places keeps its bookings and quotas under the plac
   migrate(db, allMigrations);
   db.close();
   t = await makeTestApp({ dir, features: [bookingFeature, webChatFeature], clock: new FakeClock('2026-11-30T02:00:00.000Z') });
-  const booking = t.app.features.find((f) => f.name === 'booking') as BookingFeature;
+  const booking = bookingOf(t);
   expect(t.ctx.db.prepare('SELECT place FROM booking').pluck().get()).toBe('main');
   expect(booking.service.capacityFor('2026-12-01').per_day).toBe(2);
   expect(booking.service.freeSessions('2026-12-01', t.clock.now())).toEqual([{ index: 0, time: '08:00', free: 1 }]);

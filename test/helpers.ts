@@ -10,6 +10,8 @@ import type { FeatureFactory } from '../src/core/feature.js';
 import type { Clock, Reply } from '../src/core/types.js';
 import { createLogger } from '../src/log.js';
 import { CLIENT_HEADER, SECRET_HEADER, WebIdentity } from '../src/channels/web/identity.js';
+import { webChatFeature } from '../src/channels/web/feature.js';
+import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 
 export class FakeClock implements Clock {
   private t: number;
@@ -140,4 +142,17 @@ export async function walkToConfirm(t: TestApp, address: string, nik: string, da
   await t.say(address, 'Siti Aminah');
   await t.say(address, { choice: `d:${date}` });
   return t.say(address, { choice: 's:0' });
+}
+
+/** The booking feature of a test app started with it (its service: capacity, closing days…). */
+export function bookingOf(t: TestApp): BookingFeature {
+  const booking = t.app.features.find((f) => f.name === 'booking');
+  if (!booking) throw new Error('the test app was started without bookingFeature');
+  return booking as BookingFeature;
+}
+
+/** A web-chat app with booking on Monday 30 Nov 2026, 09:00 WIB (the booking tests' usual day). */
+export async function makeBookingApp(options: Parameters<typeof makeTestApp>[0] = {}): Promise<{ t: TestApp; booking: BookingFeature }> {
+  const t = await makeTestApp({ features: [bookingFeature, webChatFeature], clock: new FakeClock('2026-11-30T02:00:00.000Z'), ...options });
+  return { t, booking: bookingOf(t) };
 }

@@ -9,14 +9,13 @@ import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import { BookingVersion } from '../src/store/booking-version.js';
 import { openDatabase } from '../src/store/db.js';
-import { choiceIds, FakeClock, makeTestApp, tempDir, testNik as nikOf, textOf, walkToConfirm, type TestApp } from './helpers.js';
+import { choiceIds, makeBookingApp, FakeClock, makeTestApp, tempDir, testNik as nikOf, textOf, walkToConfirm, type TestApp } from './helpers.js';
 
 let t: TestApp;
 let booking: BookingFeature;
 
 beforeEach(async () => {
-  t = await makeTestApp({ features: [bookingFeature, webChatFeature], clock: new FakeClock('2026-11-30T02:00:00.000Z') });
-  booking = t.app.features.find((f) => f.name === 'booking') as BookingFeature;
+  ({ t, booking } = await makeBookingApp());
 });
 afterEach(() => t.close());
 

@@ -15,7 +15,7 @@ import { webChatFeature } from '../src/channels/web/feature.js';
 import { renderReply } from '../src/channels/whatsapp/render.js';
 import type { Reply } from '../src/core/types.js';
 import { FakeBotApi } from './telegram-fake-api.js';
-import { FakeClock, makeTestApp, testNik as nikOf, textOf, walkToConfirm, type TestApp } from './helpers.js';
+import { bookingOf, FakeClock, makeTestApp, testNik as nikOf, textOf, walkToConfirm, type TestApp } from './helpers.js';
 
 const TOKEN = 'test-admin-token';
 const TG_TOKEN = '123456789:AAHtestTOKENtestTOKENtestTOKEN_abcde';
@@ -32,7 +32,7 @@ beforeEach(async () => {
     clock: new FakeClock('2026-11-30T02:00:00.000Z'), // Monday 09:00 WIB
     features: [bookingFeature, applicationsFeature, webChatFeature, createTelegramFeature({ transport: [fake.transformer], botInfo: fake.me })],
   });
-  booking = t.app.features.find((f) => f.name === 'booking') as BookingFeature;
+  booking = bookingOf(t);
 });
 afterEach(() => t.close());
 

@@ -11,7 +11,6 @@ import type { Input } from '../src/core/types.js';
 import type { StepFn } from '../src/flows/step.js';
 import type { ConversationState } from '../src/flows/types.js';
 import { createLogger } from '../src/log.js';
-import { openDatabase } from '../src/store/db.js';
 import { SqlRecorder } from './_replay.js';
 import { fmt, percentile, ratio, rssSampler, sameRun } from './_util.js';
 

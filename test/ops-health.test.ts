@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { bookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
-import { FakeClock, makeTestApp, tempDir, textOf, type TestApp } from './helpers.js';
+import { makeTestApp, tempDir, textOf, type TestApp } from './helpers.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {

@@ -89,7 +89,7 @@ export class WhatsAppInbound {
     // "notify": live. "append": delivered on reconnect (sent while we were offline), or our own
     // messages from the phone (fromMe, skipped below). History syncs never come this way.
     if (upsert.type !== 'notify' && upsert.type !== 'append') return;
-    const { engine, store, core, texts, clock, log } = this.deps;
+    const { store, core, texts, clock, log } = this.deps;
     const handled: Array<Promise<{ key: WAMessageKey; duplicate: boolean }>> = [];
     for (const message of upsert.messages) {
       const mapped = mapInbound(message);

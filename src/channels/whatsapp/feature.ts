@@ -2,7 +2,6 @@
 // device" (like WhatsApp Web). Off unless WHATSAPP=on. Login keys live in our SQLite file.
 import makeWASocket, { proto, type UserFacingSocketConfig } from '@whiskeysockets/baileys';
 import QRCode from 'qrcode';
-import { z } from 'zod';
 import { parseEnv } from '../../config.js';
 import { WhatsAppConfig } from './config.js';
 

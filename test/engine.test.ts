@@ -1,6 +1,8 @@
 // Conversations as a resident has them, through the real web chat, store and engine.
 import { afterEach, describe, expect, test } from 'vitest';
 import { choicesOf, makeTestApp, textOf, type TestApp } from './helpers.js';
+import Database from 'better-sqlite3';
+import type { HandledEvent } from '../src/core/engine.js';
 
 type Step = [input: string | { choice: string }, expect: { says?: (string | RegExp)[]; choices?: string[]; notSays?: string[] }];
 
@@ -228,5 +230,50 @@ describe('a conversation changed outside the engine', () => {
     const replies = await t.say('resident-k1', '1');
     expect(textOf(replies)).toContain('Dokumen apa');
     expect(textOf(replies)).not.toContain('Apakah Anda sudah punya');
+  });
+});
+
+// The engine keeps residents it found in memory (src/store/core-store.ts); what changes their row
+// elsewhere must be seen at the next message.
+describe('a resident changed outside the engine', () => {
+  const unreachableOf = (app: TestApp, address: string) => app.ctx.db.prepare("SELECT unreachable FROM residents WHERE channel = 'web' AND address = ?").pluck().get(address);
+
+  test('marked unreachable in this process (a blocked bot), a resident who writes again is reachable again', async () => {
+    t = await makeTestApp();
+    await t.say('resident-u1', 'halo');
+    await t.say('resident-u1', 'menu');
+    const row = t.ctx.store.findResident('web', 'resident-u1')!;
+    t.ctx.store.setUnreachable(row.id, true);
+    await t.say('resident-u1', 'menu');
+    expect(unreachableOf(t, 'resident-u1')).toBe(0);
+  });
+
+  test('changed by another process sharing the file, the next message sees the change', async () => {
+    t = await makeTestApp();
+    await t.say('resident-u2', 'halo');
+    await t.say('resident-u2', 'menu');
+    const other = new Database(t.ctx.db.name);
+    other.prepare("UPDATE residents SET unreachable = 1 WHERE channel = 'web' AND address = 'resident-u2'").run();
+    other.close();
+    await t.say('resident-u2', 'menu');
+    expect(unreachableOf(t, 'resident-u2')).toBe(0);
+  });
+
+  test('a batch rolled back and run again does not reuse a resident row read after an update it undid', async () => {
+    const app = (t = await makeTestApp());
+    await app.ctx.engine.handle({ id: 'r0', channel: 'web', address: 'resident-u3', input: { type: 'text', text: 'halo' } });
+    // A statistics bug on one message: the batch's fast path fails, each message runs again alone.
+    const opts = (app.ctx.engine as unknown as { opts: { onHandled?: (e: HandledEvent) => void } }).opts;
+    const counted = opts.onHandled;
+    opts.onHandled = (e) => {
+      if (e.input.type === 'text' && e.input.text === 'boom') throw new Error('statistics bug');
+      counted?.(e);
+    };
+    const send = (id: string, text: string) => app.ctx.engine.handle({ id, channel: 'web', address: 'resident-u3', input: { type: 'text', text } });
+    const [english, , boom] = await Promise.all([send('r1', 'english'), send('r2', 'menu'), send('r3', 'boom')]);
+    expect(english.lang).toBe('en');
+    expect(textOf(boom.replies)).toMatch(/sorry|maaf/i);
+    // Notifications go out in the resident's stored language.
+    expect(app.ctx.db.prepare("SELECT lang FROM residents WHERE address = 'resident-u3'").pluck().get()).toBe('en');
   });
 });

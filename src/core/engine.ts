@@ -180,7 +180,13 @@ export class Engine {
 
   /** Handles one message now, in its own transaction (scripts and tests that want no batching). */
   handleNow(msg: InboundMessage): HandleResult {
-    const result = this.opts.store.transaction(() => this.processSafely(msg));
+    let result: HandleResult;
+    try {
+      result = this.opts.store.transaction(() => this.processSafely(msg));
+    } catch (err) {
+      this.opts.store.forgetResidents();
+      throw err;
+    }
     if (result.outboxIds.length) this.opts.onQueued?.();
     return result;
   }
@@ -205,6 +211,8 @@ export class Engine {
     try {
       results = this.commitBatch(batch.map((item) => item.msg));
     } catch (err) {
+      // Rolled back: nothing read in it may be used again.
+      this.opts.store.forgetResidents();
       if (isTransientDbError(err)) {
         this.retryLater(batch, err);
         return;
@@ -258,6 +266,7 @@ export class Engine {
     try {
       return this.opts.store.transaction(() => msgs.map((msg) => this.process(msg)));
     } catch (err) {
+      this.opts.store.forgetResidents();
       if (isTransientDbError(err)) throw err;
       return this.opts.store.transaction(() => msgs.map((msg) => this.processSafely(msg)));
     }
@@ -268,6 +277,8 @@ export class Engine {
     try {
       return this.runOne(msg);
     } catch (err) {
+      // Its savepoint was rolled back: a resident row read after an update in it may be undone.
+      this.opts.store.forgetResidents();
       // A lock or a full disk is not the resident's fault: the whole batch is tried again later.
       if (isTransientDbError(err)) throw err;
       this.opts.log.error({ err, channel: msg.channel, messageId: msg.id }, 'step failed; answering with an apology');

@@ -58,13 +58,46 @@ export interface OutboxRow {
 /** A message's statements all carry the same time, formatted once (src/core/time.ts). */
 const iso = isoTime;
 
+/**
+ * Residents found by address, kept between messages: at a million residents their index and
+ * table pages are rarely in SQLite's small page cache, and a returning resident's every message
+ * read them again (two cold pages). About 200 bytes each; the oldest go first past this.
+ */
+const KNOWN_RESIDENTS = 8_192;
+const FREEZE_KNOWN = Boolean(process.env.VITEST);
+
+/** Per connection: the stores that hear that a residents row changed or went (temporary triggers). */
+const residentListeners = new WeakMap<Db, Set<(id: number) => void>>();
+
 export class CoreStore {
   private readonly stmts;
 
+  /** "channel address" → the row as last read; an entry goes when its row is updated or deleted. */
+  private readonly known = new Map<string, ResidentRow>();
+  private readonly knownKeys = new Map<number, string[]>();
+  private dataVersion: number | undefined;
+
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
+    let listeners = residentListeners.get(db);
+    if (!listeners) {
+      const set = (listeners = new Set());
+      residentListeners.set(db, set);
+      // Inside the statement that changes the row, on this connection only; another process's
+      // commits are seen through data_version (every entry goes then).
+      db.function('adminduk_resident_changed', { varargs: false }, (id: unknown) => {
+        for (const listener of set) listener(Number(id));
+        return null;
+      });
+      db.exec(`
+        CREATE TEMP TRIGGER IF NOT EXISTS residents_changed_update AFTER UPDATE ON main.residents BEGIN SELECT adminduk_resident_changed(OLD.id); END;
+        CREATE TEMP TRIGGER IF NOT EXISTS residents_changed_delete AFTER DELETE ON main.residents BEGIN SELECT adminduk_resident_changed(OLD.id); END;
+      `);
+    }
+    listeners.add((id) => this.forgetResident(id));
     this.stmts = {
       findResident: p('SELECT * FROM residents WHERE channel = ? AND address = ?'),
+      dataVersion: p('PRAGMA data_version').pluck(),
       findResidentByAlt: p('SELECT * FROM residents WHERE channel = ? AND alt_address = ?'),
       residentById: p('SELECT * FROM residents WHERE id = ?'),
       insertResident: p(
@@ -135,11 +168,15 @@ export class CoreStore {
   upsertResident(channel: ChannelName, address: string, altAddress: string | undefined, lang: Lang, now: Date): ResidentRow {
     const at = iso(now);
     // WhatsApp may know one person by two addresses (phone JID and LID) and use either first.
-    let row = this.stmts.findResident.get(channel, address) as ResidentRow | undefined;
-    row ??= this.stmts.findResidentByAlt.get(channel, address) as ResidentRow | undefined;
-    if (altAddress) {
-      row ??= this.stmts.findResident.get(channel, altAddress) as ResidentRow | undefined;
-      row ??= this.stmts.findResidentByAlt.get(channel, altAddress) as ResidentRow | undefined;
+    let row = this.knownResident(channel, address);
+    if (!row) {
+      row = this.stmts.findResident.get(channel, address) as ResidentRow | undefined;
+      row ??= this.stmts.findResidentByAlt.get(channel, address) as ResidentRow | undefined;
+      if (altAddress) {
+        row ??= this.stmts.findResident.get(channel, altAddress) as ResidentRow | undefined;
+        row ??= this.stmts.findResidentByAlt.get(channel, altAddress) as ResidentRow | undefined;
+      }
+      if (row) this.keepResident(channel, address, row);
     }
     if (!row) return this.stmts.insertResident.get(channel, address, altAddress ?? null, lang, at, at) as ResidentRow;
     // A write per message only when something changed: last contact is kept to the minute.
@@ -156,7 +193,54 @@ export class CoreStore {
   }
 
   findResident(channel: ChannelName, address: string): ResidentRow | undefined {
-    return this.stmts.findResident.get(channel, address) as ResidentRow | undefined;
+    const known = this.knownResident(channel, address);
+    if (known && known.address === address) return known;
+    const row = this.stmts.findResident.get(channel, address) as ResidentRow | undefined;
+    // A key kept for a row found by its other address (WhatsApp) stays as upsertResident chose it.
+    if (row && !known) this.keepResident(channel, address, row);
+    return row;
+  }
+
+  /**
+   * Forgets every resident kept in memory. The engine calls it when it rolls a message or a
+   * batch back: a row read after an update that was then undone must not be used again.
+   */
+  forgetResidents(): void {
+    this.known.clear();
+    this.knownKeys.clear();
+  }
+
+  private knownResident(channel: ChannelName, address: string): ResidentRow | undefined {
+    if (this.known.size === 0) return undefined;
+    // Another process committed (an officer's tool, a restore): anything kept may be stale.
+    const version = this.stmts.dataVersion.get() as number;
+    if (version !== this.dataVersion) {
+      this.dataVersion = version;
+      this.forgetResidents();
+      return undefined;
+    }
+    return this.known.get(channel + ' ' + address);
+  }
+
+  private keepResident(channel: ChannelName, address: string, row: ResidentRow): void {
+    if (this.known.size === 0) this.dataVersion = this.stmts.dataVersion.get() as number;
+    if (this.known.size >= KNOWN_RESIDENTS) {
+      // All keys of that row go together (each key must stay findable from its row's id).
+      this.forgetResident(this.known.values().next().value!.id);
+    }
+    if (FREEZE_KNOWN) Object.freeze(row);
+    const key = channel + ' ' + address;
+    this.known.set(key, row);
+    const keys = this.knownKeys.get(row.id);
+    if (keys) keys.push(key);
+    else this.knownKeys.set(row.id, [key]);
+  }
+
+  private forgetResident(id: number): void {
+    const keys = this.knownKeys.get(id);
+    if (!keys) return;
+    for (const key of keys) this.known.delete(key);
+    this.knownKeys.delete(id);
   }
 
   getResident(id: number): ResidentRow | undefined {

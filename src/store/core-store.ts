@@ -5,6 +5,7 @@ import { isoTime } from '../core/time.js';
 import type { ChannelName, Lang, Reply } from '../core/types.js';
 import type Database from 'better-sqlite3';
 import { writeTransaction, type Db } from './db.js';
+import { onRowChanged } from './row-changes.js';
 
 export interface ResidentRow {
   id: number;
@@ -66,8 +67,6 @@ const iso = isoTime;
 const KNOWN_RESIDENTS = 8_192;
 const FREEZE_KNOWN = Boolean(process.env.VITEST);
 
-/** Per connection: the stores that hear that a residents row changed or went (temporary triggers). */
-const residentListeners = new WeakMap<Db, Set<(id: number) => void>>();
 
 export class CoreStore {
   private readonly stmts;
@@ -79,22 +78,8 @@ export class CoreStore {
 
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
-    let listeners = residentListeners.get(db);
-    if (!listeners) {
-      const set = (listeners = new Set());
-      residentListeners.set(db, set);
-      // Inside the statement that changes the row, on this connection only; another process's
-      // commits are seen through data_version (every entry goes then).
-      db.function('adminduk_resident_changed', { varargs: false }, (id: unknown) => {
-        for (const listener of set) listener(Number(id));
-        return null;
-      });
-      db.exec(`
-        CREATE TEMP TRIGGER IF NOT EXISTS residents_changed_update AFTER UPDATE ON main.residents BEGIN SELECT adminduk_resident_changed(OLD.id); END;
-        CREATE TEMP TRIGGER IF NOT EXISTS residents_changed_delete AFTER DELETE ON main.residents BEGIN SELECT adminduk_resident_changed(OLD.id); END;
-      `);
-    }
-    listeners.add((id) => this.forgetResident(id));
+    // Another process's commits are seen through data_version (every entry goes then).
+    onRowChanged(db, 'residents', 'id', (id) => this.forgetResident(Number(id)));
     this.stmts = {
       findResident: p('SELECT * FROM residents WHERE channel = ? AND address = ?'),
       dataVersion: p('PRAGMA data_version').pluck(),

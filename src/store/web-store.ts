@@ -1,29 +1,13 @@
 // SQL of the web chat's identities: the server issues an id and a secret; only the secret's
 // hash is stored, so a copy of the database does not let anyone write as a resident.
 import { writeTransaction, type Db } from './db.js';
-
-/** Per connection: who hears that a web_clients row changed or went (see `onClientChanged`). */
-const listeners = new WeakMap<Db, Set<(clientId: string) => void>>();
+import { onRowChanged } from './row-changes.js';
 
 export class WebStore {
   private readonly s;
 
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
-    if (!listeners.has(db)) {
-      const set = new Set<(clientId: string) => void>();
-      listeners.set(db, set);
-      // Temporary triggers (this connection only) tell the process when a row is updated or
-      // deleted (retention, erasure, a re-issued id), inside the statement that does it.
-      db.function('web_client_changed', { varargs: false }, (clientId: unknown) => {
-        for (const listener of set) listener(String(clientId));
-        return null;
-      });
-      db.exec(`
-        CREATE TEMP TRIGGER IF NOT EXISTS web_clients_changed_update AFTER UPDATE ON main.web_clients BEGIN SELECT web_client_changed(OLD.client_id); END;
-        CREATE TEMP TRIGGER IF NOT EXISTS web_clients_changed_delete AFTER DELETE ON main.web_clients BEGIN SELECT web_client_changed(OLD.client_id); END;
-      `);
-    }
     this.s = {
       insert: p('INSERT INTO web_clients (client_id, secret_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET secret_hash = excluded.secret_hash'),
       hash: p('SELECT secret_hash FROM web_clients WHERE client_id = ?').pluck(),
@@ -61,7 +45,8 @@ export class WebStore {
 
   /** Calls `listener` with the client id of every web_clients row updated or deleted through this connection. */
   onClientChanged(listener: (clientId: string) => void): void {
-    listeners.get(this.db)!.add(listener);
+    // Retention, erasure, a re-issued id: inside the statement that does it.
+    onRowChanged(this.db, 'web_clients', 'client_id', (key) => listener(String(key)));
   }
 
   /** SQLite's data_version of this connection: another process committed when it changes. */

@@ -1,0 +1,30 @@
+// Caches in the process (verified web identities, residents found by address) must hear when
+// a row they keep is updated or deleted. Temporary triggers (this connection only) call a SQL
+// function inside the statement that does it; another process's commits are seen through
+// `PRAGMA data_version` by the cache itself.
+import type { Db } from './db.js';
+
+/** Per connection and table: who hears of a changed row. */
+const listeners = new WeakMap<Db, Map<string, Set<(key: unknown) => void>>>();
+
+/** Calls `listener` with `keyColumn` of every `table` row updated or deleted through this connection. */
+export function onRowChanged(db: Db, table: string, keyColumn: string, listener: (key: unknown) => void): void {
+  let tables = listeners.get(db);
+  if (!tables) listeners.set(db, (tables = new Map()));
+  let set = tables.get(table);
+  if (!set) {
+    const heard = (set = new Set());
+    tables.set(table, heard);
+    const fn = `adminduk_${table}_changed`;
+    db.function(fn, { varargs: false }, (key: unknown) => {
+      for (const l of heard) l(key);
+      return null;
+    });
+    db.exec(
+      ['UPDATE', 'DELETE']
+        .map((op) => `CREATE TEMP TRIGGER IF NOT EXISTS ${table}_changed_${op.toLowerCase()} AFTER ${op} ON main.${table} BEGIN SELECT ${fn}(OLD.${keyColumn}); END;`)
+        .join('\n'),
+    );
+  }
+  set.add(listener);
+}

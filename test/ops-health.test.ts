@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { bookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
-import { makeTestApp, tempDir, textOf, type TestApp } from './helpers.js';
+import { makeTestApp, tempDir, textOf, walkToConfirm, type TestApp } from './helpers.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -19,13 +19,7 @@ const DATE = '2026-12-01';
 
 /** A resident goes through the booking questions up to the confirmation button, and presses it. */
 async function book(app: TestApp, who: string, nik: string) {
-  await app.say(who, 'menu');
-  await app.say(who, { choice: 'm:book' });
-  await app.say(who, { choice: 'r:hospital' });
-  await app.say(who, nik);
-  await app.say(who, 'Warga Uji');
-  await app.say(who, { choice: `d:${DATE}` });
-  await app.say(who, { choice: 's:0' });
+  await walkToConfirm(app, who, nik, DATE);
   return textOf(await app.say(who, { choice: 'bk:yes' }));
 }
 

@@ -8,12 +8,12 @@
 // run again message by message) still bumps it, so a version is never reused for another
 // state of the tables. Reading the version is one `PRAGMA data_version` (well under a µs).
 import type { Db } from './db.js';
+import { onRowChanged } from './row-changes.js';
 
 // Holiday-year confirmations and the officers' setting for unlisted years decide open days too.
 const TABLES = ['booking', 'booking_capacity', 'booking_day', 'booking_holiday_year', 'booking_setting'];
-const FUNCTION = 'adminduk_booking_changed';
 
-/** One counter per connection: every BookingVersion on that connection shares it (the triggers call one function). */
+/** One counter per connection: every BookingVersion on that connection shares it. */
 const counters = new WeakMap<Db, { writes: number }>();
 
 export class BookingVersion {
@@ -25,18 +25,7 @@ export class BookingVersion {
     if (!counter) {
       const c = (counter = { writes: 0 });
       counters.set(db, c);
-      db.function(FUNCTION, { deterministic: false }, () => {
-        c.writes++;
-        return null;
-      });
-      // Temporary triggers live with this connection only; the function is this process's.
-      db.exec(
-        TABLES.flatMap((t) =>
-          ['INSERT', 'UPDATE', 'DELETE'].map(
-            (op) => `CREATE TEMP TRIGGER IF NOT EXISTS ${t}_version_${op.toLowerCase()} AFTER ${op} ON main.${t} BEGIN SELECT ${FUNCTION}(); END;`,
-          ),
-        ).join('\n'),
-      );
+      for (const table of TABLES) onRowChanged(db, table, 'rowid', () => c.writes++);
     }
     this.counter = counter;
     this.dataVersion = db.prepare('PRAGMA data_version').pluck();

@@ -65,8 +65,8 @@ const iso = isoTime;
  * read them again (two cold pages). About 200 bytes each; the oldest go first past this.
  */
 const KNOWN_RESIDENTS = 8_192;
+const residentKey = (channel: ChannelName, address: string) => channel + ' ' + address;
 const FREEZE_KNOWN = Boolean(process.env.VITEST);
-
 
 export class CoreStore {
   private readonly stmts;
@@ -78,7 +78,7 @@ export class CoreStore {
 
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
-    // Another process's commits are seen through data_version (every entry goes then).
+    // Written here: that row goes. Another process's commits: all go (data_version, knownResident).
     onRowChanged(db, 'residents', 'id', (id) => this.forgetResident(Number(id)));
     this.stmts = {
       findResident: p('SELECT * FROM residents WHERE channel = ? AND address = ?'),
@@ -204,7 +204,7 @@ export class CoreStore {
       this.forgetResidents();
       return undefined;
     }
-    return this.known.get(channel + ' ' + address);
+    return this.known.get(residentKey(channel, address));
   }
 
   private keepResident(channel: ChannelName, address: string, row: ResidentRow): void {
@@ -214,7 +214,7 @@ export class CoreStore {
       this.forgetResident(this.known.values().next().value!.id);
     }
     if (FREEZE_KNOWN) Object.freeze(row);
-    const key = channel + ' ' + address;
+    const key = residentKey(channel, address);
     this.known.set(key, row);
     const keys = this.knownKeys.get(row.id);
     if (keys) keys.push(key);

@@ -1,13 +1,14 @@
-// Caches in the process (verified web identities, residents found by address) must hear when
-// a row they keep is updated or deleted. Temporary triggers (this connection only) call a SQL
-// function inside the statement that does it; another process's commits are seen through
-// `PRAGMA data_version` by the cache itself.
+// What the process keeps in memory (verified web identities, residents found by address, the
+// booking tables' version) must hear when a row is written. Temporary triggers (this connection
+// only) call a SQL function inside the statement that does it, so a write that is later rolled
+// back is heard too (a cache drops more than it must, never less); another process's commits are
+// seen through `PRAGMA data_version` by the cache itself.
 import type { Db } from './db.js';
 
 /** Per connection and table: who hears of a changed row. */
 const listeners = new WeakMap<Db, Map<string, Set<(key: unknown) => void>>>();
 
-/** Calls `listener` with `keyColumn` of every `table` row updated or deleted through this connection. */
+/** Calls `listener` with `keyColumn` of every `table` row inserted, updated or deleted through this connection. */
 export function onRowChanged(db: Db, table: string, keyColumn: string, listener: (key: unknown) => void): void {
   let tables = listeners.get(db);
   if (!tables) listeners.set(db, (tables = new Map()));
@@ -21,8 +22,8 @@ export function onRowChanged(db: Db, table: string, keyColumn: string, listener:
       return null;
     });
     db.exec(
-      ['UPDATE', 'DELETE']
-        .map((op) => `CREATE TEMP TRIGGER IF NOT EXISTS ${table}_changed_${op.toLowerCase()} AFTER ${op} ON main.${table} BEGIN SELECT ${fn}(OLD.${keyColumn}); END;`)
+      ['INSERT', 'UPDATE', 'DELETE']
+        .map((op) => `CREATE TEMP TRIGGER IF NOT EXISTS ${table}_changed_${op.toLowerCase()} AFTER ${op} ON main.${table} BEGIN SELECT ${fn}(${op === 'INSERT' ? 'NEW' : 'OLD'}.${keyColumn}); END;`)
         .join('\n'),
     );
   }

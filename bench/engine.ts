@@ -21,6 +21,18 @@ const OPEN_CONVERSATIONS = 2_000;
 const OUTSTANDING = Number(process.env.BENCH_OUTSTANDING ?? 32);
 const WARMUP_RESIDENTS = 200;
 
+/** A small seeded generator (mulberry32): the same run every time. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** One resident's 20 messages: free text, buttons, numbers, a checklist, global words. */
 function script(i: number): Input[] {
   const services = ['svc:ktp_el_baru', 'svc:kk_hilang_rusak', 'svc:akta_kelahiran', 'svc:kia_5_17'];
@@ -61,8 +73,25 @@ export interface EngineFigures {
 }
 
 /** The engine alone on a file database; `dir` may hold a database built beforehand (growth bench). */
-export async function measureEngine(options: { residents?: number; dir?: string; recorder?: SqlRecorder } = {}): Promise<EngineFigures> {
+export async function measureEngine(
+  options: {
+    residents?: number;
+    dir?: string;
+    recorder?: SqlRecorder;
+    /**
+     * Which open conversation sends next. 'round' (the default): each in turn, so the messages
+     * of one commit come from residents who started one after another (on a new database, rows
+     * side by side on disk). 'random': as residents type, any of the 2,000 (seeded).
+     */
+    order?: 'round' | 'random';
+    /** The first resident's number (bench-N): a second run on the same database with other residents. */
+    firstResident?: number;
+  } = {},
+): Promise<EngineFigures> {
   const RESIDENTS = options.residents ?? DEFAULT_RESIDENTS;
+  const first = options.firstResident ?? 0;
+  // Message ids and warm-up residents of a second run on the same database must not repeat the first's.
+  const tag = first ? `${first}:` : '';
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-'));
   // SQLITE_CACHE_MB from the environment, to compare page cache sizes.
   const env = { DATA_DIR: dir, LOG_LEVEL: 'silent', WEB_CHAT: 'off', ...(process.env.SQLITE_CACHE_MB ? { SQLITE_CACHE_MB: process.env.SQLITE_CACHE_MB } : {}) };
@@ -87,10 +116,12 @@ export async function measureEngine(options: { residents?: number; dir?: string;
   };
   admit();
   let cursor = 0;
+  const rand = seeded(15);
+  const roundRobin = (options.order ?? 'round') === 'round';
   const pick = () => {
     admit();
     if (open.length === 0) return undefined;
-    cursor = (cursor + 1) % open.length;
+    cursor = roundRobin ? (cursor + 1) % open.length : Math.floor(rand() * open.length);
     return open[cursor];
   };
   const busy = new Set<number>();
@@ -98,7 +129,7 @@ export async function measureEngine(options: { residents?: number; dir?: string;
 
   // Warm-up (not measured): let V8 compile the hot paths, as in a bot that has been running.
   for (let w = 0; w < WARMUP_RESIDENTS; w++) {
-    for (const input of script(w)) await engine.handle({ id: `w${seq++}`, channel: 'web', address: `warm-${w}`, input });
+    for (const input of script(w)) await engine.handle({ id: `w${tag}${seq++}`, channel: 'web', address: `warm-${tag}${w}`, input });
   }
 
   options.recorder?.mark();
@@ -113,7 +144,7 @@ export async function measureEngine(options: { residents?: number; dir?: string;
       busy.add(conv.id);
       const input = conv.inputs[conv.step]!;
       const t0 = performance.now();
-      await engine.handle({ id: `b${seq++}`, channel: 'web', address: `bench-${conv.id}`, input });
+      await engine.handle({ id: `b${tag}${seq++}`, channel: 'web', address: `bench-${first + conv.id}`, input });
       latencies[done++] = performance.now() - t0;
       busy.delete(conv.id);
       if (++conv.step >= conv.inputs.length) open.splice(open.indexOf(conv), 1);

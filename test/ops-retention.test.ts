@@ -115,7 +115,11 @@ describe('retention rules', () => {
     for (const step of [{ choice: 'm:book' }, { choice: 'r:hospital' }, '1803021204800001', 'Warga Uji', { choice: 'd:2026-01-06' }, { choice: 's:0' }, { choice: 'bk:yes' }] as const) await app.say('resident-b1', step);
     expect(count(app, "SELECT COUNT(*) FROM booking WHERE status = 'active'")).toBe(1);
     const booker = app.ctx.store.findResident('web', 'resident-b1')!.id;
-    app.clock.advance((RETENTION.residentDays + 1) * DAY);
+    // A notification 30 days before the erasure (within the outbox's 90 days): blanked with the rest.
+    app.clock.advance((RETENTION.residentDays - 29) * DAY);
+    const notice = app.ctx.store.enqueue({ residentId: quiet.residentId, channel: 'whatsapp', address: '6281234567890@s.whatsapp.net', reply: { text: 'Permohonan Siti Aminah selesai' }, kind: 'notification' }, app.clock.now())!;
+    app.ctx.store.markSent(notice, app.clock.now());
+    app.clock.advance(30 * DAY);
     // The booking's day has passed but it is still "active" (never checked in): the resident is kept.
     const report = await app.app.housekeeping();
     expect(report.residents).toBe(1);
@@ -123,7 +127,8 @@ describe('retention rules', () => {
     expect(erased.address).toBe(`erased:${quiet.residentId}`);
     expect(erased.alt_address).toBeNull();
     expect(app.ctx.store.findResident('whatsapp', '6281234567890@s.whatsapp.net')).toBeUndefined();
-    expect(count(app, "SELECT COUNT(*) FROM outbox WHERE address LIKE '%6281234567890%'")).toBe(0);
+    expect(count(app, "SELECT COUNT(*) FROM outbox WHERE address LIKE '%6281234567890%' OR payload LIKE '%Siti%'")).toBe(0);
+    expect(count(app, `SELECT COUNT(*) FROM outbox WHERE id = ${notice} AND address = 'erased'`)).toBe(1);
     expect(count(app, 'SELECT COUNT(*) FROM inbound_media')).toBe(0);
     expect(app.ctx.store.getResident(booker)!.address).toBe('resident-b1');
     // Writing again starts fresh, as a new resident.

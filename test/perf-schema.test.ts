@@ -9,7 +9,14 @@ import { tempDir } from './helpers.js';
 
 interface Fk { id: number; seq: number; table: string; from: string; to: string }
 
+/** Parent tables whose rows can never be deleted (a trigger refuses it): no child lookup ever runs. */
+function undeletable(db: ReturnType<typeof openDatabase>): Set<string> {
+  const triggers = db.prepare("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{ tbl_name: string; sql: string }>;
+  return new Set(triggers.filter((t) => /BEFORE DELETE ON \w+\s+BEGIN SELECT RAISE\(ABORT/i.test(t.sql)).map((t) => t.tbl_name));
+}
+
 function unindexedForeignKeys(db: ReturnType<typeof openDatabase>): string[] {
+  const never = undeletable(db);
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
   const missing: string[] = [];
   for (const table of tables) {
@@ -24,6 +31,7 @@ function unindexedForeignKeys(db: ReturnType<typeof openDatabase>): string[] {
     const byKey = new Map<number, string[]>();
     for (const fk of fks) byKey.set(fk.id, [...(byKey.get(fk.id) ?? []), fk.from]);
     for (const [id, cols] of byKey) {
+      if (never.has(fks.find((f) => f.id === id)!.table)) continue;
       const covered = indexes.some((ix) => cols.every((c) => ix.slice(0, cols.length).includes(c)));
       if (!covered) missing.push(`${table} (${cols.join(', ')}) → ${fks.find((f) => f.id === id)!.table}`);
     }
@@ -40,12 +48,22 @@ describe('schema', () => {
     db.close();
   });
 
+  it('residents are never deleted (erasure replaces the address), so the outbox needs no index of every row by resident', () => {
+    const db = openDatabase(path.join(tempDir(), 'never.db'));
+    const store = new CoreStore(db);
+    const r = store.upsertResident('web', 'browser-resident-1', undefined, 'id', new Date('2026-12-01T02:00:00.000Z'));
+    expect(() => db.prepare('DELETE FROM residents WHERE id = ?').run(r.id)).toThrow(/never deleted/);
+    expect(undeletable(db)).toEqual(new Set(['residents']));
+    db.close();
+  });
+
   it('a database made before the foreign-key indexes gets them when it is opened', () => {
     const file = path.join(tempDir(), 'old.db');
     const old = openDatabase(file, { migrations: allMigrations.filter((m) => m.version < 30 || m.version >= 50) });
     // As it was: the feature migrations ran without these indexes.
     for (const name of ['booking_waitlist_booking', 'broadcast_recipients_outbox', 'broadcast_recipients_resident']) old.exec(`DROP INDEX ${name}`);
-    expect(unindexedForeignKeys(old)).toHaveLength(3);
+    // (broadcast_recipients_resident is dropped too, but its parent, residents, is never deleted.)
+    expect(unindexedForeignKeys(old)).toEqual(['booking_waitlist (booking_id) → booking', 'broadcast_recipients (outbox_id) → outbox']);
     old.close();
     const db = openDatabase(file);
     expect(unindexedForeignKeys(db)).toEqual([]);
@@ -76,6 +94,32 @@ describe('schema', () => {
     expect(entries).toBe(1);
     expect(store.claimDue('telegram', now, new Date(now.getTime() + 60_000), 10).map((r) => JSON.parse(r.payload).text)).toEqual(['b']);
     expect(store.dueFor(web.id, 'web', now).map((r) => JSON.parse(r.payload).text)).toEqual(['c']);
+    db.close();
+  });
+
+  it('a delivered reply leaves no entry in any index by resident; what reads by resident reads the small ones', () => {
+    const db = openDatabase(path.join(tempDir(), 'by-resident.db'));
+    const store = new CoreStore(db);
+    const now = new Date('2026-12-01T02:00:00.000Z');
+    const r = store.upsertResident('web', 'browser-resident-1', undefined, 'id', now);
+    const reply = store.enqueue({ residentId: r.id, channel: 'web', address: 'browser-resident-1', reply: { text: 'a' } }, now)!;
+    const notice = store.enqueue({ residentId: r.id, channel: 'web', address: 'browser-resident-1', reply: { text: 'b', choices: [{ id: 'x', label: 'X' }] }, kind: 'notification' }, now)!;
+    const entries = (index: string) => db.prepare(`SELECT COUNT(*) FROM pragma_index_list('outbox') l WHERE l.name = ?`).pluck().get(index) === 1
+      ? (db.prepare(`SELECT COUNT(*) FROM outbox INDEXED BY ${index} WHERE resident_id = ? AND ${index === 'outbox_resident_open' ? "status IN ('pending', 'sending')" : "kind <> 'reply'"}`).pluck().get(r.id) as number)
+      : -1;
+    expect([entries('outbox_resident_open'), entries('outbox_resident_notices')]).toEqual([2, 1]);
+    store.ackShown(r.id, 'web', [reply, notice], now);
+    // Both delivered: the open index is empty again, the notice stays findable ("1" may answer it).
+    expect([entries('outbox_resident_open'), entries('outbox_resident_notices')]).toEqual([0, 1]);
+    expect(store.choicesOfLastNotice(r.id, new Date(now.getTime() - 1000).toISOString())).toEqual(['x']);
+    // The resident wrote since: "1" answers the conversation, not the older notice.
+    expect(store.choicesOfLastNotice(r.id, new Date(now.getTime() + 1000).toISOString())).toBeUndefined();
+    const plans = [
+      "SELECT id FROM outbox WHERE resident_id = 1 AND channel = 'web' AND status IN ('pending', 'sending') AND next_attempt_at <= 'z' ORDER BY id LIMIT 100",
+      "SELECT payload FROM outbox WHERE resident_id = 1 AND kind <> 'reply' AND status = 'sent' ORDER BY id DESC LIMIT 1",
+    ].map((sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((p) => p.detail).join(' '));
+    expect(plans[0]).toMatch(/USING INDEX outbox_resident_open/);
+    expect(plans[1]).toMatch(/USING INDEX outbox_resident_notices/);
     db.close();
   });
 });

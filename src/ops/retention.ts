@@ -33,6 +33,9 @@ export const RETENTION = {
   unusedWebClientDays: 30,
 } as const;
 
+// A resident is erased only after their replies are past the outbox's retention (see OpsStore.eraseStaleResidentsBatch).
+if (RETENTION.residentDays <= RETENTION.outboxDays) throw new Error('RETENTION.residentDays must exceed outboxDays: erasure leaves replies to the outbox rule');
+
 export type RetentionReport = Record<'dedupe' | 'conversations' | 'broadcastRecipients' | 'outbox' | 'media' | 'auditMasked' | 'auditDeleted' | 'residents' | 'webClients', number> & {
   /** Steps that stopped at a lock or a full disk (they go on at the next run). */
   deferred: string[];
@@ -208,6 +211,8 @@ export class Retention {
         await yieldLoop();
       }
     });
+    // Before the outbox rule: an erasure blanks a resident's notifications and undelivered rows;
+    // their replies (older than residentDays > outboxDays) go in the outbox step just after.
     await step('residents', () => untilShort((n) => s.eraseStaleResidentsBatch(ago(RETENTION.residentDays), n), 100));
     await step('webClients', () => untilShort((n) => s.pruneUnusedWebClientsBatch(ago(RETENTION.unusedWebClientDays), n)));
     await step('broadcastRecipients', () => untilShort((n) => s.pruneBroadcastRecipientsBatch(ago(RETENTION.outboxDays), n)));

@@ -114,7 +114,7 @@ export class CoreStore {
            AND o.status IN ('pending', 'sending')
            AND NOT EXISTS (
              SELECT 1 FROM outbox b
-             WHERE b.resident_id = o.resident_id AND b.id < o.id
+             WHERE b.resident_id = o.resident_id AND b.id < o.id AND b.status IN ('pending', 'sending')
                AND (b.status = 'sending' OR (b.status = 'pending' AND (b.next_attempt_at <= ? OR b.attempts > 0))))
          ORDER BY o.id LIMIT ?`,
       ),
@@ -122,7 +122,7 @@ export class CoreStore {
       markSent: p(`UPDATE outbox SET status = 'sent', sent_at = ?, external_id = ?, last_error = NULL WHERE id = ?`),
       markRetry: p(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`),
       markFailed: p(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`),
-      // By resident: the (resident_id, status, id) index serves both, with no index on address to keep up.
+      // By resident: both read outbox_resident_open (undelivered rows only, in id order), with no index on address to keep up.
       // A pull channel confirms the ids its page showed: only rows that were due (so could have
       // been sent to it) count; a row deferred to later (quiet hours) cannot be acknowledged early.
       // One row by its id: `id IN (SELECT value FROM json_each(?))` cost 21–43 µs a call (a
@@ -135,8 +135,11 @@ export class CoreStore {
         `SELECT * FROM outbox WHERE resident_id = ? AND channel = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT 100`,
       ),
       outboxById: p('SELECT * FROM outbox WHERE id = ?'),
-      lastDeliveredChoices: p(
-        `SELECT kind, payload FROM outbox WHERE resident_id = ? AND status = 'sent' AND payload LIKE '%"choices":[{%' ORDER BY id DESC LIMIT 1`,
+      // The resident's newest delivered notification or reminder with options (outbox_resident_notices:
+      // replies have no entry there).
+      lastNoticeWithChoices: p(
+        `SELECT payload, created_at FROM outbox WHERE resident_id = ? AND kind <> 'reply' AND status = 'sent' AND payload LIKE '%"choices":[{%'
+         ORDER BY id DESC LIMIT 1`,
       ),
       keepMedia: p('INSERT INTO inbound_media (resident_id, channel, media, ref, caption, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
       mediaOf: p('SELECT id, channel, media, ref, caption, received_at FROM inbound_media WHERE resident_id = ? ORDER BY id'),
@@ -357,12 +360,13 @@ export class CoreStore {
   }
 
   /**
-   * When the last options a resident received came with a notification or reminder (not with
-   * a reply of the conversation), their ids: "1" then answers that notification.
+   * When the last options a resident received came with a notification or reminder queued
+   * after their last message (`lastActivity`, the conversation's), their ids: "1" then answers
+   * that notification, not the conversation's question before it.
    */
-  choicesOfLastNotice(residentId: number): string[] | undefined {
-    const row = this.stmts.lastDeliveredChoices.get(residentId) as { kind: OutboxKind; payload: string } | undefined;
-    if (!row || row.kind === 'reply') return undefined;
+  choicesOfLastNotice(residentId: number, lastActivity: string): string[] | undefined {
+    const row = this.stmts.lastNoticeWithChoices.get(residentId) as { payload: string; created_at: string } | undefined;
+    if (!row || row.created_at < lastActivity) return undefined;
     return (JSON.parse(row.payload) as Reply).choices?.map((c) => c.id);
   }
 

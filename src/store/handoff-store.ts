@@ -3,6 +3,9 @@
 import type { ChannelName } from '../core/types.js';
 import { writeTransaction, type Db } from './db.js';
 
+/** How many of the newest outbox rows a new case looks through for the bot's last words to the resident. */
+export const CONTEXT_WINDOW = 5_000;
+
 export type CaseStatus = 'open' | 'closed';
 export type MessageAuthor = 'resident' | 'officer' | 'note' | 'system';
 
@@ -104,8 +107,14 @@ export class HandoffStore {
          FROM handoff_cases WHERE status = 'open'`,
       ),
       nextUnassigned: p("SELECT * FROM handoff_cases WHERE status = 'open' AND assigned_to IS NULL ORDER BY due_at, id LIMIT 1"),
+      // A case opens while the resident is chatting, so what the bot last said to them is among
+      // the newest rows: a scan of those (by id, at most CONTEXT_WINDOW rows, ~1 ms), not an
+      // index of every reply by resident that each message would have to write (issue 15).
       lastBotReplies: p(
-        `SELECT payload, created_at FROM (SELECT id, payload, created_at FROM outbox WHERE resident_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
+        `SELECT payload, created_at FROM (
+           SELECT id, payload, created_at FROM outbox
+           WHERE id > (SELECT COALESCE(MAX(id), 0) FROM outbox) - ${CONTEXT_WINDOW} AND resident_id = ? ORDER BY id DESC LIMIT ?)
+         ORDER BY id`,
       ),
       canned: p('SELECT * FROM handoff_canned ORDER BY title, id'),
       cannedById: p('SELECT * FROM handoff_canned WHERE id = ?'),

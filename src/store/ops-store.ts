@@ -64,9 +64,16 @@ export class OpsStore {
       eraseResident: p(`UPDATE residents SET address = 'erased:' || id, alt_address = NULL, last_inbound_at = NULL WHERE id = ?`),
       eraseConversation: p('DELETE FROM conversations WHERE resident_id = ?'),
       eraseMedia: p('DELETE FROM inbound_media WHERE resident_id = ?'),
-      eraseOutbox: p(
+      // Their notifications and reminders, and anything undelivered (two small indexes). Their
+      // replies followed their last message, 365 days ago: past the outbox's 90 days, so the
+      // outbox rule deletes them in the same run (retention.ts checks the order of the two).
+      eraseNotices: p(
         `UPDATE outbox SET address = 'erased', payload = '{"text":""}', last_error = NULL,
-           status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' ELSE status END WHERE resident_id = ?`,
+           status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' ELSE status END WHERE resident_id = ? AND kind <> 'reply'`,
+      ),
+      eraseOpen: p(
+        `UPDATE outbox SET address = 'erased', payload = '{"text":""}', last_error = NULL, status = 'failed'
+         WHERE resident_id = ? AND status IN ('pending', 'sending')`,
       ),
       eraseWebClient: p('DELETE FROM web_clients WHERE client_id = ?'),
       unusedWebClients: p(
@@ -157,7 +164,8 @@ export class OpsStore {
       for (const r of rows) {
         this.s.eraseConversation.run(r.id);
         this.s.eraseMedia.run(r.id);
-        this.s.eraseOutbox.run(r.id);
+        this.s.eraseNotices.run(r.id);
+        this.s.eraseOpen.run(r.id);
         if (r.channel === 'web') this.s.eraseWebClient.run(r.address);
         this.s.eraseResident.run(r.id);
       }

@@ -89,7 +89,8 @@ export async function run(): Promise<void> {
   await checkpointer.stop();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  const { batches, longestMs, overTarget } = retention.lastRun;
+  const { batches, longestMs, longestStep, overTarget, holdsMs } = retention.lastRun;
+  const holds = Float64Array.from(holdsMs).sort();
 
   console.log(`growth: ${fmt(ROWS)} residents, ${fmt(ROWS)} delivered outbox rows, ${fmt(ROWS)} dedupe ids already stored (built in ${fmt(buildSeconds, 1)} s, ${fmt(size / 1048576)} MiB); the engine bench on it, its ${fmt(RESIDENTS)} residents among the 1M (returning, scattered over the tables)`);
   for (const { order, empty1, full, empty2, emptyRate } of orders) {
@@ -98,6 +99,6 @@ export async function run(): Promise<void> {
     console.log(`    1M rows         ${fmt(full.rate)} messages/s   p99 ${fmt(percentile(full.sorted, 99), 2)} ms`);
     console.log(order === 'random' ? `    1M / empty      ${ratio(full.rate, emptyRate, 0.8)}` : `    1M / empty      ${fmt(full.rate / emptyRate, 2)}× (for comparison)`);
   }
-  console.log(`  housekeeping 100 days on: ${fmt(report.outbox)} outbox rows and ${fmt(report.dedupe)} dedupe ids removed in ${fmt(sweepSeconds, 1)} s, ${fmt(batches)} batches (each its own write), longest ${fmt(longestMs, 1)} ms, ${fmt(overTarget)} over ${BATCH_TARGET_MS} ms${report.deferred.length ? `, deferred: ${report.deferred.join(', ')}` : ''}`);
+  console.log(`  housekeeping 100 days on: ${fmt(report.outbox)} outbox rows and ${fmt(report.dedupe)} dedupe ids removed in ${fmt(sweepSeconds, 1)} s, ${fmt(batches)} batches (each its own write), p50 ${fmt(percentile(holds, 50), 2)} ms, p99 ${fmt(percentile(holds, 99), 2)} ms, ${fmt(overTarget)} over ${BATCH_TARGET_MS} ms, longest ${fmt(longestMs, 1)} ms (${longestStep})${report.deferred.length ? `, deferred: ${report.deferred.join(', ')}` : ''}`);
   console.log(`  undelivered messages per channel (readiness, metrics) at 1M rows: ${fmt(depthMs, 2)} ms`);
 }

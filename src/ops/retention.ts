@@ -101,7 +101,8 @@ export class Retention {
   private readonly targetMs: number;
   private readonly elapsed: () => number;
   /** The last run: how many batches (write transactions), the longest one (ms), how many took longer than the target. */
-  lastRun = { batches: 0, longestMs: 0, overTarget: 0 };
+  lastRun = { batches: 0, longestMs: 0, overTarget: 0, longestStep: '', holdsMs: [] as number[] };
+  private currentStep = '';
   /** Pauses before a batch that met a lock is tried again. */
   private readonly busyDelaysMs: number[];
 
@@ -146,7 +147,8 @@ export class Retention {
     const ms = this.elapsed() - t0;
     size.took(ms);
     this.lastRun.batches++;
-    if (ms > this.lastRun.longestMs) this.lastRun.longestMs = ms;
+    this.lastRun.holdsMs.push(ms);
+    if (ms > this.lastRun.longestMs) Object.assign(this.lastRun, { longestMs: ms, longestStep: this.currentStep });
     if (ms > this.targetMs) this.lastRun.overTarget++;
     return n;
   }
@@ -158,6 +160,7 @@ export class Retention {
     const report: RetentionReport = { dedupe: 0, conversations: 0, broadcastRecipients: 0, outbox: 0, media: 0, auditMasked: 0, auditDeleted: 0, residents: 0, webClients: 0, deferred: [] };
 
     const step = async (name: keyof Omit<RetentionReport, 'deferred'>, fn: () => Promise<number>) => {
+      this.currentStep = name;
       try {
         report[name] += await fn();
       } catch (err) {
@@ -165,7 +168,7 @@ export class Retention {
         report.deferred.push(name);
       }
     };
-    this.lastRun = { batches: 0, longestMs: 0, overTarget: 0 };
+    this.lastRun = { batches: 0, longestMs: 0, overTarget: 0, longestStep: '', holdsMs: [] };
     this.gaveUp = false;
     const sized = (max = SWEEP_BATCH) => new BatchSize(Math.min(64, max), 1, max, this.targetMs);
     /** Repeats a LIMIT batch until it comes back short. */

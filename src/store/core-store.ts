@@ -122,7 +122,7 @@ export class CoreStore {
       markSent: p(`UPDATE outbox SET status = 'sent', sent_at = ?, external_id = ?, last_error = NULL WHERE id = ?`),
       markRetry: p(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`),
       markFailed: p(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`),
-      // By resident: both read outbox_resident_open (undelivered rows only, in id order), with no index on address to keep up.
+      // By resident: both read outbox_open (undelivered rows only, in id order), with no index on address to keep up.
       // A pull channel confirms the ids its page showed: only rows that were due (so could have
       // been sent to it) count; a row deferred to later (quiet hours) cannot be acknowledged early.
       // One row by its id: `id IN (SELECT value FROM json_each(?))` cost 21–43 µs a call (a

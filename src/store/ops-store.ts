@@ -82,7 +82,8 @@ export class OpsStore {
              AND NOT EXISTS (SELECT 1 FROM residents r WHERE r.channel = 'web' AND r.address = c.client_id) LIMIT ?)`,
       ),
       // Each from its small index of undelivered rows (never a scan of the delivered millions):
-      // pushed channels from outbox_due, the web chat (pulled) from outbox_web_open.
+      // pushed channels from outbox_due, the web chat (pulled) from outbox_open (its entries
+      // carry the channel and due time: no row is read).
       outboxDepth: p(
         `SELECT channel, COUNT(*) AS depth, MIN(next_attempt_at) AS oldestDue FROM outbox
          WHERE status IN ('pending', 'sending') AND channel <> 'web' AND next_attempt_at <= ? GROUP BY channel`,

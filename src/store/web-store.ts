@@ -14,7 +14,7 @@ export class WebStore {
       // Changes when another connection (another process) commits to the file.
       dataVersion: p('PRAGMA data_version').pluck(),
       // The page's inbox: what CoreStore.dueFor reads, only the two columns the answer needs
-      // (~27 → ~15 µs). One range of outbox_resident_open, already in id order (no sort); web rows
+      // (~27 → ~15 µs). One range of outbox_open, already in id order (no sort); web rows
       // are pulled, never leased by the dispatcher, so never 'sending'.
       inbox: p(
         `SELECT id, payload FROM outbox WHERE resident_id = ? AND channel = 'web' AND status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT 100`,

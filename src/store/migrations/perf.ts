@@ -19,8 +19,9 @@ export const perfMigrations: Migration[] = [
     // replies kept 90 days. A returning resident's new entry landed on a page of its own (read
     // from disk, split when full, written to the WAL at the commit): at a million rows that was
     // a third of the engine's extra cost per message. What reads by resident needs only:
-    //  - undelivered rows (the web inbox, the acknowledgement, the dispatcher's order per
-    //    resident): outbox_resident_open, small and hot;
+    //  - undelivered rows (the web inbox, the dispatcher's order per resident, and with the
+    //    channel, due time and status in the entry the readiness count of unfetched web replies, which
+    //    had outbox_web_open of its own): outbox_open, small and hot;
     //  - notifications and reminders (what "1" answers, what an erasure must blank; a resident
     //    is erased after 365 silent days, when their replies are past the 90-day retention):
     //    outbox_resident_notices, written only for non-replies;
@@ -29,7 +30,8 @@ export const perfMigrations: Migration[] = [
     // needs no full index; the trigger keeps it that way.
     up: `
       DROP INDEX outbox_resident;
-      CREATE INDEX outbox_resident_open ON outbox (resident_id, id) WHERE status IN ('pending', 'sending');
+      DROP INDEX outbox_web_open;
+      CREATE INDEX outbox_open ON outbox (resident_id, id, channel, next_attempt_at, status) WHERE status IN ('pending', 'sending');
       CREATE INDEX outbox_resident_notices ON outbox (resident_id, id) WHERE kind <> 'reply';
       CREATE TRIGGER residents_never_deleted BEFORE DELETE ON residents
         BEGIN SELECT RAISE(ABORT, 'residents are erased (their address replaced), never deleted'); END;

@@ -405,3 +405,24 @@ describe('booking codes', () => {
     }
   });
 });
+
+describe('"1" typed under a notification with options (WhatsApp has no buttons)', () => {
+  test('answers the notification after small talk under a typed question; once the conversation shows options again, it answers those', async () => {
+    const addr = 'res-notice-one';
+    await t.say(addr, 'menu');
+    await t.say(addr, { choice: 'm:book' });
+    // Now asked for the NIK: a typed question, no options.
+    expect(choiceIds(await t.say(addr, { choice: 'r:bpjs' }))).toEqual([]);
+    t.clock.advance(60_000);
+    const resident = t.ctx.store.findResident('web', addr)!;
+    t.ctx.store.enqueue({ residentId: resident.id, channel: 'web', address: addr, reply: { text: 'Jadwal perekaman berubah.', choices: [{ id: 'm:mybook', label: 'Booking saya' }] }, kind: 'notification' }, t.clock.now());
+    expect(textOf(await t.poll(addr))).toContain('Jadwal perekaman berubah');
+    t.clock.advance(60_000);
+    // Small talk: the NIK question again, still without options; "1" means the notification's first.
+    expect(choiceIds(await t.say(addr, 'makasih'))).toEqual([]);
+    expect(textOf(await t.say(addr, '1'))).toContain('Anda belum punya booking aktif');
+    // The menu shows options again: now "1" is its first.
+    await t.say(addr, 'menu');
+    expect(textOf(await t.say(addr, '1'))).toContain('Dokumen apa yang ingin Anda urus?');
+  });
+});

@@ -304,7 +304,7 @@ export class Engine {
     let input = msg.input;
     // "1" typed after a notification with a numbered list (WhatsApp) answers that list.
     if (saved && input.type === 'text' && /^\s*\d{1,2}\s*$/.test(input.text)) {
-      const id = store.choicesOfLastNotice(row.id, saved.at)?.[Number(input.text) - 1];
+      const id = store.choicesOfLastNotice(row.id, saved.shownAt ?? (saved.choices.length ? saved.at : ''))?.[Number(input.text) - 1];
       if (id) input = { type: 'choice', id };
     }
     const ctx = { now, content, nlu, resident, idleMs: this.opts.idleMinutes * 60_000 };

@@ -141,6 +141,7 @@ export function createStep(flowList: Flow[]): StepFn {
         tag,
         misses,
         at: isoTime(ctx.now),
+        shownAt: lastWithChoices ? isoTime(ctx.now) : state.shownAt,
       },
       replies: tagged,
       effects,

@@ -18,6 +18,11 @@ export interface ConversationState {
   choices: string[];
   /** Last activity (ISO): a conversation idle too long restarts at the menu. */
   at: string;
+  /**
+   * When the conversation last showed options (ISO): a notification's numbered options queued
+   * after it are what "1" answers (the runner compares it with the notification's time).
+   */
+  shownAt?: string;
   /** Labels of `choices`, so a typed label ("cek kelengkapan") picks its option. */
   labels?: string[];
   /** The question now asked (flow, node, data hashed): buttons carry it, a stale one is refused. */

@@ -360,13 +360,13 @@ export class CoreStore {
   }
 
   /**
-   * When the last options a resident received came with a notification or reminder queued
-   * after their last message (`lastActivity`, the conversation's), their ids: "1" then answers
-   * that notification, not the conversation's question before it.
+   * When the last options a resident received came with a notification or reminder (queued
+   * after `optionsShownAt`, when the conversation last showed options), their ids: "1" then
+   * answers that notification, not the conversation's question before it.
    */
-  choicesOfLastNotice(residentId: number, lastActivity: string): string[] | undefined {
+  choicesOfLastNotice(residentId: number, optionsShownAt: string): string[] | undefined {
     const row = this.stmts.lastNoticeWithChoices.get(residentId) as { payload: string; created_at: string } | undefined;
-    if (!row || row.created_at < lastActivity) return undefined;
+    if (!row || row.created_at < optionsShownAt) return undefined;
     return (JSON.parse(row.payload) as Reply).choices?.map((c) => c.id);
   }
 

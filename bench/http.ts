@@ -4,6 +4,8 @@
 // updates through the same server (Bot API answered in memory), RSS of the server process.
 // Read against the engine bench of the same run: the HTTP path should keep ≥ 0.5 of it.
 import { spawn } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +20,7 @@ import { createLogger } from '../src/log.js';
 import { FakeBotApi } from '../test/telegram-fake-api.js';
 import { measureEngine } from './engine.js';
 import type { SqlRecorder } from './_replay.js';
-import { fmt, ratio, rssSampler, sameRun } from './_util.js';
+import { fmt, percentile, ratio, rssSampler, sameRun } from './_util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
@@ -41,6 +43,34 @@ export interface LoadResult {
   /** CPU time of this (the server's) process over the same run, ms. */
   serverCpuMs: number;
   seconds: number;
+}
+
+/**
+ * Inside the server: from Node's 'request' event (headers parsed) to the answer's last byte
+ * handed to the socket, for web-chat messages. What the load generator reports on top of this
+ * is time in socket buffers while the event loop was busy with a batch, and the generator's
+ * own turn through the answers of a batch (it shares the two cores).
+ */
+function serverSideLatency(): { stop: () => Float64Array } {
+  const started = new WeakMap<object, number>();
+  const times: number[] = [];
+  const onStart = (m: unknown) => {
+    const { request, response } = m as { request: { url?: string }; response: object };
+    if (request.url?.startsWith('/api/chat/send')) started.set(response, performance.now());
+  };
+  const onFinish = (m: unknown) => {
+    const t0 = started.get((m as { response: object }).response);
+    if (t0 !== undefined) times.push(performance.now() - t0);
+  };
+  diagnostics.subscribe('http.server.request.start', onStart);
+  diagnostics.subscribe('http.server.response.finish', onFinish);
+  return {
+    stop() {
+      diagnostics.unsubscribe('http.server.request.start', onStart);
+      diagnostics.unsubscribe('http.server.response.finish', onFinish);
+      return Float64Array.from(times).sort();
+    },
+  };
 }
 
 /** Runs the load generator in its own process; resolves with its figures. */
@@ -124,7 +154,9 @@ export async function run(): Promise<void> {
   // Warm-up (not counted): V8 compiles the paths, SQLite's cache fills.
   await load({ port, connections: 50, seconds: 2, kind: 'web', tag: 'warm' });
   const wal0 = app.ctx.health.walStats();
+  const inside = serverSideLatency();
   const web200 = await load({ port, connections: 200, seconds: SECONDS, kind: 'web', tag: 'c200' });
+  const inServer = inside.stop();
   const wal1 = app.ctx.health.walStats();
   const web2000 = await load({ port, connections: 2_000, seconds: SECONDS, kind: 'web', tag: 'c2000' });
   const tg = await load({ port, connections: 200, seconds: SECONDS, kind: 'telegram', tag: 'tg', chatBase: 600_000_000 });
@@ -147,6 +179,7 @@ export async function run(): Promise<void> {
   const serverCpuUs = (web200.serverCpuMs * 1000) / Math.max(1, web200.rate * web200.seconds);
   console.log(`  CPU per message                engine alone ${fmt(engine.cpuUs)} µs (short engine run just before: ${fmt(engine.rate)} messages/s), server at 200 connections ${fmt(serverCpuUs)} µs: engine / server ${fmt(engine.cpuUs / serverCpuUs, 2)}× (the rate ratio with a core each)`);
   console.log(`  p99 at 200 connections         ${fmt(web200.p99)} ms (target ≤ 50) ${web200.p99 <= 50 ? 'met' : 'NOT met'}`);
+  console.log(`      inside the server (request parsed → answer written): p50 ${fmt(percentile(inServer, 50), 1)} ms, p99 ${fmt(percentile(inServer, 99), 1)} ms over ${fmt(inServer.length)} messages; the rest waited in socket buffers while a batch ran, or in the load generator's own turn`);
   const failed200 = web200.errors + web200.timeouts + web200.non2xx + tg.errors + tg.timeouts + tg.non2xx;
   console.log(`  failures at 200 (web, Telegram) ${fmt(failed200)} (every request must be answered 2xx: otherwise the rates above are not messages)`);
   const failed2000 = web2000.errors + web2000.timeouts + web2000.non2xx;

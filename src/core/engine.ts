@@ -302,7 +302,9 @@ export class Engine {
     const resident = this.ref(row);
     const saved = this.loadState(row.id);
     let input = msg.input;
-    // "1" typed after a notification with a numbered list (WhatsApp) answers that list.
+    // "1" typed after a notification with a numbered list (WhatsApp) answers that list, unless
+    // the conversation showed options of its own since (a state saved before `shownAt` existed:
+    // its last message, if that showed options).
     if (saved && input.type === 'text' && /^\s*\d{1,2}\s*$/.test(input.text)) {
       const id = store.choicesOfLastNotice(row.id, saved.shownAt ?? (saved.choices.length ? saved.at : ''))?.[Number(input.text) - 1];
       if (id) input = { type: 'choice', id };

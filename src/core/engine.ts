@@ -132,7 +132,6 @@ export class Engine {
   private retryTimer: NodeJS.Timeout | undefined;
   /** Batches in a row that waited for a checkpoint (at most 20 × 5 ms). */
   private held = 0;
-  private readonly runOne: (msg: InboundMessage) => HandleResult;
   private readonly flows: Flow[];
   private step: StepFn;
   /** Resident id → the state last saved, as JSON and parsed (oldest first). */
@@ -148,8 +147,6 @@ export class Engine {
     };
     this.flows = [...opts.flows];
     this.step = createStep(this.flows);
-    // A nested db.transaction is a SAVEPOINT inside the batch's transaction.
-    this.runOne = opts.store.db.transaction((msg: InboundMessage) => this.process(msg));
   }
 
   /** Adds a feature's flows (booking, status…); a flow with the same id replaces the old one. */
@@ -180,13 +177,7 @@ export class Engine {
 
   /** Handles one message now, in its own transaction (scripts and tests that want no batching). */
   handleNow(msg: InboundMessage): HandleResult {
-    let result: HandleResult;
-    try {
-      result = this.opts.store.transaction(() => this.processSafely(msg));
-    } catch (err) {
-      this.opts.store.forgetResidents();
-      throw err;
-    }
+    const result = this.opts.store.transaction(() => this.processSafely(msg));
     if (result.outboxIds.length) this.opts.onQueued?.();
     return result;
   }
@@ -211,8 +202,6 @@ export class Engine {
     try {
       results = this.commitBatch(batch.map((item) => item.msg));
     } catch (err) {
-      // Rolled back: nothing read in it may be used again.
-      this.opts.store.forgetResidents();
       if (isTransientDbError(err)) {
         this.retryLater(batch, err);
         return;
@@ -266,7 +255,6 @@ export class Engine {
     try {
       return this.opts.store.transaction(() => msgs.map((msg) => this.process(msg)));
     } catch (err) {
-      this.opts.store.forgetResidents();
       if (isTransientDbError(err)) throw err;
       return this.opts.store.transaction(() => msgs.map((msg) => this.processSafely(msg)));
     }
@@ -275,14 +263,13 @@ export class Engine {
   /** One message in its savepoint; a bug in a flow still gets the resident an apology and the menu. */
   private processSafely(msg: InboundMessage): HandleResult {
     try {
-      return this.runOne(msg);
+      // Inside the batch's transaction this is a savepoint: a failing message is undone alone.
+      return this.opts.store.transaction(() => this.process(msg));
     } catch (err) {
-      // Its savepoint was rolled back: a resident row read after an update in it may be undone.
-      this.opts.store.forgetResidents();
       // A lock or a full disk is not the resident's fault: the whole batch is tried again later.
       if (isTransientDbError(err)) throw err;
       this.opts.log.error({ err, channel: msg.channel, messageId: msg.id }, 'step failed; answering with an apology');
-      return this.opts.store.db.transaction(() => this.apologise(msg))();
+      return this.opts.store.transaction(() => this.apologise(msg));
     }
   }
 

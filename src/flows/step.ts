@@ -59,7 +59,6 @@ function dataJson(data: Record<string, unknown>): string {
   return json;
 }
 
-
 const FLOW_CTX = Symbol('flowContexts');
 type WithFlowCtx = StepContext & { [FLOW_CTX]?: Partial<Record<Lang, FlowContext>> };
 

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { maskDigitsInText } from '../privacy/mask.js';
-import { isTransientDbError, type Db } from '../store/db.js';
+import { isTransientDbError, retryTransient, type Db } from '../store/db.js';
 import { OpsStore, SWEEP_BATCH, type AuditRow } from '../store/ops-store.js';
 
 const DAY = 86_400_000;
@@ -128,21 +128,15 @@ export class Retention {
    */
   private async timed(size: BatchSize, batch: (n: number) => number): Promise<number> {
     for (let waited = 0; this.holdWrites?.() && waited < 500; waited++) await new Promise((resolve) => setTimeout(resolve, 10));
-    let t0 = this.elapsed();
+    // The hold is the attempt that went through (the pauses before it held nothing). Once a
+    // step gave up on a lock, the others of this run try once only (the next run finishes them).
+    let t0 = 0;
     let n: number;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        n = batch(size.size);
-        break;
-      } catch (err) {
-        // Once a step gave up on a lock, the others of this run try once only (the next run finishes them).
-        if (!isTransientDbError(err) || this.gaveUp || attempt >= this.busyDelaysMs.length) {
-          if (isTransientDbError(err)) this.gaveUp = true;
-          throw err;
-        }
-        await new Promise((resolve) => setTimeout(resolve, this.busyDelaysMs[attempt]));
-        t0 = this.elapsed();
-      }
+    try {
+      n = await retryTransient(() => ((t0 = this.elapsed()), batch(size.size)), this.gaveUp ? [] : this.busyDelaysMs);
+    } catch (err) {
+      if (isTransientDbError(err)) this.gaveUp = true;
+      throw err;
     }
     const ms = this.elapsed() - t0;
     size.took(ms);

@@ -1,7 +1,7 @@
 // SQL of the booking feature: bookings, the waitlist, per-day capacity and day overrides.
 // Callers decide inside one IMMEDIATE transaction (the engine's, or transaction() here),
 // so a count read here cannot be overtaken by another process before the insert.
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 
 export type BookingStatus = 'held' | 'active' | 'checked_in' | 'no_show' | 'cancelled' | 'closed' | 'expired';
 export type WaitStatus = 'waiting' | 'offered' | 'booked' | 'expired' | 'declined' | 'cancelled';
@@ -90,15 +90,8 @@ const OCCUPYING = `('held', 'active', 'checked_in', 'no_show')`;
 
 export class BookingStore {
   private readonly s;
-  /**
-   * One transaction function for every call (IMMEDIATE alone, a savepoint inside the engine's):
-   * better-sqlite3 builds a new wrapper on each `db.transaction(fn)`, which cost ~10 µs of a
-   * ~170 µs booking press in the surge bench.
-   */
-  private readonly tx;
 
   constructor(readonly db: Db) {
-    this.tx = db.transaction((fn: () => unknown) => fn());
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       capacity: p('SELECT per_day, first_session, sessions, session_minutes FROM booking_capacity WHERE scope = ? AND place = ?'),
@@ -192,7 +185,7 @@ export class BookingStore {
 
   /** Runs fn in an IMMEDIATE transaction (a savepoint inside the engine's): see the file comment. */
   transaction<T>(fn: () => T): T {
-    return this.tx.immediate(fn) as T;
+    return writeTransaction(this.db, fn);
   }
 
   capacity(scope: string, place = MAIN): CapacityRow | undefined {

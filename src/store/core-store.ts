@@ -1,11 +1,12 @@
 // SQL for the engine's own tables: residents, conversations, inbound dedupe, outbox, audit.
 // Feature stores (booking, applications, WhatsApp keys…) live beside this file; nothing
 // outside src/store writes SQL.
-import { isoTime } from '../core/time.js';
+// A message's statements all carry the same time, formatted once.
+import { isoTime as iso } from '../core/time.js';
 import type { ChannelName, Lang, Reply } from '../core/types.js';
 import type Database from 'better-sqlite3';
 import { writeTransaction, type Db } from './db.js';
-import { onRowChanged } from './row-changes.js';
+import { committedElsewhere, onRowChanged } from './row-changes.js';
 
 export interface ResidentRow {
   id: number;
@@ -56,8 +57,6 @@ export interface OutboxRow {
   sent_at: string | null;
 }
 
-/** A message's statements all carry the same time, formatted once (src/core/time.ts). */
-const iso = isoTime;
 
 /**
  * Residents found by address, kept between messages: at a million residents their index and
@@ -74,15 +73,15 @@ export class CoreStore {
   /** "channel address" → the row as last read; an entry goes when its row is updated or deleted. */
   private readonly known = new Map<string, ResidentRow>();
   private readonly knownKeys = new Map<number, string[]>();
-  private dataVersion: number | undefined;
+  private readonly otherCommits: () => boolean;
 
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
-    // Written here: that row goes. Another process's commits: all go (data_version, knownResident).
+    // Written here: that row goes. Another process's commits: all go (knownResident).
     onRowChanged(db, 'residents', 'id', (id) => this.forgetResident(Number(id)));
+    this.otherCommits = committedElsewhere(db);
     this.stmts = {
       findResident: p('SELECT * FROM residents WHERE channel = ? AND address = ?'),
-      dataVersion: p('PRAGMA data_version').pluck(),
       findResidentByAlt: p('SELECT * FROM residents WHERE channel = ? AND alt_address = ?'),
       residentById: p('SELECT * FROM residents WHERE id = ?'),
       insertResident: p(
@@ -147,9 +146,18 @@ export class CoreStore {
     };
   }
 
-  /** One write transaction (see writeTransaction). */
+  /**
+   * One write transaction (see writeTransaction), or a savepoint inside one. When it is rolled
+   * back, the residents kept in memory go: a row read after an update that was undone (or a
+   * row inserted and undone) must not be used again.
+   */
   transaction<T>(fn: () => T): T {
-    return writeTransaction(this.db, fn);
+    try {
+      return writeTransaction(this.db, fn);
+    } catch (err) {
+      this.forgetResidents();
+      throw err;
+    }
   }
 
   /** Finds the resident by address (or WhatsApp's alternate address) or creates them. */
@@ -189,11 +197,8 @@ export class CoreStore {
     return row;
   }
 
-  /**
-   * Forgets every resident kept in memory. The engine calls it when it rolls a message or a
-   * batch back: a row read after an update that was then undone must not be used again.
-   */
-  forgetResidents(): void {
+  /** Forgets every resident kept in memory (a rollback, another process's commit). */
+  private forgetResidents(): void {
     this.known.clear();
     this.knownKeys.clear();
   }
@@ -201,9 +206,7 @@ export class CoreStore {
   private knownResident(channel: ChannelName, address: string): ResidentRow | undefined {
     if (this.known.size === 0) return undefined;
     // Another process committed (an officer's tool, a restore): anything kept may be stale.
-    const version = this.stmts.dataVersion.get() as number;
-    if (version !== this.dataVersion) {
-      this.dataVersion = version;
+    if (this.otherCommits()) {
       this.forgetResidents();
       return undefined;
     }
@@ -211,7 +214,8 @@ export class CoreStore {
   }
 
   private keepResident(channel: ChannelName, address: string, row: ResidentRow): void {
-    if (this.known.size === 0) this.dataVersion = this.stmts.dataVersion.get() as number;
+    // Filling an empty cache: commits elsewhere before now are already in what was just read.
+    if (this.known.size === 0) this.otherCommits();
     if (this.known.size >= KNOWN_RESIDENTS) {
       // All keys of that row go together (each key must stay findable from its row's id).
       this.forgetResident(this.known.values().next().value!.id);

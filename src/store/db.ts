@@ -98,13 +98,21 @@ export function isTransientDbError(err: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|PROTOCOL)/.test(code);
 }
 
-/** Runs fn, and again after short pauses (off the event loop) while it meets a lock or a full disk. */
-export async function retryTransient<T>(fn: () => T, delaysMs = [25, 50, 100, 250, 500, 1_000, 2_000, 4_000]): Promise<T> {
+/**
+ * Runs fn (which may return a promise), and again after each of the short pauses (off the
+ * event loop) while it meets a lock or a full disk; `onRetry` hears each such error first.
+ */
+export async function retryTransient<T>(
+  fn: () => T | Promise<T>,
+  delaysMs: readonly number[] = [25, 50, 100, 250, 500, 1_000, 2_000, 4_000],
+  onRetry?: (err: unknown) => void,
+): Promise<T> {
   for (let i = 0; ; i++) {
     try {
-      return fn();
+      return await fn();
     } catch (err) {
       if (!isTransientDbError(err) || i >= delaysMs.length) throw err;
+      onRetry?.(err);
       await new Promise((resolve) => setTimeout(resolve, delaysMs[i]));
     }
   }

@@ -12,6 +12,14 @@ export interface AuditRow {
   detail: string | null;
 }
 
+/** Tables swept in batches along their key, and (for those whose ids grow with time) the time column. */
+const BY_AGE = { outbox: { key: 'id', time: 'created_at' }, inbound_media: { key: 'id', time: 'received_at' }, audit_log: { key: 'id', time: 'at' } } as const;
+const SWEPT = { ...BY_AGE, conversations: { key: 'resident_id' } } as const;
+
+function perTable<T extends Record<string, object>, R>(tables: T, make: (spec: T[keyof T], table: string) => R): Record<keyof T, R> {
+  return Object.fromEntries(Object.entries(tables).map(([table, spec]) => [table, make(spec as T[keyof T], table)])) as Record<keyof T, R>;
+}
+
 export class OpsStore {
   private readonly s;
 
@@ -25,17 +33,8 @@ export class OpsStore {
       conversations: p('DELETE FROM conversations WHERE resident_id BETWEEN ? AND ? AND updated_at < ?'),
       // Ids grow with time: a batch of old ids at a time, from the oldest. A batch's last id is
       // found by walking `n` rows of the key from `from` (gaps in the ids cost nothing).
-      spanEnd: {
-        outbox: p('SELECT max(id) FROM (SELECT id FROM outbox WHERE id >= ? ORDER BY id LIMIT ?)').pluck(),
-        inbound_media: p('SELECT max(id) FROM (SELECT id FROM inbound_media WHERE id >= ? ORDER BY id LIMIT ?)').pluck(),
-        audit_log: p('SELECT max(id) FROM (SELECT id FROM audit_log WHERE id >= ? ORDER BY id LIMIT ?)').pluck(),
-        conversations: p('SELECT max(resident_id) FROM (SELECT resident_id FROM conversations WHERE resident_id >= ? ORDER BY resident_id LIMIT ?)').pluck(),
-      },
-      first: {
-        outbox: p('SELECT id, created_at AS at FROM outbox WHERE id >= ? ORDER BY id LIMIT 1'),
-        inbound_media: p('SELECT id, received_at AS at FROM inbound_media WHERE id >= ? ORDER BY id LIMIT 1'),
-        audit_log: p('SELECT id, at FROM audit_log WHERE id >= ? ORDER BY id LIMIT 1'),
-      },
+      spanEnd: perTable(SWEPT, ({ key }, table) => p(`SELECT max(${key}) FROM (SELECT ${key} FROM ${table} WHERE ${key} >= ? ORDER BY ${key} LIMIT ?)`).pluck()),
+      first: perTable(BY_AGE, ({ key, time }, table) => p(`SELECT ${key} AS id, ${time} AS at FROM ${table} WHERE ${key} >= ? ORDER BY ${key} LIMIT 1`)),
       outbox: p('DELETE FROM outbox WHERE id BETWEEN ? AND ? AND created_at < ?'),
       broadcastRecipients: has('broadcast_recipients')
         ? p(
@@ -110,12 +109,12 @@ export class OpsStore {
    * The last key of the next `n` rows from `from` on (ids, or resident ids for conversations),
    * or undefined when none is left: a sweep's batch covers exactly that many rows.
    */
-  spanEnd(table: 'outbox' | 'inbound_media' | 'audit_log' | 'conversations', from: number, n: number): number | undefined {
+  spanEnd(table: keyof typeof SWEPT, from: number, n: number): number | undefined {
     return (this.s.spanEnd[table].get(from, n) as number | null) ?? undefined;
   }
 
   /** The first row at or after `id` and when it was written (ids grow with time, so a sweep stops at a recent one). */
-  firstFrom(table: 'outbox' | 'inbound_media' | 'audit_log', id: number): { id: number; at: string } | undefined {
+  firstFrom(table: keyof typeof BY_AGE, id: number): { id: number; at: string } | undefined {
     return this.s.first[table].get(id) as { id: number; at: string } | undefined;
   }
 

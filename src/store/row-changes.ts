@@ -2,8 +2,24 @@
 // booking tables' version) must hear when a row is written. Temporary triggers (this connection
 // only) call a SQL function inside the statement that does it, so a write that is later rolled
 // back is heard too (a cache drops more than it must, never less); another process's commits are
-// seen through `PRAGMA data_version` by the cache itself.
+// seen through `PRAGMA data_version` (committedElsewhere).
 import type { Db } from './db.js';
+
+/**
+ * A check of whether another connection (another process sharing the file: an officer's tool,
+ * a restore) has committed since the check last ran: this connection's `PRAGMA data_version`
+ * changes then (well under a µs to read). A cache that gets `true` drops what it kept.
+ */
+export function committedElsewhere(db: Db): () => boolean {
+  const read = db.prepare('PRAGMA data_version').pluck();
+  let seen = read.get() as number;
+  return () => {
+    const version = read.get() as number;
+    if (version === seen) return false;
+    seen = version;
+    return true;
+  };
+}
 
 /** Per connection and table: who hears of a changed row. */
 const listeners = new WeakMap<Db, Map<string, Set<(key: unknown) => void>>>();

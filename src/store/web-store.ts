@@ -1,18 +1,19 @@
 // SQL of the web chat's identities: the server issues an id and a secret; only the secret's
 // hash is stored, so a copy of the database does not let anyone write as a resident.
 import { writeTransaction, type Db } from './db.js';
-import { onRowChanged } from './row-changes.js';
+import { committedElsewhere, onRowChanged } from './row-changes.js';
 
 export class WebStore {
   private readonly s;
+  /** True when another process has committed to the file since the last call. */
+  readonly committedElsewhere: () => boolean;
 
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
+    this.committedElsewhere = committedElsewhere(db);
     this.s = {
       insert: p('INSERT INTO web_clients (client_id, secret_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (client_id) DO UPDATE SET secret_hash = excluded.secret_hash'),
       hash: p('SELECT secret_hash FROM web_clients WHERE client_id = ?').pluck(),
-      // Changes when another connection (another process) commits to the file.
-      dataVersion: p('PRAGMA data_version').pluck(),
       // The page's inbox: what CoreStore.dueFor reads, only the two columns the answer needs
       // (~27 → ~15 µs). One range of outbox_open, already in id order (no sort); web rows
       // are pulled, never leased by the dispatcher, so never 'sending'.
@@ -28,9 +29,8 @@ export class WebStore {
 
   /** Several new clients in one write transaction (one commit for all). */
   createClients(clients: Array<{ clientId: string; secretHash: string }>, now: Date): void {
-    const at = now.toISOString();
     writeTransaction(this.db, () => {
-      for (const c of clients) this.s.insert.run(c.clientId, c.secretHash, at);
+      for (const c of clients) this.createClient(c.clientId, c.secretHash, now);
     });
   }
 
@@ -47,10 +47,5 @@ export class WebStore {
   onClientChanged(listener: (clientId: string) => void): void {
     // Retention, erasure, a re-issued id: inside the statement that does it.
     onRowChanged(this.db, 'web_clients', 'client_id', (key) => listener(String(key)));
-  }
-
-  /** SQLite's data_version of this connection: another process committed when it changes. */
-  dataVersion(): number {
-    return this.s.dataVersion.get() as number;
   }
 }

@@ -14,7 +14,7 @@ import type { FeatureFactory } from '../../core/feature.js';
 import { declaredBodyLimit, header, readJson } from '../../core/http-body.js';
 import { securedJson, securedJsonText } from '../../core/http-fast.js';
 import type { Input, Lang, Reply } from '../../core/types.js';
-import { isTransientDbError } from '../../store/db.js';
+import { isTransientDbError, retryTransient } from '../../store/db.js';
 import { CLIENT_HEADER, SECRET_HEADER, WebIdentity } from './identity.js';
 import { WebLimits, clientIp } from './limits.js';
 
@@ -127,16 +127,10 @@ export const webChatFeature: FeatureFactory = (ctx) => {
       // New browsers of one turn are written together. A short lock (the checkpointer cutting
       // the WAL, another process) is waited out off the event loop, as the engine waits for a
       // message; only a lock that outlasts every wait answers 503.
-      const delays = ctx.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-      for (let tries = 0; ; tries++) {
-        try {
-          return securedJson(await identity.issueSoon());
-        } catch (err) {
-          if (!isTransientDbError(err) || tries >= delays.length) throw err;
-          ctx.metrics.dbBusy.inc({ reason: /FULL/.test(String((err as { code?: string }).code)) ? 'full' : 'busy' });
-          await new Promise((resolve) => setTimeout(resolve, delays[tries]));
-        }
-      }
+      const credentials = await retryTransient(() => identity.issueSoon(), ctx.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, (err) =>
+        ctx.metrics.dbBusy.inc({ reason: /FULL/.test(String((err as { code?: string }).code)) ? 'full' : 'busy' }),
+      );
+      return securedJson(credentials);
     } catch (err) {
       if (isTransientDbError(err)) return busy(c, 'id');
       throw err;

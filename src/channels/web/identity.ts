@@ -12,6 +12,11 @@ export const SECRET_HEADER = 'x-chat-secret';
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest();
 
+/** A fresh id (128 bits) and secret (256 bits); `clientId` for tests and tools that need a known id. */
+function newCredentials(clientId?: string): { clientId: string; secret: string } {
+  return { clientId: clientId ?? 'w' + randomBytes(16).toString('base64url'), secret: randomBytes(32).toString('base64url') };
+}
+
 /** Stored hashes kept in memory (~200 bytes each); the oldest go first past this. */
 const CACHED_CLIENTS = 20_000;
 
@@ -25,7 +30,6 @@ export class WebIdentity {
    * read once per turn of the event loop, when the first request of that turn asks).
    */
   private readonly known = new Map<string, Buffer>();
-  private version: number | undefined;
   private looked = false;
 
   constructor(
@@ -38,10 +42,9 @@ export class WebIdentity {
 
   /** A new browser: a fresh id and secret. `clientId` is for tests and tools that need a known id. */
   issue(clientId?: string): { clientId: string; secret: string } {
-    const id = clientId ?? 'w' + randomBytes(16).toString('base64url');
-    const secret = randomBytes(32).toString('base64url');
-    this.store.createClient(id, hash(secret).toString('hex'), this.clock.now());
-    return { clientId: id, secret };
+    const issued = newCredentials(clientId);
+    this.store.createClient(issued.clientId, hash(issued.secret).toString('hex'), this.clock.now());
+    return issued;
   }
 
   private waiting: Array<{ clientId: string; secret: string; resolve: (v: { clientId: string; secret: string }) => void; reject: (err: unknown) => void }> = [];
@@ -53,9 +56,7 @@ export class WebIdentity {
    */
   issueSoon(): Promise<{ clientId: string; secret: string }> {
     return new Promise((resolve, reject) => {
-      const clientId = 'w' + randomBytes(16).toString('base64url');
-      const secret = randomBytes(32).toString('base64url');
-      if (this.waiting.push({ clientId, secret, resolve, reject }) === 1) setImmediate(() => this.writeWaiting());
+      if (this.waiting.push({ ...newCredentials(), resolve, reject }) === 1) setImmediate(() => this.writeWaiting());
     });
   }
 
@@ -84,9 +85,7 @@ export class WebIdentity {
     if (!this.looked) {
       this.looked = true;
       setImmediate(() => (this.looked = false));
-      const version = this.store.dataVersion();
-      if (version !== this.version) this.known.clear();
-      this.version = version;
+      if (this.store.committedElsewhere()) this.known.clear();
     }
     const cached = this.known.get(clientId);
     if (cached) return cached;

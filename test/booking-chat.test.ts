@@ -5,7 +5,7 @@ import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { CODE_ALPHABET } from '../src/booking/service.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import type { Reply } from '../src/core/types.js';
-import { choiceIds, makeBookingApp, FakeClock, makeTestApp, testNik as nikOf, textOf, type TestApp } from './helpers.js';
+import { choiceIds, choicesOf, makeBookingApp, FakeClock, makeTestApp, testNik as nikOf, textOf, type TestApp } from './helpers.js';
 
 let t: TestApp;
 let booking: BookingFeature;
@@ -420,9 +420,14 @@ describe('"1" typed under a notification with options (WhatsApp has no buttons)'
     t.clock.advance(60_000);
     // Small talk: the NIK question again, still without options; "1" means the notification's first.
     expect(choiceIds(await t.say(addr, 'makasih'))).toEqual([]);
-    expect(textOf(await t.say(addr, '1'))).toContain('Anda belum punya booking aktif');
-    // The menu shows options again: now "1" is its first.
+    const list = textOf(await t.say(addr, '1'));
+    expect(list).toContain('Anda belum punya booking aktif');
+    // The half-finished booking is kept, and said so.
+    expect(list).toContain('Booking Anda saya simpan');
+    // The menu shows options again (bringing the booking back first): now "1" is its first.
+    expect(choicesOf(await t.say(addr, 'menu'))[0]).toBe('Lanjutkan booking');
+    expect(textOf(await t.say(addr, '1'))).toContain('Ketik NIK');
     await t.say(addr, 'menu');
-    expect(textOf(await t.say(addr, '1'))).toContain('Dokumen apa yang ingin Anda urus?');
+    expect(textOf(await t.say(addr, '2'))).toContain('Dokumen apa yang ingin Anda urus?');
   });
 });

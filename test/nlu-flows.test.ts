@@ -77,6 +77,34 @@ describe('never lose a booking to a misreading', () => {
     expect(textOf(days)).toContain('Pilih tanggal');
   });
 
+  test('"menu" typed mid-booking keeps the booking to come back to; "lanjut" brings it back where it was', async () => {
+    t = await makeTestApp();
+    await t.say('resident-menu', 'booking');
+    await t.say('resident-menu', 'bpjs');
+    await t.say('resident-menu', NIK);
+    const menu = await t.say('resident-menu', 'menu');
+    expect(textOf(menu)).toContain('Booking Anda saya simpan');
+    expect(choicesOf(menu)[0]).toBe('Lanjutkan booking');
+    const back = await t.say('resident-menu', 'lanjut');
+    expect(textOf(back)).toContain('Kita lanjutkan booking');
+    expect(textOf(back)).toContain('nama lengkap');
+    expect(textOf(await t.say('resident-menu', 'Siti Aminah'))).toContain('Pilih tanggal');
+  });
+
+  test('a menu button tapped mid-booking keeps it too; "batal" drops it and says so', async () => {
+    t = await makeTestApp();
+    await t.say('resident-tap', 'booking');
+    await t.say('resident-tap', 'bpjs');
+    const requirements = await t.say('resident-tap', { choice: 'm:req' });
+    expect(textOf(requirements)).toContain('Booking Anda saya simpan');
+    expect(textOf(requirements)).toContain('Dokumen apa yang ingin Anda urus?');
+    expect(choicesOf(await t.say('resident-tap', 'menu'))[0]).toBe('Lanjutkan booking');
+    expect(textOf(await t.say('resident-tap', 'lanjut'))).toContain('Ketik NIK');
+    const cancelled = await t.say('resident-tap', 'batal');
+    expect(textOf(cancelled)).not.toContain('saya simpan');
+    expect(choicesOf(await t.say('resident-tap', 'menu'))).not.toContain('Lanjutkan booking');
+  });
+
   test('"Lanjutkan booking" at the leave question stays; "bayar ga?" is answered in place', async () => {
     t = await makeTestApp();
     await t.say('resident-stay', 'booking');

@@ -161,15 +161,17 @@ export function createStep(flowList: Flow[]): StepFn {
       if ('node' in current) {
         replies.push(...current.replies);
         effects.push(...(current.effects ?? []));
-        const resume = state.resume && state.resume.flow !== currentFlow.id ? state.resume : undefined;
+        const data = current.data ?? (currentFlow.id === state.flow ? state.data : {});
+        // A new booking begun replaces the one set aside; looking at one's bookings does not.
+        const superseded = state.resume?.flow === currentFlow.id && currentFlow.holds?.(current.node, data);
         const next: ConversationState = {
           ...state,
           leave: undefined,
-          resume,
+          resume: superseded ? undefined : state.resume,
           flow: currentFlow.id,
           flowVersion: currentFlow.version,
           node: current.node,
-          data: current.data ?? (currentFlow.id === state.flow ? state.data : {}),
+          data,
         };
         // The same question again (a NIK with a fault, a name refused) counts as a miss; the
         // second one under a typed question offers an officer.
@@ -199,6 +201,22 @@ export function createStep(flowList: Flow[]): StepFn {
 
   function toMenu(state: ConversationState, ctx: StepContext, pre: Reply[], params?: Record<string, unknown>): StepResult {
     return apply({ goto: 'menu', params }, menu!, state, ctx, pre);
+  }
+
+  /**
+   * Leaving by "menu", a menu button or a notification's button: a half-finished booking is kept
+   * to come back to ("lanjut"), never dropped without a word. The note is said only when the
+   * place where the step ends still keeps it (going back into the booking flow itself starts anew).
+   */
+  function leaveKeeping(state: ConversationState, ctx: StepContext, leaving: Reply[], go: (from: ConversationState, pre: Reply[]) => StepResult): StepResult {
+    const flow = flows.get(state.flow);
+    if (!flow?.holds?.(state.node, state.data)) return go({ ...state, leave: undefined }, leaving);
+    const resume = { flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data };
+    const result = go({ ...state, leave: undefined, resume }, leaving);
+    if (result.state.resume !== resume) return result;
+    const replies = [...result.replies];
+    replies.splice(leaving.length, 0, { text: flowCtx(ctx, state.lang).t('nlu.set_aside') });
+    return { ...result, replies };
   }
 
   function leaveQuestion(state: ConversationState, ctx: StepContext): Reply {
@@ -371,13 +389,13 @@ export function createStep(flowList: Flow[]): StepFn {
       const global = GLOBAL_WORDS[word];
       // A flow may say what leaving means (an officer's case stays open).
       const leaving = global === 'menu' || global === 'cancel' ? (flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []) : [];
-      if (global === 'menu') return toMenu({ ...state, leave: undefined }, ctx, leaving);
+      if (global === 'menu') return leaveKeeping(state, ctx, leaving, (from, pre) => toMenu(from, ctx, pre));
       if (global === 'cancel') return toMenu({ ...state, leave: undefined, resume: undefined }, ctx, leaving.length ? leaving : [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
       if (global === 'help') return reprompt(state, ctx, [{ text: fc.t('core.help') }]);
       if (global === 'language') return switchLanguage(state, ctx);
       // "lanjut" at the menu after a booking was set aside brings it back.
       // (Not at a yes/no question, where "lanjut" means yes.)
-      if (state.resume && state.flow !== state.resume.flow && RESUME_WORDS.has(word) && expectation(state) !== 'yesno') input = { type: 'choice', id: 'nav:resume' };
+      if (state.resume && !flow.holds?.(state.node, state.data) && RESUME_WORDS.has(word) && expectation(state) !== 'yesno') input = { type: 'choice', id: 'nav:resume' };
       // "2" on WhatsApp (or typed anywhere) means the second choice shown last.
       else if (/^\d{1,2}$/.test(text)) {
         const n = Number(text);
@@ -416,7 +434,11 @@ export function createStep(flowList: Flow[]): StepFn {
         const back: ConversationState = { ...state, flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, resume: undefined, leave: undefined };
         return reprompt(back, ctx, [{ text: fc.t('nlu.resumed') }]);
       }
-      if (id.startsWith('m:') && state.flow !== 'menu') return apply(menu.onInput('main', {}, input, fc), menu, { ...state, leave: undefined }, ctx, flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []);
+      if (id.startsWith('m:') && state.flow !== 'menu') {
+        const picked = input;
+        const leaving = flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? [];
+        return leaveKeeping(state, ctx, leaving, (from, pre) => apply(menu.onInput('main', {}, picked, fc), menu, from, ctx, pre));
+      }
     }
 
     const current = flows.get(state.flow)!;
@@ -436,7 +458,7 @@ export function createStep(flowList: Flow[]): StepFn {
     if (input.type === 'choice') {
       const id = input.id;
       const owner = choiceOwners.find((o) => o.flow !== current && id.startsWith(o.prefix));
-      if (owner) return apply({ goto: owner.flow.id, params: { choice: id } }, current, state, ctx);
+      if (owner) return leaveKeeping(state, ctx, [], (from, pre) => apply({ goto: owner.flow.id, params: { choice: id } }, current, from, ctx, pre));
     }
 
     if (input.type === 'text') {

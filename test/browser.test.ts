@@ -5,40 +5,43 @@ import { describe, expect, test } from 'vitest';
 
 warnIfNoChromium('web chat in Chromium');
 
+// A loaded 2-core CI machine can take seconds per step: generous waits, never a shorter test.
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
 describe.skipIf(!hasChromium)('web chat in Chromium', () => {
   const rig = webChatInChromium();
 
-  test('menu → a service → checklist, on a phone-sized screen, and the chat survives a reload', async () => {
+  test('menu → a service → checklist, on a phone-sized screen, and the chat survives a reload', { timeout: 60_000 }, async () => {
     const page = await rig.phone();
     const bot = page.locator('.msg.bot');
-    await expect.poll(() => bot.first().textContent()).toContain('asisten digital');
+    await poll(() => bot.first().textContent()).toContain('asisten digital');
 
     await page.getByRole('button', { name: 'Syarat dokumen' }).last().click();
     await page.getByRole('button', { name: 'KTP-el' }).last().click();
     await page.locator('.choices button', { hasText: 'hilang' }).last().click();
-    await expect.poll(() => bot.last().textContent()).toContain('Selanjutnya');
+    await poll(() => bot.last().textContent()).toContain('Selanjutnya');
     expect(await page.locator('.msg.bot', { hasText: 'Dokumen yang dibawa' }).count()).toBe(1);
 
     await page.getByRole('button', { name: 'Cek kelengkapan' }).last().click();
     // Lost or damaged decides the documents: asked first.
-    await expect.poll(() => bot.last().textContent()).toContain('hilang atau rusak');
+    await poll(() => bot.last().textContent()).toContain('hilang atau rusak');
     await page.getByRole('button', { name: 'Hilang' }).last().click();
-    await expect.poll(() => bot.last().textContent()).toContain('(1/');
+    await poll(() => bot.last().textContent()).toContain('(1/');
     await page.getByRole('button', { name: 'Tidak ada' }).last().click();
-    await expect.poll(() => bot.last().textContent()).toContain('(2/');
+    await poll(() => bot.last().textContent()).toContain('(2/');
     await page.getByRole('button', { name: 'Ya, ada' }).last().click();
-    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Yang masih kurang' }).count()).toBe(1);
+    await poll(() => page.locator('.msg.bot', { hasText: 'Yang masih kurang' }).count()).toBe(1);
     expect(await page.locator('.msg.bot', { hasText: 'Yang masih kurang' }).textContent()).toContain('polisi');
 
     // Typed text works too.
     await page.fill('#text', 'bantuan');
     await page.press('#text', 'Enter');
-    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Cara memakai' }).count()).toBe(1);
+    await poll(() => page.locator('.msg.bot', { hasText: 'Cara memakai' }).count()).toBe(1);
 
     // Reload: the history is still there and the conversation goes on.
     const before = await page.locator('.msg').count();
     await page.reload();
-    await expect.poll(() => page.locator('.msg').count()).toBe(before);
+    await poll(() => page.locator('.msg').count()).toBe(before);
     // Kept for a human look after a run (e.g. CI artefacts).
     await page.screenshot({ path: `${os.tmpdir()}/adminduk-webchat.png` });
     await page.close();

@@ -1,9 +1,11 @@
 // Through the real entry point: the app's own HTTP server on loopback, driven by autocannon
 // in a separate process (closed loop: each connection is one resident at a time, sending the
 // next message once the answer came). Web chat at 200 and 2,000 connections, Telegram webhook
-// updates through the same server (Bot API answered in memory), RSS of the server process.
+// updates through the same server (Bot API answered in memory), RSS of the server process, and
+// the floor of the machine: a bare node:http server with a fixed answer under the same load.
 // Read against the engine bench of the same run: the HTTP path should keep ≥ 0.5 of it.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import diagnostics from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import fs from 'node:fs';
@@ -116,6 +118,38 @@ async function engineCpuPerMessage(): Promise<{ rate: number; cpuUs: number }> {
   return { rate: e.rate, cpuUs: (used!.user + used!.system) / e.messages };
 }
 
+/**
+ * The floor of this machine: Node's own HTTP server answering the same requests with a fixed
+ * JSON answer of the web chat's usual size (two replies, one with buttons), no framework, no
+ * engine, no database, driven by the same load generator. What the app can reach at most.
+ */
+async function bareHttpFloor(seconds: number): Promise<LoadResult> {
+  const answer = JSON.stringify({
+    messages: [
+      { id: 1, text: 'x'.repeat(200), choices: [{ id: 'a~1b290sf', label: 'Hilang' }, { id: 'b~1b290sf', label: 'Rusak' }] },
+      { id: 2, text: 'y'.repeat(150) },
+    ],
+    lang: 'id',
+  });
+  let clients = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString() || '{}');
+      const body = req.url === '/api/chat/session' ? JSON.stringify({ clientId: `bare-${clients++}`, secret: 's'.repeat(43) }) : answer;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  try {
+    return await load({ port, connections: 200, seconds, kind: 'web', tag: 'bare' });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 export async function run(): Promise<void> {
   // The reference: the engine bench of this run (or a shorter one when run alone), and the
   // engine's CPU per message just before the web runs. Rates depend on how much CPU each
@@ -163,6 +197,7 @@ export async function run(): Promise<void> {
   const peak = rss.stop();
   await app.close();
   fs.rmSync(dir, { recursive: true, force: true });
+  const bare = await bareHttpFloor(SECONDS);
 
   console.log(`http: the app's server on 127.0.0.1 (web chat, Telegram webhook, booking, applications), autocannon in its own process, closed loop, ${SECONDS} s per run, after a 2 s warm-up`);
   console.log(line('web chat, 200 connections', web200));
@@ -178,6 +213,14 @@ export async function run(): Promise<void> {
   // with a core to itself (the load generator needs its own: its figure is on the line above).
   const serverCpuUs = (web200.serverCpuMs * 1000) / Math.max(1, web200.rate * web200.seconds);
   console.log(`  CPU per message                engine alone ${fmt(engine.cpuUs)} µs (short engine run just before: ${fmt(engine.rate)} messages/s), server at 200 connections ${fmt(serverCpuUs)} µs: engine / server ${fmt(engine.cpuUs / serverCpuUs, 2)}× (the rate ratio with a core each)`);
+  // The machine's floor: with this generator, no server reaches more than this on these two cores.
+  console.log(line('floor: bare node:http, 200', bare));
+  console.log(`      the target (0.5 × engine = ${fmt(engineRate / 2)}/s) is ${fmt(engineRate / 2 / bare.rate, 2)} of this floor; the web chat reaches ${fmt(web200.rate / bare.rate, 2)} of it`);
+  // The two cores at the target rate: the load generator's share per message is fixed by autocannon.
+  const generatorUs = (web200.cpuMs * 1000) / Math.max(1, web200.rate * web200.seconds);
+  const targetRate = engineRate / 2;
+  const serverBudgetUs = (os.availableParallelism() * 1e6) / targetRate - generatorUs;
+  console.log(`      at ${fmt(targetRate)}/s on ${os.availableParallelism()} cores: the generator's ${fmt(generatorUs)} µs per message leaves the server ≤ ${fmt(serverBudgetUs)} µs per message, all its threads counted (now ${fmt(serverCpuUs)} µs; the engine alone ${fmt(engine.cpuUs)} µs)`);
   console.log(`  p99 at 200 connections         ${fmt(web200.p99)} ms (target ≤ 50) ${web200.p99 <= 50 ? 'met' : 'NOT met'}`);
   console.log(`      inside the server (request parsed → answer written): p50 ${fmt(percentile(inServer, 50), 1)} ms, p99 ${fmt(percentile(inServer, 99), 1)} ms over ${fmt(inServer.length)} messages; the rest waited in socket buffers while a batch ran, or in the load generator's own turn`);
   const failed200 = web200.errors + web200.timeouts + web200.non2xx + tg.errors + tg.timeouts + tg.non2xx;

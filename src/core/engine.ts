@@ -292,12 +292,18 @@ export class Engine {
     // "1" typed after a notification with a numbered list (WhatsApp) answers that list, unless
     // the conversation showed options of its own since (a state saved before `shownAt` existed:
     // its last message, if that showed options).
-    if (saved && input.type === 'text' && /^\s*\d{1,2}\s*$/.test(input.text)) {
-      const id = store.choicesOfLastNotice(row.id, saved.shownAt ?? (saved.choices.length ? saved.at : ''))?.[Number(input.text) - 1];
+    // Not where every text is the answer itself (a message to an officer: "1" is their answer).
+    // A notice newer than the conversation's options but without options of its own leaves no
+    // list to pick from: the older options are not acted on (the question is shown again).
+    let before = saved;
+    if (saved && input.type === 'text' && /^\s*\d{1,2}\s*$/.test(input.text) && !this.takesAnyText(saved)) {
+      const notice = store.choicesOfLastNotice(row.id, saved.shownAt ?? (saved.choices.length ? saved.at : ''));
+      const id = notice?.[Number(input.text) - 1];
       if (id) input = { type: 'choice', id };
+      else if (notice && !notice.length && saved.choices.length) before = { ...saved, choices: [], labels: [] };
     }
     const ctx = { now, content, nlu, resident, idleMs: this.opts.idleMinutes * 60_000 };
-    let result = step(saved, input, ctx);
+    let result = step(before, input, ctx);
     const smallTalk = result.smallTalk === true;
     const replies = [...result.replies];
     const pending: Effect[] = [...result.effects];
@@ -331,6 +337,10 @@ export class Engine {
       this.opts.log.debug({ channel: msg.channel, resident: row.id, input: msg.input.type, flow: result.state.flow, node: result.state.node, replies: replies.length }, 'message handled');
     }
     return { duplicate: false, residentId: row.id, replies, outboxIds, lang: result.state.lang };
+  }
+
+  private takesAnyText(state: ConversationState): boolean {
+    return this.flows.find((f) => f.id === state.flow)?.takesAnyText?.(state.node, state.data) === true;
   }
 
   /** A saved state we cannot read (older shape, corrupt JSON) is treated as a fresh start at the menu. */

@@ -16,11 +16,15 @@ const GLOBAL_WORDS: Record<string, GlobalWord> = {
   menu: 'menu', '0': 'menu', '/start': 'menu', '/menu': 'menu', start: 'menu', mulai: 'menu', 'menu utama': 'menu', 'main menu': 'menu',
   batal: 'cancel', '/batal': 'cancel', cancel: 'cancel', '/cancel': 'cancel', stop: 'cancel', keluar: 'cancel',
   bantuan: 'help', '/bantuan': 'help', help: 'help', '/help': 'help', tolong: 'help', '?': 'help',
-  bahasa: 'language', '/bahasa': 'language', language: 'language', '/language': 'language', english: 'language', 'bahasa indonesia': 'language',
+  bahasa: 'language', '/bahasa': 'language', language: 'language', '/language': 'language', english: 'language', 'bahasa indonesia': 'language', 'bahasa inggris': 'language', indonesian: 'language', indonesia: 'language',
 };
 
 /** Longer than this, a message is cut before it reaches flows and the NLU (a 10,000-char paste must not slow anyone). */
 const MAX_TEXT = 1000;
+/** Where every text is the answer itself (a message to an officer), up to this (a Telegram message's length). */
+const MAX_MESSAGE = 4000;
+/** Words that ask for a language by name set it; "bahasa" alone switches to the other one. */
+const LANGUAGE_NAMED: Record<string, Lang> = { english: 'en', inggris: 'en', 'bahasa inggris': 'en', 'in english': 'en', indonesia: 'id', indonesian: 'id', 'bahasa indonesia': 'id' };
 /** Flow switches (goto) in one step: a loop between flows is a bug, not a hang. */
 const MAX_HOPS = 6;
 /** Between a choice id and the question it was shown for: "ck:y~k3x9q2". */
@@ -31,6 +35,16 @@ const GLOBAL_CHOICE = /^(m:|lang:|nav:)/;
 const RESUME_WORDS = new Set(['lanjut', 'lanjutkan', 'lanjut booking', 'lanjutkan booking', 'kembali', 'kembali ke booking', 'balik', 'continue', 'resume', 'continue booking', 'back to booking']);
 /** Intents answered in place, without leaving the question. */
 const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help']);
+
+/** The language a text asks for by name ("english", "pakai bahasa indonesia"), if it names one. */
+function languageNamed(text: string): Lang | undefined {
+  const t = text.trim().toLowerCase().replace(/[.!?,\s]+$/g, '');
+  const whole = LANGUAGE_NAMED[t];
+  if (whole) return whole;
+  if (/\b(english|inggris)\b/.test(t)) return 'en';
+  if (/\bindonesia\b/.test(t)) return 'id';
+  return undefined;
+}
 
 /** A short, stable hash (FNV-1a, base 36) of the question now asked. */
 function hashTag(text: string): string {
@@ -294,14 +308,16 @@ export function createStep(flowList: Flow[]): StepFn {
       case 'my_bookings':
         return { goto: 'booking', params: { action: 'list' } };
       case 'status':
-        return { goto: 'status' };
+        // What was said goes along: "cek status LU-261130-ABCDE" already names the application.
+        return { goto: 'status', params: said ? { said } : undefined };
       case 'fee': {
         const service = intent.serviceId ? fc.content.servicesById.get(intent.serviceId) : undefined;
         const text = service ? `${service.short_name[fc.lang]}: ${service.fee[fc.lang]}` : t('info.fee');
         return { goto: 'menu', params: { quiet: true }, replies: [{ text }] };
       }
       case 'officer':
-        return { goto: 'officer' };
+        // What was said goes along: a complaint in the first message reaches the officer.
+        return { goto: 'officer', params: said ? { said } : undefined };
       case 'hours':
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: t('info.hours', { name: fc.content.office.name, address: fc.content.office.address[fc.lang], hours: fc.content.office.hours[fc.lang] }) }] };
       case 'health':
@@ -348,7 +364,7 @@ export function createStep(flowList: Flow[]): StepFn {
     if (!saved) {
       const intent = input.type === 'text' ? ctx.nlu.classify(input.text.slice(0, MAX_TEXT)) : undefined;
       const wantsOtherLanguage = input.type === 'text' && (GLOBAL_WORDS[input.text.trim().toLowerCase()] === 'language' || intent?.kind === 'language');
-      const welcomeLang: Lang = wantsOtherLanguage ? (lang === 'id' ? 'en' : 'id') : lang;
+      const welcomeLang: Lang = wantsOtherLanguage ? (languageNamed(input.type === 'text' ? input.text : '') ?? (lang === 'id' ? 'en' : 'id')) : lang;
       const start = { ...fresh, lang: welcomeLang };
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
       const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, fc, input.type === 'text' ? input.text : undefined) : undefined;
@@ -383,25 +399,35 @@ export function createStep(flowList: Flow[]): StepFn {
     }
 
     if (input.type === 'text') {
-      const text = input.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim().slice(0, MAX_TEXT);
+      // Where every text is the answer (a message to an officer), it is kept whole and a number is not an option.
+      const anyText = flow.takesAnyText?.(state.node, state.data) === true;
+      const text = input.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim().slice(0, anyText ? MAX_MESSAGE : MAX_TEXT);
       if (!text) return shortReprompt(state, ctx, [{ text: fc.t('core.empty') }], state.misses);
       const word = text.toLowerCase().replace(/[.!,\s]+$/g, '');
       const global = GLOBAL_WORDS[word];
+      // The question is answered in its own context first: "batal" at "Batalkan booking?" picks
+      // "Ya, batalkan", "keluar" at the moving list picks "Pindah keluar daerah".
+      if (global === 'cancel' && state.labels?.length && !state.leave) {
+        const picked = answersOf(ctx.nlu).option(text, state.labels);
+        const id = picked && 'index' in picked ? state.choices[picked.index] : undefined;
+        if (id) return step(state, { type: 'choice', id }, ctx);
+      }
       // A flow may say what leaving means (an officer's case stays open).
       const leaving = global === 'menu' || global === 'cancel' ? (flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []) : [];
       if (global === 'menu') return leaveKeeping(state, ctx, leaving, (from, pre) => toMenu(from, ctx, pre));
       if (global === 'cancel') return toMenu({ ...state, leave: undefined, resume: undefined }, ctx, leaving.length ? leaving : [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
       if (global === 'help') return reprompt(state, ctx, [{ text: fc.t('core.help') }]);
-      if (global === 'language') return switchLanguage(state, ctx);
+      if (global === 'language') return switchLanguage(state, ctx, languageNamed(word));
       // "lanjut" at the menu after a booking was set aside brings it back.
       // (Not at a yes/no question, where "lanjut" means yes.)
+      const number = anyText ? undefined : /^\d{1,2}$/.test(text) ? Number(text) : state.choices.length ? answersOf(ctx.nlu).number(text) : undefined;
       if (state.resume && !flow.holds?.(state.node, state.data) && RESUME_WORDS.has(word) && expectation(state) !== 'yesno') input = { type: 'choice', id: 'nav:resume' };
-      // "2" on WhatsApp (or typed anywhere) means the second choice shown last.
-      else if (/^\d{1,2}$/.test(text)) {
-        const n = Number(text);
-        const id = state.choices[n - 1];
+      // "2" on WhatsApp (or typed anywhere) means the second choice shown last; so do "2.", "no 2", "yang kedua".
+      else if (number !== undefined) {
+        const id = state.choices[number - 1];
         if (id) input = { type: 'choice', id };
         else if (state.choices.length) return shortReprompt(state, ctx, [{ text: fc.t('core.number_out_of_range', { max: state.choices.length }) }], state.misses);
+        else input = { type: 'text', text };
       } else input = { type: 'text', text };
     }
 
@@ -481,7 +507,7 @@ export function createStep(flowList: Flow[]): StepFn {
         if (r) return r;
       }
       const intent = ctx.nlu.classify(input.text);
-      if (intent.kind === 'language') return switchLanguage(state, ctx);
+      if (intent.kind === 'language') return switchLanguage(state, ctx, languageNamed(input.text));
       if (state.flow !== 'menu') {
         // Small talk never ends a flow: one line, then the question again.
         if (intent.kind === 'greeting' || intent.kind === 'thanks') {

@@ -90,6 +90,12 @@ export interface Flow {
    * menu button, e.g. "your case stays open for the officer".
    */
   onLeave?(node: string, data: Record<string, unknown>, ctx: FlowContext): Reply[];
+  /**
+   * Optional: true where every text typed is the answer itself (a message for an officer): a
+   * typed number is not an option, nor the answer to a notification, and a long text is not cut
+   * to the length the NLU reads.
+   */
+  takesAnyText?(node: string, data: Record<string, unknown>): boolean;
   /** Optional: nodes a long pause does not restart (an open case with an officer waits for days). */
   keepWhenIdle?: string[];
   /** Optional: upgrade data saved by an older version; return undefined to restart politely. */

@@ -37,6 +37,10 @@ export const AnswerVocab = z
     day_parts: z.record(z.string().min(1), z.tuple([z.number().int().min(0), z.number().int().max(1440)])).default({}),
     /** Words that only introduce an option ("pilih", "yang", "nomor"): ignored when matching labels. */
     option_fillers: Words.default([]),
+    /** Numbers and ordinals as words ("dua", "kedua", "second"): the option with that number. */
+    ordinals: z.record(z.string().min(1), z.number().int().min(1).max(20)).default({}),
+    /** Emoji that answer yes or no by themselves (👍, 👎): read as these words. */
+    emoji: z.record(z.string().min(1), z.string().min(1)).default({}),
   })
   .strict();
 export type AnswerVocab = z.infer<typeof AnswerVocab>;
@@ -70,8 +74,10 @@ export function normalizeDigits(text: string): string {
 
 export interface AnswerReader {
   yesNo(text: string): YesNo | undefined;
-  /** The index of the option meant, several when unclear, or undefined. */
-  option(text: string, labels: string[]): { index: number } | { ambiguous: number[] } | undefined;
+  /** The index of the option meant (`loose` when only some of its words were typed), several when unclear, or undefined. */
+  option(text: string, labels: string[]): { index: number; loose?: true } | { ambiguous: number[] } | undefined;
+  /** The number of an option typed as people do: "2", "2.", "no 2", "pilih 2", "yang kedua", "dua". */
+  number(text: string): number | undefined;
   /** A calendar date (YYYY-MM-DD) from words like "besok", "kamis", "3 des", "3/12"; or 'earliest'. */
   date(text: string, today: string): string | 'earliest' | 'latest' | undefined;
   /** A time of day: an exact minute ("jam 9" → 540), a part of the day, the first or last. */
@@ -120,6 +126,14 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   const months = new Map(Object.entries(vocab.months).map(([k, v]) => [plain(k), v]));
   const parts = new Map(Object.entries(vocab.day_parts).map(([k, v]) => [plain(k), v]));
   const longestPhrase = Math.max(1, ...[...meaning.keys()].map((k) => k.split(' ').length));
+  const ordinals = new Map(Object.entries(vocab.ordinals).map(([k, v]) => [plain(k), v]));
+  const emoji = Object.entries(vocab.emoji);
+  /** 👍 → " ya ": emoji are dropped by plain(), so those that answer are read as their word first. */
+  const withEmojiWords = (text: string) => {
+    let out = text;
+    for (const [e, word] of emoji) if (out.includes(e)) out = out.split(e).join(` ${word} `);
+    return out;
+  };
 
   /** Drops filler words at either end and in between ("iya kak", "udah ada dong"). */
   function core(words: string[], drop: Set<string>): string[] {
@@ -127,7 +141,7 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   }
 
   function yesNo(text: string): YesNo | undefined {
-    const p = plain(text);
+    const p = plain(withEmojiWords(text));
     if (!p || p.length > 60) return undefined;
     const whole = meaning.get(p);
     if (whole) return whole;
@@ -171,7 +185,7 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     const t = typedWords.join(' ');
     if (!t) return undefined;
     const forms = labels.map((l) => tokens(l, new Set()).join(' '));
-    const pick = (ids: number[]) => (ids.length === 1 ? { index: ids[0]! } : ids.length > 1 ? { ambiguous: ids } : undefined);
+    const pick = (ids: number[], loose?: true) => (ids.length === 1 ? (loose ? { index: ids[0]!, loose } : { index: ids[0]! }) : ids.length > 1 ? { ambiguous: ids } : undefined);
     // 1. The label itself (case and punctuation aside), then nearly (typos).
     const exact = forms.flatMap((f, i) => (f === t || f === typed ? [i] : []));
     if (exact.length) return pick(exact);
@@ -180,14 +194,26 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     // 2. A prefix of the label ("cek kel", "rumah").
     if (t.length >= 3) {
       const prefix = forms.flatMap((f, i) => (f.startsWith(t) ? [i] : []));
-      if (prefix.length) return pick(prefix);
+      if (prefix.length) return pick(prefix, true);
     }
     // 3. Words of the label ("rumah sakit", "bpjs", "yang hilang"): every typed word in the
     //    label, and the typed text not much longer than the label. Numbers alone never decide.
     if (typedWords.length > 5 || typedWords.every((w) => /^\d+$/.test(w))) return undefined;
     const labelWords = forms.map((f) => f.split(' '));
     const contains = labelWords.flatMap((ws, i) => (typedWords.every((w) => ws.some((lw) => near(w, lw) || (w.length >= 4 && lw.startsWith(w)))) ? [i] : []));
-    if (contains.length) return pick(contains);
+    if (contains.length) return pick(contains, true);
+    return undefined;
+  }
+
+  function number(text: string): number | undefined {
+    const words = tokens(text, optionFillers);
+    if (words.length === 1) {
+      const w = words[0]!;
+      if (/^\d{1,2}$/.test(w)) return Number(w);
+      return ordinals.get(w);
+    }
+    // "ke 2", "ke-2"
+    if (words.length === 2 && words[0] === 'ke' && /^\d{1,2}$/.test(words[1]!)) return Number(words[1]);
     return undefined;
   }
 
@@ -297,5 +323,5 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     return tidyName(s);
   }
 
-  return { yesNo, option, date, time, name, vocab };
+  return { yesNo, option, number, date, time, name, vocab };
 }

@@ -136,10 +136,7 @@ export class CoreStore {
       outboxById: p('SELECT * FROM outbox WHERE id = ?'),
       // The resident's newest delivered notification or reminder with options (outbox_resident_notices:
       // replies have no entry there).
-      lastNoticeWithChoices: p(
-        `SELECT payload, created_at FROM outbox WHERE resident_id = ? AND kind <> 'reply' AND status = 'sent' AND payload LIKE '%"choices":[{%'
-         ORDER BY id DESC LIMIT 1`,
-      ),
+      lastNotice: p(`SELECT payload, created_at FROM outbox WHERE resident_id = ? AND kind <> 'reply' AND status = 'sent' ORDER BY id DESC LIMIT 1`),
       keepMedia: p('INSERT INTO inbound_media (resident_id, channel, media, ref, caption, received_at) VALUES (?, ?, ?, ?, ?, ?)'),
       mediaOf: p('SELECT id, channel, media, ref, caption, received_at FROM inbound_media WHERE resident_id = ? ORDER BY id'),
       audit: p('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)'),
@@ -364,14 +361,15 @@ export class CoreStore {
   }
 
   /**
-   * When the last options a resident received came with a notification or reminder (queued
-   * after `optionsShownAt`, when the conversation last showed options), their ids: "1" then
-   * answers that notification, not the conversation's question before it.
+   * When a notification or reminder was the last thing a resident received (queued after
+   * `optionsShownAt`, when the conversation last showed options), the ids of its options: "1"
+   * then answers that notification, not the conversation's question before it. An empty list
+   * when that notification had none.
    */
   choicesOfLastNotice(residentId: number, optionsShownAt: string): string[] | undefined {
-    const row = this.stmts.lastNoticeWithChoices.get(residentId) as { payload: string; created_at: string } | undefined;
+    const row = this.stmts.lastNotice.get(residentId) as { payload: string; created_at: string } | undefined;
     if (!row || row.created_at < optionsShownAt) return undefined;
-    return (JSON.parse(row.payload) as Reply).choices?.map((c) => c.id);
+    return (JSON.parse(row.payload) as Reply).choices?.map((c) => c.id) ?? [];
   }
 
   /** A photo or document a resident sent: the channel's reference (file id, message key) is kept so an officer can fetch it. */

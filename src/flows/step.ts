@@ -389,8 +389,10 @@ export function createStep(flowList: Flow[]): StepFn {
     // A button press is a deliberate answer (e.g. to a notification) and goes through.
     const idle = ctx.now.getTime() - Date.parse(state.at) > ctx.idleMs;
     if (idle && state.flow !== 'menu' && input.type !== 'choice' && !flow.keepWhenIdle?.includes(state.node)) {
-      const notice = { text: fc.t('core.idle_restart') };
-      const base = { ...fresh, lang };
+      // A half-finished booking is kept aside, not dropped: "lanjut" brings it back.
+      const held = flow.holds?.(state.node, state.data) === true;
+      const notice = { text: held ? `${fc.t('core.idle_restart')}\n${fc.t('nlu.set_aside')}` : fc.t('core.idle_restart') };
+      const base: ConversationState = { ...fresh, lang, resume: held ? { flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data } : state.resume };
       if (input.type === 'text') {
         const outcome = intentOutcome(ctx.nlu.classify(input.text.slice(0, MAX_TEXT)), fc, input.text);
         if (outcome) return apply(outcome, menu, base, ctx, [notice]);
@@ -494,6 +496,12 @@ export function createStep(flowList: Flow[]): StepFn {
       const byLabel = (): StepResult | undefined => {
         const picked = answers.option(input.text, state.labels ?? []);
         if (!picked) return undefined;
+        // Some words of a label ("booking" of "Booking baru") lose to a clear request for this
+        // same flow ("booking saya" at the bookings list), unless a booking is half-finished.
+        if ('index' in picked && picked.loose && !current.holds?.(state.node, state.data)) {
+          const routed = intentOutcome(ctx.nlu.classify(input.text), fc, input.text);
+          if (routed && 'goto' in routed && routed.goto === state.flow && routed.params) return apply(routed, current, state, ctx);
+        }
         if ('index' in picked) {
           const id = state.choices[picked.index];
           return id ? step(state, { type: 'choice', id }, ctx) : undefined;

@@ -1,0 +1,144 @@
+// Typed the way residents chat on WhatsApp (no buttons), found by exploratory testing:
+// numbers written out, cancel words that answer the question, languages by name, 👍, idle
+// pauses mid-booking, "1" after a notification without options.
+import { afterEach, describe, expect, test } from 'vitest';
+import { bookingOf, choicesOf, makeBookingApp, makeTestApp, textOf, type TestApp } from './helpers.js';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const NIK = '1803021204950001';
+
+/** The opening of a booking up to the day list (reason BPJS, NIK, name). */
+async function toDays(addr: string) {
+  await t!.say(addr, 'booking');
+  await t!.say(addr, 'bpjs');
+  await t!.say(addr, NIK);
+  expect(textOf(await t!.say(addr, 'Siti Aminah'))).toContain('Pilih tanggal');
+}
+
+describe('numbers as people type them pick the option with that number', () => {
+  test.each(['pilih 2', '2.', '2)', 'no 2', 'nomor 2', 'yang kedua', 'yg ke 2', 'kedua', 'dua'])('"%s" at the document list picks the second (KK)', async (typed) => {
+    t = await makeTestApp();
+    await t.say('resident-n', 'syarat dokumen');
+    const picked = await t.say('resident-n', typed);
+    expect(textOf(picked)).toContain('Pilih layanan');
+    expect(choicesOf(picked).join(' ')).toMatch(/KK/);
+    expect(textOf(picked)).not.toContain('Dokumen apa yang ingin Anda urus?');
+  });
+
+  test('a number word where no options are shown is text, and a number past the list says how many there are', async () => {
+    t = await makeTestApp();
+    await t.say('resident-n2', 'syarat dokumen');
+    expect(textOf(await t.say('resident-n2', 'yang kesembilan'))).toMatch(/angka 1 sampai 6/);
+  });
+});
+
+describe('a cancel word answers the question first', () => {
+  test('"batal" at "Batalkan booking …?" cancels the booking, and "booking saya" shows none', async () => {
+    ({ t } = await makeBookingApp());
+    await toDays('resident-cancel');
+    await t.say('resident-cancel', 'besok');
+    await t.say('resident-cancel', 'jam 9');
+    expect(textOf(await t.say('resident-cancel', 'ya'))).toContain('Booking berhasil');
+    const list = await t.say('resident-cancel', 'booking saya');
+    // One booking: its line, then what to do with it.
+    const manage = await t.say('resident-cancel', '1');
+    const ask = textOf(manage).includes('Batalkan booking') ? manage : await t.say('resident-cancel', 'batalkan');
+    expect(textOf(ask)).toContain('Batalkan booking');
+    expect(textOf(list)).toContain('Booking');
+    const done = await t.say('resident-cancel', 'batal');
+    expect(textOf(done)).toContain('sudah dibatalkan');
+    expect(t.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE status = 'active'`).pluck().get()).toBe(0);
+  });
+
+  test('"keluar" at the moving list picks "Pindah keluar daerah"; "batal" where no option says so still cancels', async () => {
+    t = await makeTestApp();
+    await t.say('resident-out', 'syarat pindah');
+    const out = await t.say('resident-out', 'keluar');
+    expect(textOf(out)).not.toContain('dibatalkan');
+    expect(textOf(out)).toMatch(/[Pp]indah keluar/);
+    expect(textOf(await t.say('resident-out', 'batal'))).toContain('Baik, dibatalkan.');
+  });
+});
+
+describe('languages by name set that language', () => {
+  test('"english" twice stays English; "bahasa indonesia" comes back; "bahasa" switches', async () => {
+    t = await makeTestApp();
+    await t.say('resident-lang', 'menu');
+    expect(textOf(await t.say('resident-lang', 'english'))).toContain('Language: English.');
+    expect(textOf(await t.say('resident-lang', 'english'))).toContain('Language: English.');
+    expect(textOf(await t.say('resident-lang', 'bahasa indonesia'))).toContain('Bahasa: Indonesia.');
+    expect(textOf(await t.say('resident-lang', 'bahasa indonesia'))).toContain('Bahasa: Indonesia.');
+    expect(textOf(await t.say('resident-lang', 'bahasa'))).toContain('Language: English.');
+  });
+});
+
+describe('short answers of chat', () => {
+  test('👍 at "Sudah benar?" books; "gak jadi" is a no', async () => {
+    ({ t } = await makeBookingApp());
+    await toDays('resident-thumb');
+    await t.say('resident-thumb', 'besok');
+    await t.say('resident-thumb', 'jam 9');
+    const no = await t.say('resident-thumb', 'gak jadi');
+    expect(textOf(no)).not.toContain('belum mengerti');
+    expect(textOf(no)).not.toContain('Booking berhasil');
+    expect(textOf(await t.say('resident-thumb', '👍'))).toContain('Booking berhasil');
+  });
+
+  test('"saya mau booking" starts a booking, not the list of one\'s bookings', async () => {
+    ({ t } = await makeBookingApp());
+    await t.say('resident-want', 'menu');
+    const r = await t.say('resident-want', 'saya mau booking');
+    expect(textOf(r)).not.toContain('belum punya booking aktif');
+    expect(textOf(r)).toMatch(/keperluan/i);
+  });
+
+  test('"booking saya" typed at the bookings list shows the list again, not a new booking', async () => {
+    ({ t } = await makeBookingApp());
+    await toDays('resident-mine');
+    await t.say('resident-mine', 'besok');
+    await t.say('resident-mine', 'jam 9');
+    await t.say('resident-mine', 'ya');
+    expect(textOf(await t.say('resident-mine', 'booking saya'))).toContain('Booking Anda');
+    const again = await t.say('resident-mine', 'booking saya');
+    expect(textOf(again)).toContain('Booking Anda');
+    expect(textOf(again)).not.toMatch(/keperluan mendesak/i);
+  });
+});
+
+describe('a long pause mid-booking keeps the booking aside', () => {
+  test('after 35 minutes the menu says the booking is kept, and "lanjut" brings back the same question', async () => {
+    ({ t } = await makeBookingApp());
+    await t.say('resident-idle', 'booking');
+    await t.say('resident-idle', 'bpjs');
+    t.clock.advance(35 * 60_000);
+    const back = await t.say('resident-idle', NIK);
+    expect(textOf(back)).toContain('lama tidak aktif');
+    expect(textOf(back)).toContain('Booking Anda saya simpan');
+    expect(choicesOf(back)[0]).toBe('Lanjutkan booking');
+    const resumed = await t.say('resident-idle', 'lanjut');
+    expect(textOf(resumed)).toContain('Kita lanjutkan booking');
+    expect(textOf(await t.say('resident-idle', NIK))).toContain('NIK terbaca');
+  });
+});
+
+describe('"1" after a notification without options', () => {
+  test('does not act on the older options: the question comes again, then "1" answers it', async () => {
+    ({ t } = await makeBookingApp());
+    await t.say('resident-notice', 'menu');
+    const resident = t.ctx.store.findResident('web', 'resident-notice')!;
+    t.clock.advance(60_000);
+    t.ctx.store.enqueue({ residentId: resident.id, channel: 'web', address: 'resident-notice', reply: { text: 'Status permohonan Anda: sedang diproses.' }, kind: 'notification' }, t.clock.now());
+    expect(textOf(await t.poll('resident-notice'))).toContain('sedang diproses');
+    t.clock.advance(60_000);
+    const again = await t.say('resident-notice', '1');
+    expect(textOf(again)).not.toContain('Dokumen apa yang ingin Anda urus?');
+    expect(choicesOf(again)).toContain('Syarat dokumen');
+    expect(textOf(await t.say('resident-notice', '1'))).toContain('Dokumen apa yang ingin Anda urus?');
+    expect(bookingOf(t)).toBeDefined();
+  });
+});

@@ -89,6 +89,17 @@ describe('short answers of chat', () => {
     expect(textOf(await t.say('resident-thumb', '👍'))).toContain('Booking berhasil');
   });
 
+  test('"ya makasih" at "Sudah benar?" books; "makasih" alone is small talk', async () => {
+    ({ t } = await makeBookingApp());
+    await toDays('resident-thanks');
+    await t.say('resident-thanks', 'besok');
+    await t.say('resident-thanks', 'jam 9');
+    const thanks = await t.say('resident-thanks', 'makasih');
+    expect(textOf(thanks)).toContain('Sama-sama');
+    expect(textOf(thanks)).not.toContain('Booking berhasil');
+    expect(textOf(await t.say('resident-thanks', 'ya makasih'))).toContain('Booking berhasil');
+  });
+
   test('"saya mau booking" starts a booking, not the list of one\'s bookings', async () => {
     ({ t } = await makeBookingApp());
     await t.say('resident-want', 'menu');

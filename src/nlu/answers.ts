@@ -148,7 +148,9 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     // "iyaa", "gakk": a doubled letter that is not a known word is chat elongation.
     const known = (w: string) => meaning.has(w) || fillers.has(w);
     const squeezed = p.split(' ').map((w) => (known(w) ? w : w.replace(/(\p{L})\1+/gu, '$1')));
-    const words = core(squeezed, fillers);
+    let words = core(squeezed, fillers);
+    // Only fillers: a word that is both ("ya" of "ya makasih") is the answer.
+    if (!words.length) words = squeezed.filter((w) => meaning.has(w));
     if (!words.length) return undefined;
     const joined = words.join(' ');
     if (meaning.has(joined)) return meaning.get(joined);

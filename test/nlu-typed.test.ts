@@ -153,3 +153,17 @@ describe('"1" after a notification without options', () => {
     expect(bookingOf(t)).toBeDefined();
   });
 });
+
+describe('a first message written in English is answered in English', () => {
+  test.each(['I lost my ID card', 'requirements for ID card', 'what do I need for a family card'])('"%s"', async (first) => {
+    t = await makeTestApp();
+    const r = await t.say('resident-english', first);
+    expect(textOf(r)).toMatch(/digital assistant/i);
+    expect(textOf(r)).not.toMatch(/asisten digital/i);
+  });
+
+  test('Indonesian with an English word stays Indonesian', async () => {
+    t = await makeTestApp();
+    expect(textOf(await t.say('resident-mixed', 'saya lost ktp, gimana ya'))).toMatch(/asisten digital/i);
+  });
+});

@@ -364,10 +364,12 @@ export function createStep(flowList: Flow[]): StepFn {
     if (!saved) {
       const intent = input.type === 'text' ? ctx.nlu.classify(input.text.slice(0, MAX_TEXT)) : undefined;
       const wantsOtherLanguage = input.type === 'text' && (GLOBAL_WORDS[input.text.trim().toLowerCase()] === 'language' || intent?.kind === 'language');
-      const welcomeLang: Lang = wantsOtherLanguage ? (languageNamed(input.type === 'text' ? input.text : '') ?? (lang === 'id' ? 'en' : 'id')) : lang;
+      const typed = input.type === 'text' ? input.text.slice(0, MAX_TEXT) : '';
+      // Asked for by name or by writing in it ("I lost my ID card"): the welcome is in that language.
+      const welcomeLang: Lang = wantsOtherLanguage ? (languageNamed(typed) ?? (lang === 'id' ? 'en' : 'id')) : (ctx.nlu.writtenIn?.(typed) ?? lang);
       const start = { ...fresh, lang: welcomeLang };
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
-      const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, fc, input.type === 'text' ? input.text : undefined) : undefined;
+      const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, flowCtx(ctx, welcomeLang), input.type === 'text' ? input.text : undefined) : undefined;
       if (outcome) {
         const r = apply(outcome, menu, start, ctx, [welcome]);
         return intent?.kind === 'help' || intent?.kind === 'thanks' ? light(r) : r;

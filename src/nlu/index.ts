@@ -1,6 +1,7 @@
 // Understands residents' free text without an external service: normalised words are matched
 // against the service keywords in flows/services/*.yaml and the phrases in flows/nlu.yaml.
 import type { Category, CategoryId, Service } from '../content/schema.js';
+import type { Lang } from '../core/types.js';
 import { createAnswerReader, type AnswerReader } from './answers.js';
 import { memoByText } from '../core/memo.js';
 import { createNormalizer } from './normalize.js';
@@ -30,6 +31,8 @@ export type Intent =
 
 export interface Nlu {
   classify(text: string): Intent;
+  /** 'en' when a message is plainly written in English ("I lost my ID card"), else undefined. */
+  writtenIn?(text: string): Lang | undefined;
   /** Readers for answers to the bot's own questions (yes/no, options, dates, times, names). */
   answers?: AnswerReader;
 }
@@ -129,9 +132,18 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
   }
 
   const answers = createAnswerReader(vocab.answers);
+  const english = new Set(vocab.english_words.map((w) => w.toLowerCase()));
+  const indonesian = new Set(vocab.indonesian_words.map((w) => w.toLowerCase()));
+  /** On the words as typed: the normaliser turns English words into Indonesian ones. */
+  function writtenIn(text: string): Lang | undefined {
+    const words = text.toLowerCase().split(/[^\p{L}]+/u).filter(Boolean);
+    if (words.some((w) => indonesian.has(w))) return undefined;
+    return words.filter((w) => english.has(w)).length >= 2 ? 'en' : undefined;
+  }
   return {
     answers,
     classify: memoByText(classify),
+    writtenIn,
   };
 
   function classify(text: string): Intent {

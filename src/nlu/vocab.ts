@@ -33,6 +33,12 @@ export const NluVocab = z
         language: Phrases,
       })
       .strict(),
+    /**
+     * A first message is answered in English when it has two or more of `english_words` and
+     * none of `indonesian_words` ("I lost my ID card"); otherwise in the resident's language.
+     */
+    english_words: z.array(z.string().regex(/^\S+$/, 'one word per entry')).default([]),
+    indonesian_words: z.array(z.string().regex(/^\S+$/, 'one word per entry')).default([]),
     /** How typed answers to the bot's own questions are read (yes/no, days, times, names): src/nlu/answers.ts. */
     answers: AnswerVocab.default(AnswerVocab.parse({})),
   })

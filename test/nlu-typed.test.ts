@@ -167,3 +167,20 @@ describe('a first message written in English is answered in English', () => {
     expect(textOf(await t.say('resident-mixed', 'saya lost ktp, gimana ya'))).toMatch(/asisten digital/i);
   });
 });
+
+describe('asking for a person or a status the way people write it', () => {
+  test.each(['tolong hubungi saya', 'wa admin', 'nomor admin', 'minta ditelpon', 'ada admin?', 'I want to talk to someone'])('"%s" reaches the officer flow', async (typed) => {
+    t = await makeTestApp();
+    await t.say('resident-person', 'menu');
+    const r = textOf(await t.say('resident-person', typed));
+    expect(r).not.toMatch(/belum mengerti|did not understand/);
+    expect(r).toMatch(/petugas|officer/i);
+  });
+
+  test('"makasih admin" and "halo admin" stay small talk', async () => {
+    t = await makeTestApp();
+    await t.say('resident-polite', 'menu');
+    expect(textOf(await t.say('resident-polite', 'makasih admin'))).toContain('Sama-sama');
+    expect(textOf(await t.say('resident-polite', 'halo admin'))).not.toMatch(/petugas kami|Tentang apa/);
+  });
+});

@@ -3,7 +3,7 @@
 // the database is asked for with an effect; the answer comes back as a `result` input.
 import type { Content } from '../content/load.js';
 import type { Choice, Effect, Input, Reply } from '../core/types.js';
-import { normalizeDigits } from '../nlu/answers.js';
+import { normalizeDigits, plain } from '../nlu/answers.js';
 import { answersOf } from '../nlu/index.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
@@ -45,6 +45,9 @@ interface Data {
   place?: string;
   [key: string]: unknown;
 }
+
+/** Words around a corrected name at the summary ("namanya salah, harusnya …"), removed from its start. */
+const CORRECTION_WORDS = /^(?:[\s:=,.;!\-–—]+|(?:nya|saya|sy|lengkap|is|jadi|menjadi|harusnya|seharusnya|mestinya|semestinya|yang benar|yg benar|yang bener|yg bener|benarnya|salah|keliru|typo|wrong|should be|ganti|diganti|ubah|diubah)(?=$|[\s:=,.;!\-–—]))/iu;
 
 const NAME_RE = /^[\p{L}][\p{L}\p{M} .'’,-]*$/u;
 
@@ -318,10 +321,61 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return calendar.longLabel(date, ctx.lang).replace(/^[^,]+, /, '');
   }
 
+  /**
+   * What a typed text is, when it is not a name: only greeting or thanks words ("selamat pagi
+   * kak") is small talk; only a yes/no, day or thanks word ("iya", "belum tau", "besok",
+   * "terima kasih banyak") answers another question. A word of a real name ("Ahmad Selamat",
+   * "Siti Malam") counts only when every word of the text is such a word.
+   */
+  function notAName(text: string, ctx: FlowContext): 'small_talk' | 'not_a_name' | undefined {
+    const answers = answersOf(ctx.nlu);
+    const words = plain(text).split(' ').filter(Boolean);
+    if (!words.length || words.length > 6) return undefined;
+    const fillers = new Set(answers.vocab.fillers.map(plain));
+    const today = calendar.today(ctx.now);
+    const isThanks = (g: string) => ctx.nlu.classify(g).kind === 'thanks';
+    let uncovered = false;
+    let answer = false;
+    let social = false;
+    let thanksPhrase = false;
+    for (let i = 0; i < words.length; ) {
+      let n = Math.min(3, words.length - i);
+      for (; n >= 1; n--) {
+        const g = words.slice(i, i + n).join(' ');
+        if (fillers.has(g)) {
+          if (isThanks(g)) social = thanksPhrase = true;
+          break;
+        }
+        if (answers.yesNo(g) || answers.date(g, today)) {
+          answer = true;
+          break;
+        }
+        // Single words only: "Siti Baik" must not count as a thanks because "baik" is one.
+        const kind = n === 1 ? ctx.nlu.classify(g).kind : undefined;
+        if (kind === 'greeting' || kind === 'thanks') {
+          social = true;
+          break;
+        }
+      }
+      if (n === 0) {
+        uncovered = true;
+        n = 1;
+      }
+      i += n;
+    }
+    if (uncovered) return thanksPhrase ? 'not_a_name' : undefined;
+    if (answer || !social) return 'not_a_name';
+    return 'small_talk';
+  }
+
   function onName(text: string, data: Data, ctx: FlowContext): Outcome {
-    // "halo", "makasih" are small talk, not a name: the core answers and asks again.
+    // "halo", "makasih" are small talk, not a name: the core answers and asks again. A name with
+    // such a word in it ("Ahmad Selamat") is a name.
     const said = ctx.nlu.classify(text).kind;
-    if ((said === 'greeting' || said === 'thanks') && text.trim().split(/\s+/).length <= 2 && !data.correcting) return { unhandled: true };
+    const not = notAName(text, ctx);
+    if (not === 'small_talk' && !data.correcting) return { unhandled: true };
+    // "iya", "besok", "belum tau": an answer to another question, not a name.
+    if (not) return { node: 'name', data, replies: [{ text: `${ctx.t('booking.name.not_a_name')}\n${ctx.t('booking.ask_name')}` }] };
     // A question ("kalau kk hilang syaratnya apa") is not a name either.
     const asks = /(\?|\b(apa|apakah|bagaimana|gimana|gmn|syarat\w*|berapa|brp|kalau|kalo|klo|kapan|dimana|di mana|bisa|bayar|biaya|cek|status|booking|how|what|where|when|can)\b)/i.test(text);
     if (asks && said !== 'unknown' && said !== 'greeting' && said !== 'thanks' && !data.correcting && !/^\s*(nama|atas nama|a\.?\s?n\.?|my name)\b/i.test(text)) return { unhandled: true };
@@ -546,9 +600,14 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     }
     const named = /\b(nama|namanya|name)\b/.exec(lower);
     if (named) {
-      const after = text.slice(named.index + named[0].length).replace(/^\s*(saya|sy|lengkap|nya|is|jadi|harusnya|seharusnya|yang benar|yg benar|:|=)\b\s*/gi, '').replace(/^[\s:=,-]+/, '');
+      // "namanya salah, harusnya Siti Aisyah" → "Siti Aisyah"; "namanya salah" → ask for it.
+      let after = text.slice(named.index + named[0].length);
+      for (let before = ''; before !== after; ) {
+        before = after;
+        after = after.replace(CORRECTION_WORDS, '');
+      }
       if (after.trim().length >= 2) return onName(after, { ...data, correcting: true }, ctx);
-      return { node: 'name', data: { ...data, correcting: true }, replies: [{ text: ctx.t('booking.ask_name') }] };
+      return { node: 'name', data: { ...data, correcting: true }, replies: [{ text: ctx.t('booking.ask_correct_name') }] };
     }
     return undefined;
   }

@@ -1,0 +1,58 @@
+// Typed booking conversations (WhatsApp has no buttons): what a resident reads when they type
+// the answers the way people do. Monday 30 Nov 2026, 09:00 WIB (makeBookingApp).
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { BookingFeature } from '../src/booking/feature.js';
+import { choicesOf, makeBookingApp, testNik, textOf, type TestApp } from './helpers.js';
+
+let t: TestApp;
+let booking: BookingFeature;
+beforeEach(async () => {
+  ({ t, booking } = await makeBookingApp());
+});
+afterEach(() => t.close());
+
+const NIK = testNik(1);
+
+/** Types each text in turn; returns what the resident read after the last one. */
+async function typed(addr: string, inputs: string[]): Promise<{ text: string; choices: string[] }> {
+  let last: Awaited<ReturnType<TestApp['say']>> = [];
+  for (const text of inputs) last = await t.say(addr, text);
+  return { text: textOf(last), choices: choicesOf(last) };
+}
+
+describe('the name question', () => {
+  test('a yes/no, day or thanks word is not taken as the name: the question again with a hint', async () => {
+    for (const [i, word] of ['iya', 'tidak', 'sudah', 'belum tau', 'besok', 'Lanjut', 'terima kasih banyak kak'].entries()) {
+      const r = await typed(`name-${i}`, ['booking', 'bpjs', NIK, word]);
+      expect(r.text, word).not.toMatch(/Pilih tanggal/);
+      expect(r.text, word).toMatch(/Ketik nama lengkap sesuai Kartu Keluarga/);
+      if (word !== 'terima kasih banyak kak') expect(r.text, word).toMatch(/Itu sepertinya bukan nama/);
+    }
+    // And the real name after it is taken.
+    const r = await typed('name-0', ['Siti Aminah', 'besok', 'jam 9']);
+    expect(r.text).toMatch(/Nama: Siti Aminah\n/);
+  });
+
+  test('real names with a greeting word in them are names; a greeting alone is small talk', async () => {
+    for (const [i, name] of ['Ahmad Selamat', 'Siti Malam', 'Dewi Pagi'].entries()) {
+      const r = await typed(`greet-${i}`, ['booking', 'bpjs', NIK, name]);
+      expect(r.text, name).not.toMatch(/Halo/);
+      expect(r.text, name).toMatch(/Pilih tanggal/);
+    }
+    const r = await typed('greet-9', ['booking', 'bpjs', NIK, 'selamat pagi kak']);
+    expect(r.text).toMatch(/Halo/);
+    expect(r.text).toMatch(/Ketik nama lengkap/);
+  });
+});
+
+describe('correcting the name at the summary', () => {
+  test('"namanya salah" asks for the right name; "nama nya salah, harusnya Siti Aisyah" takes only the name', async () => {
+    const asked = await typed('fix', ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9', 'namanya salah']);
+    expect(asked.text).not.toMatch(/Nama: Salah/);
+    expect(asked.text).toMatch(/Ketik nama lengkap yang benar/);
+    const fixed = await typed('fix', ['Siti Aisyah']);
+    expect(fixed.text).toMatch(/Nama: Siti Aisyah\n/);
+    const again = await typed('fix', ['nama nya salah, harusnya Siti Rahma']);
+    expect(again.text).toMatch(/Nama: Siti Rahma\n/);
+  });
+});

@@ -56,3 +56,33 @@ describe('correcting the name at the summary', () => {
     expect(again.text).toMatch(/Nama: Siti Rahma\n/);
   });
 });
+
+describe('a typed day that is not among the days shown', () => {
+  const START = ['booking', 'bpjs', NIK, 'Siti Aminah'];
+
+  test('bookable but further ahead than the list ("senin depan", "tgl 7", "7 des"): its times, not "terlalu jauh"', async () => {
+    const shown = await typed('far-0', START);
+    expect(shown.choices.join(' ')).not.toMatch(/7 Des/);
+    for (const [i, day] of ['senin depan', 'tgl 7', '7 des'].entries()) {
+      const r = await typed(`far-${i}`, i ? [...START, day] : [day]);
+      expect(r.text, day).not.toMatch(/terlalu jauh/);
+      expect(r.text, day).toMatch(/Senin, 7 Desember 2026/);
+      expect(r.choices[0], day).toMatch(/^Pukul 08\.00/);
+    }
+    // Really beyond the horizon (10 working days): said so.
+    const r = await typed('far-9', [...START, '30 des']);
+    expect(r.text).toMatch(/Rabu, 30 Desember 2026 belum bisa dipesan \(terlalu jauh\)/);
+  });
+
+  test('a typed full day offers its waitlist, as its button does; a day officers closed says their reason', async () => {
+    booking.service.setCapacity('2026-12-01', { per_day: 1, first_session: '08:00', sessions: 1, session_minutes: 30 }, 'test', t.clock.now());
+    await typed('fill', ['booking', 'bpjs', testNik(5), 'Budi Santoso', 'besok', '1', 'ya']);
+    const full = await typed('full', [...START, 'besok']);
+    expect(full.text).toMatch(/kuota Selasa, 1 Desember 2026 sudah penuh/);
+    expect(full.choices).toContain('Daftar tunggu Selasa, 1 Des');
+    booking.service.closeDay('2026-12-02', 'rapat dinas', 'test', t.clock.now());
+    const closed = await typed('closed', [...START, 'rabu']);
+    expect(closed.text).toMatch(/kantor tutup pada Rabu, 2 Desember 2026 \(rapat dinas\)/);
+    expect(closed.choices.join(' ')).not.toMatch(/2 Des/);
+  });
+});

@@ -8,7 +8,7 @@ import { answersOf } from '../nlu/index.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
 import { ageOn, validateNik, type NikProblem, type Regions } from './nik.js';
-import { normalizeCode, type BookingView, type FreeDay, type FreeSession, type Refusal } from './service.js';
+import { normalizeCode, type BookingService, type BookingView, type FreeDay, type FreeSession, type Refusal } from './service.js';
 import { placeText, type BookingSettings, type PlaceInfo } from './settings.js';
 
 export const BOOKING_FLOW_ID = 'booking';
@@ -48,6 +48,9 @@ interface Data {
 
 /** Words around a corrected name at the summary ("namanya salah, harusnya …"), removed from its start. */
 const CORRECTION_WORDS = /^(?:[\s:=,.;!\-–—]+|(?:nya|saya|sy|lengkap|is|jadi|menjadi|harusnya|seharusnya|mestinya|semestinya|yang benar|yg benar|yang bener|yg bener|benarnya|salah|keliru|typo|wrong|should be|ganti|diganti|ubah|diubah)(?=$|[\s:=,.;!\-–—]))/iu;
+
+/** Why the service could not offer a day (BookingService.whyNotBookable). */
+type Unbookable = ReturnType<BookingService['whyNotBookable']>;
 
 const NAME_RE = /^[\p{L}][\p{L}\p{M} .'’,-]*$/u;
 
@@ -394,6 +397,26 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return { node: 'loading', data: { ...data, name }, replies: [], effects: [effect('booking.days')] };
   }
 
+  /** One line saying why a day cannot be booked (the service's reason), before the free days. */
+  function unbookableLine(date: string, u: Unbookable | undefined, ctx: FlowContext): string {
+    const vars = { day: longDay(date, ctx), note: u?.note ?? '', reason: u?.note ?? '' };
+    switch (u?.why) {
+      case 'past':
+        return ctx.t('nlu.day.past', vars);
+      case 'weekend':
+        return ctx.t('nlu.day.weekend', vars);
+      case 'holiday':
+      case 'cuti_bersama':
+        return ctx.t('nlu.day.holiday', vars);
+      case 'closed':
+        return ctx.t(u.note ? 'booking.day_closed' : 'booking.day_closed_no_reason', vars);
+      case 'beyond':
+        return ctx.t('nlu.day.beyond', vars);
+      default:
+        return ctx.t('booking.day_gone');
+    }
+  }
+
   function showDays(data: Data, days: FreeDay[], ctx: FlowContext, pre: Reply[] = []): Outcome {
     if (!days.length) {
       return { goto: 'menu', params: { quiet: true }, replies: [...pre, { text: ctx.t('booking.no_free_days') }] };
@@ -491,7 +514,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       case 'booking.sessions': {
         const sessions = r.sessions as FreeSession[];
         const date = r.date as string;
-        if (!r.bookable) return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx, [{ text: ctx.t('booking.day_gone') }]);
+        if (!r.bookable) return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx, [{ text: unbookableLine(date, r.unbookable as Unbookable | undefined, ctx) }]);
         if (!sessions.some((s) => s.free > 0)) return refusalOutcome({ ok: false, why: 'day_full', date, days: r.days as FreeDay[] }, data, ctx);
         const next: Data = { ...data, date, sessions };
         return { node: 'session', data: next, replies: [sessionsPrompt(next, ctx)] };
@@ -550,16 +573,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const picked = read === 'earliest' ? days[0]?.date : read === 'latest' ? days.at(-1)?.date : days.find((d) => d.date === read)?.date;
     if (picked) return flow.onInput('date', data, { type: 'choice', id: `d:${picked}` }, ctx);
     if (read === 'earliest' || read === 'latest') return undefined;
-    // Not on the list: one line saying why, then the nearest free days.
-    const info = calendar.dayInfo(read);
-    const last = days.at(-1)?.date;
-    const key =
-      read < calendar.today(ctx.now) ? 'nlu.day.past'
-      : info.kind === 'weekend' ? 'nlu.day.weekend'
-      : info.kind === 'holiday' || info.kind === 'cuti_bersama' ? 'nlu.day.holiday'
-      : last && read > last ? 'nlu.day.beyond'
-      : 'nlu.day.full';
-    return { node: 'date', data, replies: [{ text: ctx.t(key, { day: longDay(read, ctx), note: info.note ?? '' }) }, daysPrompt(data, ctx)] };
+    if (read < calendar.today(ctx.now)) return { node: 'date', data, replies: [{ text: ctx.t('nlu.day.past', { day: longDay(read, ctx) }) }, daysPrompt(data, ctx)] };
+    // Not among the days shown: the service knows whether it can be booked (further ahead than
+    // the list, full with a waitlist, closed by officers, a weekend opened specially), as for a button.
+    return flow.onInput('date', data, { type: 'choice', id: `d:${read}` }, ctx);
   }
 
   /** A typed time ("jam 9", "08.30", "pagi", "yang pertama") at the session list. */

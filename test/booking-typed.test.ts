@@ -86,3 +86,38 @@ describe('a typed day that is not among the days shown', () => {
     expect(closed.choices.join(' ')).not.toMatch(/2 Des/);
   });
 });
+
+describe('the urgent reason, typed', () => {
+  test('as people say it: "buat bpjs kak", "untuk berobat ke rumah sakit", "rs", "bansos", "buat melamar kerja"', async () => {
+    const proofs: Record<string, RegExp> = {
+      'buat bpjs kak': /BPJS Kesehatan/,
+      'untuk berobat ke rumah sakit': /Surat rujukan/,
+      rs: /Surat rujukan/,
+      bansos: /tentang bantuan/,
+      'buat melamar kerja': /Bukti pendaftaran/,
+    };
+    for (const [i, [said, proof]] of Object.entries(proofs).entries()) {
+      const r = await typed(`reason-${i}`, ['booking', said]);
+      expect(r.text, said).toMatch(/Bukti yang perlu dibawa/);
+      expect(r.text, said).toMatch(proof);
+      expect(r.text, said).toMatch(/Ketik NIK/);
+    }
+    // Two reasons named: which one, with just those two.
+    const both = await typed('reason-both', ['booking', 'berobat pakai bpjs']);
+    expect(both.text).toMatch(/Maksud Anda yang mana/);
+    expect(both.choices).toEqual(['BPJS / JKN', 'Rumah sakit / rujukan medis']);
+  });
+
+  test('"Lainnya": small talk and questions are answered, not kept as the need', async () => {
+    await typed('other', ['booking', 'lainnya']);
+    for (const said of ['makasih', 'halo kak', 'bayar ga?']) {
+      const r = await typed('other', [said]);
+      expect(r.text, said).not.toMatch(/Bukti yang perlu dibawa/);
+      expect(r.text, said).toMatch(/Tuliskan keperluan Anda/);
+    }
+    const r = await typed('other', ['mengurus paspor untuk umroh minggu ini']);
+    expect(r.text).toMatch(/Bukti yang perlu dibawa/);
+    const summary = await typed('other', [NIK, 'Siti Aminah', 'besok', 'jam 9']);
+    expect(summary.text).toMatch(/Lainnya \(mengurus paspor untuk umroh minggu ini\)/);
+  });
+});

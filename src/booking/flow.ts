@@ -49,6 +49,9 @@ interface Data {
 /** Words around a corrected name at the summary ("namanya salah, harusnya …"), removed from its start. */
 const CORRECTION_WORDS = /^(?:[\s:=,.;!\-–—]+|(?:nya|saya|sy|lengkap|is|jadi|menjadi|harusnya|seharusnya|mestinya|semestinya|yang benar|yg benar|yang bener|yg bener|benarnya|salah|keliru|typo|wrong|should be|ganti|diganti|ubah|diubah)(?=$|[\s:=,.;!\-–—]))/iu;
 
+/** Questions answered in place (fees, hours, health protocol): typed as the "Lainnya" description, they are not one. */
+const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
+
 /** Why the service could not offer a day (BookingService.whyNotBookable). */
 type Unbookable = ReturnType<BookingService['whyNotBookable']>;
 
@@ -96,6 +99,13 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const typed = text.toLowerCase().trim();
     if (typed.length < 2) return undefined;
     return places.find((p) => p.id === typed || p.keywords.some((k) => typed.includes(k.toLowerCase())) || p.name.id.toLowerCase().includes(typed) || p.name.en.toLowerCase().includes(typed));
+  }
+
+  /** The reasons whose keywords (flows/booking.yaml) the text names, as whole words. */
+  const reasonKeywords = settings.reasons.map((r) => ({ reason: r, phrases: r.keywords.map((k) => ` ${plain(k)} `) }));
+  function reasonsNamed(text: string) {
+    const typed = ` ${plain(text)} `;
+    return reasonKeywords.filter(({ phrases }) => phrases.some((k) => typed.includes(k))).map(({ reason }) => reason);
   }
 
   function reasonPrompt(ctx: FlowContext): Reply {
@@ -325,12 +335,12 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   }
 
   /**
-   * What a typed text is, when it is not a name: only greeting or thanks words ("selamat pagi
+   * What a typed text is, when it is not a name or a description: only greeting or thanks words ("selamat pagi
    * kak") is small talk; only a yes/no, day or thanks word ("iya", "belum tau", "besok",
    * "terima kasih banyak") answers another question. A word of a real name ("Ahmad Selamat",
    * "Siti Malam") counts only when every word of the text is such a word.
    */
-  function notAName(text: string, ctx: FlowContext): 'small_talk' | 'not_a_name' | undefined {
+  function smallTalkOrAnswer(text: string, ctx: FlowContext): 'small_talk' | 'answer' | undefined {
     const answers = answersOf(ctx.nlu);
     const words = plain(text).split(' ').filter(Boolean);
     if (!words.length || words.length > 6) return undefined;
@@ -366,8 +376,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       }
       i += n;
     }
-    if (uncovered) return thanksPhrase ? 'not_a_name' : undefined;
-    if (answer || !social) return 'not_a_name';
+    if (uncovered) return thanksPhrase ? 'answer' : undefined;
+    if (answer || !social) return 'answer';
     return 'small_talk';
   }
 
@@ -375,7 +385,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     // "halo", "makasih" are small talk, not a name: the core answers and asks again. A name with
     // such a word in it ("Ahmad Selamat") is a name.
     const said = ctx.nlu.classify(text).kind;
-    const not = notAName(text, ctx);
+    const not = smallTalkOrAnswer(text, ctx);
     if (not === 'small_talk' && !data.correcting) return { unhandled: true };
     // "iya", "besok", "belum tau": an answer to another question, not a name.
     if (not) return { node: 'name', data, replies: [{ text: `${ctx.t('booking.name.not_a_name')}\n${ctx.t('booking.ask_name')}` }] };
@@ -747,9 +757,17 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           // "bpjs", "rumah sakit": a typed reason works like its button.
           const typed = text.toLowerCase();
           const reason = typed.length >= 3 ? settings.reasons.find((r) => r.id === typed || r.label.id.toLowerCase().includes(typed) || r.label.en.toLowerCase().includes(typed)) : undefined;
-          return reason ? flow.onInput(node, data, { type: 'choice', id: `r:${reason.id}` }, ctx) : { unhandled: true };
+          if (reason) return flow.onInput(node, data, { type: 'choice', id: `r:${reason.id}` }, ctx);
+          // As people say it ("buat bpjs kak", "berobat ke rs", "melamar kerja"): the reasons' keywords.
+          const meant = reasonsNamed(text);
+          if (meant.length === 1) return flow.onInput(node, data, { type: 'choice', id: `r:${meant[0]!.id}` }, ctx);
+          if (meant.length > 1) return { node, data, replies: [{ text: ctx.t('nlu.did_you_mean'), choices: meant.map((r) => ({ id: `r:${r.id}`, label: r.label[ctx.lang] })) }] };
+          return { unhandled: true };
         }
         case 'note': {
+          // "makasih", "halo kak", "bayar ga?" are not the need: the core answers and asks again.
+          if (smallTalkOrAnswer(text, ctx)) return { unhandled: true };
+          if (INFO_QUESTION.has(ctx.nlu.classify(text).kind) && (text.includes('?') || text.split(/\s+/).length <= 3)) return { unhandled: true };
           if (text.length < 5) return { node, data, replies: [{ text: ctx.t('booking.note_short') }] };
           const note = text.replace(/\s+/g, ' ').slice(0, 200);
           const reason = reasons.get(data.reason ?? '')!;

@@ -121,3 +121,28 @@ describe('the urgent reason, typed', () => {
     expect(summary.text).toMatch(/Lainnya \(mengurus paspor untuk umroh minggu ini\)/);
   });
 });
+
+describe('typed days and times (answers.ts date/time readers)', () => {
+  const START = ['booking', 'bpjs', NIK, 'Siti Aminah'];
+
+  test('"kemarin" and "29 nov" (today 30 Nov) are past days; "minggu depan" is next week, "jumat ini" this Friday', async () => {
+    for (const [i, said] of ['kemarin', '29 nov'].entries()) {
+      const r = await typed(`past-${i}`, [...START, said]);
+      expect(r.text, said).toMatch(/Minggu, 29 November 2026 sudah lewat/);
+      expect(r.text, said).not.toMatch(/2027|Tinggalkan dulu/);
+    }
+    const next = await typed('next-week', [...START, 'minggu depan']);
+    expect(next.text).not.toMatch(/Minggu, 13 Desember/);
+    expect(next.text).toMatch(/Senin, 7 Desember 2026/);
+    const friday = await typed('this-friday', [...START, 'jumat ini']);
+    expect(friday.text).toMatch(/Jumat, 4 Desember 2026/);
+    expect(friday.choices[0]).toMatch(/^Pukul 08\.00/);
+  });
+
+  test('"jam setengah 9" and "jam 8 30" are 08.30', async () => {
+    for (const [i, said] of ['jam setengah 9', 'jam 8 30'].entries()) {
+      const r = await typed(`half-${i}`, [...START, 'besok', said]);
+      expect(r.text, said).toMatch(/Jam datang: 08\.30/);
+    }
+  });
+});

@@ -92,6 +92,8 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
         bookable,
         sessions: bookable ? service.freeSessions(date, c.now, exceptId, place) : [],
         days: service.freeDays(c.now, 3, date, place),
+        // Why not (a day typed from beyond the list, an old button): the resident is told.
+        ...(bookable ? {} : { unbookable: service.whyNotBookable(c.now, date, place) }),
       };
     },
     'booking.reserve': (e, c) => service.reserve({ ...applicant(e, c.resident.id), date: str(e.date), session: Number(e.session), place: placeOf(e) }, c.now),

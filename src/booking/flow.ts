@@ -3,12 +3,12 @@
 // the database is asked for with an effect; the answer comes back as a `result` input.
 import type { Content } from '../content/load.js';
 import type { Choice, Effect, Input, Reply } from '../core/types.js';
-import { normalizeDigits } from '../nlu/answers.js';
+import { normalizeDigits, plain } from '../nlu/answers.js';
 import { answersOf } from '../nlu/index.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
 import { ageOn, validateNik, type NikProblem, type Regions } from './nik.js';
-import { normalizeCode, type BookingView, type FreeDay, type FreeSession, type Refusal } from './service.js';
+import { normalizeCode, type BookingService, type BookingView, type FreeDay, type FreeSession, type Refusal } from './service.js';
 import { placeText, type BookingSettings, type PlaceInfo } from './settings.js';
 
 export const BOOKING_FLOW_ID = 'booking';
@@ -45,6 +45,15 @@ interface Data {
   place?: string;
   [key: string]: unknown;
 }
+
+/** Words around a corrected name at the summary ("namanya salah, harusnya …"), removed from its start. */
+const CORRECTION_WORDS = /^(?:[\s:=,.;!\-–—]+|(?:nya|saya|sy|lengkap|is|jadi|menjadi|harusnya|seharusnya|mestinya|semestinya|yang benar|yg benar|yang bener|yg bener|benarnya|salah|keliru|typo|wrong|should be|ganti|diganti|ubah|diubah)(?=$|[\s:=,.;!\-–—]))/iu;
+
+/** Questions answered in place (fees, hours, health protocol): typed as the "Lainnya" description, they are not one. */
+const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
+
+/** Why the service could not offer a day (BookingService.whyNotBookable). */
+type Unbookable = ReturnType<BookingService['whyNotBookable']>;
 
 const NAME_RE = /^[\p{L}][\p{L}\p{M} .'’,-]*$/u;
 
@@ -90,6 +99,13 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const typed = text.toLowerCase().trim();
     if (typed.length < 2) return undefined;
     return places.find((p) => p.id === typed || p.keywords.some((k) => typed.includes(k.toLowerCase())) || p.name.id.toLowerCase().includes(typed) || p.name.en.toLowerCase().includes(typed));
+  }
+
+  /** The reasons whose keywords (flows/booking.yaml) the text names, as whole words. */
+  const reasonKeywords = settings.reasons.map((r) => ({ reason: r, phrases: r.keywords.map((k) => ` ${plain(k)} `) }));
+  function reasonsNamed(text: string) {
+    const typed = ` ${plain(text)} `;
+    return reasonKeywords.filter(({ phrases }) => phrases.some((k) => typed.includes(k))).map(({ reason }) => reason);
   }
 
   function reasonPrompt(ctx: FlowContext): Reply {
@@ -318,10 +334,61 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return calendar.longLabel(date, ctx.lang).replace(/^[^,]+, /, '');
   }
 
+  /**
+   * What a typed text is, when it is not a name or a description: only greeting or thanks words ("selamat pagi
+   * kak") is small talk; only a yes/no, day or thanks word ("iya", "belum tau", "besok",
+   * "terima kasih banyak") answers another question. A word of a real name ("Ahmad Selamat",
+   * "Siti Malam") counts only when every word of the text is such a word.
+   */
+  function smallTalkOrAnswer(text: string, ctx: FlowContext): 'small_talk' | 'answer' | undefined {
+    const answers = answersOf(ctx.nlu);
+    const words = plain(text).split(' ').filter(Boolean);
+    if (!words.length || words.length > 6) return undefined;
+    const fillers = new Set(answers.vocab.fillers.map(plain));
+    const today = calendar.today(ctx.now);
+    const isThanks = (g: string) => ctx.nlu.classify(g).kind === 'thanks';
+    let uncovered = false;
+    let answer = false;
+    let social = false;
+    let thanksPhrase = false;
+    for (let i = 0; i < words.length; ) {
+      let n = Math.min(3, words.length - i);
+      for (; n >= 1; n--) {
+        const g = words.slice(i, i + n).join(' ');
+        if (fillers.has(g)) {
+          if (isThanks(g)) social = thanksPhrase = true;
+          break;
+        }
+        if (answers.yesNo(g) || answers.date(g, today)) {
+          answer = true;
+          break;
+        }
+        // Single words only: "Siti Baik" must not count as a thanks because "baik" is one.
+        const kind = n === 1 ? ctx.nlu.classify(g).kind : undefined;
+        if (kind === 'greeting' || kind === 'thanks') {
+          social = true;
+          break;
+        }
+      }
+      if (n === 0) {
+        uncovered = true;
+        n = 1;
+      }
+      i += n;
+    }
+    if (uncovered) return thanksPhrase ? 'answer' : undefined;
+    if (answer || !social) return 'answer';
+    return 'small_talk';
+  }
+
   function onName(text: string, data: Data, ctx: FlowContext): Outcome {
-    // "halo", "makasih" are small talk, not a name: the core answers and asks again.
+    // "halo", "makasih" are small talk, not a name: the core answers and asks again. A name with
+    // such a word in it ("Ahmad Selamat") is a name.
     const said = ctx.nlu.classify(text).kind;
-    if ((said === 'greeting' || said === 'thanks') && text.trim().split(/\s+/).length <= 2 && !data.correcting) return { unhandled: true };
+    const not = smallTalkOrAnswer(text, ctx);
+    if (not === 'small_talk' && !data.correcting) return { unhandled: true };
+    // "iya", "besok", "belum tau": an answer to another question, not a name.
+    if (not) return { node: 'name', data, replies: [{ text: `${ctx.t('booking.name.not_a_name')}\n${ctx.t('booking.ask_name')}` }] };
     // A question ("kalau kk hilang syaratnya apa") is not a name either.
     const asks = /(\?|\b(apa|apakah|bagaimana|gimana|gmn|syarat\w*|berapa|brp|kalau|kalo|klo|kapan|dimana|di mana|bisa|bayar|biaya|cek|status|booking|how|what|where|when|can)\b)/i.test(text);
     if (asks && said !== 'unknown' && said !== 'greeting' && said !== 'thanks' && !data.correcting && !/^\s*(nama|atas nama|a\.?\s?n\.?|my name)\b/i.test(text)) return { unhandled: true };
@@ -338,6 +405,26 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       return { node: 'confirm', data: next, replies: [confirmPrompt(next, ctx)] };
     }
     return { node: 'loading', data: { ...data, name }, replies: [], effects: [effect('booking.days')] };
+  }
+
+  /** One line saying why a day cannot be booked (the service's reason), before the free days. */
+  function unbookableLine(date: string, u: Unbookable | undefined, ctx: FlowContext): string {
+    const vars = { day: longDay(date, ctx), note: u?.note ?? '', reason: u?.note ?? '' };
+    switch (u?.why) {
+      case 'past':
+        return ctx.t('nlu.day.past', vars);
+      case 'weekend':
+        return ctx.t('nlu.day.weekend', vars);
+      case 'holiday':
+      case 'cuti_bersama':
+        return ctx.t('nlu.day.holiday', vars);
+      case 'closed':
+        return ctx.t(u.note ? 'booking.day_closed' : 'booking.day_closed_no_reason', vars);
+      case 'beyond':
+        return ctx.t('nlu.day.beyond', vars);
+      default:
+        return ctx.t('booking.day_gone');
+    }
   }
 
   function showDays(data: Data, days: FreeDay[], ctx: FlowContext, pre: Reply[] = []): Outcome {
@@ -437,7 +524,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       case 'booking.sessions': {
         const sessions = r.sessions as FreeSession[];
         const date = r.date as string;
-        if (!r.bookable) return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx, [{ text: ctx.t('booking.day_gone') }]);
+        if (!r.bookable) return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx, [{ text: unbookableLine(date, r.unbookable as Unbookable | undefined, ctx) }]);
         if (!sessions.some((s) => s.free > 0)) return refusalOutcome({ ok: false, why: 'day_full', date, days: r.days as FreeDay[] }, data, ctx);
         const next: Data = { ...data, date, sessions };
         return { node: 'session', data: next, replies: [sessionsPrompt(next, ctx)] };
@@ -496,16 +583,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const picked = read === 'earliest' ? days[0]?.date : read === 'latest' ? days.at(-1)?.date : days.find((d) => d.date === read)?.date;
     if (picked) return flow.onInput('date', data, { type: 'choice', id: `d:${picked}` }, ctx);
     if (read === 'earliest' || read === 'latest') return undefined;
-    // Not on the list: one line saying why, then the nearest free days.
-    const info = calendar.dayInfo(read);
-    const last = days.at(-1)?.date;
-    const key =
-      read < calendar.today(ctx.now) ? 'nlu.day.past'
-      : info.kind === 'weekend' ? 'nlu.day.weekend'
-      : info.kind === 'holiday' || info.kind === 'cuti_bersama' ? 'nlu.day.holiday'
-      : last && read > last ? 'nlu.day.beyond'
-      : 'nlu.day.full';
-    return { node: 'date', data, replies: [{ text: ctx.t(key, { day: longDay(read, ctx), note: info.note ?? '' }) }, daysPrompt(data, ctx)] };
+    if (read < calendar.today(ctx.now)) return { node: 'date', data, replies: [{ text: ctx.t('nlu.day.past', { day: longDay(read, ctx) }) }, daysPrompt(data, ctx)] };
+    // Not among the days shown: the service knows whether it can be booked (further ahead than
+    // the list, full with a waitlist, closed by officers, a weekend opened specially), as for a button.
+    return flow.onInput('date', data, { type: 'choice', id: `d:${read}` }, ctx);
   }
 
   /** A typed time ("jam 9", "08.30", "pagi", "yang pertama") at the session list. */
@@ -546,9 +627,14 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     }
     const named = /\b(nama|namanya|name)\b/.exec(lower);
     if (named) {
-      const after = text.slice(named.index + named[0].length).replace(/^\s*(saya|sy|lengkap|nya|is|jadi|harusnya|seharusnya|yang benar|yg benar|:|=)\b\s*/gi, '').replace(/^[\s:=,-]+/, '');
+      // "namanya salah, harusnya Siti Aisyah" → "Siti Aisyah"; "namanya salah" → ask for it.
+      let after = text.slice(named.index + named[0].length);
+      for (let before = ''; before !== after; ) {
+        before = after;
+        after = after.replace(CORRECTION_WORDS, '');
+      }
       if (after.trim().length >= 2) return onName(after, { ...data, correcting: true }, ctx);
-      return { node: 'name', data: { ...data, correcting: true }, replies: [{ text: ctx.t('booking.ask_name') }] };
+      return { node: 'name', data: { ...data, correcting: true }, replies: [{ text: ctx.t('booking.ask_correct_name') }] };
     }
     return undefined;
   }
@@ -671,9 +757,17 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           // "bpjs", "rumah sakit": a typed reason works like its button.
           const typed = text.toLowerCase();
           const reason = typed.length >= 3 ? settings.reasons.find((r) => r.id === typed || r.label.id.toLowerCase().includes(typed) || r.label.en.toLowerCase().includes(typed)) : undefined;
-          return reason ? flow.onInput(node, data, { type: 'choice', id: `r:${reason.id}` }, ctx) : { unhandled: true };
+          if (reason) return flow.onInput(node, data, { type: 'choice', id: `r:${reason.id}` }, ctx);
+          // As people say it ("buat bpjs kak", "berobat ke rs", "melamar kerja"): the reasons' keywords.
+          const meant = reasonsNamed(text);
+          if (meant.length === 1) return flow.onInput(node, data, { type: 'choice', id: `r:${meant[0]!.id}` }, ctx);
+          if (meant.length > 1) return { node, data, replies: [{ text: ctx.t('nlu.did_you_mean'), choices: meant.map((r) => ({ id: `r:${r.id}`, label: r.label[ctx.lang] })) }] };
+          return { unhandled: true };
         }
         case 'note': {
+          // "makasih", "halo kak", "bayar ga?" are not the need: the core answers and asks again.
+          if (smallTalkOrAnswer(text, ctx)) return { unhandled: true };
+          if (INFO_QUESTION.has(ctx.nlu.classify(text).kind) && (text.includes('?') || text.split(/\s+/).length <= 3)) return { unhandled: true };
           if (text.length < 5) return { node, data, replies: [{ text: ctx.t('booking.note_short') }] };
           const note = text.replace(/\s+/g, ' ').slice(0, 200);
           const reason = reasons.get(data.reason ?? '')!;

@@ -11,7 +11,7 @@ import type { BookingRow, BookingStore, CapacityRow, WaitRow } from '../store/bo
 import { BookingVersion } from '../store/booking-version.js';
 import type { CoreStore } from '../store/core-store.js';
 import { maskNik } from '../privacy/mask.js';
-import type { CalendarPolicy, DayOverride, OfficeCalendar, YearListStatus } from './calendar.js';
+import type { CalendarPolicy, DayKind, DayOverride, OfficeCalendar, YearListStatus } from './calendar.js';
 import { minutesOf, placesOf, placeText, type BookingSettings, type PlaceInfo } from './settings.js';
 
 /** No 0/O, no 1/I: a code read aloud over the phone cannot be misheard. */
@@ -213,6 +213,21 @@ export class BookingService {
 
   bookableDays(now: Date, place?: string): string[] {
     return this.d.calendar.bookableDays(now, this.horizon(), this.overrides(now), this.policy(), this.placeOf(place).openDays);
+  }
+
+  /**
+   * Why `date` is not among the bookable days at `now` (what the resident is told): passed, today
+   * after the cut-off, the calendar's own reason (weekend, holiday, closed by officers with their
+   * reason, no holiday list), a day the place does not record, or beyond the booking horizon.
+   */
+  whyNotBookable(now: Date, date: string, place?: string): { why: 'past' | 'cutoff' | 'not_open' | 'beyond' | DayKind; note?: string } {
+    if (date < this.d.calendar.today(now)) return { why: 'past' };
+    const info = this.d.calendar.dayInfo(date, this.overrides(now), this.policy());
+    if (!info.bookable) return { why: info.kind, ...(info.note ? { note: info.note } : {}) };
+    if (info.kind !== 'opened' && !this.placeOf(place).openDays.has(new Date(`${date}T00:00:00Z`).getUTCDay())) return { why: 'not_open' };
+    if (date === this.d.calendar.today(now)) return { why: 'cutoff' };
+    const last = this.bookableDays(now, place).at(-1);
+    return { why: last && date > last ? 'beyond' : 'not_open' };
   }
 
   /** Sessions of `date` that have not started yet at `now`, with their free places. */

@@ -32,6 +32,8 @@ export const Reason = z
     proof: Bilingual,
     /** Ask the resident to describe the need in a sentence ("other"). */
     describe: z.boolean().default(false),
+    /** Words residents type for it ("bpjs", "rs", "berobat", "melamar kerja"), matched as whole words. */
+    keywords: z.array(z.string().min(2)).default([]),
   })
   .strict();
 export type Reason = z.infer<typeof Reason>;

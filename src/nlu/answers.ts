@@ -21,8 +21,8 @@ export const AnswerVocab = z
     fillers: Words.default([]),
     /** Said before a name ("nama saya", "atas nama"): removed. */
     name_prefixes: Words.default([]),
-    /** Relative day words and how many days from today. */
-    relative_days: z.record(z.string().min(1), z.number().int().min(0).max(14)).default({}),
+    /** Relative day words and how many days from today ("kemarin": -1, read as a past day). */
+    relative_days: z.record(z.string().min(1), z.number().int().min(-7).max(14)).default({}),
     /** "yang paling cepat", "secepatnya": the first free day / session. */
     earliest: Words.default([]),
     /** "yang terakhir": the last one shown. */
@@ -112,6 +112,11 @@ export function tidyName(name: string): string {
     .join(' ');
 }
 
+/** "jumat ini", "this friday": the weekday of this week, today included. */
+const THIS_WEEK = new Set(['ini', 'this']);
+/** "setengah 9" (Indonesian): half an hour before the hour. */
+const HALF_BEFORE = new Set(['setengah', 'stengah', 'stgh', 'setgh']);
+
 export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   const meaning = new Map<string, YesNo>();
   for (const kind of ['yes', 'no', 'unsure', 'not_needed'] as const) for (const w of vocab[kind]) meaning.set(plain(w), kind);
@@ -123,6 +128,7 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   const latest = new Set(vocab.latest.map(plain));
   const weekdays = new Map(Object.entries(vocab.weekdays).map(([k, v]) => [plain(k), v]));
   const nextWeek = new Set(vocab.next_week.map(plain));
+  const nextWeekPhrases = [...nextWeek].filter((w) => w.includes(' ')).sort((a, b) => b.length - a.length);
   const months = new Map(Object.entries(vocab.months).map(([k, v]) => [plain(k), v]));
   const parts = new Map(Object.entries(vocab.day_parts).map(([k, v]) => [plain(k), v]));
   const longestPhrase = Math.max(1, ...[...meaning.keys()].map((k) => k.split(' ').length));
@@ -220,26 +226,38 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   }
 
   function date(text: string, today: string): string | 'earliest' | 'latest' | undefined {
-    const whole = relative.get(plain(text));
+    const whole = relative.get(plain(text)) ?? relative.get(plain(text).replace(/\b(aja|saja|deh|dong|ya|kak|min|yang|yg)\b/g, ' ').replace(/\s+/g, ' ').trim());
     if (whole !== undefined) return addDays(today, whole);
-    const p = plain(text).replace(/\b(tanggal|tgl|tg|hari|date|the|on|pada|yang|yg|aja|saja|deh|dong|ya|kak|min|nya|untuk|buat)\b/g, ' ').replace(/\s+/g, ' ').trim();
+    let p = plain(text).replace(/\b(tanggal|tgl|tg|hari|date|the|on|pada|yang|yg|aja|saja|deh|dong|ya|kak|min|nya|untuk|buat)\b/g, ' ').replace(/\s+/g, ' ').trim();
     if (!p) return undefined;
     if (earliest.has(p)) return 'earliest';
     if (latest.has(p)) return 'latest';
     const rel = relative.get(p);
     if (rel !== undefined) return addDays(today, rel);
+    // "minggu depan" is next week, not Sunday: phrases of several words ("minggu depan", "next
+    // week") are taken out first, and without a weekday they mean the Monday of next week.
+    let next = false;
+    for (const phrase of nextWeekPhrases) {
+      const cut = ` ${p} `.replace(` ${phrase} `, ' ');
+      if (cut !== ` ${p} `) {
+        next = true;
+        p = cut.trim();
+      }
+    }
+    const toMonday = ((1 - weekdayOf(today) + 7) % 7) || 7;
+    const monday = addDays(today, toMonday);
+    if (next && (!p || p.split(' ').every((w) => nextWeek.has(w)))) return monday;
     const words = p.split(' ');
-    // "kamis", "senin depan", "next monday"
+    // "kamis", "senin depan", "next monday", "jumat ini" (this week's: today included)
     const wd = words.map((w) => weekdays.get(w)).find((v) => v !== undefined);
     const rest = words.filter((w) => !weekdays.has(w));
-    if (wd !== undefined && rest.every((w) => nextWeek.has(w))) {
+    if (wd !== undefined && rest.every((w) => nextWeek.has(w) || THIS_WEEK.has(w))) {
+      const thisWeek = !next && rest.length > 0 && rest.every((w) => THIS_WEEK.has(w));
       let ahead = (wd - weekdayOf(today) + 7) % 7;
-      if (ahead === 0) ahead = 7;
+      if (ahead === 0 && !thisWeek) ahead = 7;
       let d = addDays(today, ahead);
-      if (rest.length) {
+      if (next || rest.some((w) => nextWeek.has(w))) {
         // Next week's day: on or after the coming Monday.
-        const toMonday = ((1 - weekdayOf(today) + 7) % 7) || 7;
-        const monday = addDays(today, toMonday);
         while (d < monday) d = addDays(d, 7);
       }
       return d;
@@ -252,8 +270,12 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
         if (here && day >= td) return here;
         return tm === 12 ? validDate(ty + 1, 1, day) : validDate(ty, tm + 1, day);
       }
-      const y = year ?? (month < tm || (month === tm && day < td) ? ty + 1 : ty);
-      return validDate(y, month, day);
+      if (year !== undefined) return validDate(year, month, day);
+      // Before today: a day of the last month or so is a past day ("29 nov" on 30 Nov), an
+      // earlier one is next year's ("3 jan" in December).
+      const here = validDate(ty, month, day);
+      if (here && (here >= today || here >= addDays(today, -31))) return here;
+      return validDate(ty + 1, month, day);
     };
     // "3/12", "3-12-2026", "03.12"
     let m = /^(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{2,4}))?$/.exec(text.trim().replace(/^(tanggal|tgl)\s*/i, '')) ?? /^(\d{1,2}) ?\/ ?(\d{1,2})(?: ?\/ ?(\d{2,4}))?$/.exec(p);
@@ -282,19 +304,23 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     if (words.includes('selamat')) return undefined; // "selamat pagi" is a greeting
     const rest = words.filter((w) => !parts.has(w));
     if (partWord && !rest.length) return { part: parts.get(partWord)! };
-    const m = /^(\d{1,2})(?:h(\d{2}))?(?: ?(am|pm))?$/.exec(rest.join(' '));
+    // "setengah 9" is half an hour before nine: 08.30.
+    const half = HALF_BEFORE.has(rest[0] ?? '') && rest.length >= 2;
+    const m = /^(\d{1,2})(?:h(\d{2})| (\d{2}))?(?: ?(am|pm))?$/.exec((half ? rest.slice(1) : rest).join(' '));
     if (!m || !/\d/.test(text)) return undefined;
-    // A bare number is a list choice, not a time: "jam 9" or "9.30" is a time.
-    if (!m[2] && !m[3] && !/\b(jam|pukul|pkl|pk|at)\b/.test(raw) && !partWord) return undefined;
-    let hour = Number(m[1]);
-    const minute = m[2] ? Number(m[2]) : 0;
-    if (hour > 23 || minute > 59) return undefined;
-    if (m[3] === 'pm' && hour < 12) hour += 12;
+    const said = /\b(jam|pukul|pkl|pk|at)\b/.test(raw);
+    // A bare number is a list choice, not a time: "jam 9" or "9.30" is a time; "jam 8 30" too.
+    if (!m[2] && !m[4] && !half && !said && !partWord) return undefined;
+    if (m[3] && (!said || half)) return undefined;
+    let hour = Number(m[1]) - (half ? 1 : 0);
+    const minute = half ? 30 : Number(m[2] ?? m[3] ?? 0);
+    if (hour < 0 || hour > 23 || minute > 59) return undefined;
+    if (m[4] === 'pm' && hour < 12) hour += 12;
     if (partWord && hour < 12) {
       const [from] = parts.get(partWord)!;
       if (from >= 660 && hour < 7) hour += 12; // "jam 1 siang" = 13.00
     }
-    return { minute: hour * 60 + minute, exact: Boolean(m[2]) };
+    return { minute: hour * 60 + minute, exact: Boolean(m[2] ?? m[3]) || half };
   }
 
   function name(text: string): string {

@@ -1,0 +1,148 @@
+// Typed booking conversations (WhatsApp has no buttons): what a resident reads when they type
+// the answers the way people do. Monday 30 Nov 2026, 09:00 WIB (makeBookingApp).
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { BookingFeature } from '../src/booking/feature.js';
+import { choicesOf, makeBookingApp, testNik, textOf, type TestApp } from './helpers.js';
+
+let t: TestApp;
+let booking: BookingFeature;
+beforeEach(async () => {
+  ({ t, booking } = await makeBookingApp());
+});
+afterEach(() => t.close());
+
+const NIK = testNik(1);
+
+/** Types each text in turn; returns what the resident read after the last one. */
+async function typed(addr: string, inputs: string[]): Promise<{ text: string; choices: string[] }> {
+  let last: Awaited<ReturnType<TestApp['say']>> = [];
+  for (const text of inputs) last = await t.say(addr, text);
+  return { text: textOf(last), choices: choicesOf(last) };
+}
+
+describe('the name question', () => {
+  test('a yes/no, day or thanks word is not taken as the name: the question again with a hint', async () => {
+    for (const [i, word] of ['iya', 'tidak', 'sudah', 'belum tau', 'besok', 'Lanjut', 'terima kasih banyak kak'].entries()) {
+      const r = await typed(`name-${i}`, ['booking', 'bpjs', NIK, word]);
+      expect(r.text, word).not.toMatch(/Pilih tanggal/);
+      expect(r.text, word).toMatch(/Ketik nama lengkap sesuai Kartu Keluarga/);
+      if (word !== 'terima kasih banyak kak') expect(r.text, word).toMatch(/Itu sepertinya bukan nama/);
+    }
+    // And the real name after it is taken.
+    const r = await typed('name-0', ['Siti Aminah', 'besok', 'jam 9']);
+    expect(r.text).toMatch(/Nama: Siti Aminah\n/);
+  });
+
+  test('real names with a greeting word in them are names; a greeting alone is small talk', async () => {
+    for (const [i, name] of ['Ahmad Selamat', 'Siti Malam', 'Dewi Pagi'].entries()) {
+      const r = await typed(`greet-${i}`, ['booking', 'bpjs', NIK, name]);
+      expect(r.text, name).not.toMatch(/Halo/);
+      expect(r.text, name).toMatch(/Pilih tanggal/);
+    }
+    const r = await typed('greet-9', ['booking', 'bpjs', NIK, 'selamat pagi kak']);
+    expect(r.text).toMatch(/Halo/);
+    expect(r.text).toMatch(/Ketik nama lengkap/);
+  });
+});
+
+describe('correcting the name at the summary', () => {
+  test('"namanya salah" asks for the right name; "nama nya salah, harusnya Siti Aisyah" takes only the name', async () => {
+    const asked = await typed('fix', ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9', 'namanya salah']);
+    expect(asked.text).not.toMatch(/Nama: Salah/);
+    expect(asked.text).toMatch(/Ketik nama lengkap yang benar/);
+    const fixed = await typed('fix', ['Siti Aisyah']);
+    expect(fixed.text).toMatch(/Nama: Siti Aisyah\n/);
+    const again = await typed('fix', ['nama nya salah, harusnya Siti Rahma']);
+    expect(again.text).toMatch(/Nama: Siti Rahma\n/);
+  });
+});
+
+describe('a typed day that is not among the days shown', () => {
+  const START = ['booking', 'bpjs', NIK, 'Siti Aminah'];
+
+  test('bookable but further ahead than the list ("senin depan", "tgl 7", "7 des"): its times, not "terlalu jauh"', async () => {
+    const shown = await typed('far-0', START);
+    expect(shown.choices.join(' ')).not.toMatch(/7 Des/);
+    for (const [i, day] of ['senin depan', 'tgl 7', '7 des'].entries()) {
+      const r = await typed(`far-${i}`, i ? [...START, day] : [day]);
+      expect(r.text, day).not.toMatch(/terlalu jauh/);
+      expect(r.text, day).toMatch(/Senin, 7 Desember 2026/);
+      expect(r.choices[0], day).toMatch(/^Pukul 08\.00/);
+    }
+    // Really beyond the horizon (10 working days): said so.
+    const r = await typed('far-9', [...START, '30 des']);
+    expect(r.text).toMatch(/Rabu, 30 Desember 2026 belum bisa dipesan \(terlalu jauh\)/);
+  });
+
+  test('a typed full day offers its waitlist, as its button does; a day officers closed says their reason', async () => {
+    booking.service.setCapacity('2026-12-01', { per_day: 1, first_session: '08:00', sessions: 1, session_minutes: 30 }, 'test', t.clock.now());
+    await typed('fill', ['booking', 'bpjs', testNik(5), 'Budi Santoso', 'besok', '1', 'ya']);
+    const full = await typed('full', [...START, 'besok']);
+    expect(full.text).toMatch(/kuota Selasa, 1 Desember 2026 sudah penuh/);
+    expect(full.choices).toContain('Daftar tunggu Selasa, 1 Des');
+    booking.service.closeDay('2026-12-02', 'rapat dinas', 'test', t.clock.now());
+    const closed = await typed('closed', [...START, 'rabu']);
+    expect(closed.text).toMatch(/kantor tutup pada Rabu, 2 Desember 2026 \(rapat dinas\)/);
+    expect(closed.choices.join(' ')).not.toMatch(/2 Des/);
+  });
+});
+
+describe('the urgent reason, typed', () => {
+  test('as people say it: "buat bpjs kak", "untuk berobat ke rumah sakit", "rs", "bansos", "buat melamar kerja"', async () => {
+    const proofs: Record<string, RegExp> = {
+      'buat bpjs kak': /BPJS Kesehatan/,
+      'untuk berobat ke rumah sakit': /Surat rujukan/,
+      rs: /Surat rujukan/,
+      bansos: /tentang bantuan/,
+      'buat melamar kerja': /Bukti pendaftaran/,
+    };
+    for (const [i, [said, proof]] of Object.entries(proofs).entries()) {
+      const r = await typed(`reason-${i}`, ['booking', said]);
+      expect(r.text, said).toMatch(/Bukti yang perlu dibawa/);
+      expect(r.text, said).toMatch(proof);
+      expect(r.text, said).toMatch(/Ketik NIK/);
+    }
+    // Two reasons named: which one, with just those two.
+    const both = await typed('reason-both', ['booking', 'berobat pakai bpjs']);
+    expect(both.text).toMatch(/Maksud Anda yang mana/);
+    expect(both.choices).toEqual(['BPJS / JKN', 'Rumah sakit / rujukan medis']);
+  });
+
+  test('"Lainnya": small talk and questions are answered, not kept as the need', async () => {
+    await typed('other', ['booking', 'lainnya']);
+    for (const said of ['makasih', 'halo kak', 'bayar ga?']) {
+      const r = await typed('other', [said]);
+      expect(r.text, said).not.toMatch(/Bukti yang perlu dibawa/);
+      expect(r.text, said).toMatch(/Tuliskan keperluan Anda/);
+    }
+    const r = await typed('other', ['mengurus paspor untuk umroh minggu ini']);
+    expect(r.text).toMatch(/Bukti yang perlu dibawa/);
+    const summary = await typed('other', [NIK, 'Siti Aminah', 'besok', 'jam 9']);
+    expect(summary.text).toMatch(/Lainnya \(mengurus paspor untuk umroh minggu ini\)/);
+  });
+});
+
+describe('typed days and times (answers.ts date/time readers)', () => {
+  const START = ['booking', 'bpjs', NIK, 'Siti Aminah'];
+
+  test('"kemarin" and "29 nov" (today 30 Nov) are past days; "minggu depan" is next week, "jumat ini" this Friday', async () => {
+    for (const [i, said] of ['kemarin', '29 nov'].entries()) {
+      const r = await typed(`past-${i}`, [...START, said]);
+      expect(r.text, said).toMatch(/Minggu, 29 November 2026 sudah lewat/);
+      expect(r.text, said).not.toMatch(/2027|Tinggalkan dulu/);
+    }
+    const next = await typed('next-week', [...START, 'minggu depan']);
+    expect(next.text).not.toMatch(/Minggu, 13 Desember/);
+    expect(next.text).toMatch(/Senin, 7 Desember 2026/);
+    const friday = await typed('this-friday', [...START, 'jumat ini']);
+    expect(friday.text).toMatch(/Jumat, 4 Desember 2026/);
+    expect(friday.choices[0]).toMatch(/^Pukul 08\.00/);
+  });
+
+  test('"jam setengah 9" and "jam 8 30" are 08.30', async () => {
+    for (const [i, said] of ['jam setengah 9', 'jam 8 30'].entries()) {
+      const r = await typed(`half-${i}`, [...START, 'besok', said]);
+      expect(r.text, said).toMatch(/Jam datang: 08\.30/);
+    }
+  });
+});

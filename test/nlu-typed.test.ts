@@ -55,6 +55,25 @@ describe('a cancel word answers the question first', () => {
     expect(t.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE status = 'active'`).pluck().get()).toBe(0);
   });
 
+  test('"batal" while moving a booking says the booking stands; "Sudah benar?" re-asks for yes or no only', async () => {
+    ({ t } = await makeBookingApp());
+    await toDays('resident-move');
+    await t.say('resident-move', 'besok');
+    await t.say('resident-move', 'jam 9');
+    const unclear = await t.say('resident-move', 'hmm entahlah ya kak gimana');
+    expect(textOf(unclear)).toContain('Jawab saja ya atau tidak');
+    expect(textOf(await t.say('resident-move', 'ya'))).toContain('Booking berhasil');
+    await t.say('resident-move', 'booking saya');
+    const manage = await t.say('resident-move', '1');
+    expect(choicesOf(manage)).toContain('Pindah jadwal');
+    const moving = await t.say('resident-move', 'pindah jadwal');
+    expect(textOf(moving)).toMatch(/hari|tanggal/i);
+    const left = await t.say('resident-move', 'batal');
+    expect(textOf(left)).toMatch(/tetap berlaku/);
+    expect(textOf(left)).not.toContain('Baik, dibatalkan.');
+    expect(t.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE status = 'active'`).pluck().get()).toBe(1);
+  });
+
   test('"keluar" at the moving list picks "Pindah keluar daerah"; "batal" where no option says so still cancels', async () => {
     t = await makeTestApp();
     await t.say('resident-out', 'syarat pindah');

@@ -660,10 +660,18 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           return 'time';
         case 'confirm':
         case 'cancel_confirm':
-          return 'yesno';
+          return 'confirm';
         default:
           return 'choice';
       }
+    },
+
+    // Leaving a booking being moved or looked at ("batal", "menu"): it stands as it was, said so
+    // (a bare "dibatalkan" there read as if the booking itself was cancelled).
+    onLeave(node, raw, ctx) {
+      const data = raw as Data;
+      const managing = data.mode === 'resched' || node === 'manage' || node === 'cancel_confirm';
+      return managing && data.code ? [{ text: ctx.t('booking.kept', { code: data.code }) }] : [];
     },
 
     holds(node, raw) {

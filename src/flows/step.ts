@@ -425,7 +425,7 @@ export function createStep(flowList: Flow[]): StepFn {
       // "lanjut" at the menu after a booking was set aside brings it back.
       // (Not at a yes/no question, where "lanjut" means yes.)
       const number = anyText ? undefined : /^\d{1,2}$/.test(text) ? Number(text) : state.choices.length ? answersOf(ctx.nlu).number(text) : undefined;
-      if (state.resume && !flow.holds?.(state.node, state.data) && RESUME_WORDS.has(word) && expectation(state) !== 'yesno') input = { type: 'choice', id: 'nav:resume' };
+      if (state.resume && !flow.holds?.(state.node, state.data) && RESUME_WORDS.has(word) && expectation(state) !== 'yesno' && expectation(state) !== 'confirm') input = { type: 'choice', id: 'nav:resume' };
       // "2" on WhatsApp (or typed anywhere) means the second choice shown last; so do "2.", "no 2", "yang kedua".
       else if (number !== undefined) {
         const id = state.choices[number - 1];

@@ -36,7 +36,8 @@ export interface ConversationState {
 }
 
 /** What a node's question expects, so the re-ask says it in one line and readers know the kind. */
-export type Expectation = 'choice' | 'yesno' | 'date' | 'time' | 'nik' | 'name' | 'tracking' | 'text' | 'digits';
+/** `confirm`: a yes or no to a summary ("Sudah benar?"), where "not sure" is no answer. */
+export type Expectation = 'choice' | 'yesno' | 'confirm' | 'date' | 'time' | 'nik' | 'name' | 'tracking' | 'text' | 'digits';
 
 export interface StepContext {
   now: Date;

@@ -191,12 +191,90 @@ function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Ou
   return { node: 'check', data: { serviceId: service.id, answers: [], ...c }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(service, 0, ctx, caseId)] };
 }
 
-function answerOf(input: Input, ctx: FlowContext): Answer | undefined {
-  if (input.type === 'choice') return input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined;
-  if (input.type !== 'text') return undefined;
-  const typed = readAnswer(input.text, ctx.nlu);
-  return typed && ANSWER_OF[typed];
+/**
+ * Words that may name the document asked about without changing the answer ("ktp nya ada",
+ * "fotokopi kk udah"): a copy or an original, and whose it is. The document's own words come
+ * from its label in flows/services (see itemWords).
+ */
+const COPY_WORDS = ['fotokopi', 'fotocopy', 'fotokopian', 'fotocopyan', 'fc', 'copy', 'kopi', 'salinan', 'photocopy'];
+const ORIGINAL_WORDS = ['asli', 'aslinya', 'original'];
+const OTHER_WORDS = ['dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'my', 'the', 'a', 'an', 'of'];
+/** Label words too common to say the resident is talking about this document. */
+const WEAK_LABEL_WORDS = new Set(['atau', 'dan', 'yang', 'dari', 'di', 'ke', 'untuk', 'or', 'and', 'the', 'of', 'a', 'an', 'for', 'from', 'el', 'e']);
+/** "ada, tapi patah": the document is there but may not do; such an answer is "to make sure". */
+const BUT_WORDS = new Set(['tapi', 'tetapi', 'tp', 'namun', 'cuma', 'cuman', 'hanya', 'sayangnya', 'but', 'only']);
+
+const plainWords = (text: string): string[] =>
+  text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’‘`´]/gu, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
+
+interface ItemWords {
+  /** Words that may be dropped before reading the answer. */
+  drop: Set<string>;
+  /** Words that say the message is about this document ("fotokopi", "kk" for "Fotokopi KK"). */
+  naming: Set<string>;
 }
+
+/** Per document object: a content reload replaces it, so an edited label is read at once. */
+const itemWordsCache = new WeakMap<RequiredDocument, ItemWords>();
+
+function itemWords(doc: RequiredDocument, ctx: FlowContext): ItemWords {
+  let words = itemWordsCache.get(doc);
+  if (words) return words;
+  const label = `${doc.item.id} ${doc.item.en}`;
+  // The label as written and as the NLU reads it ("KTP-el" → ktp, "Kartu Keluarga" → kk).
+  const own = new Set([...plainWords(label), ...normalize(label).split(' ')].filter(Boolean));
+  // A word that is itself an answer ("ada", "no") is never dropped.
+  const notAnswer = (w: string) => readAnswer(w, ctx.nlu) === undefined;
+  const naming = new Set([...own].filter((w) => !WEAK_LABEL_WORDS.has(w) && notAnswer(w)));
+  if (own.has('fotokopi')) COPY_WORDS.forEach((w) => naming.add(w));
+  const drop = new Set([...own, ...COPY_WORDS, ...ORIGINAL_WORDS, ...OTHER_WORDS].filter(notAnswer));
+  words = { drop, naming };
+  itemWordsCache.set(doc, words);
+  return words;
+}
+
+/** Is `word` (or its stem: "ktpnya", "difotokopi") one of `set`? */
+function inSet(word: string, set: Set<string>): boolean {
+  if (set.has(word)) return true;
+  const stems = [word.replace(/(nya|ku)$/, ''), word.replace(/^di/, ''), word.replace(/^di/, '').replace(/(nya|ku)$/, '')];
+  if (stems.some((s) => s.length >= 2 && s !== word && set.has(s))) return true;
+  const n = normalize(word).split(' ').filter(Boolean);
+  return n.length > 0 && n.every((w) => set.has(w));
+}
+
+/** A typed reply to a checklist question: the answer, or whether it names the document asked about. */
+function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: FlowContext): { answer?: Answer; namesItem: boolean } {
+  const whole = readAnswer(text, ctx.nlu);
+  if (whole) return { answer: ANSWER_OF[whole], namesItem: false };
+  const words = plainWords(text);
+  const item = doc ? itemWords(doc, ctx) : { drop: new Set<string>(), naming: new Set<string>() };
+  const namesItem = words.some((w) => inSet(w, item.naming));
+  const rest = words.filter((w) => !inSet(w, item.drop));
+  const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
+  const stripped = rest.length < words.length ? read(rest) : undefined;
+  if (stripped) return { answer: ANSWER_OF[stripped], namesItem };
+  // "ada tapi patah", "udah tapi sudah lama": there, but to be made sure of.
+  const but = rest.findIndex((w) => BUT_WORDS.has(w));
+  if (but > 0 && but < rest.length - 1 && read(rest.slice(0, but)) === 'yes') return { answer: 'u', namesItem };
+  return { namesItem };
+}
+
+function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { answer?: Answer; namesItem: boolean } {
+  if (input.type === 'choice') return { answer: input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined, namesItem: false };
+  if (input.type !== 'text') return { namesItem: false };
+  return readCheckText(input.text, doc, ctx);
+}
+
+/** What a message naming the document asked about may read as and still be about that document (not fees, hours, booking…). */
+const ITEM_QUESTION_INTENTS = new Set(['service', 'ambiguous', 'unknown']);
 
 export const requirementsFlow: Flow = {
   id: 'requirements',
@@ -252,10 +330,16 @@ export const requirementsFlow: Flow = {
       return startChecklist(service, ctx, picked);
     }
     if (node === 'check' && service) {
-      const answer = answerOf(input, ctx);
       const answers = (data.answers as Answer[]) ?? [];
       const doc = checkable(service, caseId)[answers.length];
-      // Not an answer: the core tries it as a question ("ktp hilang") before asking again.
+      const { answer, namesItem } = answerOf(input, ctx, doc);
+      if (!answer && namesItem && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
+        // About this document ("fotokopi kk hitam putih boleh?"): not a new request; the
+        // question stays, with a way to an officer.
+        const again = questionPrompt(service, answers.length, ctx, caseId);
+        return { node, data, replies: [{ text: ctx.t('req.about_item') }, { ...again, choices: [...(again.choices ?? []), { id: 'm:officer', label: ctx.t('menu.officer') }] }] };
+      }
+      // Not an answer: the core tries it as a question ("biayanya berapa") before asking again.
       if (!answer) return { unhandled: true };
       if (answer === 'na' && !doc?.condition) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx, caseId)] };
       return askQuestion(service, [...answers, answer], ctx, caseId);

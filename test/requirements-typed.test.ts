@@ -1,0 +1,64 @@
+// Typed requirement checklists, as residents write on WhatsApp (no buttons): what they read when
+// they name the document in an answer, answer a conditional document, ask for the full list,
+// name the case at a list, or say where a move goes. Reproduced from an exploratory test.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, textOf, choicesOf, type TestApp } from './helpers.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+let n = 0;
+/** A new resident says each line in turn; the replies to each. */
+async function chat(lines: string[]): Promise<Array<Awaited<ReturnType<TestApp['say']>>>> {
+  const addr = `resident-typed-${++n}`;
+  const all = [];
+  for (const line of lines) all.push(await t.say(addr, line));
+  return all;
+}
+const last = <T>(all: T[]): T => all.at(-1)!;
+
+describe('naming the document in an answer answers it (P1)', () => {
+  const kkLost = ['kk saya hilang', '1', 'ada'];
+
+  test.each(['ktp nya ada', 'ktp ada', 'ktp sudah ada', 'ktpnya udh ada kak', 'KTP-el saya ada'])('"%s" at "KTP-el kepala keluarga…?" completes the KK-hilang checklist', async (typed) => {
+    const all = await chat([...kkLost, typed]);
+    expect(textOf(all[2]!)).toContain('(2/2)');
+    expect(textOf(last(all))).toContain('Lengkap!');
+    expect(textOf(last(all))).not.toContain('Pilih layanan');
+  });
+
+  test.each(['fotokopi kk ada', 'kk udah difotokopi', 'fc kk nya sudah'])('"%s" at "Fotokopi Kartu Keluarga (KK)?" goes on to (2/2)', async (typed) => {
+    const all = await chat(['ktp baru', '1', typed]);
+    expect(textOf(last(all))).toContain('(2/2)');
+  });
+
+  test('"ktp saya hilang" at the parents\' KTP-el question is a "no": the checklist goes on to (5/5)', async () => {
+    const all = await chat(['akte lahir', '1', 'ada', 'ada', 'ada', 'ktp saya hilang']);
+    expect(textOf(last(all))).toContain('(5/5)');
+    expect(textOf(last(all))).not.toContain('KTP-el hilang atau rusak');
+  });
+
+  test('"ktp nya ada tapi patah": there, but to make sure of; not a new KTP-el request', async () => {
+    const all = await chat([...kkLost, 'ktp nya ada tapi patah']);
+    const result = textOf(last(all));
+    expect(result).toContain('Perlu dipastikan');
+    expect(result).toContain('KTP-el kepala keluarga atau pemohon');
+    expect(result).not.toContain('Pilih layanan');
+  });
+
+  test('a question about the current document ("fotokopi kk nya hitam putih boleh?") keeps the question, with an officer to ask', async () => {
+    const all = await chat(['ktp baru', '1', 'kalau fotokopi kk nya hitam putih boleh?']);
+    const reply = last(all);
+    expect(textOf(reply)).toContain('belum bisa saya jawab');
+    expect(textOf(reply)).toContain('(1/2)');
+    expect(choicesOf(reply)).toEqual(['Ya, ada', 'Tidak ada', 'Belum tahu', 'Hubungi petugas']);
+    // …and the checklist still takes its answer.
+    const next = await t.say(`resident-typed-${n}`, 'ada');
+    expect(textOf(next)).toContain('(2/2)');
+  });
+});

@@ -62,3 +62,26 @@ describe('naming the document in an answer answers it (P1)', () => {
     expect(textOf(next)).toContain('(2/2)');
   });
 });
+
+describe('a "no" to a document needed only in some cases (P5)', () => {
+  test('"tidak" to the marriage book ("jika … sudah menikah") is not "Yang masih kurang": listed as only if it applies', async () => {
+    const all = await chat(['ktp baru', '1', 'ada', 'tidak']);
+    const result = textOf(last(all));
+    expect(result).not.toContain('Yang masih kurang');
+    expect(result).toContain('Dokumen untuk KTP-el baru sudah lengkap');
+    expect(result).toContain('Hanya jika berlaku untuk Anda (belum ada):\n• Fotokopi buku nikah / akta perkawinan — jika belum 17 tahun tetapi sudah menikah:');
+    // With the case known (KK hilang), a "no" to that case's document is missing.
+    const lost = await chat(['kk saya hilang', '1', 'tidak', 'ada']);
+    expect(textOf(last(lost))).toContain('Yang masih kurang:\n• Surat keterangan kehilangan dari polisi');
+    expect(textOf(last(lost))).not.toContain('Hanya jika berlaku');
+  });
+
+  test('"gak ada" to the foundling police report sits apart from a document really missing', async () => {
+    const all = await chat(['akte lahir', '1', 'tidak', 'ada', 'ada', 'tidak perlu', 'gak ada']);
+    const result = textOf(last(all));
+    const [missing, ifApplies] = result.split('Hanya jika berlaku untuk Anda');
+    expect(missing).toContain('Yang masih kurang:\n• Fotokopi surat keterangan lahir');
+    expect(missing).not.toContain('Berita acara dari kepolisian');
+    expect(ifApplies).toContain('Berita acara dari kepolisian');
+  });
+});

@@ -128,15 +128,25 @@ function questionPrompt(service: Service, index: number, ctx: FlowContext, caseI
 
 function resultReplies(service: Service, answers: Answer[], ctx: FlowContext, caseId?: string): Reply[] {
   const docs = checkable(service, caseId);
-  const missing = docs.filter((_, i) => answers[i] === 'n');
+  // A "no" to a document needed only in some cases ("jika sudah menikah") may just mean it does
+  // not apply: it is listed apart, with its condition, never as missing.
+  const conditional = (d: RequiredDocument) => Boolean(d.condition) && !(caseId && d.case);
+  const missing = docs.filter((d, i) => answers[i] === 'n' && !conditional(d));
+  const ifApplies = docs.filter((d, i) => answers[i] === 'n' && conditional(d));
   const unsure = docs.filter((_, i) => answers[i] === 'u');
   const forms = service.documents.filter((d) => d.kind === 'form');
   const lines: string[] = [];
-  if (missing.length === 0 && unsure.length === 0) lines.push(ctx.t('req.complete', { service: service.short_name[ctx.lang] }));
+  // A missing photocopy is made from the original; replacing the document is only for a lost or damaged one.
+  const howTo = (d: RequiredDocument) => (d.kind === 'copy' ? `${ctx.t('nlu.copy_only')} ${d.how_to_get[ctx.lang]}` : d.how_to_get[ctx.lang]);
+  if (missing.length === 0 && unsure.length === 0) lines.push(ctx.t(ifApplies.length ? 'req.complete_if_applies' : 'req.complete', { service: service.short_name[ctx.lang] }));
   if (missing.length) {
     lines.push(ctx.t('req.missing'));
-    // A missing photocopy is made from the original; replacing the document is only for a lost or damaged one.
-    for (const d of missing) lines.push(`• ${d.item[ctx.lang]}: ${d.kind === 'copy' ? `${ctx.t('nlu.copy_only')} ${d.how_to_get[ctx.lang]}` : d.how_to_get[ctx.lang]}`);
+    for (const d of missing) lines.push(`• ${d.item[ctx.lang]}: ${howTo(d)}`);
+  }
+  if (ifApplies.length) {
+    if (lines.length) lines.push('');
+    lines.push(ctx.t('req.if_applies'));
+    for (const d of ifApplies) lines.push(`• ${docLabel(d, ctx)}: ${howTo(d)}`);
   }
   if (unsure.length) {
     if (lines.length) lines.push('');

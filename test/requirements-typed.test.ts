@@ -85,3 +85,23 @@ describe('a "no" to a document needed only in some cases (P5)', () => {
     expect(ifApplies).toContain('Berita acara dari kepolisian');
   });
 });
+
+describe('"lihat semua syarat" with a service open sends that service\'s full list (P8)', () => {
+  test.each([
+    ['mid-checklist', ['akte lahir', '1', 'ada', 'lihat semua syarat'], '(2/5) Apakah Anda sudah punya'],
+    ['at the summary', ['akte lahir', 'syarat lengkap'], 'Selanjutnya?'],
+    ['at the result', ['ktp baru', '1', 'ada', 'ada', 'syaratnya apa aja'], 'Selanjutnya?'],
+  ])('%s', async (_where, lines, then) => {
+    const reply = last(await chat(lines));
+    const text = textOf(reply);
+    expect(text).toContain(lines[0] === 'akte lahir' ? 'Akta kelahiran' : 'KTP-el baru');
+    expect(text).toContain('Pesan ini bisa Anda simpan atau teruskan ke keluarga.');
+    expect(text).toContain(then);
+    expect(text).not.toContain('Dokumen apa yang ingin Anda urus?');
+  });
+
+  test('the checklist goes on after the list', async () => {
+    const all = await chat(['akte lahir', '1', 'ada', 'lihat semua syarat', 'ada']);
+    expect(textOf(last(all))).toContain('(3/5)');
+  });
+});

@@ -327,6 +327,12 @@ export const requirementsFlow: Flow = {
 
     const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
     const caseId = typeof data.case === 'string' ? data.case : undefined;
+    // "lihat semua syarat", "syarat lengkap" with a service open: that service's full list, and
+    // the same question again (not the category picker).
+    if (service && input.type === 'text' && ['detail', 'result', 'check', 'case'].includes(node) && ctx.nlu.classify(input.text).kind === 'requirements') {
+      const again = requirementsFlow.prompt(node, data, ctx);
+      return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? again.slice(1) : node === 'result' ? again.slice(-1) : again)] };
+    }
     if (node === 'detail' || node === 'result') {
       if (!service || input.type !== 'choice') return { unhandled: true };
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId);

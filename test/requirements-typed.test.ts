@@ -105,3 +105,36 @@ describe('"lihat semua syarat" with a service open sends that service\'s full li
     expect(textOf(last(all))).toContain('(3/5)');
   });
 });
+
+describe('the case typed at a list or at "hilang atau rusak?" is kept (P11)', () => {
+  test('"kk" → "hilang" → "cek": the checklist starts with the police report, not "hilang atau rusak?" again', async () => {
+    const all = await chat(['kk', 'hilang', 'cek']);
+    expect(textOf(all[1]!)).toContain('KK hilang atau rusak');
+    expect(textOf(last(all))).not.toContain('hilang atau rusak?');
+    expect(textOf(last(all))).toContain('(1/2) Apakah Anda sudah punya:\nSurat keterangan kehilangan dari polisi?');
+  });
+
+  test('"ktp" → "kebakaran" → "1": the damaged card is asked for', async () => {
+    const all = await chat(['ktp', 'kebakaran', '1']);
+    expect(textOf(last(all))).toContain('(1/2) Apakah Anda sudah punya:\nKTP-el yang rusak?');
+  });
+
+  test.each(['basah', 'kena banjir', 'kebakaran'])('"%s" at "hilang atau rusak?" means rusak', async (typed) => {
+    const all = await chat(['kk', '2', '1', typed]);
+    expect(textOf(all[2]!)).toContain('hilang atau rusak?');
+    expect(textOf(last(all))).toContain('(1/2) Apakah Anda sudah punya:\nKK yang rusak?');
+  });
+
+  test('"kk basah kena banjir" → "1": no case question', async () => {
+    const all = await chat(['kk basah kena banjir', '1']);
+    expect(textOf(last(all))).toContain('KK yang rusak?');
+  });
+
+  test('"dua duanya" asks both cases\' documents, without their conditions', async () => {
+    const all = await chat(['kk', '2', '1', 'dua duanya']);
+    expect(textOf(last(all))).toContain('(1/3) Apakah Anda sudah punya:\nSurat keterangan kehilangan dari polisi?');
+    const next = await t.say(`resident-typed-${n}`, 'ada');
+    expect(textOf(next)).toContain('(2/3) Apakah Anda sudah punya:\nKK yang rusak?');
+    expect(choicesOf(next)).not.toContain('Tidak perlu');
+  });
+});

@@ -17,12 +17,16 @@ interface CheckData {
   case?: string;
 }
 
-/** The case a resident's own words name ("ktp ilang" → hilang), if exactly one. */
+/** Every case applies ("dua duanya", "hilang dan rusak"): the checklist asks each case's documents. */
+const ALL_CASES = '*';
+
+/** The case a resident's own words name ("ktp ilang" → hilang); ALL_CASES when they name every one. */
 function caseFromWords(service: Service, said: string | undefined): string | undefined {
   if (!said || !service.cases?.length) return undefined;
   const words = new Set(normalize(said).split(' '));
   const hits = service.cases.filter((c) => c.keywords.some((k) => normalize(k).split(' ').every((w) => words.has(w))));
-  return hits.length === 1 ? hits[0]!.id : undefined;
+  if (hits.length === 1) return hits[0]!.id;
+  return hits.length > 1 && hits.length === service.cases.length ? ALL_CASES : undefined;
 }
 
 
@@ -37,7 +41,7 @@ function docLabel(doc: RequiredDocument, ctx: FlowContext): string {
 
 /** Forms are filled in at the office: nobody needs to "have" one, so the checklist skips them. */
 function checkable(service: Service, caseId?: string): RequiredDocument[] {
-  return service.documents.filter((d) => d.kind !== 'form' && (!d.case || !caseId || d.case === caseId));
+  return service.documents.filter((d) => d.kind !== 'form' && (!d.case || !caseId || caseId === ALL_CASES || d.case === caseId));
 }
 
 function casePrompt(service: Service, ctx: FlowContext): Reply {
@@ -325,6 +329,20 @@ export const requirementsFlow: Flow = {
       if (input.id === 'req:back') return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
     }
 
+    // A list of services: a typed case ("hilang" at the KK list) picks the one service with that
+    // case and carries it, so the checklist does not ask "hilang atau rusak?" again.
+    if (node === 'service' && input.type === 'text' && Array.isArray(data.serviceIds)) {
+      const listed = (data.serviceIds as string[]).map((id) => ctx.content.servicesById.get(id)).filter((s): s is Service => Boolean(s));
+      const withCase = listed.flatMap((s) => {
+        const c = caseFromWords(s, input.text);
+        return c ? [{ service: s, caseId: c }] : [];
+      });
+      // Not when the words name a service that is not in the list ("ktp hilang" at the KK list).
+      const intent = ctx.nlu.classify(input.text);
+      const inList = intent.kind === 'unknown' || (intent.kind === 'service' && listed.some((s) => s.id === intent.serviceId)) || (intent.kind === 'ambiguous' && intent.serviceIds.every((id) => listed.some((s) => s.id === id)));
+      if (withCase.length === 1 && inList) return detail(withCase[0]!.service, ctx, withCase[0]!.caseId);
+    }
+
     const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
     const caseId = typeof data.case === 'string' ? data.case : undefined;
     // "lihat semua syarat", "syarat lengkap" with a service open: that service's full list, and
@@ -342,7 +360,7 @@ export const requirementsFlow: Flow = {
     if (node === 'case' && service) {
       const typed = input.type === 'text' ? caseFromWords(service, input.text) : undefined;
       const picked = input.type === 'choice' && input.id.startsWith('case:') ? input.id.slice(5) : typed;
-      if (!picked || !service.cases?.some((c) => c.id === picked)) return { unhandled: true };
+      if (!picked || (picked !== ALL_CASES && !service.cases?.some((c) => c.id === picked))) return { unhandled: true };
       return startChecklist(service, ctx, picked);
     }
     if (node === 'check' && service) {

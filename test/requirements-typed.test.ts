@@ -112,6 +112,9 @@ describe('the case typed at a list or at "hilang atau rusak?" is kept (P11)', ()
     expect(textOf(all[1]!)).toContain('KK hilang atau rusak');
     expect(textOf(last(all))).not.toContain('hilang atau rusak?');
     expect(textOf(last(all))).toContain('(1/2) Apakah Anda sudah punya:\nSurat keterangan kehilangan dari polisi?');
+    // The service's label typed at the list ("KK hilang/rusak") names no one case: still asked.
+    const label = await chat(['kk', 'KK hilang/rusak', 'cek']);
+    expect(textOf(last(label))).toContain('KK hilang/rusak: dokumennya hilang atau rusak?');
   });
 
   test('"ktp" → "kebakaran" → "1": the damaged card is asked for', async () => {

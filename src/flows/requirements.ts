@@ -20,13 +20,17 @@ interface CheckData {
 /** Every case applies ("dua duanya", "hilang dan rusak"): the checklist asks each case's documents. */
 const ALL_CASES = '*';
 
-/** The case a resident's own words name ("ktp ilang" → hilang); ALL_CASES when they name every one. */
-function caseFromWords(service: Service, said: string | undefined): string | undefined {
+/**
+ * The case a resident's own words name ("ktp ilang" → hilang). Words naming every case mean all
+ * apply only as the answer to "hilang atau rusak?" (`all`); elsewhere "KK hilang/rusak" is the
+ * service's name.
+ */
+function caseFromWords(service: Service, said: string | undefined, all = false): string | undefined {
   if (!said || !service.cases?.length) return undefined;
   const words = new Set(normalize(said).split(' '));
   const hits = service.cases.filter((c) => c.keywords.some((k) => normalize(k).split(' ').every((w) => words.has(w))));
   if (hits.length === 1) return hits[0]!.id;
-  return hits.length > 1 && hits.length === service.cases.length ? ALL_CASES : undefined;
+  return all && hits.length > 1 && hits.length === service.cases.length ? ALL_CASES : undefined;
 }
 
 
@@ -358,7 +362,7 @@ export const requirementsFlow: Flow = {
       return { unhandled: true };
     }
     if (node === 'case' && service) {
-      const typed = input.type === 'text' ? caseFromWords(service, input.text) : undefined;
+      const typed = input.type === 'text' ? caseFromWords(service, input.text, true) : undefined;
       const picked = input.type === 'choice' && input.id.startsWith('case:') ? input.id.slice(5) : typed;
       if (!picked || (picked !== ALL_CASES && !service.cases?.some((c) => c.id === picked))) return { unhandled: true };
       return startChecklist(service, ctx, picked);

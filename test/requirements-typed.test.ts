@@ -141,3 +141,22 @@ describe('the case typed at a list or at "hilang atau rusak?" is kept (P11)', ()
     expect(choicesOf(next)).not.toContain('Tidak perlu');
   });
 });
+
+describe('"pindah dari X ke Y" goes by the places named (P2)', () => {
+  test.each([
+    ['pindah dari kotabumi ke jakarta', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindah dari lampung utara ke bandar lampung', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindah dari kotabumi ke abung selatan', 'Pindah alamat di dalam Lampung Utara'],
+  ])('"%s" → %s', async (typed, service) => {
+    const [first] = await chat([typed]);
+    expect(textOf(first!)).toContain(service);
+    expect(textOf(first!)).not.toContain('Pindah datang ke Lampung Utara');
+  });
+
+  test('neither place in Lampung Utara: the resident is asked which way', async () => {
+    const [first] = await chat(['pindah dari bandung ke jakarta']);
+    expect(textOf(first!)).toContain('Pindah keluar dari Lampung Utara, datang ke Lampung Utara, atau di dalam Lampung Utara?');
+    expect(choicesOf(first!)).toEqual(['Pindah dalam Lampung Utara', 'Pindah datang', 'Pindah keluar daerah', 'Layanan lain']);
+    expect(textOf(first!)).not.toContain('Pindah datang ke Lampung Utara');
+  });
+});

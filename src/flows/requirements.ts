@@ -291,6 +291,31 @@ function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { ans
   return readCheckText(input.text, doc, ctx);
 }
 
+/** Is one of the regency's places (flows/office.yaml `places`, and its own name) named in `words`? */
+function namesLocalPlace(words: string[], ctx: FlowContext): boolean {
+  const o = ctx.content.office;
+  const places = [...o.places, o.regency.replace(/^kabupaten\s+/i, '')].map((p) => plainWords(p)).filter((p) => p.length);
+  const text = ` ${words.join(' ')} `;
+  return places.some((p) => text.includes(` ${p.join(' ')} `));
+}
+
+/** The way "pindah dari X ke Y" goes, from the places named; 'unclear' when both sides are named but neither is here. */
+function moveOf(said: string, ctx: FlowContext): 'in' | 'out' | 'within' | 'unclear' | undefined {
+  const words = plainWords(said);
+  const from = words.indexOf('dari');
+  const to = words.indexOf('ke');
+  if (from < 0 && to < 0) return undefined;
+  const part = (at: number, other: number) => (at < 0 ? undefined : words.slice(at + 1, other > at ? other : undefined));
+  const fromWords = part(from, to);
+  const toWords = part(to, from);
+  const fromHere = fromWords ? namesLocalPlace(fromWords, ctx) : false;
+  const toHere = toWords ? namesLocalPlace(toWords, ctx) : false;
+  if (fromHere && toHere) return 'within';
+  if (fromHere) return 'out';
+  if (toHere) return 'in';
+  return fromWords?.length && toWords?.length ? 'unclear' : undefined;
+}
+
 /** What a message naming the document asked about may read as and still be about that document (not fees, hours, booking…). */
 const ITEM_QUESTION_INTENTS = new Set(['service', 'ambiguous', 'unknown']);
 
@@ -311,7 +336,14 @@ export const requirementsFlow: Flow = {
       if (!('unhandled' in outcome)) return outcome;
     }
     const serviceId = typeof params?.serviceId === 'string' ? params.serviceId : undefined;
-    const service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
+    let service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
+    if (service?.move && typeof params?.said === 'string') {
+      // "pindah dari X ke Y": the places named decide the way; unclear, the resident picks.
+      const way = moveOf(params.said, ctx);
+      const moves = ctx.content.services.filter((s) => s.move);
+      if (way === 'unclear' && moves.length > 1) return { node: 'service', data: { serviceIds: moves.map((s) => s.id) }, replies: [{ ...servicesPrompt(moves.map((s) => s.id), ctx), text: ctx.t('req.move_which') }] };
+      service = (way && way !== 'unclear' && moves.find((s) => s.move === way)) || service;
+    }
     if (service) return detail(service, ctx, caseFromWords(service, typeof params?.said === 'string' ? params.said : undefined));
     const ids = Array.isArray(params?.serviceIds) ? (params.serviceIds as string[]).filter((id) => ctx.content.servicesById.has(id)) : [];
     if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };

@@ -160,3 +160,15 @@ describe('"pindah dari X ke Y" goes by the places named (P2)', () => {
     expect(textOf(first!)).not.toContain('Pindah datang ke Lampung Utara');
   });
 });
+
+describe('a lost birth certificate is not given the new-birth list (P14)', () => {
+  test('"akta kelahiran hilang": ask an officer, without the first-registration list', async () => {
+    const [first] = await chat(['akta kelahiran hilang']);
+    expect(textOf(first!)).toContain('Akta kelahiran yang hilang atau rusak: syaratnya berbeda dengan pengurusan baru');
+    expect(textOf(first!)).not.toContain('Laporkan kelahiran paling lambat 60 hari');
+    expect(choicesOf(first!)).toEqual(['Hubungi petugas', 'Layanan lain', 'Menu utama']);
+    // A lost KK still has its own service and list.
+    const [kk] = await chat(['kk saya hilang']);
+    expect(textOf(kk!)).toContain('KK hilang atau rusak');
+  });
+});

@@ -291,6 +291,33 @@ function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { ans
   return readCheckText(input.text, doc, ctx);
 }
 
+/**
+ * A service without cases, named with a word of loss or damage (the `cases` keywords of the
+ * services that have them: hilang, rusak, sobek…) that is not in its own keywords.
+ */
+function saysLost(service: Service, said: string, ctx: FlowContext): boolean {
+  if (service.cases?.length) return false;
+  const own = new Set(service.keywords.flatMap((k) => normalize(k).split(' ')));
+  const words = new Set(normalize(said).split(' '));
+  return ctx.content.services.some((s) =>
+    (s.cases ?? []).some((c) =>
+      c.keywords.some((k) => {
+        // Words in every case's list ("dua duanya") say which case, not that something is lost.
+        if ((s.cases ?? []).every((other) => other.keywords.includes(k))) return false;
+        const kw = normalize(k).split(' ').filter(Boolean);
+        return kw.length > 0 && kw.every((w) => words.has(w) && !own.has(w));
+      }),
+    ),
+  );
+}
+
+function lostPrompt(service: Service, ctx: FlowContext): Reply {
+  return {
+    text: ctx.t('req.lost_ask_officer', { service: service.short_name[ctx.lang] }),
+    choices: [{ id: 'm:officer', label: ctx.t('menu.officer') }, { id: 'req:back', label: ctx.t('req.other_service') }, { id: 'm:menu', label: ctx.t('menu.main') }],
+  };
+}
+
 /** Is one of the regency's places (flows/office.yaml `places`, and its own name) named in `words`? */
 function namesLocalPlace(words: string[], ctx: FlowContext): boolean {
   const o = ctx.content.office;
@@ -343,6 +370,11 @@ export const requirementsFlow: Flow = {
       const moves = ctx.content.services.filter((s) => s.move);
       if (way === 'unclear' && moves.length > 1) return { node: 'service', data: { serviceIds: moves.map((s) => s.id) }, replies: [{ ...servicesPrompt(moves.map((s) => s.id), ctx), text: ctx.t('req.move_which') }] };
       service = (way && way !== 'unclear' && moves.find((s) => s.move === way)) || service;
+    }
+    if (service && typeof params?.said === 'string' && saysLost(service, params.said, ctx)) {
+      // "akta kelahiran hilang": the sources give no list for a lost or damaged one, and the
+      // first-application list would be wrong: say so plainly.
+      return { node: 'lost', data: { serviceId: service.id }, replies: [lostPrompt(service, ctx)] };
     }
     if (service) return detail(service, ctx, caseFromWords(service, typeof params?.said === 'string' ? params.said : undefined));
     const ids = Array.isArray(params?.serviceIds) ? (params.serviceIds as string[]).filter((id) => ctx.content.servicesById.has(id)) : [];
@@ -423,6 +455,7 @@ export const requirementsFlow: Flow = {
     if (node === 'detail' && service) return detailPrompt(service, ctx);
     const caseId = typeof data.case === 'string' ? data.case : undefined;
     if (node === 'case' && service) return [casePrompt(service, ctx)];
+    if (node === 'lost' && service) return [lostPrompt(service, ctx)];
     if (node === 'check' && service) return [questionPrompt(service, ((data.answers as Answer[]) ?? []).length, ctx, caseId)];
     if (node === 'result' && service) return resultReplies(service, (data.answers as Answer[]) ?? [], ctx, caseId);
     return [categoryPrompt(ctx)];

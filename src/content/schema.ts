@@ -70,6 +70,8 @@ export const Service = z
     /** One line for applying online (SE 470/13287: photos or scans of the originals). */
     online: Bilingual,
     legal_basis: z.string().min(1),
+    /** Pindah: which way the move goes (in: to this regency, out: away, within: inside it), so "pindah dari X ke Y" picks by the places named. */
+    move: z.enum(['in', 'out', 'within']).optional(),
     /** Needs in-person e-KTP recording: the bot offers the urgent recording booking with it. */
     offers_recording_booking: z.boolean().default(false),
     /** Facts not yet confirmed with the office: shown to officers, easy to correct. */
@@ -91,6 +93,8 @@ export const Office = z
     tracking_prefix: z.string().regex(/^[A-Z]{2,4}$/, 'expected 2–4 capital letters').default('LU'),
     address: Bilingual,
     hours: Bilingual,
+    /** Places inside the regency (kecamatan, the regency's own names): "pindah dari Kotabumi ke …" is a move out. */
+    places: z.array(z.string().min(2)).default([]),
     /**
      * The office's own channels, then the national ones (kind: national) for questions and for
      * reporting an illegal fee: Halo Dukcapil, the Dirjen's WhatsApp, SP4N-LAPOR!.

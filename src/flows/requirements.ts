@@ -17,12 +17,20 @@ interface CheckData {
   case?: string;
 }
 
-/** The case a resident's own words name ("ktp ilang" → hilang), if exactly one. */
-function caseFromWords(service: Service, said: string | undefined): string | undefined {
+/** Every case applies ("dua duanya", "hilang dan rusak"): the checklist asks each case's documents. */
+const ALL_CASES = '*';
+
+/**
+ * The case a resident's own words name ("ktp ilang" → hilang). Words naming every case mean all
+ * apply only as the answer to "hilang atau rusak?" (`all`); elsewhere "KK hilang/rusak" is the
+ * service's name.
+ */
+function caseFromWords(service: Service, said: string | undefined, all = false): string | undefined {
   if (!said || !service.cases?.length) return undefined;
   const words = new Set(normalize(said).split(' '));
   const hits = service.cases.filter((c) => c.keywords.some((k) => normalize(k).split(' ').every((w) => words.has(w))));
-  return hits.length === 1 ? hits[0]!.id : undefined;
+  if (hits.length === 1) return hits[0]!.id;
+  return all && hits.length > 1 && hits.length === service.cases.length ? ALL_CASES : undefined;
 }
 
 
@@ -37,7 +45,7 @@ function docLabel(doc: RequiredDocument, ctx: FlowContext): string {
 
 /** Forms are filled in at the office: nobody needs to "have" one, so the checklist skips them. */
 function checkable(service: Service, caseId?: string): RequiredDocument[] {
-  return service.documents.filter((d) => d.kind !== 'form' && (!d.case || !caseId || d.case === caseId));
+  return service.documents.filter((d) => d.kind !== 'form' && (!d.case || !caseId || caseId === ALL_CASES || d.case === caseId));
 }
 
 function casePrompt(service: Service, ctx: FlowContext): Reply {
@@ -128,15 +136,25 @@ function questionPrompt(service: Service, index: number, ctx: FlowContext, caseI
 
 function resultReplies(service: Service, answers: Answer[], ctx: FlowContext, caseId?: string): Reply[] {
   const docs = checkable(service, caseId);
-  const missing = docs.filter((_, i) => answers[i] === 'n');
+  // A "no" to a document needed only in some cases ("jika sudah menikah") may just mean it does
+  // not apply: it is listed apart, with its condition, never as missing.
+  const conditional = (d: RequiredDocument) => Boolean(d.condition) && !(caseId && d.case);
+  const missing = docs.filter((d, i) => answers[i] === 'n' && !conditional(d));
+  const ifApplies = docs.filter((d, i) => answers[i] === 'n' && conditional(d));
   const unsure = docs.filter((_, i) => answers[i] === 'u');
   const forms = service.documents.filter((d) => d.kind === 'form');
   const lines: string[] = [];
-  if (missing.length === 0 && unsure.length === 0) lines.push(ctx.t('req.complete', { service: service.short_name[ctx.lang] }));
+  // A missing photocopy is made from the original; replacing the document is only for a lost or damaged one.
+  const howTo = (d: RequiredDocument) => (d.kind === 'copy' ? `${ctx.t('nlu.copy_only')} ${d.how_to_get[ctx.lang]}` : d.how_to_get[ctx.lang]);
+  if (missing.length === 0 && unsure.length === 0) lines.push(ctx.t(ifApplies.length ? 'req.complete_if_applies' : 'req.complete', { service: service.short_name[ctx.lang] }));
   if (missing.length) {
     lines.push(ctx.t('req.missing'));
-    // A missing photocopy is made from the original; replacing the document is only for a lost or damaged one.
-    for (const d of missing) lines.push(`• ${d.item[ctx.lang]}: ${d.kind === 'copy' ? `${ctx.t('nlu.copy_only')} ${d.how_to_get[ctx.lang]}` : d.how_to_get[ctx.lang]}`);
+    for (const d of missing) lines.push(`• ${d.item[ctx.lang]}: ${howTo(d)}`);
+  }
+  if (ifApplies.length) {
+    if (lines.length) lines.push('');
+    lines.push(ctx.t('req.if_applies'));
+    for (const d of ifApplies) lines.push(`• ${docLabel(d, ctx)}: ${howTo(d)}`);
   }
   if (unsure.length) {
     if (lines.length) lines.push('');
@@ -191,12 +209,142 @@ function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Ou
   return { node: 'check', data: { serviceId: service.id, answers: [], ...c }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(service, 0, ctx, caseId)] };
 }
 
-function answerOf(input: Input, ctx: FlowContext): Answer | undefined {
-  if (input.type === 'choice') return input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined;
-  if (input.type !== 'text') return undefined;
-  const typed = readAnswer(input.text, ctx.nlu);
-  return typed && ANSWER_OF[typed];
+/**
+ * Words that may name the document asked about without changing the answer ("ktp nya ada",
+ * "fotokopi kk udah"): a copy or an original, and whose it is. The document's own words come
+ * from its label in flows/services (see itemWords).
+ */
+const COPY_WORDS = ['fotokopi', 'fotocopy', 'fotokopian', 'fotocopyan', 'fc', 'copy', 'kopi', 'salinan', 'photocopy'];
+const ORIGINAL_WORDS = ['asli', 'aslinya', 'original'];
+const OTHER_WORDS = ['dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'my', 'the', 'a', 'an', 'of'];
+/** Label words too common to say the resident is talking about this document. */
+const WEAK_LABEL_WORDS = new Set(['atau', 'dan', 'yang', 'dari', 'di', 'ke', 'untuk', 'or', 'and', 'the', 'of', 'a', 'an', 'for', 'from', 'el', 'e']);
+/** "ada, tapi patah": the document is there but may not do; such an answer is "to make sure". */
+const BUT_WORDS = new Set(['tapi', 'tetapi', 'tp', 'namun', 'cuma', 'cuman', 'hanya', 'sayangnya', 'but', 'only']);
+
+const plainWords = (text: string): string[] =>
+  text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’‘`´]/gu, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
+
+interface ItemWords {
+  /** Words that may be dropped before reading the answer. */
+  drop: Set<string>;
+  /** Words that say the message is about this document ("fotokopi", "kk" for "Fotokopi KK"). */
+  naming: Set<string>;
 }
+
+/** Per document object: a content reload replaces it, so an edited label is read at once. */
+const itemWordsCache = new WeakMap<RequiredDocument, ItemWords>();
+
+function itemWords(doc: RequiredDocument, ctx: FlowContext): ItemWords {
+  let words = itemWordsCache.get(doc);
+  if (words) return words;
+  const label = `${doc.item.id} ${doc.item.en}`;
+  // The label as written and as the NLU reads it ("KTP-el" → ktp, "Kartu Keluarga" → kk).
+  const own = new Set([...plainWords(label), ...normalize(label).split(' ')].filter(Boolean));
+  // A word that is itself an answer ("ada", "no") is never dropped.
+  const notAnswer = (w: string) => readAnswer(w, ctx.nlu) === undefined;
+  const naming = new Set([...own].filter((w) => !WEAK_LABEL_WORDS.has(w) && notAnswer(w)));
+  if (own.has('fotokopi')) COPY_WORDS.forEach((w) => naming.add(w));
+  const drop = new Set([...own, ...COPY_WORDS, ...ORIGINAL_WORDS, ...OTHER_WORDS].filter(notAnswer));
+  words = { drop, naming };
+  itemWordsCache.set(doc, words);
+  return words;
+}
+
+/** Is `word` (or its stem: "ktpnya", "difotokopi") one of `set`? */
+function inSet(word: string, set: Set<string>): boolean {
+  if (set.has(word)) return true;
+  const stems = [word.replace(/(nya|ku)$/, ''), word.replace(/^di/, ''), word.replace(/^di/, '').replace(/(nya|ku)$/, '')];
+  if (stems.some((s) => s.length >= 2 && s !== word && set.has(s))) return true;
+  const n = normalize(word).split(' ').filter(Boolean);
+  return n.length > 0 && n.every((w) => set.has(w));
+}
+
+/** A typed reply to a checklist question: the answer, or whether it names the document asked about. */
+function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: FlowContext): { answer?: Answer; namesItem: boolean } {
+  const whole = readAnswer(text, ctx.nlu);
+  if (whole) return { answer: ANSWER_OF[whole], namesItem: false };
+  const words = plainWords(text);
+  const item = doc ? itemWords(doc, ctx) : { drop: new Set<string>(), naming: new Set<string>() };
+  const namesItem = words.some((w) => inSet(w, item.naming));
+  const rest = words.filter((w) => !inSet(w, item.drop));
+  const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
+  const stripped = rest.length < words.length ? read(rest) : undefined;
+  if (stripped) return { answer: ANSWER_OF[stripped], namesItem };
+  // "ada tapi patah", "udah tapi sudah lama": there, but to be made sure of.
+  const but = rest.findIndex((w) => BUT_WORDS.has(w));
+  if (but > 0 && but < rest.length - 1 && read(rest.slice(0, but)) === 'yes') return { answer: 'u', namesItem };
+  return { namesItem };
+}
+
+function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { answer?: Answer; namesItem: boolean } {
+  if (input.type === 'choice') return { answer: input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined, namesItem: false };
+  if (input.type !== 'text') return { namesItem: false };
+  return readCheckText(input.text, doc, ctx);
+}
+
+/**
+ * A service without cases, named with a word of loss or damage (the `cases` keywords of the
+ * services that have them: hilang, rusak, sobek…) that is not in its own keywords.
+ */
+function saysLost(service: Service, said: string, ctx: FlowContext): boolean {
+  if (service.cases?.length) return false;
+  const own = new Set(service.keywords.flatMap((k) => normalize(k).split(' ')));
+  const words = new Set(normalize(said).split(' '));
+  return ctx.content.services.some((s) =>
+    (s.cases ?? []).some((c) =>
+      c.keywords.some((k) => {
+        // Words in every case's list ("dua duanya") say which case, not that something is lost.
+        if ((s.cases ?? []).every((other) => other.keywords.includes(k))) return false;
+        const kw = normalize(k).split(' ').filter(Boolean);
+        return kw.length > 0 && kw.every((w) => words.has(w) && !own.has(w));
+      }),
+    ),
+  );
+}
+
+function lostPrompt(service: Service, ctx: FlowContext): Reply {
+  return {
+    text: ctx.t('req.lost_ask_officer', { service: service.short_name[ctx.lang] }),
+    choices: [{ id: 'm:officer', label: ctx.t('menu.officer') }, { id: 'req:back', label: ctx.t('req.other_service') }, { id: 'm:menu', label: ctx.t('menu.main') }],
+  };
+}
+
+/** Is one of the regency's places (flows/office.yaml `places`, and its own name) named in `words`? */
+function namesLocalPlace(words: string[], ctx: FlowContext): boolean {
+  const o = ctx.content.office;
+  const places = [...o.places, o.regency.replace(/^kabupaten\s+/i, '')].map((p) => plainWords(p)).filter((p) => p.length);
+  const text = ` ${words.join(' ')} `;
+  return places.some((p) => text.includes(` ${p.join(' ')} `));
+}
+
+/** The way "pindah dari X ke Y" goes, from the places named; 'unclear' when both sides are named but neither is here. */
+function moveOf(said: string, ctx: FlowContext): 'in' | 'out' | 'within' | 'unclear' | undefined {
+  const words = plainWords(said);
+  const from = words.indexOf('dari');
+  const to = words.indexOf('ke');
+  if (from < 0 && to < 0) return undefined;
+  const part = (at: number, other: number) => (at < 0 ? undefined : words.slice(at + 1, other > at ? other : undefined));
+  const fromWords = part(from, to);
+  const toWords = part(to, from);
+  const fromHere = fromWords ? namesLocalPlace(fromWords, ctx) : false;
+  const toHere = toWords ? namesLocalPlace(toWords, ctx) : false;
+  if (fromHere && toHere) return 'within';
+  if (fromHere) return 'out';
+  if (toHere) return 'in';
+  return fromWords?.length && toWords?.length ? 'unclear' : undefined;
+}
+
+/** What a message naming the document asked about may read as and still be about that document (not fees, hours, booking…). */
+const ITEM_QUESTION_INTENTS = new Set(['service', 'ambiguous', 'unknown']);
 
 export const requirementsFlow: Flow = {
   id: 'requirements',
@@ -215,7 +363,19 @@ export const requirementsFlow: Flow = {
       if (!('unhandled' in outcome)) return outcome;
     }
     const serviceId = typeof params?.serviceId === 'string' ? params.serviceId : undefined;
-    const service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
+    let service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
+    if (service?.move && typeof params?.said === 'string') {
+      // "pindah dari X ke Y": the places named decide the way; unclear, the resident picks.
+      const way = moveOf(params.said, ctx);
+      const moves = ctx.content.services.filter((s) => s.move);
+      if (way === 'unclear' && moves.length > 1) return { node: 'service', data: { serviceIds: moves.map((s) => s.id) }, replies: [{ ...servicesPrompt(moves.map((s) => s.id), ctx), text: ctx.t('req.move_which') }] };
+      service = (way && way !== 'unclear' && moves.find((s) => s.move === way)) || service;
+    }
+    if (service && typeof params?.said === 'string' && saysLost(service, params.said, ctx)) {
+      // "akta kelahiran hilang": the sources give no list for a lost or damaged one, and the
+      // first-application list would be wrong: say so plainly.
+      return { node: 'lost', data: { serviceId: service.id }, replies: [lostPrompt(service, ctx)] };
+    }
     if (service) return detail(service, ctx, caseFromWords(service, typeof params?.said === 'string' ? params.said : undefined));
     const ids = Array.isArray(params?.serviceIds) ? (params.serviceIds as string[]).filter((id) => ctx.content.servicesById.has(id)) : [];
     if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };
@@ -237,8 +397,28 @@ export const requirementsFlow: Flow = {
       if (input.id === 'req:back') return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
     }
 
+    // A list of services: a typed case ("hilang" at the KK list) picks the one service with that
+    // case and carries it, so the checklist does not ask "hilang atau rusak?" again.
+    if (node === 'service' && input.type === 'text' && Array.isArray(data.serviceIds)) {
+      const listed = (data.serviceIds as string[]).map((id) => ctx.content.servicesById.get(id)).filter((s): s is Service => Boolean(s));
+      const withCase = listed.flatMap((s) => {
+        const c = caseFromWords(s, input.text);
+        return c ? [{ service: s, caseId: c }] : [];
+      });
+      // Not when the words name a service that is not in the list ("ktp hilang" at the KK list).
+      const intent = ctx.nlu.classify(input.text);
+      const inList = intent.kind === 'unknown' || (intent.kind === 'service' && listed.some((s) => s.id === intent.serviceId)) || (intent.kind === 'ambiguous' && intent.serviceIds.every((id) => listed.some((s) => s.id === id)));
+      if (withCase.length === 1 && inList) return detail(withCase[0]!.service, ctx, withCase[0]!.caseId);
+    }
+
     const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
     const caseId = typeof data.case === 'string' ? data.case : undefined;
+    // "lihat semua syarat", "syarat lengkap" with a service open: that service's full list, and
+    // the same question again (not the category picker).
+    if (service && input.type === 'text' && ['detail', 'result', 'check', 'case'].includes(node) && ctx.nlu.classify(input.text).kind === 'requirements') {
+      const again = requirementsFlow.prompt(node, data, ctx);
+      return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? again.slice(1) : node === 'result' ? again.slice(-1) : again)] };
+    }
     if (node === 'detail' || node === 'result') {
       if (!service || input.type !== 'choice') return { unhandled: true };
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId);
@@ -246,16 +426,22 @@ export const requirementsFlow: Flow = {
       return { unhandled: true };
     }
     if (node === 'case' && service) {
-      const typed = input.type === 'text' ? caseFromWords(service, input.text) : undefined;
+      const typed = input.type === 'text' ? caseFromWords(service, input.text, true) : undefined;
       const picked = input.type === 'choice' && input.id.startsWith('case:') ? input.id.slice(5) : typed;
-      if (!picked || !service.cases?.some((c) => c.id === picked)) return { unhandled: true };
+      if (!picked || (picked !== ALL_CASES && !service.cases?.some((c) => c.id === picked))) return { unhandled: true };
       return startChecklist(service, ctx, picked);
     }
     if (node === 'check' && service) {
-      const answer = answerOf(input, ctx);
       const answers = (data.answers as Answer[]) ?? [];
       const doc = checkable(service, caseId)[answers.length];
-      // Not an answer: the core tries it as a question ("ktp hilang") before asking again.
+      const { answer, namesItem } = answerOf(input, ctx, doc);
+      if (!answer && namesItem && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
+        // About this document ("fotokopi kk hitam putih boleh?"): not a new request; the
+        // question stays, with a way to an officer.
+        const again = questionPrompt(service, answers.length, ctx, caseId);
+        return { node, data, replies: [{ text: ctx.t('req.about_item') }, { ...again, choices: [...(again.choices ?? []), { id: 'm:officer', label: ctx.t('menu.officer') }] }] };
+      }
+      // Not an answer: the core tries it as a question ("biayanya berapa") before asking again.
       if (!answer) return { unhandled: true };
       if (answer === 'na' && !doc?.condition) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx, caseId)] };
       return askQuestion(service, [...answers, answer], ctx, caseId);
@@ -269,6 +455,7 @@ export const requirementsFlow: Flow = {
     if (node === 'detail' && service) return detailPrompt(service, ctx);
     const caseId = typeof data.case === 'string' ? data.case : undefined;
     if (node === 'case' && service) return [casePrompt(service, ctx)];
+    if (node === 'lost' && service) return [lostPrompt(service, ctx)];
     if (node === 'check' && service) return [questionPrompt(service, ((data.answers as Answer[]) ?? []).length, ctx, caseId)];
     if (node === 'result' && service) return resultReplies(service, (data.answers as Answer[]) ?? [], ctx, caseId);
     return [categoryPrompt(ctx)];

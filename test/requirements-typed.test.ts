@@ -1,0 +1,174 @@
+// Typed requirement checklists, as residents write on WhatsApp (no buttons): what they read when
+// they name the document in an answer, answer a conditional document, ask for the full list,
+// name the case at a list, or say where a move goes. Reproduced from an exploratory test.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeTestApp, textOf, choicesOf, type TestApp } from './helpers.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+let n = 0;
+/** A new resident says each line in turn; the replies to each. */
+async function chat(lines: string[]): Promise<Array<Awaited<ReturnType<TestApp['say']>>>> {
+  const addr = `resident-typed-${++n}`;
+  const all = [];
+  for (const line of lines) all.push(await t.say(addr, line));
+  return all;
+}
+const last = <T>(all: T[]): T => all.at(-1)!;
+
+describe('naming the document in an answer answers it (P1)', () => {
+  const kkLost = ['kk saya hilang', '1', 'ada'];
+
+  test.each(['ktp nya ada', 'ktp ada', 'ktp sudah ada', 'ktpnya udh ada kak', 'KTP-el saya ada'])('"%s" at "KTP-el kepala keluarga…?" completes the KK-hilang checklist', async (typed) => {
+    const all = await chat([...kkLost, typed]);
+    expect(textOf(all[2]!)).toContain('(2/2)');
+    expect(textOf(last(all))).toContain('Lengkap!');
+    expect(textOf(last(all))).not.toContain('Pilih layanan');
+  });
+
+  test.each(['fotokopi kk ada', 'kk udah difotokopi', 'fc kk nya sudah'])('"%s" at "Fotokopi Kartu Keluarga (KK)?" goes on to (2/2)', async (typed) => {
+    const all = await chat(['ktp baru', '1', typed]);
+    expect(textOf(last(all))).toContain('(2/2)');
+  });
+
+  test('"ktp saya hilang" at the parents\' KTP-el question is a "no": the checklist goes on to (5/5)', async () => {
+    const all = await chat(['akte lahir', '1', 'ada', 'ada', 'ada', 'ktp saya hilang']);
+    expect(textOf(last(all))).toContain('(5/5)');
+    expect(textOf(last(all))).not.toContain('KTP-el hilang atau rusak');
+  });
+
+  test('"ktp nya ada tapi patah": there, but to make sure of; not a new KTP-el request', async () => {
+    const all = await chat([...kkLost, 'ktp nya ada tapi patah']);
+    const result = textOf(last(all));
+    expect(result).toContain('Perlu dipastikan');
+    expect(result).toContain('KTP-el kepala keluarga atau pemohon');
+    expect(result).not.toContain('Pilih layanan');
+  });
+
+  test('a question about the current document ("fotokopi kk nya hitam putih boleh?") keeps the question, with an officer to ask', async () => {
+    const all = await chat(['ktp baru', '1', 'kalau fotokopi kk nya hitam putih boleh?']);
+    const reply = last(all);
+    expect(textOf(reply)).toContain('belum bisa saya jawab');
+    expect(textOf(reply)).toContain('(1/2)');
+    expect(choicesOf(reply)).toEqual(['Ya, ada', 'Tidak ada', 'Belum tahu', 'Hubungi petugas']);
+    // …and the checklist still takes its answer.
+    const next = await t.say(`resident-typed-${n}`, 'ada');
+    expect(textOf(next)).toContain('(2/2)');
+  });
+});
+
+describe('a "no" to a document needed only in some cases (P5)', () => {
+  test('"tidak" to the marriage book ("jika … sudah menikah") is not "Yang masih kurang": listed as only if it applies', async () => {
+    const all = await chat(['ktp baru', '1', 'ada', 'tidak']);
+    const result = textOf(last(all));
+    expect(result).not.toContain('Yang masih kurang');
+    expect(result).toContain('Dokumen untuk KTP-el baru sudah lengkap');
+    expect(result).toContain('Hanya jika berlaku untuk Anda (belum ada):\n• Fotokopi buku nikah / akta perkawinan — jika belum 17 tahun tetapi sudah menikah:');
+    // With the case known (KK hilang), a "no" to that case's document is missing.
+    const lost = await chat(['kk saya hilang', '1', 'tidak', 'ada']);
+    expect(textOf(last(lost))).toContain('Yang masih kurang:\n• Surat keterangan kehilangan dari polisi');
+    expect(textOf(last(lost))).not.toContain('Hanya jika berlaku');
+  });
+
+  test('"gak ada" to the foundling police report sits apart from a document really missing', async () => {
+    const all = await chat(['akte lahir', '1', 'tidak', 'ada', 'ada', 'tidak perlu', 'gak ada']);
+    const result = textOf(last(all));
+    const [missing, ifApplies] = result.split('Hanya jika berlaku untuk Anda');
+    expect(missing).toContain('Yang masih kurang:\n• Fotokopi surat keterangan lahir');
+    expect(missing).not.toContain('Berita acara dari kepolisian');
+    expect(ifApplies).toContain('Berita acara dari kepolisian');
+  });
+});
+
+describe('"lihat semua syarat" with a service open sends that service\'s full list (P8)', () => {
+  test.each([
+    ['mid-checklist', ['akte lahir', '1', 'ada', 'lihat semua syarat'], '(2/5) Apakah Anda sudah punya'],
+    ['at the summary', ['akte lahir', 'syarat lengkap'], 'Selanjutnya?'],
+    ['at the result', ['ktp baru', '1', 'ada', 'ada', 'syaratnya apa aja'], 'Selanjutnya?'],
+  ])('%s', async (_where, lines, then) => {
+    const reply = last(await chat(lines));
+    const text = textOf(reply);
+    expect(text).toContain(lines[0] === 'akte lahir' ? 'Akta kelahiran' : 'KTP-el baru');
+    expect(text).toContain('Pesan ini bisa Anda simpan atau teruskan ke keluarga.');
+    expect(text).toContain(then);
+    expect(text).not.toContain('Dokumen apa yang ingin Anda urus?');
+  });
+
+  test('the checklist goes on after the list', async () => {
+    const all = await chat(['akte lahir', '1', 'ada', 'lihat semua syarat', 'ada']);
+    expect(textOf(last(all))).toContain('(3/5)');
+  });
+});
+
+describe('the case typed at a list or at "hilang atau rusak?" is kept (P11)', () => {
+  test('"kk" → "hilang" → "cek": the checklist starts with the police report, not "hilang atau rusak?" again', async () => {
+    const all = await chat(['kk', 'hilang', 'cek']);
+    expect(textOf(all[1]!)).toContain('KK hilang atau rusak');
+    expect(textOf(last(all))).not.toContain('hilang atau rusak?');
+    expect(textOf(last(all))).toContain('(1/2) Apakah Anda sudah punya:\nSurat keterangan kehilangan dari polisi?');
+    // The service's label typed at the list ("KK hilang/rusak") names no one case: still asked.
+    const label = await chat(['kk', 'KK hilang/rusak', 'cek']);
+    expect(textOf(last(label))).toContain('KK hilang/rusak: dokumennya hilang atau rusak?');
+  });
+
+  test('"ktp" → "kebakaran" → "1": the damaged card is asked for', async () => {
+    const all = await chat(['ktp', 'kebakaran', '1']);
+    expect(textOf(last(all))).toContain('(1/2) Apakah Anda sudah punya:\nKTP-el yang rusak?');
+  });
+
+  test.each(['basah', 'kena banjir', 'kebakaran'])('"%s" at "hilang atau rusak?" means rusak', async (typed) => {
+    const all = await chat(['kk', '2', '1', typed]);
+    expect(textOf(all[2]!)).toContain('hilang atau rusak?');
+    expect(textOf(last(all))).toContain('(1/2) Apakah Anda sudah punya:\nKK yang rusak?');
+  });
+
+  test('"kk basah kena banjir" → "1": no case question', async () => {
+    const all = await chat(['kk basah kena banjir', '1']);
+    expect(textOf(last(all))).toContain('KK yang rusak?');
+  });
+
+  test('"dua duanya" asks both cases\' documents, without their conditions', async () => {
+    const all = await chat(['kk', '2', '1', 'dua duanya']);
+    expect(textOf(last(all))).toContain('(1/3) Apakah Anda sudah punya:\nSurat keterangan kehilangan dari polisi?');
+    const next = await t.say(`resident-typed-${n}`, 'ada');
+    expect(textOf(next)).toContain('(2/3) Apakah Anda sudah punya:\nKK yang rusak?');
+    expect(choicesOf(next)).not.toContain('Tidak perlu');
+  });
+});
+
+describe('"pindah dari X ke Y" goes by the places named (P2)', () => {
+  test.each([
+    ['pindah dari kotabumi ke jakarta', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindah dari lampung utara ke bandar lampung', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindah dari kotabumi ke abung selatan', 'Pindah alamat di dalam Lampung Utara'],
+  ])('"%s" → %s', async (typed, service) => {
+    const [first] = await chat([typed]);
+    expect(textOf(first!)).toContain(service);
+    expect(textOf(first!)).not.toContain('Pindah datang ke Lampung Utara');
+  });
+
+  test('neither place in Lampung Utara: the resident is asked which way', async () => {
+    const [first] = await chat(['pindah dari bandung ke jakarta']);
+    expect(textOf(first!)).toContain('Pindah keluar dari Lampung Utara, datang ke Lampung Utara, atau di dalam Lampung Utara?');
+    expect(choicesOf(first!)).toEqual(['Pindah dalam Lampung Utara', 'Pindah datang', 'Pindah keluar daerah', 'Layanan lain']);
+    expect(textOf(first!)).not.toContain('Pindah datang ke Lampung Utara');
+  });
+});
+
+describe('a lost birth certificate is not given the new-birth list (P14)', () => {
+  test('"akta kelahiran hilang": ask an officer, without the first-registration list', async () => {
+    const [first] = await chat(['akta kelahiran hilang']);
+    expect(textOf(first!)).toContain('Akta kelahiran yang hilang atau rusak: syaratnya berbeda dengan pengurusan baru');
+    expect(textOf(first!)).not.toContain('Laporkan kelahiran paling lambat 60 hari');
+    expect(choicesOf(first!)).toEqual(['Hubungi petugas', 'Layanan lain', 'Menu utama']);
+    // A lost KK still has its own service and list.
+    const [kk] = await chat(['kk saya hilang']);
+    expect(textOf(kk!)).toContain('KK hilang atau rusak');
+  });
+});

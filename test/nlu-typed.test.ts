@@ -203,3 +203,23 @@ describe('asking for a person or a status the way people write it', () => {
     expect(textOf(await t.say('resident-polite', 'halo admin'))).not.toMatch(/petugas kami|Tentang apa/);
   });
 });
+
+describe('a half-finished checklist is kept like a booking', () => {
+  test('a new request asks first (in the checklist\'s words); "menu" keeps it aside; "lanjut" comes back to the same question', async () => {
+    t = await makeTestApp();
+    await t.say('resident-check', 'kk saya hilang');
+    await t.say('resident-check', 'cek kelengkapan');
+    const second = await t.say('resident-check', 'ada');
+    expect(textOf(second)).toContain('(2/');
+    const ask = await t.say('resident-check', 'syarat akta kelahiran apa');
+    expect(textOf(ask)).toContain('Cek kelengkapan dokumen Anda belum selesai');
+    expect(textOf(ask)).not.toContain('Booking');
+    expect(choicesOf(ask)).toEqual(['Ya, tanya dulu', 'Lanjutkan cek dokumen']);
+    const answered = await t.say('resident-check', 'ya');
+    expect(textOf(answered)).toContain('Jawaban cek dokumen Anda saya simpan');
+    expect(choicesOf(await t.say('resident-check', 'menu'))[0]).toBe('Lanjutkan cek dokumen');
+    const back = await t.say('resident-check', 'lanjut');
+    expect(textOf(back)).toContain('Kita lanjutkan cek dokumen');
+    expect(textOf(back)).toContain('(2/');
+  });
+});

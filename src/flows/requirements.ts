@@ -357,6 +357,12 @@ export const requirementsFlow: Flow = {
     return 'choice';
   },
 
+  // A checklist with answers is half-finished work: a new request first asks before leaving it,
+  // and "menu" or a long pause keeps it aside ("lanjut" brings it back).
+  holds(node, raw) {
+    return node === 'check' && ((raw as Partial<CheckData>).answers?.length ?? 0) > 0;
+  },
+
   start(ctx, params) {
     if (typeof params?.choice === 'string') {
       const outcome = requirementsFlow.onInput('', {}, { type: 'choice', id: params.choice }, ctx);

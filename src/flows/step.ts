@@ -142,7 +142,7 @@ export function createStep(flowList: Flow[]): StepFn {
     const lastIndex = tagged.map((r) => Boolean(r.choices?.length)).lastIndexOf(true);
     if (offerResume && lastIndex >= 0) {
       const last = tagged[lastIndex]!;
-      tagged[lastIndex] = { ...last, choices: [{ id: 'nav:resume', label: flowCtx(ctx, state.lang).t('nlu.resume_button') }, ...last.choices!] };
+      tagged[lastIndex] = { ...last, choices: [{ id: 'nav:resume', label: heldText(ctx, state.lang, 'nlu.resume_button', state.resume!.flow) }, ...last.choices!] };
     }
     const lastWithChoices = lastIndex >= 0 ? tagged[lastIndex] : undefined;
     const misses = keepMisses && state.tag === tag ? state.misses : undefined;
@@ -229,13 +229,20 @@ export function createStep(flowList: Flow[]): StepFn {
     const result = go({ ...state, leave: undefined, resume }, leaving);
     if (result.state.resume !== resume) return result;
     const replies = [...result.replies];
-    replies.splice(leaving.length, 0, { text: flowCtx(ctx, state.lang).t('nlu.set_aside') });
+    replies.splice(leaving.length, 0, { text: heldText(ctx, state.lang, 'nlu.set_aside', state.flow) });
     return { ...result, replies };
+  }
+
+  /** What is said of a half-finished thing set aside: "nlu.set_aside.requirements" for a checklist, else the booking's words. */
+  function heldText(ctx: StepContext, lang: Lang, key: string, flowId: string): string {
+    const own = `${key}.${flowId}`;
+    return flowCtx(ctx, lang).t(own in ctx.content.texts ? own : key);
   }
 
   function leaveQuestion(state: ConversationState, ctx: StepContext): Reply {
     const t = flowCtx(ctx, state.lang).t;
-    return { text: t('nlu.leave_question'), choices: [{ id: 'nav:leave', label: t('nlu.leave_yes') }, { id: 'nav:stay', label: t('nlu.leave_no') }] };
+    const held = (key: string) => heldText(ctx, state.lang, key, state.flow);
+    return { text: held('nlu.leave_question'), choices: [{ id: 'nav:leave', label: t('nlu.leave_yes') }, { id: 'nav:stay', label: held('nlu.leave_no') }] };
   }
 
   function reprompt(state: ConversationState, ctx: StepContext, pre: Reply[]): StepResult {
@@ -393,7 +400,7 @@ export function createStep(flowList: Flow[]): StepFn {
     if (idle && state.flow !== 'menu' && input.type !== 'choice' && !flow.keepWhenIdle?.includes(state.node)) {
       // A half-finished booking is kept aside, not dropped: "lanjut" brings it back.
       const held = flow.holds?.(state.node, state.data) === true;
-      const notice = { text: held ? `${fc.t('core.idle_restart')}\n${fc.t('nlu.set_aside')}` : fc.t('core.idle_restart') };
+      const notice = { text: held ? `${fc.t('core.idle_restart')}\n${heldText(ctx, lang, 'nlu.set_aside', state.flow)}` : fc.t('core.idle_restart') };
       const base: ConversationState = { ...fresh, lang, resume: held ? { flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data } : state.resume };
       if (input.type === 'text') {
         const outcome = intentOutcome(ctx.nlu.classify(input.text.slice(0, MAX_TEXT)), fc, input.text);
@@ -448,21 +455,21 @@ export function createStep(flowList: Flow[]): StepFn {
       input = { type: 'choice', id };
       // Choices from the main menu and language buttons work from anywhere (old buttons included).
       if (id === 'lang:id' || id === 'lang:en') return switchLanguage(state, ctx, id === 'lang:id' ? 'id' : 'en');
-      if (id === 'nav:stay') return shortReprompt({ ...state, leave: undefined }, ctx, [{ text: fc.t('nlu.stay') }]);
+      if (id === 'nav:stay') return shortReprompt({ ...state, leave: undefined }, ctx, [{ text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
       if (id === 'nav:leave') {
         const intent = state.leave?.intent as Intent | undefined;
         const flow = flows.get(state.flow)!;
         const routed = intent && intentOutcome(intent, fc, state.leave?.said);
         if (!routed) return shortReprompt({ ...state, leave: undefined }, ctx, []);
         const resume = { flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data };
-        return apply(routed, flow, { ...state, leave: undefined, resume }, ctx, [{ text: fc.t('nlu.set_aside') }]);
+        return apply(routed, flow, { ...state, leave: undefined, resume }, ctx, [{ text: heldText(ctx, state.lang, 'nlu.set_aside', state.flow) }]);
       }
       if (id === 'nav:resume') {
         const r = state.resume;
         const flow = r && flows.get(r.flow);
         if (!r || !flow || flow.version !== r.flowVersion) return toMenu({ ...state, resume: undefined }, ctx, []);
         const back: ConversationState = { ...state, flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, resume: undefined, leave: undefined };
-        return reprompt(back, ctx, [{ text: fc.t('nlu.resumed') }]);
+        return reprompt(back, ctx, [{ text: heldText(ctx, state.lang, 'nlu.resumed', r.flow) }]);
       }
       if (id.startsWith('m:') && state.flow !== 'menu') {
         const picked = input;

@@ -223,3 +223,34 @@ describe('a half-finished checklist is kept like a booking', () => {
     expect(textOf(back)).toContain('(2/');
   });
 });
+
+describe('managing the only booking by typing', () => {
+  async function booked() {
+    ({ t } = await makeBookingApp());
+    await toDays('resident-one');
+    await t.say('resident-one', 'besok');
+    await t.say('resident-one', 'jam 9');
+    expect(textOf(await t.say('resident-one', 'ya'))).toContain('Booking berhasil');
+  }
+
+  test('"batalin booking saya" asks to cancel that booking at once; "ya" cancels it', async () => {
+    await booked();
+    await t!.say('resident-one', 'menu');
+    const ask = await t!.say('resident-one', 'batalin booking saya');
+    expect(textOf(ask)).toContain('Batalkan booking');
+    expect(textOf(await t!.say('resident-one', 'ya'))).toContain('sudah dibatalkan');
+    expect(t!.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE status = 'active'`).pluck().get()).toBe(0);
+  });
+
+  test('"undur ke hari kamis" and "pindah jadwal" at the list go to moving that booking', async () => {
+    await booked();
+    await t!.say('resident-one', 'menu');
+    const move = await t!.say('resident-one', 'undur ke hari kamis');
+    expect(textOf(move)).toMatch(/tanggal baru|new day/);
+    expect(choicesOf(move).some((c) => /Des/.test(c))).toBe(true);
+    await t!.say('resident-one', 'batal');
+    await t!.say('resident-one', 'booking saya');
+    const typed = await t!.say('resident-one', 'pindah jadwal');
+    expect(choicesOf(typed).some((c) => /Des/.test(c))).toBe(true);
+  });
+});

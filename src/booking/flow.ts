@@ -49,6 +49,14 @@ interface Data {
 /** Words around a corrected name at the summary ("namanya salah, harusnya …"), removed from its start. */
 const CORRECTION_WORDS = /^(?:[\s:=,.;!\-–—]+|(?:nya|saya|sy|lengkap|is|jadi|menjadi|harusnya|seharusnya|mestinya|semestinya|yang benar|yg benar|yang bener|yg bener|benarnya|salah|keliru|typo|wrong|should be|ganti|diganti|ubah|diubah)(?=$|[\s:=,.;!\-–—]))/iu;
 
+/** What a resident wants done with their booking, typed ("batalin booking saya", "ganti jadwal", "undur ke kamis"). */
+const CANCEL_WORDS = /\b(batal\w*|cancel\w*|hapus\w*|gak jadi datang|ga jadi datang|tidak jadi datang)\b/i;
+const MOVE_WORDS = /\b(ganti jadwal|ubah jadwal|pindah jadwal|ganti hari|ganti tanggal|undur\w*|reschedule|resched|move|mundur\w*|majukan)\b/i;
+function wantedOf(text: unknown): 'cancel' | 'resched' | undefined {
+  if (typeof text !== 'string') return undefined;
+  return CANCEL_WORDS.test(text) ? 'cancel' : MOVE_WORDS.test(text) ? 'resched' : undefined;
+}
+
 /** Questions answered in place (fees, hours, health protocol): typed as the "Lainnya" description, they are not one. */
 const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
 
@@ -499,6 +507,15 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     }
   }
 
+  /** With exactly one active booking, "batalkan" or "ganti jadwal" acts on it without asking which. */
+  function actOnTheOnly(list: ListResult, wanted: unknown, ctx: FlowContext): Outcome | undefined {
+    const active = list.bookings.filter((b) => b.status === 'active');
+    if (active.length !== 1 || (wanted !== 'cancel' && wanted !== 'resched')) return undefined;
+    const data: Data = { list, code: active[0]!.code };
+    if (wanted === 'cancel') return { node: 'cancel_confirm', data, replies: [cancelPrompt(data, ctx)] };
+    return flow.onInput('manage', data, { type: 'choice', id: 'bk:resched' }, ctx);
+  }
+
   function onResult(node: string, data: Data, effectType: string, result: unknown, ctx: FlowContext): Outcome {
     const r = result as Record<string, unknown>;
     switch (effectType) {
@@ -511,6 +528,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           if (severalPlaces) return { node: 'place', data: { mode: 'new' }, replies: [rules(ctx), placePrompt(ctx)] };
           return { node: 'reason', data: { mode: 'new' }, replies: [rules(ctx), reasonPrompt(ctx)] };
         }
+        const acted = actOnTheOnly(list, data.wanted, ctx);
+        if (acted) return acted;
         return { node: 'list', data: { list }, replies: [listPrompt(list, ctx)] };
       }
       case 'booking.check_nik': {
@@ -683,7 +702,9 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       const fromButton = typeof params?.choice === 'string' ? listChoice(params.choice, {}, ctx) : undefined;
       if (fromButton) return fromButton;
       const list = params?.action === 'list';
-      return { node: 'loading', data: list ? {} : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
+      // "batalin booking saya": with one booking, straight to what was asked of it.
+      const wanted = list ? wantedOf(params?.said) : undefined;
+      return { node: 'loading', data: list ? (wanted ? { wanted } : {}) : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
     },
 
     onInput(node, raw, input: Input, ctx) {
@@ -809,9 +830,9 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
             .split(/\s+/)
             .map((w) => normalizeCode(w))
             .find((c): c is string => Boolean(c) && Boolean(data.list?.bookings.some((b) => b.code === c)));
-          if (!code) return { unhandled: true };
+          if (!code) return (node === 'list' && data.list && actOnTheOnly(data.list, wantedOf(text), ctx)) || { unhandled: true };
           const next: Data = { ...data, code };
-          if (/\b(batal|cancel|hapus)\b/i.test(text)) return { node: 'cancel_confirm', data: next, replies: [cancelPrompt(next, ctx)] };
+          if (CANCEL_WORDS.test(text)) return { node: 'cancel_confirm', data: next, replies: [cancelPrompt(next, ctx)] };
           return { node: 'manage', data: next, replies: [managePrompt(next, ctx)] };
         }
         default:

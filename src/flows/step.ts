@@ -313,7 +313,8 @@ export function createStep(flowList: Flow[]): StepFn {
       case 'booking':
         return { goto: 'booking' };
       case 'my_bookings':
-        return { goto: 'booking', params: { action: 'list' } };
+        // "batalin booking saya", "ganti jadwal": the booking flow acts on the only booking at once.
+        return { goto: 'booking', params: { action: 'list', said } };
       case 'status':
         // What was said goes along: "cek status LU-261130-ABCDE" already names the application.
         return { goto: 'status', params: said ? { said } : undefined };

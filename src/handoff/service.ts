@@ -445,7 +445,22 @@ export class HandoffService {
       answers += c.n;
       sum += c.rating * c.n;
     }
-    return { answers, average: answers ? Math.round((sum / answers) * 100) / 100 : null, byScore, words: words.map((w) => ({ rating: w.rating, word: w.rating_word, at: w.rated_at })) };
+    // A rating word is free text: a NIK or a phone number in it is masked wherever it is shown.
+    return { answers, average: answers ? Math.round((sum / answers) * 100) / 100 : null, byScore, words: words.map((w) => ({ rating: w.rating, word: maskDigitsInText(w.rating_word), at: w.rated_at })) };
+  }
+
+  /** The same for an officer's request (the JSON API): the residents' words are for petugas and admin only, as cases are. */
+  satisfactionFor(officer: Officer, from: Date, to: Date): ReturnType<HandoffService['satisfaction']> {
+    this.allowed(officer);
+    if (Number.isNaN(from.getTime())) throw new HandoffError(400, 'from: expected a date (YYYY-MM-DD or an ISO time)');
+    if (Number.isNaN(to.getTime())) throw new HandoffError(400, 'to: expected a date (YYYY-MM-DD or an ISO time)');
+    if (from.getTime() > to.getTime()) throw new HandoffError(400, 'from: must not be after to');
+    return this.satisfaction(from, to);
+  }
+
+  /** Whether this officer may read residents' own words (cases, rating words): petugas and admin. */
+  readsResidentTexts(officer: Officer): boolean {
+    return (CASE_ROLES as readonly string[]).includes(officer.role);
   }
 
   /** The same for office dates (YYYY-MM-DD, inclusive), as the statistics page picks them. */

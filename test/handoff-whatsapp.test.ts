@@ -39,6 +39,9 @@ test('WhatsApp: ask, quiet while open, the officer answers, "1" replies, close, 
   expect(await chat('halo, ada orang?')).toEqual([]);
   expect(await chat('3')).toEqual([]);
 
+  // Left the case ("menu"): the officer's answer comes with "1. Balas petugas", and "1" is that button.
+  // (Inside the open case a typed "1" is the resident's answer itself: test/handoff-typed.test.ts.)
+  await chat('menu');
   const before = socket.sent.length;
   handoff.reply(1, 'Bisa, di kecamatan yang punya printer KTP-el. Bawa KK asli.', officer);
   await deliver();

@@ -91,7 +91,9 @@ describe('resident side', () => {
 
   test('a complaint shows the national channels and a pungli route', async () => {
     await t.say(R, 'halo');
-    let r = await t.say(R, 'ada yang minta bayaran');
+    // "ada yang minta bayaran" already says what it is about: straight to the pungli question.
+    expect(textOf(await t.say('resident-handoff-2', 'ada yang minta bayaran'))).toContain('GRATIS');
+    let r = await t.say(R, 'hubungi petugas');
     expect(choicesOf(r)).toContain('Pengaduan');
     r = await t.say(R, 'Pengaduan');
     expect(textOf(r)).toContain('SP4N-LAPOR!');
@@ -109,7 +111,9 @@ describe('resident side', () => {
 
   test('complaint phrases lead to the officer', async () => {
     await t.say(R, 'halo');
-    expect(textOf(await t.say(R, 'sudah seminggu kok belum ada kabar'))).toContain('Saya teruskan ke petugas');
+    // Said with what it is about: that is the case's first message (a complaint), not asked again.
+    expect(textOf(await t.say(R, 'sudah seminggu kok belum ada kabar'))).toContain('kasus #1');
+    expect((await admin('GET', '/cases')).body.cases[0]).toMatchObject({ topic: 'pengaduan', preview: ['sudah seminggu kok belum ada kabar'] });
     expect(textOf(await t.say('resident-handoff-2', 'mau ngomong sama petugas'))).toContain('Saya teruskan ke petugas');
   });
 
@@ -167,7 +171,10 @@ describe('officer side', () => {
     await admin('POST', '/cases/1/close', 'budi', { outcome: 'selesai' });
     const r = await t.say(R, 'halo masih ada?');
     expect(textOf(r)).toContain('Kasus #1 sudah ditutup');
-    expect(choicesOf(r)).toContain('Hubungi petugas');
+    // Asked once more for the rating, then the bot answers as usual.
+    expect(choicesOf(r)).toContain('Sangat puas');
+    expect(textOf(await t.say(R, 'syarat kk hilang'))).toContain('KK');
+    expect(t.ctx.services.handoff!.service.openCaseOf(1)).toBeUndefined();
   });
 
   test('a second officer cannot take an assigned case without reassigning', async () => {

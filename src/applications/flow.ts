@@ -27,12 +27,22 @@ interface FollowedItem {
 
 const MAX_LISTED = 8;
 
+/** A label typed before the number: "no.", "No:", "nomor permohonan", "nomor saya". */
+const NUMBER_LABEL = /^(?:(?:no|nmr|nomor|nomer|number|nr|resi|kode|tracking)(?:\s+(?:permohonan|registrasi|reg|pendaftaran|saya|nya|application))?|nomornya)\b[\s.:#=-]*/i;
+
+/** The office's generated shape (prefix, date, 5 characters) found anywhere in a text, with what is around it. */
+const GENERATED = /(?<![A-Za-z0-9])([A-Za-z]{2,4})[\s.-]?(\d{6})[\s.-]?([A-Za-z0-9]{5})(?![A-Za-z0-9])/;
+
+/** Dashes as phone keyboards type them (en/em dash, minus sign) are plain dashes here. */
+const typedForm = (raw: string) => normalizeDigits(raw).replace(/[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g, '-').replace(/[*_~`"“”']/g, ' ');
+
 function looksLikeTrackingNo(raw: string): string | undefined {
-  const typed = normalizeDigits(raw).replace(/[*_~`"“”']/g, ' ');
-  // "nomor saya LU 261130 abcde" → LU-261130-ABCDE (the office's format, found inside a sentence).
-  const inSentence = /\b([A-Za-z]{2,4})[\s.-]?(\d{6})[\s.-]?([A-Za-z0-9]{5})\b/.exec(typed);
-  if (inSentence && /[a-z]{3,}/i.test(typed.replace(inSentence[0], ''))) return `${inSentence[1]}-${inSentence[2]}-${inSentence[3]}`.toUpperCase();
-  const compact = typed.trim();
+  const typed = typedForm(raw);
+  // "nomor saya LU 261130 abcde", "LU-261130-ABCDE ya", "no. LU-261130-ABCDE" → LU-261130-ABCDE
+  // (the office's format, found inside a sentence, whatever is around it).
+  const inSentence = GENERATED.exec(typed);
+  if (inSentence) return `${inSentence[1]}-${inSentence[2]}-${inSentence[3]}`.toUpperCase();
+  const compact = typed.trim().replace(NUMBER_LABEL, '').trim();
   if (compact.length > 40 || !/^[A-Za-z0-9][A-Za-z0-9 ./-]*$/.test(compact)) return undefined;
   const key = compact.toUpperCase().replace(/[^A-Z0-9]/g, '');
   return key.length >= 4 && /\d/.test(key) ? shownTracking(compact) : undefined;
@@ -48,6 +58,25 @@ export function shownTracking(typed: string): string {
   const generated = /^([A-Z]{1,5})(\d{6})([A-Z0-9]{5})$/.exec(key);
   if (generated) return `${generated[1]}-${generated[2]}-${generated[3]}`;
   return typed.trim().toUpperCase().replace(/[\s./-]+/g, '-');
+}
+
+/** "LU-261130-ABCDE, 0001": the check digits typed along with the number, if they are there. */
+function checkTypedAlong(raw: string): string | undefined {
+  const typed = typedForm(raw);
+  const m = GENERATED.exec(typed);
+  if (!m) return undefined;
+  const rest = `${typed.slice(0, m.index)} ${typed.slice(m.index + m[0].length)}`;
+  const runs = rest.match(/\d[\d .-]*\d|\d/g) ?? [];
+  return runs.length === 1 ? checkDigits(runs[0]!) : undefined;
+}
+
+/** A tracking number typed (with the check digits if they came along): the next step of the flow. */
+function trackingTyped(text: string, ctx: FlowContext): Outcome | undefined {
+  const tracking = looksLikeTrackingNo(text);
+  if (!tracking) return undefined;
+  const check = checkTypedAlong(text);
+  if (check) return { node: 'lookup', data: { tracking }, replies: [], effects: [{ type: EFFECTS.lookup, tracking, check }] };
+  return { node: 'check', data: { tracking }, replies: [askCheck(ctx, tracking)] };
 }
 
 /** The 4 check digits; a full 16-digit NIK typed by mistake also works (only its end is used). */
@@ -170,6 +199,9 @@ export const statusFlow: Flow = {
       return { node: 'optout', data: {}, replies: [], effects: [{ type: EFFECTS.optOut, optOut: params.action === 'opt_out' }] };
     }
     if (params?.action === 'following') return { node: 'followed', data: {}, replies: [], effects: [{ type: EFFECTS.following }] };
+    // "cek status LU261130ABCDE": the number was said already, it is looked up straight away.
+    const said = typeof params?.said === 'string' ? trackingTyped(params.said, ctx) : undefined;
+    if (said) return said;
     return { node: 'number', data: {}, replies: [askNumber(ctx)] };
   },
 
@@ -192,13 +224,12 @@ export const statusFlow: Flow = {
     }
     if (input.type !== 'text') return { unhandled: true };
 
-    if (nodeName === 'number') {
-      const tracking = looksLikeTrackingNo(input.text);
-      if (!tracking) return { unhandled: true };
-      return { node: 'check', data: { tracking }, replies: [askCheck(ctx, tracking)] };
-    }
+    if (nodeName === 'number') return trackingTyped(input.text, ctx) ?? { unhandled: true };
     if (nodeName === 'check' && typeof data.tracking === 'string') {
       const check = checkDigits(input.text);
+      // The number typed again (corrected): that one is asked about.
+      const corrected = check ? undefined : trackingTyped(input.text, ctx);
+      if (corrected) return corrected;
       // Words are maybe a new question ("cek status", "syarat kk"): the core tries them.
       if (!check && /\p{L}/u.test(input.text)) return { unhandled: true };
       if (!check) return { node: 'check', data, replies: [{ text: ctx.t('status.check_hint') }, askCheck(ctx, data.tracking)] };
@@ -206,8 +237,8 @@ export const statusFlow: Flow = {
     }
     // After a result, a new tracking number starts a new lookup straight away.
     if (nodeName === 'shown' || nodeName === 'followed') {
-      const tracking = looksLikeTrackingNo(input.text);
-      if (tracking) return { node: 'check', data: { tracking }, replies: [askCheck(ctx, tracking)] };
+      const next = trackingTyped(input.text, ctx);
+      if (next) return next;
     }
     return { unhandled: true };
   },

@@ -18,6 +18,9 @@ export function officerOf(c: Context): Officer {
   return { name: nameOf(c), role: roleOf(c) ?? '' };
 }
 
+/** "2026-11-30" or an ISO time; anything else is an invalid date (the service answers 400). */
+const dateOf = (v: string): Date => (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v.trim()) ? new Date(v.trim()) : new Date(NaN));
+
 function fail(c: Context, err: unknown) {
   if (err instanceof HandoffError) return c.json({ error: err.message }, err.code);
   throw err;
@@ -104,10 +107,11 @@ export function mountHandoffApi(admin: Hono, service: HandoffService, fetchers: 
     return b instanceof Response ? b : run(c, (o) => (service.setDeadline(o, c.req.param('topic'), b.workingDays), { deadlines: service.deadlines() }));
   });
   admin.get('/handoff/satisfaction', (c) =>
-    run(c, () => {
-      const to = c.req.query('to') ? new Date(c.req.query('to')!) : new Date('9999-12-31T00:00:00.000Z');
-      const from = c.req.query('from') ? new Date(c.req.query('from')!) : new Date(0);
-      return service.satisfaction(from, to);
+    run(c, (o) => {
+      // Dates are checked by the service (400 with the field named), never a 500.
+      const to = c.req.query('to') ? dateOf(c.req.query('to')!) : new Date('9999-12-31T00:00:00.000Z');
+      const from = c.req.query('from') ? dateOf(c.req.query('from')!) : new Date(0);
+      return service.satisfactionFor(o, from, to);
     }),
   );
 }

@@ -70,7 +70,8 @@ export function createHandoffFeature(ctx: AppContext, options: { fetchers?: File
       const isFile = e.media !== undefined;
       if (isFile && mediaId === undefined && !text) return { ok: true, unsupported: true };
       const r = service.residentMessage(c.resident.id, Number(e.caseId), { text, mediaId }, c.now);
-      return 'closed' in r ? r : { ok: true, file: isFile };
+      // Closed meanwhile: the flow reads what was typed (a rating, thanks, or a new message).
+      return 'closed' in r ? { ...r, caseId: Number(e.caseId), ...(text !== undefined && !isFile ? { text } : {}) } : { ok: true, file: isFile };
     },
     [HANDOFF_EFFECTS.resume]: (e, c) => service.resume(c.resident.id, e.caseId === undefined ? undefined : Number(e.caseId)),
     [HANDOFF_EFFECTS.rate]: (e, c) => service.rate(c.resident.id, Number(e.caseId), Number(e.score), c.now),

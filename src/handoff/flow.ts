@@ -1,12 +1,14 @@
 // "Hubungi petugas": the resident picks a topic, writes the message, and is told honestly when
 // an answer comes. While the case is open the bot stays quiet: what the resident writes goes
 // to the case. `menu` leaves (the case stays open); an officer's answer comes with a button
-// that leads back to the case from anywhere; after closing, one satisfaction question.
+// that leads back to the case from anywhere; after closing, one satisfaction question, which
+// is also answered by what the resident types next into the closed case ("5", "sangat puas").
 // Pure: the database is reached through effects (src/handoff/feature.ts).
 import type { Choice, Input, Reply } from '../core/types.js';
+import { readAnswer } from '../flows/answers.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeTime } from './hours.js';
-import { TOPICS, type HandoffSettings, type Topic } from './settings.js';
+import { HANDOFF_MAX_TEXT, TOPICS, type HandoffSettings, type Topic } from './settings.js';
 
 export const HANDOFF_EFFECTS = {
   current: 'handoff.current',
@@ -31,8 +33,49 @@ const COMPLAINT = /(kabar|lama|lambat|bayar|pungli|uang|duit|calo|komplain|keluh
 const SKIP = /^(lewati|skip|tidak|tidak ada|gak|ga|nggak|no|none|-)[.!]*$/i;
 const MONEY = /(bayar|pungli|pungutan|uang|duit|calo|amplop|biaya tambahan)/i;
 
+/** "gak jadi", "tidak jadi", "ga usah": the resident changed their mind. */
+const NEVER_MIND = /^(gak|ga|gk|nggak|ngga|enggak|tidak|tak|ndak|nda|gausah|ga usah|gak usah|tidak usah|nggak usah|never ?mind|no)( jadi| usah| perlu)?( deh| dulu| ya| kak| pak| bu)?[.!]*$/i;
+/** Words of the request itself ("saya mau komplain ke petugas"): what is left over is the message. */
+const REQUEST_WORDS = new Set(
+  'saya aku sy gw gue mau ingin pengen pingin mohon tolong minta bisa bisakah hubungi menghubungi hubungkan sambungkan bicara berbicara ngomong ngobrol chat sama dengan dgn ke kepada petugas petugasnya admin min operator cs orang manusia komplain complain komplen mengadu adu lapor melapor melaporkan pengaduan keluhan aduan contact officer talk speak to an a i want please the someone human kak pak bu bang mas mbak halo hai hallo dong ya nih sih yang ada langsung'.split(' '),
+);
+/** A rating word that is really a question or a request for an officer (it goes to a case, not to the statistics). */
+const REQUEST = /\?|\b(kapan|bagaimana|gimana|kenapa|mengapa|apakah|belum (jadi|selesai|ada|keluar|dapat|diproses|dikirim|dibalas)|tolong (hubungi|telepon|telpon|tlp|cek|bantu|dibantu|proses|diproses)|mohon (dibantu|bantuan|hubungi|dicek|diproses)|(hubungi|telepon|telpon|tlp) saya|when|how|why|please (call|help|check))\b/i;
+/** Intents that are a clear other request: the core answers them instead of opening a case. */
+const OTHER_REQUESTS = new Set(['status', 'booking', 'my_bookings', 'requirements', 'service', 'ambiguous', 'fee', 'hours', 'health', 'help', 'menu', 'language', 'greeting', 'thanks']);
+
+const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+/** What a first message already says: the topic it reads like, money asked, and whether it is a message at all. */
+export function readFirstMessage(text: string): { topic?: Topic; pungli: boolean; substantial: boolean } {
+  const pungli = MONEY.test(text);
+  const topic: Topic | undefined = pungli || COMPLAINT.test(text) ? 'pengaduan' : undefined;
+  // "hubungi petugas", "saya mau komplain" say only what is wanted; four more words say what about.
+  const rest = words(text).filter((w) => !REQUEST_WORDS.has(w));
+  return { topic, pungli, substantial: rest.length >= 4 };
+}
+
+/** A score 1–5 in what the resident typed after the case was closed, if it is a rating. */
+export function ratingOf(text: string, ratingWords: HandoffSettings['rating_words']): number | undefined {
+  const typed = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  // A question or a longer sentence is not a rating ("sudah 5 hari, kapan jadi?").
+  if (!typed || REQUEST.test(text) || typed.split(' ').length > 6) return undefined;
+  const digits = typed.split(' ').filter((w) => /^\d+$/.test(w));
+  if (digits.length === 1 && /^[1-5]$/.test(digits[0]!) && typed.split(' ').length <= 4) return Number(digits[0]);
+  if (digits.length) return undefined;
+  let best: { score: number; length: number } | undefined;
+  for (const [score, list] of Object.entries(ratingWords ?? {})) {
+    for (const word of list ?? []) {
+      const w = word.toLowerCase().trim();
+      if (new RegExp(`(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`).test(typed) && (!best || w.length > best.length)) best = { score: Number(score), length: w.length };
+    }
+  }
+  return best?.score;
+}
+
 const keepNote = (data: Record<string, unknown>) => (typeof data.note === 'string' ? { note: data.note } : {});
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
+
 
 export function createHandoffFlow(deps: { settings: HandoffSettings; time: OfficeTime }): Flow {
   const { settings, time } = deps;
@@ -51,6 +94,21 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return [{ text: ctx.t('handoff.ask_message') }];
   }
 
+  /** The closing question again, with its five answers (on WhatsApp: the numbers 1–5). */
+  function rateQuestion(caseId: number, ctx: FlowContext, intro: string): Reply {
+    return { text: `${intro}\n${ctx.t('handoff.rate_question')}`, choices: [1, 2, 3, 4, 5].map((n) => ({ id: `hf:rate:${caseId}:${n}`, label: ctx.t(`handoff.rate_${n}`) })) };
+  }
+
+  /** "Send this to an officer as a new case?" for a message written into a closed case. */
+  function offerNewCase(caseId: number, ctx: FlowContext): Reply {
+    return { text: ctx.t('handoff.closed_offer', { id: caseId }), choices: [{ id: 'hf:new', label: ctx.t('handoff.send_new') }, { id: 'hf:no', label: ctx.t('handoff.dont_send') }] };
+  }
+
+  /** A long message is kept up to HANDOFF_MAX_TEXT characters: the resident is told when it was cut. */
+  function cutNotice(text: string, ctx: FlowContext): Reply[] {
+    return text.length >= HANDOFF_MAX_TEXT ? [{ text: ctx.t('handoff.cut', { max: HANDOFF_MAX_TEXT.toLocaleString('id-ID') }) }] : [];
+  }
+
   function opened(r: OpenResult, ctx: FlowContext): Outcome {
     const due = new Date(r.dueAt);
     const dueText = `${time.calendar.label(time.calendar.today(due), ctx.lang)} ${time.calendar.timeLabel(due, ctx.lang)} WIB`;
@@ -64,8 +122,39 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return { node: 'open', data: { caseId: r.caseId }, replies: [{ text: lines.join('\n\n') }] };
   }
 
+  /** Opens a case with this text as its first message (or adds it to the resident's open case). */
+  function openWith(text: string, topic: Topic, pungli: boolean, note: unknown, ctx: FlowContext, pre: Reply[] = []): Outcome {
+    return { node: 'opening', data: {}, replies: [...pre, ...cutNotice(text, ctx)], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, text, note }] };
+  }
+
+  /** The message written straight away, with the topic it reads like. */
+  function openGuessing(text: string, note: unknown, ctx: FlowContext, pre: Reply[] = []): Outcome {
+    const first = readFirstMessage(text);
+    return openWith(text, first.topic ?? 'pertanyaan', first.pungli, note, ctx, pre);
+  }
+
   function mediaFields(input: Extract<Input, { type: 'media' }>) {
     return { media: input.media, ref: input.ref ?? null, caption: input.caption ?? null };
+  }
+
+  const rate = (caseId: number, score: number): Outcome => ({ node: 'rating', data: { caseId }, replies: [], effects: [{ type: HANDOFF_EFFECTS.rate, caseId, score }] });
+  // Notes are for officers: in Indonesian, as the inbox is.
+  const newCaseNote = (caseId: number) => `Lanjutan dari kasus #${caseId} yang sudah ditutup.`;
+
+  /**
+   * What the resident typed after the officer closed the case: a rating ("5", "sangat puas"),
+   * thanks (said once more: the rating question again), or a real message (offered as a new case).
+   */
+  function afterClose(text: string, caseId: number, rateable: boolean, asked: boolean, ctx: FlowContext): Outcome {
+    const score = rateable ? ratingOf(text, settings.rating_words) : undefined;
+    if (score) return rate(caseId, score);
+    if (SKIP.test(text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+    const kind = ctx.nlu.classify(text).kind;
+    if (kind === 'thanks' || kind === 'greeting' || readAnswer(text, ctx.nlu) === 'yes') {
+      if (rateable && !asked) return { node: 'closed', data: { caseId, rateable, asked: true }, replies: [rateQuestion(caseId, ctx, ctx.t(kind === 'greeting' ? 'handoff.closed_hello' : 'handoff.closed_thanks', { id: caseId }))] };
+      return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
+    }
+    return { node: 'closed', data: { caseId, rateable, pending: text }, replies: [offerNewCase(caseId, ctx)] };
   }
 
   /** Buttons of this flow, wherever they are pressed (an officer's answer, the closing question). */
@@ -83,9 +172,16 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       case 'reply':
         return { node: 'resuming', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.resume, caseId: num(parts[2]) }] };
       case 'rate':
-        return { node: 'rating', data: { caseId: num(parts[2]) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.rate, caseId: num(parts[2]), score: num(parts[3]) }] };
+        return rate(num(parts[2]), num(parts[3]));
       case 'skip':
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+      case 'new':
+        // The message written into a closed case goes to an officer as a new case, with a note linking the old one.
+        if (typeof data.pending !== 'string') return undefined;
+        return openGuessing(data.pending, newCaseNote(num(data.caseId)), ctx);
+      case 'no':
+        if (typeof data.pending !== 'string') return undefined;
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.not_sent') }] };
       default:
         return undefined;
     }
@@ -97,13 +193,18 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         const open = r.case as { id: number; topic: string } | undefined;
         if (open) return { node: 'open', data: { caseId: open.id }, replies: [{ text: ctx.t('handoff.already_open', { id: open.id, topic: topicLabel(open.topic, ctx) }) }] };
         const note = typeof data.note === 'string' ? { note: data.note } : {};
-        if (data.topic) return { node: 'message', data: { topic: data.topic, pungli: false, ...note }, replies: askMessage(data.topic as Topic, false, ctx) };
+        if (data.topic) return { node: 'message', data: { topic: data.topic, pungli: Boolean(data.pungli), ...note }, replies: askMessage(data.topic as Topic, Boolean(data.pungli), ctx) };
         return { node: 'topic', data: note, replies: [topicQuestion(ctx)] };
       }
       case HANDOFF_EFFECTS.open:
         return opened(r as unknown as OpenResult, ctx);
       case HANDOFF_EFFECTS.message:
-        if ('closed' in r) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.case_closed', { id: num(data.caseId) }) }] };
+        // Closed meanwhile: what was typed is the answer to the closing question, or a new message.
+        if ('closed' in r) {
+          const caseId = num(r.caseId ?? data.caseId);
+          if (typeof r.text === 'string' && r.text.trim()) return afterClose(r.text, caseId, Boolean(r.rateable), false, ctx);
+          return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.case_closed', { id: caseId }) }] };
+        }
         // A sticker or a voice note cannot reach the officer: say so rather than stay quiet.
         if (r.unsupported) return { node: 'open', data, replies: [{ text: `${ctx.t('core.media_unsupported')} ${ctx.t('handoff.write_instead')}` }] };
         return { node: 'open', data, replies: r.file ? [{ text: ctx.t('handoff.file_received') }] : [] };
@@ -126,12 +227,24 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return settings.topics.find((t) => t.id === word || t.label.id.toLowerCase() === word || t.label[ctx.lang].toLowerCase() === word)?.id;
   }
 
+  const cancelled = (ctx: FlowContext): Outcome => ({ goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.cancelled') }] });
+  const changedMind = (text: string, ctx: FlowContext) => NEVER_MIND.test(text.trim()) || readAnswer(text, ctx.nlu) === 'no';
+
+  /** A rating word that asks for something ("belum jadi juga, tolong telepon …") is a message for an officer. */
+  function isRequest(text: string, ctx: FlowContext): boolean {
+    if (text.length > 160 || REQUEST.test(text) || /\d[\d .-]{6,}\d/.test(text)) return true;
+    const kind = ctx.nlu.classify(text).kind;
+    return kind === 'officer' || kind === 'status' || kind === 'booking' || kind === 'my_bookings';
+  }
+
   return {
     id: 'officer',
     version: 1,
     keepWhenIdle: ['open'],
     routeWords: { 'balas petugas': { reply: true }, 'reply to the officer': { reply: true } },
     choicePrefixes: ['hf:'],
+    // Every text typed there is the message for the officer: kept whole, a "1" is the answer itself.
+    takesAnyText: (node) => node === 'open' || node === 'message',
     start(ctx, params) {
       if (typeof params?.choice === 'string') {
         const outcome = onChoice(params.choice, {}, ctx);
@@ -142,6 +255,14 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       // (e.g. booking: "under 16, special case"): { goto: 'officer', params: { topic, note } }.
       const topic = (TOPICS as readonly string[]).includes(String(params?.topic)) ? (params!.topic as Topic) : undefined;
       const note = typeof params?.note === 'string' ? params.note.slice(0, 300) : undefined;
+      // `said`: the words that asked for an officer. When they already say what it is about
+      // ("saya mau komplain, petugas loket minta uang …") they are the case's first message and
+      // the resident is not asked again; "saya mau komplain" alone still tells the topic.
+      if (typeof params?.said === 'string' && params.said.trim()) {
+        const first = readFirstMessage(params.said);
+        if (first.substantial) return openWith(params.said, topic ?? first.topic ?? 'pertanyaan', first.pungli, note, ctx);
+        if (!topic && first.topic) return { node: 'checking', data: { topic: first.topic, pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
+      }
       return { node: 'checking', data: { ...(topic ? { topic } : {}), ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
     },
     onInput(node, data, input, ctx): Outcome {
@@ -152,10 +273,18 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           if (input.type === 'text') {
             const topic = typedTopic(input.text, ctx);
             if (topic) return { node: 'message', data: { ...data, topic, pungli: false }, replies: askMessage(topic, false, ctx) };
+            // "gak jadi": nothing is sent.
+            if (changedMind(input.text, ctx)) return cancelled(ctx);
+            const first = readFirstMessage(input.text);
+            if (!first.substantial) {
+              // "saya mau komplain": the topic, the message still to come.
+              if (first.topic) return { node: 'message', data: { ...data, topic: first.topic, pungli: first.pungli }, replies: askMessage(first.topic, first.pungli, ctx) };
+              // Small talk ("makasih", "halo") or a clear other request ("cek status", "jam buka?"):
+              // the core answers it (small talk: one line and this question again).
+              if (OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            }
             // The message written straight away: keep it, with the topic it reads like.
-            const pungli = MONEY.test(input.text);
-            const guessed: Topic = pungli || COMPLAINT.test(input.text) ? 'pengaduan' : 'pertanyaan';
-            return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic: guessed, pungli, text: input.text, note: data.note }] };
+            return openGuessing(input.text, data.note, ctx);
           }
           if (input.type === 'media') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic: 'dokumen', pungli: false, note: data.note, ...mediaFields(input) }] };
           return { unhandled: true };
@@ -163,18 +292,48 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         case 'message': {
           const topic = (data.topic as Topic) ?? 'lainnya';
           const pungli = Boolean(data.pungli);
-          if (input.type === 'text') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli: pungli || (topic === 'pengaduan' && MONEY.test(input.text)), text: input.text, note: data.note }] };
+          if (input.type === 'text') {
+            // Every text here is the message (a typed "1" is not turned into an option by the core),
+            // except "1" for the one option of a complaint, "gak jadi", and a bare greeting.
+            if (topic === 'pengaduan' && !pungli && /^\s*1\s*$/.test(input.text)) return onChoice('hf:pungli', data, ctx)!;
+            if (changedMind(input.text, ctx)) return cancelled(ctx);
+            if (!readFirstMessage(input.text).substantial && ['greeting', 'thanks'].includes(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx);
+          }
           if (input.type === 'media') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, note: data.note, ...mediaFields(input) }] };
           return { unhandled: true };
         }
         case 'open': {
-          // Quiet: the message goes to the case, the bot does not answer it.
-          if (input.type === 'text') return { node: 'open', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.message, caseId: data.caseId, text: input.text }] };
+          // Quiet: the message goes to the case, the bot does not answer it (unless it had to be cut).
+          if (input.type === 'text') return { node: 'open', data, replies: cutNotice(input.text, ctx), effects: [{ type: HANDOFF_EFFECTS.message, caseId: data.caseId, text: input.text }] };
           if (input.type === 'media') return { node: 'open', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.message, caseId: data.caseId, ...mediaFields(input) }] };
           return { unhandled: true };
         }
+        case 'closed': {
+          if (input.type !== 'text') return { unhandled: true };
+          const caseId = num(data.caseId);
+          if (typeof data.pending === 'string') {
+            const answer = readAnswer(input.text, ctx.nlu);
+            if (answer === 'yes') return onChoice('hf:new', data, ctx)!;
+            if (answer === 'no') return onChoice('hf:no', data, ctx)!;
+            const score = data.rateable ? ratingOf(input.text, settings.rating_words) : undefined;
+            if (score) return rate(caseId, score);
+            // A clear other request goes to the core; more lines join the message waiting to be sent.
+            if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            return { node: 'closed', data: { ...data, pending: `${data.pending}\n${input.text}`.slice(0, HANDOFF_MAX_TEXT) }, replies: [offerNewCase(caseId, ctx)] };
+          }
+          // Asked once more for a rating: a rating is taken, anything else lets go.
+          const score = data.rateable ? ratingOf(input.text, settings.rating_words) : undefined;
+          if (score) return rate(caseId, score);
+          const kind = ctx.nlu.classify(input.text).kind;
+          if (kind === 'thanks' || SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
+          if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(kind)) return { unhandled: true };
+          return afterClose(input.text, caseId, false, true, ctx);
+        }
         case 'rate_word':
           if (input.type === 'text' && SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+          // A request ("belum jadi juga, NIK saya …, tolong telepon …") goes to an officer, not to the statistics.
+          if (input.type === 'text' && isRequest(input.text, ctx)) return openGuessing(input.text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, [{ text: ctx.t('handoff.word_to_officer') }]);
           if (input.type === 'text') return { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: input.text }] };
           return { unhandled: true };
         default:
@@ -189,9 +348,15 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           return [{ text: ctx.t('handoff.while_open') }];
         case 'rate_word':
           return [{ text: ctx.t('handoff.ask_word'), choices: [{ id: 'hf:skip', label: ctx.t('handoff.skip') }] }];
+        case 'closed':
+          return typeof data.pending === 'string' ? [offerNewCase(num(data.caseId), ctx)] : [rateQuestion(num(data.caseId), ctx, ctx.t('handoff.closed_thanks', { id: num(data.caseId) }))];
         default:
           return [topicQuestion(ctx)];
       }
+    },
+    expects(node) {
+      if (node === 'closed') return 'choice';
+      return undefined;
     },
     onLeave(node, data, ctx) {
       return node === 'open' && data.caseId ? [{ text: ctx.t('handoff.left_open', { id: num(data.caseId) }) }] : [];

@@ -47,11 +47,14 @@ function errorMessage(err: unknown): string {
 }
 
 /** The residents' answers to "how satisfied are you?" (1–5), e.g. for the yearly SKM survey. */
-export function satisfaction(t: Tr, s: ReturnType<HandoffService['satisfaction']>, title = t('Penilaian warga (12 bulan terakhir)', 'Residents’ ratings (last 12 months)')): Html {
+export function satisfaction(t: Tr, s: ReturnType<HandoffService['satisfaction']>, title = t('Penilaian warga (12 bulan terakhir)', 'Residents’ ratings (last 12 months)'), opts: { words?: boolean } = {}): Html {
+  // The residents' own words are for petugas and admin (as cases are); a viewer sees the numbers.
+  const words = opts.words ?? true;
   return html`<section class="card" data-satisfaction><h2>${title}</h2>
 ${s.answers
   ? html`<p>${t('Rata-rata', 'Average')} <strong>${s.average}</strong>/5 ${t('dari', 'from')} ${s.answers} ${t('jawaban', 'answers')} · ${([1, 2, 3, 4, 5] as const).map((n) => html`${n}★ ${s.byScore[n]} `)}</p>
-${s.words.length ? html`<ul>${s.words.slice(0, 10).map((w) => html`<li>${w.rating}★ “${w.word}”</li>`)}</ul>` : ''}`
+${s.words.length && words ? html`<ul>${s.words.slice(0, 10).map((w) => html`<li>${w.rating}★ “${w.word}”</li>`)}</ul>` : ''}
+${s.words.length && !words ? html`<p class="small">${t(`${s.words.length} saran tertulis dari warga; hanya petugas dan admin yang dapat membacanya.`, `${s.words.length} written comments from residents; only officers and admins can read them.`)}</p>` : ''}`
   : html`<p class="empty">${t('Belum ada penilaian.', 'No ratings yet.')}</p>`}
 </section>`;
 }

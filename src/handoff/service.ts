@@ -10,7 +10,7 @@ import { maskDigitsInText, maskPhone } from '../privacy/mask.js';
 import type { CoreStore } from '../store/core-store.js';
 import type { CaseRow, CannedRow, HandoffStore, CaseStatus } from '../store/handoff-store.js';
 import type { OfficeTime } from './hours.js';
-import { TOPICS, type HandoffSettings, type Topic } from './settings.js';
+import { HANDOFF_MAX_TEXT, TOPICS, type HandoffSettings, type Topic } from './settings.js';
 
 /** Who acts on a case. Only these roles see cases at all. */
 export interface Officer {
@@ -76,7 +76,10 @@ export interface HandoffServiceDeps {
   onQueued: () => void;
 }
 
+/** Officers' answers, notes and canned replies (residents' messages: HANDOFF_MAX_TEXT). */
 const MAX_TEXT = 2000;
+/** A closed case can be rated by typing for this long after closing ("5", "sangat puas"). */
+const RATE_WITHIN_MS = 7 * 86_400_000;
 
 export class HandoffService {
   constructor(private readonly d: HandoffServiceDeps) {}
@@ -128,17 +131,24 @@ export class HandoffService {
         .map((r) => ({ at: r.created_at, text: (JSON.parse(r.payload) as Reply).text }));
       const row = this.d.store.insertCase({ residentId: resident.id, channel: resident.channel, topic: input.topic, pungli: input.pungli, now, dueAt, context: JSON.stringify(context) });
       if (input.note) this.d.store.addMessage({ caseId: row.id, now, author: 'system', text: input.note });
-      this.d.store.addMessage({ caseId: row.id, now, author: 'resident', text: input.text?.slice(0, MAX_TEXT) ?? null, mediaId: input.mediaId ?? null });
+      this.d.store.addMessage({ caseId: row.id, now, author: 'resident', text: input.text?.slice(0, HANDOFF_MAX_TEXT) ?? null, mediaId: input.mediaId ?? null });
       this.d.log.info({ case: row.id, topic: input.topic, pungli: input.pungli, channel: resident.channel }, 'handoff: case opened');
       return { caseId: row.id, topic: input.topic, dueAt, inHours: this.d.time.inHours(now), nextOpening: this.d.time.nextOpening(now), reused: false };
     });
   }
 
-  /** More from the resident on their case; `closed` when an officer has closed it meanwhile. */
-  residentMessage(residentId: number, caseId: number, input: { text?: string; mediaId?: number }, now: Date): { ok: true } | { closed: true } {
+  /**
+   * More from the resident on their case; `closed` when an officer has closed it meanwhile
+   * (`rateable`: it was closed lately and not rated yet, so what they typed may be the rating).
+   */
+  residentMessage(residentId: number, caseId: number, input: { text?: string; mediaId?: number }, now: Date): { ok: true } | { closed: true; rateable: boolean } {
     const row = this.d.store.byId(caseId);
-    if (!row || row.resident_id !== residentId || row.status !== 'open') return { closed: true };
-    this.d.store.addMessage({ caseId, now, author: 'resident', text: input.text?.slice(0, MAX_TEXT) ?? null, mediaId: input.mediaId ?? null });
+    if (!row || row.resident_id !== residentId || row.status !== 'open') {
+      const mine = row !== undefined && row.resident_id === residentId && row.status === 'closed';
+      const recent = mine && row.closed_at !== null && now.getTime() - Date.parse(row.closed_at) < RATE_WITHIN_MS;
+      return { closed: true, rateable: Boolean(recent && row.rating === null) };
+    }
+    this.d.store.addMessage({ caseId, now, author: 'resident', text: input.text?.slice(0, HANDOFF_MAX_TEXT) ?? null, mediaId: input.mediaId ?? null });
     return { ok: true };
   }
 
@@ -445,7 +455,22 @@ export class HandoffService {
       answers += c.n;
       sum += c.rating * c.n;
     }
-    return { answers, average: answers ? Math.round((sum / answers) * 100) / 100 : null, byScore, words: words.map((w) => ({ rating: w.rating, word: w.rating_word, at: w.rated_at })) };
+    // A rating word is free text: a NIK or a phone number in it is masked wherever it is shown.
+    return { answers, average: answers ? Math.round((sum / answers) * 100) / 100 : null, byScore, words: words.map((w) => ({ rating: w.rating, word: maskDigitsInText(w.rating_word), at: w.rated_at })) };
+  }
+
+  /** The same for an officer's request (the JSON API): the residents' words are for petugas and admin only, as cases are. */
+  satisfactionFor(officer: Officer, from: Date, to: Date): ReturnType<HandoffService['satisfaction']> {
+    this.allowed(officer);
+    if (Number.isNaN(from.getTime())) throw new HandoffError(400, 'from: expected a date (YYYY-MM-DD or an ISO time)');
+    if (Number.isNaN(to.getTime())) throw new HandoffError(400, 'to: expected a date (YYYY-MM-DD or an ISO time)');
+    if (from.getTime() > to.getTime()) throw new HandoffError(400, 'from: must not be after to');
+    return this.satisfaction(from, to);
+  }
+
+  /** Whether this officer may read residents' own words (cases, rating words): petugas and admin. */
+  readsResidentTexts(officer: Officer): boolean {
+    return (CASE_ROLES as readonly string[]).includes(officer.role);
   }
 
   /** The same for office dates (YYYY-MM-DD, inclusive), as the statistics page picks them. */

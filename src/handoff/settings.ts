@@ -6,6 +6,9 @@ import { loadDataFile } from '../content/load.js';
 import { Bilingual, type Office } from '../content/schema.js';
 import { Clock24, Holidays, minutesOf } from '../booking/settings.js';
 
+/** A resident's message to an officer is kept whole up to this (the step keeps as much where a flow `takesAnyText`). */
+export const HANDOFF_MAX_TEXT = 4000;
+
 export const TOPICS = ['pertanyaan', 'pengaduan', 'dokumen', 'lainnya'] as const;
 export type Topic = (typeof TOPICS)[number];
 
@@ -27,6 +30,8 @@ export const HandoffSettings = z
       .min(1),
     fallback_hours: z.object({ open: Clock24, close: Clock24 }).strict(),
     keep_days: z.number().int().min(1).max(3650),
+    /** Words that answer "Seberapa puas Anda?" besides the numbers 1–5, per score ("sangat puas": 5). */
+    rating_words: z.partialRecord(z.enum(['1', '2', '3', '4', '5']), z.array(z.string().trim().min(1).max(40)).max(40)).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {

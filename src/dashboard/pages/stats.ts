@@ -5,6 +5,7 @@ import { tr } from '../i18n.js';
 import { html, page, table, when } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
 import { satisfaction } from '../../handoff/inbox-page.js';
+import { officerOf, roleOf } from '../../officers/auth.js';
 
 const COLORS = ['#0b5cad', '#1c7c3c', '#a35200', '#7b3fa0', '#b3261e', '#00838f'];
 const DAY = 86_400_000;
@@ -53,7 +54,7 @@ ${chart('unknown', t('Pertanyaan tidak dimengerti per hari', 'Questions not unde
 <p class="small">${t('Angka panjang disamarkan. Tambahkan kata-kata ini ke kosakata (flows/nlu.yaml atau kata kunci layanan) agar bot mengerti.', 'Long numbers are masked. Add these words to the vocabulary (flows/nlu.yaml or a service’s keywords) so the bot understands them.')}</p>
 ${table([t('Pertanyaan', 'Question'), t('Jumlah', 'Count'), t('Terakhir', 'Last')], rep.unknownQuestions.map((q) => [html`${q.text}`, html`${q.count}`, html`${when(q.last, tz)}`]), { empty: t('Belum ada.', 'None yet.'), cls: 'unknown-questions' })}
 </section>
-${deps.services.handoff ? satisfaction(t, deps.services.handoff.service.satisfactionForDays(from, to), t('Kepuasan warga setelah dilayani petugas (1–5)', 'Residents’ satisfaction after an officer helped (1–5)')) : ''}
+${deps.services.handoff ? satisfaction(t, deps.services.handoff.service.satisfactionForDays(from, to), t('Kepuasan warga setelah dilayani petugas (1–5)', 'Residents’ satisfaction after an officer helped (1–5)'), { words: deps.services.handoff.service.readsResidentTexts({ name: officerOf(c), role: roleOf(c) ?? '' }) }) : ''}
 <script src="/admin/assets/chart.umd.min.js" defer></script>`,
       });
     });

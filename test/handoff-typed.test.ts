@@ -1,0 +1,289 @@
+// What residents type around "Hubungi petugas", as they really type it, and what officers then
+// see: a complaint in the first message, small talk at "Tentang apa?", "1" and long messages in
+// an open case, the rating typed after the case is closed, a rating word that is a request,
+// and who may read the residents' rating words (masked everywhere).
+import { afterEach, describe, expect, test } from 'vitest';
+import { handoffFeature } from '../src/handoff/feature.js';
+import { addOfficer, Session } from './dashboard-helpers.js';
+import { choicesOf, makeTestApp, textOf, type TestApp } from './helpers.js';
+import { openWhatsAppApp } from './whatsapp-app.js';
+import { text } from './whatsapp-fakes.js';
+
+const ADMIN_TOKEN = 'test-admin-token-handoff-typed';
+const NIK = '1803025504950001';
+const PHONE = '081234567890';
+const officer = { name: 'budi', role: 'petugas' };
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function start(): Promise<TestApp> {
+  t = await makeTestApp({ env: { ADMIN_TOKEN } });
+  await t.app.startFeatures();
+  return t;
+}
+const hs = (app: TestApp) => app.ctx.services.handoff!.service;
+const residentId = (app: TestApp, address: string) => app.ctx.db.prepare('SELECT id FROM residents WHERE address = ?').pluck().get(address) as number;
+const residentTexts = (app: TestApp, id = 1) =>
+  hs(app)
+    .open(id, officer)
+    .messages.filter((m) => m.author === 'resident')
+    .map((m) => m.text ?? '');
+const rating = (app: TestApp, id = 1) => app.ctx.db.prepare('SELECT rating FROM handoff_cases WHERE id = ?').pluck().get(id);
+const cases = (app: TestApp) => app.ctx.db.prepare('SELECT COUNT(*) FROM handoff_cases').pluck().get() as number;
+
+/** A web chat resident with an open case #1 (a question). */
+async function openQuestion(app: TestApp, who: string, message = 'Apakah KTP bisa dicetak di kecamatan?') {
+  await app.say(who, 'hubungi petugas');
+  await app.say(who, 'Pertanyaan');
+  expect(textOf(await app.say(who, message))).toContain('kasus #1');
+}
+
+async function whatsapp() {
+  const opened = await openWhatsAppApp({ features: [handoffFeature] });
+  t = opened.t;
+  const { socket, clock } = opened;
+  const app = t;
+  const PN = '6281234567890@s.whatsapp.net';
+  const deliver = async () => {
+    while (await app.ctx.dispatcher.runOnce());
+  };
+  const chat = async (body: string) => {
+    clock.advance(60_000);
+    const before = socket.sent.length;
+    await socket.receive(text(PN, body));
+    await deliver();
+    return socket.sent
+      .slice(before)
+      .map((s) => s.text)
+      .join('\n');
+  };
+  return { app, chat, deliver };
+}
+
+describe('ratings: who reads the words, masked', () => {
+  test('a viewer sees the numbers of /admin/stats but not the words, and is refused the satisfaction API (403); petugas read them masked', async () => {
+    const app = await start();
+    await openQuestion(app, 'rv');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('rv');
+    await app.say('rv', '4');
+    // A word kept before this change could hold a number: it is masked wherever shown.
+    hs(app).rateWord(residentId(app, 'rv'), 1, `Bagus, WA saya ${PHONE} NIK ${NIK}`);
+
+    await addOfficer(app, 'lihat', 'viewer');
+    const viewer = new Session(app);
+    await viewer.login('lihat');
+    const stats = await viewer.get('/admin/stats');
+    expect(stats.status).toBe(200);
+    expect(stats.text).toContain('Kepuasan warga');
+    expect(stats.text).not.toContain(NIK);
+    expect(stats.text).not.toContain(PHONE);
+    expect(stats.text).not.toContain('Bagus, WA saya');
+    expect(stats.text).toContain('hanya petugas dan admin yang dapat membacanya');
+
+    await addOfficer(app, 'sari', 'petugas');
+    const petugas = new Session(app, '10.0.0.2');
+    await petugas.login('sari');
+    const seen = await petugas.get('/admin/stats');
+    expect(seen.text).toContain('Bagus, WA saya');
+    expect(seen.text).not.toContain(NIK);
+    expect(seen.text).not.toContain(PHONE);
+    const closedList = await petugas.get('/admin/inbox?status=closed');
+    expect(closedList.text).toContain('Bagus, WA saya');
+    expect(closedList.text).not.toContain(NIK);
+
+    const officers = app.ctx.services.officers;
+    const v = (await officers.create({ username: 'lihat2', role: 'viewer' }, 'test')) as { ok: true; officer: { id: number } };
+    const token = officers.createToken(v.officer.id, 'test', 'test') as { token: string };
+    const refused = await app.ctx.http.request('/api/admin/handoff/satisfaction', { headers: { authorization: `Bearer ${token.token}` } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain(NIK);
+
+    const admin = await app.ctx.http.request('/api/admin/handoff/satisfaction', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const body = (await admin.json()) as { answers: number; words: Array<{ word: string }> };
+    expect(body.answers).toBe(1);
+    expect(body.words[0]!.word).toContain('Bagus, WA saya');
+    expect(JSON.stringify(body)).not.toContain(NIK);
+    expect(JSON.stringify(body)).not.toContain(PHONE);
+  });
+
+  test.each(['from=abc', 'to=2026-13-45', 'from=2026-12-01&to=2026-11-01'])('GET /satisfaction?%s answers 400 naming the field, not 500', async (query) => {
+    const app = await start();
+    const res = await app.ctx.http.request(`/api/admin/handoff/satisfaction?${query}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^(from|to):/);
+    const ok = await app.ctx.http.request('/api/admin/handoff/satisfaction?from=2026-11-01&to=2026-12-01', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(ok.status).toBe(200);
+  });
+
+  test('a "rating word" that is a request reaches an officer as a new case, not the statistics', async () => {
+    const app = await start();
+    await openQuestion(app, 'rr', 'Kapan KTP saya jadi?');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('rr');
+    await app.say('rr', '2');
+    const request = `Belum jadi juga, NIK saya ${NIK}, tolong telepon ${PHONE}`;
+    const r = await app.say('rr', request);
+    expect(textOf(r)).toContain('kasus #2');
+    expect(rating(app)).toBe(2);
+    const second = hs(app).open(2, officer);
+    expect(second.messages.map((m) => m.text)).toContain(request);
+    expect(second.messages.find((m) => m.author === 'system')?.text).toContain('kasus #1');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
+  });
+
+  test('a plain rating word is still kept as the word', async () => {
+    const app = await start();
+    await openQuestion(app, 'rp');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('rp');
+    await app.say('rp', '5');
+    expect(textOf(await app.say('rp', 'Pelayanan cepat dan ramah'))).toContain('Masukan Anda membantu');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words.map((w) => w.word)).toEqual(['Pelayanan cepat dan ramah']);
+    expect(cases(app)).toBe(1);
+  });
+});
+
+describe('the first message already says what it is about', () => {
+  test('a complaint typed as the first message is the case\'s first message, a pungli complaint, not asked again', async () => {
+    const app = await start();
+    await app.say('f1', 'halo');
+    const complaint = 'Saya mau komplain, petugas loket minta uang 50 ribu untuk cetak KK kemarin siang';
+    const r = await app.say('f1', complaint);
+    expect(textOf(r)).not.toContain('Tentang apa?');
+    expect(textOf(r)).toContain('kasus #1');
+    const detail = hs(app).open(1, officer);
+    expect(detail.messages.filter((m) => m.author === 'resident').map((m) => m.text)).toEqual([complaint]);
+    expect(detail).toMatchObject({ topic: 'pengaduan', pungli: true });
+  });
+
+  test('"saya mau komplain" alone: the complaint question straight away (national channels, pungli option)', async () => {
+    const app = await start();
+    await app.say('f2', 'halo');
+    const r = await app.say('f2', 'saya mau komplain');
+    expect(textOf(r)).not.toContain('Tentang apa?');
+    expect(textOf(r)).toContain('SP4N-LAPOR!');
+    expect(choicesOf(r)).toEqual(['Ada yang minta bayaran']);
+    expect(cases(app)).toBe(0);
+  });
+});
+
+describe('"Tentang apa?" answered with something else', () => {
+  test.each([
+    ['gak jadi', 'tidak jadi'],
+    ['tidak jadi', 'tidak jadi'],
+    ['makasih', 'Tentang apa?'],
+    ['halo', 'Tentang apa?'],
+    ['cek status', 'nomor'],
+    ['jam buka?', '07.30'],
+  ])('"%s" opens no case; the bot answers ("%s")', async (said, answer) => {
+    const app = await start();
+    await app.say('tq', 'halo');
+    await app.say('tq', 'hubungi petugas');
+    const r = await app.say('tq', said);
+    expect(textOf(r)).not.toContain('diteruskan ke petugas');
+    expect(textOf(r)).toContain(answer);
+    expect(cases(app)).toBe(0);
+    expect(await app.say('tq', 'syarat kk hilang')).not.toEqual([]);
+  });
+});
+
+describe('in the open case every text goes to the officer, whole', () => {
+  test('web chat: "1" typed under the officer\'s question reaches the officer, the bot stays quiet', async () => {
+    const app = await start();
+    await openQuestion(app, 'o1', 'KTP saya mau diambil atau dikirim?');
+    hs(app).reply(1, 'Pilih: 1 = ambil di kantor, 2 = dikirim PDF. Balas dengan angkanya.', officer);
+    await app.poll('o1');
+    expect(await app.say('o1', '1')).toEqual([]);
+    expect(residentTexts(app)).toContain('1');
+  });
+
+  test('WhatsApp: "1" under the officer\'s numbered answer is the answer, not the "Balas petugas" button', async () => {
+    const { app, chat, deliver } = await whatsapp();
+    await chat('hubungi petugas');
+    await chat('3');
+    await chat('Akta kelahiran anak saya sudah jadi?');
+    hs(app).reply(1, 'Untuk anak yang keberapa? Ketik angkanya saja.', officer);
+    await deliver();
+    expect(await chat('1')).toBe('');
+    expect(residentTexts(app)).toContain('1');
+  });
+
+  test('a 3,000-character message arrives whole; one over 4,000 is kept to 4,000 and the resident is told', async () => {
+    const app = await start();
+    await app.say('o3', 'hubungi petugas');
+    await app.say('o3', 'Pengaduan');
+    const long = 'Saya mau melaporkan kejadian di loket. '.repeat(77) + 'AKHIR PESAN';
+    expect(long.length).toBeGreaterThan(3000);
+    await app.say('o3', long);
+    expect(residentTexts(app)[0]).toBe(long);
+    const huge = 'x'.repeat(5000);
+    expect(textOf(await app.say('o3', huge))).toContain('hanya 4.000 karakter pertama');
+    expect(residentTexts(app)[1]).toHaveLength(4000);
+  });
+});
+
+describe('after the officer closes the case', () => {
+  test('WhatsApp: "makasih", then "5": thanks, the rating question once more, the rating recorded', async () => {
+    const { app, chat, deliver } = await whatsapp();
+    await chat('hubungi petugas');
+    await chat('1');
+    await chat('Apakah KTP bisa dicetak di kecamatan?');
+    hs(app).reply(1, 'Bisa, di kecamatan yang punya printer KTP-el.', officer);
+    hs(app).close(1, 'dijawab', officer);
+    await deliver();
+    const thanks = await chat('makasih');
+    expect(thanks).toContain('Sama-sama');
+    expect(thanks).toContain('5. Sangat puas');
+    expect(await chat('5')).toContain('Ada satu kata');
+    expect(rating(app)).toBe(5);
+  });
+
+  test.each([
+    ['5', 5],
+    ['sangat puas', 5],
+    ['puas', 4],
+    ['mantap, 5', 5],
+    ['Mantap!', 5],
+    ['kurang puas', 2],
+    ['sangat tidak puas', 1],
+  ])('"%s" typed under the closing question is the rating %i', async (said, score) => {
+    const app = await start();
+    await openQuestion(app, 'c1');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('c1');
+    expect(textOf(await app.say('c1', said))).toContain('Ada satu kata');
+    expect(rating(app)).toBe(score);
+  });
+
+  test('"makasih" twice: asked once more, then let go (no case, no rating)', async () => {
+    const app = await start();
+    await openQuestion(app, 'c2');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('c2');
+    expect(choicesOf(await app.say('c2', 'makasih'))).toContain('Sangat puas');
+    const r = await app.say('c2', 'makasih ya');
+    expect(textOf(r)).toContain('Sama-sama');
+    expect(choicesOf(r)).not.toContain('Sangat puas');
+    expect(rating(app)).toBeNull();
+    expect(cases(app)).toBe(1);
+  });
+
+  test('a real new message right after the close is offered as a new case, and sent on "ya"', async () => {
+    const app = await start();
+    await openQuestion(app, 'c3', 'Nama di KK saya salah ketik');
+    hs(app).close(1, 'selesai', officer);
+    await app.poll('c3');
+    const more = 'Tapi tanggal lahir anak saya juga salah di KK yang baru';
+    const offer = await app.say('c3', more);
+    expect(textOf(offer)).toContain('sudah ditutup');
+    expect(choicesOf(offer)).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    expect(textOf(await app.say('c3', 'ya'))).toContain('kasus #2');
+    const second = hs(app).open(2, officer);
+    expect(second.messages.filter((m) => m.author === 'resident').map((m) => m.text)).toEqual([more]);
+    expect(second.messages.find((m) => m.author === 'system')?.text).toContain('kasus #1');
+  });
+});

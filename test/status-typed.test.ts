@@ -1,0 +1,60 @@
+// Tracking numbers as residents type them: said with "cek status", after "no." or "No:", with
+// "ya" after it, with a phone keyboard's dashes, with the check digits along, or corrected at
+// the 4-digit question.
+import { afterEach, describe, expect, test } from 'vitest';
+import { makeTestApp, textOf, type TestApp } from './helpers.js';
+
+const ADMIN_TOKEN = 'test-admin-token-status-typed';
+const NIK = '1803025504950001';
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function start(): Promise<TestApp> {
+  const app = await makeTestApp({ env: { ADMIN_TOKEN } });
+  await app.app.startFeatures();
+  const res = await app.ctx.http.request('/api/admin/applications', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ trackingNo: 'LU-261130-ABCDE', service: 'ktp_el_hilang_rusak', applicantName: 'Siti Aminah', nik: NIK, officer: 'budi' }),
+  });
+  expect(res.status).toBe(201);
+  t = app;
+  return app;
+}
+
+describe('tracking numbers as typed', () => {
+  test('"cek status LU261130ABCDE" as the first message: asked for the 4 digits of that number straight away', async () => {
+    const app = await start();
+    const r = await app.say('s1', 'cek status LU261130ABCDE');
+    expect(textOf(r)).toContain('Nomor LU-261130-ABCDE.');
+    expect(textOf(await app.say('s1', '0001'))).toContain('Permohonan LU-261130-ABCDE');
+  });
+
+  test.each(['no. LU-261130-ABCDE', 'No: LU-261130-ABCDE', 'LU-261130-ABCDE ya', 'LU–261130–ABCDE', 'LU—261130—ABCDE', 'nomor permohonan: lu 261130 abcde'])(
+    '"%s" at the number question reads LU-261130-ABCDE',
+    async (said) => {
+      const app = await start();
+      await app.say('s2', 'cek status');
+      expect(textOf(await app.say('s2', said))).toContain('Nomor LU-261130-ABCDE.');
+    },
+  );
+
+  test.each(['LU-261130-ABCDE, 0001', 'LU-261130-ABCDE 0001', 'cek status LU-261130-ABCDE nik 0001'])('"%s": the number and its check digits together show the status', async (said) => {
+    const app = await start();
+    await app.say('s3', 'cek status');
+    const r = await app.say('s3', said);
+    expect(textOf(r)).toContain('Permohonan LU-261130-ABCDE');
+    expect(textOf(r)).not.toContain('LU-261130-ABCDE-0001');
+  });
+
+  test('at the 4-digit question, the number typed again (corrected) is the one asked about', async () => {
+    const app = await start();
+    await app.say('s4', 'cek status');
+    expect(textOf(await app.say('s4', 'LU-261130-ABCDX'))).toContain('Nomor LU-261130-ABCDX.');
+    expect(textOf(await app.say('s4', 'LU-261130-ABCDE'))).toContain('Nomor LU-261130-ABCDE.');
+    expect(textOf(await app.say('s4', '0001'))).toContain('Permohonan LU-261130-ABCDE');
+  });
+});

@@ -57,4 +57,12 @@ describe('tracking numbers as typed', () => {
     expect(textOf(await app.say('s4', 'LU-261130-ABCDE'))).toContain('Nomor LU-261130-ABCDE.');
     expect(textOf(await app.say('s4', '0001'))).toContain('Permohonan LU-261130-ABCDE');
   });
+
+  test.each(['LU-261130-ABCDE', 'status LU-261130-ABCDE', 'lu 261130 abcde'])('"%s" alone, as a first message or at the menu, asks for the 4 digits of that number', async (said) => {
+    const app = await start();
+    expect(textOf(await app.say('s5', said))).toContain('Nomor LU-261130-ABCDE.');
+    await app.say('s6', 'menu');
+    expect(textOf(await app.say('s6', said))).toContain('Nomor LU-261130-ABCDE.');
+    expect(textOf(await app.say('s6', '0001'))).toContain('Permohonan LU-261130-ABCDE');
+  });
 });

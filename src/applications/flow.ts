@@ -194,6 +194,9 @@ export const statusFlow: Flow = {
     '/status': undefined,
   },
 
+  // "LU-261130-ABCDE" alone, as a first message or at the menu: the status of that number.
+  recognizes: (text) => GENERATED.test(typedForm(text)),
+
   start(ctx, params) {
     if (params?.action === 'opt_out' || params?.action === 'opt_in') {
       return { node: 'optout', data: {}, replies: [], effects: [{ type: EFFECTS.optOut, optOut: params.action === 'opt_out' }] };

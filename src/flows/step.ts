@@ -108,6 +108,12 @@ export function createStep(flowList: Flow[]): StepFn {
   for (const flow of flowList) {
     for (const [word, params] of Object.entries(flow.routeWords ?? {})) routeWords.set(word, { flow: flow.id, params });
   }
+  const recognisers = flowList.filter((f) => f.recognizes);
+  /** A flow that knows this text by its shape (a tracking number), led into with what was said. */
+  const recognised = (text: string): Outcome | undefined => {
+    const owner = recognisers.find((f) => f.recognizes!(text));
+    return owner ? { goto: owner.id, params: { said: text } } : undefined;
+  };
   const choiceOwners = flowList.flatMap((flow) => (flow.choicePrefixes ?? []).map((prefix) => ({ prefix, flow })));
 
   // One FlowContext per message and language (a step asks for it several times); flows only read it.
@@ -377,7 +383,10 @@ export function createStep(flowList: Flow[]): StepFn {
       const welcomeLang: Lang = wantsOtherLanguage ? (languageNamed(typed) ?? (lang === 'id' ? 'en' : 'id')) : (ctx.nlu.writtenIn?.(typed) ?? lang);
       const start = { ...fresh, lang: welcomeLang };
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
-      const outcome = intent && intent.kind !== 'greeting' && intent.kind !== 'menu' ? intentOutcome(intent, flowCtx(ctx, welcomeLang), input.type === 'text' ? input.text : undefined) : undefined;
+      const outcome =
+        intent && intent.kind !== 'greeting' && intent.kind !== 'menu'
+          ? (intentOutcome(intent, flowCtx(ctx, welcomeLang), typed) ?? (intent.kind === 'unknown' ? recognised(typed) : undefined))
+          : undefined;
       if (outcome) {
         const r = apply(outcome, menu, start, ctx, [welcome]);
         return intent?.kind === 'help' || intent?.kind === 'thanks' ? light(r) : r;
@@ -545,7 +554,7 @@ export function createStep(flowList: Flow[]): StepFn {
         }
         if (intent.kind === 'menu') return toMenu(state, ctx, []);
       }
-      const routed = intentOutcome(intent, fc, input.text);
+      const routed = intentOutcome(intent, fc, input.text) ?? (intent.kind === 'unknown' && !current.holds?.(state.node, state.data) ? recognised(input.text) : undefined);
       if (routed) {
         const r = apply(routed, current, state, ctx);
         return intent.kind === 'greeting' || intent.kind === 'thanks' || intent.kind === 'help' ? light(r) : r;

@@ -82,6 +82,11 @@ export interface Flow {
    * receives `{ choice: id }`.
    */
   choicePrefixes?: string[];
+  /**
+   * Optional: a text this flow knows by its shape from anywhere (a tracking number): when nothing
+   * else understood it, and no booking is half-finished, it leads here; start() gets `{ said }`.
+   */
+  recognizes?(text: string): boolean;
   /** What `node` asks for (default: 'choice' when it shows options, else 'text'). */
   expects?(node: string, data: Record<string, unknown>): Expectation | undefined;
   /** True while `node` holds a half-finished booking: a new request first asks whether to leave it. */

@@ -254,3 +254,12 @@ describe('managing the only booking by typing', () => {
     expect(choicesOf(typed).some((c) => /Des/.test(c))).toBe(true);
   });
 });
+
+test('at the summary, "namanya salah" then "nama nya salah, harusnya Siti Aisyah" keeps only the name', async () => {
+  ({ t } = await makeBookingApp());
+  await toDays('resident-rename');
+  await t.say('resident-rename', 'besok');
+  await t.say('resident-rename', 'jam 9');
+  await t.say('resident-rename', 'namanya salah');
+  expect(textOf(await t.say('resident-rename', 'nama nya salah, harusnya siti aisyah'))).toMatch(/Nama: Siti Aisyah\n/);
+});

@@ -3,7 +3,7 @@
 // the database is asked for with an effect; the answer comes back as a `result` input.
 import type { Content } from '../content/load.js';
 import type { Choice, Effect, Input, Reply } from '../core/types.js';
-import { normalizeDigits, plain } from '../nlu/answers.js';
+import { normalizeDigits, plain, tidyName } from '../nlu/answers.js';
 import { answersOf } from '../nlu/index.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
@@ -48,6 +48,17 @@ interface Data {
 
 /** Words around a corrected name at the summary ("namanya salah, harusnya …"), removed from its start. */
 const CORRECTION_WORDS = /^(?:[\s:=,.;!\-–—]+|(?:nya|saya|sy|lengkap|is|jadi|menjadi|harusnya|seharusnya|mestinya|semestinya|yang benar|yg benar|yang bener|yg bener|benarnya|salah|keliru|typo|wrong|should be|ganti|diganti|ubah|diubah)(?=$|[\s:=,.;!\-–—]))/iu;
+
+/** A corrected name without the words before it ("nya salah, harusnya Siti Aisyah" → "Siti Aisyah"); a first answer is left as typed. */
+function withoutCorrectionWords(text: string, correcting: boolean): string {
+  if (!correcting) return text;
+  let after = text;
+  for (let before = ''; before !== after; ) {
+    before = after;
+    after = after.replace(CORRECTION_WORDS, '');
+  }
+  return after.trim();
+}
 
 /** What a resident wants done with their booking, typed ("batalin booking saya", "ganti jadwal", "undur ke kamis"). */
 const CANCEL_WORDS = /\b(batal\w*|cancel\w*|hapus\w*|gak jadi datang|ga jadi datang|tidak jadi datang)\b/i;
@@ -401,7 +412,9 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const asks = /(\?|\b(apa|apakah|bagaimana|gimana|gmn|syarat\w*|berapa|brp|kalau|kalo|klo|kapan|dimana|di mana|bisa|bayar|biaya|cek|status|booking|how|what|where|when|can)\b)/i.test(text);
     if (asks && said !== 'unknown' && said !== 'greeting' && said !== 'thanks' && !data.correcting && !/^\s*(nama|atas nama|a\.?\s?n\.?|my name)\b/i.test(text)) return { unhandled: true };
     // "nama saya Siti Aminah", "a.n. SITI AMINAH" → "Siti Aminah".
-    const name = answersOf(ctx.nlu).name(text) || text.replace(/\s+/g, ' ').trim();
+    // Correcting it: "nama nya salah, harusnya Siti Aisyah" → "Siti Aisyah".
+    const name = tidyName(withoutCorrectionWords(answersOf(ctx.nlu).name(text) || text.replace(/\s+/g, ' ').trim(), data.correcting === true));
+    if (!name && data.correcting) return { node: 'name', data, replies: [{ text: ctx.t('booking.ask_correct_name') }] };
     let problem: string | undefined;
     if (name.length < 2) problem = 'booking.name.too_short';
     else if (name.length > 60) problem = 'booking.name.too_long';
@@ -648,10 +661,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     if (named) {
       // "namanya salah, harusnya Siti Aisyah" → "Siti Aisyah"; "namanya salah" → ask for it.
       let after = text.slice(named.index + named[0].length);
-      for (let before = ''; before !== after; ) {
-        before = after;
-        after = after.replace(CORRECTION_WORDS, '');
-      }
+      after = withoutCorrectionWords(after, true);
       if (after.trim().length >= 2) return onName(after, { ...data, correcting: true }, ctx);
       return { node: 'name', data: { ...data, correcting: true }, replies: [{ text: ctx.t('booking.ask_correct_name') }] };
     }

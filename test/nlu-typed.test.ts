@@ -263,3 +263,16 @@ test('at the summary, "namanya salah" then "nama nya salah, harusnya Siti Aisyah
   await t.say('resident-rename', 'namanya salah');
   expect(textOf(await t.say('resident-rename', 'nama nya salah, harusnya siti aisyah'))).toMatch(/Nama: Siti Aisyah\n/);
 });
+
+test.each([
+  ['besok jam 9', /Selasa, 1 Desember 2026[\s\S]*09\.00/],
+  ['1 des jam 8.30', /Selasa, 1 Desember 2026[\s\S]*08\.30/],
+  ['besok pagi jam 9', /Selasa, 1 Desember 2026[\s\S]*09\.00/],
+  ['kamis pagi', /Kamis, 3 Desember 2026[\s\S]*08\.00/],
+])('"%s" at the day list picks the day and that time: the summary comes at once', async (typed, summary) => {
+  ({ t } = await makeBookingApp());
+  await toDays('resident-daytime');
+  const r = await t.say('resident-daytime', typed);
+  expect(textOf(r)).toMatch(summary);
+  expect(textOf(r)).toMatch(/Sudah benar/);
+});

@@ -37,6 +37,8 @@ interface Data {
   session?: number;
   time?: string;
   days?: FreeDay[];
+  /** A time typed along with the day ("besok jam 9"), tried once that day's sessions are known. */
+  wantedTime?: string;
   /** A full day the resident may join the waitlist of. */
   fullDate?: string;
   sessions?: FreeSession[];
@@ -58,6 +60,15 @@ function withoutCorrectionWords(text: string, correcting: boolean): string {
     after = after.replace(CORRECTION_WORDS, '');
   }
   return after.trim();
+}
+
+/** The time part of "besok jam 9", "selasa pagi", "1 des jam 8.30" (every such piece, joined). */
+const TIME_PIECE = /\b(?:jam|pukul|pkl|pk)\s*\d{1,2}(?:\s?[.:]\s?\d{2})?\b|\b(?:pagi|siang|sore)\b/gi;
+function dayAndTime(text: string): { day: string; time: string } | undefined {
+  const pieces = text.match(TIME_PIECE);
+  if (!pieces) return undefined;
+  const day = text.replace(TIME_PIECE, ' ').replace(/\s+/g, ' ').trim();
+  return day ? { day, time: pieces.join(' ') } : undefined;
 }
 
 /** What a resident wants done with their booking, typed ("batalin booking saya", "ganti jadwal", "undur ke kamis"). */
@@ -558,7 +569,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         const date = r.date as string;
         if (!r.bookable) return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx, [{ text: unbookableLine(date, r.unbookable as Unbookable | undefined, ctx) }]);
         if (!sessions.some((s) => s.free > 0)) return refusalOutcome({ ok: false, why: 'day_full', date, days: r.days as FreeDay[] }, data, ctx);
-        const next: Data = { ...data, date, sessions };
+        const next: Data = { ...data, date, sessions, wantedTime: undefined };
+        // The time typed along with the day ("besok jam 9") picks its session when it is free.
+        const wanted = typeof data.wantedTime === 'string' ? onTypedTime(data.wantedTime, next, ctx) : undefined;
+        if (wanted) return wanted;
         return { node: 'session', data: next, replies: [sessionsPrompt(next, ctx)] };
       }
       case 'booking.reserve':
@@ -812,8 +826,14 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           const reason = reasons.get(data.reason ?? '')!;
           return { node: 'nik', data: { ...data, note }, replies: [{ text: ctx.t('booking.proof', { proof: reason.proof[ctx.lang] }) }, { text: ctx.t('booking.ask_nik') }] };
         }
-        case 'date':
-          return onTypedDay(text, data, ctx) ?? { unhandled: true };
+        case 'date': {
+          const day = onTypedDay(text, data, ctx);
+          if (day) return day;
+          // "besok jam 9", "selasa pagi": the day, then that time if it is free.
+          const both = dayAndTime(text);
+          if (both && answersOf(ctx.nlu).time(both.time)) return onTypedDay(both.day, { ...data, wantedTime: both.time }, ctx) ?? { unhandled: true };
+          return { unhandled: true };
+        }
         case 'session':
           return onTypedTime(text, data, ctx) ?? { unhandled: true };
         case 'confirm':

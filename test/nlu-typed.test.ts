@@ -276,3 +276,20 @@ test.each([
   expect(textOf(r)).toMatch(summary);
   expect(textOf(r)).toMatch(/Sudah benar/);
 });
+
+test('another day typed at the times ("kamis aja") or at the summary ("lusa", "jam 8 aja") changes it', async () => {
+  ({ t } = await makeBookingApp());
+  await toDays('resident-change');
+  await t.say('resident-change', 'besok');
+  const thursday = await t.say('resident-change', 'kamis aja');
+  expect(textOf(thursday)).toContain('Kamis, 3 Desember 2026');
+  expect(textOf(thursday)).toMatch(/jam/i);
+  const summary = await t.say('resident-change', 'jam 9');
+  expect(textOf(summary)).toMatch(/Kamis, 3 Desember 2026[\s\S]*09\.00/);
+  const eight = await t.say('resident-change', 'jam 8 aja');
+  expect(textOf(eight)).toMatch(/Kamis, 3 Desember 2026[\s\S]*08\.00[\s\S]*Sudah benar/);
+  const other = await t.say('resident-change', 'lusa aja');
+  expect(textOf(other)).toContain('Rabu, 2 Desember 2026');
+  expect(textOf(await t.say('resident-change', 'pagi'))).toMatch(/Rabu, 2 Desember 2026[\s\S]*Sudah benar/);
+  expect(textOf(await t.say('resident-change', 'ya'))).toContain('Booking berhasil');
+});

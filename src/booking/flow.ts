@@ -658,10 +658,26 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return flow.onInput('session', data, { type: 'choice', id: `s:${pick.index}` }, ctx);
   }
 
-  /** At the summary: "salah, nik nya 1803…", "ganti tanggal", "eh namanya Siti Aminah". */
+  /** Another day typed where a time or a yes was asked ("kamis aja", "lusa"), or with its time ("kamis jam 8"). */
+  function otherDay(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const both = dayAndTime(text);
+    const withTime = both && answersOf(ctx.nlu).time(both.time) ? both : undefined;
+    const day = answersOf(ctx.nlu).date(withTime?.day ?? text, calendar.today(ctx.now));
+    if (!day || day === 'earliest' || day === 'latest' || day === data.date) return undefined;
+    return onTypedDay(withTime?.day ?? text, withTime ? { ...data, wantedTime: withTime.time } : data, ctx);
+  }
+
+  /** At the summary: "salah, nik nya 1803…", "ganti tanggal", "eh namanya Siti Aminah", "kamis aja", "jam 8 aja". */
   function onCorrection(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
     const lower = answersOf(ctx.nlu).yesNo(text) ? '' : text.toLowerCase();
     if (!lower) return undefined;
+    const day = otherDay(text, data, ctx);
+    if (day) return day;
+    // "jam 8 aja": the same day at that time, if it is free (else its times with why).
+    const at = answersOf(ctx.nlu).time(text);
+    if (at && typeof at === 'object' && data.date) {
+      return { node: 'loading', data: { ...data, wantedTime: text }, replies: [], effects: [effect('booking.sessions', { date: data.date, code: data.mode === 'resched' ? data.code : undefined })] };
+    }
     if (/\bnik\b/.test(lower) && /\d{6,}/.test(normalizeDigits(text).replace(/[\s.-]/g, ''))) {
       return onNik(text, { ...data, correcting: true }, ctx);
     }
@@ -835,7 +851,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           return { unhandled: true };
         }
         case 'session':
-          return onTypedTime(text, data, ctx) ?? { unhandled: true };
+          // "kamis aja" at the times: that day's times instead (the days shown are still known).
+          return onTypedTime(text, data, ctx) ?? otherDay(text, data, ctx) ?? { unhandled: true };
         case 'confirm':
         case 'cancel_confirm': {
           // A correction first ("salah, nik nya …", "ganti tanggal"), then "ya" / "siap" / "tidak" typed instead of tapping.

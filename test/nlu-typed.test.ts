@@ -293,3 +293,13 @@ test('another day typed at the times ("kamis aja") or at the summary ("lusa", "j
   expect(textOf(await t.say('resident-change', 'pagi'))).toMatch(/Rabu, 2 Desember 2026[\s\S]*Sudah benar/);
   expect(textOf(await t.say('resident-change', 'ya'))).toContain('Booking berhasil');
 });
+
+test('"ya semua ada" at a checklist question ticks every document left: the result comes at once', async () => {
+  t = await makeTestApp();
+  await t.say('resident-all', 'syarat bikin ktp');
+  const first = await t.say('resident-all', 'cek kelengkapan');
+  expect(textOf(first)).toContain('(1/');
+  const done = await t.say('resident-all', 'ya semua ada');
+  expect(textOf(done)).not.toContain('(2/');
+  expect(textOf(done)).toMatch(/Lengkap!/);
+});

@@ -450,6 +450,11 @@ export const requirementsFlow: Flow = {
       // Not an answer: the core tries it as a question ("biayanya berapa") before asking again.
       if (!answer) return { unhandled: true };
       if (answer === 'na' && !doc?.condition) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx, caseId)] };
+      // "ya semua ada", "sudah lengkap semua": every document still to ask about is there.
+      if (answer === 'y' && input.type === 'text' && /\b(semua|semuanya|lengkap|all|everything)\b/i.test(input.text)) {
+        const left = checkable(service, caseId).length - answers.length;
+        return askQuestion(service, [...answers, ...Array<Answer>(Math.max(1, left)).fill('y')], ctx, caseId);
+      }
       return askQuestion(service, [...answers, answer], ctx, caseId);
     }
     return { unhandled: true };

@@ -428,7 +428,7 @@ export function createStep(flowList: Flow[]): StepFn {
       const global = GLOBAL_WORDS[word];
       // The question is answered in its own context first: "batal" at "Batalkan booking?" picks
       // "Ya, batalkan", "keluar" at the moving list picks "Pindah keluar daerah".
-      if (global === 'cancel' && state.labels?.length && !state.leave) {
+      if (global === 'cancel' && !state.leave && state.labels?.some((l) => l.toLowerCase().includes(word.slice(0, 4)))) {
         const picked = answersOf(ctx.nlu).option(text, state.labels);
         const id = picked && 'index' in picked ? state.choices[picked.index] : undefined;
         if (id) return step(state, { type: 'choice', id }, ctx);

@@ -77,7 +77,8 @@ export function outcomeOf(before: ConversationState, after: StepResult): string 
   if (fx.includes('booking.sessions')) return `date:${String((s.data as { date?: string }).date)}`;
   if (fx.includes('booking.days')) return before.node === 'confirm' || before.node === 'session' ? 'other_day' : `name:${String((s.data as { name?: string }).name)}`;
   if (fx.includes('status.lookup')) return 'lookup';
-  if (/^(Kontak|Contacts of) /m.test(text)) return 'officer';
+  // The office's contacts (no handoff) or the handoff flow (it first looks for the resident's open case).
+  if (/^(Kontak|Contacts of) /m.test(text) || (s.flow === 'officer' && before.flow !== 'officer')) return 'officer';
   if (s.flow === 'requirements' && s.node === 'detail' && (s.data as { serviceId?: string }).serviceId !== (before.data as { serviceId?: string }).serviceId) {
     return `svc:${String((s.data as { serviceId?: string }).serviceId)}`;
   }

@@ -96,7 +96,7 @@ const TUNED: Row[] = [
   ['reason', 'Rumah sakit / rujukan medis', 'reason:hospital'],
   ['reason', 'rumah sakit', 'reason:hospital'],
   ['reason', 'rujukan', 'reason:hospital'],
-  ['reason', 'bansos', 'again'],
+  ['reason', 'bansos', 'reason:social_aid'],
   ['reason', 'bantuan sosial', 'reason:social_aid'],
   ['reason', 'daftar sekolah', 'reason:registration'],
   ['reason', 'kerja', 'reason:registration'],
@@ -151,10 +151,12 @@ const TUNED: Row[] = [
   ['date', 'paling cepat', 'date:2026-11-30'],
   ['date', 'tomorrow', 'date:2026-12-01'],
   ['date', 'thursday', 'date:2026-12-03'],
-  ['date', 'sabtu', 'again'],
-  ['date', 'minggu', 'again'],
-  ['date', '25 des', 'again'],
-  ['date', 'senin depan', 'again'],
+  // A day not in the list is asked of the booking service, which says why it cannot be booked
+  // (a weekend, Christmas) or offers its times (next Monday, within the horizon).
+  ['date', 'sabtu', 'date:2026-12-05'],
+  ['date', 'minggu', 'date:2026-12-06'],
+  ['date', '25 des', 'date:2026-12-25'],
+  ['date', 'senin depan', 'date:2026-12-07'],
   ['date', 'halo', 'greeting'],
   ['date', 'pilih hari lain', 'leave?'],
   // --- session list
@@ -260,7 +262,7 @@ const HELD_OUT: Row[] = [
   ['service', 'kk rusak', 'svc:kk_hilang_rusak'],
   ['service', 'tambah anggota', 'svc:kk_tambah_anggota'],
   ['reason', 'Bantuan sosial', 'reason:social_aid'],
-  ['reason', 'rs', 'again'],
+  ['reason', 'rs', 'reason:hospital'], // was 'again' until reasons had keywords ("rs" = rumah sakit)
   ['reason', 'rujukan medis', 'reason:hospital'],
   ['reason', 'buat daftar kerja', 'reason:registration'],
   ['reason', 'daftar kuliah', 'reason:registration'],
@@ -337,7 +339,7 @@ const HELD_OUT: Row[] = [
   ['confirm', 'nik nya salah 1803021204950002', 'nik:1803021204950002'],
   ['confirm', 'bukan', 'no'],
   ['confirm', 'cek status', 'leave?'],
-  ['number', 'LU 261130 ABCDE', 'tracking:LU 261130 ABCDE'],
+  ['number', 'LU 261130 ABCDE', 'tracking:LU-261130-ABCDE'], // shown in the office's form since the tracking readers changed
   ['number', 'makasih', 'thanks'],
   ['checkdigits', '0 0 0 1', 'lookup'],
   ['checkdigits', 'halo', 'greeting'],

@@ -371,10 +371,11 @@ export const requirementsFlow: Flow = {
     return 'choice';
   },
 
-  // A checklist with answers is half-finished work: a new request first asks before leaving it,
-  // and "menu" or a long pause keeps it aside ("lanjut" brings it back).
-  holds(node, raw) {
-    return node === 'check' && ((raw as Partial<CheckData>).answers?.length ?? 0) > 0;
+  // A checklist under way is half-finished work: a new request ("ktp nya ada" at the police
+  // letter's question names another document) first asks before leaving it, and "menu" or a
+  // long pause keeps it aside ("lanjut" brings it back).
+  holds(node) {
+    return node === 'check';
   },
 
   start(ctx, params) {

@@ -303,3 +303,13 @@ test('"ya semua ada" at a checklist question ticks every document left: the resu
   expect(textOf(done)).not.toContain('(2/');
   expect(textOf(done)).toMatch(/Lengkap!/);
 });
+
+test('"iya cek" at a service summary starts the checklist; another document named at its first question asks before leaving', async () => {
+  t = await makeTestApp();
+  await t.say('resident-cek', 'kk saya hilang');
+  const first = await t.say('resident-cek', 'iya cek');
+  expect(textOf(first)).toContain('(1/');
+  const other = await t.say('resident-cek', 'ktp nya ada');
+  expect(textOf(other)).toContain('Cek kelengkapan dokumen Anda belum selesai');
+  expect(textOf(await t.say('resident-cek', 'tidak'))).toContain('(1/');
+});

@@ -313,3 +313,86 @@ test('"iya cek" at a service summary starts the checklist; another document name
   expect(textOf(other)).toContain('Cek kelengkapan dokumen Anda belum selesai');
   expect(textOf(await t.say('resident-cek', 'tidak'))).toContain('(1/');
 });
+
+describe('two things set aside: a booking under a checklist', () => {
+  test('both are kept; "lanjut" brings back the checklist, then the booking', async () => {
+    ({ t } = await makeBookingApp());
+    await toDays('resident-two');
+    await t.say('resident-two', 'syarat ktp baru');
+    expect(textOf(await t.say('resident-two', 'ya'))).toContain('Booking Anda saya simpan');
+    await t.say('resident-two', 'cek kelengkapan');
+    await t.say('resident-two', 'ada');
+    const menu = await t.say('resident-two', 'menu');
+    expect(textOf(menu)).toContain('Jawaban cek dokumen Anda saya simpan');
+    expect(choicesOf(menu)[0]).toBe('Lanjutkan cek dokumen');
+    expect(textOf(await t.say('resident-two', 'lanjut'))).toContain('Kita lanjutkan cek dokumen');
+    await t.say('resident-two', 'menu');
+    await t.say('resident-two', 'lanjut');
+    const menu2 = await t.say('resident-two', 'batal');
+    expect(textOf(menu2)).toBeTruthy();
+    // The checklist dropped with "batal"; the booking set aside before it is dropped too (batal drops all).
+    expect(choicesOf(await t.say('resident-two', 'menu'))).not.toContain('Lanjutkan booking');
+  });
+
+  test('"lanjut" typed in a new booking brings back the checklist and keeps the booking begun', async () => {
+    ({ t } = await makeBookingApp());
+    await t.say('resident-swap', 'syarat ktp baru');
+    await t.say('resident-swap', 'cek kelengkapan');
+    await t.say('resident-swap', 'ada');
+    await t.say('resident-swap', 'booking');
+    expect(textOf(await t.say('resident-swap', 'ya'))).toContain('Jawaban cek dokumen Anda saya simpan');
+    await t.say('resident-swap', 'bpjs');
+    const back = await t.say('resident-swap', 'lanjut');
+    expect(textOf(back)).toContain('Kita lanjutkan cek dokumen');
+    const menu = await t.say('resident-swap', 'menu');
+    expect(choicesOf(menu)[0]).toMatch(/Lanjutkan/);
+  });
+});
+
+test.each(['lanjut', 'lanjut booking', 'mau lanjut booking yang tadi', 'lanjutin booking nya'])('"%s" after a long pause mid-booking brings the booking back at once', async (typed) => {
+  ({ t } = await makeBookingApp());
+  await t.say('resident-pause', 'booking');
+  await t.say('resident-pause', 'bpjs');
+  await t.say('resident-pause', NIK);
+  t.clock.advance(40 * 60_000);
+  const back = await t.say('resident-pause', typed);
+  expect(textOf(back)).toContain('Kita lanjutkan booking');
+  expect(textOf(back)).toContain('nama lengkap');
+  expect(textOf(back)).not.toMatch(/keperluan mendesak/i);
+});
+
+test.each([
+  ['nama lengkapnya Siti Aminah', 'Siti Aminah'],
+  ['Siti Aminah kak', 'Siti Aminah'],
+  ['siti aminah ya kak', 'Siti Aminah'],
+  ['nama saya siti aminah, ktp belum ada', 'Siti Aminah'],
+  ["I'm Siti Aminah", 'Siti Aminah'],
+])('the name "%s" is stored as %s', async (typed, name) => {
+  ({ t } = await makeBookingApp());
+  await t.say('resident-name', 'booking');
+  await t.say('resident-name', 'bpjs');
+  await t.say('resident-name', NIK);
+  await t.say('resident-name', typed);
+  await t.say('resident-name', 'besok');
+  expect(textOf(await t.say('resident-name', 'jam 9'))).toContain(`Nama: ${name}\n`);
+});
+
+test('real words are not read as other words: "saya warga abung selatan mau bikin ktp" is a KTP request, not a fee question', async () => {
+  t = await makeTestApp();
+  const r = textOf(await t.say('resident-warga', 'saya warga abung selatan mau bikin ktp'));
+  expect(r).toMatch(/KTP-el baru/);
+  expect(r).toMatch(/Siapa yang bisa mengajukan/);
+});
+
+test.each([
+  ['tomorrow 9am', /Tuesday, 1 December 2026[\s\S]*09:00/],
+  ['thursday at 8', /Thursday, 3 December 2026[\s\S]*08:00/],
+])('English "%s" at the day list picks the day and the time', async (typed, summary) => {
+  ({ t } = await makeBookingApp());
+  await t.say('resident-en-day', 'english');
+  await t.say('resident-en-day', 'book');
+  await t.say('resident-en-day', 'bpjs');
+  await t.say('resident-en-day', NIK);
+  await t.say('resident-en-day', 'Siti Aminah');
+  expect(textOf(await t.say('resident-en-day', typed))).toMatch(summary);
+});

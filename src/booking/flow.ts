@@ -63,7 +63,7 @@ function withoutCorrectionWords(text: string, correcting: boolean): string {
 }
 
 /** The time part of "besok jam 9", "selasa pagi", "1 des jam 8.30" (every such piece, joined). */
-const TIME_PIECE = /\b(?:jam|pukul|pkl|pk)\s*\d{1,2}(?:\s?[.:]\s?\d{2})?\b|\b(?:pagi|siang|sore)\b/gi;
+const TIME_PIECE = /\b(?:jam|pukul|pkl|pk|at)\s*\d{1,2}(?:\s?[.:]\s?\d{2})?(?:\s*(?:am|pm))?\b|\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)\b|\b(?:pagi|siang|sore|morning|afternoon)\b/gi;
 function dayAndTime(text: string): { day: string; time: string } | undefined {
   const pieces = text.match(TIME_PIECE);
   if (!pieces) return undefined;
@@ -424,7 +424,9 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     if (asks && said !== 'unknown' && said !== 'greeting' && said !== 'thanks' && !data.correcting && !/^\s*(nama|atas nama|a\.?\s?n\.?|my name)\b/i.test(text)) return { unhandled: true };
     // "nama saya Siti Aminah", "a.n. SITI AMINAH" → "Siti Aminah".
     // Correcting it: "nama nya salah, harusnya Siti Aisyah" → "Siti Aisyah".
-    const name = tidyName(withoutCorrectionWords(answersOf(ctx.nlu).name(text) || text.replace(/\s+/g, ' ').trim(), data.correcting === true));
+    // Correcting, the words around the name go first ("nama nya salah, harusnya …"), then "nama saya".
+    const typed = data.correcting ? withoutCorrectionWords(text.replace(/^\s*(?:nama(?:\s+lengkap)?(?:nya)?|name)\b/i, ''), true) : text;
+    const name = tidyName(answersOf(ctx.nlu).name(typed) || typed.replace(/\s+/g, ' ').trim());
     if (!name && data.correcting) return { node: 'name', data, replies: [{ text: ctx.t('booking.ask_correct_name') }] };
     let problem: string | undefined;
     if (name.length < 2) problem = 'booking.name.too_short';

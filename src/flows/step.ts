@@ -6,7 +6,7 @@ import { memoByText } from '../core/memo.js';
 import { isoTime } from '../core/time.js';
 import type { Choice, Effect, Input, Lang, Reply } from '../core/types.js';
 import { answersOf, type Intent } from '../nlu/index.js';
-import type { ConversationState, Expectation, Flow, FlowContext, Outcome, StepContext, StepResult } from './types.js';
+import type { ConversationState, Expectation, Flow, FlowContext, KeptAside, Outcome, StepContext, StepResult } from './types.js';
 
 export type StepFn = (saved: ConversationState | undefined, input: Input, ctx: StepContext) => StepResult;
 
@@ -31,8 +31,24 @@ const MAX_HOPS = 6;
 const TAG_MARK = '~';
 /** Choice ids that work from anywhere, whatever question they were shown under. */
 const GLOBAL_CHOICE = /^(m:|lang:|nav:)/;
-/** Words that bring back a booking set aside for another question. */
-const RESUME_WORDS = new Set(['lanjut', 'lanjutkan', 'lanjut booking', 'lanjutkan booking', 'kembali', 'kembali ke booking', 'balik', 'continue', 'resume', 'continue booking', 'back to booking']);
+/** Words that bring back what was set aside: "lanjut", "lanjutin booking nya", "mau lanjut booking yang tadi", "back to booking". */
+const RESUME_TEXT = /^(?:(?:mau|ingin|tolong|ayo|yuk|ok|oke)\s+)?(?:lanjut\w*|kembali|balik|continue|resume|back(?=\s+to\b))(?:\s+(?:ke|lagi|aja|saja|dong|ya|kak|yang|yg|tadi|booking\w*|cek|dokumen\w*|checklist|pemesanan|nya|the|to|my))*$/;
+/** How many things set aside are remembered under the newest (a booking under a checklist). */
+const KEPT_BELOW = 2;
+
+/** `held` set aside on top of what was kept before (another flow's), which comes back after it. */
+function keptWith(state: ConversationState, held: KeptAside): Pick<ConversationState, 'resume' | 'resumeBelow'> {
+  const below = [state.resume, ...(state.resumeBelow ?? [])].filter((r): r is KeptAside => r !== undefined && r.flow !== held.flow).slice(0, KEPT_BELOW);
+  return { resume: held, resumeBelow: below.length ? below : undefined };
+}
+
+/** What was kept aside once the newest is taken back (or replaced). */
+function keptWithoutTop(state: ConversationState): Pick<ConversationState, 'resume' | 'resumeBelow'> {
+  const [next, ...rest] = state.resumeBelow ?? [];
+  return { resume: next, resumeBelow: rest.length ? rest : undefined };
+}
+
+const heldNow = (state: ConversationState): KeptAside => ({ flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data });
 /** Intents answered in place, without leaving the question. */
 const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help']);
 
@@ -187,7 +203,7 @@ export function createStep(flowList: Flow[]): StepFn {
         const next: ConversationState = {
           ...state,
           leave: undefined,
-          resume: superseded ? undefined : state.resume,
+          ...(superseded ? keptWithoutTop(state) : {}),
           flow: currentFlow.id,
           flowVersion: currentFlow.version,
           node: current.node,
@@ -231,8 +247,8 @@ export function createStep(flowList: Flow[]): StepFn {
   function leaveKeeping(state: ConversationState, ctx: StepContext, leaving: Reply[], go: (from: ConversationState, pre: Reply[]) => StepResult): StepResult {
     const flow = flows.get(state.flow);
     if (!flow?.holds?.(state.node, state.data)) return go({ ...state, leave: undefined }, leaving);
-    const resume = { flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data };
-    const result = go({ ...state, leave: undefined, resume }, leaving);
+    const resume = heldNow(state);
+    const result = go({ ...state, leave: undefined, ...keptWith(state, resume) }, leaving);
     if (result.state.resume !== resume) return result;
     const replies = [...result.replies];
     replies.splice(leaving.length, 0, { text: heldText(ctx, state.lang, 'nlu.set_aside', state.flow) });
@@ -411,7 +427,11 @@ export function createStep(flowList: Flow[]): StepFn {
       // A half-finished booking is kept aside, not dropped: "lanjut" brings it back.
       const held = flow.holds?.(state.node, state.data) === true;
       const notice = { text: held ? `${fc.t('core.idle_restart')}\n${heldText(ctx, lang, 'nlu.set_aside', state.flow)}` : fc.t('core.idle_restart') };
-      const base: ConversationState = { ...fresh, lang, resume: held ? { flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data } : state.resume };
+      // "lanjut" after the pause: the question that was waiting, at once.
+      if (held && input.type === 'text' && RESUME_TEXT.test(input.text.trim().toLowerCase())) {
+        return reprompt(state, ctx, [{ text: heldText(ctx, lang, 'nlu.resumed', state.flow) }]);
+      }
+      const base: ConversationState = { ...fresh, lang, ...(held ? keptWith(state, heldNow(state)) : { resume: state.resume, resumeBelow: state.resumeBelow }) };
       if (input.type === 'text') {
         const outcome = intentOutcome(ctx.nlu.classify(input.text.slice(0, MAX_TEXT)), fc, input.text);
         if (outcome) return apply(outcome, menu, base, ctx, [notice]);
@@ -436,13 +456,14 @@ export function createStep(flowList: Flow[]): StepFn {
       // A flow may say what leaving means (an officer's case stays open).
       const leaving = global === 'menu' || global === 'cancel' ? (flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []) : [];
       if (global === 'menu') return leaveKeeping(state, ctx, leaving, (from, pre) => toMenu(from, ctx, pre));
-      if (global === 'cancel') return toMenu({ ...state, leave: undefined, resume: undefined }, ctx, leaving.length ? leaving : [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
+      if (global === 'cancel') return toMenu({ ...state, leave: undefined, resume: undefined, resumeBelow: undefined }, ctx, leaving.length ? leaving : [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
       if (global === 'help') return reprompt(state, ctx, [{ text: fc.t('core.help') }]);
       if (global === 'language') return switchLanguage(state, ctx, languageNamed(word));
       // "lanjut" at the menu after a booking was set aside brings it back.
       // (Not at a yes/no question, where "lanjut" means yes.)
       const number = anyText ? undefined : /^\d{1,2}$/.test(text) ? Number(text) : state.choices.length ? answersOf(ctx.nlu).number(text) : undefined;
-      if (state.resume && !flow.holds?.(state.node, state.data) && RESUME_WORDS.has(word) && expectation(state) !== 'yesno' && expectation(state) !== 'confirm') input = { type: 'choice', id: 'nav:resume' };
+      // (Not where it is one of the options shown: "Kembali" to the list.)
+      if (state.resume && RESUME_TEXT.test(word) && expectation(state) !== 'yesno' && expectation(state) !== 'confirm' && !state.labels?.some((l) => l.toLowerCase() === word)) input = { type: 'choice', id: 'nav:resume' };
       // "2" on WhatsApp (or typed anywhere) means the second choice shown last; so do "2.", "no 2", "yang kedua".
       else if (number !== undefined) {
         const id = state.choices[number - 1];
@@ -471,14 +492,17 @@ export function createStep(flowList: Flow[]): StepFn {
         const flow = flows.get(state.flow)!;
         const routed = intent && intentOutcome(intent, fc, state.leave?.said);
         if (!routed) return shortReprompt({ ...state, leave: undefined }, ctx, []);
-        const resume = { flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data };
-        return apply(routed, flow, { ...state, leave: undefined, resume }, ctx, [{ text: heldText(ctx, state.lang, 'nlu.set_aside', state.flow) }]);
+        return apply(routed, flow, { ...state, leave: undefined, ...keptWith(state, heldNow(state)) }, ctx, [{ text: heldText(ctx, state.lang, 'nlu.set_aside', state.flow) }]);
       }
       if (id === 'nav:resume') {
         const r = state.resume;
         const flow = r && flows.get(r.flow);
-        if (!r || !flow || flow.version !== r.flowVersion) return toMenu({ ...state, resume: undefined }, ctx, []);
-        const back: ConversationState = { ...state, flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, resume: undefined, leave: undefined };
+        if (!r || !flow || flow.version !== r.flowVersion) return toMenu({ ...state, ...keptWithoutTop(state) }, ctx, []);
+        // What is half-finished here (a booking begun) is kept in turn, under what was kept before.
+        const rest = { ...state, ...keptWithoutTop(state) };
+        const holding = flows.get(state.flow)?.holds?.(state.node, state.data) ? heldNow(state) : undefined;
+        const kept = holding ? keptWith(rest, holding) : keptWithoutTop(state);
+        const back: ConversationState = { ...state, flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, ...kept, leave: undefined };
         return reprompt(back, ctx, [{ text: heldText(ctx, state.lang, 'nlu.resumed', r.flow) }]);
       }
       if (id.startsWith('m:') && state.flow !== 'menu') {

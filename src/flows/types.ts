@@ -29,8 +29,10 @@ export interface ConversationState {
   tag?: string;
   /** Answers not understood in a row at this question: the second offers an officer. */
   misses?: number;
-  /** A half-finished booking set aside for a new request; "lanjut" brings the resident back. */
-  resume?: { flow: string; flowVersion: number; node: string; data: Record<string, unknown> };
+  /** A half-finished booking or checklist set aside for a new request; "lanjut" brings the resident back. */
+  resume?: KeptAside;
+  /** What was set aside before `resume` (another flow's), newest first: it comes back after it. */
+  resumeBelow?: KeptAside[];
   /** A new request typed while a booking is half-finished, waiting for "leave it?" to be answered. */
   leave?: { intent: unknown; said?: string };
 }
@@ -38,6 +40,14 @@ export interface ConversationState {
 /** What a node's question expects, so the re-ask says it in one line and readers know the kind. */
 /** `confirm`: a yes or no to a summary ("Sudah benar?"), where "not sure" is no answer. */
 export type Expectation = 'choice' | 'yesno' | 'confirm' | 'date' | 'time' | 'nik' | 'name' | 'tracking' | 'text' | 'digits';
+
+/** A question of a flow, with its answers so far, kept to come back to. */
+export interface KeptAside {
+  flow: string;
+  flowVersion: number;
+  node: string;
+  data: Record<string, unknown>;
+}
 
 export interface StepContext {
   now: Date;

@@ -112,6 +112,9 @@ export function tidyName(name: string): string {
     .join(' ');
 }
 
+/** Said after a name out of politeness ("Siti Aminah kak", "… ya kak"): never its last word. */
+const TRAILING_POLITE = new Set(['kak', 'ka', 'kakak', 'min', 'mimin', 'admin', 'pak', 'bu', 'mas', 'mbak', 'ya', 'yah', 'yaa', 'dong', 'deh', 'sih', 'nih', 'please', 'pls', 'thanks', 'makasih', 'terimakasih']);
+
 /** "jumat ini", "this friday": the weekday of this week, today included. */
 const THIS_WEEK = new Set(['ini', 'this']);
 /** "setengah 9" (Indonesian): half an hour before the hour. */
@@ -228,7 +231,7 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   function date(text: string, today: string): string | 'earliest' | 'latest' | undefined {
     const whole = relative.get(plain(text)) ?? relative.get(plain(text).replace(/\b(aja|saja|deh|dong|ya|kak|min|yang|yg)\b/g, ' ').replace(/\s+/g, ' ').trim());
     if (whole !== undefined) return addDays(today, whole);
-    let p = plain(text).replace(/\b(tanggal|tgl|tg|hari|date|the|on|pada|yang|yg|aja|saja|deh|dong|ya|kak|min|nya|untuk|buat)\b/g, ' ').replace(/\s+/g, ' ').trim();
+    let p = plain(text).replace(/\b(tanggal|tgl|tg|hari|date|the|on|pada|yang|yg|aja|saja|deh|dong|ya|kak|min|nya|untuk|buat|instead|please)\b/g, ' ').replace(/\s+/g, ' ').trim();
     if (!p) return undefined;
     if (earliest.has(p)) return 'earliest';
     if (latest.has(p)) return 'latest';
@@ -348,7 +351,12 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
       s = parts.slice(consumed).join(' ').replace(/^[\s:=,.\-–—]+/, '');
     }
     s = s.replace(/^[\s:=,\-–—]+/, '').replace(/[\s.!,;:?]+$/, '').trim();
-    return tidyName(s);
+    // A name on a KTP has no comma: what follows one is another remark ("…, ktp belum ada").
+    s = s.split(/\s*[,;]\s*/)[0]!;
+    // Politeness after it ("Siti Aminah kak", "siti aminah ya kak") is not part of the name.
+    const words = s.split(' ');
+    while (words.length > 1 && TRAILING_POLITE.has(plain(words.at(-1)!))) words.pop();
+    return tidyName(words.join(' '));
   }
 
   return { yesNo, option, number, date, time, name, vocab };

@@ -37,6 +37,8 @@ interface Data {
   session?: number;
   time?: string;
   days?: FreeDay[];
+  /** A day said with a request to move a booking ("undur ke kamis"), tried once the free days are known. */
+  wantedDay?: string;
   /** A time typed along with the day ("besok jam 9"), tried once that day's sessions are known. */
   wantedTime?: string;
   /** A full day the resident may join the waitlist of. */
@@ -465,7 +467,14 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     if (!days.length) {
       return { goto: 'menu', params: { quiet: true }, replies: [...pre, { text: ctx.t('booking.no_free_days') }] };
     }
-    const next: Data = { ...data, days };
+    const next: Data = { ...data, days, wantedDay: undefined };
+    // The day said with the request ("undur ke kamis jam 9"): picked as if typed at the list.
+    if (typeof data.wantedDay === 'string') {
+      const said = data.wantedDay.replace(MOVE_WORDS, ' ').replace(/\b(ke|booking|saya|jadwal|nya)\b/gi, ' ').replace(/\s+/g, ' ').trim();
+      const both = said ? dayAndTime(said) : undefined;
+      const picked = said ? (onTypedDay(said, next, ctx) ?? (both && onTypedDay(both.day, { ...next, wantedTime: both.time }, ctx))) : undefined;
+      if (picked) return picked;
+    }
     return { node: 'date', data: next, replies: [...pre, daysPrompt(next, ctx)] };
   }
 
@@ -534,12 +543,12 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   }
 
   /** With exactly one active booking, "batalkan" or "ganti jadwal" acts on it without asking which. */
-  function actOnTheOnly(list: ListResult, wanted: unknown, ctx: FlowContext): Outcome | undefined {
+  function actOnTheOnly(list: ListResult, wanted: unknown, ctx: FlowContext, said?: unknown): Outcome | undefined {
     const active = list.bookings.filter((b) => b.status === 'active');
     if (active.length !== 1 || (wanted !== 'cancel' && wanted !== 'resched')) return undefined;
     const data: Data = { list, code: active[0]!.code };
     if (wanted === 'cancel') return { node: 'cancel_confirm', data, replies: [cancelPrompt(data, ctx)] };
-    return flow.onInput('manage', data, { type: 'choice', id: 'bk:resched' }, ctx);
+    return flow.onInput('manage', typeof said === 'string' ? { ...data, wantedDay: said } : data, { type: 'choice', id: 'bk:resched' }, ctx);
   }
 
   function onResult(node: string, data: Data, effectType: string, result: unknown, ctx: FlowContext): Outcome {
@@ -554,7 +563,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           if (severalPlaces) return { node: 'place', data: { mode: 'new' }, replies: [rules(ctx), placePrompt(ctx)] };
           return { node: 'reason', data: { mode: 'new' }, replies: [rules(ctx), reasonPrompt(ctx)] };
         }
-        const acted = actOnTheOnly(list, data.wanted, ctx);
+        const acted = actOnTheOnly(list, data.wanted, ctx, data.said);
         if (acted) return acted;
         return { node: 'list', data: { list }, replies: [listPrompt(list, ctx)] };
       }
@@ -746,7 +755,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       const list = params?.action === 'list';
       // "batalin booking saya": with one booking, straight to what was asked of it.
       const wanted = list ? wantedOf(params?.said) : undefined;
-      return { node: 'loading', data: list ? (wanted ? { wanted } : {}) : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
+      return { node: 'loading', data: list ? (wanted ? { wanted, said: params?.said } : {}) : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
     },
 
     onInput(node, raw, input: Input, ctx) {
@@ -879,7 +888,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
             .split(/\s+/)
             .map((w) => normalizeCode(w))
             .find((c): c is string => Boolean(c) && Boolean(data.list?.bookings.some((b) => b.code === c)));
-          if (!code) return (node === 'list' && data.list && actOnTheOnly(data.list, wantedOf(text), ctx)) || { unhandled: true };
+          if (!code) return (node === 'list' && data.list && actOnTheOnly(data.list, wantedOf(text), ctx, text)) || { unhandled: true };
           const next: Data = { ...data, code };
           if (CANCEL_WORDS.test(text)) return { node: 'cancel_confirm', data: next, replies: [cancelPrompt(next, ctx)] };
           return { node: 'manage', data: next, replies: [managePrompt(next, ctx)] };

@@ -65,4 +65,12 @@ describe('tracking numbers as typed', () => {
     expect(textOf(await app.say('s6', said))).toContain('Nomor LU-261130-ABCDE.');
     expect(textOf(await app.say('s6', '0001'))).toContain('Permohonan LU-261130-ABCDE');
   });
+
+  test('after a wrong check, 4 digits typed next are the check again for the same number', async () => {
+    const app = await start();
+    await app.say('s7', 'cek status');
+    await app.say('s7', 'LU-261130-ABCDE');
+    expect(textOf(await app.say('s7', '1234'))).toContain('tidak kami temukan');
+    expect(textOf(await app.say('s7', '0001'))).toContain('Permohonan LU-261130-ABCDE');
+  });
 });

@@ -149,7 +149,8 @@ function onResult(input: Extract<Input, { type: 'result' }>, data: Record<string
       const r = input.data as LookupResult;
       if (!r.found && r.cooldownMinutes) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('status.cooldown', { minutes: r.cooldownMinutes }) }] };
       // Unknown number and wrong check get the same words: nothing to learn from trying.
-      if (!r.found) return { node: 'number', data: {}, replies: [askNumber(ctx, ctx.t('status.not_found'))] };
+      // The number is kept: 4 digits typed next are the check again for it ("1234" wrong, then "0001").
+      if (!r.found) return { node: 'number', data: typeof data.tracking === 'string' ? { lastTracking: data.tracking } : {}, replies: [askNumber(ctx, ctx.t('status.not_found'))] };
       return { node: 'shown', data: { applicationId: r.applicationId, trackingNo: r.trackingNo, following: r.following }, replies: statusReplies(r, ctx) };
     }
     case EFFECTS.follow: {
@@ -227,7 +228,11 @@ export const statusFlow: Flow = {
     }
     if (input.type !== 'text') return { unhandled: true };
 
-    if (nodeName === 'number') return trackingTyped(input.text, ctx) ?? { unhandled: true };
+    if (nodeName === 'number') {
+      const again = typeof data.lastTracking === 'string' && /^\s*\d(?:[\s.-]?\d){3}\s*$/.test(normalizeDigits(input.text)) ? checkDigits(input.text) : undefined;
+      if (again) return { node: 'lookup', data: { tracking: data.lastTracking }, replies: [], effects: [{ type: EFFECTS.lookup, tracking: data.lastTracking, check: again }] };
+      return trackingTyped(input.text, ctx) ?? { unhandled: true };
+    }
     if (nodeName === 'check' && typeof data.tracking === 'string') {
       const check = checkDigits(input.text);
       // The number typed again (corrected): that one is asked about.

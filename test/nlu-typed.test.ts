@@ -20,6 +20,19 @@ async function toDays(addr: string) {
   expect(textOf(await t!.say(addr, 'Siti Aminah'))).toContain('Pilih tanggal');
 }
 
+/** On to "Sudah benar?" for tomorrow at 09.00. */
+async function toSummary(addr: string) {
+  await toDays(addr);
+  await t!.say(addr, 'besok');
+  expect(textOf(await t!.say(addr, 'jam 9'))).toContain('Sudah benar');
+}
+
+/** A booking made for tomorrow at 09.00. */
+async function bookedBy(addr: string) {
+  await toSummary(addr);
+  expect(textOf(await t!.say(addr, 'ya'))).toContain('Booking berhasil');
+}
+
 describe('numbers as people type them pick the option with that number', () => {
   test.each(['pilih 2', '2.', '2)', 'no 2', 'nomor 2', 'yang kedua', 'yg ke 2', 'kedua', 'dua'])('"%s" at the document list picks the second (KK)', async (typed) => {
     t = await makeTestApp();
@@ -40,10 +53,7 @@ describe('numbers as people type them pick the option with that number', () => {
 describe('a cancel word answers the question first', () => {
   test('"batal" at "Batalkan booking …?" cancels the booking, and "booking saya" shows none', async () => {
     ({ t } = await makeBookingApp());
-    await toDays('resident-cancel');
-    await t.say('resident-cancel', 'besok');
-    await t.say('resident-cancel', 'jam 9');
-    expect(textOf(await t.say('resident-cancel', 'ya'))).toContain('Booking berhasil');
+    await bookedBy('resident-cancel');
     const list = await t.say('resident-cancel', 'booking saya');
     // One booking: its line, then what to do with it.
     const manage = await t.say('resident-cancel', '1');
@@ -57,9 +67,7 @@ describe('a cancel word answers the question first', () => {
 
   test('"batal" while moving a booking says the booking stands; "Sudah benar?" re-asks for yes or no only', async () => {
     ({ t } = await makeBookingApp());
-    await toDays('resident-move');
-    await t.say('resident-move', 'besok');
-    await t.say('resident-move', 'jam 9');
+    await toSummary('resident-move');
     const unclear = await t.say('resident-move', 'hmm entahlah ya kak gimana');
     expect(textOf(unclear)).toContain('Jawab saja ya atau tidak');
     expect(textOf(await t.say('resident-move', 'ya'))).toContain('Booking berhasil');
@@ -99,9 +107,7 @@ describe('languages by name set that language', () => {
 describe('short answers of chat', () => {
   test('👍 at "Sudah benar?" books; "gak jadi" is a no', async () => {
     ({ t } = await makeBookingApp());
-    await toDays('resident-thumb');
-    await t.say('resident-thumb', 'besok');
-    await t.say('resident-thumb', 'jam 9');
+    await toSummary('resident-thumb');
     const no = await t.say('resident-thumb', 'gak jadi');
     expect(textOf(no)).not.toContain('belum mengerti');
     expect(textOf(no)).not.toContain('Booking berhasil');
@@ -110,9 +116,7 @@ describe('short answers of chat', () => {
 
   test('"ya makasih" at "Sudah benar?" books; "makasih" alone is small talk', async () => {
     ({ t } = await makeBookingApp());
-    await toDays('resident-thanks');
-    await t.say('resident-thanks', 'besok');
-    await t.say('resident-thanks', 'jam 9');
+    await toSummary('resident-thanks');
     const thanks = await t.say('resident-thanks', 'makasih');
     expect(textOf(thanks)).toContain('Sama-sama');
     expect(textOf(thanks)).not.toContain('Booking berhasil');
@@ -129,9 +133,7 @@ describe('short answers of chat', () => {
 
   test('"booking saya" typed at the bookings list shows the list again, not a new booking', async () => {
     ({ t } = await makeBookingApp());
-    await toDays('resident-mine');
-    await t.say('resident-mine', 'besok');
-    await t.say('resident-mine', 'jam 9');
+    await toSummary('resident-mine');
     await t.say('resident-mine', 'ya');
     expect(textOf(await t.say('resident-mine', 'booking saya'))).toContain('Booking Anda');
     const again = await t.say('resident-mine', 'booking saya');
@@ -227,10 +229,7 @@ describe('a half-finished checklist is kept like a booking', () => {
 describe('managing the only booking by typing', () => {
   async function booked() {
     ({ t } = await makeBookingApp());
-    await toDays('resident-one');
-    await t.say('resident-one', 'besok');
-    await t.say('resident-one', 'jam 9');
-    expect(textOf(await t.say('resident-one', 'ya'))).toContain('Booking berhasil');
+    await bookedBy('resident-one');
   }
 
   test('"batalin booking saya" asks to cancel that booking at once; "ya" cancels it', async () => {
@@ -261,9 +260,7 @@ describe('managing the only booking by typing', () => {
 
 test('at the summary, "namanya salah" then "nama nya salah, harusnya Siti Aisyah" keeps only the name', async () => {
   ({ t } = await makeBookingApp());
-  await toDays('resident-rename');
-  await t.say('resident-rename', 'besok');
-  await t.say('resident-rename', 'jam 9');
+  await toSummary('resident-rename');
   await t.say('resident-rename', 'namanya salah');
   expect(textOf(await t.say('resident-rename', 'nama nya salah, harusnya siti aisyah'))).toMatch(/Nama: Siti Aisyah\n/);
 });

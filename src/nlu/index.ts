@@ -132,6 +132,8 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
   }
 
   const answers = createAnswerReader(vocab.answers);
+  const asTyped = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const wholeMessages = new Map(Object.entries(vocab.whole_messages).flatMap(([k, v]) => [[asTyped(k), v] as const, [normalizer.words(k).join(' '), v] as const]).filter(([k]) => k));
   const english = new Set(vocab.english_words.map((w) => w.toLowerCase()));
   const indonesian = new Set(vocab.indonesian_words.map((w) => w.toLowerCase()));
   /** On the words as typed: the normaliser turns English words into Indonesian ones. */
@@ -147,8 +149,13 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
   };
 
   function classify(text: string): Intent {
+    // As typed ("min" is dropped by the normaliser as a filler), then in standard words.
+    const whole = wholeMessages.get(asTyped(text));
+    if (whole) return { kind: whole } as Intent;
     const words = normalizer.words(text);
     if (words.length === 0) return { kind: 'unknown' };
+    const wholeWords = wholeMessages.get(words.join(' '));
+    if (wholeWords) return { kind: wholeWords } as Intent;
     const { intent: named, used } = matchServices(words);
     for (const kind of BEFORE_SERVICES) if (mentions(words, kind, used)) return { kind };
     if (mentions(words, 'fee', used)) return named?.kind === 'service' ? { kind: 'fee', serviceId: named.serviceId } : { kind: 'fee' };

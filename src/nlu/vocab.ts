@@ -37,6 +37,13 @@ export const NluVocab = z
      * A first message is answered in English when it has two or more of `english_words` and
      * none of `indonesian_words` ("I lost my ID card"); otherwise in the resident's language.
      */
+    /**
+     * Whole messages that mean an intent only on their own ("admin", "min": a person), never as
+     * part of a longer message ("makasih admin" stays thanks).
+     */
+    whole_messages: z
+      .record(z.string().min(1), z.enum(['requirements', 'fee', 'booking', 'my_bookings', 'status', 'officer', 'hours', 'health', 'greeting', 'thanks', 'help', 'menu', 'language']))
+      .default({}),
     english_words: z.array(z.string().regex(/^\S+$/, 'one word per entry')).default([]),
     indonesian_words: z.array(z.string().regex(/^\S+$/, 'one word per entry')).default([]),
     /** How typed answers to the bot's own questions are read (yes/no, days, times, names): src/nlu/answers.ts. */

@@ -397,3 +397,15 @@ test.each([
   await t.say('resident-en-day', 'Siti Aminah');
   expect(textOf(await t.say('resident-en-day', typed))).toMatch(summary);
 });
+
+test('"ok" or "siap" at a typed question is an acknowledgement ("Baik, kita lanjutkan"), "makasih" gets "Sama-sama"', async () => {
+  ({ t } = await makeBookingApp());
+  await t.say('resident-ok', 'booking');
+  await t.say('resident-ok', 'bpjs');
+  const ok = textOf(await t.say('resident-ok', 'ok'));
+  expect(ok).toContain('Baik, kita lanjutkan ya.');
+  expect(ok).not.toContain('Sama-sama');
+  expect(ok).toContain('Ketik NIK');
+  expect(textOf(await t.say('resident-ok', 'siap kak'))).not.toContain('Sama-sama');
+  expect(textOf(await t.say('resident-ok', 'makasih'))).toContain('Sama-sama');
+});

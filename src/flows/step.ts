@@ -49,6 +49,8 @@ function keptWithoutTop(state: ConversationState): Pick<ConversationState, 'resu
 }
 
 const heldNow = (state: ConversationState): KeptAside => ({ flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data });
+/** Words of thanks proper: "ok", "siap", "sip" (thanks intent too) only acknowledge, and get no "Sama-sama". */
+const THANKED = /\b(makasih|mksh|makasi|trims|terima ?kasih|trima ?kasih|thanks?|thx|tq|tengkyu|nuwun|hatur nuhun)\b/i;
 /** Intents answered in place, without leaving the question. */
 const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help']);
 
@@ -355,7 +357,8 @@ export function createStep(flowList: Flow[]): StepFn {
       case 'greeting':
         return { goto: 'menu', replies: [{ text: t('core.greeting') }] };
       case 'thanks':
-        return { goto: 'menu', params: { quiet: true }, replies: [{ text: t('core.thanks') }] };
+        // "ok", "siap" acknowledge; only thanks get "Sama-sama".
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: t(said !== undefined && !THANKED.test(said) ? 'core.ack' : 'core.thanks') }] };
       case 'help':
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: t('core.help') }] };
       case 'menu':
@@ -562,7 +565,8 @@ export function createStep(flowList: Flow[]): StepFn {
       if (state.flow !== 'menu') {
         // Small talk never ends a flow: one line, then the question again.
         if (intent.kind === 'greeting' || intent.kind === 'thanks') {
-          return light(shortReprompt(state, ctx, [{ text: fc.t(intent.kind === 'greeting' ? 'nlu.greeting_mid_flow' : 'nlu.thanks_mid_flow') }], state.misses));
+          const line = intent.kind === 'greeting' ? 'nlu.greeting_mid_flow' : THANKED.test(input.text) ? 'nlu.thanks_mid_flow' : 'nlu.ack_mid_flow';
+          return light(shortReprompt(state, ctx, [{ text: fc.t(line) }], state.misses));
         }
         // A question about fees, hours or the health protocol is answered in place.
         if (INFO_INTENTS.has(intent.kind)) {

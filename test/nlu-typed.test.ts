@@ -409,3 +409,16 @@ test('"ok" or "siap" at a typed question is an acknowledgement ("Baik, kita lanj
   expect(textOf(await t.say('resident-ok', 'siap kak'))).not.toContain('Sama-sama');
   expect(textOf(await t.say('resident-ok', 'makasih'))).toContain('Sama-sama');
 });
+
+test('"berapa lama prosesnya", "bisa online gak", "biayanya berapa" mid-checklist are answered for that service, and the question comes again', async () => {
+  t = await makeTestApp();
+  await t.say('resident-facts', 'kk saya hilang');
+  await t.say('resident-facts', 'cek kelengkapan');
+  const long = textOf(await t.say('resident-facts', 'berapa lama prosesnya'));
+  expect(long).toContain('KK hilang');
+  expect(long).toContain('(1/');
+  const online = textOf(await t.say('resident-facts', 'bisa online gak'));
+  expect(online).toMatch(/KK hilang[^\n]*: [^\n]*(daring|online)/i);
+  expect(online).toContain('(1/');
+  expect(textOf(await t.say('resident-facts', 'biayanya berapa'))).toMatch(/KK hilang[^\n]*: /);
+});

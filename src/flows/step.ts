@@ -52,7 +52,7 @@ const heldNow = (state: ConversationState): KeptAside => ({ flow: state.flow, fl
 /** Words of thanks proper: "ok", "siap", "sip" (thanks intent too) only acknowledge, and get no "Sama-sama". */
 const THANKED = /\b(makasih|mksh|makasi|trims|terima ?kasih|trima ?kasih|thanks?|thx|tq|tengkyu|nuwun|hatur nuhun)\b/i;
 /** Intents answered in place, without leaving the question. */
-const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help']);
+const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help', 'duration', 'online']);
 
 /** The language a text asks for by name ("english", "pakai bahasa indonesia"), if it names one. */
 function languageNamed(text: string): Lang | undefined {
@@ -342,9 +342,13 @@ export function createStep(flowList: Flow[]): StepFn {
       case 'status':
         // What was said goes along: "cek status LU-261130-ABCDE" already names the application.
         return { goto: 'status', params: said ? { said } : undefined };
-      case 'fee': {
+      case 'fee':
+      case 'duration':
+      case 'online': {
+        // Of the service named, or of the one the resident is reading about ("berapa lama prosesnya").
         const service = intent.serviceId ? fc.content.servicesById.get(intent.serviceId) : undefined;
-        const text = service ? `${service.short_name[fc.lang]}: ${service.fee[fc.lang]}` : t('info.fee');
+        const fact = service ? { fee: service.fee, duration: service.processing_time, online: service.online }[intent.kind] : undefined;
+        const text = service && fact ? `${service.short_name[fc.lang]}: ${fact[fc.lang]}` : t(`info.${intent.kind}`);
         return { goto: 'menu', params: { quiet: true }, replies: [{ text }] };
       }
       case 'officer':
@@ -570,7 +574,9 @@ export function createStep(flowList: Flow[]): StepFn {
         }
         // A question about fees, hours or the health protocol is answered in place.
         if (INFO_INTENTS.has(intent.kind)) {
-          const routed = intentOutcome(intent, fc);
+          const current = typeof state.data.serviceId === 'string' ? state.data.serviceId : undefined;
+          const about = (intent.kind === 'fee' || intent.kind === 'duration' || intent.kind === 'online') && !intent.serviceId && current ? { ...intent, serviceId: current } : intent;
+          const routed = intentOutcome(about, fc);
           const said = routed && 'goto' in routed ? (routed.replies ?? []) : [];
           return shortReprompt(state, ctx, said, state.misses);
         }

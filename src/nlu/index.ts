@@ -16,6 +16,8 @@ export type Intent =
   | { kind: 'ambiguous'; serviceIds: string[] } // e.g. "syarat kk" → the KK services (max ~6)
   | { kind: 'requirements' } // "syarat" / "persyaratan" with no service
   | { kind: 'fee'; serviceId?: string }
+  | { kind: 'duration'; serviceId?: string } // "berapa lama prosesnya"
+  | { kind: 'online'; serviceId?: string } // "bisa online gak"
   | { kind: 'booking' } // book urgent e-KTP recording slot
   | { kind: 'my_bookings' } // "booking saya", "jadwal saya"
   | { kind: 'status' } // application status / "sudah jadi belum"
@@ -158,7 +160,10 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
     if (wholeWords) return { kind: wholeWords } as Intent;
     const { intent: named, used } = matchServices(words);
     for (const kind of BEFORE_SERVICES) if (mentions(words, kind, used)) return { kind };
-    if (mentions(words, 'fee', used)) return named?.kind === 'service' ? { kind: 'fee', serviceId: named.serviceId } : { kind: 'fee' };
+    // Questions about a service take the named one along ("berapa lama bikin kk").
+    for (const kind of ['fee', 'duration', 'online'] as const) {
+      if (mentions(words, kind, used)) return named?.kind === 'service' ? { kind, serviceId: named.serviceId } : { kind };
+    }
     for (const kind of AFTER_FEE) if (mentions(words, kind, used)) return { kind };
     if (named) return named;
     for (const kind of AFTER_SERVICES) if (mentions(words, kind, used)) return { kind };

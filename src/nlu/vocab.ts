@@ -31,6 +31,10 @@ export const NluVocab = z
         help: Phrases,
         menu: Phrases,
         language: Phrases,
+        /** "berapa lama prosesnya", "how long": the named (or current) service's processing time. */
+        duration: Phrases.default(['berapa lama']),
+        /** "bisa online gak", "daftar online": how to apply online for the named (or current) service. */
+        online: Phrases.default(['bisa online']),
       })
       .strict(),
     /**
@@ -42,7 +46,7 @@ export const NluVocab = z
      * part of a longer message ("makasih admin" stays thanks).
      */
     whole_messages: z
-      .record(z.string().min(1), z.enum(['requirements', 'fee', 'booking', 'my_bookings', 'status', 'officer', 'hours', 'health', 'greeting', 'thanks', 'help', 'menu', 'language']))
+      .record(z.string().min(1), z.enum(['requirements', 'fee', 'booking', 'my_bookings', 'status', 'officer', 'hours', 'health', 'greeting', 'thanks', 'help', 'menu', 'language', 'duration', 'online']))
       .default({}),
     english_words: z.array(z.string().regex(/^\S+$/, 'one word per entry')).default([]),
     indonesian_words: z.array(z.string().regex(/^\S+$/, 'one word per entry')).default([]),

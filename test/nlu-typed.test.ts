@@ -190,7 +190,7 @@ describe('a first message written in English is answered in English', () => {
 });
 
 describe('asking for a person or a status the way people write it', () => {
-  test.each(['tolong hubungi saya', 'wa admin', 'nomor admin', 'minta ditelpon', 'ada admin?', 'I want to talk to someone', 'admin', 'min', 'ada orang?'])('"%s" reaches the officer flow', async (typed) => {
+  test.each(['tolong hubungi saya', 'wa admin', 'nomor admin', 'minta ditelpon', 'ada admin?', 'I want to talk to someone', 'admin', 'min', 'ada orang?', 'saya kecewa pelayanan lambat sekali'])('"%s" reaches the officer flow', async (typed) => {
     t = await makeTestApp();
     await t.say('resident-person', 'menu');
     const r = textOf(await t.say('resident-person', typed));

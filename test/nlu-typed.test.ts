@@ -422,3 +422,14 @@ test('"berapa lama prosesnya", "bisa online gak", "biayanya berapa" mid-checklis
   expect(online).toContain('(1/');
   expect(textOf(await t.say('resident-facts', 'biayanya berapa'))).toMatch(/KK hilang[^\n]*: /);
 });
+
+test('"semua ada kecuali buku nikah" at a checklist: every document left is there but that one, which is listed', async () => {
+  t = await makeTestApp();
+  await t.say('resident-except', 'syarat bikin ktp');
+  expect(textOf(await t.say('resident-except', 'cek kelengkapan'))).toContain('(1/');
+  const done = textOf(await t.say('resident-except', 'semua ada kecuali buku nikah'));
+  expect(done).not.toContain('(2/');
+  expect(done).not.toContain('Tinggalkan dulu');
+  expect(done).toMatch(/buku nikah/i);
+  expect(done).not.toMatch(/Yang masih kurang:[\s\S]*Kartu Keluarga/);
+});

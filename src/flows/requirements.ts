@@ -285,6 +285,18 @@ function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: Flo
   return { namesItem };
 }
 
+/** "semua ada kecuali buku nikah", "ada semua selain akta": yes to each document left, no to those named after the exception; undefined when it names none of them. */
+function allExcept(text: string, left: RequiredDocument[], ctx: FlowContext): Answer[] | undefined {
+  const m = /^(.*?)\b(?:kecuali|selain|except|but not)\b(.+)$/i.exec(text);
+  if (!m || !/\b(semua|semuanya|all)\b/i.test(m[1]!) || readAnswer(m[1]!.replace(/\b(semua|semuanya|all)\b/gi, ' ').trim() || 'ada', ctx.nlu) !== 'yes') return undefined;
+  const named = plainWords(m[2]!).filter((w) => !WEAK_LABEL_WORDS.has(w));
+  // The documents named best ("fotokopi kk" is the KK copy, not every copy).
+  const scores = left.map((doc) => named.filter((w) => inSet(w, itemWords(doc, ctx).naming)).length);
+  const best = Math.max(0, ...scores);
+  if (best === 0) return undefined;
+  return scores.map((score): Answer => (score === best ? 'n' : 'y'));
+}
+
 function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { answer?: Answer; namesItem: boolean } {
   if (input.type === 'choice') return { answer: input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined, namesItem: false };
   if (input.type !== 'text') return { namesItem: false };
@@ -455,6 +467,9 @@ export const requirementsFlow: Flow = {
     if (node === 'check' && service) {
       const answers = (data.answers as Answer[]) ?? [];
       const doc = checkable(service, caseId)[answers.length];
+      // "semua ada kecuali buku nikah": every document left is there but the ones named after "kecuali".
+      const except = input.type === 'text' ? allExcept(input.text, checkable(service, caseId).slice(answers.length), ctx) : undefined;
+      if (except) return askQuestion(service, [...answers, ...except], ctx, caseId);
       const { answer, namesItem } = answerOf(input, ctx, doc);
       if (!answer && namesItem && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
         // About this document ("fotokopi kk hitam putih boleh?"): not a new request; the

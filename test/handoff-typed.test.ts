@@ -287,3 +287,21 @@ describe('after the officer closes the case', () => {
     expect(second.messages.find((m) => m.author === 'system')?.text).toContain('kasus #1');
   });
 });
+
+test('a complaint: the national channels come once, with the question, not again with the receipt', async () => {
+  const app = await start();
+  await app.say('nc', 'menu');
+  await app.say('nc', 'hubungi petugas');
+  const ask = textOf(await app.say('nc', 'dua'));
+  expect(ask).toContain('SP4N-LAPOR!');
+  const receipt = textOf(await app.say('nc', 'petugas loket lambat sekali melayani saya kemarin siang'));
+  expect(receipt).toContain('kasus #1');
+  expect(receipt).not.toContain('SP4N-LAPOR!');
+});
+
+test('a complaint in the first message gets the national channels with its receipt', async () => {
+  const app = await start();
+  const receipt = textOf(await app.say('nc1', 'Saya mau komplain, petugas loket minta uang 50 ribu untuk cetak KK kemarin siang'));
+  expect(receipt).toContain('kasus #1');
+  expect(receipt).toContain('SP4N-LAPOR!');
+});

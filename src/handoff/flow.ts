@@ -109,7 +109,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return text.length >= HANDOFF_MAX_TEXT ? [{ text: ctx.t('handoff.cut', { max: HANDOFF_MAX_TEXT.toLocaleString('id-ID') }) }] : [];
   }
 
-  function opened(r: OpenResult, ctx: FlowContext): Outcome {
+  /** `channelsShown`: the national channels were just shown with the question ("Silakan tulis pesan…"): not again. */
+  function opened(r: OpenResult, ctx: FlowContext, channelsShown = false): Outcome {
     const due = new Date(r.dueAt);
     const dueText = `${time.calendar.label(time.calendar.today(due), ctx.lang)} ${time.calendar.timeLabel(due, ctx.lang)} WIB`;
     const next = new Date(r.nextOpening);
@@ -117,14 +118,14 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       ? ctx.t('handoff.answer_in_hours', { close: time.closeLabel(), due: dueText })
       : ctx.t('handoff.answer_out_of_hours', { hours: ctx.content.office.hours[ctx.lang], day: time.calendar.label(time.calendar.today(next), ctx.lang), open: time.openLabel(), due: dueText });
     const lines = [ctx.t('handoff.received', { id: r.caseId }), when];
-    if (r.topic === 'pengaduan') lines.push(ctx.t('handoff.national_channels'));
+    if (r.topic === 'pengaduan' && !channelsShown) lines.push(ctx.t('handoff.national_channels'));
     lines.push(ctx.t('handoff.while_open'));
     return { node: 'open', data: { caseId: r.caseId }, replies: [{ text: lines.join('\n\n') }] };
   }
 
   /** Opens a case with this text as its first message (or adds it to the resident's open case). */
-  function openWith(text: string, topic: Topic, pungli: boolean, note: unknown, ctx: FlowContext, pre: Reply[] = []): Outcome {
-    return { node: 'opening', data: {}, replies: [...pre, ...cutNotice(text, ctx)], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, text, note }] };
+  function openWith(text: string, topic: Topic, pungli: boolean, note: unknown, ctx: FlowContext, pre: Reply[] = [], channelsShown = false): Outcome {
+    return { node: 'opening', data: channelsShown ? { channelsShown } : {}, replies: [...pre, ...cutNotice(text, ctx)], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, text, note }] };
   }
 
   /** The message written straight away, with the topic it reads like. */
@@ -197,7 +198,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         return { node: 'topic', data: note, replies: [topicQuestion(ctx)] };
       }
       case HANDOFF_EFFECTS.open:
-        return opened(r as unknown as OpenResult, ctx);
+        return opened(r as unknown as OpenResult, ctx, data.channelsShown === true);
       case HANDOFF_EFFECTS.message:
         // Closed meanwhile: what was typed is the answer to the closing question, or a new message.
         if ('closed' in r) {
@@ -298,9 +299,10 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             if (topic === 'pengaduan' && !pungli && /^\s*1\s*$/.test(input.text)) return onChoice('hf:pungli', data, ctx)!;
             if (changedMind(input.text, ctx)) return cancelled(ctx);
             if (!readFirstMessage(input.text).substantial && ['greeting', 'thanks'].includes(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
-            return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx);
+            // The complaint's question showed the national channels (askMessage): the receipt does not repeat them.
+            return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx, [], topic === 'pengaduan' && !pungli);
           }
-          if (input.type === 'media') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, note: data.note, ...mediaFields(input) }] };
+          if (input.type === 'media') return { node: 'opening', data: topic === 'pengaduan' && !pungli ? { channelsShown: true } : {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, note: data.note, ...mediaFields(input) }] };
           return { unhandled: true };
         }
         case 'open': {

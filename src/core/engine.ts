@@ -289,12 +289,11 @@ export class Engine {
     const resident = this.ref(row);
     const saved = this.loadState(row.id);
     let input = msg.input;
-    // "1" typed after a notification with a numbered list (WhatsApp) answers that list, unless
-    // the conversation showed options of its own since (a state saved before `shownAt` existed:
-    // its last message, if that showed options).
-    // Not where every text is the answer itself (a message to an officer: "1" is their answer).
-    // A notice newer than the conversation's options but without options of its own leaves no
-    // list to pick from: the older options are not acted on (the question is shown again).
+    // "1" typed after a notification with a numbered list (WhatsApp) answers that list, unless the
+    // conversation showed options of its own since (a state saved before `shownAt` existed: its
+    // last message, if that showed options), or every text is the answer here (a message to an
+    // officer). A newer notification without options leaves no list: the older options are not
+    // acted on, the question is shown again.
     let before = saved;
     if (saved && input.type === 'text' && /^\s*\d{1,2}\s*$/.test(input.text) && !this.takesAnyText(saved)) {
       const notice = store.choicesOfLastNotice(row.id, saved.shownAt ?? (saved.choices.length ? saved.at : ''));

@@ -16,15 +16,19 @@ const GLOBAL_WORDS: Record<string, GlobalWord> = {
   menu: 'menu', '0': 'menu', '/start': 'menu', '/menu': 'menu', start: 'menu', mulai: 'menu', 'menu utama': 'menu', 'main menu': 'menu',
   batal: 'cancel', '/batal': 'cancel', cancel: 'cancel', '/cancel': 'cancel', stop: 'cancel', keluar: 'cancel',
   bantuan: 'help', '/bantuan': 'help', help: 'help', '/help': 'help', tolong: 'help', '?': 'help',
-  bahasa: 'language', '/bahasa': 'language', language: 'language', '/language': 'language', english: 'language', 'bahasa indonesia': 'language', 'bahasa inggris': 'language', indonesian: 'language', indonesia: 'language',
+  bahasa: 'language', '/bahasa': 'language', language: 'language', '/language': 'language',
 };
 
 /** Longer than this, a message is cut before it reaches flows and the NLU (a 10,000-char paste must not slow anyone). */
 const MAX_TEXT = 1000;
 /** Where every text is the answer itself (a message to an officer), up to this (a Telegram message's length). */
 const MAX_MESSAGE = 4000;
-/** Words that ask for a language by name set it; "bahasa" alone switches to the other one. */
+/** Words that ask for a language by name set it (global words too); "bahasa" alone switches to the other one. */
 const LANGUAGE_NAMED: Record<string, Lang> = { english: 'en', inggris: 'en', 'bahasa inggris': 'en', 'in english': 'en', indonesia: 'id', indonesian: 'id', 'bahasa indonesia': 'id' };
+for (const word of Object.keys(LANGUAGE_NAMED)) GLOBAL_WORDS[word] = 'language';
+/** Facts of a service asked about anywhere ("biayanya berapa", "berapa lama", "bisa online"), and their field. */
+const SERVICE_FACTS = { fee: 'fee', duration: 'processing_time', online: 'online' } as const;
+const isServiceFact = (kind: string): kind is keyof typeof SERVICE_FACTS => kind in SERVICE_FACTS;
 /** Flow switches (goto) in one step: a loop between flows is a bug, not a hang. */
 const MAX_HOPS = 6;
 /** Between a choice id and the question it was shown for: "ck:y~k3x9q2". */
@@ -49,8 +53,6 @@ function keptWithoutTop(state: ConversationState): Pick<ConversationState, 'resu
 }
 
 const heldNow = (state: ConversationState): KeptAside => ({ flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data });
-/** Words of thanks proper: "ok", "siap", "sip" (thanks intent too) only acknowledge, and get no "Sama-sama". */
-const THANKED = /\b(makasih|mksh|makasi|trims|terima ?kasih|trima ?kasih|thanks?|thx|tq|tengkyu|nuwun|hatur nuhun)\b/i;
 /** Intents answered in place, without leaving the question. */
 const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help', 'duration', 'online']);
 
@@ -242,9 +244,10 @@ export function createStep(flowList: Flow[]): StepFn {
   }
 
   /**
-   * Leaving by "menu", a menu button or a notification's button: a half-finished booking is kept
-   * to come back to ("lanjut"), never dropped without a word. The note is said only when the
-   * place where the step ends still keeps it (going back into the booking flow itself starts anew).
+   * Leaving by "menu", a menu button, a notification's button or "yes, ask first": a half-finished
+   * booking or checklist (`holds`) is kept to come back to ("lanjut"), never dropped without a
+   * word. The note is said only when the place where the step ends still keeps it (a new booking
+   * begun replaces the one kept).
    */
   function leaveKeeping(state: ConversationState, ctx: StepContext, leaving: Reply[], go: (from: ConversationState, pre: Reply[]) => StepResult): StepResult {
     const flow = flows.get(state.flow);
@@ -347,8 +350,7 @@ export function createStep(flowList: Flow[]): StepFn {
       case 'online': {
         // Of the service named, or of the one the resident is reading about ("berapa lama prosesnya").
         const service = intent.serviceId ? fc.content.servicesById.get(intent.serviceId) : undefined;
-        const fact = service ? { fee: service.fee, duration: service.processing_time, online: service.online }[intent.kind] : undefined;
-        const text = service && fact ? `${service.short_name[fc.lang]}: ${fact[fc.lang]}` : t(`info.${intent.kind}`);
+        const text = service ? `${service.short_name[fc.lang]}: ${service[SERVICE_FACTS[intent.kind]][fc.lang]}` : t(`info.${intent.kind}`);
         return { goto: 'menu', params: { quiet: true }, replies: [{ text }] };
       }
       case 'officer':
@@ -362,7 +364,7 @@ export function createStep(flowList: Flow[]): StepFn {
         return { goto: 'menu', replies: [{ text: t('core.greeting') }] };
       case 'thanks':
         // "ok", "siap" acknowledge; only thanks get "Sama-sama".
-        return { goto: 'menu', params: { quiet: true }, replies: [{ text: t(said !== undefined && !THANKED.test(said) ? 'core.ack' : 'core.thanks') }] };
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: t(intent.ack ? 'core.ack' : 'core.thanks') }] };
       case 'help':
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: t('core.help') }] };
       case 'menu':
@@ -466,10 +468,9 @@ export function createStep(flowList: Flow[]): StepFn {
       if (global === 'cancel') return toMenu({ ...state, leave: undefined, resume: undefined, resumeBelow: undefined }, ctx, leaving.length ? leaving : [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
       if (global === 'help') return reprompt(state, ctx, [{ text: fc.t('core.help') }]);
       if (global === 'language') return switchLanguage(state, ctx, languageNamed(word));
-      // "lanjut" at the menu after a booking was set aside brings it back.
-      // (Not at a yes/no question, where "lanjut" means yes.)
       const number = anyText ? undefined : /^\d{1,2}$/.test(text) ? Number(text) : state.choices.length ? answersOf(ctx.nlu).number(text) : undefined;
-      // (Not where it is one of the options shown: "Kembali" to the list.)
+      // "lanjut" after something was set aside brings it back. (Not at a yes/no question, where
+      // "lanjut" means yes, nor where it is one of the options shown: "Kembali" to the list.)
       if (state.resume && RESUME_TEXT.test(word) && expectation(state) !== 'yesno' && expectation(state) !== 'confirm' && !state.labels?.some((l) => l.toLowerCase() === word)) input = { type: 'choice', id: 'nav:resume' };
       // "2" on WhatsApp (or typed anywhere) means the second choice shown last; so do "2.", "no 2", "yang kedua".
       else if (number !== undefined) {
@@ -499,17 +500,16 @@ export function createStep(flowList: Flow[]): StepFn {
         const flow = flows.get(state.flow)!;
         const routed = intent && intentOutcome(intent, fc, state.leave?.said);
         if (!routed) return shortReprompt({ ...state, leave: undefined }, ctx, []);
-        return apply(routed, flow, { ...state, leave: undefined, ...keptWith(state, heldNow(state)) }, ctx, [{ text: heldText(ctx, state.lang, 'nlu.set_aside', state.flow) }]);
+        return leaveKeeping(state, ctx, [], (from, pre) => apply(routed, flow, from, ctx, pre));
       }
       if (id === 'nav:resume') {
         const r = state.resume;
         const flow = r && flows.get(r.flow);
         if (!r || !flow || flow.version !== r.flowVersion) return toMenu({ ...state, ...keptWithoutTop(state) }, ctx, []);
         // What is half-finished here (a booking begun) is kept in turn, under what was kept before.
-        const rest = { ...state, ...keptWithoutTop(state) };
-        const holding = flows.get(state.flow)?.holds?.(state.node, state.data) ? heldNow(state) : undefined;
-        const kept = holding ? keptWith(rest, holding) : keptWithoutTop(state);
-        const back: ConversationState = { ...state, flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, ...kept, leave: undefined };
+        const rest: ConversationState = { ...state, ...keptWithoutTop(state) };
+        const holding = flows.get(state.flow)?.holds?.(state.node, state.data) === true;
+        const back: ConversationState = { ...rest, ...(holding ? keptWith(rest, heldNow(state)) : {}), flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, leave: undefined };
         return reprompt(back, ctx, [{ text: heldText(ctx, state.lang, 'nlu.resumed', r.flow) }]);
       }
       if (id.startsWith('m:') && state.flow !== 'menu') {
@@ -569,13 +569,13 @@ export function createStep(flowList: Flow[]): StepFn {
       if (state.flow !== 'menu') {
         // Small talk never ends a flow: one line, then the question again.
         if (intent.kind === 'greeting' || intent.kind === 'thanks') {
-          const line = intent.kind === 'greeting' ? 'nlu.greeting_mid_flow' : THANKED.test(input.text) ? 'nlu.thanks_mid_flow' : 'nlu.ack_mid_flow';
+          const line = intent.kind === 'greeting' ? 'nlu.greeting_mid_flow' : intent.ack ? 'nlu.ack_mid_flow' : 'nlu.thanks_mid_flow';
           return light(shortReprompt(state, ctx, [{ text: fc.t(line) }], state.misses));
         }
         // A question about fees, hours or the health protocol is answered in place.
         if (INFO_INTENTS.has(intent.kind)) {
           const current = typeof state.data.serviceId === 'string' ? state.data.serviceId : undefined;
-          const about = (intent.kind === 'fee' || intent.kind === 'duration' || intent.kind === 'online') && !intent.serviceId && current ? { ...intent, serviceId: current } : intent;
+          const about = isServiceFact(intent.kind) && !('serviceId' in intent && intent.serviceId) && current ? { ...intent, serviceId: current } : intent;
           const routed = intentOutcome(about, fc);
           const said = routed && 'goto' in routed ? (routed.replies ?? []) : [];
           return shortReprompt(state, ctx, said, state.misses);

@@ -33,7 +33,7 @@ export interface ConversationState {
   resume?: KeptAside;
   /** What was set aside before `resume` (another flow's), newest first: it comes back after it. */
   resumeBelow?: KeptAside[];
-  /** A new request typed while a booking is half-finished, waiting for "leave it?" to be answered. */
+  /** A new request typed while a booking or checklist is half-finished, waiting for "leave it?" to be answered. */
   leave?: { intent: unknown; said?: string };
 }
 
@@ -99,7 +99,10 @@ export interface Flow {
   recognizes?(text: string): boolean;
   /** What `node` asks for (default: 'choice' when it shows options, else 'text'). */
   expects?(node: string, data: Record<string, unknown>): Expectation | undefined;
-  /** True while `node` holds a half-finished booking: a new request first asks whether to leave it. */
+  /**
+   * True while `node` holds half-finished work (a booking, a checklist): a new request first asks
+   * whether to leave it, and leaving or a long pause keeps it aside ("lanjut" brings it back).
+   */
   holds?(node: string, data: Record<string, unknown>): boolean;
   /**
    * Optional: what to say when the resident leaves `node` with a universal word (menu, batal) or a

@@ -25,7 +25,7 @@ export type Intent =
   | { kind: 'hours' } // office hours / address / location
   | { kind: 'health' } // health protocol (mask, covid)
   | { kind: 'greeting' }
-  | { kind: 'thanks' }
+  | { kind: 'thanks'; ack?: true } // "makasih"; `ack` for "ok", "siap" (no "Sama-sama")
   | { kind: 'help' }
   | { kind: 'menu' }
   | { kind: 'language' }
@@ -56,7 +56,7 @@ const BEFORE_SERVICES: PhraseIntent[] = ['my_bookings', 'booking', 'status', 'of
 /** Checked after fee, which takes the named service along. */
 const AFTER_FEE: PhraseIntent[] = ['hours', 'health'];
 /** Only when no service is named: small talk must not hide a question ("halo, syarat kk?"). */
-const AFTER_SERVICES: PhraseIntent[] = ['requirements', 'language', 'help', 'thanks', 'menu', 'greeting'];
+const AFTER_SERVICES: PhraseIntent[] = ['requirements', 'language', 'help', 'thanks', 'acknowledge', 'menu', 'greeting'];
 
 interface Keyword<T> {
   target: T;
@@ -159,16 +159,21 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
     const wholeWords = wholeMessages.get(words.join(' '));
     if (wholeWords) return { kind: wholeWords } as Intent;
     const { intent: named, used } = matchServices(words);
-    for (const kind of BEFORE_SERVICES) if (mentions(words, kind, used)) return { kind };
+    for (const kind of BEFORE_SERVICES) if (mentions(words, kind, used)) return intentOf(kind);
     // Questions about a service take the named one along ("berapa lama bikin kk").
     for (const kind of ['fee', 'duration', 'online'] as const) {
       if (mentions(words, kind, used)) return named?.kind === 'service' ? { kind, serviceId: named.serviceId } : { kind };
     }
-    for (const kind of AFTER_FEE) if (mentions(words, kind, used)) return { kind };
+    for (const kind of AFTER_FEE) if (mentions(words, kind, used)) return intentOf(kind);
     if (named) return named;
-    for (const kind of AFTER_SERVICES) if (mentions(words, kind, used)) return { kind };
+    for (const kind of AFTER_SERVICES) if (mentions(words, kind, used)) return intentOf(kind);
     return { kind: 'unknown' };
   }
+}
+
+/** The intent a phrase list names ("ok", "siap" are thanks that only acknowledge). */
+function intentOf(kind: PhraseIntent): Intent {
+  return kind === 'acknowledge' ? { kind: 'thanks', ack: true } : ({ kind } as Intent);
 }
 
 /** True when the phrase's words occur in order, with at most MAX_PHRASE_GAP other words between them. */

@@ -31,6 +31,8 @@ export const NluVocab = z
         help: Phrases,
         menu: Phrases,
         language: Phrases,
+        /** "ok", "siap", "sip": small talk like thanks, answered "Baik" rather than "Sama-sama". */
+        acknowledge: Phrases.default(['ok']),
         /** "berapa lama prosesnya", "how long": the named (or current) service's processing time. */
         duration: Phrases.default(['berapa lama']),
         /** "bisa online gak", "daftar online": how to apply online for the named (or current) service. */

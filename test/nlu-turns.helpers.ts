@@ -104,7 +104,8 @@ export function outcomeOf(before: ConversationState, after: StepResult): string 
     return `node:${s.node}`;
   }
   if (/daftar lengkap|simpan atau teruskan|forward/i.test(text) && before.node === 'detail' && text.length > 300) return 'full';
-  if (/Sama-sama|You're welcome/.test(text)) return 'thanks';
+  // Thanks, or an acknowledgement ("oke": "Baik, kita lanjutkan ya").
+  if (/Sama-sama|You're welcome|Baik, kita lanjutkan ya|OK, let's carry on|^Baik\. 🙏|^OK\. 🙏/m.test(text)) return 'thanks';
   if (/^Halo!|^Hello!/m.test(text)) return 'greeting';
   if (/sudah tidak berlaku|no longer valid/.test(text)) return 'stale';
   if (s.flow === 'booking' && before.node === 'confirm' && /Pilih hari lain, atau ketik batal|Choose another day, or type/i.test(text)) return 'no';

@@ -21,6 +21,8 @@ export const AnswerVocab = z
     fillers: Words.default([]),
     /** Said before a name ("nama saya", "atas nama"): removed. */
     name_prefixes: Words.default([]),
+    /** Said after a name out of politeness ("Siti Aminah kak"): never its last word. */
+    name_suffixes: Words.default([]),
     /** Relative day words and how many days from today ("kemarin": -1, read as a past day). */
     relative_days: z.record(z.string().min(1), z.number().int().min(-7).max(14)).default({}),
     /** "yang paling cepat", "secepatnya": the first free day / session. */
@@ -31,6 +33,10 @@ export const AnswerVocab = z
     weekdays: z.record(z.string().min(1), z.number().int().min(0).max(6)).default({}),
     /** "depan", "next": the weekday of next week. */
     next_week: Words.default([]),
+    /** "ini", "this": the weekday of this week, today included ("jumat ini"). */
+    this_week: Words.default([]),
+    /** "setengah 9": half an hour before the hour (08.30). */
+    half_before: Words.default([]),
     /** Month names and abbreviations (1–12). */
     months: z.record(z.string().min(1), z.number().int().min(1).max(12)).default({}),
     /** Parts of the day: [from, to) in minutes after midnight ("pagi": [0, 660]). */
@@ -112,14 +118,6 @@ export function tidyName(name: string): string {
     .join(' ');
 }
 
-/** Said after a name out of politeness ("Siti Aminah kak", "… ya kak"): never its last word. */
-const TRAILING_POLITE = new Set(['kak', 'ka', 'kakak', 'min', 'mimin', 'admin', 'pak', 'bu', 'mas', 'mbak', 'ya', 'yah', 'yaa', 'dong', 'deh', 'sih', 'nih', 'please', 'pls', 'thanks', 'makasih', 'terimakasih']);
-
-/** "jumat ini", "this friday": the weekday of this week, today included. */
-const THIS_WEEK = new Set(['ini', 'this']);
-/** "setengah 9" (Indonesian): half an hour before the hour. */
-const HALF_BEFORE = new Set(['setengah', 'stengah', 'stgh', 'setgh']);
-
 export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   const meaning = new Map<string, YesNo>();
   for (const kind of ['yes', 'no', 'unsure', 'not_needed'] as const) for (const w of vocab[kind]) meaning.set(plain(w), kind);
@@ -131,6 +129,9 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   const latest = new Set(vocab.latest.map(plain));
   const weekdays = new Map(Object.entries(vocab.weekdays).map(([k, v]) => [plain(k), v]));
   const nextWeek = new Set(vocab.next_week.map(plain));
+  const THIS_WEEK = new Set(vocab.this_week.map(plain));
+  const HALF_BEFORE = new Set(vocab.half_before.map(plain));
+  const TRAILING_POLITE = new Set(vocab.name_suffixes.map(plain));
   const nextWeekPhrases = [...nextWeek].filter((w) => w.includes(' ')).sort((a, b) => b.length - a.length);
   const months = new Map(Object.entries(vocab.months).map(([k, v]) => [plain(k), v]));
   const parts = new Map(Object.entries(vocab.day_parts).map(([k, v]) => [plain(k), v]));

@@ -35,9 +35,13 @@ export interface Reply {
 
 export type MediaKind = 'photo' | 'document' | 'voice' | 'audio' | 'video' | 'sticker' | 'location' | 'contact' | 'other';
 
+/** The longest text a flow that takes any text (a message to an officer) keeps: a Telegram message's length. */
+export const MAX_MESSAGE = 4000;
+
 /** What a resident sent, already stripped of channel details. */
 export type Input =
-  | { type: 'text'; text: string }
+  /** `cut`: the step kept only the first MAX_MESSAGE characters (the flow may say so). */
+  | { type: 'text'; text: string; cut?: true }
   | { type: 'choice'; id: string }
   | { type: 'media'; media: MediaKind; ref?: string; caption?: string }
   /** The runner's answer to an effect the step asked for (see Effect). Never sent by a resident. */

@@ -4,7 +4,7 @@
 import { translate } from '../content/load.js';
 import { memoByText } from '../core/memo.js';
 import { isoTime } from '../core/time.js';
-import type { Choice, Effect, Input, Lang, Reply } from '../core/types.js';
+import { MAX_MESSAGE, type Choice, type Effect, type Input, type Lang, type Reply } from '../core/types.js';
 import { answersOf, type Intent } from '../nlu/index.js';
 import type { ConversationState, Expectation, Flow, FlowContext, KeptAside, Outcome, StepContext, StepResult } from './types.js';
 
@@ -21,8 +21,6 @@ const GLOBAL_WORDS: Record<string, GlobalWord> = {
 
 /** Longer than this, a message is cut before it reaches flows and the NLU (a 10,000-char paste must not slow anyone). */
 const MAX_TEXT = 1000;
-/** Where every text is the answer itself (a message to an officer), up to this (a Telegram message's length). */
-const MAX_MESSAGE = 4000;
 /** Words that ask for a language by name set it (global words too); "bahasa" alone switches to the other one. */
 const LANGUAGE_NAMED: Record<string, Lang> = { english: 'en', inggris: 'en', 'bahasa inggris': 'en', 'in english': 'en', indonesia: 'id', indonesian: 'id', 'bahasa indonesia': 'id' };
 for (const word of Object.keys(LANGUAGE_NAMED)) GLOBAL_WORDS[word] = 'language';
@@ -451,7 +449,11 @@ export function createStep(flowList: Flow[]): StepFn {
     if (input.type === 'text') {
       // Where every text is the answer (a message to an officer), it is kept whole and a number is not an option.
       const anyText = flow.takesAnyText?.(state.node, state.data) === true;
-      const text = input.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim().slice(0, anyText ? MAX_MESSAGE : MAX_TEXT);
+      const clean = input.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+      const limit = anyText ? MAX_MESSAGE : MAX_TEXT;
+      const text = clean.slice(0, limit);
+      // Said to the flow when a message for an officer was cut, so it can tell the resident.
+      const cut = anyText && clean.length > limit ? ({ cut: true } as const) : {};
       if (!text) return shortReprompt(state, ctx, [{ text: fc.t('core.empty') }], state.misses);
       const word = text.toLowerCase().replace(/[.!,\s]+$/g, '');
       const global = GLOBAL_WORDS[word];
@@ -477,8 +479,8 @@ export function createStep(flowList: Flow[]): StepFn {
         const id = state.choices[number - 1];
         if (id) input = { type: 'choice', id };
         else if (state.choices.length) return shortReprompt(state, ctx, [{ text: fc.t('core.number_out_of_range', { max: state.choices.length }) }], state.misses);
-        else input = { type: 'text', text };
-      } else input = { type: 'text', text };
+        else input = { type: 'text', text, ...cut };
+      } else input = { type: 'text', text, ...cut };
     }
 
     if (input.type === 'choice') {

@@ -7,7 +7,7 @@ import { Bilingual, type Office } from '../content/schema.js';
 import { Clock24, Holidays, minutesOf } from '../booking/settings.js';
 
 /** A resident's message to an officer is kept whole up to this (the step keeps as much where a flow `takesAnyText`). */
-export const HANDOFF_MAX_TEXT = 4000;
+export { MAX_MESSAGE as HANDOFF_MAX_TEXT } from '../core/types.js';
 
 export const TOPICS = ['pertanyaan', 'pengaduan', 'dokumen', 'lainnya'] as const;
 export type Topic = (typeof TOPICS)[number];

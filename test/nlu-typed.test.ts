@@ -433,3 +433,24 @@ test('"semua ada kecuali buku nikah" at a checklist: every document left is ther
   expect(done).toMatch(/buku nikah/i);
   expect(done).not.toMatch(/Yang masih kurang:[\s\S]*Kartu Keluarga/);
 });
+
+test('a time typed with a refused day is not applied to the day picked next; "besok setengah 9" and the same day with a new time at the summary work', async () => {
+  ({ t } = await makeBookingApp());
+  await toDays('resident-time-once');
+  expect(textOf(await t.say('resident-time-once', 'sabtu jam 9'))).not.toContain('Sudah benar');
+  const tuesday = await t.say('resident-time-once', 'selasa');
+  expect(textOf(tuesday)).toContain('Selasa, 1 Desember 2026');
+  expect(textOf(tuesday)).not.toContain('Sudah benar');
+  expect(textOf(await t.say('resident-time-once', 'besok setengah 9'))).toMatch(/Selasa, 1 Desember 2026[\s\S]*08\.30[\s\S]*Sudah benar/);
+  expect(textOf(await t.say('resident-time-once', 'selasa jam 9'))).toMatch(/Selasa, 1 Desember 2026[\s\S]*09\.00[\s\S]*Sudah benar/);
+});
+
+test('"nama saya" alone at the name question asks for the name again instead of storing "Nama Saya"', async () => {
+  ({ t } = await makeBookingApp());
+  await t.say('resident-noname', 'booking');
+  await t.say('resident-noname', 'bpjs');
+  await t.say('resident-noname', NIK);
+  const again = textOf(await t.say('resident-noname', 'nama saya'));
+  expect(again).toContain('Ketik nama lengkap');
+  expect(again).not.toContain('Pilih tanggal');
+});

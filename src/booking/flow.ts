@@ -3,7 +3,7 @@
 // the database is asked for with an effect; the answer comes back as a `result` input.
 import type { Content } from '../content/load.js';
 import type { Choice, Effect, Input, Reply } from '../core/types.js';
-import { normalizeDigits, plain, tidyName } from '../nlu/answers.js';
+import { normalizeDigits, plain } from '../nlu/answers.js';
 import { answersOf } from '../nlu/index.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
@@ -37,6 +37,8 @@ interface Data {
   session?: number;
   time?: string;
   days?: FreeDay[];
+  /** What was said with a request about one's bookings ("batalin booking saya", "undur ke kamis"): acted on once the list is known. */
+  said?: string;
   /** A day said with a request to move a booking ("undur ke kamis"), tried once the free days are known. */
   wantedDay?: string;
   /** A time typed along with the day ("besok jam 9"), tried once that day's sessions are known. */
@@ -53,24 +55,14 @@ interface Data {
 /** Words around a corrected name at the summary ("namanya salah, harusnya …"), removed from its start. */
 const CORRECTION_WORDS = /^(?:[\s:=,.;!\-–—]+|(?:nya|saya|sy|lengkap|is|jadi|menjadi|harusnya|seharusnya|mestinya|semestinya|yang benar|yg benar|yang bener|yg bener|benarnya|salah|keliru|typo|wrong|should be|ganti|diganti|ubah|diubah)(?=$|[\s:=,.;!\-–—]))/iu;
 
-/** A corrected name without the words before it ("nya salah, harusnya Siti Aisyah" → "Siti Aisyah"); a first answer is left as typed. */
-function withoutCorrectionWords(text: string, correcting: boolean): string {
-  if (!correcting) return text;
+/** A corrected name without the words before it ("nya salah, harusnya Siti Aisyah" → "Siti Aisyah"). */
+function withoutCorrectionWords(text: string): string {
   let after = text;
   for (let before = ''; before !== after; ) {
     before = after;
     after = after.replace(CORRECTION_WORDS, '');
   }
   return after.trim();
-}
-
-/** The time part of "besok jam 9", "selasa pagi", "1 des jam 8.30" (every such piece, joined). */
-const TIME_PIECE = /\b(?:jam|pukul|pkl|pk|at)\s*\d{1,2}(?:\s?[.:]\s?\d{2})?(?:\s*(?:am|pm))?\b|\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)\b|\b(?:pagi|siang|sore|morning|afternoon)\b/gi;
-function dayAndTime(text: string): { day: string; time: string } | undefined {
-  const pieces = text.match(TIME_PIECE);
-  if (!pieces) return undefined;
-  const day = text.replace(TIME_PIECE, ' ').replace(/\s+/g, ' ').trim();
-  return day ? { day, time: pieces.join(' ') } : undefined;
 }
 
 /** What a resident wants done with their booking, typed ("batalin booking saya", "ganti jadwal", "undur ke kamis"). */
@@ -376,7 +368,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const answers = answersOf(ctx.nlu);
     const words = plain(text).split(' ').filter(Boolean);
     if (!words.length || words.length > 6) return undefined;
-    const fillers = new Set(answers.vocab.fillers.map(plain));
+    const fillers = answers.fillers;
     const today = calendar.today(ctx.now);
     const isThanks = (g: string) => ctx.nlu.classify(g).kind === 'thanks';
     let uncovered = false;
@@ -424,12 +416,11 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     // A question ("kalau kk hilang syaratnya apa") is not a name either.
     const asks = /(\?|\b(apa|apakah|bagaimana|gimana|gmn|syarat\w*|berapa|brp|kalau|kalo|klo|kapan|dimana|di mana|bisa|bayar|biaya|cek|status|booking|how|what|where|when|can)\b)/i.test(text);
     if (asks && said !== 'unknown' && said !== 'greeting' && said !== 'thanks' && !data.correcting && !/^\s*(nama|atas nama|a\.?\s?n\.?|my name)\b/i.test(text)) return { unhandled: true };
-    // "nama saya Siti Aminah", "a.n. SITI AMINAH" → "Siti Aminah".
-    // Correcting it: "nama nya salah, harusnya Siti Aisyah" → "Siti Aisyah".
-    // Correcting, the words around the name go first ("nama nya salah, harusnya …"), then "nama saya".
-    const typed = data.correcting ? withoutCorrectionWords(text.replace(/^\s*(?:nama(?:\s+lengkap)?(?:nya)?|name)\b/i, ''), true) : text;
-    const name = tidyName(answersOf(ctx.nlu).name(typed) || typed.replace(/\s+/g, ' ').trim());
-    if (!name && data.correcting) return { node: 'name', data, replies: [{ text: ctx.t('booking.ask_correct_name') }] };
+    // "nama saya Siti Aminah", "a.n. SITI AMINAH" → "Siti Aminah". Correcting it, the words
+    // around the name go first ("nama nya salah, harusnya …"). Nothing left ("nama saya"): asked again.
+    const typed = data.correcting ? withoutCorrectionWords(text.replace(/^\s*(?:nama(?:\s+lengkap)?(?:nya)?|name)\b/i, '')) : text;
+    const name = answersOf(ctx.nlu).name(typed);
+    if (!name) return { node: 'name', data, replies: [{ text: ctx.t(data.correcting ? 'booking.ask_correct_name' : 'booking.ask_name') }] };
     let problem: string | undefined;
     if (name.length < 2) problem = 'booking.name.too_short';
     else if (name.length > 60) problem = 'booking.name.too_long';
@@ -445,7 +436,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
 
   /** One line saying why a day cannot be booked (the service's reason), before the free days. */
   function unbookableLine(date: string, u: Unbookable | undefined, ctx: FlowContext): string {
-    const vars = { day: longDay(date, ctx), note: u?.note ?? '', reason: u?.note ?? '' };
+    const vars = { day: longDay(date, ctx), note: u?.note ?? '' };
     switch (u?.why) {
       case 'past':
         return ctx.t('nlu.day.past', vars);
@@ -471,8 +462,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     // The day said with the request ("undur ke kamis jam 9"): picked as if typed at the list.
     if (typeof data.wantedDay === 'string') {
       const said = data.wantedDay.replace(MOVE_WORDS, ' ').replace(/\b(ke|booking|saya|jadwal|nya)\b/gi, ' ').replace(/\s+/g, ' ').trim();
-      const both = said ? dayAndTime(said) : undefined;
-      const picked = said ? (onTypedDay(said, next, ctx) ?? (both && onTypedDay(both.day, { ...next, wantedTime: both.time }, ctx))) : undefined;
+      const picked = said ? onTypedDayAt(said, next, ctx) : undefined;
       if (picked) return picked;
     }
     return { node: 'date', data: next, replies: [...pre, daysPrompt(next, ctx)] };
@@ -543,7 +533,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   }
 
   /** With exactly one active booking, "batalkan" or "ganti jadwal" acts on it without asking which. */
-  function actOnTheOnly(list: ListResult, wanted: unknown, ctx: FlowContext, said?: unknown): Outcome | undefined {
+  function actOnTheOnly(list: ListResult, said: unknown, ctx: FlowContext): Outcome | undefined {
+    const wanted = wantedOf(said);
     const active = list.bookings.filter((b) => b.status === 'active');
     if (active.length !== 1 || (wanted !== 'cancel' && wanted !== 'resched')) return undefined;
     const data: Data = { list, code: active[0]!.code };
@@ -563,7 +554,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           if (severalPlaces) return { node: 'place', data: { mode: 'new' }, replies: [rules(ctx), placePrompt(ctx)] };
           return { node: 'reason', data: { mode: 'new' }, replies: [rules(ctx), reasonPrompt(ctx)] };
         }
-        const acted = actOnTheOnly(list, data.wanted, ctx, data.said);
+        const acted = actOnTheOnly(list, data.said, ctx);
         if (acted) return acted;
         return { node: 'list', data: { list }, replies: [listPrompt(list, ctx)] };
       }
@@ -578,11 +569,12 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       case 'booking.sessions': {
         const sessions = r.sessions as FreeSession[];
         const date = r.date as string;
-        if (!r.bookable) return showDays({ ...data, fullDate: undefined }, r.days as FreeDay[], ctx, [{ text: unbookableLine(date, r.unbookable as Unbookable | undefined, ctx) }]);
-        if (!sessions.some((s) => s.free > 0)) return refusalOutcome({ ok: false, why: 'day_full', date, days: r.days as FreeDay[] }, data, ctx);
-        const next: Data = { ...data, date, sessions, wantedTime: undefined };
-        // The time typed along with the day ("besok jam 9") picks its session when it is free.
-        const wanted = typeof data.wantedTime === 'string' ? onTypedTime(data.wantedTime, next, ctx) : undefined;
+        // The time typed along with the day ("besok jam 9") is tried once, whatever the day's answer.
+        const { wantedTime, ...base } = data;
+        if (!r.bookable) return showDays({ ...base, fullDate: undefined }, r.days as FreeDay[], ctx, [{ text: unbookableLine(date, r.unbookable as Unbookable | undefined, ctx) }]);
+        if (!sessions.some((s) => s.free > 0)) return refusalOutcome({ ok: false, why: 'day_full', date, days: r.days as FreeDay[] }, base, ctx);
+        const next: Data = { ...base, date, sessions };
+        const wanted = typeof wantedTime === 'string' ? onTypedTime(wantedTime, next, ctx) : undefined;
         if (wanted) return wanted;
         return { node: 'session', data: next, replies: [sessionsPrompt(next, ctx)] };
       }
@@ -669,13 +661,28 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return flow.onInput('session', data, { type: 'choice', id: `s:${pick.index}` }, ctx);
   }
 
-  /** Another day typed where a time or a yes was asked ("kamis aja", "lusa"), or with its time ("kamis jam 8"). */
+  /** A day typed, alone or with its time ("besok jam 9", "kamis pagi"): that day, then that time if free. */
+  function onTypedDayAt(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const day = onTypedDay(text, data, ctx);
+    if (day) return day;
+    const both = answersOf(ctx.nlu).dateAndTime(text, calendar.today(ctx.now));
+    return both ? onTypedDay(both.day, { ...data, wantedTime: both.time }, ctx) : undefined;
+  }
+
+  /** That day's times again (as its button), trying `at` first when given ("jam 8 aja"). */
+  function sameDayAt(at: string | undefined, data: Data, ctx: FlowContext): Outcome {
+    return flow.onInput('confirm', at ? { ...data, wantedTime: at } : data, { type: 'choice', id: `d:${data.date}` }, ctx);
+  }
+
+  /** Another day typed where a time or a yes was asked ("kamis aja", "lusa"), or with its time ("kamis jam 8"); the same day with a time is that time. */
   function otherDay(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
-    const both = dayAndTime(text);
-    const withTime = both && answersOf(ctx.nlu).time(both.time) ? both : undefined;
-    const day = answersOf(ctx.nlu).date(withTime?.day ?? text, calendar.today(ctx.now));
-    if (!day || day === 'earliest' || day === 'latest' || day === data.date) return undefined;
-    return onTypedDay(withTime?.day ?? text, withTime ? { ...data, wantedTime: withTime.time } : data, ctx);
+    const answers = answersOf(ctx.nlu);
+    const today = calendar.today(ctx.now);
+    const both = answers.dateAndTime(text, today);
+    const day = answers.date(both?.day ?? text, today);
+    if (!day || day === 'earliest' || day === 'latest') return undefined;
+    if (day === data.date) return both && data.date ? sameDayAt(both.time, data, ctx) : undefined;
+    return onTypedDayAt(text, data, ctx);
   }
 
   /** At the summary: "salah, nik nya 1803…", "ganti tanggal", "eh namanya Siti Aminah", "kamis aja", "jam 8 aja". */
@@ -686,24 +693,19 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     if (day) return day;
     // "jam 8 aja": the same day at that time, if it is free (else its times with why).
     const at = answersOf(ctx.nlu).time(text);
-    if (at && typeof at === 'object' && data.date) {
-      return { node: 'loading', data: { ...data, wantedTime: text }, replies: [], effects: [effect('booking.sessions', { date: data.date, code: data.mode === 'resched' ? data.code : undefined })] };
-    }
+    if (at && typeof at === 'object' && data.date) return sameDayAt(text, data, ctx);
     if (/\bnik\b/.test(lower) && /\d{6,}/.test(normalizeDigits(text).replace(/[\s.-]/g, ''))) {
       return onNik(text, { ...data, correcting: true }, ctx);
     }
     if (/\b(tanggal|tgl|hari|day|date)\b/.test(lower) && /\b(ganti|ubah|salah|pindah|change|wrong|lain|other)\b/.test(lower)) {
       return flow.onInput('confirm', data, { type: 'choice', id: 'bk:other_day' }, ctx);
     }
-    if (/\b(jam|pukul|sesi|waktu|time|session)\b/.test(lower) && /\b(ganti|ubah|salah|change|wrong|lain|other)\b/.test(lower) && data.date) {
-      return { node: 'loading', data, replies: [], effects: [effect('booking.sessions', { date: data.date, code: data.mode === 'resched' ? data.code : undefined })] };
-    }
+    if (/\b(jam|pukul|sesi|waktu|time|session)\b/.test(lower) && /\b(ganti|ubah|salah|change|wrong|lain|other)\b/.test(lower) && data.date) return sameDayAt(undefined, data, ctx);
     const named = /\b(nama|namanya|name)\b/.exec(lower);
     if (named) {
       // "namanya salah, harusnya Siti Aisyah" → "Siti Aisyah"; "namanya salah" → ask for it.
-      let after = text.slice(named.index + named[0].length);
-      after = withoutCorrectionWords(after, true);
-      if (after.trim().length >= 2) return onName(after, { ...data, correcting: true }, ctx);
+      const after = withoutCorrectionWords(text.slice(named.index + named[0].length));
+      if (after.length >= 2) return onName(text.slice(named.index), { ...data, correcting: true }, ctx);
       return { node: 'name', data: { ...data, correcting: true }, replies: [{ text: ctx.t('booking.ask_correct_name') }] };
     }
     return undefined;
@@ -740,7 +742,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     // (a bare "dibatalkan" there read as if the booking itself was cancelled).
     onLeave(node, raw, ctx) {
       const data = raw as Data;
-      const managing = data.mode === 'resched' || node === 'manage' || node === 'cancel_confirm';
+      // (A booking the office cancelled by closing its day does not stand: nothing is said.)
+      const managing = (data.mode === 'resched' && !data.displaced) || node === 'manage' || node === 'cancel_confirm';
       return managing && data.code ? [{ text: ctx.t('booking.kept', { code: data.code }) }] : [];
     },
 
@@ -754,8 +757,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       if (fromButton) return fromButton;
       const list = params?.action === 'list';
       // "batalin booking saya": with one booking, straight to what was asked of it.
-      const wanted = list ? wantedOf(params?.said) : undefined;
-      return { node: 'loading', data: list ? (wanted ? { wanted, said: params?.said } : {}) : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
+      const said = list && typeof params?.said === 'string' && wantedOf(params.said) ? params.said : undefined;
+      return { node: 'loading', data: list ? (said ? { said } : {}) : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
     },
 
     onInput(node, raw, input: Input, ctx) {
@@ -853,14 +856,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           const reason = reasons.get(data.reason ?? '')!;
           return { node: 'nik', data: { ...data, note }, replies: [{ text: ctx.t('booking.proof', { proof: reason.proof[ctx.lang] }) }, { text: ctx.t('booking.ask_nik') }] };
         }
-        case 'date': {
-          const day = onTypedDay(text, data, ctx);
-          if (day) return day;
-          // "besok jam 9", "selasa pagi": the day, then that time if it is free.
-          const both = dayAndTime(text);
-          if (both && answersOf(ctx.nlu).time(both.time)) return onTypedDay(both.day, { ...data, wantedTime: both.time }, ctx) ?? { unhandled: true };
-          return { unhandled: true };
-        }
+        case 'date':
+          return onTypedDayAt(text, data, ctx) ?? { unhandled: true };
         case 'session':
           // "kamis aja" at the times: that day's times instead (the days shown are still known).
           return onTypedTime(text, data, ctx) ?? otherDay(text, data, ctx) ?? { unhandled: true };
@@ -888,7 +885,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
             .split(/\s+/)
             .map((w) => normalizeCode(w))
             .find((c): c is string => Boolean(c) && Boolean(data.list?.bookings.some((b) => b.code === c)));
-          if (!code) return (node === 'list' && data.list && actOnTheOnly(data.list, wantedOf(text), ctx, text)) || { unhandled: true };
+          if (!code) return (node === 'list' && data.list && actOnTheOnly(data.list, text, ctx)) || { unhandled: true };
           const next: Data = { ...data, code };
           if (CANCEL_WORDS.test(text)) return { node: 'cancel_confirm', data: next, replies: [cancelPrompt(next, ctx)] };
           return { node: 'manage', data: next, replies: [managePrompt(next, ctx)] };

@@ -224,7 +224,7 @@ export class BookingService {
     if (date < this.d.calendar.today(now)) return { why: 'past' };
     const info = this.d.calendar.dayInfo(date, this.overrides(now), this.policy());
     if (!info.bookable) return { why: info.kind, ...(info.note ? { note: info.note } : {}) };
-    if (info.kind !== 'opened' && !this.placeOf(place).openDays.has(new Date(`${date}T00:00:00Z`).getUTCDay())) return { why: 'not_open' };
+    if (info.kind !== 'opened' && !this.placeOf(place).openDays.has(this.d.calendar.weekdayOf(date))) return { why: 'not_open' };
     if (date === this.d.calendar.today(now)) return { why: 'cutoff' };
     const last = this.bookableDays(now, place).at(-1);
     return { why: last && date > last ? 'beyond' : 'not_open' };

@@ -88,6 +88,10 @@ export interface AnswerReader {
   date(text: string, today: string): string | 'earliest' | 'latest' | undefined;
   /** A time of day: an exact minute ("jam 9" → 540), a part of the day, the first or last. */
   time(text: string): { minute: number; exact: boolean } | { part: [number, number] } | 'earliest' | 'latest' | undefined;
+  /** A day and a time in one message ("besok jam 9", "selasa pagi", "jam 9 besok"), each part as its reader reads it. */
+  dateAndTime(text: string, today: string): { day: string; time: string } | undefined;
+  /** Words that may surround an answer ("kak", "dong"), as plain words. */
+  fillers: ReadonlySet<string>;
   /** The name without "nama saya…", tidy capitalisation; undefined when nothing is left. */
   name(text: string): string;
   vocab: AnswerVocab;
@@ -360,5 +364,16 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     return tidyName(words.join(' '));
   }
 
-  return { yesNo, option, number, date, time, name, vocab };
+  function dateAndTime(text: string, today: string): { day: string; time: string } | undefined {
+    const words = text.trim().split(/\s+/);
+    for (let i = 1; i < words.length; i++) {
+      const [a, b] = [words.slice(0, i).join(' '), words.slice(i).join(' ')];
+      const day = (d: string) => { const r = date(d, today); return r !== undefined && r !== 'earliest' && r !== 'latest'; };
+      if (day(a) && time(b)) return { day: a, time: b };
+      if (time(a) && day(b)) return { day: b, time: a };
+    }
+    return undefined;
+  }
+
+  return { yesNo, option, number, date, time, dateAndTime, name, fillers, vocab };
 }

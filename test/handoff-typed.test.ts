@@ -191,6 +191,38 @@ describe('"Tentang apa?" answered with something else', () => {
   });
 });
 
+describe('"Silakan tulis pesan Anda" answered', () => {
+  test.each(['hilang', 'belum', 'salah', 'tidak ada'])('"%s" typed as the message opens a case (it is not "never mind")', async (said) => {
+    const app = await start();
+    await app.say('wm', 'hubungi petugas');
+    expect(textOf(await app.say('wm', 'Pertanyaan'))).toContain('Silakan tulis pesan Anda');
+    const r = textOf(await app.say('wm', said));
+    expect(r).not.toContain('tidak jadi');
+    expect(r).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual([said]);
+  });
+
+  test.each(['gak jadi', 'tidak usah', 'ga perlu deh'])('"%s" changes the mind: no case', async (said) => {
+    const app = await start();
+    await app.say('wn', 'hubungi petugas');
+    await app.say('wn', 'Pertanyaan');
+    expect(textOf(await app.say('wn', said))).toContain('tidak jadi');
+    expect(cases(app)).toBe(0);
+  });
+
+  test('a message of exactly 4,000 characters is not said to be cut; one over 4,000 is', async () => {
+    const app = await start();
+    await app.say('wc', 'hubungi petugas');
+    await app.say('wc', 'Pertanyaan');
+    expect(textOf(await app.say('wc', 'y'.repeat(4000)))).not.toContain('hanya 4.000 karakter pertama');
+    expect(textOf(await app.say('wc', 'z'.repeat(4000)))).not.toContain('hanya 4.000 karakter pertama');
+    expect(residentTexts(app).map((m) => m.length)).toEqual([4000, 4000]);
+    await app.say('wd', 'hubungi petugas');
+    await app.say('wd', 'Pertanyaan');
+    expect(textOf(await app.say('wd', 'w'.repeat(4001)))).toContain('hanya 4.000 karakter pertama');
+  });
+});
+
 describe('in the open case every text goes to the officer, whole', () => {
   test('web chat: "1" typed under the officer\'s question reaches the officer, the bot stays quiet', async () => {
     const app = await start();

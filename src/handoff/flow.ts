@@ -33,8 +33,6 @@ const COMPLAINT = /(kabar|lama|lambat|bayar|pungli|uang|duit|calo|komplain|keluh
 const SKIP = /^(lewati|skip|tidak|tidak ada|gak|ga|nggak|no|none|-)[.!]*$/i;
 const MONEY = /(bayar|pungli|pungutan|uang|duit|calo|amplop|biaya tambahan)/i;
 
-/** "gak jadi", "tidak jadi", "ga usah": the resident changed their mind. */
-const NEVER_MIND = /^(gak|ga|gk|nggak|ngga|enggak|tidak|tak|ndak|nda|gausah|ga usah|gak usah|tidak usah|nggak usah|never ?mind|no)( jadi| usah| perlu)?( deh| dulu| ya| kak| pak| bu)?[.!]*$/i;
 /** Words of the request itself ("saya mau komplain ke petugas"): what is left over is the message. */
 const REQUEST_WORDS = new Set(
   'saya aku sy gw gue mau ingin pengen pingin mohon tolong minta bisa bisakah hubungi menghubungi hubungkan sambungkan bicara berbicara ngomong ngobrol chat sama dengan dgn ke kepada petugas petugasnya admin min operator cs orang manusia komplain complain komplen mengadu adu lapor melapor melaporkan pengaduan keluhan aduan contact officer talk speak to an a i want please the someone human kak pak bu bang mas mbak halo hai hallo dong ya nih sih yang ada langsung'.split(' '),
@@ -104,9 +102,9 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return { text: ctx.t('handoff.closed_offer', { id: caseId }), choices: [{ id: 'hf:new', label: ctx.t('handoff.send_new') }, { id: 'hf:no', label: ctx.t('handoff.dont_send') }] };
   }
 
-  /** A long message is kept up to HANDOFF_MAX_TEXT characters: the resident is told when it was cut. */
-  function cutNotice(text: string, ctx: FlowContext): Reply[] {
-    return text.length >= HANDOFF_MAX_TEXT ? [{ text: ctx.t('handoff.cut', { max: HANDOFF_MAX_TEXT.toLocaleString('id-ID') }) }] : [];
+  /** A long message is kept up to HANDOFF_MAX_TEXT characters (the step says when it cut one: `input.cut`): the resident is told. */
+  function cutNotice(cut: boolean | undefined, ctx: FlowContext): Reply[] {
+    return cut ? [{ text: ctx.t('handoff.cut', { max: HANDOFF_MAX_TEXT.toLocaleString('id-ID') }) }] : [];
   }
 
   /** `channelsShown`: the national channels were just shown with the question ("Silakan tulis pesan…"): not again. */
@@ -123,15 +121,19 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return { node: 'open', data: { caseId: r.caseId }, replies: [{ text: lines.join('\n\n') }] };
   }
 
-  /** Opens a case with this text as its first message (or adds it to the resident's open case). */
-  function openWith(text: string, topic: Topic, pungli: boolean, note: unknown, ctx: FlowContext, pre: Reply[] = [], channelsShown = false): Outcome {
-    return { node: 'opening', data: channelsShown ? { channelsShown } : {}, replies: [...pre, ...cutNotice(text, ctx)], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, text, note }] };
+  /**
+   * Opens a case with this text as its first message (or adds it to the resident's open case).
+   * `pre`: lines said before; `channelsShown`: see opened(); `cut`: the text was cut to HANDOFF_MAX_TEXT.
+   */
+  function openWith(text: string, topic: Topic, pungli: boolean, note: unknown, ctx: FlowContext, opts: { pre?: Reply[]; channelsShown?: boolean; cut?: boolean } = {}): Outcome {
+    const { pre = [], channelsShown = false, cut } = opts;
+    return { node: 'opening', data: channelsShown ? { channelsShown } : {}, replies: [...pre, ...cutNotice(cut, ctx)], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, text, note }] };
   }
 
   /** The message written straight away, with the topic it reads like. */
-  function openGuessing(text: string, note: unknown, ctx: FlowContext, pre: Reply[] = []): Outcome {
+  function openGuessing(text: string, note: unknown, ctx: FlowContext, opts: { pre?: Reply[]; cut?: boolean } = {}): Outcome {
     const first = readFirstMessage(text);
-    return openWith(text, first.topic ?? 'pertanyaan', first.pungli, note, ctx, pre);
+    return openWith(text, first.topic ?? 'pertanyaan', first.pungli, note, ctx, opts);
   }
 
   function mediaFields(input: Extract<Input, { type: 'media' }>) {
@@ -179,7 +181,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       case 'new':
         // The message written into a closed case goes to an officer as a new case, with a note linking the old one.
         if (typeof data.pending !== 'string') return undefined;
-        return openGuessing(data.pending, newCaseNote(num(data.caseId)), ctx);
+        return openGuessing(data.pending, newCaseNote(num(data.caseId)), ctx, { cut: data.pendingCut === true });
       case 'no':
         if (typeof data.pending !== 'string') return undefined;
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.not_sent') }] };
@@ -229,7 +231,14 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   }
 
   const cancelled = (ctx: FlowContext): Outcome => ({ goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.cancelled') }] });
-  const changedMind = (text: string, ctx: FlowContext) => NEVER_MIND.test(text.trim()) || readAnswer(text, ctx.nlu) === 'no';
+  /**
+   * "gak jadi", "tidak usah", "ga perlu deh": the resident changed their mind. A "no" alone is not
+   * enough: "hilang", "belum", "tidak ada" typed as the message are the message.
+   */
+  const changedMind = (text: string, ctx: FlowContext) => {
+    const a = readAnswer(text, ctx.nlu);
+    return a === 'not_needed' || (a === 'no' && /\b(jadi|usah|perlu)\b/i.test(text));
+  };
 
   /** A rating word that asks for something ("belum jadi juga, tolong telepon …") is a message for an officer. */
   function isRequest(text: string, ctx: FlowContext): boolean {
@@ -300,14 +309,14 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             if (changedMind(input.text, ctx)) return cancelled(ctx);
             if (!readFirstMessage(input.text).substantial && ['greeting', 'thanks'].includes(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
             // The complaint's question showed the national channels (askMessage): the receipt does not repeat them.
-            return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx, [], topic === 'pengaduan' && !pungli);
+            return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx, { channelsShown: topic === 'pengaduan' && !pungli, cut: input.cut });
           }
           if (input.type === 'media') return { node: 'opening', data: topic === 'pengaduan' && !pungli ? { channelsShown: true } : {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, note: data.note, ...mediaFields(input) }] };
           return { unhandled: true };
         }
         case 'open': {
           // Quiet: the message goes to the case, the bot does not answer it (unless it had to be cut).
-          if (input.type === 'text') return { node: 'open', data, replies: cutNotice(input.text, ctx), effects: [{ type: HANDOFF_EFFECTS.message, caseId: data.caseId, text: input.text }] };
+          if (input.type === 'text') return { node: 'open', data, replies: cutNotice(input.cut, ctx), effects: [{ type: HANDOFF_EFFECTS.message, caseId: data.caseId, text: input.text }] };
           if (input.type === 'media') return { node: 'open', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.message, caseId: data.caseId, ...mediaFields(input) }] };
           return { unhandled: true };
         }
@@ -320,9 +329,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             if (answer === 'no') return onChoice('hf:no', data, ctx)!;
             const score = data.rateable ? ratingOf(input.text, settings.rating_words) : undefined;
             if (score) return rate(caseId, score);
-            // A clear other request goes to the core; more lines join the message waiting to be sent.
+            // A clear other request goes to the core; more lines join the message waiting to be sent
+            // (kept to HANDOFF_MAX_TEXT; when it is sent, the resident is told it was cut).
             if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
-            return { node: 'closed', data: { ...data, pending: `${data.pending}\n${input.text}`.slice(0, HANDOFF_MAX_TEXT) }, replies: [offerNewCase(caseId, ctx)] };
+            const joined = `${data.pending}\n${input.text}`;
+            const cut = data.pendingCut === true || joined.length > HANDOFF_MAX_TEXT;
+            return { node: 'closed', data: { ...data, pending: joined.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { pendingCut: true } : {}) }, replies: [offerNewCase(caseId, ctx)] };
           }
           // Asked once more for a rating: a rating is taken, anything else lets go.
           const score = data.rateable ? ratingOf(input.text, settings.rating_words) : undefined;
@@ -335,7 +347,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         case 'rate_word':
           if (input.type === 'text' && SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
           // A request ("belum jadi juga, NIK saya …, tolong telepon …") goes to an officer, not to the statistics.
-          if (input.type === 'text' && isRequest(input.text, ctx)) return openGuessing(input.text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, [{ text: ctx.t('handoff.word_to_officer') }]);
+          if (input.type === 'text' && isRequest(input.text, ctx)) return openGuessing(input.text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, { pre: [{ text: ctx.t('handoff.word_to_officer') }] });
           if (input.type === 'text') return { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: input.text }] };
           return { unhandled: true };
         default:

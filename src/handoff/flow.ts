@@ -6,6 +6,7 @@
 // Pure: the database is reached through effects (src/handoff/feature.ts).
 import type { Choice, Input, Reply } from '../core/types.js';
 import { readAnswer } from '../flows/answers.js';
+import { maskDigitsInText } from '../privacy/mask.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeTime } from './hours.js';
 import { HANDOFF_MAX_TEXT, TOPICS, type HandoffSettings, type Topic } from './settings.js';
@@ -41,6 +42,8 @@ const REQUEST_WORDS = new Set(
 const REQUEST = /\?|\b(kapan|bagaimana|gimana|kenapa|mengapa|apakah|belum (jadi|selesai|ada|keluar|dapat|diproses|dikirim|dibalas)|tolong (hubungi|telepon|telpon|tlp|cek|bantu|dibantu|proses|diproses)|mohon (dibantu|bantuan|hubungi|dicek|diproses)|(hubungi|telepon|telpon|tlp) saya|when|how|why|please (call|help|check))\b/i;
 /** Intents that are a clear other request: the core answers them instead of opening a case. */
 const OTHER_REQUESTS = new Set(['status', 'booking', 'my_bookings', 'requirements', 'service', 'ambiguous', 'fee', 'hours', 'health', 'help', 'menu', 'language', 'greeting', 'thanks']);
+/** Small talk: at "Silakan tulis pesan" a bare greeting or thanks is answered by the core, not sent. */
+const SMALL_TALK = new Set(['greeting', 'thanks']);
 
 const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
@@ -53,22 +56,24 @@ export function readFirstMessage(text: string): { topic?: Topic; pungli: boolean
   return { topic, pungli, substantial: rest.length >= 4 };
 }
 
-/** A score 1–5 in what the resident typed after the case was closed, if it is a rating. */
-export function ratingOf(text: string, ratingWords: HandoffSettings['rating_words']): number | undefined {
-  const typed = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  // A question or a longer sentence is not a rating ("sudah 5 hari, kapan jadi?").
-  if (!typed || REQUEST.test(text) || typed.split(' ').length > 6) return undefined;
-  const digits = typed.split(' ').filter((w) => /^\d+$/.test(w));
-  if (digits.length === 1 && /^[1-5]$/.test(digits[0]!) && typed.split(' ').length <= 4) return Number(digits[0]);
-  if (digits.length) return undefined;
-  let best: { score: number; length: number } | undefined;
-  for (const [score, list] of Object.entries(ratingWords ?? {})) {
-    for (const word of list ?? []) {
-      const w = word.toLowerCase().trim();
-      if (new RegExp(`(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`).test(typed) && (!best || w.length > best.length)) best = { score: Number(score), length: w.length };
-    }
-  }
-  return best?.score;
+/**
+ * Reads a score 1–5 in what the resident typed after the case was closed, if it is a rating.
+ * The rating words' phrases are compiled once, longest first (the longest phrase found decides).
+ */
+export function ratingReader(ratingWords: HandoffSettings['rating_words']): (text: string) => number | undefined {
+  const phrases = Object.entries(ratingWords ?? {})
+    .flatMap(([score, list]) => (list ?? []).map((word) => ({ score: Number(score), w: word.toLowerCase().trim() })))
+    .sort((a, b) => b.w.length - a.w.length)
+    .map(({ score, w }) => ({ score, re: new RegExp(`(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`) }));
+  return (text) => {
+    const typed = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    // A question or a longer sentence is not a rating ("sudah 5 hari, kapan jadi?").
+    if (!typed || REQUEST.test(text) || typed.split(' ').length > 6) return undefined;
+    const digits = typed.split(' ').filter((w) => /^\d+$/.test(w));
+    if (digits.length === 1 && /^[1-5]$/.test(digits[0]!) && typed.split(' ').length <= 4) return Number(digits[0]);
+    if (digits.length) return undefined;
+    return phrases.find((p) => p.re.test(typed))?.score;
+  };
 }
 
 const keepNote = (data: Record<string, unknown>) => (typeof data.note === 'string' ? { note: data.note } : {});
@@ -77,6 +82,7 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
 export function createHandoffFlow(deps: { settings: HandoffSettings; time: OfficeTime }): Flow {
   const { settings, time } = deps;
+  const ratingOf = ratingReader(settings.rating_words);
   const topicLabel = (topic: string, ctx: FlowContext) => settings.topics.find((t) => t.id === topic)?.label[ctx.lang] ?? topic;
 
   function topicQuestion(ctx: FlowContext): Reply {
@@ -149,12 +155,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
    * thanks (said once more: the rating question again), or a real message (offered as a new case).
    */
   function afterClose(text: string, caseId: number, rateable: boolean, asked: boolean, ctx: FlowContext): Outcome {
-    const score = rateable ? ratingOf(text, settings.rating_words) : undefined;
+    const score = rateable ? ratingOf(text) : undefined;
     if (score) return rate(caseId, score);
     if (SKIP.test(text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
     const kind = ctx.nlu.classify(text).kind;
     if (kind === 'thanks' || kind === 'greeting' || readAnswer(text, ctx.nlu) === 'yes') {
-      if (rateable && !asked) return { node: 'closed', data: { caseId, rateable, asked: true }, replies: [rateQuestion(caseId, ctx, ctx.t(kind === 'greeting' ? 'handoff.closed_hello' : 'handoff.closed_thanks', { id: caseId }))] };
+      if (rateable && !asked) return { node: 'closed', data: { caseId, rateable }, replies: [rateQuestion(caseId, ctx, ctx.t(kind === 'greeting' ? 'handoff.closed_hello' : 'handoff.closed_thanks', { id: caseId }))] };
       return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
     }
     return { node: 'closed', data: { caseId, rateable, pending: text }, replies: [offerNewCase(caseId, ctx)] };
@@ -242,7 +248,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
 
   /** A rating word that asks for something ("belum jadi juga, tolong telepon …") is a message for an officer. */
   function isRequest(text: string, ctx: FlowContext): boolean {
-    if (text.length > 160 || REQUEST.test(text) || /\d[\d .-]{6,}\d/.test(text)) return true;
+    // A NIK, KK or phone number in it (what the masking hides): a message for an officer.
+    if (text.length > 160 || REQUEST.test(text) || maskDigitsInText(text) !== text) return true;
     const kind = ctx.nlu.classify(text).kind;
     return kind === 'officer' || kind === 'status' || kind === 'booking' || kind === 'my_bookings';
   }
@@ -307,7 +314,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             // except "1" for the one option of a complaint, "gak jadi", and a bare greeting.
             if (topic === 'pengaduan' && !pungli && /^\s*1\s*$/.test(input.text)) return onChoice('hf:pungli', data, ctx)!;
             if (changedMind(input.text, ctx)) return cancelled(ctx);
-            if (!readFirstMessage(input.text).substantial && ['greeting', 'thanks'].includes(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            if (!readFirstMessage(input.text).substantial && SMALL_TALK.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
             // The complaint's question showed the national channels (askMessage): the receipt does not repeat them.
             return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx, { channelsShown: topic === 'pengaduan' && !pungli, cut: input.cut });
           }
@@ -327,7 +334,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             const answer = readAnswer(input.text, ctx.nlu);
             if (answer === 'yes') return onChoice('hf:new', data, ctx)!;
             if (answer === 'no') return onChoice('hf:no', data, ctx)!;
-            const score = data.rateable ? ratingOf(input.text, settings.rating_words) : undefined;
+            const score = data.rateable ? ratingOf(input.text) : undefined;
             if (score) return rate(caseId, score);
             // A clear other request goes to the core; more lines join the message waiting to be sent
             // (kept to HANDOFF_MAX_TEXT; when it is sent, the resident is told it was cut).
@@ -337,7 +344,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             return { node: 'closed', data: { ...data, pending: joined.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { pendingCut: true } : {}) }, replies: [offerNewCase(caseId, ctx)] };
           }
           // Asked once more for a rating: a rating is taken, anything else lets go.
-          const score = data.rateable ? ratingOf(input.text, settings.rating_words) : undefined;
+          const score = data.rateable ? ratingOf(input.text) : undefined;
           if (score) return rate(caseId, score);
           const kind = ctx.nlu.classify(input.text).kind;
           if (kind === 'thanks' || SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
@@ -367,10 +374,6 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         default:
           return [topicQuestion(ctx)];
       }
-    },
-    expects(node) {
-      if (node === 'closed') return 'choice';
-      return undefined;
     },
     onLeave(node, data, ctx) {
       return node === 'open' && data.caseId ? [{ text: ctx.t('handoff.left_open', { id: num(data.caseId) }) }] : [];

@@ -110,13 +110,15 @@ describe('ratings: who reads the words, masked', () => {
     expect(JSON.stringify(body)).not.toContain(PHONE);
   });
 
-  test.each(['from=abc', 'to=2026-13-45', 'from=2026-12-01&to=2026-11-01'])('GET /satisfaction?%s answers 400 naming the field, not 500', async (query) => {
+  test.each(['from=abc', 'to=2026-13-45', 'from=2026-02-31', 'to=2026-11-31T10:00:00Z', 'from=2026-12-01&to=2026-11-01'])('GET /satisfaction?%s answers 400 naming the field, not 500', async (query) => {
     const app = await start();
     const res = await app.ctx.http.request(`/api/admin/handoff/satisfaction?${query}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/^(from|to):/);
     const ok = await app.ctx.http.request('/api/admin/handoff/satisfaction?from=2026-11-01&to=2026-12-01', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(ok.status).toBe(200);
+    const times = await app.ctx.http.request('/api/admin/handoff/satisfaction?from=2026-11-01T00:00:00%2B07:00&to=2026-12-01T00:00:00Z', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(times.status).toBe(200);
   });
 
   test('a "rating word" that is a request reaches an officer as a new case, not the statistics', async () => {

@@ -70,8 +70,14 @@ describe('ratings: who reads the words, masked', () => {
     hs(app).close(1, 'dijawab', officer);
     await app.poll('rv');
     await app.say('rv', '4');
-    // A word kept before this change could hold a number: it is masked wherever shown.
+    // A word is masked when it is stored ...
     hs(app).rateWord(residentId(app, 'rv'), 1, `Bagus, WA saya ${PHONE} NIK ${NIK}`);
+    const stored = app.ctx.db.prepare('SELECT rating_word FROM handoff_cases WHERE id = 1').pluck().get() as string;
+    expect(stored).toContain('Bagus, WA saya');
+    expect(stored).not.toContain(NIK);
+    expect(stored).not.toContain(PHONE);
+    // ... and a word kept before that could hold a number: it is masked wherever shown.
+    app.ctx.db.prepare('UPDATE handoff_cases SET rating_word = ? WHERE id = 1').run(`Bagus, WA saya ${PHONE} NIK ${NIK}`);
 
     await addOfficer(app, 'lihat', 'viewer');
     const viewer = new Session(app);

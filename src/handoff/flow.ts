@@ -202,6 +202,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         const open = r.case as { id: number; topic: string } | undefined;
         if (open) return { node: 'open', data: { caseId: open.id }, replies: [{ text: ctx.t('handoff.already_open', { id: open.id, topic: topicLabel(open.topic, ctx) }) }] };
         const note = typeof data.note === 'string' ? { note: data.note } : {};
+        // The first message already said what it is about: it opens the case.
+        if (typeof data.said === 'string') return openWith(data.said, data.topic as Topic, Boolean(data.pungli), data.note, ctx);
         if (data.topic) return { node: 'message', data: { topic: data.topic, pungli: Boolean(data.pungli), ...note }, replies: askMessage(data.topic as Topic, Boolean(data.pungli), ctx) };
         return { node: 'topic', data: note, replies: [topicQuestion(ctx)] };
       }
@@ -277,7 +279,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       // the resident is not asked again; "saya mau komplain" alone still tells the topic.
       if (typeof params?.said === 'string' && params.said.trim()) {
         const first = readFirstMessage(params.said);
-        if (first.substantial) return openWith(params.said, topic ?? first.topic ?? 'pertanyaan', first.pungli, note, ctx);
+        // A case already open is said first (as for a topic): the message is not added to it unseen.
+        if (first.substantial) return { node: 'checking', data: { said: params.said, topic: topic ?? first.topic ?? 'pertanyaan', pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
         if (!topic && first.topic) return { node: 'checking', data: { topic: first.topic, pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
       }
       return { node: 'checking', data: { ...(topic ? { topic } : {}), ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };

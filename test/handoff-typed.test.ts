@@ -70,8 +70,14 @@ describe('ratings: who reads the words, masked', () => {
     hs(app).close(1, 'dijawab', officer);
     await app.poll('rv');
     await app.say('rv', '4');
-    // A word kept before this change could hold a number: it is masked wherever shown.
+    // A word is masked when it is stored ...
     hs(app).rateWord(residentId(app, 'rv'), 1, `Bagus, WA saya ${PHONE} NIK ${NIK}`);
+    const stored = app.ctx.db.prepare('SELECT rating_word FROM handoff_cases WHERE id = 1').pluck().get() as string;
+    expect(stored).toContain('Bagus, WA saya');
+    expect(stored).not.toContain(NIK);
+    expect(stored).not.toContain(PHONE);
+    // ... and a word kept before that could hold a number: it is masked wherever shown.
+    app.ctx.db.prepare('UPDATE handoff_cases SET rating_word = ? WHERE id = 1').run(`Bagus, WA saya ${PHONE} NIK ${NIK}`);
 
     await addOfficer(app, 'lihat', 'viewer');
     const viewer = new Session(app);
@@ -110,13 +116,15 @@ describe('ratings: who reads the words, masked', () => {
     expect(JSON.stringify(body)).not.toContain(PHONE);
   });
 
-  test.each(['from=abc', 'to=2026-13-45', 'from=2026-12-01&to=2026-11-01'])('GET /satisfaction?%s answers 400 naming the field, not 500', async (query) => {
+  test.each(['from=abc', 'to=2026-13-45', 'from=2026-02-31', 'to=2026-11-31T10:00:00Z', 'from=2026-12-01&to=2026-11-01'])('GET /satisfaction?%s answers 400 naming the field, not 500', async (query) => {
     const app = await start();
     const res = await app.ctx.http.request(`/api/admin/handoff/satisfaction?${query}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/^(from|to):/);
     const ok = await app.ctx.http.request('/api/admin/handoff/satisfaction?from=2026-11-01&to=2026-12-01', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(ok.status).toBe(200);
+    const times = await app.ctx.http.request('/api/admin/handoff/satisfaction?from=2026-11-01T00:00:00%2B07:00&to=2026-12-01T00:00:00Z', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(times.status).toBe(200);
   });
 
   test('a "rating word" that is a request reaches an officer as a new case, not the statistics', async () => {
@@ -160,6 +168,21 @@ describe('the first message already says what it is about', () => {
     expect(detail).toMatchObject({ topic: 'pengaduan', pungli: true });
   });
 
+  test('a complaint typed as the first message while a case is open: told the case is open (as "hubungi petugas" is), not added unseen', async () => {
+    const app = await start();
+    await openQuestion(app, 'f3');
+    await app.say('f3', 'menu');
+    const complaint = 'Saya mau komplain, petugas loket minta uang 50 ribu untuk cetak KK kemarin siang';
+    const r = textOf(await app.say('f3', complaint));
+    expect(r).toContain('Kasus Anda #1 (Pertanyaan) masih terbuka');
+    expect(r).not.toContain('sudah diteruskan ke petugas');
+    expect(cases(app)).toBe(1);
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
+    // What is written next goes to that case.
+    expect(await app.say('f3', complaint)).toEqual([]);
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?', complaint]);
+  });
+
   test('"saya mau komplain" alone: the complaint question straight away (national channels, pungli option)', async () => {
     const app = await start();
     await app.say('f2', 'halo');
@@ -188,6 +211,38 @@ describe('"Tentang apa?" answered with something else', () => {
     expect(textOf(r)).toContain(answer);
     expect(cases(app)).toBe(0);
     expect(await app.say('tq', 'syarat kk hilang')).not.toEqual([]);
+  });
+});
+
+describe('"Silakan tulis pesan Anda" answered', () => {
+  test.each(['hilang', 'belum', 'salah', 'tidak ada'])('"%s" typed as the message opens a case (it is not "never mind")', async (said) => {
+    const app = await start();
+    await app.say('wm', 'hubungi petugas');
+    expect(textOf(await app.say('wm', 'Pertanyaan'))).toContain('Silakan tulis pesan Anda');
+    const r = textOf(await app.say('wm', said));
+    expect(r).not.toContain('tidak jadi');
+    expect(r).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual([said]);
+  });
+
+  test.each(['gak jadi', 'tidak usah', 'ga perlu deh'])('"%s" changes the mind: no case', async (said) => {
+    const app = await start();
+    await app.say('wn', 'hubungi petugas');
+    await app.say('wn', 'Pertanyaan');
+    expect(textOf(await app.say('wn', said))).toContain('tidak jadi');
+    expect(cases(app)).toBe(0);
+  });
+
+  test('a message of exactly 4,000 characters is not said to be cut; one over 4,000 is', async () => {
+    const app = await start();
+    await app.say('wc', 'hubungi petugas');
+    await app.say('wc', 'Pertanyaan');
+    expect(textOf(await app.say('wc', 'y'.repeat(4000)))).not.toContain('hanya 4.000 karakter pertama');
+    expect(textOf(await app.say('wc', 'z'.repeat(4000)))).not.toContain('hanya 4.000 karakter pertama');
+    expect(residentTexts(app).map((m) => m.length)).toEqual([4000, 4000]);
+    await app.say('wd', 'hubungi petugas');
+    await app.say('wd', 'Pertanyaan');
+    expect(textOf(await app.say('wd', 'w'.repeat(4001)))).toContain('hanya 4.000 karakter pertama');
   });
 });
 

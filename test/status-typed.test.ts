@@ -73,4 +73,29 @@ describe('tracking numbers as typed', () => {
     expect(textOf(await app.say('s7', '1234'))).toContain('tidak kami temukan');
     expect(textOf(await app.say('s7', '0001'))).toContain('Permohonan LU-261130-ABCDE');
   });
+
+  test('"status KTP saya sudah 2 minggu": a sentence with a digit is not a tracking number; the number is asked for', async () => {
+    const app = await start();
+    const r = textOf(await app.say('s8', 'status KTP saya sudah 2 minggu'));
+    expect(r).not.toContain('STATUS-KTP');
+    expect(r).toContain('ketik nomor permohonan');
+  });
+
+  test('at the 4-digit question, a mistyped "12345" is a wrong check, not a new number', async () => {
+    const app = await start();
+    await app.say('s9', 'cek status');
+    await app.say('s9', 'LU-261130-ABCDE');
+    const r = textOf(await app.say('s9', '12345'));
+    expect(r).not.toContain('Nomor 12345');
+    expect(r).toContain('4 angka saja');
+    expect(textOf(await app.say('s9', '0001'))).toContain('Permohonan LU-261130-ABCDE');
+  });
+
+  test('"diminta pak 150000 mahal": letters, six digits and five letters without a real date are not a tracking number', async () => {
+    const app = await start();
+    expect(textOf(await app.say('s10', 'diminta pak 150000 mahal'))).not.toContain('PAK-150000-MAHAL');
+    await app.say('s11', 'cek status');
+    await app.say('s11', 'LU-261130-ABCDE');
+    expect(textOf(await app.say('s11', 'cek status diminta pak 150000 mahal'))).not.toContain('PAK-150000-MAHAL');
+  });
 });

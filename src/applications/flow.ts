@@ -60,30 +60,59 @@ export function shownTracking(typed: string): string {
   return typed.trim().toUpperCase().replace(/[\s./-]+/g, '-');
 }
 
-/** "LU-261130-ABCDE, 0001": the check digits typed along with the number, if they are there. */
-function checkTypedAlong(raw: string): string | undefined {
-  const typed = typedForm(raw);
-  const m = GENERATED.exec(typed);
-  if (!m) return undefined;
-  const rest = `${typed.slice(0, m.index)} ${typed.slice(m.index + m[0].length)}`;
-  const runs = rest.match(/\d[\d .-]*\d|\d/g) ?? [];
-  return runs.length === 1 ? checkDigits(runs[0]!) : undefined;
+/** YYMMDD of a generated number: a month 1–12 and a day 1–31 ("150000" of "pak 150000 mahal" is not one). */
+function validDate(yymmdd: string): boolean {
+  const month = Number(yymmdd.slice(2, 4));
+  const day = Number(yymmdd.slice(4, 6));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-/** A tracking number typed (with the check digits if they came along): the next step of the flow. */
-function trackingTyped(text: string, ctx: FlowContext): Outcome | undefined {
-  const tracking = looksLikeTrackingNo(text);
-  if (!tracking) return undefined;
-  const check = checkTypedAlong(text);
+const GENERATED_ALL = new RegExp(GENERATED.source, 'g');
+
+/**
+ * The office's generated number (prefix, a real YYMMDD, 5 characters) inside a text, with the
+ * check digits if they were typed along ("LU-261130-ABCDE, 0001"). Only this shape is read in
+ * sentences: "status KTP saya sudah 2 minggu" is not a tracking number.
+ */
+function generatedIn(raw: string): { tracking: string; check?: string } | undefined {
+  const typed = typedForm(raw);
+  for (const m of typed.matchAll(GENERATED_ALL)) {
+    if (!validDate(m[2]!)) continue;
+    const tracking = `${m[1]}-${m[2]}-${m[3]}`.toUpperCase();
+    const rest = `${typed.slice(0, m.index)} ${typed.slice(m.index + m[0].length)}`;
+    const runs = rest.match(/\d[\d .-]*\d|\d/g) ?? [];
+    const check = runs.length === 1 ? checkDigits(runs[0]!) : undefined;
+    return check ? { tracking, check } : { tracking };
+  }
+  return undefined;
+}
+
+/** A tracking number and maybe its check digits: the next step of the flow (the lookup, or the 4-digit question). */
+function nextFor(found: { tracking: string; check?: string }, ctx: FlowContext): Outcome {
+  const { tracking, check } = found;
   if (check) return { node: 'lookup', data: { tracking }, replies: [], effects: [{ type: EFFECTS.lookup, tracking, check }] };
   return { node: 'check', data: { tracking }, replies: [askCheck(ctx, tracking)] };
 }
 
-/** The 4 check digits; a full 16-digit NIK typed by mistake also works (only its end is used). */
-function checkDigits(text: string): string | undefined {
+/** Where the number is asked for, whatever looks like a number is one ("12345", "A-77"); elsewhere only the generated shape. */
+function trackingTyped(text: string, ctx: FlowContext): Outcome | undefined {
+  const generated = generatedIn(text);
+  if (generated) return nextFor(generated, ctx);
+  const tracking = looksLikeTrackingNo(text);
+  return tracking ? nextFor({ tracking }, ctx) : undefined;
+}
+
+/** The generated shape only (said with "cek status", a correction at the 4-digit question, a new number after a result). */
+function generatedTyped(text: string, ctx: FlowContext): Outcome | undefined {
+  const generated = generatedIn(text);
+  return generated ? nextFor(generated, ctx) : undefined;
+}
+
+/** The 4 check digits; a full 16-digit NIK typed by mistake also works (only its end is used), unless `nik` is false. */
+function checkDigits(text: string, nik = true): string | undefined {
   const digits = normalizeDigits(text).replace(/[\s.-]/g, '');
   if (/^\d{4}$/.test(digits)) return digits;
-  if (/^\d{16}$/.test(digits)) return digits.slice(-4);
+  if (nik && /^\d{16}$/.test(digits)) return digits.slice(-4);
   return undefined;
 }
 
@@ -196,7 +225,7 @@ export const statusFlow: Flow = {
   },
 
   // "LU-261130-ABCDE" alone, as a first message or at the menu: the status of that number.
-  recognizes: (text) => GENERATED.test(typedForm(text)),
+  recognizes: (text) => generatedIn(text) !== undefined,
 
   start(ctx, params) {
     if (params?.action === 'opt_out' || params?.action === 'opt_in') {
@@ -204,7 +233,7 @@ export const statusFlow: Flow = {
     }
     if (params?.action === 'following') return { node: 'followed', data: {}, replies: [], effects: [{ type: EFFECTS.following }] };
     // "cek status LU261130ABCDE": the number was said already, it is looked up straight away.
-    const said = typeof params?.said === 'string' ? trackingTyped(params.said, ctx) : undefined;
+    const said = typeof params?.said === 'string' ? generatedTyped(params.said, ctx) : undefined;
     if (said) return said;
     return { node: 'number', data: {}, replies: [askNumber(ctx)] };
   },
@@ -229,14 +258,14 @@ export const statusFlow: Flow = {
     if (input.type !== 'text') return { unhandled: true };
 
     if (nodeName === 'number') {
-      const again = typeof data.lastTracking === 'string' && /^\s*\d(?:[\s.-]?\d){3}\s*$/.test(normalizeDigits(input.text)) ? checkDigits(input.text) : undefined;
+      const again = typeof data.lastTracking === 'string' ? checkDigits(input.text, false) : undefined;
       if (again) return { node: 'lookup', data: { tracking: data.lastTracking }, replies: [], effects: [{ type: EFFECTS.lookup, tracking: data.lastTracking, check: again }] };
       return trackingTyped(input.text, ctx) ?? { unhandled: true };
     }
     if (nodeName === 'check' && typeof data.tracking === 'string') {
       const check = checkDigits(input.text);
       // The number typed again (corrected): that one is asked about.
-      const corrected = check ? undefined : trackingTyped(input.text, ctx);
+      const corrected = check ? undefined : generatedTyped(input.text, ctx);
       if (corrected) return corrected;
       // Words are maybe a new question ("cek status", "syarat kk"): the core tries them.
       if (!check && /\p{L}/u.test(input.text)) return { unhandled: true };
@@ -245,7 +274,7 @@ export const statusFlow: Flow = {
     }
     // After a result, a new tracking number starts a new lookup straight away.
     if (nodeName === 'shown' || nodeName === 'followed') {
-      const next = trackingTyped(input.text, ctx);
+      const next = generatedTyped(input.text, ctx);
       if (next) return next;
     }
     return { unhandled: true };

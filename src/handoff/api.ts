@@ -18,8 +18,14 @@ export function officerOf(c: Context): Officer {
   return { name: nameOf(c), role: roleOf(c) ?? '' };
 }
 
-/** "2026-11-30" or an ISO time; anything else is an invalid date (the service answers 400). */
-const dateOf = (v: string): Date => (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v.trim()) ? new Date(v.trim()) : new Date(NaN));
+/** A real calendar date ("2026-11-30", not "2026-02-31") or an ISO time with its offset ("2026-11-30T08:00:00+07:00", "…Z"). */
+const DateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+/** The date asked for; anything else is an invalid date (the service answers 400 naming the field). */
+const dateOf = (v: string): Date => {
+  const parsed = DateOrTime.safeParse(v.trim());
+  return parsed.success ? new Date(parsed.data) : new Date(NaN);
+};
 
 function fail(c: Context, err: unknown) {
   if (err instanceof HandoffError) return c.json({ error: err.message }, err.code);

@@ -6,6 +6,7 @@
 // Pure: the database is reached through effects (src/handoff/feature.ts).
 import type { Choice, Input, Reply } from '../core/types.js';
 import { readAnswer } from '../flows/answers.js';
+import { maskDigitsInText } from '../privacy/mask.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeTime } from './hours.js';
 import { HANDOFF_MAX_TEXT, TOPICS, type HandoffSettings, type Topic } from './settings.js';
@@ -33,8 +34,6 @@ const COMPLAINT = /(kabar|lama|lambat|bayar|pungli|uang|duit|calo|komplain|keluh
 const SKIP = /^(lewati|skip|tidak|tidak ada|gak|ga|nggak|no|none|-)[.!]*$/i;
 const MONEY = /(bayar|pungli|pungutan|uang|duit|calo|amplop|biaya tambahan)/i;
 
-/** "gak jadi", "tidak jadi", "ga usah": the resident changed their mind. */
-const NEVER_MIND = /^(gak|ga|gk|nggak|ngga|enggak|tidak|tak|ndak|nda|gausah|ga usah|gak usah|tidak usah|nggak usah|never ?mind|no)( jadi| usah| perlu)?( deh| dulu| ya| kak| pak| bu)?[.!]*$/i;
 /** Words of the request itself ("saya mau komplain ke petugas"): what is left over is the message. */
 const REQUEST_WORDS = new Set(
   'saya aku sy gw gue mau ingin pengen pingin mohon tolong minta bisa bisakah hubungi menghubungi hubungkan sambungkan bicara berbicara ngomong ngobrol chat sama dengan dgn ke kepada petugas petugasnya admin min operator cs orang manusia komplain complain komplen mengadu adu lapor melapor melaporkan pengaduan keluhan aduan contact officer talk speak to an a i want please the someone human kak pak bu bang mas mbak halo hai hallo dong ya nih sih yang ada langsung'.split(' '),
@@ -43,6 +42,8 @@ const REQUEST_WORDS = new Set(
 const REQUEST = /\?|\b(kapan|bagaimana|gimana|kenapa|mengapa|apakah|belum (jadi|selesai|ada|keluar|dapat|diproses|dikirim|dibalas)|tolong (hubungi|telepon|telpon|tlp|cek|bantu|dibantu|proses|diproses)|mohon (dibantu|bantuan|hubungi|dicek|diproses)|(hubungi|telepon|telpon|tlp) saya|when|how|why|please (call|help|check))\b/i;
 /** Intents that are a clear other request: the core answers them instead of opening a case. */
 const OTHER_REQUESTS = new Set(['status', 'booking', 'my_bookings', 'requirements', 'service', 'ambiguous', 'fee', 'hours', 'health', 'help', 'menu', 'language', 'greeting', 'thanks']);
+/** Small talk: at "Silakan tulis pesan" a bare greeting or thanks is answered by the core, not sent. */
+const SMALL_TALK = new Set(['greeting', 'thanks']);
 
 const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
@@ -55,22 +56,24 @@ export function readFirstMessage(text: string): { topic?: Topic; pungli: boolean
   return { topic, pungli, substantial: rest.length >= 4 };
 }
 
-/** A score 1–5 in what the resident typed after the case was closed, if it is a rating. */
-export function ratingOf(text: string, ratingWords: HandoffSettings['rating_words']): number | undefined {
-  const typed = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  // A question or a longer sentence is not a rating ("sudah 5 hari, kapan jadi?").
-  if (!typed || REQUEST.test(text) || typed.split(' ').length > 6) return undefined;
-  const digits = typed.split(' ').filter((w) => /^\d+$/.test(w));
-  if (digits.length === 1 && /^[1-5]$/.test(digits[0]!) && typed.split(' ').length <= 4) return Number(digits[0]);
-  if (digits.length) return undefined;
-  let best: { score: number; length: number } | undefined;
-  for (const [score, list] of Object.entries(ratingWords ?? {})) {
-    for (const word of list ?? []) {
-      const w = word.toLowerCase().trim();
-      if (new RegExp(`(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`).test(typed) && (!best || w.length > best.length)) best = { score: Number(score), length: w.length };
-    }
-  }
-  return best?.score;
+/**
+ * Reads a score 1–5 in what the resident typed after the case was closed, if it is a rating.
+ * The rating words' phrases are compiled once, longest first (the longest phrase found decides).
+ */
+export function ratingReader(ratingWords: HandoffSettings['rating_words']): (text: string) => number | undefined {
+  const phrases = Object.entries(ratingWords ?? {})
+    .flatMap(([score, list]) => (list ?? []).map((word) => ({ score: Number(score), w: word.toLowerCase().trim() })))
+    .sort((a, b) => b.w.length - a.w.length)
+    .map(({ score, w }) => ({ score, re: new RegExp(`(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`) }));
+  return (text) => {
+    const typed = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    // A question or a longer sentence is not a rating ("sudah 5 hari, kapan jadi?").
+    if (!typed || REQUEST.test(text) || typed.split(' ').length > 6) return undefined;
+    const digits = typed.split(' ').filter((w) => /^\d+$/.test(w));
+    if (digits.length === 1 && /^[1-5]$/.test(digits[0]!) && typed.split(' ').length <= 4) return Number(digits[0]);
+    if (digits.length) return undefined;
+    return phrases.find((p) => p.re.test(typed))?.score;
+  };
 }
 
 const keepNote = (data: Record<string, unknown>) => (typeof data.note === 'string' ? { note: data.note } : {});
@@ -79,6 +82,7 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
 export function createHandoffFlow(deps: { settings: HandoffSettings; time: OfficeTime }): Flow {
   const { settings, time } = deps;
+  const ratingOf = ratingReader(settings.rating_words);
   const topicLabel = (topic: string, ctx: FlowContext) => settings.topics.find((t) => t.id === topic)?.label[ctx.lang] ?? topic;
 
   function topicQuestion(ctx: FlowContext): Reply {
@@ -104,9 +108,9 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return { text: ctx.t('handoff.closed_offer', { id: caseId }), choices: [{ id: 'hf:new', label: ctx.t('handoff.send_new') }, { id: 'hf:no', label: ctx.t('handoff.dont_send') }] };
   }
 
-  /** A long message is kept up to HANDOFF_MAX_TEXT characters: the resident is told when it was cut. */
-  function cutNotice(text: string, ctx: FlowContext): Reply[] {
-    return text.length >= HANDOFF_MAX_TEXT ? [{ text: ctx.t('handoff.cut', { max: HANDOFF_MAX_TEXT.toLocaleString('id-ID') }) }] : [];
+  /** A long message is kept up to HANDOFF_MAX_TEXT characters (the step says when it cut one: `input.cut`): the resident is told. */
+  function cutNotice(cut: boolean | undefined, ctx: FlowContext): Reply[] {
+    return cut ? [{ text: ctx.t('handoff.cut', { max: HANDOFF_MAX_TEXT.toLocaleString('id-ID') }) }] : [];
   }
 
   /** `channelsShown`: the national channels were just shown with the question ("Silakan tulis pesan…"): not again. */
@@ -123,15 +127,19 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return { node: 'open', data: { caseId: r.caseId }, replies: [{ text: lines.join('\n\n') }] };
   }
 
-  /** Opens a case with this text as its first message (or adds it to the resident's open case). */
-  function openWith(text: string, topic: Topic, pungli: boolean, note: unknown, ctx: FlowContext, pre: Reply[] = [], channelsShown = false): Outcome {
-    return { node: 'opening', data: channelsShown ? { channelsShown } : {}, replies: [...pre, ...cutNotice(text, ctx)], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, text, note }] };
+  /**
+   * Opens a case with this text as its first message (or adds it to the resident's open case).
+   * `pre`: lines said before; `channelsShown`: see opened(); `cut`: the text was cut to HANDOFF_MAX_TEXT.
+   */
+  function openWith(text: string, topic: Topic, pungli: boolean, note: unknown, ctx: FlowContext, opts: { pre?: Reply[]; channelsShown?: boolean; cut?: boolean } = {}): Outcome {
+    const { pre = [], channelsShown = false, cut } = opts;
+    return { node: 'opening', data: channelsShown ? { channelsShown } : {}, replies: [...pre, ...cutNotice(cut, ctx)], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, text, note }] };
   }
 
   /** The message written straight away, with the topic it reads like. */
-  function openGuessing(text: string, note: unknown, ctx: FlowContext, pre: Reply[] = []): Outcome {
+  function openGuessing(text: string, note: unknown, ctx: FlowContext, opts: { pre?: Reply[]; cut?: boolean } = {}): Outcome {
     const first = readFirstMessage(text);
-    return openWith(text, first.topic ?? 'pertanyaan', first.pungli, note, ctx, pre);
+    return openWith(text, first.topic ?? 'pertanyaan', first.pungli, note, ctx, opts);
   }
 
   function mediaFields(input: Extract<Input, { type: 'media' }>) {
@@ -147,12 +155,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
    * thanks (said once more: the rating question again), or a real message (offered as a new case).
    */
   function afterClose(text: string, caseId: number, rateable: boolean, asked: boolean, ctx: FlowContext): Outcome {
-    const score = rateable ? ratingOf(text, settings.rating_words) : undefined;
+    const score = rateable ? ratingOf(text) : undefined;
     if (score) return rate(caseId, score);
     if (SKIP.test(text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
     const kind = ctx.nlu.classify(text).kind;
     if (kind === 'thanks' || kind === 'greeting' || readAnswer(text, ctx.nlu) === 'yes') {
-      if (rateable && !asked) return { node: 'closed', data: { caseId, rateable, asked: true }, replies: [rateQuestion(caseId, ctx, ctx.t(kind === 'greeting' ? 'handoff.closed_hello' : 'handoff.closed_thanks', { id: caseId }))] };
+      if (rateable && !asked) return { node: 'closed', data: { caseId, rateable }, replies: [rateQuestion(caseId, ctx, ctx.t(kind === 'greeting' ? 'handoff.closed_hello' : 'handoff.closed_thanks', { id: caseId }))] };
       return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
     }
     return { node: 'closed', data: { caseId, rateable, pending: text }, replies: [offerNewCase(caseId, ctx)] };
@@ -179,7 +187,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       case 'new':
         // The message written into a closed case goes to an officer as a new case, with a note linking the old one.
         if (typeof data.pending !== 'string') return undefined;
-        return openGuessing(data.pending, newCaseNote(num(data.caseId)), ctx);
+        return openGuessing(data.pending, newCaseNote(num(data.caseId)), ctx, { cut: data.pendingCut === true });
       case 'no':
         if (typeof data.pending !== 'string') return undefined;
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.not_sent') }] };
@@ -194,6 +202,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         const open = r.case as { id: number; topic: string } | undefined;
         if (open) return { node: 'open', data: { caseId: open.id }, replies: [{ text: ctx.t('handoff.already_open', { id: open.id, topic: topicLabel(open.topic, ctx) }) }] };
         const note = typeof data.note === 'string' ? { note: data.note } : {};
+        // The first message already said what it is about: it opens the case.
+        if (typeof data.said === 'string') return openWith(data.said, data.topic as Topic, Boolean(data.pungli), data.note, ctx);
         if (data.topic) return { node: 'message', data: { topic: data.topic, pungli: Boolean(data.pungli), ...note }, replies: askMessage(data.topic as Topic, Boolean(data.pungli), ctx) };
         return { node: 'topic', data: note, replies: [topicQuestion(ctx)] };
       }
@@ -229,11 +239,19 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   }
 
   const cancelled = (ctx: FlowContext): Outcome => ({ goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.cancelled') }] });
-  const changedMind = (text: string, ctx: FlowContext) => NEVER_MIND.test(text.trim()) || readAnswer(text, ctx.nlu) === 'no';
+  /**
+   * "gak jadi", "tidak usah", "ga perlu deh": the resident changed their mind. A "no" alone is not
+   * enough: "hilang", "belum", "tidak ada" typed as the message are the message.
+   */
+  const changedMind = (text: string, ctx: FlowContext) => {
+    const a = readAnswer(text, ctx.nlu);
+    return a === 'not_needed' || (a === 'no' && /\b(jadi|usah|perlu)\b/i.test(text));
+  };
 
   /** A rating word that asks for something ("belum jadi juga, tolong telepon …") is a message for an officer. */
   function isRequest(text: string, ctx: FlowContext): boolean {
-    if (text.length > 160 || REQUEST.test(text) || /\d[\d .-]{6,}\d/.test(text)) return true;
+    // A NIK, KK or phone number in it (what the masking hides): a message for an officer.
+    if (text.length > 160 || REQUEST.test(text) || maskDigitsInText(text) !== text) return true;
     const kind = ctx.nlu.classify(text).kind;
     return kind === 'officer' || kind === 'status' || kind === 'booking' || kind === 'my_bookings';
   }
@@ -261,7 +279,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       // the resident is not asked again; "saya mau komplain" alone still tells the topic.
       if (typeof params?.said === 'string' && params.said.trim()) {
         const first = readFirstMessage(params.said);
-        if (first.substantial) return openWith(params.said, topic ?? first.topic ?? 'pertanyaan', first.pungli, note, ctx);
+        // A case already open is said first (as for a topic): the message is not added to it unseen.
+        if (first.substantial) return { node: 'checking', data: { said: params.said, topic: topic ?? first.topic ?? 'pertanyaan', pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
         if (!topic && first.topic) return { node: 'checking', data: { topic: first.topic, pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
       }
       return { node: 'checking', data: { ...(topic ? { topic } : {}), ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
@@ -298,16 +317,16 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             // except "1" for the one option of a complaint, "gak jadi", and a bare greeting.
             if (topic === 'pengaduan' && !pungli && /^\s*1\s*$/.test(input.text)) return onChoice('hf:pungli', data, ctx)!;
             if (changedMind(input.text, ctx)) return cancelled(ctx);
-            if (!readFirstMessage(input.text).substantial && ['greeting', 'thanks'].includes(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            if (!readFirstMessage(input.text).substantial && SMALL_TALK.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
             // The complaint's question showed the national channels (askMessage): the receipt does not repeat them.
-            return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx, [], topic === 'pengaduan' && !pungli);
+            return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx, { channelsShown: topic === 'pengaduan' && !pungli, cut: input.cut });
           }
           if (input.type === 'media') return { node: 'opening', data: topic === 'pengaduan' && !pungli ? { channelsShown: true } : {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic, pungli, note: data.note, ...mediaFields(input) }] };
           return { unhandled: true };
         }
         case 'open': {
           // Quiet: the message goes to the case, the bot does not answer it (unless it had to be cut).
-          if (input.type === 'text') return { node: 'open', data, replies: cutNotice(input.text, ctx), effects: [{ type: HANDOFF_EFFECTS.message, caseId: data.caseId, text: input.text }] };
+          if (input.type === 'text') return { node: 'open', data, replies: cutNotice(input.cut, ctx), effects: [{ type: HANDOFF_EFFECTS.message, caseId: data.caseId, text: input.text }] };
           if (input.type === 'media') return { node: 'open', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.message, caseId: data.caseId, ...mediaFields(input) }] };
           return { unhandled: true };
         }
@@ -318,14 +337,17 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             const answer = readAnswer(input.text, ctx.nlu);
             if (answer === 'yes') return onChoice('hf:new', data, ctx)!;
             if (answer === 'no') return onChoice('hf:no', data, ctx)!;
-            const score = data.rateable ? ratingOf(input.text, settings.rating_words) : undefined;
+            const score = data.rateable ? ratingOf(input.text) : undefined;
             if (score) return rate(caseId, score);
-            // A clear other request goes to the core; more lines join the message waiting to be sent.
+            // A clear other request goes to the core; more lines join the message waiting to be sent
+            // (kept to HANDOFF_MAX_TEXT; when it is sent, the resident is told it was cut).
             if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
-            return { node: 'closed', data: { ...data, pending: `${data.pending}\n${input.text}`.slice(0, HANDOFF_MAX_TEXT) }, replies: [offerNewCase(caseId, ctx)] };
+            const joined = `${data.pending}\n${input.text}`;
+            const cut = data.pendingCut === true || joined.length > HANDOFF_MAX_TEXT;
+            return { node: 'closed', data: { ...data, pending: joined.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { pendingCut: true } : {}) }, replies: [offerNewCase(caseId, ctx)] };
           }
           // Asked once more for a rating: a rating is taken, anything else lets go.
-          const score = data.rateable ? ratingOf(input.text, settings.rating_words) : undefined;
+          const score = data.rateable ? ratingOf(input.text) : undefined;
           if (score) return rate(caseId, score);
           const kind = ctx.nlu.classify(input.text).kind;
           if (kind === 'thanks' || SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
@@ -335,7 +357,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         case 'rate_word':
           if (input.type === 'text' && SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
           // A request ("belum jadi juga, NIK saya …, tolong telepon …") goes to an officer, not to the statistics.
-          if (input.type === 'text' && isRequest(input.text, ctx)) return openGuessing(input.text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, [{ text: ctx.t('handoff.word_to_officer') }]);
+          if (input.type === 'text' && isRequest(input.text, ctx)) return openGuessing(input.text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, { pre: [{ text: ctx.t('handoff.word_to_officer') }] });
           if (input.type === 'text') return { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: input.text }] };
           return { unhandled: true };
         default:
@@ -355,10 +377,6 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         default:
           return [topicQuestion(ctx)];
       }
-    },
-    expects(node) {
-      if (node === 'closed') return 'choice';
-      return undefined;
     },
     onLeave(node, data, ctx) {
       return node === 'open' && data.caseId ? [{ text: ctx.t('handoff.left_open', { id: num(data.caseId) }) }] : [];

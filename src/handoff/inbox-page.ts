@@ -48,8 +48,9 @@ function errorMessage(err: unknown): string {
 
 /** The residents' answers to "how satisfied are you?" (1–5), e.g. for the yearly SKM survey. */
 export function satisfaction(t: Tr, s: ReturnType<HandoffService['satisfaction']>, title = t('Penilaian warga (12 bulan terakhir)', 'Residents’ ratings (last 12 months)'), opts: { words?: boolean } = {}): Html {
-  // The residents' own words are for petugas and admin (as cases are); a viewer sees the numbers.
-  const words = opts.words ?? true;
+  // The residents' own words are for petugas and admin (as cases are): shown only when the
+  // caller says this officer may read them; otherwise the numbers alone.
+  const words = opts.words === true;
   return html`<section class="card" data-satisfaction><h2>${title}</h2>
 ${s.answers
   ? html`<p>${t('Rata-rata', 'Average')} <strong>${s.average}</strong>/5 ${t('dari', 'from')} ${s.answers} ${t('jawaban', 'answers')} · ${([1, 2, 3, 4, 5] as const).map((n) => html`${n}★ ${s.byScore[n]} `)}</p>
@@ -110,7 +111,7 @@ ${cell(7, status === 'closed' ? html`${x.outcome ? h().service.outcomeLabel(x.ou
 <p class="summary" data-counts>${t('Baru', 'New')} <strong data-count="new">${counts.new}</strong> · ${t('terbuka', 'open')} <strong>${counts.open}</strong> · ${t('lewat target', 'overdue')} <strong data-count="overdue">${counts.overdue}</strong> · ${t('milik saya', 'mine')} <strong>${counts.mine}</strong></p>
 ${list}
 </div>
-${status === 'closed' ? satisfaction(t, h().service.satisfaction(new Date(deps.ctx.clock.now().getTime() - 365 * 86_400_000), new Date('9999-12-31T00:00:00.000Z'))) : ''}
+${status === 'closed' ? satisfaction(t, h().service.satisfaction(new Date(deps.ctx.clock.now().getTime() - 365 * 86_400_000), new Date('9999-12-31T00:00:00.000Z')), undefined, { words: h().service.readsResidentTexts(officer) }) : ''}
 <p class="small">${t('Nomor (NIK, KK, telepon) disamarkan di daftar ini. Membuka kasus menampilkan teks lengkap dan dicatat di log audit.', 'Numbers (NIK, KK, phone) are masked in this list. Opening a case shows the full text and is written to the audit log.')}</p>`,
       });
     });

@@ -165,14 +165,16 @@ export class HandoffService {
   }
 
   rateWord(residentId: number, caseId: number, word: string): void {
-    const clean = word.trim().slice(0, 200);
+    // Free text kept for the statistics: a NIK or a phone number in it is masked before it is stored
+    // (and again wherever it is shown, for words stored before).
+    const clean = maskDigitsInText(word.trim().slice(0, 200));
     if (clean) this.d.store.rateWord(caseId, residentId, clean);
   }
 
   // ——— what officers do ———
 
   private allowed(officer: Officer): void {
-    if (!(CASE_ROLES as readonly string[]).includes(officer.role)) throw new HandoffError(403, 'Only officers (petugas) and admins may see residents\' cases.');
+    if (!this.readsResidentTexts(officer)) throw new HandoffError(403, 'Only officers (petugas) and admins may see residents\' cases.');
     if (!officer.name.trim()) throw new HandoffError(400, 'officer: your name is required');
   }
 

@@ -168,19 +168,19 @@ describe('the first message already says what it is about', () => {
     expect(detail).toMatchObject({ topic: 'pengaduan', pungli: true });
   });
 
-  test('a complaint typed as the first message while a case is open: told the case is open (as "hubungi petugas" is), not added unseen', async () => {
+  test('a complaint typed as the first message while a case is open: added to that case, and the resident told which', async () => {
     const app = await start();
     await openQuestion(app, 'f3');
     await app.say('f3', 'menu');
     const complaint = 'Saya mau komplain, petugas loket minta uang 50 ribu untuk cetak KK kemarin siang';
     const r = textOf(await app.say('f3', complaint));
-    expect(r).toContain('Kasus Anda #1 (Pertanyaan) masih terbuka');
+    expect(r).toContain('Kasus Anda #1 (Pertanyaan) masih terbuka: pesan ini sudah saya tambahkan');
     expect(r).not.toContain('sudah diteruskan ke petugas');
     expect(cases(app)).toBe(1);
-    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
-    // What is written next goes to that case.
-    expect(await app.say('f3', complaint)).toEqual([]);
     expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?', complaint]);
+    // What is written next goes to that case too.
+    expect(await app.say('f3', 'satu lagi')).toEqual([]);
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?', complaint, 'satu lagi']);
   });
 
   test('"saya mau komplain" alone: the complaint question straight away (national channels, pungli option)', async () => {

@@ -200,7 +200,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     switch (effect) {
       case HANDOFF_EFFECTS.current: {
         const open = r.case as { id: number; topic: string } | undefined;
-        if (open) return { node: 'open', data: { caseId: open.id }, replies: [{ text: ctx.t('handoff.already_open', { id: open.id, topic: topicLabel(open.topic, ctx) }) }] };
+        if (open) {
+          // A message that came with the request goes to the open case, and the resident is told which.
+          const said = typeof data.said === 'string' ? data.said : undefined;
+          const vars = { id: open.id, topic: topicLabel(open.topic, ctx) };
+          return { node: 'open', data: { caseId: open.id }, replies: [{ text: ctx.t(said ? 'handoff.added_to_open' : 'handoff.already_open', vars) }], effects: said ? [{ type: HANDOFF_EFFECTS.message, caseId: open.id, text: said }] : [] };
+        }
         const note = typeof data.note === 'string' ? { note: data.note } : {};
         // The first message already said what it is about: it opens the case.
         if (typeof data.said === 'string') return openWith(data.said, data.topic as Topic, Boolean(data.pungli), data.note, ctx);

@@ -172,3 +172,20 @@ describe('a lost birth certificate is not given the new-birth list (P14)', () =>
     expect(textOf(kk!)).toContain('KK hilang atau rusak');
   });
 });
+
+describe('a photocopy is not the original (review 1)', () => {
+  test.each(['fotokopinya ada', 'ada fotokopinya', 'fc nya ada'])('"%s" at the police letter (an original) is "to make sure of", not a yes', async (typed) => {
+    const all = await chat(['kk saya hilang', '1', typed, 'ada']);
+    expect(textOf(all[2]!)).toContain('(2/2)');
+    const result = textOf(last(all));
+    expect(result).not.toContain('Lengkap!');
+    expect(result).toContain('Perlu dipastikan');
+    expect(result).toContain('Surat keterangan kehilangan dari polisi');
+  });
+
+  test('"fotokopinya ada" at "Fotokopi Kartu Keluarga (KK)?" (a copy) still answers yes', async () => {
+    const all = await chat(['ktp baru', '1', 'fotokopinya ada']);
+    expect(textOf(last(all))).toContain('(2/2)');
+  });
+});
+

@@ -238,7 +238,12 @@ interface ItemWords {
   drop: Set<string>;
   /** Words that say the message is about this document ("fotokopi", "kk" for "Fotokopi KK"). */
   naming: Set<string>;
+  /** Copy words, for a document whose original is asked for: "fotokopinya ada" is then not a yes. */
+  copy: Set<string>;
 }
+
+/** Documents for which a photocopy is what is handed in (show_original: the copy, with the original shown). */
+const COPY_KINDS = new Set<RequiredDocument['kind']>(['copy', 'show_original']);
 
 /** Per document object: a content reload replaces it, so an edited label is read at once. */
 const itemWordsCache = new WeakMap<RequiredDocument, ItemWords>();
@@ -254,7 +259,8 @@ function itemWords(doc: RequiredDocument, ctx: FlowContext): ItemWords {
   const naming = new Set([...own].filter((w) => !WEAK_LABEL_WORDS.has(w) && notAnswer(w)));
   if (own.has('fotokopi')) COPY_WORDS.forEach((w) => naming.add(w));
   const drop = new Set([...own, ...COPY_WORDS, ...ORIGINAL_WORDS, ...OTHER_WORDS].filter(notAnswer));
-  words = { drop, naming };
+  const copy = new Set(COPY_KINDS.has(doc.kind) ? [] : COPY_WORDS.filter((w) => !own.has(w)));
+  words = { drop, naming, copy };
   itemWordsCache.set(doc, words);
   return words;
 }
@@ -270,15 +276,18 @@ function inSet(word: string, set: Set<string>): boolean {
 
 /** A typed reply to a checklist question: the answer, or whether it names the document asked about. */
 function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: FlowContext): { answer?: Answer; namesItem: boolean } {
-  const whole = readAnswer(text, ctx.nlu);
-  if (whole) return { answer: ANSWER_OF[whole], namesItem: false };
   const words = plainWords(text);
-  const item = doc ? itemWords(doc, ctx) : { drop: new Set<string>(), naming: new Set<string>() };
+  const item = doc ? itemWords(doc, ctx) : { drop: new Set<string>(), naming: new Set<string>(), copy: new Set<string>() };
+  // "fotokopinya ada" at an original: the copy is there, the original may not be ("aslinya juga ada" is a yes).
+  const onlyCopy = words.some((w) => inSet(w, item.copy)) && !words.some((w) => ORIGINAL_WORDS.includes(w));
+  const answer = (a: TypedAnswer): Answer => (onlyCopy && (a === 'yes' || a === 'no') ? 'u' : ANSWER_OF[a]);
+  const whole = readAnswer(text, ctx.nlu);
+  if (whole) return { answer: answer(whole), namesItem: false };
   const namesItem = words.some((w) => inSet(w, item.naming));
   const rest = words.filter((w) => !inSet(w, item.drop));
   const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
   const stripped = rest.length < words.length ? read(rest) : undefined;
-  if (stripped) return { answer: ANSWER_OF[stripped], namesItem };
+  if (stripped) return { answer: answer(stripped), namesItem };
   // "ada tapi patah", "udah tapi sudah lama": there, but to be made sure of.
   const but = rest.findIndex((w) => BUT_WORDS.has(w));
   if (but > 0 && but < rest.length - 1 && read(rest.slice(0, but)) === 'yes') return { answer: 'u', namesItem };

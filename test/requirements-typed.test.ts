@@ -189,3 +189,13 @@ describe('a photocopy is not the original (review 1)', () => {
   });
 });
 
+describe('"tidak perlu" is for documents that may not apply (review 2)', () => {
+  test('KK hilang → the police letter → typed "tidak perlu" is not taken as done', async () => {
+    const all = await chat(['kk saya hilang', '1', 'tidak perlu']);
+    expect(choicesOf(all[1]!)).not.toContain('Tidak perlu');
+    const reply = textOf(last(all));
+    expect(reply).toContain('(1/2)');
+    expect(reply).not.toContain('(2/2)');
+  });
+});
+

@@ -43,6 +43,15 @@ function docLabel(doc: RequiredDocument, ctx: FlowContext): string {
   return `${label} — ${condition.charAt(0).toLowerCase()}${condition.slice(1)}`;
 }
 
+/**
+ * A document needed only in some cases ("jika sudah menikah") that may not apply to this resident:
+ * not when the case it belongs to is the resident's own (KK hilang: the police letter is needed).
+ * Such a document gets the "Tidak perlu" button, a typed "tidak perlu", and a "no" listed apart.
+ */
+function mayNotApply(doc: RequiredDocument, caseId?: string): boolean {
+  return Boolean(doc.condition) && !(caseId && doc.case);
+}
+
 /** Forms are filled in at the office: nobody needs to "have" one, so the checklist skips them. */
 function checkable(service: Service, caseId?: string): RequiredDocument[] {
   return service.documents.filter((d) => d.kind !== 'form' && (!d.case || !caseId || caseId === ALL_CASES || d.case === caseId));
@@ -126,8 +135,9 @@ function questionPrompt(service: Service, index: number, ctx: FlowContext, caseI
     { id: 'ck:n', label: ctx.t('req.answer_no') },
     { id: 'ck:u', label: ctx.t('req.answer_unsure') },
   ];
+  if (mayNotApply(doc, caseId)) choices.push({ id: 'ck:na', label: ctx.t('req.answer_na') });
+  // With the case known, its documents' conditions ("Jika KK hilang") go without saying.
   const caseKnown = Boolean(caseId && doc.case);
-  if (doc.condition && !caseKnown) choices.push({ id: 'ck:na', label: ctx.t('req.answer_na') });
   return {
     text: ctx.t('req.question', { n: index + 1, total: docs.length, item: caseKnown ? doc.item[ctx.lang] : docLabel(doc, ctx) }),
     choices,
@@ -138,9 +148,8 @@ function resultReplies(service: Service, answers: Answer[], ctx: FlowContext, ca
   const docs = checkable(service, caseId);
   // A "no" to a document needed only in some cases ("jika sudah menikah") may just mean it does
   // not apply: it is listed apart, with its condition, never as missing.
-  const conditional = (d: RequiredDocument) => Boolean(d.condition) && !(caseId && d.case);
-  const missing = docs.filter((d, i) => answers[i] === 'n' && !conditional(d));
-  const ifApplies = docs.filter((d, i) => answers[i] === 'n' && conditional(d));
+  const missing = docs.filter((d, i) => answers[i] === 'n' && !mayNotApply(d, caseId));
+  const ifApplies = docs.filter((d, i) => answers[i] === 'n' && mayNotApply(d, caseId));
   const unsure = docs.filter((_, i) => answers[i] === 'u');
   const forms = service.documents.filter((d) => d.kind === 'form');
   const lines: string[] = [];
@@ -488,7 +497,7 @@ export const requirementsFlow: Flow = {
       }
       // Not an answer: the core tries it as a question ("biayanya berapa") before asking again.
       if (!answer) return { unhandled: true };
-      if (answer === 'na' && !doc?.condition) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx, caseId)] };
+      if (answer === 'na' && !(doc && mayNotApply(doc, caseId))) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx, caseId)] };
       // "ya semua ada", "sudah lengkap semua": every document still to ask about is there.
       if (answer === 'y' && input.type === 'text' && /\b(semua|semuanya|lengkap|all|everything)\b/i.test(input.text)) {
         const left = checkable(service, caseId).length - answers.length;

@@ -199,3 +199,17 @@ describe('"tidak perlu" is for documents that may not apply (review 2)', () => {
   });
 });
 
+describe('a loss word names a lost document only right after the service\'s words (review 3)', () => {
+  test('"mau urus akta kematian, keluarga kami kehilangan ayah" gets the death-certificate summary', async () => {
+    const [first] = await chat(['mau urus akta kematian, keluarga kami kehilangan ayah']);
+    expect(textOf(first!)).not.toContain('yang hilang atau rusak');
+    expect(textOf(first!)).toContain('Akta kematian');
+    expect(textOf(first!)).toContain('Laporkan kematian paling lambat 30 hari');
+  });
+
+  test.each(['akta kelahiran hilang', 'akta kelahiran saya hilang'])('"%s" still asks an officer', async (typed) => {
+    const [first] = await chat([typed]);
+    expect(textOf(first!)).toContain('Akta kelahiran yang hilang atau rusak: syaratnya berbeda dengan pengurusan baru');
+  });
+});
+

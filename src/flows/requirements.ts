@@ -321,15 +321,23 @@ function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { ans
   return readCheckText(input.text, doc, ctx);
 }
 
+/** How far after the service's own words a loss word still says the document is lost ("akta kelahiran saya hilang"). */
+const LOSS_WORD_REACH = 2;
+
 /**
  * A service without cases, named with a word of loss or damage (the `cases` keywords of the
- * services that have them: hilang, rusak, sobek…) that is not in its own keywords.
+ * services that have them: hilang, rusak, sobek…) that is not in its own keywords, right after
+ * one of its own words: "akta kelahiran hilang", not "akta kematian, keluarga kami kehilangan ayah".
  */
 function saysLost(service: Service, said: string, ctx: FlowContext): boolean {
   if (service.cases?.length) return false;
   const own = ownWords(service);
-  const words = new Set(normalize(said).split(' '));
-  return ctx.content.services.some((s) => lossKeywords(s).some((kw) => kw.every((w) => words.has(w) && !own.has(w))));
+  const words = normalize(said).split(' ');
+  const ownAt = words.flatMap((w, i) => (own.has(w) ? [i] : []));
+  if (ownAt.length === 0) return false;
+  const at = (kw: string[], j: number) => kw.every((w, k) => words[j + k] === w && !own.has(w));
+  const afterOwn = (j: number) => ownAt.some((i) => j > i && j - i <= LOSS_WORD_REACH);
+  return ctx.content.services.some((s) => lossKeywords(s).some((kw) => words.some((_, j) => afterOwn(j) && at(kw, j))));
 }
 
 // Worked out once per service object (a content reload replaces them): this ran on every

@@ -213,3 +213,17 @@ describe('a loss word names a lost document only right after the service\'s word
   });
 });
 
+describe('"ktp nya rusak" at a checklist question is a "no" (review 4)', () => {
+  test.each(['ktp nya rusak', 'ktp sobek', 'ktpnya kena air'])('"%s" at "KTP-el kepala keluarga…?" is missing', async (typed) => {
+    const all = await chat(['kk saya hilang', '1', 'ada', typed]);
+    const result = textOf(last(all));
+    expect(result).not.toContain('belum bisa saya jawab');
+    expect(result).toContain('Yang masih kurang:\n• KTP-el kepala keluarga atau pemohon');
+  });
+
+  test('"kk nya basah" at "Fotokopi Kartu Keluarga (KK)?" is a "no"', async () => {
+    const all = await chat(['ktp baru', '1', 'kk nya basah']);
+    expect(textOf(last(all))).not.toContain('belum bisa saya jawab');
+    expect(textOf(last(all))).toContain('(2/2)');
+  });
+});

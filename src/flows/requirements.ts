@@ -297,10 +297,25 @@ function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: Flo
   const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
   const stripped = rest.length < words.length ? read(rest) : undefined;
   if (stripped) return { answer: answer(stripped), namesItem };
+  // "ktp nya rusak", "kk nya basah": the document named, and only that it is lost or damaged.
+  if (rest.length && rest.length < words.length && onlyLossWords(rest, ctx)) return { answer: 'n', namesItem };
   // "ada tapi patah", "udah tapi sudah lama": there, but to be made sure of.
   const but = rest.findIndex((w) => BUT_WORDS.has(w));
   if (but > 0 && but < rest.length - 1 && read(rest.slice(0, but)) === 'yes') return { answer: 'u', namesItem };
   return { namesItem };
+}
+
+/** Are `words` nothing but loss or damage words (the services' case keywords: "rusak", "kena air")? */
+function onlyLossWords(words: string[], ctx: FlowContext): boolean {
+  const said = normalize(words.join(' ')).split(' ').filter(Boolean);
+  const keywords = ctx.content.services.flatMap((s) => lossKeywords(s));
+  let i = 0;
+  while (i < said.length) {
+    const kw = keywords.find((k) => k.every((w, j) => said[i + j] === w));
+    if (!kw) return false;
+    i += kw.length;
+  }
+  return said.length > 0;
 }
 
 /** "semua ada kecuali buku nikah", "ada semua selain akta": yes to each document left, no to those named after the exception; undefined when it names none of them. */

@@ -2,6 +2,7 @@
 // (one question per document) → what is still missing and how to get it.
 import type { CategoryId, RequiredDocument, Service } from '../content/schema.js';
 import type { Choice, Input, Reply } from '../core/types.js';
+import { plain } from '../nlu/answers.js';
 import { normalize } from '../nlu/index.js';
 import { readAnswer, type TypedAnswer } from './answers.js';
 import type { Flow, FlowContext, Outcome } from './types.js';
@@ -231,16 +232,8 @@ const WEAK_LABEL_WORDS = new Set(['atau', 'dan', 'yang', 'dari', 'di', 'ke', 'un
 /** "ada, tapi patah": the document is there but may not do; such an answer is "to make sure". */
 const BUT_WORDS = new Set(['tapi', 'tetapi', 'tp', 'namun', 'cuma', 'cuman', 'hanya', 'sayangnya', 'but', 'only']);
 
-const plainWords = (text: string): string[] =>
-  text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['’‘`´]/gu, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()
-    .split(' ')
-    .filter(Boolean);
+/** A message's words as plain() reads them, a slash parting words too ("desa/lurah"). */
+const plainWords = (text: string): string[] => plain(text).split(/[ /]+/).filter(Boolean);
 
 interface ItemWords {
   /** Words that may be dropped before reading the answer. */
@@ -274,7 +267,11 @@ function itemWords(doc: RequiredDocument, ctx: FlowContext): ItemWords {
   return words;
 }
 
-/** Is `word` (or its stem: "ktpnya", "difotokopi") one of `set`? */
+/**
+ * Is `word` (or its stem: "ktpnya", "difotokopi") one of `set`? normalize() strips -nya/-ku only
+ * off words of its lexicon ("ktpnya" → ktp, not "fotokopinya") and keeps di-: the stems are cut
+ * here against the document's own words.
+ */
 function inSet(word: string, set: Set<string>): boolean {
   if (set.has(word)) return true;
   const stems = [word.replace(/(nya|ku)$/, ''), word.replace(/^di/, ''), word.replace(/^di/, '').replace(/(nya|ku)$/, '')];

@@ -128,8 +128,8 @@ function nextSteps(ctx: FlowContext, first: Choice[]): Reply {
   };
 }
 
-function questionPrompt(service: Service, index: number, ctx: FlowContext, caseId?: string): Reply {
-  const docs = checkable(service, caseId);
+/** The question about `docs[index]`, `docs` being checkable(service, caseId). */
+function questionPrompt(docs: RequiredDocument[], index: number, ctx: FlowContext, caseId?: string): Reply {
   const doc = docs[index]!;
   const choices: Choice[] = [
     { id: 'ck:y', label: ctx.t('req.answer_yes') },
@@ -145,8 +145,8 @@ function questionPrompt(service: Service, index: number, ctx: FlowContext, caseI
   };
 }
 
-function resultReplies(service: Service, answers: Answer[], ctx: FlowContext, caseId?: string): Reply[] {
-  const docs = checkable(service, caseId);
+/** What is still missing, `docs` being checkable(service, caseId) and `answers` the answers to them. */
+function resultReplies(service: Service, docs: RequiredDocument[], answers: Answer[], ctx: FlowContext, caseId?: string): Reply[] {
   // A "no" to a document needed only in some cases ("jika sudah menikah") may just mean it does
   // not apply: it is listed apart, with its condition, never as missing.
   const missing = docs.filter((d, i) => answers[i] === 'n' && !mayNotApply(d, caseId));
@@ -169,7 +169,7 @@ function resultReplies(service: Service, answers: Answer[], ctx: FlowContext, ca
   if (unsure.length) {
     if (lines.length) lines.push('');
     lines.push(ctx.t('req.unsure'));
-    for (const d of unsure) lines.push(`• ${d.item[ctx.lang]}: ${d.how_to_get[ctx.lang]}`);
+    for (const d of unsure) lines.push(`• ${d.item[ctx.lang]}: ${howTo(d)}`);
   }
   if (forms.length) {
     lines.push('');
@@ -203,20 +203,21 @@ function detail(service: Service, ctx: FlowContext, caseId?: string): Outcome {
   return { node: 'detail', data: { serviceId: service.id, ...(caseId ? { case: caseId } : {}) }, replies: detailPrompt(service, ctx) };
 }
 
-function askQuestion(service: Service, answers: Answer[], ctx: FlowContext, caseId?: string): Outcome {
+function askQuestion(service: Service, docs: RequiredDocument[], answers: Answer[], ctx: FlowContext, caseId?: string): Outcome {
   const c = caseId ? { case: caseId } : {};
-  if (answers.length >= checkable(service, caseId).length) {
-    return { node: 'result', data: { serviceId: service.id, answers, ...c }, replies: resultReplies(service, answers, ctx, caseId) };
+  if (answers.length >= docs.length) {
+    return { node: 'result', data: { serviceId: service.id, answers, ...c }, replies: resultReplies(service, docs, answers, ctx, caseId) };
   }
-  return { node: 'check', data: { serviceId: service.id, answers, ...c } satisfies CheckData, replies: [questionPrompt(service, answers.length, ctx, caseId)] };
+  return { node: 'check', data: { serviceId: service.id, answers, ...c } satisfies CheckData, replies: [questionPrompt(docs, answers.length, ctx, caseId)] };
 }
 
 function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Outcome {
   // Lost or damaged? Asked first unless the resident already said it ("ktp ilang").
   if (service.cases?.length && !caseId) return { node: 'case', data: { serviceId: service.id, answers: [] }, replies: [casePrompt(service, ctx)] };
   const c = caseId ? { case: caseId } : {};
-  if (checkable(service, caseId).length === 0) return { node: 'result', data: { serviceId: service.id, answers: [], ...c }, replies: resultReplies(service, [], ctx, caseId) };
-  return { node: 'check', data: { serviceId: service.id, answers: [], ...c }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(service, 0, ctx, caseId)] };
+  const docs = checkable(service, caseId);
+  if (docs.length === 0) return { node: 'result', data: { serviceId: service.id, answers: [], ...c }, replies: resultReplies(service, docs, [], ctx, caseId) };
+  return { node: 'check', data: { serviceId: service.id, answers: [], ...c }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(docs, 0, ctx, caseId)] };
 }
 
 /**
@@ -493,7 +494,7 @@ export const requirementsFlow: Flow = {
     if (node === 'detail' || node === 'result') {
       if (!service || input.type !== 'choice') return { unhandled: true };
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId);
-      if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, data.answers as Answer[], ctx, caseId).slice(1))] };
+      if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, checkable(service, caseId), data.answers as Answer[], ctx, caseId).slice(1))] };
       return { unhandled: true };
     }
     if (node === 'case' && service) {
@@ -504,26 +505,27 @@ export const requirementsFlow: Flow = {
     }
     if (node === 'check' && service) {
       const answers = (data.answers as Answer[]) ?? [];
-      const doc = checkable(service, caseId)[answers.length];
+      const docs = checkable(service, caseId);
+      const doc = docs[answers.length];
       // "semua ada kecuali buku nikah": every document left is there but the ones named after "kecuali".
-      const except = input.type === 'text' ? allExcept(input.text, checkable(service, caseId).slice(answers.length), ctx) : undefined;
-      if (except) return askQuestion(service, [...answers, ...except], ctx, caseId);
+      const except = input.type === 'text' ? allExcept(input.text, docs.slice(answers.length), ctx) : undefined;
+      if (except) return askQuestion(service, docs, [...answers, ...except], ctx, caseId);
       const { answer, namesItem } = answerOf(input, ctx, doc);
       if (!answer && namesItem && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
         // About this document ("fotokopi kk hitam putih boleh?"): not a new request; the
         // question stays, with a way to an officer.
-        const again = questionPrompt(service, answers.length, ctx, caseId);
+        const again = questionPrompt(docs, answers.length, ctx, caseId);
         return { node, data, replies: [{ text: ctx.t('req.about_item') }, { ...again, choices: [...(again.choices ?? []), { id: 'm:officer', label: ctx.t('menu.officer') }] }] };
       }
       // Not an answer: the core tries it as a question ("biayanya berapa") before asking again.
       if (!answer) return { unhandled: true };
-      if (answer === 'na' && !(doc && mayNotApply(doc, caseId))) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx, caseId)] };
-      // "ya semua ada", "sudah lengkap semua": every document still to ask about is there.
-      if (answer === 'y' && input.type === 'text' && /\b(semua|semuanya|lengkap|all|everything)\b/i.test(input.text)) {
-        const left = checkable(service, caseId).length - answers.length;
-        return askQuestion(service, [...answers, ...Array<Answer>(Math.max(1, left)).fill('y')], ctx, caseId);
+      if (answer === 'na' && !(doc && mayNotApply(doc, caseId))) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(docs, answers.length, ctx, caseId)] };
+      // "ya semua ada", "sudah lengkap semua": every document still to ask about (this one at least) is there.
+      if (doc && answer === 'y' && input.type === 'text' && /\b(semua|semuanya|lengkap|all|everything)\b/i.test(input.text)) {
+        const left = docs.length - answers.length;
+        return askQuestion(service, docs, [...answers, ...Array<Answer>(left).fill('y')], ctx, caseId);
       }
-      return askQuestion(service, [...answers, answer], ctx, caseId);
+      return askQuestion(service, docs, [...answers, answer], ctx, caseId);
     }
     return { unhandled: true };
   },
@@ -535,8 +537,8 @@ export const requirementsFlow: Flow = {
     const caseId = typeof data.case === 'string' ? data.case : undefined;
     if (node === 'case' && service) return [casePrompt(service, ctx)];
     if (node === 'lost' && service) return [lostPrompt(service, ctx)];
-    if (node === 'check' && service) return [questionPrompt(service, ((data.answers as Answer[]) ?? []).length, ctx, caseId)];
-    if (node === 'result' && service) return resultReplies(service, (data.answers as Answer[]) ?? [], ctx, caseId);
+    if (node === 'check' && service) return [questionPrompt(checkable(service, caseId), ((data.answers as Answer[]) ?? []).length, ctx, caseId)];
+    if (node === 'result' && service) return resultReplies(service, checkable(service, caseId), (data.answers as Answer[]) ?? [], ctx, caseId);
     return [categoryPrompt(ctx)];
   },
 };

@@ -227,3 +227,11 @@ describe('"ktp nya rusak" at a checklist question is a "no" (review 4)', () => {
     expect(textOf(last(all))).toContain('(2/2)');
   });
 });
+
+describe('the unsure list says how to get a document as the others do (review 5)', () => {
+  test('"belum tahu" to the KK copy: made from the original', async () => {
+    const all = await chat(['ktp baru', '1', 'belum tahu', 'ada']);
+    const [, unsure] = textOf(last(all)).split('Perlu dipastikan');
+    expect(unsure).toContain('• Fotokopi Kartu Keluarga (KK): buat fotokopi dari aslinya di tempat fotokopi mana saja.');
+  });
+});

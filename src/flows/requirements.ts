@@ -29,9 +29,27 @@ const ALL_CASES = '*';
 function caseFromWords(service: Service, said: string | undefined, all = false): string | undefined {
   if (!said || !service.cases?.length) return undefined;
   const words = new Set(normalize(said).split(' '));
-  const hits = service.cases.filter((c) => c.keywords.some((k) => normalize(k).split(' ').every((w) => words.has(w))));
+  const cases = caseWords(service);
+  const hits = cases.filter((c) => c.keywords.some((kw) => kw.every((w) => words.has(w))));
   if (hits.length === 1) return hits[0]!.id;
-  return all && hits.length > 1 && hits.length === service.cases.length ? ALL_CASES : undefined;
+  return all && hits.length > 1 && hits.length === cases.length ? ALL_CASES : undefined;
+}
+
+interface CaseWords {
+  id: string;
+  /** The case's keywords as normalised words ("kena air" → [kena, air]). */
+  keywords: string[][];
+}
+
+/** A service's cases with their keywords normalised, once per service object (a content reload replaces it). */
+const caseWordsCache = new WeakMap<Service, CaseWords[]>();
+function caseWords(service: Service): CaseWords[] {
+  let cases = caseWordsCache.get(service);
+  if (!cases) {
+    cases = (service.cases ?? []).map((c) => ({ id: c.id, keywords: c.keywords.map((k) => normalize(k).split(' ').filter(Boolean)).filter((kw) => kw.length > 0) }));
+    caseWordsCache.set(service, cases);
+  }
+  return cases;
 }
 
 
@@ -366,11 +384,9 @@ const lossKeywordsCache = new WeakMap<Service, string[][]>();
 function lossKeywords(service: Service): string[][] {
   let list = lossKeywordsCache.get(service);
   if (!list) {
-    const cases = service.cases ?? [];
-    list = cases
-      .flatMap((c) => c.keywords.filter((k) => !cases.every((other) => other.keywords.includes(k))))
-      .map((k) => normalize(k).split(' ').filter(Boolean))
-      .filter((kw) => kw.length > 0);
+    const cases = caseWords(service);
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((w, i) => w === b[i]);
+    list = cases.flatMap((c) => c.keywords.filter((kw) => !cases.every((other) => other.keywords.some((o) => same(o, kw)))));
     lossKeywordsCache.set(service, list);
   }
   return list;

@@ -399,12 +399,24 @@ function lostPrompt(service: Service, ctx: FlowContext): Reply {
   };
 }
 
+/**
+ * The regency's places as " word word " strings, once per `office.places` array: a reload replaces
+ * the array but edits the office object in place, so the regency's name is checked too.
+ */
+const placesCache = new WeakMap<readonly string[], { regency: string; places: string[] }>();
+function localPlaces(office: FlowContext['content']['office']): string[] {
+  let cached = placesCache.get(office.places);
+  if (!cached || cached.regency !== office.regency) {
+    const places = [...office.places, office.regency.replace(/^kabupaten\s+/i, '')].map((p) => plainWords(p)).filter((p) => p.length).map((p) => ` ${p.join(' ')} `);
+    placesCache.set(office.places, (cached = { regency: office.regency, places }));
+  }
+  return cached.places;
+}
+
 /** Is one of the regency's places (flows/office.yaml `places`, and its own name) named in `words`? */
 function namesLocalPlace(words: string[], ctx: FlowContext): boolean {
-  const o = ctx.content.office;
-  const places = [...o.places, o.regency.replace(/^kabupaten\s+/i, '')].map((p) => plainWords(p)).filter((p) => p.length);
   const text = ` ${words.join(' ')} `;
-  return places.some((p) => text.includes(` ${p.join(' ')} `));
+  return localPlaces(ctx.content.office).some((p) => text.includes(p));
 }
 
 /** The way "pindah dari X ke Y" goes, from the places named; 'unclear' when both sides are named but neither is here. */

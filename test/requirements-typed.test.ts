@@ -172,3 +172,66 @@ describe('a lost birth certificate is not given the new-birth list (P14)', () =>
     expect(textOf(kk!)).toContain('KK hilang atau rusak');
   });
 });
+
+describe('a photocopy is not the original (review 1)', () => {
+  test.each(['fotokopinya ada', 'ada fotokopinya', 'fc nya ada'])('"%s" at the police letter (an original) is "to make sure of", not a yes', async (typed) => {
+    const all = await chat(['kk saya hilang', '1', typed, 'ada']);
+    expect(textOf(all[2]!)).toContain('(2/2)');
+    const result = textOf(last(all));
+    expect(result).not.toContain('Lengkap!');
+    expect(result).toContain('Perlu dipastikan');
+    expect(result).toContain('Surat keterangan kehilangan dari polisi');
+  });
+
+  test('"fotokopinya ada" at "Fotokopi Kartu Keluarga (KK)?" (a copy) still answers yes', async () => {
+    const all = await chat(['ktp baru', '1', 'fotokopinya ada']);
+    expect(textOf(last(all))).toContain('(2/2)');
+  });
+});
+
+describe('"tidak perlu" is for documents that may not apply (review 2)', () => {
+  test('KK hilang → the police letter → typed "tidak perlu" is not taken as done', async () => {
+    const all = await chat(['kk saya hilang', '1', 'tidak perlu']);
+    expect(choicesOf(all[1]!)).not.toContain('Tidak perlu');
+    const reply = textOf(last(all));
+    expect(reply).toContain('(1/2)');
+    expect(reply).not.toContain('(2/2)');
+  });
+});
+
+describe('a loss word names a lost document only right after the service\'s words (review 3)', () => {
+  test('"mau urus akta kematian, keluarga kami kehilangan ayah" gets the death-certificate summary', async () => {
+    const [first] = await chat(['mau urus akta kematian, keluarga kami kehilangan ayah']);
+    expect(textOf(first!)).not.toContain('yang hilang atau rusak');
+    expect(textOf(first!)).toContain('Akta kematian');
+    expect(textOf(first!)).toContain('Laporkan kematian paling lambat 30 hari');
+  });
+
+  test.each(['akta kelahiran hilang', 'akta kelahiran saya hilang'])('"%s" still asks an officer', async (typed) => {
+    const [first] = await chat([typed]);
+    expect(textOf(first!)).toContain('Akta kelahiran yang hilang atau rusak: syaratnya berbeda dengan pengurusan baru');
+  });
+});
+
+describe('"ktp nya rusak" at a checklist question is a "no" (review 4)', () => {
+  test.each(['ktp nya rusak', 'ktp sobek', 'ktpnya kena air'])('"%s" at "KTP-el kepala keluarga…?" is missing', async (typed) => {
+    const all = await chat(['kk saya hilang', '1', 'ada', typed]);
+    const result = textOf(last(all));
+    expect(result).not.toContain('belum bisa saya jawab');
+    expect(result).toContain('Yang masih kurang:\n• KTP-el kepala keluarga atau pemohon');
+  });
+
+  test('"kk nya basah" at "Fotokopi Kartu Keluarga (KK)?" is a "no"', async () => {
+    const all = await chat(['ktp baru', '1', 'kk nya basah']);
+    expect(textOf(last(all))).not.toContain('belum bisa saya jawab');
+    expect(textOf(last(all))).toContain('(2/2)');
+  });
+});
+
+describe('the unsure list says how to get a document as the others do (review 5)', () => {
+  test('"belum tahu" to the KK copy: made from the original', async () => {
+    const all = await chat(['ktp baru', '1', 'belum tahu', 'ada']);
+    const [, unsure] = textOf(last(all)).split('Perlu dipastikan');
+    expect(unsure).toContain('• Fotokopi Kartu Keluarga (KK): buat fotokopi dari aslinya di tempat fotokopi mana saja.');
+  });
+});

@@ -2,6 +2,7 @@
 // (one question per document) → what is still missing and how to get it.
 import type { CategoryId, RequiredDocument, Service } from '../content/schema.js';
 import type { Choice, Input, Reply } from '../core/types.js';
+import { plain } from '../nlu/answers.js';
 import { normalize } from '../nlu/index.js';
 import { readAnswer, type TypedAnswer } from './answers.js';
 import type { Flow, FlowContext, Outcome } from './types.js';
@@ -28,9 +29,27 @@ const ALL_CASES = '*';
 function caseFromWords(service: Service, said: string | undefined, all = false): string | undefined {
   if (!said || !service.cases?.length) return undefined;
   const words = new Set(normalize(said).split(' '));
-  const hits = service.cases.filter((c) => c.keywords.some((k) => normalize(k).split(' ').every((w) => words.has(w))));
+  const cases = caseWords(service);
+  const hits = cases.filter((c) => c.keywords.some((kw) => kw.every((w) => words.has(w))));
   if (hits.length === 1) return hits[0]!.id;
-  return all && hits.length > 1 && hits.length === service.cases.length ? ALL_CASES : undefined;
+  return all && hits.length > 1 && hits.length === cases.length ? ALL_CASES : undefined;
+}
+
+interface CaseWords {
+  id: string;
+  /** The case's keywords as normalised words ("kena air" → [kena, air]). */
+  keywords: string[][];
+}
+
+/** A service's cases with their keywords normalised, once per service object (a content reload replaces it). */
+const caseWordsCache = new WeakMap<Service, CaseWords[]>();
+function caseWords(service: Service): CaseWords[] {
+  let cases = caseWordsCache.get(service);
+  if (!cases) {
+    cases = (service.cases ?? []).map((c) => ({ id: c.id, keywords: c.keywords.map((k) => normalize(k).split(' ').filter(Boolean)).filter((kw) => kw.length > 0) }));
+    caseWordsCache.set(service, cases);
+  }
+  return cases;
 }
 
 
@@ -41,6 +60,15 @@ function docLabel(doc: RequiredDocument, ctx: FlowContext): string {
   // Conditions are written as sentences ("Jika KTP-el hilang."): fit them into the line.
   const condition = doc.condition[ctx.lang].trim().replace(/[.!]+$/, '');
   return `${label} — ${condition.charAt(0).toLowerCase()}${condition.slice(1)}`;
+}
+
+/**
+ * A document needed only in some cases ("jika sudah menikah") that may not apply to this resident:
+ * not when the case it belongs to is the resident's own (KK hilang: the police letter is needed).
+ * Such a document gets the "Tidak perlu" button, a typed "tidak perlu", and a "no" listed apart.
+ */
+function mayNotApply(doc: RequiredDocument, caseId?: string): boolean {
+  return Boolean(doc.condition) && !(caseId && doc.case);
 }
 
 /** Forms are filled in at the office: nobody needs to "have" one, so the checklist skips them. */
@@ -118,29 +146,29 @@ function nextSteps(ctx: FlowContext, first: Choice[]): Reply {
   };
 }
 
-function questionPrompt(service: Service, index: number, ctx: FlowContext, caseId?: string): Reply {
-  const docs = checkable(service, caseId);
+/** The question about `docs[index]`, `docs` being checkable(service, caseId). */
+function questionPrompt(docs: RequiredDocument[], index: number, ctx: FlowContext, caseId?: string): Reply {
   const doc = docs[index]!;
   const choices: Choice[] = [
     { id: 'ck:y', label: ctx.t('req.answer_yes') },
     { id: 'ck:n', label: ctx.t('req.answer_no') },
     { id: 'ck:u', label: ctx.t('req.answer_unsure') },
   ];
+  if (mayNotApply(doc, caseId)) choices.push({ id: 'ck:na', label: ctx.t('req.answer_na') });
+  // With the case known, its documents' conditions ("Jika KK hilang") go without saying.
   const caseKnown = Boolean(caseId && doc.case);
-  if (doc.condition && !caseKnown) choices.push({ id: 'ck:na', label: ctx.t('req.answer_na') });
   return {
     text: ctx.t('req.question', { n: index + 1, total: docs.length, item: caseKnown ? doc.item[ctx.lang] : docLabel(doc, ctx) }),
     choices,
   };
 }
 
-function resultReplies(service: Service, answers: Answer[], ctx: FlowContext, caseId?: string): Reply[] {
-  const docs = checkable(service, caseId);
+/** What is still missing, `docs` being checkable(service, caseId) and `answers` the answers to them. */
+function resultReplies(service: Service, docs: RequiredDocument[], answers: Answer[], ctx: FlowContext, caseId?: string): Reply[] {
   // A "no" to a document needed only in some cases ("jika sudah menikah") may just mean it does
   // not apply: it is listed apart, with its condition, never as missing.
-  const conditional = (d: RequiredDocument) => Boolean(d.condition) && !(caseId && d.case);
-  const missing = docs.filter((d, i) => answers[i] === 'n' && !conditional(d));
-  const ifApplies = docs.filter((d, i) => answers[i] === 'n' && conditional(d));
+  const missing = docs.filter((d, i) => answers[i] === 'n' && !mayNotApply(d, caseId));
+  const ifApplies = docs.filter((d, i) => answers[i] === 'n' && mayNotApply(d, caseId));
   const unsure = docs.filter((_, i) => answers[i] === 'u');
   const forms = service.documents.filter((d) => d.kind === 'form');
   const lines: string[] = [];
@@ -159,7 +187,7 @@ function resultReplies(service: Service, answers: Answer[], ctx: FlowContext, ca
   if (unsure.length) {
     if (lines.length) lines.push('');
     lines.push(ctx.t('req.unsure'));
-    for (const d of unsure) lines.push(`• ${d.item[ctx.lang]}: ${d.how_to_get[ctx.lang]}`);
+    for (const d of unsure) lines.push(`• ${d.item[ctx.lang]}: ${howTo(d)}`);
   }
   if (forms.length) {
     lines.push('');
@@ -193,20 +221,21 @@ function detail(service: Service, ctx: FlowContext, caseId?: string): Outcome {
   return { node: 'detail', data: { serviceId: service.id, ...(caseId ? { case: caseId } : {}) }, replies: detailPrompt(service, ctx) };
 }
 
-function askQuestion(service: Service, answers: Answer[], ctx: FlowContext, caseId?: string): Outcome {
+function askQuestion(service: Service, docs: RequiredDocument[], answers: Answer[], ctx: FlowContext, caseId?: string): Outcome {
   const c = caseId ? { case: caseId } : {};
-  if (answers.length >= checkable(service, caseId).length) {
-    return { node: 'result', data: { serviceId: service.id, answers, ...c }, replies: resultReplies(service, answers, ctx, caseId) };
+  if (answers.length >= docs.length) {
+    return { node: 'result', data: { serviceId: service.id, answers, ...c }, replies: resultReplies(service, docs, answers, ctx, caseId) };
   }
-  return { node: 'check', data: { serviceId: service.id, answers, ...c } satisfies CheckData, replies: [questionPrompt(service, answers.length, ctx, caseId)] };
+  return { node: 'check', data: { serviceId: service.id, answers, ...c } satisfies CheckData, replies: [questionPrompt(docs, answers.length, ctx, caseId)] };
 }
 
 function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Outcome {
   // Lost or damaged? Asked first unless the resident already said it ("ktp ilang").
   if (service.cases?.length && !caseId) return { node: 'case', data: { serviceId: service.id, answers: [] }, replies: [casePrompt(service, ctx)] };
   const c = caseId ? { case: caseId } : {};
-  if (checkable(service, caseId).length === 0) return { node: 'result', data: { serviceId: service.id, answers: [], ...c }, replies: resultReplies(service, [], ctx, caseId) };
-  return { node: 'check', data: { serviceId: service.id, answers: [], ...c }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(service, 0, ctx, caseId)] };
+  const docs = checkable(service, caseId);
+  if (docs.length === 0) return { node: 'result', data: { serviceId: service.id, answers: [], ...c }, replies: resultReplies(service, docs, [], ctx, caseId) };
+  return { node: 'check', data: { serviceId: service.id, answers: [], ...c }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(docs, 0, ctx, caseId)] };
 }
 
 /**
@@ -222,23 +251,20 @@ const WEAK_LABEL_WORDS = new Set(['atau', 'dan', 'yang', 'dari', 'di', 'ke', 'un
 /** "ada, tapi patah": the document is there but may not do; such an answer is "to make sure". */
 const BUT_WORDS = new Set(['tapi', 'tetapi', 'tp', 'namun', 'cuma', 'cuman', 'hanya', 'sayangnya', 'but', 'only']);
 
-const plainWords = (text: string): string[] =>
-  text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['’‘`´]/gu, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()
-    .split(' ')
-    .filter(Boolean);
+/** A message's words as plain() reads them, a slash parting words too ("desa/lurah"). */
+const plainWords = (text: string): string[] => plain(text).split(/[ /]+/).filter(Boolean);
 
 interface ItemWords {
   /** Words that may be dropped before reading the answer. */
   drop: Set<string>;
   /** Words that say the message is about this document ("fotokopi", "kk" for "Fotokopi KK"). */
   naming: Set<string>;
+  /** Copy words, for a document whose original is asked for: "fotokopinya ada" is then not a yes. */
+  copy: Set<string>;
 }
+
+/** Documents for which a photocopy is what is handed in (show_original: the copy, with the original shown). */
+const COPY_KINDS = new Set<RequiredDocument['kind']>(['copy', 'show_original']);
 
 /** Per document object: a content reload replaces it, so an edited label is read at once. */
 const itemWordsCache = new WeakMap<RequiredDocument, ItemWords>();
@@ -254,12 +280,17 @@ function itemWords(doc: RequiredDocument, ctx: FlowContext): ItemWords {
   const naming = new Set([...own].filter((w) => !WEAK_LABEL_WORDS.has(w) && notAnswer(w)));
   if (own.has('fotokopi')) COPY_WORDS.forEach((w) => naming.add(w));
   const drop = new Set([...own, ...COPY_WORDS, ...ORIGINAL_WORDS, ...OTHER_WORDS].filter(notAnswer));
-  words = { drop, naming };
+  const copy = new Set(COPY_KINDS.has(doc.kind) ? [] : COPY_WORDS.filter((w) => !own.has(w)));
+  words = { drop, naming, copy };
   itemWordsCache.set(doc, words);
   return words;
 }
 
-/** Is `word` (or its stem: "ktpnya", "difotokopi") one of `set`? */
+/**
+ * Is `word` (or its stem: "ktpnya", "difotokopi") one of `set`? normalize() strips -nya/-ku only
+ * off words of its lexicon ("ktpnya" → ktp, not "fotokopinya") and keeps di-: the stems are cut
+ * here against the document's own words.
+ */
 function inSet(word: string, set: Set<string>): boolean {
   if (set.has(word)) return true;
   const stems = [word.replace(/(nya|ku)$/, ''), word.replace(/^di/, ''), word.replace(/^di/, '').replace(/(nya|ku)$/, '')];
@@ -270,19 +301,37 @@ function inSet(word: string, set: Set<string>): boolean {
 
 /** A typed reply to a checklist question: the answer, or whether it names the document asked about. */
 function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: FlowContext): { answer?: Answer; namesItem: boolean } {
-  const whole = readAnswer(text, ctx.nlu);
-  if (whole) return { answer: ANSWER_OF[whole], namesItem: false };
   const words = plainWords(text);
-  const item = doc ? itemWords(doc, ctx) : { drop: new Set<string>(), naming: new Set<string>() };
+  const item = doc ? itemWords(doc, ctx) : { drop: new Set<string>(), naming: new Set<string>(), copy: new Set<string>() };
+  // "fotokopinya ada" at an original: the copy is there, the original may not be ("aslinya juga ada" is a yes).
+  const onlyCopy = words.some((w) => inSet(w, item.copy)) && !words.some((w) => ORIGINAL_WORDS.includes(w));
+  const answer = (a: TypedAnswer): Answer => (onlyCopy && (a === 'yes' || a === 'no') ? 'u' : ANSWER_OF[a]);
+  const whole = readAnswer(text, ctx.nlu);
+  if (whole) return { answer: answer(whole), namesItem: false };
   const namesItem = words.some((w) => inSet(w, item.naming));
   const rest = words.filter((w) => !inSet(w, item.drop));
   const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
   const stripped = rest.length < words.length ? read(rest) : undefined;
-  if (stripped) return { answer: ANSWER_OF[stripped], namesItem };
+  if (stripped) return { answer: answer(stripped), namesItem };
+  // "ktp nya rusak", "kk nya basah": the document named, and only that it is lost or damaged.
+  if (rest.length && rest.length < words.length && onlyLossWords(rest, ctx)) return { answer: 'n', namesItem };
   // "ada tapi patah", "udah tapi sudah lama": there, but to be made sure of.
   const but = rest.findIndex((w) => BUT_WORDS.has(w));
   if (but > 0 && but < rest.length - 1 && read(rest.slice(0, but)) === 'yes') return { answer: 'u', namesItem };
   return { namesItem };
+}
+
+/** Are `words` nothing but loss or damage words (the services' case keywords: "rusak", "kena air")? */
+function onlyLossWords(words: string[], ctx: FlowContext): boolean {
+  const said = normalize(words.join(' ')).split(' ').filter(Boolean);
+  const keywords = ctx.content.services.flatMap((s) => lossKeywords(s));
+  let i = 0;
+  while (i < said.length) {
+    const kw = keywords.find((k) => k.every((w, j) => said[i + j] === w));
+    if (!kw) return false;
+    i += kw.length;
+  }
+  return said.length > 0;
 }
 
 /** "semua ada kecuali buku nikah", "ada semua selain akta": yes to each document left, no to those named after the exception; undefined when it names none of them. */
@@ -303,15 +352,23 @@ function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { ans
   return readCheckText(input.text, doc, ctx);
 }
 
+/** How far after the service's own words a loss word still says the document is lost ("akta kelahiran saya hilang"). */
+const LOSS_WORD_REACH = 2;
+
 /**
  * A service without cases, named with a word of loss or damage (the `cases` keywords of the
- * services that have them: hilang, rusak, sobek…) that is not in its own keywords.
+ * services that have them: hilang, rusak, sobek…) that is not in its own keywords, right after
+ * one of its own words: "akta kelahiran hilang", not "akta kematian, keluarga kami kehilangan ayah".
  */
 function saysLost(service: Service, said: string, ctx: FlowContext): boolean {
   if (service.cases?.length) return false;
   const own = ownWords(service);
-  const words = new Set(normalize(said).split(' '));
-  return ctx.content.services.some((s) => lossKeywords(s).some((kw) => kw.every((w) => words.has(w) && !own.has(w))));
+  const words = normalize(said).split(' ');
+  const ownAt = words.flatMap((w, i) => (own.has(w) ? [i] : []));
+  if (ownAt.length === 0) return false;
+  const at = (kw: string[], j: number) => kw.every((w, k) => words[j + k] === w && !own.has(w));
+  const afterOwn = (j: number) => ownAt.some((i) => j > i && j - i <= LOSS_WORD_REACH);
+  return ctx.content.services.some((s) => lossKeywords(s).some((kw) => words.some((_, j) => afterOwn(j) && at(kw, j))));
 }
 
 // Worked out once per service object (a content reload replaces them): this ran on every
@@ -327,11 +384,9 @@ const lossKeywordsCache = new WeakMap<Service, string[][]>();
 function lossKeywords(service: Service): string[][] {
   let list = lossKeywordsCache.get(service);
   if (!list) {
-    const cases = service.cases ?? [];
-    list = cases
-      .flatMap((c) => c.keywords.filter((k) => !cases.every((other) => other.keywords.includes(k))))
-      .map((k) => normalize(k).split(' ').filter(Boolean))
-      .filter((kw) => kw.length > 0);
+    const cases = caseWords(service);
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((w, i) => w === b[i]);
+    list = cases.flatMap((c) => c.keywords.filter((kw) => !cases.every((other) => other.keywords.some((o) => same(o, kw)))));
     lossKeywordsCache.set(service, list);
   }
   return list;
@@ -344,12 +399,24 @@ function lostPrompt(service: Service, ctx: FlowContext): Reply {
   };
 }
 
+/**
+ * The regency's places as " word word " strings, once per `office.places` array: a reload replaces
+ * the array but edits the office object in place, so the regency's name is checked too.
+ */
+const placesCache = new WeakMap<readonly string[], { regency: string; places: string[] }>();
+function localPlaces(office: FlowContext['content']['office']): string[] {
+  let cached = placesCache.get(office.places);
+  if (!cached || cached.regency !== office.regency) {
+    const places = [...office.places, office.regency.replace(/^kabupaten\s+/i, '')].map((p) => plainWords(p)).filter((p) => p.length).map((p) => ` ${p.join(' ')} `);
+    placesCache.set(office.places, (cached = { regency: office.regency, places }));
+  }
+  return cached.places;
+}
+
 /** Is one of the regency's places (flows/office.yaml `places`, and its own name) named in `words`? */
 function namesLocalPlace(words: string[], ctx: FlowContext): boolean {
-  const o = ctx.content.office;
-  const places = [...o.places, o.regency.replace(/^kabupaten\s+/i, '')].map((p) => plainWords(p)).filter((p) => p.length);
   const text = ` ${words.join(' ')} `;
-  return places.some((p) => text.includes(` ${p.join(' ')} `));
+  return localPlaces(ctx.content.office).some((p) => text.includes(p));
 }
 
 /** The way "pindah dari X ke Y" goes, from the places named; 'unclear' when both sides are named but neither is here. */
@@ -455,7 +522,7 @@ export const requirementsFlow: Flow = {
     if (node === 'detail' || node === 'result') {
       if (!service || input.type !== 'choice') return { unhandled: true };
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId);
-      if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, data.answers as Answer[], ctx, caseId).slice(1))] };
+      if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, checkable(service, caseId), data.answers as Answer[], ctx, caseId).slice(1))] };
       return { unhandled: true };
     }
     if (node === 'case' && service) {
@@ -466,26 +533,27 @@ export const requirementsFlow: Flow = {
     }
     if (node === 'check' && service) {
       const answers = (data.answers as Answer[]) ?? [];
-      const doc = checkable(service, caseId)[answers.length];
+      const docs = checkable(service, caseId);
+      const doc = docs[answers.length];
       // "semua ada kecuali buku nikah": every document left is there but the ones named after "kecuali".
-      const except = input.type === 'text' ? allExcept(input.text, checkable(service, caseId).slice(answers.length), ctx) : undefined;
-      if (except) return askQuestion(service, [...answers, ...except], ctx, caseId);
+      const except = input.type === 'text' ? allExcept(input.text, docs.slice(answers.length), ctx) : undefined;
+      if (except) return askQuestion(service, docs, [...answers, ...except], ctx, caseId);
       const { answer, namesItem } = answerOf(input, ctx, doc);
       if (!answer && namesItem && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
         // About this document ("fotokopi kk hitam putih boleh?"): not a new request; the
         // question stays, with a way to an officer.
-        const again = questionPrompt(service, answers.length, ctx, caseId);
+        const again = questionPrompt(docs, answers.length, ctx, caseId);
         return { node, data, replies: [{ text: ctx.t('req.about_item') }, { ...again, choices: [...(again.choices ?? []), { id: 'm:officer', label: ctx.t('menu.officer') }] }] };
       }
       // Not an answer: the core tries it as a question ("biayanya berapa") before asking again.
       if (!answer) return { unhandled: true };
-      if (answer === 'na' && !doc?.condition) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(service, answers.length, ctx, caseId)] };
-      // "ya semua ada", "sudah lengkap semua": every document still to ask about is there.
-      if (answer === 'y' && input.type === 'text' && /\b(semua|semuanya|lengkap|all|everything)\b/i.test(input.text)) {
-        const left = checkable(service, caseId).length - answers.length;
-        return askQuestion(service, [...answers, ...Array<Answer>(Math.max(1, left)).fill('y')], ctx, caseId);
+      if (answer === 'na' && !(doc && mayNotApply(doc, caseId))) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(docs, answers.length, ctx, caseId)] };
+      // "ya semua ada", "sudah lengkap semua": every document still to ask about (this one at least) is there.
+      if (doc && answer === 'y' && input.type === 'text' && /\b(semua|semuanya|lengkap|all|everything)\b/i.test(input.text)) {
+        const left = docs.length - answers.length;
+        return askQuestion(service, docs, [...answers, ...Array<Answer>(left).fill('y')], ctx, caseId);
       }
-      return askQuestion(service, [...answers, answer], ctx, caseId);
+      return askQuestion(service, docs, [...answers, answer], ctx, caseId);
     }
     return { unhandled: true };
   },
@@ -497,8 +565,8 @@ export const requirementsFlow: Flow = {
     const caseId = typeof data.case === 'string' ? data.case : undefined;
     if (node === 'case' && service) return [casePrompt(service, ctx)];
     if (node === 'lost' && service) return [lostPrompt(service, ctx)];
-    if (node === 'check' && service) return [questionPrompt(service, ((data.answers as Answer[]) ?? []).length, ctx, caseId)];
-    if (node === 'result' && service) return resultReplies(service, (data.answers as Answer[]) ?? [], ctx, caseId);
+    if (node === 'check' && service) return [questionPrompt(checkable(service, caseId), ((data.answers as Answer[]) ?? []).length, ctx, caseId)];
+    if (node === 'result' && service) return resultReplies(service, checkable(service, caseId), (data.answers as Answer[]) ?? [], ctx, caseId);
     return [categoryPrompt(ctx)];
   },
 };

@@ -207,7 +207,7 @@ describe('a loss word names a lost document only right after the service\'s word
     expect(textOf(first!)).toContain('Laporkan kematian paling lambat 30 hari');
   });
 
-  test.each(['akta kelahiran hilang', 'akta kelahiran saya hilang'])('"%s" still asks an officer', async (typed) => {
+  test.each(['akta kelahiran hilang', 'akta kelahiran saya hilang', 'saya kehilangan akta kelahiran'])('"%s" still asks an officer', async (typed) => {
     const [first] = await chat([typed]);
     expect(textOf(first!)).toContain('Akta kelahiran yang hilang atau rusak: syaratnya berbeda dengan pengurusan baru');
   });

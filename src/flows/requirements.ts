@@ -367,8 +367,10 @@ function saysLost(service: Service, said: string, ctx: FlowContext): boolean {
   const ownAt = words.flatMap((w, i) => (own.has(w) ? [i] : []));
   if (ownAt.length === 0) return false;
   const at = (kw: string[], j: number) => kw.every((w, k) => words[j + k] === w && !own.has(w));
-  const afterOwn = (j: number) => ownAt.some((i) => j > i && j - i <= LOSS_WORD_REACH);
-  return ctx.content.services.some((s) => lossKeywords(s).some((kw) => words.some((_, j) => afterOwn(j) && at(kw, j))));
+  // Next to the document's name, after it ("akta kelahiran hilang") or before it ("kehilangan akta"),
+  // not anywhere ("akta kematian, keluarga kami kehilangan ayah" is a death, not a lost document).
+  const nearOwn = (j: number, length: number) => ownAt.some((i) => (j > i && j - i <= LOSS_WORD_REACH) || (j < i && i - (j + length - 1) <= LOSS_WORD_REACH));
+  return ctx.content.services.some((s) => lossKeywords(s).some((kw) => words.some((_, j) => nearOwn(j, kw.length) && at(kw, j))));
 }
 
 // Worked out once per service object (a content reload replaces them): this ran on every

@@ -2,7 +2,7 @@
 // "ya" after it, with a phone keyboard's dashes, with the check digits along, or corrected at
 // the 4-digit question.
 import { afterEach, describe, expect, test } from 'vitest';
-import { makeTestApp, textOf, type TestApp } from './helpers.js';
+import { choicesOf, makeTestApp, textOf, type TestApp } from './helpers.js';
 
 const ADMIN_TOKEN = 'test-admin-token-status-typed';
 const NIK = '1803025504950001';
@@ -97,5 +97,36 @@ describe('tracking numbers as typed', () => {
     await app.say('s11', 'cek status');
     await app.say('s11', 'LU-261130-ABCDE');
     expect(textOf(await app.say('s11', 'cek status diminta pak 150000 mahal'))).not.toContain('PAK-150000-MAHAL');
+  });
+
+  test.each(['gatau nomornya', 'nomor permohonan di mana ya', 'lupa', 'bukti permohonan saya hilang', 'ga punya nomor kak'])(
+    '"%s" at the number question: told where the number is, offered the followed list and an officer, still asked for it',
+    async (said) => {
+      const app = await start();
+      await app.say('s12', 'cek status');
+      const r = await app.say('s12', said);
+      expect(textOf(r)).toContain('bukti permohonan (tanda terima)');
+      expect(choicesOf(r)).toEqual(['Permohonan yang saya ikuti', 'Hubungi petugas', 'Menu utama']);
+      // Still at the question: the number typed next is read.
+      expect(textOf(await app.say('s12', 'LU-261130-ABCDE'))).toContain('Nomor LU-261130-ABCDE.');
+    },
+  );
+
+  test('"ktp saya hilang" at the number question is a new question (no number word), not "no number"', async () => {
+    const app = await start();
+    await app.say('s13', 'cek status');
+    const r = textOf(await app.say('s13', 'ktp saya hilang'));
+    expect(r).not.toContain('tanda terima');
+    expect(r).toContain('KTP-el hilang atau rusak');
+  });
+
+  test('"lupa nik nya" at the 4-digit question: told where the NIK is, asked again, and the digits next are read', async () => {
+    const app = await start();
+    await app.say('s14', 'cek status');
+    await app.say('s14', 'LU-261130-ABCDE');
+    const r = textOf(await app.say('s14', 'lupa nik nya'));
+    expect(r).toContain('KTP-el atau Kartu Keluarga');
+    expect(r).toContain('ketik 4 angka terakhir NIK');
+    expect(textOf(await app.say('s14', '0001'))).toContain('Permohonan LU-261130-ABCDE');
   });
 });

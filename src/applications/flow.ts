@@ -30,6 +30,26 @@ const MAX_LISTED = 8;
 /** A label typed before the number: "no.", "No:", "nomor permohonan", "nomor saya". */
 const NUMBER_LABEL = /^(?:(?:no|nmr|nomor|nomer|number|nr|resi|kode|tracking)(?:\s+(?:permohonan|registrasi|reg|pendaftaran|saya|nya|application))?|nomornya)\b[\s.:#=-]*/i;
 
+/**
+ * "gatau nomornya", "lupa", "nomor permohonan di mana ya", "bukti saya hilang": the resident has
+ * no number at hand. Asked where the number is asked for; a loss with no number word ("ktp saya
+ * hilang") is a new question instead, for the core.
+ */
+const NUMBER_WORD = /\b(?:nomor|nomer|nmr|no|resi|bukti|tanda terima|kwitansi|number|receipt)/i;
+const MISSING_WORD =
+  /\b(?:lupa|hilang|ilang|ga\s?tau|gak\s?tau|nggak\s?tau|ngga\s?tau|g\s?tau|gk\s?tau|tidak\s?tahu|tdk\s?tau|tdk\s?tahu|ga\s?tahu|gatahu|belum\s?tahu|ga\s?punya|gak\s?punya|tidak\s?punya|tdk\s?punya|belum\s?punya|blm\s?punya|ga\s?ada|gak\s?ada|tidak\s?ada|tdk\s?ada|belum\s?ada|blm\s?ada|belum\s?dapat|blm\s?dapat|ga\s?dapat|tidak\s?dapat|di\s?mana|dmn|apa\s?itu|dari\s?mana|gimana|bagaimana|forgot|lost|don'?t\s?know|where|what\s?is|no\s?idea)\b/i;
+const MISSING_ALONE = /^\s*(?:lupa|gatau|ga\s?tau|gak\s?tau|nggak\s?tau|g\s?tau|tidak\s?tahu|ga\s?punya|tidak\s?punya|belum\s?punya|ga\s?ada|tidak\s?ada|belum\s?ada|hilang|forgot|lost|no\s?idea)(?:\s+(?:kak|ka|pak|bu|min|ya|nih|sih|deh))*\s*[.!?]*\s*$/i;
+
+function saysNoNumber(text: string): boolean {
+  if (/\d/.test(text)) return false;
+  return MISSING_ALONE.test(text) || (NUMBER_WORD.test(text) && MISSING_WORD.test(text));
+}
+
+/** "lupa NIK", "gatau 4 angkanya": where the check digits are. */
+function saysNoCheck(text: string): boolean {
+  return !/\d{4}/.test(text) && (MISSING_ALONE.test(text) || (/\b(?:nik|angka|digit|ktp)/i.test(text) && MISSING_WORD.test(text)));
+}
+
 /** The office's generated shape (prefix, date, 5 characters) found anywhere in a text, with what is around it. */
 const GENERATED = /(?<![A-Za-z0-9])([A-Za-z]{2,4})[\s.-]?(\d{6})[\s.-]?([A-Za-z0-9]{5})(?![A-Za-z0-9])/;
 
@@ -121,6 +141,18 @@ function askNumber(ctx: FlowContext, intro?: string): Reply {
     text: intro ? `${intro}\n${ctx.t('status.ask_number')}` : ctx.t('status.ask_number'),
     choices: [
       { id: 'st:mine', label: ctx.t('status.followed_button') },
+      { id: 'm:menu', label: ctx.t('menu.main') },
+    ],
+  };
+}
+
+/** Where the number is, and who can help without it: asked again, with an officer offered. */
+function noNumber(ctx: FlowContext): Reply {
+  return {
+    text: `${ctx.t('status.no_number')}\n${ctx.t('status.ask_number')}`,
+    choices: [
+      { id: 'st:mine', label: ctx.t('status.followed_button') },
+      { id: 'm:officer', label: ctx.t('menu.officer') },
       { id: 'm:menu', label: ctx.t('menu.main') },
     ],
   };
@@ -260,13 +292,17 @@ export const statusFlow: Flow = {
     if (nodeName === 'number') {
       const again = typeof data.lastTracking === 'string' ? checkDigits(input.text, false) : undefined;
       if (again) return { node: 'lookup', data: { tracking: data.lastTracking }, replies: [], effects: [{ type: EFFECTS.lookup, tracking: data.lastTracking, check: again }] };
-      return trackingTyped(input.text, ctx) ?? { unhandled: true };
+      const typed = trackingTyped(input.text, ctx);
+      if (typed) return typed;
+      if (saysNoNumber(input.text)) return { node: 'number', data, replies: [noNumber(ctx)] };
+      return { unhandled: true };
     }
     if (nodeName === 'check' && typeof data.tracking === 'string') {
       const check = checkDigits(input.text);
       // The number typed again (corrected): that one is asked about.
       const corrected = check ? undefined : generatedTyped(input.text, ctx);
       if (corrected) return corrected;
+      if (!check && saysNoCheck(input.text)) return { node: 'check', data, replies: [{ text: ctx.t('status.no_check') }, askCheck(ctx, data.tracking)] };
       // Words are maybe a new question ("cek status", "syarat kk"): the core tries them.
       if (!check && /\p{L}/u.test(input.text)) return { unhandled: true };
       if (!check) return { node: 'check', data, replies: [{ text: ctx.t('status.check_hint') }, askCheck(ctx, data.tracking)] };

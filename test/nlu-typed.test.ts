@@ -410,6 +410,21 @@ test('"ok" or "siap" at a typed question is an acknowledgement ("Baik, kita lanj
   expect(textOf(await t.say('resident-ok', 'makasih'))).toContain('Sama-sama');
 });
 
+test('"oh gitu" at a checklist question is an acknowledgement and the question comes again; "tidak paham" is a cry for help, not "no"', async () => {
+  t = await makeTestApp();
+  await t.say('resident-gitu', 'syarat ktp baru');
+  await t.say('resident-gitu', 'cek kelengkapan');
+  const gitu = textOf(await t.say('resident-gitu', 'oh gitu'));
+  expect(gitu).toContain('Baik, kita lanjutkan ya.');
+  expect(gitu).toContain('(1/2)');
+  const lost = textOf(await t.say('resident-gitu', 'tidak paham'));
+  expect(lost).toContain('Cara memakai');
+  expect(lost).toContain('(1/2)');
+  expect(lost).not.toContain('Baik, kita lanjutkan');
+  // Nothing was ticked by either: "ya" answers the first document still.
+  expect(textOf(await t.say('resident-gitu', 'ya'))).toContain('(2/2)');
+});
+
 test('"berapa lama prosesnya", "bisa online gak", "biayanya berapa" mid-checklist are answered for that service, and the question comes again', async () => {
   t = await makeTestApp();
   await t.say('resident-facts', 'kk saya hilang');

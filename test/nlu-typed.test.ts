@@ -187,6 +187,27 @@ describe('a first message written in English is answered in English', () => {
     t = await makeTestApp();
     expect(textOf(await t.say('resident-mixed', 'saya lost ktp, gimana ya'))).toMatch(/asisten digital/i);
   });
+
+  test('English written after an Indonesian "halo" switches the conversation to English and answers there; "thank you" does not switch', async () => {
+    t = await makeTestApp();
+    await t.say('resident-later-en', 'halo');
+    expect(textOf(await t.say('resident-later-en', 'thank you'))).toContain('Sama-sama');
+    const r = await t.say('resident-later-en', 'I lost my ID card');
+    expect(textOf(r)).toContain('Continuing in English');
+    expect(textOf(r)).toContain('Lost or damaged e-ID card');
+    expect(choicesOf(r)).toContain('Check what I have');
+    // The next question is in English too.
+    expect(textOf(await t.say('resident-later-en', 'check what I have'))).toMatch(/Do you have/i);
+  });
+
+  test('a resident who chose Indonesian by name stays in Indonesian when writing English', async () => {
+    t = await makeTestApp();
+    await t.say('resident-chose-id', 'halo');
+    await t.say('resident-chose-id', 'bahasa indonesia');
+    const r = textOf(await t.say('resident-chose-id', 'what do I need for a birth certificate'));
+    expect(r).toContain('Akta kelahiran');
+    expect(r).not.toContain('Continuing in English');
+  });
 });
 
 describe('asking for a person or a status the way people write it', () => {

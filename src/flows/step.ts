@@ -375,7 +375,7 @@ export function createStep(flowList: Flow[]): StepFn {
 
   function switchLanguage(state: ConversationState, ctx: StepContext, to?: Lang): StepResult {
     const lang: Lang = to ?? (state.lang === 'id' ? 'en' : 'id');
-    const next = { ...state, lang };
+    const next = { ...state, lang, langChosen: true };
     return reprompt(next, ctx, [{ text: flowCtx(ctx, lang).t('core.language_switched') }]);
   }
 
@@ -404,7 +404,7 @@ export function createStep(flowList: Flow[]): StepFn {
       const typed = input.type === 'text' ? input.text.slice(0, MAX_TEXT) : '';
       // Asked for by name or by writing in it ("I lost my ID card"): the welcome is in that language.
       const welcomeLang: Lang = wantsOtherLanguage ? (languageNamed(typed) ?? (lang === 'id' ? 'en' : 'id')) : (ctx.nlu.writtenIn?.(typed) ?? lang);
-      const start = { ...fresh, lang: welcomeLang };
+      const start: ConversationState = { ...fresh, lang: welcomeLang, ...(wantsOtherLanguage ? { langChosen: true } : {}) };
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
       const outcome =
         intent && intent.kind !== 'greeting' && intent.kind !== 'menu'
@@ -455,6 +455,17 @@ export function createStep(flowList: Flow[]): StepFn {
       // Said to the flow when a message for an officer was cut, so it can tell the resident.
       const cut = anyText && clean.length > limit ? ({ cut: true } as const) : {};
       if (!text) return shortReprompt(state, ctx, [{ text: fc.t('core.empty') }], state.misses);
+      // Written in English by a resident who never chose a language ("I lost my ID card" after
+      // "halo"): the conversation goes on in English, this message answered there. Thanks and
+      // greetings ("thank you") are said in English by Indonesian speakers too: no switch.
+      if (state.lang === 'id' && !state.langChosen && !anyText && ctx.nlu.writtenIn?.(text) === 'en') {
+        const kind = ctx.nlu.classify(text).kind;
+        if (kind !== 'thanks' && kind !== 'greeting' && kind !== 'language') {
+          const inEnglish = reprompt({ ...state, lang: 'en' }, ctx, []).state;
+          const r = step(inEnglish, { type: 'text', text, ...cut }, ctx);
+          return { ...r, replies: [{ text: flowCtx(ctx, 'en').t('core.language_detected') }, ...r.replies] };
+        }
+      }
       const word = text.toLowerCase().replace(/[.!,\s]+$/g, '');
       const global = GLOBAL_WORDS[word];
       // The question is answered in its own context first: "batal" at "Batalkan booking?" picks

@@ -9,6 +9,8 @@ export const STATE_VERSION = 1;
 
 export interface ConversationState {
   lang: Lang;
+  /** The resident chose the language (a button, "bahasa", "english please"): writing in the other one never switches it. */
+  langChosen?: boolean;
   flow: string;
   /** The flow's own version when this state was written (see Flow.version). */
   flowVersion: number;

@@ -235,3 +235,71 @@ describe('the unsure list says how to get a document as the others do (review 5)
     expect(unsure).toContain('• Fotokopi Kartu Keluarga (KK): buat fotokopi dari aslinya di tempat fotokopi mana saja.');
   });
 });
+
+describe('another document named at a checklist question is noted there, the question stays', () => {
+  test('"kk udah ada tp ktp blm" at the statement of care: the KK answer is corrected, the KTP-el is said not to be needed', async () => {
+    const all = await chat(['syarat surat pindah', '1', 'tidak', 'kk udah ada tp ktp blm']);
+    const reply = textOf(last(all));
+    expect(reply).toContain('Baik, saya catat:\n• Fotokopi Kartu Keluarga (KK): sudah ada');
+    expect(reply).toContain('KTP-el tidak termasuk syarat Surat pindah keluar daerah (SKPWNI), jadi tidak perlu disiapkan.');
+    // The question asked was not answered by it.
+    expect(reply).toContain('(2/2) Apakah Anda sudah punya:\nSurat pernyataan bersedia menampung/mengasuh');
+    const result = textOf(await t.say(`resident-typed-${n}`, 'tidak perlu'));
+    expect(result).toContain('Lengkap!');
+    expect(result).not.toContain('Yang masih kurang');
+  });
+
+  test('"kk sama ktp udah ada" at the first KIA question: both are ticked and not asked again', async () => {
+    const all = await chat(['kia anak sd', '1', 'kk sama ktp udah ada']);
+    const reply = textOf(last(all));
+    expect(reply).toContain('• KK orang tua atau wali: sudah ada\n• KTP-el ayah dan ibu (atau wali): sudah ada');
+    expect(reply).toContain('(1/4) Apakah Anda sudah punya:\nFotokopi akta kelahiran anak');
+    const next = await t.say(`resident-typed-${n}`, 'ada');
+    expect(textOf(next)).toContain('(4/4) Apakah Anda sudah punya:\nPas foto');
+    const result = textOf(await t.say(`resident-typed-${n}`, 'blm'));
+    expect(result).toContain('Yang masih kurang:\n• Pas foto');
+    expect(result).not.toContain('KK orang tua');
+  });
+
+  test('"akta kelahiran ada" at the KK question corrects the birth certificate answered "tidak" before', async () => {
+    const all = await chat(['kia anak sd', '1', 'tidak', 'akta kelahiran ada']);
+    expect(textOf(last(all))).toContain('• Fotokopi akta kelahiran anak: sudah ada');
+    expect(textOf(last(all))).toContain('(2/4)');
+    const result = textOf(last(await chat(['kia anak sd', '1', 'tidak', 'akta kelahiran ada', 'ada', 'ada', 'ada'])));
+    expect(result).toContain('Lengkap!');
+  });
+
+  test('"kk ada" at the RT/RW letter of a resident with no NIK: KK is not needed; the letter is still asked', async () => {
+    const all = await chat(['belum punya nik', '1', 'kk ada']);
+    const reply = textOf(last(all));
+    expect(reply).toContain('KK tidak termasuk syarat Pendaftaran biodata (belum punya NIK)');
+    expect(reply).not.toContain('Baik, saya catat');
+    expect(reply).toContain('(1/3) Apakah Anda sudah punya:\nSurat pengantar RT/RW');
+    expect(reply).not.toContain('Tinggalkan dulu');
+  });
+
+  test('"akta kelahiran ada" at the RT/RW letter ticks the event document (its condition lists akta); at the certified copy, the document to certify', async () => {
+    const all = await chat(['belum punya nik', '1', 'akta kelahiran ada']);
+    expect(textOf(last(all))).toContain('• Fotokopi dokumen peristiwa atau ijazah: sudah ada');
+    expect(textOf(last(all))).toContain('(1/3)');
+    const legal = last(await chat(['legalisir', '1', 'ada', 'akta kelahiran ada']));
+    expect(textOf(legal)).not.toContain('tidak termasuk syarat');
+    expect(textOf(legal)).toContain('(2/3)');
+  });
+
+  test('"ktp blm ada" during the new KTP-el checklist: the card is what is being applied for', async () => {
+    const all = await chat(['ktp baru', '1', 'ktp blm ada']);
+    expect(textOf(last(all))).toContain('KTP-el adalah dokumen yang sedang Anda urus');
+    expect(textOf(last(all))).toContain('(1/2)');
+  });
+
+  test('"udah ada kk" ("kak") answers the question asked; a request naming a document still asks before leaving', async () => {
+    const all = await chat(['ktp baru', '1', 'udah ada kk']);
+    expect(textOf(last(all))).toContain('(2/2)');
+    expect(textOf(last(all))).not.toContain('Baik, saya catat');
+    for (const typed of ['ktp hilang', 'syarat akta kelahiran apa']) {
+      const ask = last(await chat(['pindah keluar', '1', 'ada', typed]));
+      expect(textOf(ask)).toContain('Cek kelengkapan dokumen Anda belum selesai');
+    }
+  });
+});

@@ -153,6 +153,37 @@ describe('"pindah dari X ke Y" goes by the places named (P2)', () => {
     expect(textOf(first!)).not.toContain('Pindah datang ke Lampung Utara');
   });
 
+  test.each([
+    ['mau pindah ke bandar lampung', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindah ke metro bulan depan', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindah dari kotabumi ke metro', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindahan dari jakarta', 'Pindah datang ke Lampung Utara'],
+    ['pindah antar kecamatan', 'Pindah alamat di dalam Lampung Utara'],
+  ])('"%s" as a first message → %s', async (typed, service) => {
+    const [first] = await chat([typed]);
+    expect(textOf(first!)).toContain(service);
+    expect(textOf(first!)).not.toContain('Pilih layanan');
+  });
+
+  test('typed at the category list, at the moving list or at a move\'s summary, the places choose too', async () => {
+    expect(textOf(last(await chat(['syarat', 'pindah ke metro'])))).toContain('Surat pindah keluar daerah (SKPWNI)');
+    expect(textOf(last(await chat(['pindah', 'ke bandar lampung'])))).toContain('Surat pindah keluar daerah (SKPWNI)');
+    expect(textOf(last(await chat(['pindah', 'dari jakarta ke kotabumi'])))).toContain('Pindah datang ke Lampung Utara');
+    expect(textOf(last(await chat(['pindah datang', 'eh bukan, pindah ke metro'])))).toContain('Surat pindah keluar daerah (SKPWNI)');
+  });
+
+  test('a place here on one side only: one short question between the two ways it leaves', async () => {
+    const [toHere] = await chat(['pindah ke kotabumi']);
+    expect(textOf(toHere!)).toContain('Anda pindah dari luar Lampung Utara, atau dari tempat lain di dalam Lampung Utara? Pilih:');
+    expect(choicesOf(toHere!)).toEqual(['Pindah dalam Lampung Utara', 'Pindah datang', 'Layanan lain']);
+    expect(textOf(await t.say(`resident-typed-${n}`, 'dari jakarta'))).toContain('Pindah datang ke Lampung Utara');
+    const [fromHere] = await chat(['mau pindah dari kotabumi']);
+    expect(textOf(fromHere!)).toContain('Pindahnya ke luar Lampung Utara, atau masih di dalam Lampung Utara? Pilih:');
+    expect(choicesOf(fromHere!)).toEqual(['Pindah dalam Lampung Utara', 'Pindah keluar daerah', 'Layanan lain']);
+    // No place said ("ke alamat baru"): the words decide as before.
+    expect(textOf((await chat(['pindah kk ke alamat baru']))[0]!)).toContain('Pindah alamat di dalam Lampung Utara');
+  });
+
   test('neither place in Lampung Utara: the resident is asked which way', async () => {
     const [first] = await chat(['pindah dari bandung ke jakarta']);
     expect(textOf(first!)).toContain('Pindah keluar dari Lampung Utara, datang ke Lampung Utara, atau di dalam Lampung Utara?');

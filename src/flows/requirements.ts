@@ -635,21 +635,64 @@ function namesLocalPlace(words: string[], ctx: FlowContext): boolean {
   return localPlaces(ctx.content.office).some((p) => text.includes(p));
 }
 
-/** The way "pindah dari X ke Y" goes, from the places named; 'unclear' when both sides are named but neither is here. */
-function moveOf(said: string, ctx: FlowContext): 'in' | 'out' | 'within' | 'unclear' | undefined {
+type Way = NonNullable<Service['move']>;
+
+/**
+ * Words of "ke …" / "dari …" that name no place ("pindah ke rumah baru", "dari kontrakan"): such
+ * a side says nothing of the way. "luar" (ke luar, dari luar daerah) is away from here.
+ */
+const NOT_PLACE_WORDS = new Set([
+  'rumah', 'alamat', 'tempat', 'tinggal', 'baru', 'lama', 'lain', 'desa', 'kelurahan', 'kampung', 'dusun', 'jalan', 'jl', 'gang', 'gg', 'perumahan', 'blok',
+  'rt', 'rw', 'sini', 'situ', 'sana', 'mana', 'kk', 'ktp', 'keluarga', 'orang', 'tua', 'mertua', 'suami', 'istri', 'anak', 'saudara', 'kos', 'kost', 'kontrakan',
+  'yang', 'yg', 'di', 'sebelah', 'dekat', 'saya', 'aku', 'kami', 'kita', 'nya', 'mau', 'ingin', 'akan', 'bulan', 'minggu', 'tahun', 'depan', 'besok', 'ini', 'itu',
+  'kecamatan', 'kabupaten', 'kota', 'provinsi', 'daerah', 'wilayah', 'kak', 'min', 'pak', 'bu', 'dong', 'ya', 'aja', 'saja', 'gimana', 'bagaimana', 'syaratnya', 'apa',
+]);
+
+/**
+ * The ways a move may go, from the places said ("pindah dari X ke Y", "ke Bandar Lampung",
+ * "dari Jakarta"); undefined when no place is said. With one side only, a place here leaves two
+ * ways ("ke Kotabumi": coming in, or within), a place elsewhere one ("ke Metro": out).
+ */
+function moveWays(said: string, ctx: FlowContext): Way[] | undefined {
   const words = plainWords(said);
   const from = words.indexOf('dari');
   const to = words.indexOf('ke');
-  if (from < 0 && to < 0) return undefined;
   const part = (at: number, other: number) => (at < 0 ? undefined : words.slice(at + 1, other > at ? other : undefined));
-  const fromWords = part(from, to);
-  const toWords = part(to, from);
-  const fromHere = fromWords ? namesLocalPlace(fromWords, ctx) : false;
-  const toHere = toWords ? namesLocalPlace(toWords, ctx) : false;
-  if (fromHere && toHere) return 'within';
-  if (fromHere) return 'out';
-  if (toHere) return 'in';
-  return fromWords?.length && toWords?.length ? 'unclear' : undefined;
+  const side = (ws: string[] | undefined): 'here' | 'away' | undefined => {
+    if (!ws) return undefined;
+    if (namesLocalPlace(ws, ctx)) return 'here';
+    return ws.includes('luar') || ws.some((w) => !NOT_PLACE_WORDS.has(w) && !/^\d+$/.test(w)) ? 'away' : undefined;
+  };
+  const fromSide = side(part(from, to));
+  const toSide = side(part(to, from));
+  if (fromSide === 'here' && toSide === 'here') return ['within'];
+  if (fromSide === 'here') return toSide === 'away' ? ['out'] : ['out', 'within'];
+  if (toSide === 'here') return fromSide === 'away' ? ['in'] : ['in', 'within'];
+  if (fromSide === 'away' && toSide === 'away') return ['out', 'in', 'within'];
+  if (toSide === 'away') return ['out'];
+  if (fromSide === 'away') return ['in'];
+  return undefined;
+}
+
+/** The question when the places said leave more than one way: which two (or all three) it may be. */
+function moveQuestion(ways: Way[]): string {
+  if (ways.length === 3) return 'req.move_which';
+  return ways.includes('in') ? 'req.move_which_to_here' : 'req.move_which_from_here';
+}
+
+/**
+ * The move service the places said choose among `moves` (detail), or one short question when
+ * they leave two or three ways; `named` (from the keywords: "pindah rumah ke Kotabumi") decides
+ * between ways the places allow. Undefined when no place is said.
+ */
+function moveChoice(said: string, moves: Service[], ctx: FlowContext, named?: Service): Outcome | undefined {
+  const ways = moveWays(said, ctx);
+  const fit = ways ? moves.filter((s) => s.move && ways.includes(s.move)) : [];
+  if (!ways || fit.length === 0) return undefined;
+  if (fit.length === 1) return detail(fit[0]!, ctx);
+  if (named && fit.includes(named) && ways.length < 3) return detail(named, ctx);
+  const ids = fit.map((s) => s.id);
+  return { node: 'service', data: { serviceIds: ids }, replies: [{ ...servicesPrompt(ids, ctx), text: ctx.t(moveQuestion(ways)) }] };
 }
 
 /** What a message naming the document asked about may read as and still be about that document (not fees, hours, booking…). */
@@ -679,13 +722,13 @@ export const requirementsFlow: Flow = {
       if (!('unhandled' in outcome)) return outcome;
     }
     const serviceId = typeof params?.serviceId === 'string' ? params.serviceId : undefined;
-    let service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
-    if (service?.move && typeof params?.said === 'string') {
-      // "pindah dari X ke Y": the places named decide the way; unclear, the resident picks.
-      const way = moveOf(params.said, ctx);
-      const moves = ctx.content.services.filter((s) => s.move);
-      if (way === 'unclear' && moves.length > 1) return { node: 'service', data: { serviceIds: moves.map((s) => s.id) }, replies: [{ ...servicesPrompt(moves.map((s) => s.id), ctx), text: ctx.t('req.move_which') }] };
-      service = (way && way !== 'unclear' && moves.find((s) => s.move === way)) || service;
+    const service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
+    const ids = Array.isArray(params?.serviceIds) ? (params.serviceIds as string[]).filter((id) => ctx.content.servicesById.has(id)) : [];
+    if (typeof params?.said === 'string' && (service?.move || ids.some((id) => ctx.content.servicesById.get(id)!.move))) {
+      // "pindah dari Kotabumi ke Metro", "mau pindah ke Bandar Lampung": the places said choose
+      // the way, whether the words named one move service or all; unclear, one short question.
+      const moved = moveChoice(params.said, ctx.content.services.filter((s) => s.move), ctx, service);
+      if (moved) return moved;
     }
     if (service && typeof params?.said === 'string' && saysLost(service, params.said, ctx)) {
       // "akta kelahiran hilang": the sources give no list for a lost or damaged one, and the
@@ -693,7 +736,6 @@ export const requirementsFlow: Flow = {
       return { node: 'lost', data: { serviceId: service.id }, replies: [lostPrompt(service, ctx)] };
     }
     if (service) return detail(service, ctx, caseFromWords(service, typeof params?.said === 'string' ? params.said : undefined));
-    const ids = Array.isArray(params?.serviceIds) ? (params.serviceIds as string[]).filter((id) => ctx.content.servicesById.has(id)) : [];
     if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };
     return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
   },
@@ -711,6 +753,16 @@ export const requirementsFlow: Flow = {
         return ids.length ? { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] } : { unhandled: true };
       }
       if (input.id === 'req:back') return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
+    }
+
+    // The moving list (or a move's summary): the places typed choose ("ke Bandar Lampung", "dari Jakarta").
+    if (input.type === 'text' && (node === 'service' || node === 'detail')) {
+      const listed = node === 'service' && Array.isArray(data.serviceIds) ? (data.serviceIds as string[]).map((id) => ctx.content.servicesById.get(id)) : [];
+      const moves = listed.filter((s): s is Service => Boolean(s?.move));
+      const shown = node === 'detail' && typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
+      const moved = moves.length ? moveChoice(input.text, moves, ctx) : shown?.move ? moveChoice(input.text, ctx.content.services.filter((s) => s.move), ctx, shown) : undefined;
+      // At a summary, only another way is news; the same one goes on as before.
+      if (moved && !('node' in moved && moved.node === 'detail' && moved.data?.serviceId === shown?.id)) return moved;
     }
 
     // A list of services: a typed case ("hilang" at the KK list) picks the one service with that

@@ -334,3 +334,20 @@ describe('another document named at a checklist question is noted there, the que
     }
   });
 });
+
+describe('all there but the documents named (exploration 1)', () => {
+  test('"ada semua kecuali kk sama buku nikah": both are missing, not only the one named with more words', async () => {
+    const result = textOf(last(await chat(['akte lahir', '1', 'ada semua kecuali kk sama buku nikah'])));
+    const [missing] = result.split('Formulir diisi');
+    expect(missing).toContain('• Fotokopi buku nikah / akta perkawinan orang tua:');
+    expect(missing).toContain('• Fotokopi Kartu Keluarga (KK):');
+    expect(missing).not.toContain('surat keterangan lahir');
+  });
+
+  test.each(['yang belum cuma kk', 'tinggal kk yg belum', 'kurang kk doang'])('"%s": only the KK is missing, and the checklist does not ask to leave', async (typed) => {
+    const result = textOf(last(await chat(['akte lahir', '1', typed])));
+    expect(result).toContain('Yang masih kurang:\n• Fotokopi Kartu Keluarga (KK):');
+    expect(result).not.toContain('buku nikah');
+    expect(result).not.toContain('Tinggalkan dulu');
+  });
+});

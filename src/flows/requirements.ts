@@ -353,12 +353,41 @@ function onlyLossWords(words: string[], ctx: FlowContext): boolean {
   return said.length > 0;
 }
 
-/** "semua ada kecuali buku nikah", "ada semua selain akta": yes to each document left, no to those named after the exception; undefined when it names none of them. */
-function allExcept(text: string, left: RequiredDocument[], ctx: FlowContext): Answer[] | undefined {
+/** Not yet there (plain words): "belum", "ga ada", "kurang". */
+const NOT_THERE = '(?:belum|blm|blom|belom|ga ada|gak ada|gk ada|nggak ada|tidak ada|tdk ada|kurang)(?: ada| punya)?';
+const ONLY = '(?:cuma|cuman|hanya|tinggal|tgl)';
+/** "yang belum cuma kk", "tinggal buku nikah yang belum", "kurang kk doang": only these are missing. */
+const ONLY_MISSING = [
+  new RegExp(`^(?:yang |yg )?${NOT_THERE} ${ONLY} (.+)$`),
+  new RegExp(`^${ONLY} (.+?) (?:yang |yg )?${NOT_THERE}$`),
+  new RegExp(`^kurang (.+?) (?:doang|aja|saja)$`),
+];
+
+/** What is said to be missing of all the documents left ("semua ada kecuali …", "yang belum cuma …"), as plain text. */
+function exceptPart(text: string, ctx: FlowContext): string | undefined {
+  const p = plain(text);
+  for (const re of ONLY_MISSING) {
+    const m = re.exec(p);
+    if (m) return m[1];
+  }
   const m = /^(.*?)\b(?:kecuali|selain|except|but not)\b(.+)$/i.exec(text);
   if (!m || !/\b(semua|semuanya|all)\b/i.test(m[1]!) || readAnswer(m[1]!.replace(/\b(semua|semuanya|all)\b/gi, ' ').trim() || 'ada', ctx.nlu) !== 'yes') return undefined;
-  const named = plainWords(m[2]!).filter((w) => !WEAK_LABEL_WORDS.has(w));
-  // The documents named best ("fotokopi kk" is the KK copy, not every copy).
+  return m[2];
+}
+
+/**
+ * "semua ada kecuali kk sama buku nikah", "ada semua selain akta", "yang belum cuma kk": yes to
+ * each document left, no to each one named; undefined when it names none of them.
+ */
+function allExcept(text: string, left: RequiredDocument[], ctx: FlowContext): Answer[] | undefined {
+  const part = exceptPart(text, ctx);
+  if (!part) return undefined;
+  // Each document named ("kk sama buku nikah": both), by the names residents use.
+  const names = namesIn(part).map((n) => n.key);
+  const byName = left.map((doc) => names.some((key) => docNames(doc).has(key)));
+  if (byName.some(Boolean)) return byName.map((no): Answer => (no ? 'n' : 'y'));
+  // Else the documents whose label words it names best ("fotokopi kk" is the KK copy, not every copy).
+  const named = plainWords(part).filter((w) => !WEAK_LABEL_WORDS.has(w));
   const scores = left.map((doc) => named.filter((w) => inSet(w, itemWords(doc, ctx).naming)).length);
   const best = Math.max(0, ...scores);
   if (best === 0) return undefined;

@@ -351,3 +351,18 @@ describe('all there but the documents named (exploration 1)', () => {
     expect(result).not.toContain('Tinggalkan dulu');
   });
 });
+
+describe('"balik" at a checklist question goes one question back (exploration 2)', () => {
+  test('"balik" at (2/3) asks (1/3) again, whose new answer counts; at the first question, the summary\'s options', async () => {
+    const all = await chat(['kk baru', '1', 'ada', 'balik']);
+    expect(textOf(last(all))).toContain('Baik, kembali ke pertanyaan sebelumnya.\n(1/3) Apakah Anda sudah punya:\nFotokopi buku nikah');
+    expect(textOf(last(all))).not.toContain('Tinggalkan dulu');
+    await t.say(`resident-typed-${n}`, 'tidak');
+    await t.say(`resident-typed-${n}`, 'ada');
+    const result = textOf(await t.say(`resident-typed-${n}`, 'tidak perlu'));
+    expect(result).toContain('Yang masih kurang:\n• Fotokopi buku nikah');
+    const first = last(await chat(['kk baru', '1', 'kembali']));
+    expect(textOf(first)).toBe('Selanjutnya?');
+    expect(choicesOf(first)).toContain('Cek kelengkapan');
+  });
+});

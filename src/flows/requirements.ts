@@ -724,6 +724,9 @@ function moveChoice(said: string, moves: Service[], ctx: FlowContext, named?: Se
   return { node: 'service', data: { serviceIds: ids }, replies: [{ ...servicesPrompt(ids, ctx), text: ctx.t(moveQuestion(ways)) }] };
 }
 
+/** "balik", "kembali lagi", "ke pertanyaan sebelumnya", "back": one question back (as plain text). */
+const BACK = /^(?:(?:mau|ingin|bisa|tolong) )?(?:balik|kembali|mundur|back|sebelumnya|ke pertanyaan sebelumnya|pertanyaan sebelumnya|previous|go back)(?: (?:lagi|dong|ya|kak|min|aja|saja|dulu|please|pls))*$/;
+
 /** What a message naming the document asked about may read as and still be about that document (not fees, hours, booking…). */
 const ITEM_QUESTION_INTENTS = new Set(['service', 'ambiguous', 'unknown']);
 
@@ -821,6 +824,14 @@ export const requirementsFlow: Flow = {
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId);
       if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, checkable(service, caseId), data.answers as Answer[], ctx, caseId).slice(1))] };
       return { unhandled: true };
+    }
+    // "balik", "kembali", "sebelumnya" at a checklist question: the question before it (or the summary before the first).
+    if ((node === 'check' || node === 'case') && service && input.type === 'text' && BACK.test(plain(input.text))) {
+      const answers = (data.answers as Answer[]) ?? [];
+      // Before the first question: the summary's options, not its long text again.
+      if (node === 'case' || answers.length === 0) return { ...detail(service, ctx, caseId), replies: detailPrompt(service, ctx).slice(1) };
+      const back = askQuestion(service, checkable(service, caseId), answers.slice(0, -1), ctx, caseId, (data.ahead as Ahead | undefined) ?? {});
+      return 'node' in back ? { ...back, replies: [{ text: ctx.t('req.back') }, ...back.replies] } : back;
     }
     if (node === 'case' && service) {
       const typed = input.type === 'text' ? caseFromWords(service, input.text, true) : undefined;

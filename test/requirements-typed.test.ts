@@ -366,3 +366,21 @@ describe('"balik" at a checklist question goes one question back (exploration 2)
     expect(choicesOf(first)).toContain('Cek kelengkapan');
   });
 });
+
+describe('"kalau akta hilang gimana" while on the birth certificate is answered there (exploration 3)', () => {
+  test('mid-checklist: the lost-certificate answer, the same question with an officer to ask; the checklist goes on', async () => {
+    const all = await chat(['akte lahir', '1', 'kalau akta hilang gimana']);
+    const reply = last(all);
+    expect(textOf(reply)).toContain('Akta kelahiran yang hilang atau rusak: syaratnya berbeda dengan pengurusan baru');
+    expect(textOf(reply)).toContain('(1/5)');
+    expect(textOf(reply)).not.toContain('Tinggalkan dulu');
+    expect(choicesOf(reply)).toContain('Hubungi petugas');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'ada'))).toContain('(2/5)');
+  });
+
+  test('at the summary: the lost-certificate answer, not the list of every akta service', async () => {
+    const reply = last(await chat(['akte lahir', 'kalau aktanya hilang gmn']));
+    expect(textOf(reply)).toContain('Akta kelahiran yang hilang atau rusak');
+    expect(choicesOf(reply)).toEqual(['Hubungi petugas', 'Layanan lain', 'Menu utama']);
+  });
+});

@@ -819,6 +819,16 @@ export const requirementsFlow: Flow = {
       const again = requirementsFlow.prompt(node, data, ctx);
       return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? again.slice(1) : node === 'result' ? again.slice(-1) : again)] };
     }
+    // "kalau akta hilang gimana" while reading about or checking that very service: the sources
+    // give no list for a lost one (as when it is asked first); a checklist keeps its question.
+    if (service && input.type === 'text' && ['detail', 'result', 'check'].includes(node) && saysLost(service, input.text, ctx)) {
+      const intent = ctx.nlu.classify(input.text);
+      if ((intent.kind === 'service' && intent.serviceId === service.id) || (intent.kind === 'ambiguous' && intent.serviceIds.includes(service.id))) {
+        if (node !== 'check') return { node: 'lost', data: { serviceId: service.id }, replies: [lostPrompt(service, ctx)] };
+        const again = requirementsFlow.prompt(node, data, ctx).at(-1)!;
+        return { node, data, replies: [{ text: ctx.t('req.lost_ask_officer', { service: service.short_name[ctx.lang] }) }, { ...again, choices: [...(again.choices ?? []), { id: 'm:officer', label: ctx.t('menu.officer') }] }] };
+      }
+    }
     if (node === 'detail' || node === 'result') {
       if (!service || input.type !== 'choice') return { unhandled: true };
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId);

@@ -384,3 +384,22 @@ describe('"kalau akta hilang gimana" while on the birth certificate is answered 
     expect(choicesOf(reply)).toEqual(['Hubungi petugas', 'Layanan lain', 'Menu utama']);
   });
 });
+
+describe('"fotokopi aja", "yg asli hilang" (exploration 4)', () => {
+  test('at the KIA checklist: a copy only is a yes at the birth-certificate copy, to make sure of at the KK original; a lost original is missing', async () => {
+    const all = await chat(['kia anak sd', '1', 'fotokopi aja', 'cuma fotokopi', 'yg asli hilang', 'ada']);
+    expect(textOf(all[2]!)).toContain('(2/4)');
+    expect(textOf(all[3]!)).toContain('(3/4)');
+    expect(textOf(all[4]!)).toContain('(4/4)');
+    const result = textOf(last(all));
+    expect(result).toContain('Yang masih kurang:\n• KTP-el ayah dan ibu (atau wali)');
+    expect(result).toContain('Perlu dipastikan:\n• KK orang tua atau wali');
+    expect(result).not.toContain('Fotokopi akta kelahiran anak');
+  });
+
+  test('"yg asli hilang" at the KK copy of the birth certificate: the copy is missing', async () => {
+    const all = await chat(['akte lahir', '1', 'ada', 'ada', 'yg asli hilang', 'tidak perlu', 'tidak perlu']);
+    expect(textOf(all[4]!)).toContain('(4/5)');
+    expect(textOf(last(all))).toContain('Yang masih kurang:\n• Fotokopi Kartu Keluarga (KK)');
+  });
+});

@@ -258,7 +258,9 @@ function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Ou
  */
 const COPY_WORDS = ['fotokopi', 'fotocopy', 'fotokopian', 'fotocopyan', 'fc', 'copy', 'kopi', 'salinan', 'photocopy'];
 const ORIGINAL_WORDS = ['asli', 'aslinya', 'original'];
-const OTHER_WORDS = ['dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'my', 'the', 'a', 'an', 'of'];
+const OTHER_WORDS = ['dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'yang', 'yg', 'my', 'the', 'a', 'an', 'of'];
+/** "fotokopi aja", "cuma fotokopi", "fotokopian doang": a copy is all there is. */
+const ONLY_WORDS = new Set(['aja', 'saja', 'doang', 'cuma', 'cuman', 'hanya', 'only', 'just']);
 /** Label words too common to say the resident is talking about this document. */
 const WEAK_LABEL_WORDS = new Set(['atau', 'dan', 'yang', 'dari', 'di', 'ke', 'untuk', 'or', 'and', 'the', 'of', 'a', 'an', 'for', 'from', 'el', 'e']);
 /** "ada, tapi patah": the document is there but may not do; such an answer is "to make sure". */
@@ -326,6 +328,8 @@ function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: Flo
   const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
   const stripped = rest.length < words.length ? read(rest) : undefined;
   if (stripped) return { answer: answer(stripped), namesItem };
+  // "fotokopi aja": there is a copy (a yes at a copy, to make sure of at an original).
+  if (rest.length && rest.every((w) => ONLY_WORDS.has(w)) && words.some((w) => inSet(w, new Set(COPY_WORDS)))) return { answer: answer('yes'), namesItem };
   // "ktp nya rusak", "kk nya basah": the document named, and only that it is lost or damaged.
   if (rest.length && rest.length < words.length && onlyLossWords(rest, ctx)) return { answer: 'n', namesItem };
   // "ada tapi patah", "udah tapi sudah lama": there, but to be made sure of.

@@ -403,3 +403,11 @@ describe('"fotokopi aja", "yg asli hilang" (exploration 4)', () => {
     expect(textOf(last(all))).toContain('Yang masih kurang:\n• Fotokopi Kartu Keluarga (KK)');
   });
 });
+
+describe('"besok", "lagi diurus": not there yet (exploration 5)', () => {
+  test.each(['besok', 'nanti', 'lagi diurus', 'masih proses', 'besok baru ada'])('"%s" at "Fotokopi Kartu Keluarga (KK)?" is missing, with how to get it', async (typed) => {
+    const all = await chat(['ktp baru', '1', typed, 'tidak perlu']);
+    expect(textOf(all[2]!)).toContain('(2/2)');
+    expect(textOf(last(all))).toContain('Yang masih kurang:\n• Fotokopi Kartu Keluarga (KK)');
+  });
+});

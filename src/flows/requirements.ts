@@ -259,6 +259,12 @@ function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Ou
 const COPY_WORDS = ['fotokopi', 'fotocopy', 'fotokopian', 'fotocopyan', 'fc', 'copy', 'kopi', 'salinan', 'photocopy'];
 const ORIGINAL_WORDS = ['asli', 'aslinya', 'original'];
 const OTHER_WORDS = ['dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'yang', 'yg', 'my', 'the', 'a', 'an', 'of'];
+/**
+ * "besok", "nanti", "lagi diurus", "masih proses", "besok baru ada": not there yet (a no; the
+ * result says how to get it). Plain words, after the document's own are dropped.
+ */
+const NOT_YET = /^(?:(?:baru|masih|lagi|sedang|lg|mau|akan|nanti|besok) )*(?:besok|lusa|nanti|ntar|entar|menyusul|nyusul|otw|diurus|ngurus|proses|diproses|dalam proses|dibuat|dibikin|dicetak|minggu depan|bulan depan|tomorrow|later|in progress)(?: (?:aja|saja|ya|kak|min|dong|deh|sih|lagi|baru|diurus|dibuat|ada|punya|jadi|selesai))*$/;
+
 /** "fotokopi aja", "cuma fotokopi", "fotokopian doang": a copy is all there is. */
 const ONLY_WORDS = new Set(['aja', 'saja', 'doang', 'cuma', 'cuman', 'hanya', 'only', 'just']);
 /** Label words too common to say the resident is talking about this document. */
@@ -328,6 +334,7 @@ function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: Flo
   const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
   const stripped = rest.length < words.length ? read(rest) : undefined;
   if (stripped) return { answer: answer(stripped), namesItem };
+  if (rest.length && NOT_YET.test(rest.join(' '))) return { answer: 'n', namesItem };
   // "fotokopi aja": there is a copy (a yes at a copy, to make sure of at an original).
   if (rest.length && rest.every((w) => ONLY_WORDS.has(w)) && words.some((w) => inSet(w, new Set(COPY_WORDS)))) return { answer: answer('yes'), namesItem };
   // "ktp nya rusak", "kk nya basah": the document named, and only that it is lost or damaged.

@@ -66,6 +66,15 @@ describe('flows/ requirement content', () => {
     }
   });
 
+  it('gives every document name the checklist reads ("kk ada" at another question) its name in both languages', async () => {
+    const { documentNameKeys } = await import('../src/flows/requirements.js');
+    const texts = loadContent(path.join(root, 'flows')).texts;
+    for (const key of documentNameKeys()) {
+      expect(texts[`req.doc.${key}`]?.id, key).toBeTruthy();
+      expect(texts[`req.doc.${key}`]?.en, key).toBeTruthy();
+    }
+  });
+
   it('writes keywords in lower case and keeps each keyword with one service', () => {
     const owner = new Map<string, string>();
     for (const { service } of services) {

@@ -326,14 +326,18 @@ test('"ya semua ada" at a checklist question ticks every document left: the resu
   expect(textOf(done)).toMatch(/Lengkap!/);
 });
 
-test('"iya cek" at a service summary starts the checklist; another document named at its first question asks before leaving', async () => {
+test('"iya cek" at a service summary starts the checklist; another document of it named at its first question is noted, the question stays', async () => {
   t = await makeTestApp();
   await t.say('resident-cek', 'kk saya hilang');
   const first = await t.say('resident-cek', 'iya cek');
   expect(textOf(first)).toContain('(1/');
   const other = await t.say('resident-cek', 'ktp nya ada');
-  expect(textOf(other)).toContain('Cek kelengkapan dokumen Anda belum selesai');
-  expect(textOf(await t.say('resident-cek', 'tidak'))).toContain('(1/');
+  expect(textOf(other)).toContain('• KTP-el kepala keluarga atau pemohon: sudah ada');
+  expect(textOf(other)).toContain('(1/2)');
+  // The police letter is answered; the KTP-el, noted already, is not asked again.
+  const result = textOf(await t.say('resident-cek', 'tidak'));
+  expect(result).toContain('Yang masih kurang:\n• Surat keterangan kehilangan dari polisi');
+  expect(result).not.toContain('(2/2)');
 });
 
 describe('two things set aside: a booking under a checklist', () => {

@@ -153,6 +153,37 @@ describe('"pindah dari X ke Y" goes by the places named (P2)', () => {
     expect(textOf(first!)).not.toContain('Pindah datang ke Lampung Utara');
   });
 
+  test.each([
+    ['mau pindah ke bandar lampung', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindah ke metro bulan depan', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindah dari kotabumi ke metro', 'Surat pindah keluar daerah (SKPWNI)'],
+    ['pindahan dari jakarta', 'Pindah datang ke Lampung Utara'],
+    ['pindah antar kecamatan', 'Pindah alamat di dalam Lampung Utara'],
+  ])('"%s" as a first message → %s', async (typed, service) => {
+    const [first] = await chat([typed]);
+    expect(textOf(first!)).toContain(service);
+    expect(textOf(first!)).not.toContain('Pilih layanan');
+  });
+
+  test('typed at the category list, at the moving list or at a move\'s summary, the places choose too', async () => {
+    expect(textOf(last(await chat(['syarat', 'pindah ke metro'])))).toContain('Surat pindah keluar daerah (SKPWNI)');
+    expect(textOf(last(await chat(['pindah', 'ke bandar lampung'])))).toContain('Surat pindah keluar daerah (SKPWNI)');
+    expect(textOf(last(await chat(['pindah', 'dari jakarta ke kotabumi'])))).toContain('Pindah datang ke Lampung Utara');
+    expect(textOf(last(await chat(['pindah datang', 'eh bukan, pindah ke metro'])))).toContain('Surat pindah keluar daerah (SKPWNI)');
+  });
+
+  test('a place here on one side only: one short question between the two ways it leaves', async () => {
+    const [toHere] = await chat(['pindah ke kotabumi']);
+    expect(textOf(toHere!)).toContain('Anda pindah dari luar Lampung Utara, atau dari tempat lain di dalam Lampung Utara? Pilih:');
+    expect(choicesOf(toHere!)).toEqual(['Pindah dalam Lampung Utara', 'Pindah datang', 'Layanan lain']);
+    expect(textOf(await t.say(`resident-typed-${n}`, 'dari jakarta'))).toContain('Pindah datang ke Lampung Utara');
+    const [fromHere] = await chat(['mau pindah dari kotabumi']);
+    expect(textOf(fromHere!)).toContain('Pindahnya ke luar Lampung Utara, atau masih di dalam Lampung Utara? Pilih:');
+    expect(choicesOf(fromHere!)).toEqual(['Pindah dalam Lampung Utara', 'Pindah keluar daerah', 'Layanan lain']);
+    // No place said ("ke alamat baru"): the words decide as before.
+    expect(textOf((await chat(['pindah kk ke alamat baru']))[0]!)).toContain('Pindah alamat di dalam Lampung Utara');
+  });
+
   test('neither place in Lampung Utara: the resident is asked which way', async () => {
     const [first] = await chat(['pindah dari bandung ke jakarta']);
     expect(textOf(first!)).toContain('Pindah keluar dari Lampung Utara, datang ke Lampung Utara, atau di dalam Lampung Utara?');
@@ -233,5 +264,150 @@ describe('the unsure list says how to get a document as the others do (review 5)
     const all = await chat(['ktp baru', '1', 'belum tahu', 'ada']);
     const [, unsure] = textOf(last(all)).split('Perlu dipastikan');
     expect(unsure).toContain('• Fotokopi Kartu Keluarga (KK): buat fotokopi dari aslinya di tempat fotokopi mana saja.');
+  });
+});
+
+describe('another document named at a checklist question is noted there, the question stays', () => {
+  test('"kk udah ada tp ktp blm" at the statement of care: the KK answer is corrected, the KTP-el is said not to be needed', async () => {
+    const all = await chat(['syarat surat pindah', '1', 'tidak', 'kk udah ada tp ktp blm']);
+    const reply = textOf(last(all));
+    expect(reply).toContain('Baik, saya catat:\n• Fotokopi Kartu Keluarga (KK): sudah ada');
+    expect(reply).toContain('KTP-el tidak termasuk syarat Surat pindah keluar daerah (SKPWNI), jadi tidak perlu disiapkan.');
+    // The question asked was not answered by it.
+    expect(reply).toContain('(2/2) Apakah Anda sudah punya:\nSurat pernyataan bersedia menampung/mengasuh');
+    const result = textOf(await t.say(`resident-typed-${n}`, 'tidak perlu'));
+    expect(result).toContain('Lengkap!');
+    expect(result).not.toContain('Yang masih kurang');
+  });
+
+  test('"kk sama ktp udah ada" at the first KIA question: both are ticked and not asked again', async () => {
+    const all = await chat(['kia anak sd', '1', 'kk sama ktp udah ada']);
+    const reply = textOf(last(all));
+    expect(reply).toContain('• KK orang tua atau wali: sudah ada\n• KTP-el ayah dan ibu (atau wali): sudah ada');
+    expect(reply).toContain('(1/4) Apakah Anda sudah punya:\nFotokopi akta kelahiran anak');
+    const next = await t.say(`resident-typed-${n}`, 'ada');
+    expect(textOf(next)).toContain('(4/4) Apakah Anda sudah punya:\nPas foto');
+    const result = textOf(await t.say(`resident-typed-${n}`, 'blm'));
+    expect(result).toContain('Yang masih kurang:\n• Pas foto');
+    expect(result).not.toContain('KK orang tua');
+  });
+
+  test('"akta kelahiran ada" at the KK question corrects the birth certificate answered "tidak" before', async () => {
+    const all = await chat(['kia anak sd', '1', 'tidak', 'akta kelahiran ada']);
+    expect(textOf(last(all))).toContain('• Fotokopi akta kelahiran anak: sudah ada');
+    expect(textOf(last(all))).toContain('(2/4)');
+    const result = textOf(last(await chat(['kia anak sd', '1', 'tidak', 'akta kelahiran ada', 'ada', 'ada', 'ada'])));
+    expect(result).toContain('Lengkap!');
+  });
+
+  test('"kk ada" at the RT/RW letter of a resident with no NIK: KK is not needed; the letter is still asked', async () => {
+    const all = await chat(['belum punya nik', '1', 'kk ada']);
+    const reply = textOf(last(all));
+    expect(reply).toContain('KK tidak termasuk syarat Pendaftaran biodata (belum punya NIK)');
+    expect(reply).not.toContain('Baik, saya catat');
+    expect(reply).toContain('(1/3) Apakah Anda sudah punya:\nSurat pengantar RT/RW');
+    expect(reply).not.toContain('Tinggalkan dulu');
+  });
+
+  test('"akta kelahiran ada" at the RT/RW letter ticks the event document (its condition lists akta); at the certified copy, the document to certify', async () => {
+    const all = await chat(['belum punya nik', '1', 'akta kelahiran ada']);
+    expect(textOf(last(all))).toContain('• Fotokopi dokumen peristiwa atau ijazah: sudah ada');
+    expect(textOf(last(all))).toContain('(1/3)');
+    const legal = last(await chat(['legalisir', '1', 'ada', 'akta kelahiran ada']));
+    expect(textOf(legal)).not.toContain('tidak termasuk syarat');
+    expect(textOf(legal)).toContain('(2/3)');
+  });
+
+  test('"ktp blm ada" during the new KTP-el checklist: the card is what is being applied for', async () => {
+    const all = await chat(['ktp baru', '1', 'ktp blm ada']);
+    expect(textOf(last(all))).toContain('KTP-el adalah dokumen yang sedang Anda urus');
+    expect(textOf(last(all))).toContain('(1/2)');
+  });
+
+  test('"udah ada kk" ("kak") answers the question asked; a request naming a document still asks before leaving', async () => {
+    const all = await chat(['ktp baru', '1', 'udah ada kk']);
+    expect(textOf(last(all))).toContain('(2/2)');
+    expect(textOf(last(all))).not.toContain('Baik, saya catat');
+    for (const typed of ['ktp hilang', 'syarat akta kelahiran apa']) {
+      const ask = last(await chat(['pindah keluar', '1', 'ada', typed]));
+      expect(textOf(ask)).toContain('Cek kelengkapan dokumen Anda belum selesai');
+    }
+  });
+});
+
+describe('all there but the documents named (exploration 1)', () => {
+  test('"ada semua kecuali kk sama buku nikah": both are missing, not only the one named with more words', async () => {
+    const result = textOf(last(await chat(['akte lahir', '1', 'ada semua kecuali kk sama buku nikah'])));
+    const [missing] = result.split('Formulir diisi');
+    expect(missing).toContain('• Fotokopi buku nikah / akta perkawinan orang tua:');
+    expect(missing).toContain('• Fotokopi Kartu Keluarga (KK):');
+    expect(missing).not.toContain('surat keterangan lahir');
+  });
+
+  test.each(['yang belum cuma kk', 'tinggal kk yg belum', 'kurang kk doang'])('"%s": only the KK is missing, and the checklist does not ask to leave', async (typed) => {
+    const result = textOf(last(await chat(['akte lahir', '1', typed])));
+    expect(result).toContain('Yang masih kurang:\n• Fotokopi Kartu Keluarga (KK):');
+    expect(result).not.toContain('buku nikah');
+    expect(result).not.toContain('Tinggalkan dulu');
+  });
+});
+
+describe('"balik" at a checklist question goes one question back (exploration 2)', () => {
+  test('"balik" at (2/3) asks (1/3) again, whose new answer counts; at the first question, the summary\'s options', async () => {
+    const all = await chat(['kk baru', '1', 'ada', 'balik']);
+    expect(textOf(last(all))).toContain('Baik, kembali ke pertanyaan sebelumnya.\n(1/3) Apakah Anda sudah punya:\nFotokopi buku nikah');
+    expect(textOf(last(all))).not.toContain('Tinggalkan dulu');
+    await t.say(`resident-typed-${n}`, 'tidak');
+    await t.say(`resident-typed-${n}`, 'ada');
+    const result = textOf(await t.say(`resident-typed-${n}`, 'tidak perlu'));
+    expect(result).toContain('Yang masih kurang:\n• Fotokopi buku nikah');
+    const first = last(await chat(['kk baru', '1', 'kembali']));
+    expect(textOf(first)).toBe('Selanjutnya?');
+    expect(choicesOf(first)).toContain('Cek kelengkapan');
+  });
+});
+
+describe('"kalau akta hilang gimana" while on the birth certificate is answered there (exploration 3)', () => {
+  test('mid-checklist: the lost-certificate answer, the same question with an officer to ask; the checklist goes on', async () => {
+    const all = await chat(['akte lahir', '1', 'kalau akta hilang gimana']);
+    const reply = last(all);
+    expect(textOf(reply)).toContain('Akta kelahiran yang hilang atau rusak: syaratnya berbeda dengan pengurusan baru');
+    expect(textOf(reply)).toContain('(1/5)');
+    expect(textOf(reply)).not.toContain('Tinggalkan dulu');
+    expect(choicesOf(reply)).toContain('Hubungi petugas');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'ada'))).toContain('(2/5)');
+  });
+
+  test('at the summary: the lost-certificate answer, not the list of every akta service', async () => {
+    const reply = last(await chat(['akte lahir', 'kalau aktanya hilang gmn']));
+    expect(textOf(reply)).toContain('Akta kelahiran yang hilang atau rusak');
+    expect(choicesOf(reply)).toEqual(['Hubungi petugas', 'Layanan lain', 'Menu utama']);
+  });
+});
+
+describe('"fotokopi aja", "yg asli hilang" (exploration 4)', () => {
+  test('at the KIA checklist: a copy only is a yes at the birth-certificate copy, to make sure of at the KK original; a lost original is missing', async () => {
+    const all = await chat(['kia anak sd', '1', 'fotokopi aja', 'cuma fotokopi', 'yg asli hilang', 'ada']);
+    expect(textOf(all[2]!)).toContain('(2/4)');
+    expect(textOf(all[3]!)).toContain('(3/4)');
+    expect(textOf(all[4]!)).toContain('(4/4)');
+    const result = textOf(last(all));
+    expect(result).toContain('Yang masih kurang:\n• KTP-el ayah dan ibu (atau wali)');
+    expect(result).toContain('Perlu dipastikan:\n• KK orang tua atau wali');
+    expect(result).not.toContain('Fotokopi akta kelahiran anak');
+  });
+
+  test('"yg asli hilang" at the KK copy of the birth certificate: the copy is missing', async () => {
+    const all = await chat(['akte lahir', '1', 'ada', 'ada', 'yg asli hilang', 'tidak perlu', 'tidak perlu']);
+    expect(textOf(all[4]!)).toContain('(4/5)');
+    expect(textOf(last(all))).toContain('Yang masih kurang:\n• Fotokopi Kartu Keluarga (KK)');
+  });
+});
+
+describe('"besok", "lagi diurus": not there yet (exploration 5)', () => {
+  test.each(['besok', 'nanti', 'lagi diurus', 'masih proses', 'besok baru ada'])('"%s" at "Fotokopi Kartu Keluarga (KK)?" is missing, with how to get it', async (typed) => {
+    const all = await chat(['ktp baru', '1', typed, 'tidak perlu']);
+    expect(textOf(all[2]!)).toContain('(2/2)');
+    expect(textOf(last(all))).toContain('Yang masih kurang:\n• Fotokopi Kartu Keluarga (KK)');
   });
 });

@@ -3,7 +3,7 @@
 import type { CategoryId, RequiredDocument, Service } from '../content/schema.js';
 import type { Choice, Input, Reply } from '../core/types.js';
 import { plain } from '../nlu/answers.js';
-import { normalize } from '../nlu/index.js';
+import { answersOf, normalize } from '../nlu/index.js';
 import { readAnswer, type TypedAnswer } from './answers.js';
 import type { Flow, FlowContext, Outcome } from './types.js';
 
@@ -16,7 +16,12 @@ interface CheckData {
   answers: Answer[];
   /** The resident's case ("hilang"/"rusak") for services with `cases`. */
   case?: string;
+  /** Answers to documents not yet asked, by index ("kk udah ada" typed at an earlier question): skipped when reached. */
+  ahead?: Ahead;
 }
+
+/** Answers given before their question, by the document's index in checkable(). */
+type Ahead = Record<string, Answer>;
 
 /** Every case applies ("dua duanya", "hilang dan rusak"): the checklist asks each case's documents. */
 const ALL_CASES = '*';
@@ -221,12 +226,20 @@ function detail(service: Service, ctx: FlowContext, caseId?: string): Outcome {
   return { node: 'detail', data: { serviceId: service.id, ...(caseId ? { case: caseId } : {}) }, replies: detailPrompt(service, ctx) };
 }
 
-function askQuestion(service: Service, docs: RequiredDocument[], answers: Answer[], ctx: FlowContext, caseId?: string): Outcome {
+function askQuestion(service: Service, docs: RequiredDocument[], given: Answer[], ctx: FlowContext, caseId?: string, ahead: Ahead = {}, before: Reply[] = []): Outcome {
   const c = caseId ? { case: caseId } : {};
-  if (answers.length >= docs.length) {
-    return { node: 'result', data: { serviceId: service.id, answers, ...c }, replies: resultReplies(service, docs, answers, ctx, caseId) };
+  // Documents answered before their turn ("kk udah ada" at an earlier question) are not asked again.
+  const answers = [...given];
+  const rest = { ...ahead };
+  while (answers.length < docs.length && rest[answers.length] !== undefined) {
+    answers.push(rest[answers.length]!);
+    delete rest[answers.length - 1];
   }
-  return { node: 'check', data: { serviceId: service.id, answers, ...c } satisfies CheckData, replies: [questionPrompt(docs, answers.length, ctx, caseId)] };
+  if (answers.length >= docs.length) {
+    return { node: 'result', data: { serviceId: service.id, answers, ...c }, replies: [...before, ...resultReplies(service, docs, answers, ctx, caseId)] };
+  }
+  const later = Object.keys(rest).length ? { ahead: rest } : {};
+  return { node: 'check', data: { serviceId: service.id, answers, ...c, ...later } satisfies CheckData, replies: [...before, questionPrompt(docs, answers.length, ctx, caseId)] };
 }
 
 function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Outcome {
@@ -245,7 +258,15 @@ function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Ou
  */
 const COPY_WORDS = ['fotokopi', 'fotocopy', 'fotokopian', 'fotocopyan', 'fc', 'copy', 'kopi', 'salinan', 'photocopy'];
 const ORIGINAL_WORDS = ['asli', 'aslinya', 'original'];
-const OTHER_WORDS = ['dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'my', 'the', 'a', 'an', 'of'];
+const OTHER_WORDS = ['dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'yang', 'yg', 'my', 'the', 'a', 'an', 'of'];
+/**
+ * "besok", "nanti", "lagi diurus", "masih proses", "besok baru ada": not there yet (a no; the
+ * result says how to get it). Plain words, after the document's own are dropped.
+ */
+const NOT_YET = /^(?:(?:baru|masih|lagi|sedang|lg|mau|akan|nanti|besok) )*(?:besok|lusa|nanti|ntar|entar|menyusul|nyusul|otw|diurus|ngurus|proses|diproses|dalam proses|dibuat|dibikin|dicetak|minggu depan|bulan depan|tomorrow|later|in progress)(?: (?:aja|saja|ya|kak|min|dong|deh|sih|lagi|baru|diurus|dibuat|ada|punya|jadi|selesai))*$/;
+
+/** "fotokopi aja", "cuma fotokopi", "fotokopian doang": a copy is all there is. */
+const ONLY_WORDS = new Set(['aja', 'saja', 'doang', 'cuma', 'cuman', 'hanya', 'only', 'just']);
 /** Label words too common to say the resident is talking about this document. */
 const WEAK_LABEL_WORDS = new Set(['atau', 'dan', 'yang', 'dari', 'di', 'ke', 'untuk', 'or', 'and', 'the', 'of', 'a', 'an', 'for', 'from', 'el', 'e']);
 /** "ada, tapi patah": the document is there but may not do; such an answer is "to make sure". */
@@ -313,12 +334,21 @@ function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: Flo
   const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
   const stripped = rest.length < words.length ? read(rest) : undefined;
   if (stripped) return { answer: answer(stripped), namesItem };
+  if (rest.length && NOT_YET.test(rest.join(' '))) return { answer: 'n', namesItem };
+  // "fotokopi aja": there is a copy (a yes at a copy, to make sure of at an original).
+  if (rest.length && rest.every((w) => ONLY_WORDS.has(w)) && words.some((w) => inSet(w, new Set(COPY_WORDS)))) return { answer: answer('yes'), namesItem };
   // "ktp nya rusak", "kk nya basah": the document named, and only that it is lost or damaged.
   if (rest.length && rest.length < words.length && onlyLossWords(rest, ctx)) return { answer: 'n', namesItem };
   // "ada tapi patah", "udah tapi sudah lama": there, but to be made sure of.
   const but = rest.findIndex((w) => BUT_WORDS.has(w));
   if (but > 0 && but < rest.length - 1 && read(rest.slice(0, but)) === 'yes') return { answer: 'u', namesItem };
   return { namesItem };
+}
+
+/** Do `words` hold a loss or damage word (the services' case keywords: "hilang", "kena air")? */
+function hasLossWord(words: string[], ctx: FlowContext): boolean {
+  const said = normalize(words.join(' ')).split(' ');
+  return ctx.content.services.some((s) => lossKeywords(s).some((kw) => said.some((_, i) => kw.every((w, j) => said[i + j] === w))));
 }
 
 /** Are `words` nothing but loss or damage words (the services' case keywords: "rusak", "kena air")? */
@@ -334,16 +364,240 @@ function onlyLossWords(words: string[], ctx: FlowContext): boolean {
   return said.length > 0;
 }
 
-/** "semua ada kecuali buku nikah", "ada semua selain akta": yes to each document left, no to those named after the exception; undefined when it names none of them. */
-function allExcept(text: string, left: RequiredDocument[], ctx: FlowContext): Answer[] | undefined {
+/** Not yet there (plain words): "belum", "ga ada", "kurang". */
+const NOT_THERE = '(?:belum|blm|blom|belom|ga ada|gak ada|gk ada|nggak ada|tidak ada|tdk ada|kurang)(?: ada| punya)?';
+const ONLY = '(?:cuma|cuman|hanya|tinggal|tgl)';
+/** "yang belum cuma kk", "tinggal buku nikah yang belum", "kurang kk doang": only these are missing. */
+const ONLY_MISSING = [
+  new RegExp(`^(?:yang |yg )?${NOT_THERE} ${ONLY} (.+)$`),
+  new RegExp(`^${ONLY} (.+?) (?:yang |yg )?${NOT_THERE}$`),
+  new RegExp(`^kurang (.+?) (?:doang|aja|saja)$`),
+];
+
+/** What is said to be missing of all the documents left ("semua ada kecuali …", "yang belum cuma …"), as plain text. */
+function exceptPart(text: string, ctx: FlowContext): string | undefined {
+  const p = plain(text);
+  for (const re of ONLY_MISSING) {
+    const m = re.exec(p);
+    if (m) return m[1];
+  }
   const m = /^(.*?)\b(?:kecuali|selain|except|but not)\b(.+)$/i.exec(text);
   if (!m || !/\b(semua|semuanya|all)\b/i.test(m[1]!) || readAnswer(m[1]!.replace(/\b(semua|semuanya|all)\b/gi, ' ').trim() || 'ada', ctx.nlu) !== 'yes') return undefined;
-  const named = plainWords(m[2]!).filter((w) => !WEAK_LABEL_WORDS.has(w));
-  // The documents named best ("fotokopi kk" is the KK copy, not every copy).
+  return m[2];
+}
+
+/**
+ * "semua ada kecuali kk sama buku nikah", "ada semua selain akta", "yang belum cuma kk": yes to
+ * each document left, no to each one named; undefined when it names none of them.
+ */
+function allExcept(text: string, left: RequiredDocument[], ctx: FlowContext): Answer[] | undefined {
+  const part = exceptPart(text, ctx);
+  if (!part) return undefined;
+  // Each document named ("kk sama buku nikah": both), by the names residents use.
+  const names = namesIn(part).map((n) => n.key);
+  const byName = left.map((doc) => names.some((key) => docNames(doc).has(key)));
+  if (byName.some(Boolean)) return byName.map((no): Answer => (no ? 'n' : 'y'));
+  // Else the documents whose label words it names best ("fotokopi kk" is the KK copy, not every copy).
+  const named = plainWords(part).filter((w) => !WEAK_LABEL_WORDS.has(w));
   const scores = left.map((doc) => named.filter((w) => inSet(w, itemWords(doc, ctx).naming)).length);
   const best = Math.max(0, ...scores);
   if (best === 0) return undefined;
   return scores.map((score): Answer => (score === best ? 'n' : 'y'));
+}
+
+/**
+ * How residents name documents ("kk", "akte lahir", "surat pindah"), to read an answer about a
+ * document other than the one asked ("kk udah ada" at the RT/RW letter). A checklist document
+ * answers to the names found in its label; a name no document of the checklist has is not
+ * needed for the service. Each key has its display name in flows/texts (`req.doc.<key>`).
+ * Bare "akta" is left out (which one?); "foto" just before another name is a photo of it ("foto kk").
+ */
+const DOCUMENT_NAMES: Record<string, string[]> = {
+  kk: ['kk', 'kartu keluarga'],
+  ktp: ['ktp', 'e-ktp', 'ktp-el', 'kartu tanda penduduk'],
+  kia: ['kia', 'kartu identitas anak'],
+  akta_lahir: ['akta kelahiran', 'akta lahir', 'akte lahir'],
+  surat_lahir: ['surat keterangan lahir', 'surat keterangan kelahiran', 'surat lahir', 'surat kelahiran', 'keterangan lahir', 'suket lahir', 'sk lahir'],
+  nikah: ['buku nikah', 'akta nikah', 'akta perkawinan', 'surat nikah', 'kutipan akta nikah'],
+  pemberkatan: ['surat pemberkatan', 'pemberkatan'],
+  kematian: ['akta kematian', 'surat kematian', 'surat keterangan kematian'],
+  cerai: ['akta cerai', 'akta perceraian', 'surat cerai'],
+  pengadilan: ['putusan pengadilan', 'penetapan pengadilan', 'surat pengadilan', 'putusan', 'penetapan'],
+  pindah: ['surat pindah', 'skpwni', 'surat keterangan pindah'],
+  polisi: ['surat kehilangan', 'surat keterangan kehilangan', 'keterangan kehilangan', 'surat polisi', 'surat dari polisi', 'laporan polisi', 'surat laporan kehilangan'],
+  pengantar: ['surat pengantar', 'pengantar rt', 'pengantar'],
+  foto: ['pas foto', 'pasfoto', 'foto berwarna', 'foto'],
+  ijazah: ['ijazah'],
+  pernyataan: ['surat pernyataan', 'surat tidak keberatan'],
+  berita_acara: ['berita acara'],
+};
+
+/** The document names read (each needs its `req.doc.<key>` text: test/content.test.ts). */
+export const documentNameKeys = (): string[] => Object.keys(DOCUMENT_NAMES);
+
+/** The names as normalised words, longest first (so "surat keterangan lahir" wins over "surat lahir"). */
+let documentPhrases: Array<{ key: string; words: string[] }> | undefined;
+function phrases(): Array<{ key: string; words: string[] }> {
+  documentPhrases ??= Object.entries(DOCUMENT_NAMES)
+    .flatMap(([key, names]) => names.map((n) => ({ key, words: normalize(n).split(' ').filter(Boolean) })))
+    .filter((p) => p.words.length > 0)
+    .sort((a, b) => b.words.length - a.words.length);
+  return documentPhrases;
+}
+
+/** Does `phrase` occur in `words` from `at`, with at most `gap` other words between its words? Returns the end. */
+function phraseAt(words: string[], at: number, phrase: string[], gap: number): number | undefined {
+  if (words[at] !== phrase[0]) return undefined;
+  let i = at;
+  for (const w of phrase.slice(1)) {
+    const next = words.slice(i + 1, i + 2 + gap).indexOf(w);
+    if (next < 0) return undefined;
+    i += next + 1;
+  }
+  return i + 1;
+}
+
+/** The document names in `text`: "Surat keterangan kehilangan dari polisi" has polisi (a label may put a word between). */
+function namesIn(text: string, gap = 0): Array<{ key: string; start: number; end: number }> {
+  const words = normalize(text).split(' ');
+  const found: Array<{ key: string; start: number; end: number }> = [];
+  for (let i = 0; i < words.length; ) {
+    let hit: { key: string; start: number; end: number } | undefined;
+    for (const p of phrases()) {
+      const end = phraseAt(words, i, p.words, 0) ?? (gap ? phraseAt(words, i, p.words, gap) : undefined);
+      if (end !== undefined) {
+        hit = { key: p.key, start: i, end };
+        break;
+      }
+    }
+    if (hit) found.push(hit);
+    i = hit ? hit.end : i + 1;
+  }
+  return found.filter((n, j) => !(n.key === 'foto' && found[j + 1]?.start === n.end));
+}
+
+/** Words that join or end a part about one document ("kk ada tapi ktp belum"), not part of its answer. */
+const JOINING_WORDS = new Set(['tapi', 'tetapi', 'tp', 'namun', 'dan', 'sama', 'ama', 'serta', 'terus', 'trus', 'lalu', 'kalau', 'kalo', 'klo', 'sedangkan', 'sementara', 'yang', 'yg', 'and', 'but', 'while']);
+function trimJoins(words: string[]): string[] {
+  let a = 0;
+  let b = words.length;
+  while (a < b && JOINING_WORDS.has(words[a]!)) a++;
+  while (b > a && JOINING_WORDS.has(words[b - 1]!)) b--;
+  return words.slice(a, b);
+}
+
+/** First words of names too common to say an example list names the document ("surat", "kartu"). */
+const GENERIC_NAME_WORDS = new Set(['surat', 'kartu', 'keterangan', 'sk', 'laporan', 'pas', 'foto', 'berita']);
+
+/** A document named only in general ("Dokumen asli yang akan dilegalisir", "Fotokopi dokumen peristiwa"). */
+const isGeneral = (doc: RequiredDocument): boolean => plainWords(doc.item.id).includes('dokumen');
+
+/**
+ * The names a checklist document answers to, from its label in both languages; once per
+ * document object. A document named in general answers to the examples its condition gives
+ * ("bila ada, misalnya surat lahir, akta, buku nikah": a bare "akta" stands for every akta).
+ */
+const docNamesCache = new WeakMap<RequiredDocument, Set<string>>();
+function docNames(doc: RequiredDocument): Set<string> {
+  let names = docNamesCache.get(doc);
+  if (!names) {
+    names = new Set([...namesIn(doc.item.id, 1), ...namesIn(doc.item.en, 1)].map((n) => n.key));
+    if (isGeneral(doc) && doc.condition) {
+      namesIn(doc.condition.id, 1).forEach((n) => names!.add(n.key));
+      const words = new Set(normalize(doc.condition.id).split(' '));
+      for (const p of phrases()) if (words.has(p.words[0]!) && !GENERIC_NAME_WORDS.has(p.words[0]!)) names.add(p.key);
+    }
+    docNamesCache.set(doc, names);
+  }
+  return names;
+}
+
+/** Is the document named what this service makes ("ktp" for KTP-el baru, "surat pindah" for the SKPWNI)? */
+function makesIt(service: Service, key: string): boolean {
+  const own = ownWords(service);
+  return phrases().some((p) => p.key === key && p.words.every((w) => own.has(w)));
+}
+
+/** "A, B dan C". */
+function listOf(items: string[], ctx: FlowContext): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${ctx.t('req.and')} ${items.at(-1)}`;
+}
+
+interface OtherDocuments {
+  /** The answer to the document asked now, when the message gives one too ("udah, tapi kk belum"). */
+  current?: Answer;
+  /** Answers to other documents of this checklist, by index. */
+  others: Map<number, Answer>;
+  /** Names of documents this checklist does not ask for ("ktp" for a move out): said so, never ticked. */
+  notNeeded: string[];
+}
+
+/**
+ * A message at a checklist question that talks about other documents ("kk udah ada tp ktp blm"):
+ * what is said of each document named, and the answer to the question asked when it is given
+ * apart ("udah, kk juga ada"). Undefined when it names no document or only the one asked about:
+ * the usual reading applies.
+ */
+function readOtherDocuments(text: string, docs: RequiredDocument[], index: number, ctx: FlowContext, caseId?: string): OtherDocuments | undefined {
+  const words = normalize(text).split(' ').filter(Boolean);
+  let found = namesIn(text);
+  // "udah ada kk": a last "kk" after an answer is chat for "kak", not the family card.
+  const last = found.at(-1);
+  if (last?.key === 'kk' && last.end === words.length && last.end - last.start === 1 && last.start > 0) {
+    const before = words[last.start - 1]!;
+    if (readAnswer(before, ctx.nlu) !== undefined || answersOf(ctx.nlu).fillers.has(before)) found = found.slice(0, -1);
+  }
+  if (found.length === 0) return undefined;
+  // A question about fees, a booking, hours… naming a document is not about having it.
+  if (!ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(text).kind)) return undefined;
+  const current = docs[index];
+  // Which document each name points at: the one asked about, else one of this checklist (one
+  // still to ask first), else one named in general with no examples ("Dokumen asli yang akan
+  // dilegalisir": any document); none of them: the name itself, not needed here.
+  const general = docs.flatMap((d, i) => (isGeneral(d) && !d.condition ? [i] : []));
+  const targets = found.map((n): number | string => {
+    const named = docs.flatMap((d, i) => (docNames(d).has(n.key) ? [i] : []));
+    // "fotokopi akta nya ada" at the certified copy: the photocopy of the document, not the original.
+    const copy = [n.start - 1, n.end].some((w) => COPY_WORDS.includes(words[w] ?? ''));
+    const matching = named.length ? named : general.filter((i) => COPY_KINDS.has(docs[i]!.kind) === copy);
+    if (matching.includes(index)) return index;
+    return matching.find((i) => i > index) ?? matching[0] ?? n.key;
+  });
+  if (targets.every((t) => t === index)) return undefined;
+  // What is said of a name runs to the next name, a copy word just before it included ("fotokopi kk ada").
+  const starts = found.map((n) => {
+    let s = n.start;
+    while (s > 0 && (COPY_WORDS.includes(words[s - 1]!) || ORIGINAL_WORDS.includes(words[s - 1]!))) s--;
+    return s;
+  });
+  const docAt = (i: number) => (typeof targets[i] === 'number' ? docs[targets[i] as number] : current);
+  const read = (ws: string[], doc: RequiredDocument | undefined) => (ws.length && doc ? readCheckText(ws.join(' '), doc, ctx).answer : undefined);
+  const parts = found.map((n, i) => trimJoins([...words.slice(starts[i]!, n.start), ...words.slice(n.end, starts[i + 1] ?? words.length)]));
+  const said = parts.map((ws, i) => read(ws, docAt(i)));
+  // A name with nothing said of it takes what is said of the next ("kk sama ktp udah ada").
+  const bare = parts.map((ws) => ws.every((w) => COPY_WORDS.includes(w) || ORIGINAL_WORDS.includes(w)));
+  for (let i = said.length - 2; i >= 0; i--) if (said[i] === undefined && bare[i]) said[i] = said[i + 1];
+  let currentAnswer = read(trimJoins(words.slice(0, starts[0])), current);
+  // "udah ada kk sama ktp": an answer before names with nothing said of them is theirs.
+  if (currentAnswer && said.every((a, i) => a === undefined && bare[i])) {
+    said.fill(currentAnswer);
+    currentAnswer = undefined;
+  }
+  const others = new Map<number, Answer>();
+  const notNeeded: string[] = [];
+  targets.forEach((t, i) => {
+    const answer = said[i];
+    if (typeof t === 'string') {
+      // Only a name said to be there or not ("ktp blm"), not one asked about ("syarat akta
+      // kelahiran apa") or said lost ("ktp hilang"): those are new requests, asked before leaving.
+      if (answer && !hasLossWord(parts[i]!, ctx) && !notNeeded.includes(t)) notNeeded.push(t);
+    } else if (answer && !(answer === 'na' && !mayNotApply(docs[t]!, caseId))) {
+      if (t === index) currentAnswer ??= answer;
+      else others.set(t, answer);
+    }
+  });
+  if (others.size === 0 && notNeeded.length === 0) return undefined;
+  return { ...(currentAnswer ? { current: currentAnswer } : {}), others, notNeeded };
 }
 
 function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { answer?: Answer; namesItem: boolean } {
@@ -421,22 +675,68 @@ function namesLocalPlace(words: string[], ctx: FlowContext): boolean {
   return localPlaces(ctx.content.office).some((p) => text.includes(p));
 }
 
-/** The way "pindah dari X ke Y" goes, from the places named; 'unclear' when both sides are named but neither is here. */
-function moveOf(said: string, ctx: FlowContext): 'in' | 'out' | 'within' | 'unclear' | undefined {
+type Way = NonNullable<Service['move']>;
+
+/**
+ * Words of "ke …" / "dari …" that name no place ("pindah ke rumah baru", "dari kontrakan"): such
+ * a side says nothing of the way. "luar" (ke luar, dari luar daerah) is away from here.
+ */
+const NOT_PLACE_WORDS = new Set([
+  'rumah', 'alamat', 'tempat', 'tinggal', 'baru', 'lama', 'lain', 'desa', 'kelurahan', 'kampung', 'dusun', 'jalan', 'jl', 'gang', 'gg', 'perumahan', 'blok',
+  'rt', 'rw', 'sini', 'situ', 'sana', 'mana', 'kk', 'ktp', 'keluarga', 'orang', 'tua', 'mertua', 'suami', 'istri', 'anak', 'saudara', 'kos', 'kost', 'kontrakan',
+  'yang', 'yg', 'di', 'sebelah', 'dekat', 'saya', 'aku', 'kami', 'kita', 'nya', 'mau', 'ingin', 'akan', 'bulan', 'minggu', 'tahun', 'depan', 'besok', 'ini', 'itu',
+  'kecamatan', 'kabupaten', 'kota', 'provinsi', 'daerah', 'wilayah', 'kak', 'min', 'pak', 'bu', 'dong', 'ya', 'aja', 'saja', 'gimana', 'bagaimana', 'syaratnya', 'apa',
+]);
+
+/**
+ * The ways a move may go, from the places said ("pindah dari X ke Y", "ke Bandar Lampung",
+ * "dari Jakarta"); undefined when no place is said. With one side only, a place here leaves two
+ * ways ("ke Kotabumi": coming in, or within), a place elsewhere one ("ke Metro": out).
+ */
+function moveWays(said: string, ctx: FlowContext): Way[] | undefined {
   const words = plainWords(said);
   const from = words.indexOf('dari');
   const to = words.indexOf('ke');
-  if (from < 0 && to < 0) return undefined;
   const part = (at: number, other: number) => (at < 0 ? undefined : words.slice(at + 1, other > at ? other : undefined));
-  const fromWords = part(from, to);
-  const toWords = part(to, from);
-  const fromHere = fromWords ? namesLocalPlace(fromWords, ctx) : false;
-  const toHere = toWords ? namesLocalPlace(toWords, ctx) : false;
-  if (fromHere && toHere) return 'within';
-  if (fromHere) return 'out';
-  if (toHere) return 'in';
-  return fromWords?.length && toWords?.length ? 'unclear' : undefined;
+  const side = (ws: string[] | undefined): 'here' | 'away' | undefined => {
+    if (!ws) return undefined;
+    if (namesLocalPlace(ws, ctx)) return 'here';
+    return ws.includes('luar') || ws.some((w) => !NOT_PLACE_WORDS.has(w) && !/^\d+$/.test(w)) ? 'away' : undefined;
+  };
+  const fromSide = side(part(from, to));
+  const toSide = side(part(to, from));
+  if (fromSide === 'here' && toSide === 'here') return ['within'];
+  if (fromSide === 'here') return toSide === 'away' ? ['out'] : ['out', 'within'];
+  if (toSide === 'here') return fromSide === 'away' ? ['in'] : ['in', 'within'];
+  if (fromSide === 'away' && toSide === 'away') return ['out', 'in', 'within'];
+  if (toSide === 'away') return ['out'];
+  if (fromSide === 'away') return ['in'];
+  return undefined;
 }
+
+/** The question when the places said leave more than one way: which two (or all three) it may be. */
+function moveQuestion(ways: Way[]): string {
+  if (ways.length === 3) return 'req.move_which';
+  return ways.includes('in') ? 'req.move_which_to_here' : 'req.move_which_from_here';
+}
+
+/**
+ * The move service the places said choose among `moves` (detail), or one short question when
+ * they leave two or three ways; `named` (from the keywords: "pindah rumah ke Kotabumi") decides
+ * between ways the places allow. Undefined when no place is said.
+ */
+function moveChoice(said: string, moves: Service[], ctx: FlowContext, named?: Service): Outcome | undefined {
+  const ways = moveWays(said, ctx);
+  const fit = ways ? moves.filter((s) => s.move && ways.includes(s.move)) : [];
+  if (!ways || fit.length === 0) return undefined;
+  if (fit.length === 1) return detail(fit[0]!, ctx);
+  if (named && fit.includes(named) && ways.length < 3) return detail(named, ctx);
+  const ids = fit.map((s) => s.id);
+  return { node: 'service', data: { serviceIds: ids }, replies: [{ ...servicesPrompt(ids, ctx), text: ctx.t(moveQuestion(ways)) }] };
+}
+
+/** "balik", "kembali lagi", "ke pertanyaan sebelumnya", "back": one question back (as plain text). */
+const BACK = /^(?:(?:mau|ingin|bisa|tolong) )?(?:balik|kembali|mundur|back|sebelumnya|ke pertanyaan sebelumnya|pertanyaan sebelumnya|previous|go back)(?: (?:lagi|dong|ya|kak|min|aja|saja|dulu|please|pls))*$/;
 
 /** What a message naming the document asked about may read as and still be about that document (not fees, hours, booking…). */
 const ITEM_QUESTION_INTENTS = new Set(['service', 'ambiguous', 'unknown']);
@@ -452,8 +752,8 @@ export const requirementsFlow: Flow = {
     return 'choice';
   },
 
-  // A checklist under way is half-finished work: a new request ("ktp nya ada" at the police
-  // letter's question names another document) first asks before leaving it, and "menu" or a
+  // A checklist under way is half-finished work: a new request ("syarat akta kelahiran apa" at
+  // the police letter's question) first asks before leaving it, and "menu" or a
   // long pause keeps it aside ("lanjut" brings it back).
   holds(node) {
     return node === 'check';
@@ -465,13 +765,13 @@ export const requirementsFlow: Flow = {
       if (!('unhandled' in outcome)) return outcome;
     }
     const serviceId = typeof params?.serviceId === 'string' ? params.serviceId : undefined;
-    let service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
-    if (service?.move && typeof params?.said === 'string') {
-      // "pindah dari X ke Y": the places named decide the way; unclear, the resident picks.
-      const way = moveOf(params.said, ctx);
-      const moves = ctx.content.services.filter((s) => s.move);
-      if (way === 'unclear' && moves.length > 1) return { node: 'service', data: { serviceIds: moves.map((s) => s.id) }, replies: [{ ...servicesPrompt(moves.map((s) => s.id), ctx), text: ctx.t('req.move_which') }] };
-      service = (way && way !== 'unclear' && moves.find((s) => s.move === way)) || service;
+    const service = serviceId ? ctx.content.servicesById.get(serviceId) : undefined;
+    const ids = Array.isArray(params?.serviceIds) ? (params.serviceIds as string[]).filter((id) => ctx.content.servicesById.has(id)) : [];
+    if (typeof params?.said === 'string' && (service?.move || ids.some((id) => ctx.content.servicesById.get(id)!.move))) {
+      // "pindah dari Kotabumi ke Metro", "mau pindah ke Bandar Lampung": the places said choose
+      // the way, whether the words named one move service or all; unclear, one short question.
+      const moved = moveChoice(params.said, ctx.content.services.filter((s) => s.move), ctx, service);
+      if (moved) return moved;
     }
     if (service && typeof params?.said === 'string' && saysLost(service, params.said, ctx)) {
       // "akta kelahiran hilang": the sources give no list for a lost or damaged one, and the
@@ -479,7 +779,6 @@ export const requirementsFlow: Flow = {
       return { node: 'lost', data: { serviceId: service.id }, replies: [lostPrompt(service, ctx)] };
     }
     if (service) return detail(service, ctx, caseFromWords(service, typeof params?.said === 'string' ? params.said : undefined));
-    const ids = Array.isArray(params?.serviceIds) ? (params.serviceIds as string[]).filter((id) => ctx.content.servicesById.has(id)) : [];
     if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };
     return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
   },
@@ -497,6 +796,16 @@ export const requirementsFlow: Flow = {
         return ids.length ? { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] } : { unhandled: true };
       }
       if (input.id === 'req:back') return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
+    }
+
+    // The moving list (or a move's summary): the places typed choose ("ke Bandar Lampung", "dari Jakarta").
+    if (input.type === 'text' && (node === 'service' || node === 'detail')) {
+      const listed = node === 'service' && Array.isArray(data.serviceIds) ? (data.serviceIds as string[]).map((id) => ctx.content.servicesById.get(id)) : [];
+      const moves = listed.filter((s): s is Service => Boolean(s?.move));
+      const shown = node === 'detail' && typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
+      const moved = moves.length ? moveChoice(input.text, moves, ctx) : shown?.move ? moveChoice(input.text, ctx.content.services.filter((s) => s.move), ctx, shown) : undefined;
+      // At a summary, only another way is news; the same one goes on as before.
+      if (moved && !('node' in moved && moved.node === 'detail' && moved.data?.serviceId === shown?.id)) return moved;
     }
 
     // A list of services: a typed case ("hilang" at the KK list) picks the one service with that
@@ -521,11 +830,29 @@ export const requirementsFlow: Flow = {
       const again = requirementsFlow.prompt(node, data, ctx);
       return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? again.slice(1) : node === 'result' ? again.slice(-1) : again)] };
     }
+    // "kalau akta hilang gimana" while reading about or checking that very service: the sources
+    // give no list for a lost one (as when it is asked first); a checklist keeps its question.
+    if (service && input.type === 'text' && ['detail', 'result', 'check'].includes(node) && saysLost(service, input.text, ctx)) {
+      const intent = ctx.nlu.classify(input.text);
+      if ((intent.kind === 'service' && intent.serviceId === service.id) || (intent.kind === 'ambiguous' && intent.serviceIds.includes(service.id))) {
+        if (node !== 'check') return { node: 'lost', data: { serviceId: service.id }, replies: [lostPrompt(service, ctx)] };
+        const again = requirementsFlow.prompt(node, data, ctx).at(-1)!;
+        return { node, data, replies: [{ text: ctx.t('req.lost_ask_officer', { service: service.short_name[ctx.lang] }) }, { ...again, choices: [...(again.choices ?? []), { id: 'm:officer', label: ctx.t('menu.officer') }] }] };
+      }
+    }
     if (node === 'detail' || node === 'result') {
       if (!service || input.type !== 'choice') return { unhandled: true };
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId);
       if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, checkable(service, caseId), data.answers as Answer[], ctx, caseId).slice(1))] };
       return { unhandled: true };
+    }
+    // "balik", "kembali", "sebelumnya" at a checklist question: the question before it (or the summary before the first).
+    if ((node === 'check' || node === 'case') && service && input.type === 'text' && BACK.test(plain(input.text))) {
+      const answers = (data.answers as Answer[]) ?? [];
+      // Before the first question: the summary's options, not its long text again.
+      if (node === 'case' || answers.length === 0) return { ...detail(service, ctx, caseId), replies: detailPrompt(service, ctx).slice(1) };
+      const back = askQuestion(service, checkable(service, caseId), answers.slice(0, -1), ctx, caseId, (data.ahead as Ahead | undefined) ?? {});
+      return 'node' in back ? { ...back, replies: [{ text: ctx.t('req.back') }, ...back.replies] } : back;
     }
     if (node === 'case' && service) {
       const typed = input.type === 'text' ? caseFromWords(service, input.text, true) : undefined;
@@ -535,11 +862,34 @@ export const requirementsFlow: Flow = {
     }
     if (node === 'check' && service) {
       const answers = (data.answers as Answer[]) ?? [];
+      const ahead = (data.ahead as Ahead | undefined) ?? {};
       const docs = checkable(service, caseId);
       const doc = docs[answers.length];
+      // "semua ada": each document left is there, but one answered before its turn keeps that answer.
+      const allLeft = (no: Answer[] = []) => docs.slice(answers.length).map((_, j): Answer => (no[j] === 'n' ? 'n' : (ahead[answers.length + j] ?? 'y')));
       // "semua ada kecuali buku nikah": every document left is there but the ones named after "kecuali".
       const except = input.type === 'text' ? allExcept(input.text, docs.slice(answers.length), ctx) : undefined;
-      if (except) return askQuestion(service, docs, [...answers, ...except], ctx, caseId);
+      if (except) return askQuestion(service, docs, [...answers, ...allLeft(except)], ctx, caseId);
+      // "kk udah ada tp ktp blm" at another document's question: those are noted (or said not to
+      // be needed here), and the question asked stays unless it was answered too.
+      const other = input.type === 'text' ? readOtherDocuments(input.text, docs, answers.length, ctx, caseId) : undefined;
+      if (other) {
+        const earlier = [...answers];
+        const later = { ...ahead };
+        const lines: string[] = [];
+        for (const [i, a] of [...other.others].sort(([x], [y]) => x - y)) {
+          if (i < earlier.length) earlier[i] = a;
+          else later[i] = a;
+          lines.push(ctx.t('req.noted_item', { item: docs[i]!.item[ctx.lang], answer: ctx.t(`req.noted.${a}`) }));
+        }
+        if (lines.length) lines.unshift(ctx.t('req.noted'));
+        for (const made of [false, true]) {
+          const names = other.notNeeded.filter((key) => makesIt(service, key) === made).map((key) => ctx.t(`req.doc.${key}`));
+          if (names.length) lines.push(ctx.t(made ? 'req.doc_being_made' : 'req.doc_not_needed', { doc: listOf(names, ctx), service: service.name[ctx.lang] }));
+        }
+        const note: Reply[] = [{ text: lines.join('\n') }];
+        return askQuestion(service, docs, other.current ? [...earlier, other.current] : earlier, ctx, caseId, later, note);
+      }
       const { answer, namesItem } = answerOf(input, ctx, doc);
       if (!answer && namesItem && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
         // About this document ("fotokopi kk hitam putih boleh?"): not a new request; the
@@ -552,10 +902,9 @@ export const requirementsFlow: Flow = {
       if (answer === 'na' && !(doc && mayNotApply(doc, caseId))) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(docs, answers.length, ctx, caseId)] };
       // "ya semua ada", "sudah lengkap semua": every document still to ask about (this one at least) is there.
       if (doc && answer === 'y' && input.type === 'text' && /\b(semua|semuanya|lengkap|all|everything)\b/i.test(input.text)) {
-        const left = docs.length - answers.length;
-        return askQuestion(service, docs, [...answers, ...Array<Answer>(left).fill('y')], ctx, caseId);
+        return askQuestion(service, docs, [...answers, ...allLeft()], ctx, caseId);
       }
-      return askQuestion(service, docs, [...answers, answer], ctx, caseId);
+      return askQuestion(service, docs, [...answers, answer], ctx, caseId, ahead);
     }
     return { unhandled: true };
   },

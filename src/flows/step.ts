@@ -332,7 +332,8 @@ export function createStep(flowList: Flow[]): StepFn {
         // What was said goes along: "ktp ilang" already tells the checklist the card is lost.
         return { goto: 'requirements', params: { serviceId: intent.serviceId, said } };
       case 'ambiguous':
-        return { goto: 'requirements', params: { serviceIds: intent.serviceIds } };
+        // What was said goes along: "mau pindah ke Bandar Lampung" names the way of the move.
+        return { goto: 'requirements', params: { serviceIds: intent.serviceIds, said } };
       case 'requirements':
         return { goto: 'requirements' };
       case 'booking':

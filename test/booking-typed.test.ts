@@ -13,6 +13,15 @@ afterEach(() => t.close());
 
 const NIK = testNik(1);
 
+/** The name stored with the booking whose code the resident was given last. */
+function storedName(text: string): unknown {
+  const code = /Kode booking: ([A-Z0-9]{6})/.exec(text)?.[1];
+  return t.ctx.db.prepare('SELECT name FROM booking WHERE code = ?').pluck().get(code);
+}
+
+/** An arrival time of tomorrow for the i-th resident of a test (5 places per session). */
+const AT = (i: number) => ['jam 8', 'jam 8.30', 'jam 9', 'jam 9.30'][i % 4]!;
+
 /** Types each text in turn; returns what the resident read after the last one. */
 async function typed(addr: string, inputs: string[]): Promise<{ text: string; choices: string[] }> {
   let last: Awaited<ReturnType<TestApp['say']>> = [];
@@ -33,8 +42,43 @@ describe('the name question', () => {
     expect(r.text).toMatch(/Nama: Siti Aminah\n/);
   });
 
+  test('a thanks or an "oke" before the name ("makasih, nama saya Siti Aminah", "siap, Budi Santoso") is not part of it', async () => {
+    const names: Record<string, string> = {
+      'makasih, nama saya Siti Aminah': 'Siti Aminah',
+      'oke, nama saya Budi': 'Budi',
+      'siap, Budi Santoso': 'Budi Santoso',
+      'terima kasih. Nama: Rina': 'Rina',
+      'siap Budi Santoso': 'Budi Santoso',
+      'makasih banyak ya kak, nama saya Siti': 'Siti',
+      'halo kak, nama saya Dewi': 'Dewi',
+      'Siti Aminah terima kasih': 'Siti Aminah',
+    };
+    for (const [i, [said, name]] of Object.entries(names).entries()) {
+      const summary = await typed(`thanks-${i}`, ['booking', 'bpjs', testNik(10 + i), said, 'besok', AT(i)]);
+      expect(summary.text, said).toContain(`Nama: ${name}\n`);
+      const done = await typed(`thanks-${i}`, ['ya']);
+      expect(storedName(done.text), said).toBe(name);
+    }
+  });
+
+  test('one word that is a name is the name, even one letter from a greeting ("Salim", "Slamet"); a greeting itself is small talk', async () => {
+    for (const [i, name] of ['Salim', 'salim', 'Slamet', 'Selamet'].entries()) {
+      const r = await typed(`one-${i}`, ['booking', 'bpjs', testNik(20 + i), name]);
+      expect(r.text, name).not.toMatch(/Halo/);
+      expect(r.text, name).toMatch(/Pilih tanggal/);
+      const done = await typed(`one-${i}`, ['besok', AT(i), 'ya']);
+      expect(storedName(done.text), name).toBe(name === 'salim' ? 'Salim' : name);
+    }
+    // Exactly a greeting or a thanks: answered, and the name asked again (the booking goes on).
+    for (const [i, said] of ['Malam', 'makasih', 'terima kasih banyak kak'].entries()) {
+      const r = await typed(`social-${i}`, ['booking', 'bpjs', NIK, said]);
+      expect(r.text, said).toMatch(/^(Halo|Sama-sama)/);
+      expect(r.text, said).toMatch(/Ketik nama lengkap/);
+    }
+  });
+
   test('real names with a greeting word in them are names; a greeting alone is small talk', async () => {
-    for (const [i, name] of ['Ahmad Selamat', 'Siti Malam', 'Dewi Pagi'].entries()) {
+    for (const [i, name] of ['Ahmad Selamat', 'Siti Malam', 'Dewi Pagi', 'Selamat Riyadi'].entries()) {
       const r = await typed(`greet-${i}`, ['booking', 'bpjs', NIK, name]);
       expect(r.text, name).not.toMatch(/Halo/);
       expect(r.text, name).toMatch(/Pilih tanggal/);

@@ -80,6 +80,8 @@ const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
 type Unbookable = ReturnType<BookingService['whyNotBookable']>;
 
 const NAME_RE = /^[\p{L}][\p{L}\p{M} .'’,-]*$/u;
+/** Words that go with a thanks ("makasih banyak ya", "terima kasih atas infonya"): small talk too, never a name. */
+const THANKS_TAIL = new Set(['banyak', 'bnyk', 'byk', 'bnyak', 'sekali', 'banget', 'bgt', 'you', 'atas', 'info', 'infonya', 'informasinya', 'bantuannya']);
 
 export interface BookingFlowDeps {
   settings: BookingSettings;
@@ -358,56 +360,117 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return calendar.longLabel(date, ctx.lang).replace(/^[^,]+, /, '');
   }
 
+  /** Classified as typed: a name is not a typo of a greeting ("Salim" is not "salam"). */
+  const asTyped = (text: string, ctx: FlowContext) => (ctx.nlu.classifyAsTyped ?? ctx.nlu.classify)(text);
+
   /**
-   * What a typed text is, when it is not a name or a description: only greeting or thanks words ("selamat pagi
-   * kak") is small talk; only a yes/no, day or thanks word ("iya", "belum tau", "besok",
-   * "terima kasih banyak") answers another question. A word of a real name ("Ahmad Selamat",
-   * "Siti Malam") counts only when every word of the text is such a word.
+   * The small-talk kind of 1–3 words typed around a name or a description: a thanks or an "oke"
+   * (`thanks`), a greeting, a yes word, a filler ("kak", "ya"). Only single words are classified:
+   * "terima kasih budi" is a thanks to the NLU, but "budi" is not small talk.
+   */
+  function socialKind(g: string, n: number, afterThanks: boolean, ctx: FlowContext): 'thanks' | 'greeting' | 'yes' | 'filler' | undefined {
+    const answers = answersOf(ctx.nlu);
+    if (answers.fillers.has(g)) return asTyped(g, ctx).kind === 'thanks' ? 'thanks' : 'filler';
+    if (n > 1) return undefined;
+    const kind = asTyped(g, ctx).kind;
+    if (kind === 'thanks' || kind === 'greeting') return kind;
+    if (afterThanks && THANKS_TAIL.has(g)) return 'filler';
+    return answers.yesNo(g) === 'yes' ? 'yes' : undefined;
+  }
+
+  /**
+   * What a typed text is, when it is not a name or a description: only greeting or thanks words ("selamat
+   * pagi kak", "terima kasih banyak") is small talk; only yes/no, day or such words ("iya", "belum tau",
+   * "besok") answers another question. A word of a real name ("Ahmad Selamat", "Siti Malam") counts only
+   * when every word of the text is such a word; a word is never read as a typo of one ("Salim").
    */
   function smallTalkOrAnswer(text: string, ctx: FlowContext): 'small_talk' | 'answer' | undefined {
     const answers = answersOf(ctx.nlu);
     const words = plain(text).split(' ').filter(Boolean);
     if (!words.length || words.length > 6) return undefined;
-    const fillers = answers.fillers;
     const today = calendar.today(ctx.now);
-    const isThanks = (g: string) => ctx.nlu.classify(g).kind === 'thanks';
-    let uncovered = false;
     let answer = false;
     let social = false;
-    let thanksPhrase = false;
     for (let i = 0; i < words.length; ) {
       let n = Math.min(3, words.length - i);
       for (; n >= 1; n--) {
         const g = words.slice(i, i + n).join(' ');
-        if (fillers.has(g)) {
-          if (isThanks(g)) social = thanksPhrase = true;
+        if (answers.fillers.has(g)) {
+          if (asTyped(g, ctx).kind === 'thanks') social = true;
           break;
         }
         if (answers.yesNo(g) || answers.date(g, today)) {
           answer = true;
           break;
         }
-        // Single words only: "Siti Baik" must not count as a thanks because "baik" is one.
-        const kind = n === 1 ? ctx.nlu.classify(g).kind : undefined;
-        if (kind === 'greeting' || kind === 'thanks') {
-          social = true;
-          break;
-        }
+        const kind = socialKind(g, n, social, ctx);
+        if (kind === 'thanks' || kind === 'greeting') social = true;
+        if (kind) break;
       }
-      if (n === 0) {
-        uncovered = true;
-        n = 1;
-      }
+      // A word that is none of these: a name or a description.
+      if (n === 0) return undefined;
       i += n;
     }
-    if (uncovered) return thanksPhrase ? 'answer' : undefined;
     if (answer || !social) return 'answer';
     return 'small_talk';
   }
 
-  function onName(text: string, data: Data, ctx: FlowContext): Outcome {
-    // "halo", "makasih" are small talk, not a name: the core answers and asks again. A name with
-    // such a word in it ("Ahmad Selamat") is a name.
+  /**
+   * The name without small talk around it: "makasih, nama saya Siti Aminah", "oke, Budi", "siap Budi
+   * Santoso", "Siti Aminah terima kasih". A thanks, an "oke" or a yes word never starts a name; a
+   * greeting may ("Selamat Riyadi"), so one is taken off only before a comma or stop, "nama …", or
+   * with another word ("halo kak Siti"). Only small talk: the text as it was.
+   */
+  function withoutSmallTalk(text: string, ctx: FlowContext): string {
+    const fillers = answersOf(ctx.nlu).fillers;
+    const tokens = [...text.matchAll(/[\p{L}\p{M}\p{N}'’]+/gu)]
+      .map((m) => ({ word: plain(m[0]), start: m.index, end: m.index + m[0].length }))
+      .filter((t) => t.word);
+    const group = (from: number, n: number) => tokens.slice(from, from + n).map((t) => t.word).join(' ');
+    // From the start: the longest groups of small talk.
+    const kinds = new Set<string>();
+    let first = 0;
+    while (first < tokens.length) {
+      let n = Math.min(3, tokens.length - first);
+      let kind = socialKind(group(first, n), n, kinds.has('thanks'), ctx);
+      while (!kind && --n >= 1) kind = socialKind(group(first, n), n, kinds.has('thanks'), ctx);
+      if (!kind) break;
+      kinds.add(kind);
+      first += n;
+    }
+    if (first > 0 && first < tokens.length) {
+      const between = text.slice(tokens[first - 1]!.end, tokens[first]!.start);
+      const rest = plain(text.slice(tokens[first]!.start));
+      const introduced = answersOf(ctx.nlu).vocab.name_prefixes.some((p) => rest.startsWith(`${plain(p)} `));
+      const leading = kinds.has('thanks') || kinds.has('yes') || (kinds.has('greeting') && first > 1) || /[,.;:!?\-–—]/.test(between) || introduced;
+      if (!leading) first = 0;
+    } else first = 0;
+    // At the end: a thanks ("… terima kasih banyak"), never an "oke" word ("Siti Baik").
+    let last = tokens.length;
+    let thanked = false;
+    while (last > first) {
+      let n = Math.min(3, last - first);
+      for (; n >= 1; n--) {
+        const g = group(last - n, n);
+        const said = asTyped(g, ctx);
+        const thanks = said.kind === 'thanks' && !said.ack && (n === 1 || fillers.has(g));
+        if (thanks || (n === 1 && (fillers.has(g) || THANKS_TAIL.has(g)))) {
+          thanked ||= thanks;
+          break;
+        }
+      }
+      if (n === 0) break;
+      last -= n;
+    }
+    if (!thanked || last === first) last = tokens.length;
+    if (!tokens.length) return text.trim();
+    return text.slice(first ? tokens[first]!.start : 0, last < tokens.length ? tokens[last - 1]!.end : text.length).trim();
+  }
+
+  function onName(typedText: string, data: Data, ctx: FlowContext): Outcome {
+    // "makasih, nama saya Siti Aminah": the name. "halo", "makasih" alone are small talk, not a
+    // name: the core answers and asks again. A name with such a word in it ("Ahmad Selamat") is a name.
+    const text = withoutSmallTalk(typedText, ctx);
     const said = ctx.nlu.classify(text).kind;
     const not = smallTalkOrAnswer(text, ctx);
     if (not === 'small_talk' && !data.correcting) return { unhandled: true };

@@ -190,3 +190,30 @@ describe('typed days and times (answers.ts date/time readers)', () => {
     }
   });
 });
+
+describe('"ga jadi" while booking', () => {
+  const bookings = () => t.ctx.db.prepare('SELECT COUNT(*) FROM booking').pluck().get();
+
+  test('at the name question, the summary or the day list: the booking is not made, and the resident is told so', async () => {
+    const steps = ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9'];
+    for (const [i, [at, said]] of ([[3, 'ga jadi'], [6, 'gak jadi deh kak'], [4, 'ga jadi booking'], [1, 'tidak jadi']] as const).entries()) {
+      const r = await typed(`stop-${i}`, [...steps.slice(0, at), said]);
+      expect(r.text, said).toMatch(/Baik, booking tidak jadi dibuat/);
+      expect(r.text, said).not.toMatch(/bukan nama|belum mengerti/);
+      expect(r.choices, said).toContain('Booking rekam KTP-el (darurat)');
+    }
+    expect(bookings()).toBe(0);
+    // "tidak" at the summary is still a "no" to it: the way to another day is explained.
+    const no = await typed('stop-no', [...steps, 'tidak']);
+    expect(no.text).toMatch(/Pilih hari lain, atau ketik batal/);
+  });
+
+  test('while moving a booking: it stays as it was', async () => {
+    const done = await typed('move-stop', ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9', 'ya']);
+    const code = /Kode booking: ([A-Z0-9]{6})/.exec(done.text)![1];
+    await typed('move-stop', ['ganti jadwal']);
+    const r = await typed('move-stop', ['ga jadi kak']);
+    expect(r.text).toContain(`Booking ${code} tetap berlaku`);
+    expect(t.ctx.db.prepare('SELECT date, status FROM booking WHERE code = ?').get(code)).toEqual({ date: '2026-12-01', status: 'active' });
+  });
+});

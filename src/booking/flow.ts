@@ -73,6 +73,14 @@ function wantedOf(text: unknown): 'cancel' | 'resched' | undefined {
   return CANCEL_WORDS.test(text) ? 'cancel' : MOVE_WORDS.test(text) ? 'resched' : undefined;
 }
 
+/**
+ * "ga jadi", "gak jadi deh kak", "ga jadi booking", "batal aja": the resident stops the booking being
+ * made (or the move), as "batal" does. Read on plain text; a longer sentence is something else, and
+ * "batalin booking saya" may mean a booking already made.
+ */
+const NEVER_MIND =
+  /^(?:(?:eh|oh|wah|maaf|sorry) )?(?:(?:ga|gak|gk|g|nggak|ngga|ngak|enggak|engga|tidak|tdk|tak|ndak|nda|kagak) jadi(?: (?:booking\w*|pesan\w*|daftar\w*|rekam\w*|nya))?|batal\w*|cancel)(?: (?:deh|aja|saja|dulu|kak|ka|min|ya|dong|sih|nih|pak|bu|mas|mbak))*$/;
+
 /** Questions answered in place (fees, hours, health protocol): typed as the "Lainnya" description, they are not one. */
 const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
 
@@ -893,6 +901,11 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
 
       if (input.type !== 'text') return { unhandled: true };
       const text = input.text.trim();
+      // "ga jadi" while a booking is made or moved: stopped, never read as a name or a "no" to the summary.
+      if (flow.holds!(node, data) && NEVER_MIND.test(plain(text))) {
+        const kept = flow.onLeave!(node, data, ctx);
+        return { goto: 'menu', params: { quiet: true }, replies: kept.length ? kept : [{ text: ctx.t(data.mode === 'resched' ? 'core.cancelled' : 'booking.stopped') }] };
+      }
       switch (node) {
         case 'place': {
           if (/\b(mana saja|terserah|yang terdekat|any)\b/i.test(text)) return flow.onInput(node, data, { type: 'choice', id: `pl:${ANY_PLACE}` }, ctx);

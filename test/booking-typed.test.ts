@@ -183,6 +183,20 @@ describe('typed days and times (answers.ts date/time readers)', () => {
     expect(friday.choices[0]).toMatch(/^Pukul 08\.00/);
   });
 
+  test('a day or time asked about ("hari jumat bisa?", "kalau kamis gimana?", "jam 9 masih ada ga?") is that day or time; "jumat ga bisa" is not Friday', async () => {
+    for (const [i, [said, day]] of [['hari jumat bisa?', 'Jumat, 4 Desember 2026'], ['kalau kamis gimana?', 'Kamis, 3 Desember 2026'], ['bisa hari rabu?', 'Rabu, 2 Desember 2026']].entries()) {
+      const r = await typed(`ask-${i}`, [...START, said!]);
+      expect(r.text, said).toMatch(new RegExp(`^${day}\\. Pilih jam kedatangan`));
+    }
+    const time = await typed('ask-time', [...START, 'besok', 'jam 9 masih ada ga?']);
+    expect(time.text).toMatch(/Jam datang: 09\.00/);
+    const both = await typed('ask-both', [...START, 'besok bisa jam 8?']);
+    expect(both.text).toMatch(/Tanggal: Selasa, 1 Desember 2026\nJam datang: 08\.00/);
+    const not = await typed('ask-not', [...START, 'jumat ga bisa']);
+    expect(not.text).not.toMatch(/Jumat, 4 Desember 2026\. Pilih jam/);
+    expect(not.text).toMatch(/Pilih tanggal kedatangan/);
+  });
+
   test('"jam setengah 9" and "jam 8 30" are 08.30', async () => {
     for (const [i, said] of ['jam setengah 9', 'jam 8 30'].entries()) {
       const r = await typed(`half-${i}`, [...START, 'besok', said]);

@@ -81,6 +81,19 @@ function wantedOf(text: unknown): 'cancel' | 'resched' | undefined {
 const NEVER_MIND =
   /^(?:(?:eh|oh|wah|maaf|sorry) )?(?:(?:ga|gak|gk|g|nggak|ngga|ngak|enggak|engga|tidak|tdk|tak|ndak|nda|kagak) jadi(?: (?:booking\w*|pesan\w*|daftar\w*|rekam\w*|nya))?|batal\w*|cancel)(?: (?:deh|aja|saja|dulu|kak|ka|min|ya|dong|sih|nih|pak|bu|mas|mbak))*$/;
 
+/** "bisa?", "masih ada?", "kalau …", "boleh gak": asking whether a day or time is free, around it. */
+const ASKING_FREE = /\b(?:(?:bisa|bs|boleh|ada|kosong|tersedia|available)(?: (?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak|kah))?|kalau|kalo|klo|gimana|gmn|bagaimana|apa|apakah|masih|kuota\w*|slot\w*|kah)\b/g;
+/** "ga bisa", "tidak ada": a day or time that does not suit, never read as the one asked for. */
+const NOT_FREE = /\b(?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak) (?:bisa|bs|boleh|ada|mau)\b/;
+
+/** The day or time asked about ("hari jumat bisa?" → "hari jumat", "jam 9 masih ada?" → "jam 9"); else the text as typed. */
+function askedAbout(text: string): string {
+  const p = plain(text);
+  if (NOT_FREE.test(p)) return text;
+  const asked = p.replace(ASKING_FREE, ' ').replace(/\s+/g, ' ').trim();
+  return asked && asked !== p ? asked : text;
+}
+
 /** Questions answered in place (fees, hours, health protocol): typed as the "Lainnya" description, they are not one. */
 const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
 
@@ -712,7 +725,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   /** A typed time ("jam 9", "08.30", "pagi", "yang pertama") at the session list. */
   function onTypedTime(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
     const free = (data.sessions ?? []).filter((s) => s.free > 0);
-    const read = answersOf(ctx.nlu).time(text);
+    const read = answersOf(ctx.nlu).time(askedAbout(text));
     if (!read || !free.length) return undefined;
     const minutes = (s: FreeSession) => Number(s.time.slice(0, 2)) * 60 + Number(s.time.slice(3, 5));
     let pick: FreeSession | undefined;
@@ -733,7 +746,9 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   }
 
   /** A day typed, alone or with its time ("besok jam 9", "kamis pagi"): that day, then that time if free. */
-  function onTypedDayAt(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+  function onTypedDayAt(typed: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    // "hari jumat bisa?": that day.
+    const text = askedAbout(typed);
     const day = onTypedDay(text, data, ctx);
     if (day) return day;
     const both = answersOf(ctx.nlu).dateAndTime(text, calendar.today(ctx.now));
@@ -746,7 +761,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   }
 
   /** Another day typed where a time or a yes was asked ("kamis aja", "lusa"), or with its time ("kamis jam 8"); the same day with a time is that time. */
-  function otherDay(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+  function otherDay(typed: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const text = askedAbout(typed);
     const answers = answersOf(ctx.nlu);
     const today = calendar.today(ctx.now);
     const both = answers.dateAndTime(text, today);
@@ -763,7 +779,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const day = otherDay(text, data, ctx);
     if (day) return day;
     // "jam 8 aja": the same day at that time, if it is free (else its times with why).
-    const at = answersOf(ctx.nlu).time(text);
+    const at = answersOf(ctx.nlu).time(askedAbout(text));
     if (at && typeof at === 'object' && data.date) return sameDayAt(text, data, ctx);
     if (/\bnik\b/.test(lower) && /\d{6,}/.test(normalizeDigits(text).replace(/[\s.-]/g, ''))) {
       return onNik(text, { ...data, correcting: true }, ctx);

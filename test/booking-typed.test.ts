@@ -197,6 +197,18 @@ describe('typed days and times (answers.ts date/time readers)', () => {
     expect(not.text).toMatch(/Pilih tanggal kedatangan/);
   });
 
+  test('a time typed at the day list ("jam 9 pagi aja") is kept for the day then picked, not taken as a greeting', async () => {
+    const r = await typed('time-first', [...START, 'jam 9 pagi aja']);
+    expect(r.text).not.toMatch(/Halo/);
+    expect(r.text).toMatch(/jam itu saya catat. Pilih harinya dulu/);
+    expect(r.choices[0]).toMatch(/^Senin, 30 Nov/);
+    const summary = await typed('time-first', ['kamis']);
+    expect(summary.text).toMatch(/Tanggal: Kamis, 3 Desember 2026\nJam datang: 09\.00/);
+    // A greeting there is still one.
+    const hello = await typed('time-hello', [...START, 'pagi kak']);
+    expect(hello.text).toMatch(/^Halo/);
+  });
+
   test('"jam setengah 9" and "jam 8 30" are 08.30', async () => {
     for (const [i, said] of ['jam setengah 9', 'jam 8 30'].entries()) {
       const r = await typed(`half-${i}`, [...START, 'besok', said]);

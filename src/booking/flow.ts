@@ -755,6 +755,18 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return both ? onTypedDay(both.day, { ...data, wantedTime: both.time }, ctx) : undefined;
   }
 
+  /**
+   * A time typed at the day list ("jam 9 pagi aja", "yang pagi aja"): kept and tried on the day then
+   * picked (a bare "pagi" is a greeting there).
+   */
+  function timeBeforeDay(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const read = answersOf(ctx.nlu).time(askedAbout(text));
+    if (!read || typeof read !== 'object') return undefined;
+    if ('part' in read && !/\b(aja|saja|yang|yg|jam|pukul|sesi)\b/.test(plain(text))) return undefined;
+    const next: Data = { ...data, wantedTime: text };
+    return { node: 'date', data: next, replies: [{ text: ctx.t('booking.time_noted') }, daysPrompt(next, ctx)] };
+  }
+
   /** That day's times again (as its button), trying `at` first when given ("jam 8 aja"). */
   function sameDayAt(at: string | undefined, data: Data, ctx: FlowContext): Outcome {
     return flow.onInput('confirm', at ? { ...data, wantedTime: at } : data, { type: 'choice', id: `d:${data.date}` }, ctx);
@@ -949,7 +961,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           return { node: 'nik', data: { ...data, note }, replies: [{ text: ctx.t('booking.proof', { proof: reason.proof[ctx.lang] }) }, { text: ctx.t('booking.ask_nik') }] };
         }
         case 'date':
-          return onTypedDayAt(text, data, ctx) ?? { unhandled: true };
+          return onTypedDayAt(text, data, ctx) ?? timeBeforeDay(text, data, ctx) ?? { unhandled: true };
         case 'session':
           // "kamis aja" at the times: that day's times instead (the days shown are still known).
           return onTypedTime(text, data, ctx) ?? otherDay(text, data, ctx) ?? { unhandled: true };

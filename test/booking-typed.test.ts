@@ -243,3 +243,33 @@ describe('"ga jadi" while booking', () => {
     expect(t.ctx.db.prepare('SELECT date, status FROM booking WHERE code = ?').get(code)).toEqual({ date: '2026-12-01', status: 'active' });
   });
 });
+
+describe('a booking code typed with the request', () => {
+  const status = (code: string) => t.ctx.db.prepare('SELECT status FROM booking WHERE code = ?').pluck().get(code);
+  const codeOf = (text: string) => /Kode booking: ([A-Z0-9]{6})/.exec(text)![1]!;
+
+  test('with two bookings, "kode booking saya K7QX4M mau batal" and "undur K7QX4M ke kamis jam 9" act on that one', async () => {
+    const first = codeOf((await typed('codes', ['booking', 'bpjs', testNik(30), 'Siti Aminah', 'besok', 'jam 9', 'ya'])).text);
+    const second = codeOf((await typed('codes', ['booking', 'bpjs', testNik(31), 'Budi Santoso', 'lusa', 'jam 8', 'ya'])).text);
+    const move = await typed('codes', [`undur ${second} ke kamis jam 9`]);
+    expect(move.text).toMatch(new RegExp(`Pindahkan booking ${second} ke:\\nKamis, 3 Desember 2026, pukul 09\\.00`));
+    await typed('codes', ['menu']);
+    const cancel = await typed('codes', [`kode booking saya ${second} mau batal`]);
+    expect(cancel.text).toMatch(new RegExp(`^Batalkan booking ${second} \\(Rabu, 2 Desember 2026`));
+    await typed('codes', ['ya']);
+    expect([status(first), status(second)]).toEqual(['active', 'cancelled']);
+  });
+
+  test('a code that is none of this chat\'s ("ABC123") is said so, and the only booking is not offered for cancelling in its place', async () => {
+    const only = codeOf((await typed('not-mine', ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9', 'ya'])).text);
+    for (const said of ['kode booking saya ABC123 mau batal', 'mau batal ABC123']) {
+      const r = await typed('not-mine', [said]);
+      expect(r.text, said).toMatch(/^Kode ABC123 tidak ada di antara booking chat ini/);
+      expect(r.text, said).not.toMatch(/Batalkan booking/);
+      expect(r.choices, said).toContain(`${only} · Selasa, 1 Des 09.00`);
+      await typed('not-mine', ['ya']);
+      expect(status(only), said).toBe('active');
+      await typed('not-mine', ['menu']);
+    }
+  });
+});

@@ -94,6 +94,15 @@ function askedAbout(text: string): string {
   return asked && asked !== p ? asked : text;
 }
 
+/**
+ * A word typed as a booking code ("K7QX4M", "abc123"): six letters and digits, both. A code of
+ * letters only is known only when it is one of the resident's own.
+ */
+function looksLikeCode(word: string): boolean {
+  const w = word.replace(/[-.,:;!?()"'*]/g, '');
+  return /^[\p{L}\p{N}]{6}$/u.test(w) && /\p{N}/u.test(w) && /\p{L}/u.test(w);
+}
+
 /** Questions answered in place (fees, hours, health protocol): typed as the "Lainnya" description, they are not one. */
 const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
 
@@ -616,6 +625,30 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     }
   }
 
+  /**
+   * A booking code typed with a request ("kode booking saya K7QX4M mau batal", "undur K7Q-X4M ke
+   * kamis"): that booking, and what was asked of it. A code that is none of this chat's is said so,
+   * with the list: never another booking acted on in its place.
+   */
+  function byTypedCode(text: string, list: ListResult, ctx: FlowContext): Outcome | undefined {
+    const words = text.split(/\s+/);
+    const mine = (c: string | undefined) => Boolean(c) && (list.bookings.some((b) => b.code === c) || list.displaced.some((b) => b.code === c));
+    const code = words.map((w) => normalizeCode(w.replace(/[.,:;!?()"'*]/g, ''))).find(mine);
+    if (code) {
+      if (list.displaced.some((b) => b.code === code)) return listChoice(`bk:newday:${code}`, { list }, ctx);
+      const data: Data = { list, code };
+      const wanted = wantedOf(text);
+      if (wanted === 'cancel') return { node: 'cancel_confirm', data, replies: [cancelPrompt(data, ctx)] };
+      // The day said with it ("… ke kamis") is tried once the free days are known; the code is no part of it.
+      const said = words.filter((w) => normalizeCode(w.replace(/[.,:;!?()"'*]/g, '')) !== code).join(' ');
+      if (wanted === 'resched') return flow.onInput('manage', { ...data, wantedDay: said }, { type: 'choice', id: 'bk:resched' }, ctx);
+      return { node: 'manage', data, replies: [managePrompt(data, ctx)] };
+    }
+    const other = words.find(looksLikeCode);
+    if (!other) return undefined;
+    return { node: 'list', data: { list }, replies: [{ text: ctx.t('booking.code_not_here', { code: other.replace(/[-.,:;!?()"'*]/g, '').toUpperCase() }) }, listPrompt(list, ctx)] };
+  }
+
   /** With exactly one active booking, "batalkan" or "ganti jadwal" acts on it without asking which. */
   function actOnTheOnly(list: ListResult, said: unknown, ctx: FlowContext): Outcome | undefined {
     const wanted = wantedOf(said);
@@ -638,7 +671,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           if (severalPlaces) return { node: 'place', data: { mode: 'new' }, replies: [rules(ctx), placePrompt(ctx)] };
           return { node: 'reason', data: { mode: 'new' }, replies: [rules(ctx), reasonPrompt(ctx)] };
         }
-        const acted = actOnTheOnly(list, data.said, ctx);
+        const acted = (typeof data.said === 'string' ? byTypedCode(data.said, list, ctx) : undefined) ?? actOnTheOnly(list, data.said, ctx);
         if (acted) return acted;
         return { node: 'list', data: { list }, replies: [listPrompt(list, ctx)] };
       }
@@ -816,6 +849,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     // The buttons under a waitlist offer work from anywhere: one tap takes the place. So does
     // "Pilih hari baru" under a closed-day notice: one tap shows the free days for that booking.
     choicePrefixes: ['bk:accept:', 'bk:decline:', 'bk:newday:'],
+    // "mau batal K7QX4M", "undur ABC123 ke kamis": about a booking, by its code (start() gets `said`).
+    recognizes: (text) => Boolean(wantedOf(text)) && text.split(/\s+/).some((w) => looksLikeCode(w) || (w === w.toUpperCase() && normalizeCode(w) !== undefined)),
 
     expects(node) {
       switch (node) {
@@ -854,9 +889,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     start(ctx, params) {
       const fromButton = typeof params?.choice === 'string' ? listChoice(params.choice, {}, ctx) : undefined;
       if (fromButton) return fromButton;
-      const list = params?.action === 'list';
+      // Recognised by a code (`said` alone): about one's bookings too.
+      const list = params?.action === 'list' || (params?.action === undefined && typeof params?.said === 'string');
       // "batalin booking saya": with one booking, straight to what was asked of it.
-      const said = list && typeof params?.said === 'string' && wantedOf(params.said) ? params.said : undefined;
+      const said = list && typeof params?.said === 'string' && (wantedOf(params.said) || params.said.split(/\s+/).some(looksLikeCode)) ? params.said : undefined;
       return { node: 'loading', data: list ? (said ? { said } : {}) : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
     },
 
@@ -985,14 +1021,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         case 'list':
         case 'manage': {
           // A booking code typed in ("batal K7QX4M", "K7Q-X4M") picks that booking.
-          const code = text
-            .split(/\s+/)
-            .map((w) => normalizeCode(w))
-            .find((c): c is string => Boolean(c) && Boolean(data.list?.bookings.some((b) => b.code === c)));
-          if (!code) return (node === 'list' && data.list && actOnTheOnly(data.list, text, ctx)) || { unhandled: true };
-          const next: Data = { ...data, code };
-          if (CANCEL_WORDS.test(text)) return { node: 'cancel_confirm', data: next, replies: [cancelPrompt(next, ctx)] };
-          return { node: 'manage', data: next, replies: [managePrompt(next, ctx)] };
+          if (!data.list) return { unhandled: true };
+          return byTypedCode(text, data.list, ctx) ?? (node === 'list' ? actOnTheOnly(data.list, text, ctx) : undefined) ?? { unhandled: true };
         }
         default:
           return { unhandled: true };

@@ -220,17 +220,17 @@ describe('typed days and times (answers.ts date/time readers)', () => {
 describe('"ga jadi" while booking', () => {
   const bookings = () => t.ctx.db.prepare('SELECT COUNT(*) FROM booking').pluck().get();
 
-  test('at the name question, the summary or the day list: the booking is not made, and the resident is told so', async () => {
+  test('at the name question, the day or time list: the booking is not made, and the resident is told so', async () => {
     const steps = ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9'];
-    for (const [i, [at, said]] of ([[3, 'ga jadi'], [6, 'gak jadi deh kak'], [4, 'ga jadi booking'], [1, 'tidak jadi']] as const).entries()) {
+    for (const [i, [at, said]] of ([[3, 'ga jadi'], [5, 'gak jadi deh kak'], [4, 'ga jadi booking'], [1, 'tidak jadi']] as const).entries()) {
       const r = await typed(`stop-${i}`, [...steps.slice(0, at), said]);
       expect(r.text, said).toMatch(/Baik, booking tidak jadi dibuat/);
       expect(r.text, said).not.toMatch(/bukan nama|belum mengerti/);
       expect(r.choices, said).toContain('Booking rekam KTP-el (darurat)');
     }
     expect(bookings()).toBe(0);
-    // "tidak" at the summary is still a "no" to it: the way to another day is explained.
-    const no = await typed('stop-no', [...steps, 'tidak']);
+    // At the summary it is a "no" to it: the way to another day or back to the start is explained.
+    const no = await typed('stop-no', [...steps, 'ga jadi']);
     expect(no.text).toMatch(/Pilih hari lain, atau ketik batal/);
   });
 

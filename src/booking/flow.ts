@@ -965,8 +965,9 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
 
       if (input.type !== 'text') return { unhandled: true };
       const text = input.text.trim();
-      // "ga jadi" while a booking is made or moved: stopped, never read as a name or a "no" to the summary.
-      if (flow.holds!(node, data) && NEVER_MIND.test(plain(text))) {
+      // "ga jadi" while a booking is made or moved: stopped, never read as a name. (At the summary it
+      // is a "no" to it: the way to another day or back to the start is explained there.)
+      if (node !== 'confirm' && flow.holds!(node, data) && NEVER_MIND.test(plain(text))) {
         const kept = flow.onLeave!(node, data, ctx);
         return { goto: 'menu', params: { quiet: true }, replies: kept.length ? kept : [{ text: ctx.t(data.mode === 'resched' ? 'core.cancelled' : 'booking.stopped') }] };
       }

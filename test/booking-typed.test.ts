@@ -209,6 +209,19 @@ describe('typed days and times (answers.ts date/time readers)', () => {
     expect(hello.text).toMatch(/^Halo/);
   });
 
+  test('"ganti hari" at the times shows the days again; "ganti ke kamis aja" is Thursday; after booking, "ganti hari" moves it', async () => {
+    const again = await typed('change', [...START, 'besok', 'ganti hari']);
+    expect(again.text).toMatch(/^Pilih tanggal kedatangan/);
+    const thursday = await typed('change', ['besok', 'ganti ke kamis aja']);
+    expect(thursday.text).toMatch(/^Kamis, 3 Desember 2026\. Pilih jam kedatangan/);
+    const done = await typed('change', ['jam 8', 'ya']);
+    const code = /Kode booking: ([A-Z0-9]{6})/.exec(done.text)![1];
+    const move = await typed('change', ['ganti hari']);
+    expect(move.text).toMatch(/^Pilih tanggal baru/);
+    await typed('change', ['jumat', 'jam 9', 'ok']);
+    expect(t.ctx.db.prepare('SELECT date FROM booking WHERE code = ?').pluck().get(code)).toBe('2026-12-04');
+  });
+
   test('"jam setengah 9" and "jam 8 30" are 08.30', async () => {
     for (const [i, said] of ['jam setengah 9', 'jam 8 30'].entries()) {
       const r = await typed(`half-${i}`, [...START, 'besok', said]);

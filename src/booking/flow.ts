@@ -67,7 +67,7 @@ function withoutCorrectionWords(text: string): string {
 
 /** What a resident wants done with their booking, typed ("batalin booking saya", "ganti jadwal", "undur ke kamis"). */
 const CANCEL_WORDS = /\b(batal\w*|cancel\w*|hapus\w*|gak jadi datang|ga jadi datang|tidak jadi datang)\b/i;
-const MOVE_WORDS = /\b(ganti jadwal|ubah jadwal|pindah jadwal|ganti hari|ganti tanggal|undur\w*|reschedule|resched|move|mundur\w*|majukan)\b/i;
+const MOVE_WORDS = /\b(ganti jadwal|ubah jadwal|pindah jadwal|ganti hari|pindah hari|ubah hari|ganti tanggal|undur\w*|reschedule|resched|move|mundur\w*|majukan)\b/i;
 function wantedOf(text: unknown): 'cancel' | 'resched' | undefined {
   if (typeof text !== 'string') return undefined;
   return CANCEL_WORDS.test(text) ? 'cancel' : MOVE_WORDS.test(text) ? 'resched' : undefined;
@@ -81,12 +81,12 @@ function wantedOf(text: unknown): 'cancel' | 'resched' | undefined {
 const NEVER_MIND =
   /^(?:(?:eh|oh|wah|maaf|sorry) )?(?:(?:ga|gak|gk|g|nggak|ngga|ngak|enggak|engga|tidak|tdk|tak|ndak|nda|kagak) jadi(?: (?:booking\w*|pesan\w*|daftar\w*|rekam\w*|nya))?|batal\w*|cancel)(?: (?:deh|aja|saja|dulu|kak|ka|min|ya|dong|sih|nih|pak|bu|mas|mbak))*$/;
 
-/** "bisa?", "masih ada?", "kalau …", "boleh gak": asking whether a day or time is free, around it. */
-const ASKING_FREE = /\b(?:(?:bisa|bs|boleh|ada|kosong|tersedia|available)(?: (?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak|kah))?|kalau|kalo|klo|gimana|gmn|bagaimana|apa|apakah|masih|kuota\w*|slot\w*|kah)\b/g;
+/** "bisa?", "masih ada?", "kalau …", "boleh gak", "ganti ke …": asking for a day or time, around it. */
+const ASKING_FREE = /\b(?:ganti|ubah|pindah|tukar|jadi|ke|mau|minta|change|to|(?:bisa|bs|boleh|ada|kosong|tersedia|available)(?: (?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak|kah))?|kalau|kalo|klo|gimana|gmn|bagaimana|apa|apakah|masih|kuota\w*|slot\w*|kah)\b/g;
 /** "ga bisa", "tidak ada": a day or time that does not suit, never read as the one asked for. */
 const NOT_FREE = /\b(?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak) (?:bisa|bs|boleh|ada|mau)\b/;
 
-/** The day or time asked about ("hari jumat bisa?" → "hari jumat", "jam 9 masih ada?" → "jam 9"); else the text as typed. */
+/** The day or time asked about ("hari jumat bisa?" → "hari jumat", "ganti ke kamis" → "kamis"); else the text as typed. */
 function askedAbout(text: string): string {
   const p = plain(text);
   if (NOT_FREE.test(p)) return text;
@@ -102,6 +102,9 @@ function looksLikeCode(word: string): boolean {
   const w = word.replace(/[-.,:;!?()"'*]/g, '');
   return /^[\p{L}\p{N}]{6}$/u.test(w) && /\p{N}/u.test(w) && /\p{L}/u.test(w);
 }
+
+/** "ganti hari", "tanggal lain aja", "pindah tanggal": the day list again. */
+const wantsOtherDay = (text: string) => /\b(tanggal|tgl|hari|day|date)\b/i.test(text) && /\b(ganti|ubah|salah|pindah|change|wrong|lain|other)\b/i.test(text);
 
 /** Questions answered in place (fees, hours, health protocol): typed as the "Lainnya" description, they are not one. */
 const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
@@ -829,9 +832,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     if (/\bnik\b/.test(lower) && /\d{6,}/.test(normalizeDigits(text).replace(/[\s.-]/g, ''))) {
       return onNik(text, { ...data, correcting: true }, ctx);
     }
-    if (/\b(tanggal|tgl|hari|day|date)\b/.test(lower) && /\b(ganti|ubah|salah|pindah|change|wrong|lain|other)\b/.test(lower)) {
-      return flow.onInput('confirm', data, { type: 'choice', id: 'bk:other_day' }, ctx);
-    }
+    if (wantsOtherDay(lower)) return flow.onInput('confirm', data, { type: 'choice', id: 'bk:other_day' }, ctx);
     if (/\b(jam|pukul|sesi|waktu|time|session)\b/.test(lower) && /\b(ganti|ubah|salah|change|wrong|lain|other)\b/.test(lower) && data.date) return sameDayAt(undefined, data, ctx);
     const named = /\b(nama|namanya|name)\b/.exec(lower);
     if (named) {
@@ -1001,7 +1002,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           return onTypedDayAt(text, data, ctx) ?? timeBeforeDay(text, data, ctx) ?? { unhandled: true };
         case 'session':
           // "kamis aja" at the times: that day's times instead (the days shown are still known).
-          return onTypedTime(text, data, ctx) ?? otherDay(text, data, ctx) ?? { unhandled: true };
+          // "ganti hari" (no day said): the day list again, as its button.
+          return onTypedTime(text, data, ctx) ?? otherDay(text, data, ctx) ?? (wantsOtherDay(text) ? flow.onInput(node, data, { type: 'choice', id: 'bk:other_day' }, ctx) : { unhandled: true });
         case 'confirm':
         case 'cancel_confirm': {
           // A correction first ("salah, nik nya …", "ganti tanggal"), then "ya" / "siap" / "tidak" typed instead of tapping.

@@ -13,6 +13,15 @@ afterEach(() => t.close());
 
 const NIK = testNik(1);
 
+/** The name stored with the booking whose code the resident was given last. */
+function storedName(text: string): unknown {
+  const code = /Kode booking: ([A-Z0-9]{6})/.exec(text)?.[1];
+  return t.ctx.db.prepare('SELECT name FROM booking WHERE code = ?').pluck().get(code);
+}
+
+/** An arrival time of tomorrow for the i-th resident of a test (5 places per session). */
+const AT = (i: number) => ['jam 8', 'jam 8.30', 'jam 9', 'jam 9.30'][i % 4]!;
+
 /** Types each text in turn; returns what the resident read after the last one. */
 async function typed(addr: string, inputs: string[]): Promise<{ text: string; choices: string[] }> {
   let last: Awaited<ReturnType<TestApp['say']>> = [];
@@ -33,8 +42,43 @@ describe('the name question', () => {
     expect(r.text).toMatch(/Nama: Siti Aminah\n/);
   });
 
+  test('a thanks or an "oke" before the name ("makasih, nama saya Siti Aminah", "siap, Budi Santoso") is not part of it', async () => {
+    const names: Record<string, string> = {
+      'makasih, nama saya Siti Aminah': 'Siti Aminah',
+      'oke, nama saya Budi': 'Budi',
+      'siap, Budi Santoso': 'Budi Santoso',
+      'terima kasih. Nama: Rina': 'Rina',
+      'siap Budi Santoso': 'Budi Santoso',
+      'makasih banyak ya kak, nama saya Siti': 'Siti',
+      'halo kak, nama saya Dewi': 'Dewi',
+      'Siti Aminah terima kasih': 'Siti Aminah',
+    };
+    for (const [i, [said, name]] of Object.entries(names).entries()) {
+      const summary = await typed(`thanks-${i}`, ['booking', 'bpjs', testNik(10 + i), said, 'besok', AT(i)]);
+      expect(summary.text, said).toContain(`Nama: ${name}\n`);
+      const done = await typed(`thanks-${i}`, ['ya']);
+      expect(storedName(done.text), said).toBe(name);
+    }
+  });
+
+  test('one word that is a name is the name, even one letter from a greeting ("Salim", "Slamet"); a greeting itself is small talk', async () => {
+    for (const [i, name] of ['Salim', 'salim', 'Slamet', 'Selamet'].entries()) {
+      const r = await typed(`one-${i}`, ['booking', 'bpjs', testNik(20 + i), name]);
+      expect(r.text, name).not.toMatch(/Halo/);
+      expect(r.text, name).toMatch(/Pilih tanggal/);
+      const done = await typed(`one-${i}`, ['besok', AT(i), 'ya']);
+      expect(storedName(done.text), name).toBe(name === 'salim' ? 'Salim' : name);
+    }
+    // Exactly a greeting or a thanks: answered, and the name asked again (the booking goes on).
+    for (const [i, said] of ['Malam', 'makasih', 'terima kasih banyak kak'].entries()) {
+      const r = await typed(`social-${i}`, ['booking', 'bpjs', NIK, said]);
+      expect(r.text, said).toMatch(/^(Halo|Sama-sama)/);
+      expect(r.text, said).toMatch(/Ketik nama lengkap/);
+    }
+  });
+
   test('real names with a greeting word in them are names; a greeting alone is small talk', async () => {
-    for (const [i, name] of ['Ahmad Selamat', 'Siti Malam', 'Dewi Pagi'].entries()) {
+    for (const [i, name] of ['Ahmad Selamat', 'Siti Malam', 'Dewi Pagi', 'Selamat Riyadi'].entries()) {
       const r = await typed(`greet-${i}`, ['booking', 'bpjs', NIK, name]);
       expect(r.text, name).not.toMatch(/Halo/);
       expect(r.text, name).toMatch(/Pilih tanggal/);
@@ -139,10 +183,106 @@ describe('typed days and times (answers.ts date/time readers)', () => {
     expect(friday.choices[0]).toMatch(/^Pukul 08\.00/);
   });
 
+  test('a day or time asked about ("hari jumat bisa?", "kalau kamis gimana?", "jam 9 masih ada ga?") is that day or time; "jumat ga bisa" is not Friday', async () => {
+    for (const [i, [said, day]] of [['hari jumat bisa?', 'Jumat, 4 Desember 2026'], ['kalau kamis gimana?', 'Kamis, 3 Desember 2026'], ['bisa hari rabu?', 'Rabu, 2 Desember 2026']].entries()) {
+      const r = await typed(`ask-${i}`, [...START, said!]);
+      expect(r.text, said).toMatch(new RegExp(`^${day}\\. Pilih jam kedatangan`));
+    }
+    const time = await typed('ask-time', [...START, 'besok', 'jam 9 masih ada ga?']);
+    expect(time.text).toMatch(/Jam datang: 09\.00/);
+    const both = await typed('ask-both', [...START, 'besok bisa jam 8?']);
+    expect(both.text).toMatch(/Tanggal: Selasa, 1 Desember 2026\nJam datang: 08\.00/);
+    const not = await typed('ask-not', [...START, 'jumat ga bisa']);
+    expect(not.text).not.toMatch(/Jumat, 4 Desember 2026\. Pilih jam/);
+    expect(not.text).toMatch(/Pilih tanggal kedatangan/);
+  });
+
+  test('a time typed at the day list ("jam 9 pagi aja") is kept for the day then picked, not taken as a greeting', async () => {
+    const r = await typed('time-first', [...START, 'jam 9 pagi aja']);
+    expect(r.text).not.toMatch(/Halo/);
+    expect(r.text).toMatch(/jam itu saya catat. Pilih harinya dulu/);
+    expect(r.choices[0]).toMatch(/^Senin, 30 Nov/);
+    const summary = await typed('time-first', ['kamis']);
+    expect(summary.text).toMatch(/Tanggal: Kamis, 3 Desember 2026\nJam datang: 09\.00/);
+    // A greeting there is still one.
+    const hello = await typed('time-hello', [...START, 'pagi kak']);
+    expect(hello.text).toMatch(/^Halo/);
+  });
+
+  test('"ganti hari" at the times shows the days again; "ganti ke kamis aja" is Thursday; after booking, "ganti hari" moves it', async () => {
+    const again = await typed('change', [...START, 'besok', 'ganti hari']);
+    expect(again.text).toMatch(/^Pilih tanggal kedatangan/);
+    const thursday = await typed('change', ['besok', 'ganti ke kamis aja']);
+    expect(thursday.text).toMatch(/^Kamis, 3 Desember 2026\. Pilih jam kedatangan/);
+    const done = await typed('change', ['jam 8', 'ya']);
+    const code = /Kode booking: ([A-Z0-9]{6})/.exec(done.text)![1];
+    const move = await typed('change', ['ganti hari']);
+    expect(move.text).toMatch(/^Pilih tanggal baru/);
+    await typed('change', ['jumat', 'jam 9', 'ok']);
+    expect(t.ctx.db.prepare('SELECT date FROM booking WHERE code = ?').pluck().get(code)).toBe('2026-12-04');
+  });
+
   test('"jam setengah 9" and "jam 8 30" are 08.30', async () => {
     for (const [i, said] of ['jam setengah 9', 'jam 8 30'].entries()) {
       const r = await typed(`half-${i}`, [...START, 'besok', said]);
       expect(r.text, said).toMatch(/Jam datang: 08\.30/);
+    }
+  });
+});
+
+describe('"ga jadi" while booking', () => {
+  const bookings = () => t.ctx.db.prepare('SELECT COUNT(*) FROM booking').pluck().get();
+
+  test('at the name question, the day or time list: the booking is not made, and the resident is told so', async () => {
+    const steps = ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9'];
+    for (const [i, [at, said]] of ([[3, 'ga jadi'], [5, 'gak jadi deh kak'], [4, 'ga jadi booking'], [1, 'tidak jadi']] as const).entries()) {
+      const r = await typed(`stop-${i}`, [...steps.slice(0, at), said]);
+      expect(r.text, said).toMatch(/Baik, booking tidak jadi dibuat/);
+      expect(r.text, said).not.toMatch(/bukan nama|belum mengerti/);
+      expect(r.choices, said).toContain('Booking rekam KTP-el (darurat)');
+    }
+    expect(bookings()).toBe(0);
+    // At the summary it is a "no" to it: the way to another day or back to the start is explained.
+    const no = await typed('stop-no', [...steps, 'ga jadi']);
+    expect(no.text).toMatch(/Pilih hari lain, atau ketik batal/);
+  });
+
+  test('while moving a booking: it stays as it was', async () => {
+    const done = await typed('move-stop', ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9', 'ya']);
+    const code = /Kode booking: ([A-Z0-9]{6})/.exec(done.text)![1];
+    await typed('move-stop', ['ganti jadwal']);
+    const r = await typed('move-stop', ['ga jadi kak']);
+    expect(r.text).toContain(`Booking ${code} tetap berlaku`);
+    expect(t.ctx.db.prepare('SELECT date, status FROM booking WHERE code = ?').get(code)).toEqual({ date: '2026-12-01', status: 'active' });
+  });
+});
+
+describe('a booking code typed with the request', () => {
+  const status = (code: string) => t.ctx.db.prepare('SELECT status FROM booking WHERE code = ?').pluck().get(code);
+  const codeOf = (text: string) => /Kode booking: ([A-Z0-9]{6})/.exec(text)![1]!;
+
+  test('with two bookings, "kode booking saya K7QX4M mau batal" and "undur K7QX4M ke kamis jam 9" act on that one', async () => {
+    const first = codeOf((await typed('codes', ['booking', 'bpjs', testNik(30), 'Siti Aminah', 'besok', 'jam 9', 'ya'])).text);
+    const second = codeOf((await typed('codes', ['booking', 'bpjs', testNik(31), 'Budi Santoso', 'lusa', 'jam 8', 'ya'])).text);
+    const move = await typed('codes', [`undur ${second} ke kamis jam 9`]);
+    expect(move.text).toMatch(new RegExp(`Pindahkan booking ${second} ke:\\nKamis, 3 Desember 2026, pukul 09\\.00`));
+    await typed('codes', ['menu']);
+    const cancel = await typed('codes', [`kode booking saya ${second} mau batal`]);
+    expect(cancel.text).toMatch(new RegExp(`^Batalkan booking ${second} \\(Rabu, 2 Desember 2026`));
+    await typed('codes', ['ya']);
+    expect([status(first), status(second)]).toEqual(['active', 'cancelled']);
+  });
+
+  test('a code that is none of this chat\'s ("ABC123") is said so, and the only booking is not offered for cancelling in its place', async () => {
+    const only = codeOf((await typed('not-mine', ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9', 'ya'])).text);
+    for (const said of ['kode booking saya ABC123 mau batal', 'mau batal ABC123']) {
+      const r = await typed('not-mine', [said]);
+      expect(r.text, said).toMatch(/^Kode ABC123 tidak ada di antara booking chat ini/);
+      expect(r.text, said).not.toMatch(/Batalkan booking/);
+      expect(r.choices, said).toContain(`${only} · Selasa, 1 Des 09.00`);
+      await typed('not-mine', ['ya']);
+      expect(status(only), said).toBe('active');
+      await typed('not-mine', ['menu']);
     }
   });
 });

@@ -67,11 +67,44 @@ function withoutCorrectionWords(text: string): string {
 
 /** What a resident wants done with their booking, typed ("batalin booking saya", "ganti jadwal", "undur ke kamis"). */
 const CANCEL_WORDS = /\b(batal\w*|cancel\w*|hapus\w*|gak jadi datang|ga jadi datang|tidak jadi datang)\b/i;
-const MOVE_WORDS = /\b(ganti jadwal|ubah jadwal|pindah jadwal|ganti hari|ganti tanggal|undur\w*|reschedule|resched|move|mundur\w*|majukan)\b/i;
+const MOVE_WORDS = /\b(ganti jadwal|ubah jadwal|pindah jadwal|ganti hari|pindah hari|ubah hari|ganti tanggal|undur\w*|reschedule|resched|move|mundur\w*|majukan)\b/i;
 function wantedOf(text: unknown): 'cancel' | 'resched' | undefined {
   if (typeof text !== 'string') return undefined;
   return CANCEL_WORDS.test(text) ? 'cancel' : MOVE_WORDS.test(text) ? 'resched' : undefined;
 }
+
+/**
+ * "ga jadi", "gak jadi deh kak", "ga jadi booking", "batal aja": the resident stops the booking being
+ * made (or the move), as "batal" does. Read on plain text; a longer sentence is something else, and
+ * "batalin booking saya" may mean a booking already made.
+ */
+const NEVER_MIND =
+  /^(?:(?:eh|oh|wah|maaf|sorry) )?(?:(?:ga|gak|gk|g|nggak|ngga|ngak|enggak|engga|tidak|tdk|tak|ndak|nda|kagak) jadi(?: (?:booking\w*|pesan\w*|daftar\w*|rekam\w*|nya))?|batal\w*|cancel)(?: (?:deh|aja|saja|dulu|kak|ka|min|ya|dong|sih|nih|pak|bu|mas|mbak))*$/;
+
+/** "bisa?", "masih ada?", "kalau …", "boleh gak", "ganti ke …": asking for a day or time, around it. */
+const ASKING_FREE = /\b(?:ganti|ubah|pindah|tukar|jadi|ke|mau|minta|change|to|(?:bisa|bs|boleh|ada|kosong|tersedia|available)(?: (?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak|kah))?|kalau|kalo|klo|gimana|gmn|bagaimana|apa|apakah|masih|kuota\w*|slot\w*|kah)\b/g;
+/** "ga bisa", "tidak ada": a day or time that does not suit, never read as the one asked for. */
+const NOT_FREE = /\b(?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak) (?:bisa|bs|boleh|ada|mau)\b/;
+
+/** The day or time asked about ("hari jumat bisa?" → "hari jumat", "ganti ke kamis" → "kamis"); else the text as typed. */
+function askedAbout(text: string): string {
+  const p = plain(text);
+  if (NOT_FREE.test(p)) return text;
+  const asked = p.replace(ASKING_FREE, ' ').replace(/\s+/g, ' ').trim();
+  return asked && asked !== p ? asked : text;
+}
+
+/**
+ * A word typed as a booking code ("K7QX4M", "abc123"): six letters and digits, both. A code of
+ * letters only is known only when it is one of the resident's own.
+ */
+function looksLikeCode(word: string): boolean {
+  const w = word.replace(/[-.,:;!?()"'*]/g, '');
+  return /^[\p{L}\p{N}]{6}$/u.test(w) && /\p{N}/u.test(w) && /\p{L}/u.test(w);
+}
+
+/** "ganti hari", "tanggal lain aja", "pindah tanggal": the day list again. */
+const wantsOtherDay = (text: string) => /\b(tanggal|tgl|hari|day|date)\b/i.test(text) && /\b(ganti|ubah|salah|pindah|change|wrong|lain|other)\b/i.test(text);
 
 /** Questions answered in place (fees, hours, health protocol): typed as the "Lainnya" description, they are not one. */
 const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
@@ -80,6 +113,8 @@ const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
 type Unbookable = ReturnType<BookingService['whyNotBookable']>;
 
 const NAME_RE = /^[\p{L}][\p{L}\p{M} .'’,-]*$/u;
+/** Words that go with a thanks ("makasih banyak ya", "terima kasih atas infonya"): small talk too, never a name. */
+const THANKS_TAIL = new Set(['banyak', 'bnyk', 'byk', 'bnyak', 'sekali', 'banget', 'bgt', 'you', 'atas', 'info', 'infonya', 'informasinya', 'bantuannya']);
 
 export interface BookingFlowDeps {
   settings: BookingSettings;
@@ -358,56 +393,117 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return calendar.longLabel(date, ctx.lang).replace(/^[^,]+, /, '');
   }
 
+  /** Classified as typed: a name is not a typo of a greeting ("Salim" is not "salam"). */
+  const asTyped = (text: string, ctx: FlowContext) => (ctx.nlu.classifyAsTyped ?? ctx.nlu.classify)(text);
+
   /**
-   * What a typed text is, when it is not a name or a description: only greeting or thanks words ("selamat pagi
-   * kak") is small talk; only a yes/no, day or thanks word ("iya", "belum tau", "besok",
-   * "terima kasih banyak") answers another question. A word of a real name ("Ahmad Selamat",
-   * "Siti Malam") counts only when every word of the text is such a word.
+   * The small-talk kind of 1–3 words typed around a name or a description: a thanks or an "oke"
+   * (`thanks`), a greeting, a yes word, a filler ("kak", "ya"). Only single words are classified:
+   * "terima kasih budi" is a thanks to the NLU, but "budi" is not small talk.
+   */
+  function socialKind(g: string, n: number, afterThanks: boolean, ctx: FlowContext): 'thanks' | 'greeting' | 'yes' | 'filler' | undefined {
+    const answers = answersOf(ctx.nlu);
+    if (answers.fillers.has(g)) return asTyped(g, ctx).kind === 'thanks' ? 'thanks' : 'filler';
+    if (n > 1) return undefined;
+    const kind = asTyped(g, ctx).kind;
+    if (kind === 'thanks' || kind === 'greeting') return kind;
+    if (afterThanks && THANKS_TAIL.has(g)) return 'filler';
+    return answers.yesNo(g) === 'yes' ? 'yes' : undefined;
+  }
+
+  /**
+   * What a typed text is, when it is not a name or a description: only greeting or thanks words ("selamat
+   * pagi kak", "terima kasih banyak") is small talk; only yes/no, day or such words ("iya", "belum tau",
+   * "besok") answers another question. A word of a real name ("Ahmad Selamat", "Siti Malam") counts only
+   * when every word of the text is such a word; a word is never read as a typo of one ("Salim").
    */
   function smallTalkOrAnswer(text: string, ctx: FlowContext): 'small_talk' | 'answer' | undefined {
     const answers = answersOf(ctx.nlu);
     const words = plain(text).split(' ').filter(Boolean);
     if (!words.length || words.length > 6) return undefined;
-    const fillers = answers.fillers;
     const today = calendar.today(ctx.now);
-    const isThanks = (g: string) => ctx.nlu.classify(g).kind === 'thanks';
-    let uncovered = false;
     let answer = false;
     let social = false;
-    let thanksPhrase = false;
     for (let i = 0; i < words.length; ) {
       let n = Math.min(3, words.length - i);
       for (; n >= 1; n--) {
         const g = words.slice(i, i + n).join(' ');
-        if (fillers.has(g)) {
-          if (isThanks(g)) social = thanksPhrase = true;
+        if (answers.fillers.has(g)) {
+          if (asTyped(g, ctx).kind === 'thanks') social = true;
           break;
         }
         if (answers.yesNo(g) || answers.date(g, today)) {
           answer = true;
           break;
         }
-        // Single words only: "Siti Baik" must not count as a thanks because "baik" is one.
-        const kind = n === 1 ? ctx.nlu.classify(g).kind : undefined;
-        if (kind === 'greeting' || kind === 'thanks') {
-          social = true;
-          break;
-        }
+        const kind = socialKind(g, n, social, ctx);
+        if (kind === 'thanks' || kind === 'greeting') social = true;
+        if (kind) break;
       }
-      if (n === 0) {
-        uncovered = true;
-        n = 1;
-      }
+      // A word that is none of these: a name or a description.
+      if (n === 0) return undefined;
       i += n;
     }
-    if (uncovered) return thanksPhrase ? 'answer' : undefined;
     if (answer || !social) return 'answer';
     return 'small_talk';
   }
 
-  function onName(text: string, data: Data, ctx: FlowContext): Outcome {
-    // "halo", "makasih" are small talk, not a name: the core answers and asks again. A name with
-    // such a word in it ("Ahmad Selamat") is a name.
+  /**
+   * The name without small talk around it: "makasih, nama saya Siti Aminah", "oke, Budi", "siap Budi
+   * Santoso", "Siti Aminah terima kasih". A thanks, an "oke" or a yes word never starts a name; a
+   * greeting may ("Selamat Riyadi"), so one is taken off only before a comma or stop, "nama …", or
+   * with another word ("halo kak Siti"). Only small talk: the text as it was.
+   */
+  function withoutSmallTalk(text: string, ctx: FlowContext): string {
+    const fillers = answersOf(ctx.nlu).fillers;
+    const tokens = [...text.matchAll(/[\p{L}\p{M}\p{N}'’]+/gu)]
+      .map((m) => ({ word: plain(m[0]), start: m.index, end: m.index + m[0].length }))
+      .filter((t) => t.word);
+    const group = (from: number, n: number) => tokens.slice(from, from + n).map((t) => t.word).join(' ');
+    // From the start: the longest groups of small talk.
+    const kinds = new Set<string>();
+    let first = 0;
+    while (first < tokens.length) {
+      let n = Math.min(3, tokens.length - first);
+      let kind = socialKind(group(first, n), n, kinds.has('thanks'), ctx);
+      while (!kind && --n >= 1) kind = socialKind(group(first, n), n, kinds.has('thanks'), ctx);
+      if (!kind) break;
+      kinds.add(kind);
+      first += n;
+    }
+    if (first > 0 && first < tokens.length) {
+      const between = text.slice(tokens[first - 1]!.end, tokens[first]!.start);
+      const rest = plain(text.slice(tokens[first]!.start));
+      const introduced = answersOf(ctx.nlu).vocab.name_prefixes.some((p) => rest.startsWith(`${plain(p)} `));
+      const leading = kinds.has('thanks') || kinds.has('yes') || (kinds.has('greeting') && first > 1) || /[,.;:!?\-–—]/.test(between) || introduced;
+      if (!leading) first = 0;
+    } else first = 0;
+    // At the end: a thanks ("… terima kasih banyak"), never an "oke" word ("Siti Baik").
+    let last = tokens.length;
+    let thanked = false;
+    while (last > first) {
+      let n = Math.min(3, last - first);
+      for (; n >= 1; n--) {
+        const g = group(last - n, n);
+        const said = asTyped(g, ctx);
+        const thanks = said.kind === 'thanks' && !said.ack && (n === 1 || fillers.has(g));
+        if (thanks || (n === 1 && (fillers.has(g) || THANKS_TAIL.has(g)))) {
+          thanked ||= thanks;
+          break;
+        }
+      }
+      if (n === 0) break;
+      last -= n;
+    }
+    if (!thanked || last === first) last = tokens.length;
+    if (!tokens.length) return text.trim();
+    return text.slice(first ? tokens[first]!.start : 0, last < tokens.length ? tokens[last - 1]!.end : text.length).trim();
+  }
+
+  function onName(typedText: string, data: Data, ctx: FlowContext): Outcome {
+    // "makasih, nama saya Siti Aminah": the name. "halo", "makasih" alone are small talk, not a
+    // name: the core answers and asks again. A name with such a word in it ("Ahmad Selamat") is a name.
+    const text = withoutSmallTalk(typedText, ctx);
     const said = ctx.nlu.classify(text).kind;
     const not = smallTalkOrAnswer(text, ctx);
     if (not === 'small_talk' && !data.correcting) return { unhandled: true };
@@ -532,6 +628,30 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     }
   }
 
+  /**
+   * A booking code typed with a request ("kode booking saya K7QX4M mau batal", "undur K7Q-X4M ke
+   * kamis"): that booking, and what was asked of it. A code that is none of this chat's is said so,
+   * with the list: never another booking acted on in its place.
+   */
+  function byTypedCode(text: string, list: ListResult, ctx: FlowContext): Outcome | undefined {
+    const words = text.split(/\s+/);
+    const mine = (c: string | undefined) => Boolean(c) && (list.bookings.some((b) => b.code === c) || list.displaced.some((b) => b.code === c));
+    const code = words.map((w) => normalizeCode(w.replace(/[.,:;!?()"'*]/g, ''))).find(mine);
+    if (code) {
+      if (list.displaced.some((b) => b.code === code)) return listChoice(`bk:newday:${code}`, { list }, ctx);
+      const data: Data = { list, code };
+      const wanted = wantedOf(text);
+      if (wanted === 'cancel') return { node: 'cancel_confirm', data, replies: [cancelPrompt(data, ctx)] };
+      // The day said with it ("… ke kamis") is tried once the free days are known; the code is no part of it.
+      const said = words.filter((w) => normalizeCode(w.replace(/[.,:;!?()"'*]/g, '')) !== code).join(' ');
+      if (wanted === 'resched') return flow.onInput('manage', { ...data, wantedDay: said }, { type: 'choice', id: 'bk:resched' }, ctx);
+      return { node: 'manage', data, replies: [managePrompt(data, ctx)] };
+    }
+    const other = words.find(looksLikeCode);
+    if (!other) return undefined;
+    return { node: 'list', data: { list }, replies: [{ text: ctx.t('booking.code_not_here', { code: other.replace(/[-.,:;!?()"'*]/g, '').toUpperCase() }) }, listPrompt(list, ctx)] };
+  }
+
   /** With exactly one active booking, "batalkan" or "ganti jadwal" acts on it without asking which. */
   function actOnTheOnly(list: ListResult, said: unknown, ctx: FlowContext): Outcome | undefined {
     const wanted = wantedOf(said);
@@ -554,7 +674,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           if (severalPlaces) return { node: 'place', data: { mode: 'new' }, replies: [rules(ctx), placePrompt(ctx)] };
           return { node: 'reason', data: { mode: 'new' }, replies: [rules(ctx), reasonPrompt(ctx)] };
         }
-        const acted = actOnTheOnly(list, data.said, ctx);
+        const acted = (typeof data.said === 'string' ? byTypedCode(data.said, list, ctx) : undefined) ?? actOnTheOnly(list, data.said, ctx);
         if (acted) return acted;
         return { node: 'list', data: { list }, replies: [listPrompt(list, ctx)] };
       }
@@ -641,7 +761,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   /** A typed time ("jam 9", "08.30", "pagi", "yang pertama") at the session list. */
   function onTypedTime(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
     const free = (data.sessions ?? []).filter((s) => s.free > 0);
-    const read = answersOf(ctx.nlu).time(text);
+    const read = answersOf(ctx.nlu).time(askedAbout(text));
     if (!read || !free.length) return undefined;
     const minutes = (s: FreeSession) => Number(s.time.slice(0, 2)) * 60 + Number(s.time.slice(3, 5));
     let pick: FreeSession | undefined;
@@ -662,11 +782,25 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   }
 
   /** A day typed, alone or with its time ("besok jam 9", "kamis pagi"): that day, then that time if free. */
-  function onTypedDayAt(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+  function onTypedDayAt(typed: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    // "hari jumat bisa?": that day.
+    const text = askedAbout(typed);
     const day = onTypedDay(text, data, ctx);
     if (day) return day;
     const both = answersOf(ctx.nlu).dateAndTime(text, calendar.today(ctx.now));
     return both ? onTypedDay(both.day, { ...data, wantedTime: both.time }, ctx) : undefined;
+  }
+
+  /**
+   * A time typed at the day list ("jam 9 pagi aja", "yang pagi aja"): kept and tried on the day then
+   * picked (a bare "pagi" is a greeting there).
+   */
+  function timeBeforeDay(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const read = answersOf(ctx.nlu).time(askedAbout(text));
+    if (!read || typeof read !== 'object') return undefined;
+    if ('part' in read && !/\b(aja|saja|yang|yg|jam|pukul|sesi)\b/.test(plain(text))) return undefined;
+    const next: Data = { ...data, wantedTime: text };
+    return { node: 'date', data: next, replies: [{ text: ctx.t('booking.time_noted') }, daysPrompt(next, ctx)] };
   }
 
   /** That day's times again (as its button), trying `at` first when given ("jam 8 aja"). */
@@ -675,7 +809,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   }
 
   /** Another day typed where a time or a yes was asked ("kamis aja", "lusa"), or with its time ("kamis jam 8"); the same day with a time is that time. */
-  function otherDay(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
+  function otherDay(typed: string, data: Data, ctx: FlowContext): Outcome | undefined {
+    const text = askedAbout(typed);
     const answers = answersOf(ctx.nlu);
     const today = calendar.today(ctx.now);
     const both = answers.dateAndTime(text, today);
@@ -692,14 +827,12 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const day = otherDay(text, data, ctx);
     if (day) return day;
     // "jam 8 aja": the same day at that time, if it is free (else its times with why).
-    const at = answersOf(ctx.nlu).time(text);
+    const at = answersOf(ctx.nlu).time(askedAbout(text));
     if (at && typeof at === 'object' && data.date) return sameDayAt(text, data, ctx);
     if (/\bnik\b/.test(lower) && /\d{6,}/.test(normalizeDigits(text).replace(/[\s.-]/g, ''))) {
       return onNik(text, { ...data, correcting: true }, ctx);
     }
-    if (/\b(tanggal|tgl|hari|day|date)\b/.test(lower) && /\b(ganti|ubah|salah|pindah|change|wrong|lain|other)\b/.test(lower)) {
-      return flow.onInput('confirm', data, { type: 'choice', id: 'bk:other_day' }, ctx);
-    }
+    if (wantsOtherDay(lower)) return flow.onInput('confirm', data, { type: 'choice', id: 'bk:other_day' }, ctx);
     if (/\b(jam|pukul|sesi|waktu|time|session)\b/.test(lower) && /\b(ganti|ubah|salah|change|wrong|lain|other)\b/.test(lower) && data.date) return sameDayAt(undefined, data, ctx);
     const named = /\b(nama|namanya|name)\b/.exec(lower);
     if (named) {
@@ -717,6 +850,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     // The buttons under a waitlist offer work from anywhere: one tap takes the place. So does
     // "Pilih hari baru" under a closed-day notice: one tap shows the free days for that booking.
     choicePrefixes: ['bk:accept:', 'bk:decline:', 'bk:newday:'],
+    // "mau batal K7QX4M", "undur ABC123 ke kamis": about a booking, by its code (start() gets `said`).
+    recognizes: (text) => Boolean(wantedOf(text)) && text.split(/\s+/).some((w) => looksLikeCode(w) || (w === w.toUpperCase() && normalizeCode(w) !== undefined)),
 
     expects(node) {
       switch (node) {
@@ -755,9 +890,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     start(ctx, params) {
       const fromButton = typeof params?.choice === 'string' ? listChoice(params.choice, {}, ctx) : undefined;
       if (fromButton) return fromButton;
-      const list = params?.action === 'list';
+      // Recognised by a code (`said` alone): about one's bookings too.
+      const list = params?.action === 'list' || (params?.action === undefined && typeof params?.said === 'string');
       // "batalin booking saya": with one booking, straight to what was asked of it.
-      const said = list && typeof params?.said === 'string' && wantedOf(params.said) ? params.said : undefined;
+      const said = list && typeof params?.said === 'string' && (wantedOf(params.said) || params.said.split(/\s+/).some(looksLikeCode)) ? params.said : undefined;
       return { node: 'loading', data: list ? (said ? { said } : {}) : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
     },
 
@@ -830,6 +966,12 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
 
       if (input.type !== 'text') return { unhandled: true };
       const text = input.text.trim();
+      // "ga jadi" while a booking is made or moved: stopped, never read as a name. (At the summary it
+      // is a "no" to it: the way to another day or back to the start is explained there.)
+      if (node !== 'confirm' && flow.holds!(node, data) && NEVER_MIND.test(plain(text))) {
+        const kept = flow.onLeave!(node, data, ctx);
+        return { goto: 'menu', params: { quiet: true }, replies: kept.length ? kept : [{ text: ctx.t(data.mode === 'resched' ? 'core.cancelled' : 'booking.stopped') }] };
+      }
       switch (node) {
         case 'place': {
           if (/\b(mana saja|terserah|yang terdekat|any)\b/i.test(text)) return flow.onInput(node, data, { type: 'choice', id: `pl:${ANY_PLACE}` }, ctx);
@@ -857,10 +999,11 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           return { node: 'nik', data: { ...data, note }, replies: [{ text: ctx.t('booking.proof', { proof: reason.proof[ctx.lang] }) }, { text: ctx.t('booking.ask_nik') }] };
         }
         case 'date':
-          return onTypedDayAt(text, data, ctx) ?? { unhandled: true };
+          return onTypedDayAt(text, data, ctx) ?? timeBeforeDay(text, data, ctx) ?? { unhandled: true };
         case 'session':
           // "kamis aja" at the times: that day's times instead (the days shown are still known).
-          return onTypedTime(text, data, ctx) ?? otherDay(text, data, ctx) ?? { unhandled: true };
+          // "ganti hari" (no day said): the day list again, as its button.
+          return onTypedTime(text, data, ctx) ?? otherDay(text, data, ctx) ?? (wantsOtherDay(text) ? flow.onInput(node, data, { type: 'choice', id: 'bk:other_day' }, ctx) : { unhandled: true });
         case 'confirm':
         case 'cancel_confirm': {
           // A correction first ("salah, nik nya …", "ganti tanggal"), then "ya" / "siap" / "tidak" typed instead of tapping.
@@ -881,14 +1024,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         case 'list':
         case 'manage': {
           // A booking code typed in ("batal K7QX4M", "K7Q-X4M") picks that booking.
-          const code = text
-            .split(/\s+/)
-            .map((w) => normalizeCode(w))
-            .find((c): c is string => Boolean(c) && Boolean(data.list?.bookings.some((b) => b.code === c)));
-          if (!code) return (node === 'list' && data.list && actOnTheOnly(data.list, text, ctx)) || { unhandled: true };
-          const next: Data = { ...data, code };
-          if (CANCEL_WORDS.test(text)) return { node: 'cancel_confirm', data: next, replies: [cancelPrompt(next, ctx)] };
-          return { node: 'manage', data: next, replies: [managePrompt(next, ctx)] };
+          if (!data.list) return { unhandled: true };
+          return byTypedCode(text, data.list, ctx) ?? (node === 'list' ? actOnTheOnly(data.list, text, ctx) : undefined) ?? { unhandled: true };
         }
         default:
           return { unhandled: true };

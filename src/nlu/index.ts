@@ -4,7 +4,7 @@ import type { Category, CategoryId, Service } from '../content/schema.js';
 import type { Lang } from '../core/types.js';
 import { createAnswerReader, type AnswerReader } from './answers.js';
 import { memoByText } from '../core/memo.js';
-import { createNormalizer } from './normalize.js';
+import { createNormalizer, type Normalizer } from './normalize.js';
 import { defaultNluVocab, type NluVocab, type PhraseIntent } from './vocab.js';
 
 export { normalize } from './normalize.js';
@@ -33,6 +33,8 @@ export type Intent =
 
 export interface Nlu {
   classify(text: string): Intent;
+  /** As classify, but no word is guessed to be a typo of another: at a name question "Salim" is a name, not "salam". */
+  classifyAsTyped?(text: string): Intent;
   /** 'en' when a message is plainly written in English ("I lost my ID card"), else undefined. */
   writtenIn?(text: string): Lang | undefined;
   /** Readers for answers to the bot's own questions (yes/no, options, dates, times, names). */
@@ -73,10 +75,10 @@ interface ServiceMatch {
 export function createNlu(input: { services: Service[]; categories: Category[]; vocab?: NluVocab | undefined }): Nlu {
   const vocab = input.vocab ?? defaultNluVocab();
   const { services, categories } = input;
-  const normalizer = createNormalizer(vocab, {
-    extraPhrases: [...services.flatMap((s) => s.keywords), ...categories.flatMap((c) => c.keywords)],
-    fixTypos: true,
-  });
+  const extraPhrases = [...services.flatMap((s) => s.keywords), ...categories.flatMap((c) => c.keywords)];
+  const normalizer = createNormalizer(vocab, { extraPhrases, fixTypos: true });
+  // The same words without typo guesses, for answers where a near word is meant as typed (a name).
+  const asTypedNormalizer = createNormalizer(vocab, { extraPhrases, fixTypos: false });
   const weakWords = new Set(vocab.weak_words.flatMap((w) => normalizer.words(w)));
   function keyword<T>(target: T, phrase: string): Keyword<T> {
     const words = [...new Set(normalizer.words(phrase))];
@@ -146,15 +148,16 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
   }
   return {
     answers,
-    classify: memoByText(classify),
+    classify: memoByText((text) => classify(text, normalizer)),
+    classifyAsTyped: memoByText((text) => classify(text, asTypedNormalizer)),
     writtenIn,
   };
 
-  function classify(text: string): Intent {
+  function classify(text: string, by: Normalizer): Intent {
     // As typed ("min" is dropped by the normaliser as a filler), then in standard words.
     const whole = wholeMessages.get(asTyped(text));
     if (whole) return { kind: whole } as Intent;
-    const words = normalizer.words(text);
+    const words = by.words(text);
     if (words.length === 0) return { kind: 'unknown' };
     const wholeWords = wholeMessages.get(words.join(' '));
     if (wholeWords) return { kind: wholeWords } as Intent;

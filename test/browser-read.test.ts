@@ -8,6 +8,10 @@ import { describe, expect, test } from 'vitest';
 
 warnIfNoChromium('what residents read, in Chromium');
 
+// Waits for what the resident sees, generous as in browser.test.ts: a loaded 2-core CI machine can take
+// more than expect.poll's default second to answer (no timing is asserted).
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
 /** A valid Lampung Utara NIK (born 12 Apr 1995). */
 const NIK = '1803021204950077';
 
@@ -37,7 +41,7 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
   test('a booking at 360 px: the bot greets by itself, and the code, date and time are on screen at the end', async () => {
     const page = await rig.phone();
     const bot = page.locator('.msg.bot');
-    await expect.poll(() => bot.first().textContent()).toContain('asisten digital');
+    await poll(() => bot.first().textContent()).toContain('asisten digital');
     // No invented "halo" from the resident; the header names the office.
     expect(await page.locator('.msg.me').count()).toBe(0);
     expect(await page.locator('header h1').textContent()).toBe('Disdukcapil Kabupaten Lampung Utara');
@@ -62,7 +66,7 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('text');
     await page.getByRole('button', { name: 'BPJS / JKN' }).click();
-    await expect.poll(() => bot.last().textContent()).toContain('Ketik NIK');
+    await poll(() => bot.last().textContent()).toContain('Ketik NIK');
     // The menu and reason buttons were answered: they are greyed out, the picked one marked.
     expect(await page.getByRole('button', { name: 'BPJS / JKN' }).isDisabled()).toBe(true);
     expect(await page.locator('.choices button.picked').count()).toBe(2);
@@ -70,17 +74,17 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
 
     await page.fill('#text', NIK);
     await page.press('#text', 'Enter');
-    await expect.poll(() => bot.last().textContent()).toContain('nama lengkap');
+    await poll(() => bot.last().textContent()).toContain('nama lengkap');
     await page.fill('#text', 'Siti Aminah');
     await page.press('#text', 'Enter');
     await page.locator('.msg.bot').last().locator('button', { hasText: 'sisa' }).first().click();
     await page.locator('.msg.bot').last().locator('button', { hasText: 'Pukul' }).first().click();
-    await expect.poll(() => bot.last().textContent()).toContain('Sudah benar?');
+    await poll(() => bot.last().textContent()).toContain('Sudah benar?');
     // Only the newest buttons can be pressed.
     const enabled = await page.locator('.choices button:not(:disabled)').allTextContents();
     expect(enabled).toEqual(['Ya, pesan', 'Pilih hari lain', 'Menu utama']);
     await page.getByRole('button', { name: 'Ya, pesan' }).click();
-    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Booking berhasil' }).count()).toBe(1);
+    await poll(() => page.locator('.msg.bot', { hasText: 'Booking berhasil' }).count()).toBe(1);
 
     const confirmation = page.locator('.msg.bot', { hasText: 'Booking berhasil' });
     const code = (await confirmation.textContent())!.match(/Kode booking: ([A-Z0-9]{6})/)![1]!;
@@ -109,24 +113,24 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
 
     // After a reload the history is back with the same buttons greyed out.
     await page.reload();
-    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Booking berhasil' }).count()).toBe(1);
+    await poll(() => page.locator('.msg.bot', { hasText: 'Booking berhasil' }).count()).toBe(1);
     expect(await page.locator('.choices button:not(:disabled)').allTextContents()).toEqual(['Menu utama']);
     await page.close();
   }, 30_000);
 
   test('after `bahasa` the page itself speaks English; on a wide screen too, with nothing sideways', async () => {
     const page = await rig.phone();
-    await expect.poll(() => page.locator('.msg.bot').first().textContent()).toContain('asisten digital');
+    await poll(() => page.locator('.msg.bot').first().textContent()).toContain('asisten digital');
     expect(await page.locator('#send').textContent()).toBe('Kirim');
     await page.fill('#text', 'bahasa');
     await page.press('#text', 'Enter');
-    await expect.poll(() => page.locator('#send').textContent()).toBe('Send');
+    await poll(() => page.locator('#send').textContent()).toBe('Send');
     expect(await page.locator('#text').getAttribute('placeholder')).toBe('Type a message…');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.locator('#subtitle').textContent()).toBe('Civil registration help');
     expect(await page.getByLabel('Your message').count()).toBe(1);
     // The language button of the old menu is greyed out; the new English menu is live.
-    await expect.poll(() => page.locator('.choices button:not(:disabled)', { hasText: 'Document requirements' }).count()).toBe(1);
+    await poll(() => page.locator('.choices button:not(:disabled)', { hasText: 'Document requirements' }).count()).toBe(1);
     expect(await page.locator('.choices button:disabled', { hasText: 'English' }).count()).toBe(1);
     await noHorizontalScroll(page);
     await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-english-360.png` });
@@ -135,19 +139,19 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
     await page.context().setOffline(true);
     await page.fill('#text', 'syarat kk');
     await page.press('#text', 'Enter');
-    await expect.poll(() => page.locator('#status').textContent()).toContain('No connection');
+    await poll(() => page.locator('#status').textContent()).toContain('No connection');
     expect(await page.locator('.msg.me.pending').textContent()).toContain('Sending…');
     await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-offline-360.png` });
     await page.context().setOffline(false);
-    await expect.poll(() => page.locator('.msg.me.pending').count()).toBe(0);
-    await expect.poll(() => page.locator('#status').textContent()).toBe('');
-    await expect.poll(() => page.locator('.msg.bot').last().textContent()).toMatch(/Family Card|KK/);
+    await poll(() => page.locator('.msg.me.pending').count()).toBe(0);
+    await poll(() => page.locator('#status').textContent()).toBe('');
+    await poll(() => page.locator('.msg.bot').last().textContent()).toMatch(/Family Card|KK/);
 
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.fill('#text', 'menu');
     await page.press('#text', 'Enter');
     await page.locator('.choices button:not(:disabled)', { hasText: 'Document requirements' }).click();
-    await expect.poll(() => page.locator('.msg.bot').last().textContent()).toContain('Which document');
+    await poll(() => page.locator('.msg.bot').last().textContent()).toContain('Which document');
     await noHorizontalScroll(page);
     await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-english-1280.png` });
     await page.close();

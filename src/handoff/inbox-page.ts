@@ -25,6 +25,10 @@ const STYLE = raw(`<style>
 .thread li.system { background: none; color: #5b6675; font-size: .9rem; padding: 2px 10px; }
 .thread small { display: block; white-space: normal; }
 .canned details { margin: 0 0 6px; }
+/* The list's words stay whole (body's overflow-wrap: anywhere let the long last-message column
+   squeeze the others to "Kas|us", "Lainn|ya", "Bu|ka"); the residents' own text may still break anywhere. */
+.inbox th, .inbox td { overflow-wrap: break-word; }
+.inbox .preview { display: block; overflow-wrap: anywhere; }
 .nav-count { display: inline-block; min-width: 1.4em; margin-left: 4px; padding: 0 6px; border-radius: 999px; background: #ffd54f; color: #1b2430; font-size: .8rem; font-weight: 700; text-align: center; }
 </style>`);
 

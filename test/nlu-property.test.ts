@@ -1,10 +1,11 @@
 // Property: at every node of a half-finished booking, no typed input leaves the booking
-// unless the resident asked to leave (menu, batal, 0, the "Menu utama" option). A new request
+// unless the resident asked to leave (menu, batal, "ga jadi", 0, the "Menu utama" option). A new request
 // is answered with "leave it?" first; everything else keeps the booking where it was.
 import fs from 'node:fs';
 import YAML from 'yaml';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { answersOf } from '../src/nlu/index.js';
+import { saysNeverMind } from '../src/booking/flow.js';
 import { splitChoiceId } from '../src/flows/step.js';
 import { harness, SETUPS, type Harness } from './nlu-turns.helpers.js';
 
@@ -49,6 +50,8 @@ test('no typed input leaves a half-finished booking without the resident asking 
       if (s.flow === 'booking' || s.leave) continue;
       const word = text.trim().toLowerCase().replace(/[.!,\s]+$/g, '');
       if (UNIVERSAL.has(word)) continue;
+      // "ga jadi", "gak jadi deh": said to stop the booking (not at the summary, where it is a "no").
+      if (node !== 'confirm' && saysNeverMind(text)) continue;
       // The number or label of the "Menu utama" option is the resident asking for the menu.
       const n = /^\d{1,2}$/.test(word) ? Number(word) : undefined;
       const picked = n !== undefined ? before.choices[n - 1] : (() => {

@@ -81,6 +81,11 @@ function wantedOf(text: unknown): 'cancel' | 'resched' | undefined {
 const NEVER_MIND =
   /^(?:(?:eh|oh|wah|maaf|sorry) )?(?:(?:ga|gak|gk|g|nggak|ngga|ngak|enggak|engga|tidak|tdk|tak|ndak|nda|kagak) jadi(?: (?:booking\w*|pesan\w*|daftar\w*|rekam\w*|nya))?|batal\w*|cancel)(?: (?:deh|aja|saja|dulu|kak|ka|min|ya|dong|sih|nih|pak|bu|mas|mbak))*$/;
 
+/** The resident said to stop the booking being made ("ga jadi deh"): asking to leave, as "batal". */
+export function saysNeverMind(text: string): boolean {
+  return NEVER_MIND.test(plain(text.trim()));
+}
+
 /** "bisa?", "masih ada?", "kalau …", "boleh gak", "ganti ke …": asking for a day or time, around it. */
 const ASKING_FREE = /\b(?:ganti|ubah|pindah|tukar|jadi|ke|mau|minta|change|to|(?:bisa|bs|boleh|ada|kosong|tersedia|available)(?: (?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak|kah))?|kalau|kalo|klo|gimana|gmn|bagaimana|apa|apakah|masih|kuota\w*|slot\w*|kah)\b/g;
 /** "ga bisa", "tidak ada": a day or time that does not suit, never read as the one asked for. */

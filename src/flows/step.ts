@@ -315,8 +315,10 @@ export function createStep(flowList: Flow[]): StepFn {
       const officer: Reply = { text: t('nlu.offer_officer'), choices: [{ id: 'm:officer', label: t('menu.officer') }] };
       // The officer button joins the question's options (or stands alone under a typed question).
       const last = again.at(-1);
+      // Where an officer is already one of the options (the menu), it is not shown twice.
+      const shown = last?.choices?.some((c) => splitChoiceId(c.id).id === 'm:officer') === true;
       const replies = last?.choices?.length
-        ? [line, ...again.slice(0, -1), { ...last, choices: [...last.choices, officer.choices![0]!] }, { text: officer.text }]
+        ? [line, ...again.slice(0, -1), shown ? last : { ...last, choices: [...last.choices, officer.choices![0]!] }, { text: officer.text }]
         : [line, ...again, officer];
       // The officer button must not change the question's tag: re-finish with the same state.
       return finish({ ...state, misses }, replies, [], ctx, true);

@@ -360,3 +360,32 @@ test('a complaint in the first message gets the national channels with its recei
   expect(receipt).toContain('kasus #1');
   expect(receipt).toContain('SP4N-LAPOR!');
 });
+
+describe('a long message typed where the NLU reads only its start', () => {
+  const complaint = `Saya mau komplain, petugas loket minta uang untuk cetak KK. ${'Petugasnya tidak ramah dan saya disuruh bolak-balik tiga kali ke kantor. '.repeat(42)}AKHIR PESAN`;
+
+  test.each([
+    ['as the very first message', [] as string[]],
+    ['at the menu', ['halo']],
+  ])('a 3,000-character complaint typed %s reaches the case whole', async (_where, before) => {
+    expect(complaint.length).toBeGreaterThan(3000);
+    const app = await start();
+    for (const said of before) await app.say('lc', said);
+    const r = textOf(await app.say('lc', complaint));
+    expect(r).toContain('kasus #1');
+    expect(r).not.toContain('karakter pertama');
+    expect(residentTexts(app)).toEqual([complaint]);
+  });
+
+  test('at "Tentang apa?" a 3,000-character message reaches the case whole; one over 4,000 is kept to 4,000 and the resident told', async () => {
+    const app = await start();
+    await app.say('lt', 'hubungi petugas');
+    expect(textOf(await app.say('lt', complaint))).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual([complaint]);
+    await app.say('lu', 'halo');
+    const huge = `${complaint} ${'z'.repeat(2000)}`;
+    const r = textOf(await app.say('lu', huge));
+    expect(r).toContain('hanya 4.000 karakter pertama');
+    expect(residentTexts(app, 2)).toEqual([huge.slice(0, 4000)]);
+  });
+});

@@ -200,15 +200,17 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     switch (effect) {
       case HANDOFF_EFFECTS.current: {
         const open = r.case as { id: number; topic: string } | undefined;
+        const cut = data.cut === true;
         if (open) {
           // A message that came with the request goes to the open case, and the resident is told which.
           const said = typeof data.said === 'string' ? data.said : undefined;
           const vars = { id: open.id, topic: topicLabel(open.topic, ctx) };
-          return { node: 'open', data: { caseId: open.id }, replies: [{ text: ctx.t(said ? 'handoff.added_to_open' : 'handoff.already_open', vars) }], effects: said ? [{ type: HANDOFF_EFFECTS.message, caseId: open.id, text: said }] : [] };
+          const replies = [{ text: ctx.t(said ? 'handoff.added_to_open' : 'handoff.already_open', vars) }, ...cutNotice(said !== undefined && cut, ctx)];
+          return { node: 'open', data: { caseId: open.id }, replies, effects: said ? [{ type: HANDOFF_EFFECTS.message, caseId: open.id, text: said }] : [] };
         }
         const note = typeof data.note === 'string' ? { note: data.note } : {};
         // The first message already said what it is about: it opens the case.
-        if (typeof data.said === 'string') return openWith(data.said, data.topic as Topic, Boolean(data.pungli), data.note, ctx);
+        if (typeof data.said === 'string') return openWith(data.said, data.topic as Topic, Boolean(data.pungli), data.note, ctx, { cut });
         if (data.topic) return { node: 'message', data: { topic: data.topic, pungli: Boolean(data.pungli), ...note }, replies: askMessage(data.topic as Topic, Boolean(data.pungli), ctx) };
         return { node: 'topic', data: note, replies: [topicQuestion(ctx)] };
       }
@@ -283,9 +285,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       // ("saya mau komplain, petugas loket minta uang …") they are the case's first message and
       // the resident is not asked again; "saya mau komplain" alone still tells the topic.
       if (typeof params?.said === 'string' && params.said.trim()) {
-        const first = readFirstMessage(params.said);
+        // Kept whole (the step passes it to MAX_MESSAGE, not cut to what the NLU reads).
+        const said = params.said.slice(0, HANDOFF_MAX_TEXT);
+        const cut = params.cut === true || params.said.length > HANDOFF_MAX_TEXT ? { cut: true } : {};
+        const first = readFirstMessage(said);
         // A case already open is said first (as for a topic): the message is not added to it unseen.
-        if (first.substantial) return { node: 'checking', data: { said: params.said, topic: topic ?? first.topic ?? 'pertanyaan', pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
+        if (first.substantial) return { node: 'checking', data: { said, ...cut, topic: topic ?? first.topic ?? 'pertanyaan', pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
         if (!topic && first.topic) return { node: 'checking', data: { topic: first.topic, pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
       }
       return { node: 'checking', data: { ...(topic ? { topic } : {}), ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
@@ -308,8 +313,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
               // the core answers it (small talk: one line and this question again).
               if (OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
             }
-            // The message written straight away: keep it, with the topic it reads like.
-            return openGuessing(input.text, data.note, ctx);
+            // The message written straight away: keep it (whole), with the topic it reads like.
+            return openGuessing(input.whole ?? input.text, data.note, ctx, { cut: input.cut });
           }
           if (input.type === 'media') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic: 'dokumen', pungli: false, note: data.note, ...mediaFields(input) }] };
           return { unhandled: true };

@@ -389,3 +389,62 @@ describe('a long message typed where the NLU reads only its start', () => {
     expect(residentTexts(app, 2)).toEqual([huge.slice(0, 4000)]);
   });
 });
+
+describe('declining, typed', () => {
+  test.each(['no', 'tidak', 'ga jadi', 'nggak', 'Tidak.', 'nggak kak', 'tutup aja', 'selesai'])('"%s" at "Silakan tulis pesan Anda" sends nothing: the resident is told, back at the menu', async (said) => {
+    const app = await start();
+    await app.say('dm', 'hubungi petugas');
+    await app.say('dm', 'Pertanyaan');
+    const r = await app.say('dm', said);
+    expect(textOf(r)).toContain('Baik, tidak jadi');
+    expect(choicesOf(r)).toContain('Hubungi petugas');
+    expect(cases(app)).toBe(0);
+  });
+
+  test.each(['tidak', 'nggak', 'no', 'tutup aja'])('"%s" at "Tentang apa?" opens no case', async (said) => {
+    const app = await start();
+    await app.say('dt', 'hubungi petugas');
+    expect(textOf(await app.say('dt', said))).toContain('Baik, tidak jadi');
+    expect(cases(app)).toBe(0);
+  });
+
+  test('a longer text with "tidak" is still the message', async () => {
+    const app = await start();
+    await app.say('dl', 'hubungi petugas');
+    await app.say('dl', 'Pertanyaan');
+    expect(textOf(await app.say('dl', 'KTP saya tidak bisa dipakai'))).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual(['KTP saya tidak bisa dipakai']);
+  });
+
+  test.each(['tidak usah', 'Tidak usah', 'ga jadi', 'tutup aja'])('"%s" at "Kirim pesan ini sebagai kasus baru?" does not send it (nor joins it to the message)', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'dp');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('dp');
+    await app.say('dp', 'Tapi tanggal lahir anak saya juga salah di KK');
+    expect(textOf(await app.say('dp', said))).toContain('pesan itu tidak dikirim');
+    expect(cases(app)).toBe(1);
+  });
+
+  test.each(['ga jadi', 'tidak usah', 'tutup aja'])('"%s" under the closing question: thanks, no rating, no new case offered', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'dr');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('dr');
+    const r = textOf(await app.say('dr', said));
+    expect(r).toContain('Masukan Anda membantu');
+    expect(r).not.toContain('kasus baru');
+    expect(rating(app)).toBeNull();
+    expect(cases(app)).toBe(1);
+  });
+
+  test('"tidak usah" typed as the suggestion after a rating is not kept as the resident\'s word', async () => {
+    const app = await start();
+    await openQuestion(app, 'dw');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('dw');
+    await app.say('dw', '4');
+    expect(textOf(await app.say('dw', 'tidak usah'))).toContain('Masukan Anda membantu');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
+  });
+});

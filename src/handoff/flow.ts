@@ -6,6 +6,8 @@
 // Pure: the database is reached through effects (src/handoff/feature.ts).
 import type { Choice, Input, Reply } from '../core/types.js';
 import { readAnswer } from '../flows/answers.js';
+import { answersOf } from '../nlu/index.js';
+import { plain } from '../nlu/answers.js';
 import { maskDigitsInText } from '../privacy/mask.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeTime } from './hours.js';
@@ -46,6 +48,13 @@ const OTHER_REQUESTS = new Set(['status', 'booking', 'my_bookings', 'requirement
 const SMALL_TALK = new Set(['greeting', 'thanks']);
 
 const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+/** A "no" by itself ("tidak", "nggak kak", "no"): at a question about a message, it declines. */
+const NEGATION = new Set('tidak tdk tak gak ga g gk ngga nggak ngak enggak engga ndak nda kagak no nope nah n'.split(' '));
+/** "tutup aja", "selesai", "udah cukup": the resident is done (not "jam tutup?"). */
+const DONE = new Set('tutup selesai cukup sekian udahan sudahan'.split(' '));
+/** Words that may come with those without changing them ("ga jadi", "tidak, terima kasih", "sudah selesai"). */
+const ALONG = new Set('jadi usah perlu sudah udah dulu terima kasih thank you kasusnya chatnya'.split(' '));
 
 /** What a first message already says: the topic it reads like, money asked, and whether it is a message at all. */
 export function readFirstMessage(text: string): { topic?: Topic; pungli: boolean; substantial: boolean } {
@@ -157,7 +166,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   function afterClose(text: string, caseId: number, rateable: boolean, asked: boolean, ctx: FlowContext): Outcome {
     const score = rateable ? ratingOf(text) : undefined;
     if (score) return rate(caseId, score);
-    if (SKIP.test(text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+    if (SKIP.test(text.trim()) || declines(text, ctx)) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
     const kind = ctx.nlu.classify(text).kind;
     if (kind === 'thanks' || kind === 'greeting' || readAnswer(text, ctx.nlu) === 'yes') {
       if (rateable && !asked) return { node: 'closed', data: { caseId, rateable }, replies: [rateQuestion(caseId, ctx, ctx.t(kind === 'greeting' ? 'handoff.closed_hello' : 'handoff.closed_thanks', { id: caseId }))] };
@@ -247,12 +256,26 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
 
   const cancelled = (ctx: FlowContext): Outcome => ({ goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.cancelled') }] });
   /**
-   * "gak jadi", "tidak usah", "ga perlu deh": the resident changed their mind. A "no" alone is not
-   * enough: "hilang", "belum", "tidak ada" typed as the message are the message.
+   * "gak jadi", "tidak usah", "ga perlu deh", a bare "tidak" / "no" / "nggak", "tutup aja": the
+   * resident declines. Any other word makes it a message: "hilang", "belum", "tidak ada", "KTP saya
+   * tidak bisa dipakai" typed as the message are the message.
    */
-  const changedMind = (text: string, ctx: FlowContext) => {
+  const declines = (text: string, ctx: FlowContext) => {
     const a = readAnswer(text, ctx.nlu);
-    return a === 'not_needed' || (a === 'no' && /\b(jadi|usah|perlu)\b/i.test(text));
+    if (a === 'not_needed' || (a === 'no' && /\b(jadi|usah|perlu)\b/i.test(text))) return true;
+    const fillers = answersOf(ctx.nlu).fillers;
+    const left = plain(text)
+      .split(' ')
+      .filter((w) => w && !fillers.has(w) && !ALONG.has(w));
+    return left.length > 0 && left.length <= 2 && left.every((w) => NEGATION.has(w) || DONE.has(w));
+  };
+  /** The answer to "send this message?" (its buttons typed too): yes, no, or neither. */
+  const sendAnswer = (text: string, ctx: FlowContext): 'yes' | 'no' | undefined => {
+    const picked = answersOf(ctx.nlu).option(text, [ctx.t('handoff.send_new'), ctx.t('handoff.dont_send')]);
+    if (picked && 'index' in picked && !picked.loose) return picked.index === 0 ? 'yes' : 'no';
+    const a = readAnswer(text, ctx.nlu);
+    if (a === 'yes') return 'yes';
+    return a === 'no' || declines(text, ctx) ? 'no' : undefined;
   };
 
   /** A rating word that asks for something ("belum jadi juga, tolong telepon …") is a message for an officer. */
@@ -303,8 +326,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           if (input.type === 'text') {
             const topic = typedTopic(input.text, ctx);
             if (topic) return { node: 'message', data: { ...data, topic, pungli: false }, replies: askMessage(topic, false, ctx) };
-            // "gak jadi": nothing is sent.
-            if (changedMind(input.text, ctx)) return cancelled(ctx);
+            // "gak jadi", "tidak": nothing is sent.
+            if (declines(input.text, ctx)) return cancelled(ctx);
             const first = readFirstMessage(input.text);
             if (!first.substantial) {
               // "saya mau komplain": the topic, the message still to come.
@@ -326,7 +349,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             // Every text here is the message (a typed "1" is not turned into an option by the core),
             // except "1" for the one option of a complaint, "gak jadi", and a bare greeting.
             if (topic === 'pengaduan' && !pungli && /^\s*1\s*$/.test(input.text)) return onChoice('hf:pungli', data, ctx)!;
-            if (changedMind(input.text, ctx)) return cancelled(ctx);
+            if (declines(input.text, ctx)) return cancelled(ctx);
             if (!readFirstMessage(input.text).substantial && SMALL_TALK.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
             // The complaint's question showed the national channels (askMessage): the receipt does not repeat them.
             return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx, { channelsShown: topic === 'pengaduan' && !pungli, cut: input.cut });
@@ -344,7 +367,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           if (input.type !== 'text') return { unhandled: true };
           const caseId = num(data.caseId);
           if (typeof data.pending === 'string') {
-            const answer = readAnswer(input.text, ctx.nlu);
+            // "ya", "tidak", "tidak usah" (its button typed), "tutup aja".
+            const answer = sendAnswer(input.text, ctx);
             if (answer === 'yes') return onChoice('hf:new', data, ctx)!;
             if (answer === 'no') return onChoice('hf:no', data, ctx)!;
             const score = data.rateable ? ratingOf(input.text) : undefined;
@@ -360,12 +384,13 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           const score = data.rateable ? ratingOf(input.text) : undefined;
           if (score) return rate(caseId, score);
           const kind = ctx.nlu.classify(input.text).kind;
-          if (kind === 'thanks' || SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
+          if (kind === 'thanks' || SKIP.test(input.text.trim()) || declines(input.text, ctx)) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
           if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(kind)) return { unhandled: true };
           return afterClose(input.text, caseId, false, true, ctx);
         }
         case 'rate_word':
-          if (input.type === 'text' && SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+          // "tidak usah", "tutup aja": no word (not kept as one for the statistics).
+          if (input.type === 'text' && (SKIP.test(input.text.trim()) || declines(input.text, ctx))) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
           // A request ("belum jadi juga, NIK saya …, tolong telepon …") goes to an officer, not to the statistics.
           if (input.type === 'text' && isRequest(input.text, ctx)) return openGuessing(input.text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, { pre: [{ text: ctx.t('handoff.word_to_officer') }] });
           if (input.type === 'text') return { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: input.text }] };

@@ -448,3 +448,47 @@ describe('declining, typed', () => {
     expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
   });
 });
+
+describe('only asking for an officer at the handoff questions', () => {
+  test.each(['min', 'mau ngomong sama petugas', 'halo admin ada?'])('"%s" at "Silakan tulis pesan Anda": told this is the way, asked again; typed again, it is sent', async (said) => {
+    const app = await start();
+    await app.say('qa', 'hubungi petugas');
+    await app.say('qa', 'Pertanyaan');
+    const r = textOf(await app.say('qa', said));
+    expect(r).toContain('petugas akan membaca pesan Anda di sini');
+    expect(r).toContain('Silakan tulis pesan Anda');
+    expect(cases(app)).toBe(0);
+    expect(textOf(await app.say('qa', said))).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual([said]);
+  });
+
+  test('"min" at "Tentang apa?": told this is the way, the topics again', async () => {
+    const app = await start();
+    await app.say('qt', 'hubungi petugas');
+    const r = await app.say('qt', 'min');
+    expect(textOf(r)).toContain('petugas akan membaca pesan Anda di sini');
+    expect(choicesOf(r)).toEqual(['Pertanyaan', 'Pengaduan', 'Dokumen saya', 'Lainnya']);
+    expect(cases(app)).toBe(0);
+  });
+
+  test('"saya mau komplain" at the question of another topic: the complaint\'s question (national channels), no case yet', async () => {
+    const app = await start();
+    await app.say('qk', 'hubungi petugas');
+    await app.say('qk', 'Pertanyaan');
+    const r = await app.say('qk', 'saya mau komplain');
+    expect(textOf(r)).toContain('SP4N-LAPOR!');
+    expect(cases(app)).toBe(0);
+    await app.say('qk', 'Petugas loket meminta uang 50 ribu untuk mempercepat KK saya');
+    expect(hs(app).open(1, officer)).toMatchObject({ topic: 'pengaduan', pungli: true });
+  });
+
+  test.each([
+    ['halo admin ada?', 'Tentang apa?'],
+    ['Admin, ada?', 'Tentang apa?'],
+    ['halo admin', 'Silakan pilih layanan'],
+  ])('"%s" as the first message: "%s"', async (said, answer) => {
+    const app = await start();
+    expect(textOf(await app.say('qf', said))).toContain(answer);
+    expect(cases(app)).toBe(0);
+  });
+});

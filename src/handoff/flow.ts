@@ -56,6 +56,12 @@ const DONE = new Set('tutup selesai cukup sekian udahan sudahan'.split(' '));
 /** Words that may come with those without changing them ("ga jadi", "tidak, terima kasih", "sudah selesai"). */
 const ALONG = new Set('jadi usah perlu sudah udah dulu terima kasih thank you kasusnya chatnya'.split(' '));
 
+/** Only asks for an officer ("min", "mau ngomong sama petugas", "halo admin ada?"): no message yet. */
+const onlyAsks = (text: string) => {
+  const ws = words(text);
+  return ws.length > 0 && ws.length <= 8 && ws.every((w) => REQUEST_WORDS.has(w));
+};
+
 /** What a first message already says: the topic it reads like, money asked, and whether it is a message at all. */
 export function readFirstMessage(text: string): { topic?: Topic; pungli: boolean; substantial: boolean } {
   const pungli = MONEY.test(text);
@@ -332,6 +338,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             if (!first.substantial) {
               // "saya mau komplain": the topic, the message still to come.
               if (first.topic) return { node: 'message', data: { ...data, topic: first.topic, pungli: first.pungli }, replies: askMessage(first.topic, first.pungli, ctx) };
+              // "min", "mau ngomong sama petugas": yes, this is the way; the question once more (typed again, it is the message).
+              if (onlyAsks(input.text) && !data.asked) return { node: 'topic', data: { ...data, asked: true }, replies: [{ text: ctx.t('handoff.connecting') }, topicQuestion(ctx)] };
               // Small talk ("makasih", "halo") or a clear other request ("cek status", "jam buka?"):
               // the core answers it (small talk: one line and this question again).
               if (OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
@@ -350,7 +358,13 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             // except "1" for the one option of a complaint, "gak jadi", and a bare greeting.
             if (topic === 'pengaduan' && !pungli && /^\s*1\s*$/.test(input.text)) return onChoice('hf:pungli', data, ctx)!;
             if (declines(input.text, ctx)) return cancelled(ctx);
-            if (!readFirstMessage(input.text).substantial && SMALL_TALK.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            const first = readFirstMessage(input.text);
+            if (!first.substantial && SMALL_TALK.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            // "min", "saya mau komplain": still no message; asked once more (with the complaint's question when it says so).
+            if (!first.substantial && onlyAsks(input.text) && !data.asked) {
+              const now = first.topic && topic !== 'pengaduan' ? { topic: first.topic, pungli: first.pungli } : { topic, pungli };
+              return { node: 'message', data: { ...data, ...now, asked: true }, replies: [{ text: ctx.t('handoff.connecting') }, ...askMessage(now.topic, now.pungli, ctx)] };
+            }
             // The complaint's question showed the national channels (askMessage): the receipt does not repeat them.
             return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx, { channelsShown: topic === 'pengaduan' && !pungli, cut: input.cut });
           }

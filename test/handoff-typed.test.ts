@@ -4,6 +4,7 @@
 // and who may read the residents' rating words (masked everywhere).
 import { afterEach, describe, expect, test } from 'vitest';
 import { handoffFeature } from '../src/handoff/feature.js';
+import { createLogger } from '../src/log.js';
 import { addOfficer, Session } from './dashboard-helpers.js';
 import { choicesOf, makeTestApp, textOf, type TestApp } from './helpers.js';
 import { openWhatsAppApp } from './whatsapp-app.js';
@@ -19,8 +20,8 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function start(): Promise<TestApp> {
-  t = await makeTestApp({ env: { ADMIN_TOKEN } });
+async function start(log?: (line: string) => void): Promise<TestApp> {
+  t = await makeTestApp({ env: { ADMIN_TOKEN }, ...(log ? { app: { log: createLogger('debug', { write: log }) } } : {}) });
   await t.app.startFeatures();
   return t;
 }
@@ -490,5 +491,33 @@ describe('only asking for an officer at the handoff questions', () => {
     const app = await start();
     expect(textOf(await app.say('qf', said))).toContain(answer);
     expect(cases(app)).toBe(0);
+  });
+});
+
+describe('a message written and not sent yet', () => {
+  const draft = 'Nama ibu saya Sutrisna Wulandari salah tulis di KK';
+  const savedState = (app: TestApp, address: string) => app.ctx.db.prepare('SELECT state FROM conversations WHERE resident_id = ?').pluck().get(residentId(app, address)) as string;
+
+  test('is removed from the saved conversation once it went idle, never logged; a late "send" button says so and sends nothing', async () => {
+    const lines: string[] = [];
+    const app = await start((line) => void lines.push(line));
+    await openQuestion(app, 'pd');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('pd');
+    const offer = await app.say('pd', draft);
+    expect(choicesOf(offer)).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    // Kept while the question waits (it is sent whole on "ya") ...
+    expect(savedState(app, 'pd')).toContain('Sutrisna');
+    await app.app.housekeeping();
+    expect(savedState(app, 'pd')).toContain('Sutrisna');
+    // ... and gone once the conversation is idle: the next message would start at the menu anyway.
+    app.clock.advance(31 * 60_000);
+    await app.app.housekeeping();
+    expect(savedState(app, 'pd')).not.toContain('Sutrisna');
+    const late = textOf(await app.say('pd', { choice: 'hf:new' }));
+    expect(late).toContain('pesan itu sudah tidak tersimpan');
+    expect(cases(app)).toBe(1);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain('Sutrisna');
   });
 });

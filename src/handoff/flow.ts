@@ -161,6 +161,9 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return { media: input.media, ref: input.ref ?? null, caption: input.caption ?? null };
   }
 
+  /** A button under a message no longer kept (the conversation went idle, the draft was removed). */
+  const draftGone = (ctx: FlowContext): Outcome => ({ goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.draft_gone') }] });
+
   const rate = (caseId: number, score: number): Outcome => ({ node: 'rating', data: { caseId }, replies: [], effects: [{ type: HANDOFF_EFFECTS.rate, caseId, score }] });
   // Notes are for officers: in Indonesian, as the inbox is.
   const newCaseNote = (caseId: number) => `Lanjutan dari kasus #${caseId} yang sudah ditutup.`;
@@ -201,10 +204,10 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
       case 'new':
         // The message written into a closed case goes to an officer as a new case, with a note linking the old one.
-        if (typeof data.pending !== 'string') return undefined;
+        if (typeof data.pending !== 'string') return draftGone(ctx);
         return openGuessing(data.pending, newCaseNote(num(data.caseId)), ctx, { cut: data.pendingCut === true });
       case 'no':
-        if (typeof data.pending !== 'string') return undefined;
+        if (typeof data.pending !== 'string') return draftGone(ctx);
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.not_sent') }] };
       default:
         return undefined;

@@ -494,6 +494,89 @@ describe('only asking for an officer at the handoff questions', () => {
   });
 });
 
+describe('back at the menu while the case waits for the resident', () => {
+  const answer = 'Sudah jadi. Bisa diambil besok pagi di loket 2?';
+
+  test.each([
+    ['left the case after the officer answered', 'after'],
+    ['left the case before the officer answered', 'before'],
+  ])('%s: "iya pak, besok saya datang" reaches the officer, the resident is told, and what follows goes to the case', async (_what, when) => {
+    const app = await start();
+    await openQuestion(app, 'sa', 'KTP saya kapan jadi?');
+    if (when === 'before') await app.say('sa', 'menu');
+    hs(app).reply(1, answer, officer);
+    await app.poll('sa');
+    if (when === 'after') await app.say('sa', 'menu');
+    const r = textOf(await app.say('sa', 'iya pak, besok saya datang'));
+    expect(r).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(r).not.toContain('belum mengerti');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?', 'iya pak, besok saya datang']);
+    expect(await app.say('sa', 'jam 8 ya pak')).toEqual([]);
+    expect(residentTexts(app).at(-1)).toBe('jam 8 ya pak');
+  });
+
+  test('a clear other request at the menu is answered, not sent to the officer', async () => {
+    const app = await start();
+    await openQuestion(app, 'sb', 'KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await app.poll('sb');
+    await app.say('sb', 'menu');
+    expect(textOf(await app.say('sb', 'cek status'))).toContain('nomor');
+    expect(textOf(await app.say('sb', 'menu'))).toContain('Silakan pilih layanan');
+    expect(textOf(await app.say('sb', 'syarat kk hilang'))).not.toContain('teruskan ke petugas');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+  });
+
+  test('WhatsApp: after "menu", a typed reply to the officer reaches the case', async () => {
+    const { app, chat, deliver } = await whatsapp();
+    await chat('hubungi petugas');
+    await chat('1');
+    await chat('KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await deliver();
+    await chat('menu');
+    expect(await chat('iya pak, besok saya datang')).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(residentTexts(app)).toContain('iya pak, besok saya datang');
+  });
+
+  test('"sudah dijawab belum?" while the officer has not answered: told so and asked whether it is for the officer; "ya" sends it', async () => {
+    const app = await start();
+    await openQuestion(app, 'sc', 'KTP saya kapan jadi?');
+    await app.say('sc', 'menu');
+    const ask = await app.say('sc', 'sudah dijawab belum?');
+    expect(textOf(ask)).toContain('Kasus Anda #1 (Pertanyaan) masih terbuka; petugas belum membalas');
+    expect(textOf(ask)).toContain('Selasa, 1 Des 15.30 WIB');
+    expect(choicesOf(ask)).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(textOf(await app.say('sc', 'ya'))).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?', 'sudah dijawab belum?']);
+  });
+
+  test('"tidak" to "is it for the officer?": not sent; a later text is asked about again', async () => {
+    const app = await start();
+    await openQuestion(app, 'sd', 'KTP saya kapan jadi?');
+    await app.say('sd', 'menu');
+    await app.say('sd', 'pak saya tunggu kabarnya ya');
+    expect(textOf(await app.say('sd', 'tidak'))).toContain('pesan itu tidak dikirim');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(textOf(await app.say('sd', 'sudah dijawab belum?'))).toContain('Apakah pesan tadi untuk petugas?');
+  });
+
+  test('after the case was closed, a text the bot does not understand at the menu is not sent anywhere', async () => {
+    const app = await start();
+    await openQuestion(app, 'se', 'KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await app.say('se', 'menu');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('se');
+    await app.say('se', 'menu');
+    const r = textOf(await app.say('se', 'iya pak, besok saya datang'));
+    expect(r).toContain('belum mengerti');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(cases(app)).toBe(1);
+  });
+});
+
 describe('a message written and not sent yet', () => {
   const draft = 'Nama ibu saya Sutrisna Wulandari salah tulis di KK';
   const savedState = (app: TestApp, address: string) => app.ctx.db.prepare('SELECT state FROM conversations WHERE resident_id = ?').pluck().get(residentId(app, address)) as string;
@@ -519,5 +602,18 @@ describe('a message written and not sent yet', () => {
     expect(cases(app)).toBe(1);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toContain('Sutrisna');
+  });
+
+  test('"is this for the officer?" left unanswered: removed once idle as well', async () => {
+    const app = await start();
+    await openQuestion(app, 'ps');
+    await app.say('ps', 'menu');
+    expect(textOf(await app.say('ps', 'pak saya tunggu kabarnya ya, dari Sutrisna Wulandari'))).toContain('Apakah pesan tadi untuk petugas?');
+    expect(savedState(app, 'ps')).toContain('Sutrisna');
+    app.clock.advance(31 * 60_000);
+    await app.app.housekeeping();
+    expect(savedState(app, 'ps')).not.toContain('Sutrisna');
+    expect(textOf(await app.say('ps', { choice: 'hf:stray:yes' }))).toContain('pesan itu sudah tidak tersimpan');
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
   });
 });

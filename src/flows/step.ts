@@ -220,6 +220,7 @@ export function createStep(flowList: Flow[]): StepFn {
           ...state,
           leave: undefined,
           ...(superseded ? keptWithoutTop(state) : {}),
+          ...awaitedAfter(state, currentFlow.id),
           flow: currentFlow.id,
           flowVersion: currentFlow.version,
           node: current.node,
@@ -249,6 +250,12 @@ export function createStep(flowList: Flow[]): StepFn {
       current = target.start(flowCtx(ctx, state.lang), current.params);
     }
     throw new Error(`too many flow switches (last: ${currentFlow.id})`);
+  }
+
+  /** Leaving a node that waits on someone (Flow.awaits) remembers its flow; entering that flow forgets it. */
+  function awaitedAfter(state: ConversationState, flowId: string): Pick<ConversationState, 'awaited'> {
+    if (flowId === state.awaited) return { awaited: undefined };
+    return flowId !== state.flow && flows.get(state.flow)?.awaits?.includes(state.node) ? { awaited: state.flow } : {};
   }
 
   function toMenu(state: ConversationState, ctx: StepContext, pre: Reply[], params?: Record<string, unknown>): StepResult {
@@ -610,6 +617,10 @@ export function createStep(flowList: Flow[]): StepFn {
       if (state.flow === 'menu') {
         const r: StepResult | undefined = byLabel();
         if (r) return r;
+        // Not understood at the menu after leaving a case that waits for an officer: it may be the
+        // resident's answer to the officer ("iya pak, besok saya datang"); that flow finds out.
+        const awaited = state.awaited ? flows.get(state.awaited) : undefined;
+        if (awaited) return apply({ goto: awaited.id, params: { stray: input.whole ?? input.text, ...(input.cut ? { cut: true } : {}) } }, current, state, ctx);
       }
       return notUnderstood(state, ctx);
     }

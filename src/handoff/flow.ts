@@ -1,6 +1,7 @@
 // "Hubungi petugas": the resident picks a topic, writes the message, and is told honestly when
 // an answer comes. While the case is open the bot stays quiet: what the resident writes goes
-// to the case. `menu` leaves (the case stays open); an officer's answer comes with a button
+// to the case. `menu` leaves (the case stays open), and a text the bot does not understand at the
+// menu afterwards may be for the officer (start `stray`); an officer's answer comes with a button
 // that leads back to the case from anywhere; after closing, one satisfaction question, which
 // is also answered by what the resident types next into the closed case ("5", "sangat puas").
 // Pure: the database is reached through effects (src/handoff/feature.ts).
@@ -128,10 +129,15 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return cut ? [{ text: ctx.t('handoff.cut', { max: HANDOFF_MAX_TEXT.toLocaleString('id-ID') }) }] : [];
   }
 
+  /** "Selasa, 1 Des 15.30 WIB". */
+  function dueLabel(iso: string, ctx: FlowContext): string {
+    const due = new Date(iso);
+    return `${time.calendar.label(time.calendar.today(due), ctx.lang)} ${time.calendar.timeLabel(due, ctx.lang)} WIB`;
+  }
+
   /** `channelsShown`: the national channels were just shown with the question ("Silakan tulis pesan…"): not again. */
   function opened(r: OpenResult, ctx: FlowContext, channelsShown = false): Outcome {
-    const due = new Date(r.dueAt);
-    const dueText = `${time.calendar.label(time.calendar.today(due), ctx.lang)} ${time.calendar.timeLabel(due, ctx.lang)} WIB`;
+    const dueText = dueLabel(r.dueAt, ctx);
     const next = new Date(r.nextOpening);
     const when = r.inHours
       ? ctx.t('handoff.answer_in_hours', { close: time.closeLabel(), due: dueText })
@@ -159,6 +165,17 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
 
   function mediaFields(input: Extract<Input, { type: 'media' }>) {
     return { media: input.media, ref: input.ref ?? null, caption: input.caption ?? null };
+  }
+
+  /** "Is this for the officer?" for a text typed at the menu while the resident's case waits for an officer. */
+  function strayQuestion(data: Record<string, unknown>, ctx: FlowContext): Reply {
+    const text = ctx.t('handoff.stray_question', { id: num(data.caseId), topic: topicLabel(String(data.topic), ctx), due: dueLabel(String(data.dueAt), ctx) });
+    return { text, choices: [{ id: 'hf:stray:yes', label: ctx.t('handoff.send_new') }, { id: 'hf:stray:no', label: ctx.t('handoff.dont_send') }] };
+  }
+
+  /** A text for the open case, added to it; the resident is told, and is in the case again. */
+  function sendStray(caseId: number, text: string, cut: boolean, ctx: FlowContext): Outcome {
+    return { node: 'open', data: { caseId }, replies: [{ text: ctx.t('handoff.stray_sent', { id: caseId }) }, ...cutNotice(cut, ctx)], effects: [{ type: HANDOFF_EFFECTS.message, caseId, text }] };
   }
 
   /** A button under a message no longer kept (the conversation went idle, the draft was removed). */
@@ -209,6 +226,11 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       case 'no':
         if (typeof data.pending !== 'string') return draftGone(ctx);
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.not_sent') }] };
+      case 'stray':
+        // "Is this for the officer?" answered: the text goes to the open case, or nowhere.
+        if (typeof data.pending !== 'string') return draftGone(ctx);
+        if (parts[2] === 'yes') return sendStray(num(data.caseId), data.pending, data.pendingCut === true, ctx);
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.not_sent') }] };
       default:
         return undefined;
     }
@@ -217,8 +239,17 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   function onResult(effect: string, r: Record<string, unknown>, data: Record<string, unknown>, ctx: FlowContext): Outcome {
     switch (effect) {
       case HANDOFF_EFFECTS.current: {
-        const open = r.case as { id: number; topic: string } | undefined;
+        const open = r.case as { id: number; topic: string; dueAt: string; officerLast: boolean } | undefined;
         const cut = data.cut === true;
+        // A text nobody understood at the menu, after the resident left their case (see start).
+        if (typeof data.stray === 'string') {
+          // No case (closed meanwhile): it was not for an officer after all; said as the core says it.
+          if (!open) return { goto: 'menu', replies: [{ text: ctx.t('nlu.expect.choice') }] };
+          // The officer wrote last: this is the resident's answer ("iya pak, besok saya datang").
+          if (open.officerLast) return sendStray(open.id, data.stray, cut, ctx);
+          const ask = { caseId: open.id, topic: open.topic, dueAt: open.dueAt, pending: data.stray, ...(cut ? { pendingCut: true } : {}) };
+          return { node: 'stray', data: ask, replies: [strayQuestion(ask, ctx)] };
+        }
         if (open) {
           // A message that came with the request goes to the open case, and the resident is told which.
           const said = typeof data.said === 'string' ? data.said : undefined;
@@ -299,6 +330,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     id: 'officer',
     version: 1,
     keepWhenIdle: ['open'],
+    // Left here, the case still waits for an officer: a text nobody understood at the menu comes back (start: `stray`).
+    awaits: ['open', 'stray'],
     routeWords: { 'balas petugas': { reply: true }, 'reply to the officer': { reply: true } },
     choicePrefixes: ['hf:'],
     // Every text typed there is the message for the officer: kept whole, a "1" is the answer itself.
@@ -309,6 +342,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         if (outcome) return outcome;
       }
       if (params?.reply) return { node: 'resuming', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.resume }] };
+      // `stray`: a text nobody understood at the menu after the resident left their open case (the
+      // step's `awaits`): it may be their answer to the officer. The case is looked at first.
+      if (typeof params?.stray === 'string' && params.stray.trim()) {
+        const cut = params.cut === true || params.stray.length > HANDOFF_MAX_TEXT;
+        return { node: 'checking', data: { stray: params.stray.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { cut } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
+      }
       // Other flows may send residents here with a topic and a line for the officer
       // (e.g. booking: "under 16, special case"): { goto: 'officer', params: { topic, note } }.
       const topic = (TOPICS as readonly string[]).includes(String(params?.topic)) ? (params!.topic as Topic) : undefined;
@@ -405,6 +444,17 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(kind)) return { unhandled: true };
           return afterClose(input.text, caseId, false, true, ctx);
         }
+        case 'stray': {
+          if (input.type !== 'text' || typeof data.pending !== 'string') return { unhandled: true };
+          const answer = sendAnswer(input.text, ctx);
+          if (answer) return onChoice(`hf:stray:${answer}`, data, ctx)!;
+          // A clear other request goes to the core; more lines join the message waiting (as at a closed case).
+          if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+          const joined = `${data.pending}\n${input.whole ?? input.text}`;
+          const cut = data.pendingCut === true || input.cut === true || joined.length > HANDOFF_MAX_TEXT;
+          const next = { ...data, pending: joined.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { pendingCut: true } : {}) };
+          return { node: 'stray', data: next, replies: [strayQuestion(next, ctx)] };
+        }
         case 'rate_word':
           // "tidak usah", "tutup aja": no word (not kept as one for the statistics).
           if (input.type === 'text' && (SKIP.test(input.text.trim()) || declines(input.text, ctx))) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
@@ -422,6 +472,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           return askMessage((data.topic as Topic) ?? 'lainnya', Boolean(data.pungli), ctx);
         case 'open':
           return [{ text: ctx.t('handoff.while_open') }];
+        case 'stray':
+          return [strayQuestion(data, ctx)];
         case 'rate_word':
           return [{ text: ctx.t('handoff.ask_word'), choices: [{ id: 'hf:skip', label: ctx.t('handoff.skip') }] }];
         case 'closed':
@@ -431,7 +483,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       }
     },
     onLeave(node, data, ctx) {
-      return node === 'open' && data.caseId ? [{ text: ctx.t('handoff.left_open', { id: num(data.caseId) }) }] : [];
+      return (node === 'open' || node === 'stray') && data.caseId ? [{ text: ctx.t('handoff.left_open', { id: num(data.caseId) }) }] : [];
     },
   };
 }

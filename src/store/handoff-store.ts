@@ -271,8 +271,8 @@ export class HandoffStore {
   }
 
   /**
-   * Messages residents wrote for an officer and left unsent (a closed case's "send as a new case?")
-   * in conversations untouched since `before`: removed from the saved state.
+   * Messages residents wrote for an officer and left unsent (a closed case's "send as a new case?",
+   * "is this for the officer?") in conversations untouched since `before`: removed from the saved state.
    */
   forgetDrafts(before: Date): number {
     return this.stmts.forgetDrafts.run(before.toISOString()).changes;

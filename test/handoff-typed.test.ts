@@ -1,7 +1,8 @@
 // What residents type around "Hubungi petugas", as they really type it, and what officers then
-// see: a complaint in the first message, small talk at "Tentang apa?", "1" and long messages in
-// an open case, the rating typed after the case is closed, a rating word that is a request,
-// and who may read the residents' rating words (masked everywhere).
+// see: a complaint in the first message (long ones whole), small talk, "tidak" and "min" at
+// "Tentang apa?" and "Silakan tulis pesan", "1" and long messages in an open case, a reply to the
+// officer typed at the menu, the rating typed after the case is closed, a rating word that is a
+// request, unsent drafts, and who may read the residents' rating words (masked everywhere).
 import { afterEach, describe, expect, test } from 'vitest';
 import { handoffFeature } from '../src/handoff/feature.js';
 import { createLogger } from '../src/log.js';

@@ -1,9 +1,11 @@
 // What residents type around "Hubungi petugas", as they really type it, and what officers then
-// see: a complaint in the first message, small talk at "Tentang apa?", "1" and long messages in
-// an open case, the rating typed after the case is closed, a rating word that is a request,
-// and who may read the residents' rating words (masked everywhere).
+// see: a complaint in the first message (long ones whole), small talk, "tidak" and "min" at
+// "Tentang apa?" and "Silakan tulis pesan", "1" and long messages in an open case, a reply to the
+// officer typed at the menu, the rating typed after the case is closed, a rating word that is a
+// request, unsent drafts, and who may read the residents' rating words (masked everywhere).
 import { afterEach, describe, expect, test } from 'vitest';
 import { handoffFeature } from '../src/handoff/feature.js';
+import { createLogger } from '../src/log.js';
 import { addOfficer, Session } from './dashboard-helpers.js';
 import { choicesOf, makeTestApp, textOf, type TestApp } from './helpers.js';
 import { openWhatsAppApp } from './whatsapp-app.js';
@@ -19,8 +21,8 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function start(): Promise<TestApp> {
-  t = await makeTestApp({ env: { ADMIN_TOKEN } });
+async function start(log?: (line: string) => void): Promise<TestApp> {
+  t = await makeTestApp({ env: { ADMIN_TOKEN }, ...(log ? { app: { log: createLogger('debug', { write: log }) } } : {}) });
   await t.app.startFeatures();
   return t;
 }
@@ -359,4 +361,260 @@ test('a complaint in the first message gets the national channels with its recei
   const receipt = textOf(await app.say('nc1', 'Saya mau komplain, petugas loket minta uang 50 ribu untuk cetak KK kemarin siang'));
   expect(receipt).toContain('kasus #1');
   expect(receipt).toContain('SP4N-LAPOR!');
+});
+
+describe('a long message typed where the NLU reads only its start', () => {
+  const complaint = `Saya mau komplain, petugas loket minta uang untuk cetak KK. ${'Petugasnya tidak ramah dan saya disuruh bolak-balik tiga kali ke kantor. '.repeat(42)}AKHIR PESAN`;
+
+  test.each([
+    ['as the very first message', [] as string[]],
+    ['at the menu', ['halo']],
+  ])('a 3,000-character complaint typed %s reaches the case whole', async (_where, before) => {
+    expect(complaint.length).toBeGreaterThan(3000);
+    const app = await start();
+    for (const said of before) await app.say('lc', said);
+    const r = textOf(await app.say('lc', complaint));
+    expect(r).toContain('kasus #1');
+    expect(r).not.toContain('karakter pertama');
+    expect(residentTexts(app)).toEqual([complaint]);
+  });
+
+  test('at "Tentang apa?" a 3,000-character message reaches the case whole; one over 4,000 is kept to 4,000 and the resident told', async () => {
+    const app = await start();
+    await app.say('lt', 'hubungi petugas');
+    expect(textOf(await app.say('lt', complaint))).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual([complaint]);
+    await app.say('lu', 'halo');
+    const huge = `${complaint} ${'z'.repeat(2000)}`;
+    const r = textOf(await app.say('lu', huge));
+    expect(r).toContain('hanya 4.000 karakter pertama');
+    expect(residentTexts(app, 2)).toEqual([huge.slice(0, 4000)]);
+  });
+});
+
+describe('declining, typed', () => {
+  test.each(['no', 'tidak', 'ga jadi', 'nggak', 'Tidak.', 'nggak kak', 'tutup aja', 'selesai'])('"%s" at "Silakan tulis pesan Anda" sends nothing: the resident is told, back at the menu', async (said) => {
+    const app = await start();
+    await app.say('dm', 'hubungi petugas');
+    await app.say('dm', 'Pertanyaan');
+    const r = await app.say('dm', said);
+    expect(textOf(r)).toContain('Baik, tidak jadi');
+    expect(choicesOf(r)).toContain('Hubungi petugas');
+    expect(cases(app)).toBe(0);
+  });
+
+  test.each(['tidak', 'nggak', 'no', 'tutup aja'])('"%s" at "Tentang apa?" opens no case', async (said) => {
+    const app = await start();
+    await app.say('dt', 'hubungi petugas');
+    expect(textOf(await app.say('dt', said))).toContain('Baik, tidak jadi');
+    expect(cases(app)).toBe(0);
+  });
+
+  test('a longer text with "tidak" is still the message', async () => {
+    const app = await start();
+    await app.say('dl', 'hubungi petugas');
+    await app.say('dl', 'Pertanyaan');
+    expect(textOf(await app.say('dl', 'KTP saya tidak bisa dipakai'))).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual(['KTP saya tidak bisa dipakai']);
+  });
+
+  test.each(['tidak usah', 'Tidak usah', 'ga jadi', 'tutup aja'])('"%s" at "Kirim pesan ini sebagai kasus baru?" does not send it (nor joins it to the message)', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'dp');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('dp');
+    await app.say('dp', 'Tapi tanggal lahir anak saya juga salah di KK');
+    expect(textOf(await app.say('dp', said))).toContain('pesan itu tidak dikirim');
+    expect(cases(app)).toBe(1);
+  });
+
+  test.each(['ga jadi', 'tidak usah', 'tutup aja'])('"%s" under the closing question: thanks, no rating, no new case offered', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'dr');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('dr');
+    const r = textOf(await app.say('dr', said));
+    expect(r).toContain('Masukan Anda membantu');
+    expect(r).not.toContain('kasus baru');
+    expect(rating(app)).toBeNull();
+    expect(cases(app)).toBe(1);
+  });
+
+  test('"tidak usah" typed as the suggestion after a rating is not kept as the resident\'s word', async () => {
+    const app = await start();
+    await openQuestion(app, 'dw');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('dw');
+    await app.say('dw', '4');
+    expect(textOf(await app.say('dw', 'tidak usah'))).toContain('Masukan Anda membantu');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
+  });
+});
+
+describe('only asking for an officer at the handoff questions', () => {
+  test.each(['min', 'mau ngomong sama petugas', 'halo admin ada?'])('"%s" at "Silakan tulis pesan Anda": told this is the way, asked again; typed again, it is sent', async (said) => {
+    const app = await start();
+    await app.say('qa', 'hubungi petugas');
+    await app.say('qa', 'Pertanyaan');
+    const r = textOf(await app.say('qa', said));
+    expect(r).toContain('petugas akan membaca pesan Anda di sini');
+    expect(r).toContain('Silakan tulis pesan Anda');
+    expect(cases(app)).toBe(0);
+    expect(textOf(await app.say('qa', said))).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual([said]);
+  });
+
+  test('"min" at "Tentang apa?": told this is the way, the topics again', async () => {
+    const app = await start();
+    await app.say('qt', 'hubungi petugas');
+    const r = await app.say('qt', 'min');
+    expect(textOf(r)).toContain('petugas akan membaca pesan Anda di sini');
+    expect(choicesOf(r)).toEqual(['Pertanyaan', 'Pengaduan', 'Dokumen saya', 'Lainnya']);
+    expect(cases(app)).toBe(0);
+  });
+
+  test('"saya mau komplain" at the question of another topic: the complaint\'s question (national channels), no case yet', async () => {
+    const app = await start();
+    await app.say('qk', 'hubungi petugas');
+    await app.say('qk', 'Pertanyaan');
+    const r = await app.say('qk', 'saya mau komplain');
+    expect(textOf(r)).toContain('SP4N-LAPOR!');
+    expect(cases(app)).toBe(0);
+    await app.say('qk', 'Petugas loket meminta uang 50 ribu untuk mempercepat KK saya');
+    expect(hs(app).open(1, officer)).toMatchObject({ topic: 'pengaduan', pungli: true });
+  });
+
+  test.each([
+    ['halo admin ada?', 'Tentang apa?'],
+    ['Admin, ada?', 'Tentang apa?'],
+    ['halo admin', 'Silakan pilih layanan'],
+  ])('"%s" as the first message: "%s"', async (said, answer) => {
+    const app = await start();
+    expect(textOf(await app.say('qf', said))).toContain(answer);
+    expect(cases(app)).toBe(0);
+  });
+});
+
+describe('back at the menu while the case waits for the resident', () => {
+  const answer = 'Sudah jadi. Bisa diambil besok pagi di loket 2?';
+
+  test.each([
+    ['left the case after the officer answered', 'after'],
+    ['left the case before the officer answered', 'before'],
+  ])('%s: "iya pak, besok saya datang" reaches the officer, the resident is told, and what follows goes to the case', async (_what, when) => {
+    const app = await start();
+    await openQuestion(app, 'sa', 'KTP saya kapan jadi?');
+    if (when === 'before') await app.say('sa', 'menu');
+    hs(app).reply(1, answer, officer);
+    await app.poll('sa');
+    if (when === 'after') await app.say('sa', 'menu');
+    const r = textOf(await app.say('sa', 'iya pak, besok saya datang'));
+    expect(r).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(r).not.toContain('belum mengerti');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?', 'iya pak, besok saya datang']);
+    expect(await app.say('sa', 'jam 8 ya pak')).toEqual([]);
+    expect(residentTexts(app).at(-1)).toBe('jam 8 ya pak');
+  });
+
+  test('a clear other request at the menu is answered, not sent to the officer', async () => {
+    const app = await start();
+    await openQuestion(app, 'sb', 'KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await app.poll('sb');
+    await app.say('sb', 'menu');
+    expect(textOf(await app.say('sb', 'cek status'))).toContain('nomor');
+    expect(textOf(await app.say('sb', 'menu'))).toContain('Silakan pilih layanan');
+    expect(textOf(await app.say('sb', 'syarat kk hilang'))).not.toContain('teruskan ke petugas');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+  });
+
+  test('WhatsApp: after "menu", a typed reply to the officer reaches the case', async () => {
+    const { app, chat, deliver } = await whatsapp();
+    await chat('hubungi petugas');
+    await chat('1');
+    await chat('KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await deliver();
+    await chat('menu');
+    expect(await chat('iya pak, besok saya datang')).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(residentTexts(app)).toContain('iya pak, besok saya datang');
+  });
+
+  test('"sudah dijawab belum?" while the officer has not answered: told so and asked whether it is for the officer; "ya" sends it', async () => {
+    const app = await start();
+    await openQuestion(app, 'sc', 'KTP saya kapan jadi?');
+    await app.say('sc', 'menu');
+    const ask = await app.say('sc', 'sudah dijawab belum?');
+    expect(textOf(ask)).toContain('Kasus Anda #1 (Pertanyaan) masih terbuka; petugas belum membalas');
+    expect(textOf(ask)).toContain('Selasa, 1 Des 15.30 WIB');
+    expect(choicesOf(ask)).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(textOf(await app.say('sc', 'ya'))).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?', 'sudah dijawab belum?']);
+  });
+
+  test('"tidak" to "is it for the officer?": not sent; a later text is asked about again', async () => {
+    const app = await start();
+    await openQuestion(app, 'sd', 'KTP saya kapan jadi?');
+    await app.say('sd', 'menu');
+    await app.say('sd', 'pak saya tunggu kabarnya ya');
+    expect(textOf(await app.say('sd', 'tidak'))).toContain('pesan itu tidak dikirim');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(textOf(await app.say('sd', 'sudah dijawab belum?'))).toContain('Apakah pesan tadi untuk petugas?');
+  });
+
+  test('after the case was closed, a text the bot does not understand at the menu is not sent anywhere', async () => {
+    const app = await start();
+    await openQuestion(app, 'se', 'KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await app.say('se', 'menu');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('se');
+    await app.say('se', 'menu');
+    const r = textOf(await app.say('se', 'iya pak, besok saya datang'));
+    expect(r).toContain('belum mengerti');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(cases(app)).toBe(1);
+  });
+});
+
+describe('a message written and not sent yet', () => {
+  const draft = 'Nama ibu saya Sutrisna Wulandari salah tulis di KK';
+  const savedState = (app: TestApp, address: string) => app.ctx.db.prepare('SELECT state FROM conversations WHERE resident_id = ?').pluck().get(residentId(app, address)) as string;
+
+  test('is removed from the saved conversation once it went idle, never logged; a late "send" button says so and sends nothing', async () => {
+    const lines: string[] = [];
+    const app = await start((line) => void lines.push(line));
+    await openQuestion(app, 'pd');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('pd');
+    const offer = await app.say('pd', draft);
+    expect(choicesOf(offer)).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    // Kept while the question waits (it is sent whole on "ya") ...
+    expect(savedState(app, 'pd')).toContain('Sutrisna');
+    await app.app.housekeeping();
+    expect(savedState(app, 'pd')).toContain('Sutrisna');
+    // ... and gone once the conversation is idle: the next message would start at the menu anyway.
+    app.clock.advance(31 * 60_000);
+    await app.app.housekeeping();
+    expect(savedState(app, 'pd')).not.toContain('Sutrisna');
+    const late = textOf(await app.say('pd', { choice: 'hf:new' }));
+    expect(late).toContain('pesan itu sudah tidak tersimpan');
+    expect(cases(app)).toBe(1);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain('Sutrisna');
+  });
+
+  test('"is this for the officer?" left unanswered: removed once idle as well', async () => {
+    const app = await start();
+    await openQuestion(app, 'ps');
+    await app.say('ps', 'menu');
+    expect(textOf(await app.say('ps', 'pak saya tunggu kabarnya ya, dari Sutrisna Wulandari'))).toContain('Apakah pesan tadi untuk petugas?');
+    expect(savedState(app, 'ps')).toContain('Sutrisna');
+    app.clock.advance(31 * 60_000);
+    await app.app.housekeeping();
+    expect(savedState(app, 'ps')).not.toContain('Sutrisna');
+    expect(textOf(await app.say('ps', { choice: 'hf:stray:yes' }))).toContain('pesan itu sudah tidak tersimpan');
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
+  });
 });

@@ -40,8 +40,12 @@ export const MAX_MESSAGE = 4000;
 
 /** What a resident sent, already stripped of channel details. */
 export type Input =
-  /** `cut`: the step kept only the first MAX_MESSAGE characters (the flow may say so). */
-  | { type: 'text'; text: string; cut?: true }
+  /**
+   * `cut`: the step kept only the first MAX_MESSAGE characters (the flow may say so).
+   * `whole`: a text longer than the NLU reads, kept to MAX_MESSAGE for a flow that passes it on to
+   * an officer (`text` is then its start).
+   */
+  | { type: 'text'; text: string; cut?: true; whole?: string }
   | { type: 'choice'; id: string }
   | { type: 'media'; media: MediaKind; ref?: string; caption?: string }
   /** The runner's answer to an effect the step asked for (see Effect). Never sent by a resident. */

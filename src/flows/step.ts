@@ -21,6 +21,20 @@ const GLOBAL_WORDS: Record<string, GlobalWord> = {
 
 /** Longer than this, a message is cut before it reaches flows and the NLU (a 10,000-char paste must not slow anyone). */
 const MAX_TEXT = 1000;
+
+type TextInput = Extract<Input, { type: 'text' }>;
+/**
+ * A typed text as flows get it (control characters out, trimmed): cut to MAX_TEXT for reading, or
+ * to MAX_MESSAGE where every text is a message (`anyText`). A longer one keeps its `whole` too (to
+ * MAX_MESSAGE), so a message for an officer typed anywhere reaches the case whole; `cut` when even
+ * that was cut.
+ */
+function readText(typed: string, anyText: boolean): TextInput {
+  const clean = typed.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+  const text = clean.slice(0, anyText ? MAX_MESSAGE : MAX_TEXT);
+  const whole = !anyText && clean.length > MAX_TEXT ? { whole: clean.slice(0, MAX_MESSAGE) } : {};
+  return { type: 'text', text, ...whole, ...(clean.length > MAX_MESSAGE ? { cut: true } : {}) };
+}
 /** Words that ask for a language by name set it (global words too); "bahasa" alone switches to the other one. */
 const LANGUAGE_NAMED: Record<string, Lang> = { english: 'en', inggris: 'en', 'bahasa inggris': 'en', 'in english': 'en', indonesia: 'id', indonesian: 'id', 'bahasa indonesia': 'id' };
 for (const word of Object.keys(LANGUAGE_NAMED)) GLOBAL_WORDS[word] = 'language';
@@ -206,6 +220,7 @@ export function createStep(flowList: Flow[]): StepFn {
           ...state,
           leave: undefined,
           ...(superseded ? keptWithoutTop(state) : {}),
+          ...awaitedAfter(state, currentFlow.id),
           flow: currentFlow.id,
           flowVersion: currentFlow.version,
           node: current.node,
@@ -235,6 +250,12 @@ export function createStep(flowList: Flow[]): StepFn {
       current = target.start(flowCtx(ctx, state.lang), current.params);
     }
     throw new Error(`too many flow switches (last: ${currentFlow.id})`);
+  }
+
+  /** Leaving a node that waits on someone (Flow.awaits) remembers its flow; entering that flow forgets it. */
+  function awaitedAfter(state: ConversationState, flowId: string): Pick<ConversationState, 'awaited'> {
+    if (flowId === state.awaited) return { awaited: undefined };
+    return flowId !== state.flow && flows.get(state.flow)?.awaits?.includes(state.node) ? { awaited: state.flow } : {};
   }
 
   function toMenu(state: ConversationState, ctx: StepContext, pre: Reply[], params?: Record<string, unknown>): StepResult {
@@ -326,8 +347,8 @@ export function createStep(flowList: Flow[]): StepFn {
     return finish({ ...state, misses }, [line, ...again], [], ctx, true);
   }
 
-  /** Where a recognised free-text intent leads, from anywhere. */
-  function intentOutcome(intent: Intent, fc: FlowContext, said?: string): Outcome | undefined {
+  /** Where a recognised free-text intent leads, from anywhere. `typed`: the text as read (readText), for what must reach an officer whole. */
+  function intentOutcome(intent: Intent, fc: FlowContext, said?: string, typed?: TextInput): Outcome | undefined {
     const t = fc.t;
     switch (intent.kind) {
       case 'service':
@@ -355,8 +376,8 @@ export function createStep(flowList: Flow[]): StepFn {
         return { goto: 'menu', params: { quiet: true }, replies: [{ text }] };
       }
       case 'officer':
-        // What was said goes along: a complaint in the first message reaches the officer.
-        return { goto: 'officer', params: said ? { said } : undefined };
+        // What was said goes along, whole (not cut to what the NLU reads): a complaint in the first message reaches the officer.
+        return { goto: 'officer', params: said ? { said: typed?.whole ?? said, ...(typed?.cut ? { cut: true } : {}) } : undefined };
       case 'hours':
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: t('info.hours', { name: fc.content.office.name, address: fc.content.office.address[fc.lang], hours: fc.content.office.hours[fc.lang] }) }] };
       case 'health':
@@ -411,7 +432,7 @@ export function createStep(flowList: Flow[]): StepFn {
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
       const outcome =
         intent && intent.kind !== 'greeting' && intent.kind !== 'menu'
-          ? (intentOutcome(intent, flowCtx(ctx, welcomeLang), typed) ?? (intent.kind === 'unknown' ? recognised(typed) : undefined))
+          ? (intentOutcome(intent, flowCtx(ctx, welcomeLang), typed, input.type === 'text' ? readText(input.text, false) : undefined) ?? (intent.kind === 'unknown' ? recognised(typed) : undefined))
           : undefined;
       if (outcome) {
         const r = apply(outcome, menu, start, ctx, [welcome]);
@@ -452,11 +473,8 @@ export function createStep(flowList: Flow[]): StepFn {
     if (input.type === 'text') {
       // Where every text is the answer (a message to an officer), it is kept whole and a number is not an option.
       const anyText = flow.takesAnyText?.(state.node, state.data) === true;
-      const clean = input.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
-      const limit = anyText ? MAX_MESSAGE : MAX_TEXT;
-      const text = clean.slice(0, limit);
-      // Said to the flow when a message for an officer was cut, so it can tell the resident.
-      const cut = anyText && clean.length > limit ? ({ cut: true } as const) : {};
+      const read = readText(input.text, anyText);
+      const text = read.text;
       if (!text) return shortReprompt(state, ctx, [{ text: fc.t('core.empty') }], state.misses);
       // Written in English by a resident who never chose a language ("I lost my ID card" after
       // "halo"): the conversation goes on in English, this message answered there. Thanks and
@@ -493,8 +511,8 @@ export function createStep(flowList: Flow[]): StepFn {
         const id = state.choices[number - 1];
         if (id) input = { type: 'choice', id };
         else if (state.choices.length) return shortReprompt(state, ctx, [{ text: fc.t('core.number_out_of_range', { max: state.choices.length }) }], state.misses);
-        else input = { type: 'text', text, ...cut };
-      } else input = { type: 'text', text, ...cut };
+        else input = read;
+      } else input = read;
     }
 
     if (input.type === 'choice') {
@@ -600,11 +618,12 @@ export function createStep(flowList: Flow[]): StepFn {
         if (intent.kind !== 'unknown' && current.holds?.(state.node, state.data)) {
           const sameFlow = (intent.kind === 'booking' || intent.kind === 'my_bookings') && state.flow === 'booking';
           if (sameFlow) return shortReprompt(state, ctx, [], state.misses);
-          return finish({ ...state, leave: { intent, said: input.text } }, [leaveQuestion(state, ctx)], [], ctx);
+          // A message for an officer waits whole; what else was said, as read.
+          return finish({ ...state, leave: { intent, said: intent.kind === 'officer' ? (input.whole ?? input.text) : input.text } }, [leaveQuestion(state, ctx)], [], ctx);
         }
         if (intent.kind === 'menu') return toMenu(state, ctx, []);
       }
-      const routed = intentOutcome(intent, fc, input.text) ?? (intent.kind === 'unknown' && !current.holds?.(state.node, state.data) ? recognised(input.text) : undefined);
+      const routed = intentOutcome(intent, fc, input.text, input) ?? (intent.kind === 'unknown' && !current.holds?.(state.node, state.data) ? recognised(input.text) : undefined);
       if (routed) {
         const r = apply(routed, current, state, ctx);
         return intent.kind === 'greeting' || intent.kind === 'thanks' || intent.kind === 'help' ? light(r) : r;
@@ -612,6 +631,10 @@ export function createStep(flowList: Flow[]): StepFn {
       if (state.flow === 'menu') {
         const r: StepResult | undefined = byLabel();
         if (r) return r;
+        // Not understood at the menu after leaving a case that waits for an officer: it may be the
+        // resident's answer to the officer ("iya pak, besok saya datang"); that flow finds out.
+        const awaited = state.awaited ? flows.get(state.awaited) : undefined;
+        if (awaited) return apply({ goto: awaited.id, params: { stray: input.whole ?? input.text, ...(input.cut ? { cut: true } : {}) } }, current, state, ctx);
       }
       return notUnderstood(state, ctx);
     }

@@ -37,6 +37,8 @@ export interface ConversationState {
   resumeBelow?: KeptAside[];
   /** A new request typed while a booking or checklist is half-finished, waiting for "leave it?" to be answered. */
   leave?: { intent: unknown; said?: string };
+  /** A flow left at one of its `awaits` nodes (an officer's open case): a text nobody understood at the menu goes to it. */
+  awaited?: string;
 }
 
 /** What a node's question expects, so the re-ask says it in one line and readers know the kind. */
@@ -119,6 +121,13 @@ export interface Flow {
   takesAnyText?(node: string, data: Record<string, unknown>): boolean;
   /** Optional: nodes a long pause does not restart (an open case with an officer waits for days). */
   keepWhenIdle?: string[];
+  /**
+   * Optional: nodes that wait on someone else (an officer's open case). Left for another flow, the
+   * flow is remembered (`ConversationState.awaited`, forgotten once it is entered again): a text
+   * nobody understood at the menu goes to its start as `{ stray: text }` (with `cut`), to find out
+   * whether it was meant for that someone.
+   */
+  awaits?: string[];
   /** Optional: upgrade data saved by an older version; return undefined to restart politely. */
   migrate?(fromVersion: number, node: string, data: Record<string, unknown>): { node: string; data: Record<string, unknown> } | undefined;
 }

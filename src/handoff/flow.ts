@@ -1,11 +1,14 @@
 // "Hubungi petugas": the resident picks a topic, writes the message, and is told honestly when
 // an answer comes. While the case is open the bot stays quiet: what the resident writes goes
-// to the case. `menu` leaves (the case stays open); an officer's answer comes with a button
+// to the case. `menu` leaves (the case stays open), and a text the bot does not understand at the
+// menu afterwards may be for the officer (start `stray`); an officer's answer comes with a button
 // that leads back to the case from anywhere; after closing, one satisfaction question, which
 // is also answered by what the resident types next into the closed case ("5", "sangat puas").
 // Pure: the database is reached through effects (src/handoff/feature.ts).
 import type { Choice, Input, Reply } from '../core/types.js';
 import { readAnswer } from '../flows/answers.js';
+import { answersOf } from '../nlu/index.js';
+import { plain } from '../nlu/answers.js';
 import { maskDigitsInText } from '../privacy/mask.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeTime } from './hours.js';
@@ -46,6 +49,19 @@ const OTHER_REQUESTS = new Set(['status', 'booking', 'my_bookings', 'requirement
 const SMALL_TALK = new Set(['greeting', 'thanks']);
 
 const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+/** A "no" by itself ("tidak", "nggak kak", "no"): at a question about a message, it declines. */
+const NEGATION = new Set('tidak tdk tak gak ga g gk ngga nggak ngak enggak engga ndak nda kagak no nope nah n'.split(' '));
+/** "tutup aja", "selesai", "udah cukup": the resident is done (not "jam tutup?"). */
+const DONE = new Set('tutup selesai cukup sekian udahan sudahan'.split(' '));
+/** Words that may come with those without changing them ("ga jadi", "tidak, terima kasih", "sudah selesai"). */
+const ALONG = new Set('jadi usah perlu sudah udah dulu terima kasih thank you kasusnya chatnya'.split(' '));
+
+/** Only asks for an officer ("min", "mau ngomong sama petugas", "halo admin ada?"): no message yet. */
+const onlyAsks = (text: string) => {
+  const ws = words(text);
+  return ws.length > 0 && ws.length <= 8 && ws.every((w) => REQUEST_WORDS.has(w));
+};
 
 /** What a first message already says: the topic it reads like, money asked, and whether it is a message at all. */
 export function readFirstMessage(text: string): { topic?: Topic; pungli: boolean; substantial: boolean } {
@@ -113,10 +129,15 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return cut ? [{ text: ctx.t('handoff.cut', { max: HANDOFF_MAX_TEXT.toLocaleString('id-ID') }) }] : [];
   }
 
+  /** "Selasa, 1 Des 15.30 WIB". */
+  function dueLabel(iso: string, ctx: FlowContext): string {
+    const due = new Date(iso);
+    return `${time.calendar.label(time.calendar.today(due), ctx.lang)} ${time.calendar.timeLabel(due, ctx.lang)} WIB`;
+  }
+
   /** `channelsShown`: the national channels were just shown with the question ("Silakan tulis pesan…"): not again. */
   function opened(r: OpenResult, ctx: FlowContext, channelsShown = false): Outcome {
-    const due = new Date(r.dueAt);
-    const dueText = `${time.calendar.label(time.calendar.today(due), ctx.lang)} ${time.calendar.timeLabel(due, ctx.lang)} WIB`;
+    const dueText = dueLabel(r.dueAt, ctx);
     const next = new Date(r.nextOpening);
     const when = r.inHours
       ? ctx.t('handoff.answer_in_hours', { close: time.closeLabel(), due: dueText })
@@ -146,6 +167,20 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return { media: input.media, ref: input.ref ?? null, caption: input.caption ?? null };
   }
 
+  /** "Is this for the officer?" for a text typed at the menu while the resident's case waits for an officer. */
+  function strayQuestion(data: Record<string, unknown>, ctx: FlowContext): Reply {
+    const text = ctx.t('handoff.stray_question', { id: num(data.caseId), topic: topicLabel(String(data.topic), ctx), due: dueLabel(String(data.dueAt), ctx) });
+    return { text, choices: [{ id: 'hf:stray:yes', label: ctx.t('handoff.send_new') }, { id: 'hf:stray:no', label: ctx.t('handoff.dont_send') }] };
+  }
+
+  /** A text for the open case, added to it; the resident is told, and is in the case again. */
+  function sendStray(caseId: number, text: string, cut: boolean, ctx: FlowContext): Outcome {
+    return { node: 'open', data: { caseId }, replies: [{ text: ctx.t('handoff.stray_sent', { id: caseId }) }, ...cutNotice(cut, ctx)], effects: [{ type: HANDOFF_EFFECTS.message, caseId, text }] };
+  }
+
+  /** A button under a message no longer kept (the conversation went idle, the draft was removed). */
+  const draftGone = (ctx: FlowContext): Outcome => ({ goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.draft_gone') }] });
+
   const rate = (caseId: number, score: number): Outcome => ({ node: 'rating', data: { caseId }, replies: [], effects: [{ type: HANDOFF_EFFECTS.rate, caseId, score }] });
   // Notes are for officers: in Indonesian, as the inbox is.
   const newCaseNote = (caseId: number) => `Lanjutan dari kasus #${caseId} yang sudah ditutup.`;
@@ -157,7 +192,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   function afterClose(text: string, caseId: number, rateable: boolean, asked: boolean, ctx: FlowContext): Outcome {
     const score = rateable ? ratingOf(text) : undefined;
     if (score) return rate(caseId, score);
-    if (SKIP.test(text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+    if (SKIP.test(text.trim()) || declines(text, ctx)) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
     const kind = ctx.nlu.classify(text).kind;
     if (kind === 'thanks' || kind === 'greeting' || readAnswer(text, ctx.nlu) === 'yes') {
       if (rateable && !asked) return { node: 'closed', data: { caseId, rateable }, replies: [rateQuestion(caseId, ctx, ctx.t(kind === 'greeting' ? 'handoff.closed_hello' : 'handoff.closed_thanks', { id: caseId }))] };
@@ -186,10 +221,15 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
       case 'new':
         // The message written into a closed case goes to an officer as a new case, with a note linking the old one.
-        if (typeof data.pending !== 'string') return undefined;
+        if (typeof data.pending !== 'string') return draftGone(ctx);
         return openGuessing(data.pending, newCaseNote(num(data.caseId)), ctx, { cut: data.pendingCut === true });
       case 'no':
-        if (typeof data.pending !== 'string') return undefined;
+        if (typeof data.pending !== 'string') return draftGone(ctx);
+        return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.not_sent') }] };
+      case 'stray':
+        // "Is this for the officer?" answered: the text goes to the open case, or nowhere.
+        if (typeof data.pending !== 'string') return draftGone(ctx);
+        if (parts[2] === 'yes') return sendStray(num(data.caseId), data.pending, data.pendingCut === true, ctx);
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.not_sent') }] };
       default:
         return undefined;
@@ -199,16 +239,27 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   function onResult(effect: string, r: Record<string, unknown>, data: Record<string, unknown>, ctx: FlowContext): Outcome {
     switch (effect) {
       case HANDOFF_EFFECTS.current: {
-        const open = r.case as { id: number; topic: string } | undefined;
+        const open = r.case as { id: number; topic: string; dueAt: string; officerLast: boolean } | undefined;
+        const cut = data.cut === true;
+        // A text nobody understood at the menu, after the resident left their case (see start).
+        if (typeof data.stray === 'string') {
+          // No case (closed meanwhile): it was not for an officer after all; said as the core says it.
+          if (!open) return { goto: 'menu', replies: [{ text: ctx.t('nlu.expect.choice') }] };
+          // The officer wrote last: this is the resident's answer ("iya pak, besok saya datang").
+          if (open.officerLast) return sendStray(open.id, data.stray, cut, ctx);
+          const ask = { caseId: open.id, topic: open.topic, dueAt: open.dueAt, pending: data.stray, ...(cut ? { pendingCut: true } : {}) };
+          return { node: 'stray', data: ask, replies: [strayQuestion(ask, ctx)] };
+        }
         if (open) {
           // A message that came with the request goes to the open case, and the resident is told which.
           const said = typeof data.said === 'string' ? data.said : undefined;
           const vars = { id: open.id, topic: topicLabel(open.topic, ctx) };
-          return { node: 'open', data: { caseId: open.id }, replies: [{ text: ctx.t(said ? 'handoff.added_to_open' : 'handoff.already_open', vars) }], effects: said ? [{ type: HANDOFF_EFFECTS.message, caseId: open.id, text: said }] : [] };
+          const replies = [{ text: ctx.t(said ? 'handoff.added_to_open' : 'handoff.already_open', vars) }, ...cutNotice(said !== undefined && cut, ctx)];
+          return { node: 'open', data: { caseId: open.id }, replies, effects: said ? [{ type: HANDOFF_EFFECTS.message, caseId: open.id, text: said }] : [] };
         }
         const note = typeof data.note === 'string' ? { note: data.note } : {};
         // The first message already said what it is about: it opens the case.
-        if (typeof data.said === 'string') return openWith(data.said, data.topic as Topic, Boolean(data.pungli), data.note, ctx);
+        if (typeof data.said === 'string') return openWith(data.said, data.topic as Topic, Boolean(data.pungli), data.note, ctx, { cut });
         if (data.topic) return { node: 'message', data: { topic: data.topic, pungli: Boolean(data.pungli), ...note }, replies: askMessage(data.topic as Topic, Boolean(data.pungli), ctx) };
         return { node: 'topic', data: note, replies: [topicQuestion(ctx)] };
       }
@@ -245,12 +296,26 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
 
   const cancelled = (ctx: FlowContext): Outcome => ({ goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.cancelled') }] });
   /**
-   * "gak jadi", "tidak usah", "ga perlu deh": the resident changed their mind. A "no" alone is not
-   * enough: "hilang", "belum", "tidak ada" typed as the message are the message.
+   * "gak jadi", "tidak usah", "ga perlu deh", a bare "tidak" / "no" / "nggak", "tutup aja": the
+   * resident declines. Any other word makes it a message: "hilang", "belum", "tidak ada", "KTP saya
+   * tidak bisa dipakai" typed as the message are the message.
    */
-  const changedMind = (text: string, ctx: FlowContext) => {
+  const declines = (text: string, ctx: FlowContext) => {
     const a = readAnswer(text, ctx.nlu);
-    return a === 'not_needed' || (a === 'no' && /\b(jadi|usah|perlu)\b/i.test(text));
+    if (a === 'not_needed' || (a === 'no' && /\b(jadi|usah|perlu)\b/i.test(text))) return true;
+    const fillers = answersOf(ctx.nlu).fillers;
+    const left = plain(text)
+      .split(' ')
+      .filter((w) => w && !fillers.has(w) && !ALONG.has(w));
+    return left.length > 0 && left.length <= 2 && left.every((w) => NEGATION.has(w) || DONE.has(w));
+  };
+  /** The answer to "send this message?" (its buttons typed too): yes, no, or neither. */
+  const sendAnswer = (text: string, ctx: FlowContext): 'yes' | 'no' | undefined => {
+    const picked = answersOf(ctx.nlu).option(text, [ctx.t('handoff.send_new'), ctx.t('handoff.dont_send')]);
+    if (picked && 'index' in picked && !picked.loose) return picked.index === 0 ? 'yes' : 'no';
+    const a = readAnswer(text, ctx.nlu);
+    if (a === 'yes') return 'yes';
+    return a === 'no' || declines(text, ctx) ? 'no' : undefined;
   };
 
   /** A rating word that asks for something ("belum jadi juga, tolong telepon …") is a message for an officer. */
@@ -265,6 +330,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     id: 'officer',
     version: 1,
     keepWhenIdle: ['open'],
+    // Left here, the case still waits for an officer: a text nobody understood at the menu comes back (start: `stray`).
+    awaits: ['open', 'stray'],
     routeWords: { 'balas petugas': { reply: true }, 'reply to the officer': { reply: true } },
     choicePrefixes: ['hf:'],
     // Every text typed there is the message for the officer: kept whole, a "1" is the answer itself.
@@ -275,6 +342,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         if (outcome) return outcome;
       }
       if (params?.reply) return { node: 'resuming', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.resume }] };
+      // `stray`: a text nobody understood at the menu after the resident left their open case (the
+      // step's `awaits`): it may be their answer to the officer. The case is looked at first.
+      if (typeof params?.stray === 'string' && params.stray.trim()) {
+        const cut = params.cut === true || params.stray.length > HANDOFF_MAX_TEXT;
+        return { node: 'checking', data: { stray: params.stray.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { cut } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
+      }
       // Other flows may send residents here with a topic and a line for the officer
       // (e.g. booking: "under 16, special case"): { goto: 'officer', params: { topic, note } }.
       const topic = (TOPICS as readonly string[]).includes(String(params?.topic)) ? (params!.topic as Topic) : undefined;
@@ -283,9 +356,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       // ("saya mau komplain, petugas loket minta uang …") they are the case's first message and
       // the resident is not asked again; "saya mau komplain" alone still tells the topic.
       if (typeof params?.said === 'string' && params.said.trim()) {
-        const first = readFirstMessage(params.said);
+        // Kept whole (the step passes it to MAX_MESSAGE, not cut to what the NLU reads).
+        const said = params.said.slice(0, HANDOFF_MAX_TEXT);
+        const cut = params.cut === true || params.said.length > HANDOFF_MAX_TEXT ? { cut: true } : {};
+        const first = readFirstMessage(said);
         // A case already open is said first (as for a topic): the message is not added to it unseen.
-        if (first.substantial) return { node: 'checking', data: { said: params.said, topic: topic ?? first.topic ?? 'pertanyaan', pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
+        if (first.substantial) return { node: 'checking', data: { said, ...cut, topic: topic ?? first.topic ?? 'pertanyaan', pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
         if (!topic && first.topic) return { node: 'checking', data: { topic: first.topic, pungli: first.pungli, ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
       }
       return { node: 'checking', data: { ...(topic ? { topic } : {}), ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
@@ -298,18 +374,20 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           if (input.type === 'text') {
             const topic = typedTopic(input.text, ctx);
             if (topic) return { node: 'message', data: { ...data, topic, pungli: false }, replies: askMessage(topic, false, ctx) };
-            // "gak jadi": nothing is sent.
-            if (changedMind(input.text, ctx)) return cancelled(ctx);
+            // "gak jadi", "tidak": nothing is sent.
+            if (declines(input.text, ctx)) return cancelled(ctx);
             const first = readFirstMessage(input.text);
             if (!first.substantial) {
               // "saya mau komplain": the topic, the message still to come.
               if (first.topic) return { node: 'message', data: { ...data, topic: first.topic, pungli: first.pungli }, replies: askMessage(first.topic, first.pungli, ctx) };
+              // "min", "mau ngomong sama petugas": yes, this is the way; the question once more (typed again, it is the message).
+              if (onlyAsks(input.text) && !data.asked) return { node: 'topic', data: { ...data, asked: true }, replies: [{ text: ctx.t('handoff.connecting') }, topicQuestion(ctx)] };
               // Small talk ("makasih", "halo") or a clear other request ("cek status", "jam buka?"):
               // the core answers it (small talk: one line and this question again).
               if (OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
             }
-            // The message written straight away: keep it, with the topic it reads like.
-            return openGuessing(input.text, data.note, ctx);
+            // The message written straight away: keep it (whole), with the topic it reads like.
+            return openGuessing(input.whole ?? input.text, data.note, ctx, { cut: input.cut });
           }
           if (input.type === 'media') return { node: 'opening', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.open, topic: 'dokumen', pungli: false, note: data.note, ...mediaFields(input) }] };
           return { unhandled: true };
@@ -321,8 +399,14 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             // Every text here is the message (a typed "1" is not turned into an option by the core),
             // except "1" for the one option of a complaint, "gak jadi", and a bare greeting.
             if (topic === 'pengaduan' && !pungli && /^\s*1\s*$/.test(input.text)) return onChoice('hf:pungli', data, ctx)!;
-            if (changedMind(input.text, ctx)) return cancelled(ctx);
-            if (!readFirstMessage(input.text).substantial && SMALL_TALK.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            if (declines(input.text, ctx)) return cancelled(ctx);
+            const first = readFirstMessage(input.text);
+            if (!first.substantial && SMALL_TALK.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            // "min", "saya mau komplain": still no message; asked once more (with the complaint's question when it says so).
+            if (!first.substantial && onlyAsks(input.text) && !data.asked) {
+              const now = first.topic && topic !== 'pengaduan' ? { topic: first.topic, pungli: first.pungli } : { topic, pungli };
+              return { node: 'message', data: { ...data, ...now, asked: true }, replies: [{ text: ctx.t('handoff.connecting') }, ...askMessage(now.topic, now.pungli, ctx)] };
+            }
             // The complaint's question showed the national channels (askMessage): the receipt does not repeat them.
             return openWith(input.text, topic, pungli || (topic === 'pengaduan' && MONEY.test(input.text)), data.note, ctx, { channelsShown: topic === 'pengaduan' && !pungli, cut: input.cut });
           }
@@ -339,7 +423,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           if (input.type !== 'text') return { unhandled: true };
           const caseId = num(data.caseId);
           if (typeof data.pending === 'string') {
-            const answer = readAnswer(input.text, ctx.nlu);
+            // "ya", "tidak", "tidak usah" (its button typed), "tutup aja".
+            const answer = sendAnswer(input.text, ctx);
             if (answer === 'yes') return onChoice('hf:new', data, ctx)!;
             if (answer === 'no') return onChoice('hf:no', data, ctx)!;
             const score = data.rateable ? ratingOf(input.text) : undefined;
@@ -355,12 +440,24 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           const score = data.rateable ? ratingOf(input.text) : undefined;
           if (score) return rate(caseId, score);
           const kind = ctx.nlu.classify(input.text).kind;
-          if (kind === 'thanks' || SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
+          if (kind === 'thanks' || SKIP.test(input.text.trim()) || declines(input.text, ctx)) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
           if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(kind)) return { unhandled: true };
           return afterClose(input.text, caseId, false, true, ctx);
         }
+        case 'stray': {
+          if (input.type !== 'text' || typeof data.pending !== 'string') return { unhandled: true };
+          const answer = sendAnswer(input.text, ctx);
+          if (answer) return onChoice(`hf:stray:${answer}`, data, ctx)!;
+          // A clear other request goes to the core; more lines join the message waiting (as at a closed case).
+          if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+          const joined = `${data.pending}\n${input.whole ?? input.text}`;
+          const cut = data.pendingCut === true || input.cut === true || joined.length > HANDOFF_MAX_TEXT;
+          const next = { ...data, pending: joined.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { pendingCut: true } : {}) };
+          return { node: 'stray', data: next, replies: [strayQuestion(next, ctx)] };
+        }
         case 'rate_word':
-          if (input.type === 'text' && SKIP.test(input.text.trim())) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+          // "tidak usah", "tutup aja": no word (not kept as one for the statistics).
+          if (input.type === 'text' && (SKIP.test(input.text.trim()) || declines(input.text, ctx))) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
           // A request ("belum jadi juga, NIK saya …, tolong telepon …") goes to an officer, not to the statistics.
           if (input.type === 'text' && isRequest(input.text, ctx)) return openGuessing(input.text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, { pre: [{ text: ctx.t('handoff.word_to_officer') }] });
           if (input.type === 'text') return { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: input.text }] };
@@ -375,6 +472,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           return askMessage((data.topic as Topic) ?? 'lainnya', Boolean(data.pungli), ctx);
         case 'open':
           return [{ text: ctx.t('handoff.while_open') }];
+        case 'stray':
+          return [strayQuestion(data, ctx)];
         case 'rate_word':
           return [{ text: ctx.t('handoff.ask_word'), choices: [{ id: 'hf:skip', label: ctx.t('handoff.skip') }] }];
         case 'closed':
@@ -384,7 +483,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       }
     },
     onLeave(node, data, ctx) {
-      return node === 'open' && data.caseId ? [{ text: ctx.t('handoff.left_open', { id: num(data.caseId) }) }] : [];
+      return (node === 'open' || node === 'stray') && data.caseId ? [{ text: ctx.t('handoff.left_open', { id: num(data.caseId) }) }] : [];
     },
   };
 }

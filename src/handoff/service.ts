@@ -104,9 +104,12 @@ export class HandoffService {
     return this.d.settings.topics.map((t) => ({ topic: t.id, label: t.label.id, workingDays: overrides.get(t.id) ?? t.deadline_working_days, fromFile: t.deadline_working_days }));
   }
 
-  openCaseOf(residentId: number): { id: number; topic: string } | undefined {
+  /** The resident's open case, its due time, and whether an officer wrote last (the resident's turn to answer). */
+  openCaseOf(residentId: number): { id: number; topic: string; dueAt: string; officerLast: boolean } | undefined {
     const row = this.d.store.openCaseOf(residentId);
-    return row ? { id: row.id, topic: row.topic } : undefined;
+    if (!row) return undefined;
+    const last = this.d.store.recentMessages(row.id, 1)[0];
+    return { id: row.id, topic: row.topic, dueAt: row.due_at, officerLast: last?.author === 'officer' };
   }
 
   /**
@@ -479,6 +482,11 @@ export class HandoffService {
   satisfactionForDays(from: string, to: string): ReturnType<HandoffService['satisfaction']> {
     const cal = this.d.time.calendar;
     return this.satisfaction(cal.at(from, '00:00'), cal.at(cal.addDays(to, 1), '00:00'));
+  }
+
+  /** Unsent drafts of residents silent since `before` (past the idle time: their next message starts at the menu). */
+  forgetDrafts(before: Date): number {
+    return this.d.store.forgetDrafts(before);
   }
 
   /** Retention: texts of cases closed more than keep_days ago are removed. */

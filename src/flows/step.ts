@@ -483,7 +483,7 @@ export function createStep(flowList: Flow[]): StepFn {
         const kind = ctx.nlu.classify(text).kind;
         if (kind !== 'thanks' && kind !== 'greeting' && kind !== 'language') {
           const inEnglish = reprompt({ ...state, lang: 'en' }, ctx, []).state;
-          const r = step(inEnglish, { type: 'text', text, ...cut }, ctx);
+          const r = step(inEnglish, read, ctx);
           return { ...r, replies: [{ text: flowCtx(ctx, 'en').t('core.language_detected') }, ...r.replies] };
         }
       }

@@ -27,7 +27,7 @@ import { createOfficers } from './officers/index.js';
 import { StatsService } from './stats/service.js';
 import { StatsStore } from './store/stats-store.js';
 import { Checkpointer } from './store/checkpointer.js';
-import { isTransientDbError, openDatabase } from './store/db.js';
+import { isTransientDbError, openDatabase, retryTransient } from './store/db.js';
 import { EngineBusyError } from './core/engine.js';
 import { BackupScheduler } from './ops/backup.js';
 import { HealthService } from './ops/health.js';
@@ -105,11 +105,13 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
     diskFree: options.diskFree,
     channels: () => features.flatMap((f) => (f.health ? [f.health()] : [])),
     onAlert: (alert, active) => {
-      try {
-        store.audit('system', active ? `alert.${alert.code}` : `alert.${alert.code}.cleared`, null, { message: alert.message }, clock.now());
-      } catch {
-        // The alert is in the log and on /readyz; the audit entry waits for a writable database.
-      }
+      const at = clock.now();
+      // Tried at once; a short lock (a checkpoint under disk pressure holds the writer past the
+      // 25 ms busy wait) is waited out in the background, so the entry is not lost. Only a
+      // database that stays unwritable loses it: the alert is in the log and on /readyz.
+      retryTransient(() => store.audit('system', active ? `alert.${alert.code}` : `alert.${alert.code}.cleared`, null, { message: alert.message }, at)).catch((err) =>
+        log.warn({ code: (err as { code?: string }).code, alert: alert.code }, 'alert not written to the audit log: the database refuses writes'),
+      );
     },
   });
   const metrics = new Metrics(

@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { bookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import { makeTestApp, tempDir, textOf, walkToConfirm, type TestApp } from './helpers.js';
@@ -163,5 +164,23 @@ describe('a full disk', () => {
     console.log(`disk full: ${statuses.length} message(s) until the first "busy" (${statuses.join(' ')}), then recovered without restart`);
     await t.close();
     t = undefined;
+  });
+
+  test('an alert cleared while another process holds the writer is still in the audit log once the lock is gone', async () => {
+    let free = 50 * MB;
+    t = await makeTestApp({ features: [bookingFeature, webChatFeature], env: { LOW_DISK_MB: '100' }, app: { diskFree: () => free } });
+    await t.app.startFeatures();
+    const app = t;
+    const cleared = () => app.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'alert.low_disk.cleared'").pluck().get();
+    const other = new Database(path.join(app.dir, 'adminduk.db'));
+    other.exec('BEGIN IMMEDIATE');
+    free = 500 * MB;
+    app.ctx.health.checkDisk();
+    expect(app.ctx.health.alerts()).toEqual([]);
+    expect(cleared()).toBe(0);
+    other.exec('COMMIT');
+    other.close();
+    // Waited for, not timed: the entry is written once the writer is free.
+    await vi.waitFor(() => expect(cleared()).toBe(1), { timeout: 15_000, interval: 20 });
   });
 });

@@ -129,4 +129,20 @@ describe('tracking numbers as typed', () => {
     expect(r).toContain('ketik 4 angka terakhir NIK');
     expect(textOf(await app.say('s14', '0001'))).toContain('Permohonan LU-261130-ABCDE');
   });
+
+  test('"kapan jadinya" and "berapa lama lagi" under a result are about that application (its status, its service\'s time), not a new lookup', async () => {
+    const app = await start();
+    await app.say('s15', 'cek status LU-261130-ABCDE');
+    await app.say('s15', '0001');
+    const when = await app.say('s15', 'kapan jadinya');
+    expect(textOf(when)).toContain('Permohonan LU-261130-ABCDE sekarang: Diterima.');
+    expect(textOf(when)).toContain('Lama proses:');
+    expect(textOf(when)).not.toContain('ketik nomor permohonan');
+    expect(choicesOf(when)).toContain('Ikuti permohonan ini');
+    const long = textOf(await app.say('s15', 'berapa lama lagi'));
+    expect(long).toContain('KTP-el hilang/rusak:');
+    expect(long).not.toContain('ketik nomor permohonan');
+    // Still under the result: following it works from here.
+    expect(textOf(await app.say('s15', 'ikuti permohonan ini'))).toContain('mengikuti permohonan LU-261130-ABCDE');
+  });
 });

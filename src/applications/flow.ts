@@ -187,6 +187,23 @@ function statusReplies(r: Extract<LookupResult, { found: true }>, ctx: FlowConte
   ];
 }
 
+/** "kapan jadinya", "sudah bisa diambil?", "prosesnya sampai mana": about the one shown; "cek status lain", "cek nomor" ask for another. */
+const ABOUT_SHOWN = /\b(?:kapan|jadi\w*|selesai|diambil|ambil|kelar|beres|sampai mana|sudah sampai|progres\w*|prosesnya|when|ready|done|finished)\b/i;
+const ANOTHER_LOOKUP = /\b(?:cek|check|lihat|lain|nomor|another|other|baru)\b/i;
+const asksAboutShown = (text: string) => ABOUT_SHOWN.test(text) && !ANOTHER_LOOKUP.test(text);
+
+/** Where the application just shown stands, what comes next, and how long its service usually takes. */
+function aboutShown(data: Record<string, unknown>, ctx: FlowContext): Reply[] {
+  const status = String(data.status);
+  const lines = [ctx.t('status.current_of', { tracking: String(data.trackingNo ?? ''), status: statusName(ctx.t, status) }), statusExplanation(ctx.t, status, typeof data.delivery === 'string' ? data.delivery : null)];
+  const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
+  if (service) lines.push(`${ctx.t('status.usual_time')} ${service.processing_time[ctx.lang]}`);
+  return [
+    { text: lines.join('\n'), emphasis: [statusName(ctx.t, status)] },
+    { text: ctx.t('status.next_question'), choices: shownChoices(ctx, Boolean(data.following)) },
+  ];
+}
+
 function followedReplies(items: FollowedItem[], ctx: FlowContext): Reply[] {
   if (!items.length) return [askNumber(ctx, ctx.t('status.followed_none'))];
   const shown = items.slice(0, MAX_LISTED);
@@ -212,7 +229,12 @@ function onResult(input: Extract<Input, { type: 'result' }>, data: Record<string
       // Unknown number and wrong check get the same words: nothing to learn from trying.
       // The number is kept: 4 digits typed next are the check again for it ("1234" wrong, then "0001").
       if (!r.found) return { node: 'number', data: typeof data.tracking === 'string' ? { lastTracking: data.tracking } : {}, replies: [askNumber(ctx, ctx.t('status.not_found'))] };
-      return { node: 'shown', data: { applicationId: r.applicationId, trackingNo: r.trackingNo, following: r.following }, replies: statusReplies(r, ctx) };
+      // The service and status stay with the result: "kapan jadinya", "berapa lama lagi" are about it.
+      return {
+        node: 'shown',
+        data: { applicationId: r.applicationId, trackingNo: r.trackingNo, following: r.following, serviceId: r.service, status: r.status, delivery: r.delivery },
+        replies: statusReplies(r, ctx),
+      };
     }
     case EFFECTS.follow: {
       const ok = Boolean((input.data as { ok: boolean }).ok);
@@ -312,6 +334,10 @@ export const statusFlow: Flow = {
     if (nodeName === 'shown' || nodeName === 'followed') {
       const next = generatedTyped(input.text, ctx);
       if (next) return next;
+    }
+    // "kapan jadinya", "sudah bisa diambil?" under the result: about this application, not a new lookup.
+    if (nodeName === 'shown' && typeof data.status === 'string' && asksAboutShown(input.text) && ctx.nlu.classify(input.text).kind === 'status') {
+      return { node: 'shown', data, replies: aboutShown(data, ctx) };
     }
     return { unhandled: true };
   },

@@ -563,6 +563,59 @@ describe('back at the menu while the case waits for the resident', () => {
     expect(textOf(await app.say('sd', 'sudah dijawab belum?'))).toContain('Apakah pesan tadi untuk petugas?');
   });
 
+  test.each([
+    ['makasih pak', 'Sama-sama'],
+    ['ok pak', 'Baik.'],
+    ['siap bu', 'Baik.'],
+  ])('"%s" at the menu after the officer answered: the bot answers it ("%s") and the officer reads it too', async (said, polite) => {
+    const app = await start();
+    await openQuestion(app, 'st', 'KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await app.poll('st');
+    await app.say('st', 'menu');
+    const r = await app.say('st', said);
+    expect(textOf(r)).toContain(polite);
+    expect(textOf(r)).toContain('juga saya teruskan ke petugas (kasus #1)');
+    expect(choicesOf(r)).toContain('Hubungi petugas');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?', said]);
+    // The case still waits on the officer: what the resident writes next is asked about, not lost.
+    expect(textOf(await app.say('st', 'pak saya tunggu kabarnya ya'))).toContain('Apakah pesan tadi untuk petugas?');
+  });
+
+  test('"makasih pak" at the menu before the officer answered, or once the case is closed: only the bot answers; nothing is reopened', async () => {
+    const app = await start();
+    await openQuestion(app, 'su', 'KTP saya kapan jadi?');
+    await app.say('su', 'menu');
+    expect(textOf(await app.say('su', 'makasih pak'))).not.toContain('teruskan ke petugas');
+    hs(app).reply(1, answer, officer);
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('su');
+    const r = textOf(await app.say('su', 'makasih pak'));
+    expect(r).toContain('Sama-sama');
+    expect(r).not.toContain('teruskan ke petugas');
+    expect(textOf(await app.say('su', 'ok pak'))).not.toContain('teruskan ke petugas');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(cases(app)).toBe(1);
+    expect(hs(app).open(1, officer).status).toBe('closed');
+  });
+
+  test.each(['tidak', 'ga jadi', 'iya'])('a bare "%s" at the menu after the officer answered is not sent unasked: "is it for the officer?"; "ya" sends it, "tidak usah" does not', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'sy', 'KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await app.poll('sy');
+    await app.say('sy', 'menu');
+    const ask = await app.say('sy', said);
+    expect(textOf(ask)).toContain('petugas sudah membalas. Apakah pesan tadi jawaban Anda untuk petugas?');
+    expect(choicesOf(ask)).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(textOf(await app.say('sy', 'tidak usah'))).toContain('pesan itu tidak dikirim');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    await app.say('sy', said);
+    expect(textOf(await app.say('sy', 'ya'))).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?', said]);
+  });
+
   test('after the case was closed, a text the bot does not understand at the menu is not sent anywhere', async () => {
     const app = await start();
     await openQuestion(app, 'se', 'KTP saya kapan jadi?');

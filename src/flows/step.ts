@@ -624,6 +624,10 @@ export function createStep(flowList: Flow[]): StepFn {
         }
         if (intent.kind === 'menu') return toMenu(state, ctx, []);
       }
+      // Thanks at the menu while a case waits ("makasih pak" after the officer's answer): that flow hears it too.
+      if (intent.kind === 'thanks' && state.flow === 'menu' && state.awaited && flows.has(state.awaited)) {
+        return apply({ goto: state.awaited, params: { thanks: input.whole ?? input.text, ...(intent.ack ? { ack: true } : {}), ...(intent.done ? { done: true } : {}) } }, current, state, ctx);
+      }
       const routed = intentOutcome(intent, fc, input.text, input) ?? (intent.kind === 'unknown' && !current.holds?.(state.node, state.data) ? recognised(input.text) : undefined);
       if (routed) {
         const r = apply(routed, current, state, ctx);

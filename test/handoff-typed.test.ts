@@ -145,6 +145,56 @@ describe('ratings: who reads the words, masked', () => {
     expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
   });
 
+  test.each(['ok pak', 'iya', 'siap bu', 'makasih', 'tidak ada', 'ga ada saran kak', 'tidak ada masukan', 'sudah cukup', 'selesai'])('"%s" at "Ada satu kata atau saran?" ends it politely and is not kept as a suggestion', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'rk');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('rk');
+    await app.say('rk', '4');
+    const r = await app.say('rk', said);
+    expect(textOf(r)).toContain('Masukan Anda membantu');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
+    expect(cases(app)).toBe(1);
+  });
+
+  test('"halo" at "Ada satu kata atau saran?" is greeted and asked again, not kept; a word after it is', async () => {
+    const app = await start();
+    await openQuestion(app, 'rh');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('rh');
+    await app.say('rh', '5');
+    expect(textOf(await app.say('rh', 'halo'))).toContain('Ada satu kata atau saran');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
+    await app.say('rh', 'Mantap, cepat dibalas');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words.map((w) => w.word)).toEqual(['Mantap, cepat dibalas']);
+  });
+
+  test('"iya pak, besok saya datang" at "Ada satu kata atau saran?" is an answer to the officer: offered as a new case, not kept as a suggestion', async () => {
+    const app = await start();
+    await openQuestion(app, 'ro', 'KTP saya kapan jadi?');
+    hs(app).reply(1, 'Sudah jadi. Bisa diambil besok pagi di loket 2?', officer);
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('ro');
+    await app.say('ro', '5');
+    const offer = await app.say('ro', 'iya pak, besok saya datang');
+    expect(textOf(offer)).toContain('Kirim pesan ini ke petugas sebagai kasus baru?');
+    expect(choicesOf(offer)).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
+    expect(textOf(await app.say('ro', 'ya'))).toContain('kasus #2');
+    expect(residentTexts(app, 2)).toEqual(['iya pak, besok saya datang']);
+    expect(rating(app)).toBe(5);
+  });
+
+  test.each(['Mantap', 'ok, pelayanannya cepat', 'cukup baik'])('"%s" after a rating is a word about the service: kept', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'rm');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('rm');
+    await app.say('rm', '4');
+    expect(textOf(await app.say('rm', said))).toContain('Masukan Anda membantu');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words.map((w) => w.word)).toEqual([said]);
+  });
+
   test('a plain rating word is still kept as the word', async () => {
     const app = await start();
     await openQuestion(app, 'rp');

@@ -37,6 +37,10 @@ export interface OpenResult {
 const COMPLAINT = /(kabar|lama|lambat|bayar|pungli|uang|duit|calo|komplain|keluh|kecewa|aduan|adu|marah|dipersulit|tidak dilayani|complain)/i;
 const SKIP = /^(lewati|skip|tidak|tidak ada|gak|ga|nggak|no|none|-)[.!]*$/i;
 const MONEY = /(bayar|pungli|pungutan|uang|duit|calo|amplop|biaya tambahan)/i;
+/** "tidak ada saran": the words naming what was asked for, set aside before the "no" is read. */
+const SUGGESTION_WORDS = /\b(saran|masukan|kritik|komentar)(nya)?\b/gi;
+/** What the resident will do, or when ("besok saya datang"): said to the officer, not about the service. */
+const ACTING = /\b(saya|sy|aku|kami|besok|nanti|lusa|segera|sekarang|hari ini|minggu depan)\b/;
 
 /** Words of the request itself ("saya mau komplain ke petugas"): what is left over is the message. */
 const REQUEST_WORDS = new Set(
@@ -338,6 +342,32 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return a === 'no' || declines(text, ctx) ? 'no' : undefined;
   };
 
+  /** At "Ada satu kata atau saran?": "tidak", "tidak ada", "ga ada saran kak", "tidak usah", "tutup aja", "sudah cukup". */
+  function noSuggestion(text: string, ctx: FlowContext): boolean {
+    if (SKIP.test(text.trim()) || declines(text, ctx)) return true;
+    const intent = ctx.nlu.classify(text);
+    if (intent.kind === 'thanks' && intent.done) return true;
+    const answer = readAnswer(text.replace(SUGGESTION_WORDS, ' '), ctx.nlu);
+    return answer === 'no' || answer === 'not_needed';
+  }
+
+  /**
+   * "iya pak, besok saya datang", "tidak bu, saya belum ambil", "siap, nanti saya kirim fotonya": a yes
+   * or no to the officer, then what the resident will do or when. A word about the service is not one.
+   */
+  function answersOfficer(text: string, ctx: FlowContext): boolean {
+    const ws = plain(text).split(' ').filter(Boolean);
+    for (let n = Math.min(3, ws.length - 2); n >= 1; n--) {
+      const opening = ws.slice(0, n).join(' ');
+      const intent = ctx.nlu.classify(opening);
+      const answer = readAnswer(opening, ctx.nlu);
+      if (answer !== 'yes' && answer !== 'no' && !(intent.kind === 'thanks' && intent.ack)) continue;
+      const rest = ws.slice(n).join(' ');
+      return ACTING.test(rest) && ratingOf(rest) === undefined;
+    }
+    return false;
+  }
+
   /** A rating word that asks for something ("belum jadi juga, tolong telepon …") is a message for an officer. */
   function isRequest(text: string, ctx: FlowContext): boolean {
     // A NIK, KK or phone number in it (what the masking hides): a message for an officer.
@@ -482,13 +512,28 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           const next = { ...data, pending: joined.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { pendingCut: true } : {}) };
           return { node: 'stray', data: next, replies: [strayQuestion(next, ctx)] };
         }
-        case 'rate_word':
-          // "tidak usah", "tutup aja": no word (not kept as one for the statistics).
-          if (input.type === 'text' && (SKIP.test(input.text.trim()) || declines(input.text, ctx))) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+        case 'rate_word': {
+          if (input.type !== 'text') return { unhandled: true };
+          const text = input.text;
+          const done: Outcome = { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+          // "tidak usah", "tidak ada (saran)", "tutup aja", "sudah cukup": no word (not kept as one for the statistics).
+          if (noSuggestion(text, ctx)) return done;
           // A request ("belum jadi juga, NIK saya …, tolong telepon …") goes to an officer, not to the statistics.
-          if (input.type === 'text' && isRequest(input.text, ctx)) return openGuessing(input.text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, { pre: [{ text: ctx.t('handoff.word_to_officer') }] });
-          if (input.type === 'text') return { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: input.text }] };
-          return { unhandled: true };
+          if (isRequest(text, ctx)) return openGuessing(text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, { pre: [{ text: ctx.t('handoff.word_to_officer') }] });
+          const word: Outcome = { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: text }] };
+          // A word about the service ("mantap", "ok, cepat sekali"), also where it could be an "ok": kept.
+          if (ratingOf(text) !== undefined) return word;
+          // "ok pak", "iya", "siap", "makasih": nothing to suggest; a bare "halo": the question again.
+          const kind = ctx.nlu.classify(text).kind;
+          const fillers = answersOf(ctx.nlu).fillers;
+          const short = plain(text).split(' ').filter((w) => w && !fillers.has(w)).length <= 2;
+          if (readAnswer(text, ctx.nlu) === 'yes' || (short && kind === 'thanks')) return done;
+          if (short && kind === 'greeting') return { unhandled: true };
+          // "iya pak, besok saya datang": an answer to the officer, not a suggestion. It goes where such
+          // a message goes once the case is closed: offered to an officer as a new case.
+          if (answersOfficer(text, ctx)) return { node: 'closed', data: { caseId: num(data.caseId), rateable: false, pending: text }, replies: [offerNewCase(num(data.caseId), ctx)] };
+          return word;
+        }
         default:
           return { unhandled: true };
       }

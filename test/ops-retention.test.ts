@@ -76,6 +76,30 @@ describe('retention rules', () => {
     expect(count(app, 'SELECT COUNT(*) FROM handoff_cases')).toBe(0);
   });
 
+  test('a saved conversation that is not JSON does not stop the sweeps: idle drafts and requests of others are still removed', async () => {
+    const app = await start([bookingFeature, handoffFeature, webChatFeature]);
+    await app.say('resident-x1', 'halo');
+    app.ctx.db.prepare("UPDATE conversations SET state = '{broken' WHERE resident_id = (SELECT id FROM residents WHERE address = 'resident-x1')").run();
+    const who = 'resident-x2';
+    await app.say(who, 'booking');
+    await app.say(who, { choice: 'r:bpjs' });
+    await app.say(who, testNik(8));
+    await app.say(who, 'Siti Aminah');
+    expect(choiceIds(await app.say(who, 'Saya mau komplain, petugas Sutrisna Wulandari minta uang 50 ribu'))).toContain('nav:leave');
+    // A message written into a closed case and not sent yet ("Kirim … sebagai kasus baru?").
+    const writer = 'resident-x3';
+    await app.say(writer, 'hubungi petugas');
+    await app.say(writer, 'Pertanyaan');
+    await app.say(writer, 'Apakah KTP bisa dicetak di kecamatan?');
+    app.ctx.services.handoff!.service.close(1, 'dijawab', { name: 'budi', role: 'petugas' });
+    await app.poll(writer);
+    expect(choicesOf(await app.say(writer, 'Nama ibu saya Sutrisna Wulandari salah tulis di KK'))).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    app.clock.advance(31 * 60_000);
+    const report = await app.app.housekeeping();
+    expect(report.waitingRequests).toBe(1);
+    expect(count(app, "SELECT COUNT(*) FROM conversations WHERE state LIKE '%Sutrisna%'")).toBe(0);
+  });
+
   test(`outbox rows in any state (never fetched, failed, delivered) go ${RETENTION.outboxDays} days after they were queued`, async () => {
     const app = await start();
     await app.say('resident-o1', 'halo'); // replies the page never fetches again: pending

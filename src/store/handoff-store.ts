@@ -117,9 +117,10 @@ export class HandoffStore {
          ORDER BY id`,
       ),
       // A message the resident wrote but did not send yet waits in their conversation ('officer' flow, data.pending).
+      // A state that is not JSON (the engine starts such a conversation afresh) must not stop the others' removal.
       forgetDrafts: p(
         `UPDATE conversations SET state = json_remove(state, '$.data.pending', '$.data.pendingCut')
-         WHERE updated_at < ? AND json_extract(state, '$.flow') = 'officer' AND json_extract(state, '$.data.pending') IS NOT NULL`,
+         WHERE updated_at < ? AND (CASE WHEN json_valid(state) THEN json_extract(state, '$.flow') = 'officer' AND json_type(state, '$.data.pending') IS NOT NULL END)`,
       ),
       canned: p('SELECT * FROM handoff_canned ORDER BY title, id'),
       cannedById: p('SELECT * FROM handoff_canned WHERE id = ?'),

@@ -366,6 +366,25 @@ describe('after the officer closes the case', () => {
     expect(rating(app)).toBe(score);
   });
 
+  test.each([
+    ['sangat puas', 5],
+    ['puas', 4],
+    ['mantap pak', 5],
+    ['kurang puas', 2],
+  ])('back at the menu when the case is closed, "%s" answers its closing question: the rating %i', async (said, score) => {
+    const app = await start();
+    await openQuestion(app, 'cm', 'KTP saya kapan jadi?');
+    await app.say('cm', 'menu');
+    hs(app).reply(1, 'Sudah jadi, silakan diambil.', officer);
+    hs(app).close(1, 'dijawab', officer);
+    expect(textOf(await app.poll('cm'))).toContain('Seberapa puas');
+    const r = textOf(await app.say('cm', said));
+    expect(r).toContain('Ada satu kata');
+    expect(r).not.toContain('belum mengerti');
+    expect(rating(app)).toBe(score);
+    expect(cases(app)).toBe(1);
+  });
+
   test('"makasih" twice: asked once more, then let go (no case, no rating)', async () => {
     const app = await start();
     await openQuestion(app, 'c2');

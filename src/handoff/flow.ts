@@ -255,6 +255,10 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       case HANDOFF_EFFECTS.current: {
         const open = r.case as { id: number; topic: string; dueAt: string; officerLast: boolean } | undefined;
         const cut = data.cut === true;
+        // Back at the menu after the officer closed the case, "sangat puas", "mantap pak" answer its closing question.
+        const typed = typeof data.thanks === 'string' ? data.thanks : typeof data.stray === 'string' ? data.stray : undefined;
+        const score = !open && typed !== undefined && typeof r.rateable === 'number' ? ratingOf(typed) : undefined;
+        if (score) return rate(num(r.rateable), score);
         // Thanks typed at the menu (see start): after the officer's answer it is the resident's answer too.
         if (node === 'thanked') {
           if (!open?.officerLast || typeof data.thanks !== 'string') return thanksAnswered(data, ctx);

@@ -78,6 +78,7 @@ export class HandoffStore {
       ),
       byId: p('SELECT * FROM handoff_cases WHERE id = ?'),
       openOf: p("SELECT * FROM handoff_cases WHERE resident_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1"),
+      latestOf: p('SELECT * FROM handoff_cases WHERE resident_id = ? ORDER BY id DESC LIMIT 1'),
       addMessage: p('INSERT INTO handoff_messages (case_id, at, author, officer, text, media_id, outbox_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id'),
       touchResident: p('UPDATE handoff_cases SET last_resident_at = ? WHERE id = ?'),
       firstReply: p('UPDATE handoff_cases SET first_reply_at = COALESCE(first_reply_at, ?) WHERE id = ?'),
@@ -159,6 +160,11 @@ export class HandoffStore {
 
   openCaseOf(residentId: number): CaseRow | undefined {
     return this.stmts.openOf.get(residentId) as CaseRow | undefined;
+  }
+
+  /** The resident's newest case, open or closed. */
+  latestCaseOf(residentId: number): CaseRow | undefined {
+    return this.stmts.latestOf.get(residentId) as CaseRow | undefined;
   }
 
   addMessage(m: { caseId: number; now: Date; author: MessageAuthor; officer?: string | null; text?: string | null; mediaId?: number | null; outboxId?: number | null }): number {

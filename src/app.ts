@@ -228,7 +228,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   let housekeeping: NodeJS.Timeout | undefined;
 
   // Retention (README, "Retention"): small batches, each a short write, yielding in between.
-  const retention = new Retention(db, log, { holdWrites: () => checkpointer.truncating });
+  const retention = new Retention(db, log, { holdWrites: () => checkpointer.truncating, idleMinutes: config.IDLE_MINUTES });
   let tidying: Promise<RetentionReport> | undefined;
   function tidy(): Promise<RetentionReport> {
     tidying ??= (async () => {

@@ -145,6 +145,56 @@ describe('ratings: who reads the words, masked', () => {
     expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
   });
 
+  test.each(['ok pak', 'iya', 'siap bu', 'makasih', 'tidak ada', 'ga ada saran kak', 'tidak ada masukan', 'sudah cukup', 'selesai'])('"%s" at "Ada satu kata atau saran?" ends it politely and is not kept as a suggestion', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'rk');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('rk');
+    await app.say('rk', '4');
+    const r = await app.say('rk', said);
+    expect(textOf(r)).toContain('Masukan Anda membantu');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
+    expect(cases(app)).toBe(1);
+  });
+
+  test('"halo" at "Ada satu kata atau saran?" is greeted and asked again, not kept; a word after it is', async () => {
+    const app = await start();
+    await openQuestion(app, 'rh');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('rh');
+    await app.say('rh', '5');
+    expect(textOf(await app.say('rh', 'halo'))).toContain('Ada satu kata atau saran');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
+    await app.say('rh', 'Mantap, cepat dibalas');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words.map((w) => w.word)).toEqual(['Mantap, cepat dibalas']);
+  });
+
+  test('"iya pak, besok saya datang" at "Ada satu kata atau saran?" is an answer to the officer: offered as a new case, not kept as a suggestion', async () => {
+    const app = await start();
+    await openQuestion(app, 'ro', 'KTP saya kapan jadi?');
+    hs(app).reply(1, 'Sudah jadi. Bisa diambil besok pagi di loket 2?', officer);
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('ro');
+    await app.say('ro', '5');
+    const offer = await app.say('ro', 'iya pak, besok saya datang');
+    expect(textOf(offer)).toContain('Kirim pesan ini ke petugas sebagai kasus baru?');
+    expect(choicesOf(offer)).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words).toEqual([]);
+    expect(textOf(await app.say('ro', 'ya'))).toContain('kasus #2');
+    expect(residentTexts(app, 2)).toEqual(['iya pak, besok saya datang']);
+    expect(rating(app)).toBe(5);
+  });
+
+  test.each(['Mantap', 'ok, pelayanannya cepat', 'cukup baik'])('"%s" after a rating is a word about the service: kept', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'rm');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('rm');
+    await app.say('rm', '4');
+    expect(textOf(await app.say('rm', said))).toContain('Masukan Anda membantu');
+    expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words.map((w) => w.word)).toEqual([said]);
+  });
+
   test('a plain rating word is still kept as the word', async () => {
     const app = await start();
     await openQuestion(app, 'rp');
@@ -314,6 +364,25 @@ describe('after the officer closes the case', () => {
     await app.poll('c1');
     expect(textOf(await app.say('c1', said))).toContain('Ada satu kata');
     expect(rating(app)).toBe(score);
+  });
+
+  test.each([
+    ['sangat puas', 5],
+    ['puas', 4],
+    ['mantap pak', 5],
+    ['kurang puas', 2],
+  ])('back at the menu when the case is closed, "%s" answers its closing question: the rating %i', async (said, score) => {
+    const app = await start();
+    await openQuestion(app, 'cm', 'KTP saya kapan jadi?');
+    await app.say('cm', 'menu');
+    hs(app).reply(1, 'Sudah jadi, silakan diambil.', officer);
+    hs(app).close(1, 'dijawab', officer);
+    expect(textOf(await app.poll('cm'))).toContain('Seberapa puas');
+    const r = textOf(await app.say('cm', said));
+    expect(r).toContain('Ada satu kata');
+    expect(r).not.toContain('belum mengerti');
+    expect(rating(app)).toBe(score);
+    expect(cases(app)).toBe(1);
   });
 
   test('"makasih" twice: asked once more, then let go (no case, no rating)', async () => {
@@ -561,6 +630,59 @@ describe('back at the menu while the case waits for the resident', () => {
     expect(textOf(await app.say('sd', 'tidak'))).toContain('pesan itu tidak dikirim');
     expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
     expect(textOf(await app.say('sd', 'sudah dijawab belum?'))).toContain('Apakah pesan tadi untuk petugas?');
+  });
+
+  test.each([
+    ['makasih pak', 'Sama-sama'],
+    ['ok pak', 'Baik.'],
+    ['siap bu', 'Baik.'],
+  ])('"%s" at the menu after the officer answered: the bot answers it ("%s") and the officer reads it too', async (said, polite) => {
+    const app = await start();
+    await openQuestion(app, 'st', 'KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await app.poll('st');
+    await app.say('st', 'menu');
+    const r = await app.say('st', said);
+    expect(textOf(r)).toContain(polite);
+    expect(textOf(r)).toContain('juga saya teruskan ke petugas (kasus #1)');
+    expect(choicesOf(r)).toContain('Hubungi petugas');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?', said]);
+    // The case still waits on the officer: what the resident writes next is asked about, not lost.
+    expect(textOf(await app.say('st', 'pak saya tunggu kabarnya ya'))).toContain('Apakah pesan tadi untuk petugas?');
+  });
+
+  test('"makasih pak" at the menu before the officer answered, or once the case is closed: only the bot answers; nothing is reopened', async () => {
+    const app = await start();
+    await openQuestion(app, 'su', 'KTP saya kapan jadi?');
+    await app.say('su', 'menu');
+    expect(textOf(await app.say('su', 'makasih pak'))).not.toContain('teruskan ke petugas');
+    hs(app).reply(1, answer, officer);
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('su');
+    const r = textOf(await app.say('su', 'makasih pak'));
+    expect(r).toContain('Sama-sama');
+    expect(r).not.toContain('teruskan ke petugas');
+    expect(textOf(await app.say('su', 'ok pak'))).not.toContain('teruskan ke petugas');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(cases(app)).toBe(1);
+    expect(hs(app).open(1, officer).status).toBe('closed');
+  });
+
+  test.each(['tidak', 'ga jadi', 'iya'])('a bare "%s" at the menu after the officer answered is not sent unasked: "is it for the officer?"; "ya" sends it, "tidak usah" does not', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'sy', 'KTP saya kapan jadi?');
+    hs(app).reply(1, answer, officer);
+    await app.poll('sy');
+    await app.say('sy', 'menu');
+    const ask = await app.say('sy', said);
+    expect(textOf(ask)).toContain('petugas sudah membalas. Apakah pesan tadi jawaban Anda untuk petugas?');
+    expect(choicesOf(ask)).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    expect(textOf(await app.say('sy', 'tidak usah'))).toContain('pesan itu tidak dikirim');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?']);
+    await app.say('sy', said);
+    expect(textOf(await app.say('sy', 'ya'))).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(residentTexts(app)).toEqual(['KTP saya kapan jadi?', said]);
   });
 
   test('after the case was closed, a text the bot does not understand at the menu is not sent anywhere', async () => {

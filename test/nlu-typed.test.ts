@@ -227,6 +227,40 @@ describe('asking for a person or a status the way people write it', () => {
   });
 });
 
+describe('saying one is done: a polite closing, not the office hours', () => {
+  const hours = 'Jam layanan';
+  const closing = 'terima kasih sudah menghubungi kami';
+  test.each(['tutup aja', 'sudah cukup', 'selesai', 'udah cukup makasih kak'])('"%s" at the menu and as a first message closes politely, with no menu after it', async (typed) => {
+    t = await makeTestApp();
+    const first = await t.say('resident-done-1', typed);
+    expect(textOf(first)).toContain(closing);
+    expect(textOf(first)).not.toContain(hours);
+    await t.say('resident-done-2', 'menu');
+    const later = await t.say('resident-done-2', typed);
+    expect(textOf(later)).toContain(closing);
+    expect(textOf(later)).not.toContain(hours);
+    expect(textOf(later)).not.toContain('Ada lagi yang bisa saya bantu');
+  });
+
+  test.each(['jam tutup', 'tutup jam berapa', 'kantor tutup?'])('"%s" still gets the office hours', async (typed) => {
+    t = await makeTestApp();
+    await t.say('resident-hours', 'menu');
+    const r = textOf(await t.say('resident-hours', typed));
+    expect(r).toContain(hours);
+    expect(r).not.toContain(closing);
+  });
+
+  test('"selesai" mid-booking does not end it: one line, the same question', async () => {
+    ({ t } = await makeBookingApp());
+    await toDays('resident-done-b');
+    const r = await t.say('resident-done-b', 'selesai');
+    expect(textOf(r)).toContain('Ketik batal jika ingin berhenti');
+    expect(textOf(r)).not.toContain(hours);
+    expect(choicesOf(r).join(' ')).toMatch(/sisa/);
+    expect(textOf(await t.say('resident-done-b', 'besok'))).toContain('Pilih jam kedatangan');
+  });
+});
+
 describe('a half-finished checklist is kept like a booking', () => {
   test('a new request asks first (in the checklist\'s words); "menu" keeps it aside; "lanjut" comes back to the same question', async () => {
     t = await makeTestApp();

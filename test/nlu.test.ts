@@ -35,6 +35,9 @@ function label(intent: Intent): string {
     }
     case 'fee':
       return intent.serviceId ? `fee:${intent.serviceId}` : 'fee';
+    case 'thanks':
+      // "tutup aja", "selesai": a closing (small talk like thanks, answered without the menu).
+      return intent.done ? 'done' : 'thanks';
     default:
       return intent.kind;
   }
@@ -53,6 +56,11 @@ const core: [string, string][] = [
   ['mau booking rekam ektp', 'booking'],
   ['cek status berkas', 'status'],
   ['makasih min', 'thanks'],
+  ['tutup aja', 'done'],
+  ['sudah cukup', 'done'],
+  ['selesai', 'done'],
+  ['ok selesai, makasih kak', 'done'],
+  ['sudah selesai belum', 'status'],
   ['halo', 'greeting'],
   ['pgn ngomong sama petugas', 'officer'],
   ['syarat kk', 'ambiguous:@kk'],
@@ -289,6 +297,9 @@ const more: [string, string][] = [
   ['jam pelayanan', 'hours'],
   ['besok buka?', 'hours'],
   ['tutup jam berapa', 'hours'],
+  ['jam tutup', 'hours'],
+  ['kantor tutup?', 'hours'],
+  ['sabtu tutup ga', 'hours'],
   ['where is the office', 'hours'],
   ['jam bukaa', 'hours'],
   ['alamat kantor untuk urus ktp hilang', 'hours'],

@@ -6,8 +6,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { applicationsFeature } from '../src/applications/feature.js';
 import { bookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
+import { handoffFeature } from '../src/handoff/feature.js';
 import { RETENTION, maskAuditDetail } from '../src/ops/retention.js';
-import { FakeClock, makeTestApp, type TestApp } from './helpers.js';
+import { FakeClock, choicesOf, choiceIds, makeTestApp, testNik, textOf, type TestApp } from './helpers.js';
 
 const DAY = 86_400_000;
 const TOKEN = 'test-admin-token-0123456789';
@@ -48,6 +49,55 @@ describe('retention rules', () => {
     app.clock.advance((RETENTION.conversationDays - 5) * DAY);
     expect((await app.app.housekeeping()).conversations).toBe(1);
     expect(count(app, 'SELECT COUNT(*) FROM conversations')).toBe(1);
+  });
+
+  test('a request waiting behind "Tinggalkan dulu?" is removed from the saved conversation once it is idle (IDLE_MINUTES); a late "Ya" still leads where it asked', async () => {
+    const app = await start([bookingFeature, handoffFeature, webChatFeature]);
+    const who = 'resident-l1';
+    const state = () => app.ctx.db.prepare('SELECT c.state FROM conversations c JOIN residents r ON r.id = c.resident_id WHERE r.address = ?').pluck().get(who) as string;
+    await app.say(who, 'booking');
+    await app.say(who, { choice: 'r:bpjs' });
+    await app.say(who, testNik(7));
+    await app.say(who, 'Siti Aminah');
+    const ask = await app.say(who, 'Saya mau komplain, petugas Sutrisna Wulandari minta uang 50 ribu');
+    expect(choicesOf(ask)).toEqual(['Ya, tanya dulu', 'Lanjutkan booking']);
+    expect(state()).toContain('Sutrisna');
+    app.clock.advance(29 * 60_000);
+    expect((await app.app.housekeeping()).waitingRequests).toBe(0);
+    expect(state()).toContain('Sutrisna');
+    app.clock.advance(2 * 60_000);
+    expect((await app.app.housekeeping()).waitingRequests).toBe(1);
+    expect(state()).not.toContain('Sutrisna');
+    // The half-finished booking itself follows the conversation's own rule (30 days).
+    expect(state()).toContain('Siti Aminah');
+    const yes = ask.flatMap((r) => r.choices ?? []).find((c) => c.id.startsWith('nav:leave'))!.id;
+    const late = await app.say(who, { choice: yes });
+    expect(textOf(late)).toContain('Tentang apa?');
+    expect(count(app, 'SELECT COUNT(*) FROM handoff_cases')).toBe(0);
+  });
+
+  test('a saved conversation that is not JSON does not stop the sweeps: idle drafts and requests of others are still removed', async () => {
+    const app = await start([bookingFeature, handoffFeature, webChatFeature]);
+    await app.say('resident-x1', 'halo');
+    app.ctx.db.prepare("UPDATE conversations SET state = '{broken' WHERE resident_id = (SELECT id FROM residents WHERE address = 'resident-x1')").run();
+    const who = 'resident-x2';
+    await app.say(who, 'booking');
+    await app.say(who, { choice: 'r:bpjs' });
+    await app.say(who, testNik(8));
+    await app.say(who, 'Siti Aminah');
+    expect(choiceIds(await app.say(who, 'Saya mau komplain, petugas Sutrisna Wulandari minta uang 50 ribu'))).toContain('nav:leave');
+    // A message written into a closed case and not sent yet ("Kirim … sebagai kasus baru?").
+    const writer = 'resident-x3';
+    await app.say(writer, 'hubungi petugas');
+    await app.say(writer, 'Pertanyaan');
+    await app.say(writer, 'Apakah KTP bisa dicetak di kecamatan?');
+    app.ctx.services.handoff!.service.close(1, 'dijawab', { name: 'budi', role: 'petugas' });
+    await app.poll(writer);
+    expect(choicesOf(await app.say(writer, 'Nama ibu saya Sutrisna Wulandari salah tulis di KK'))).toEqual(['Ya, kirim ke petugas', 'Tidak usah']);
+    app.clock.advance(31 * 60_000);
+    const report = await app.app.housekeeping();
+    expect(report.waitingRequests).toBe(1);
+    expect(count(app, "SELECT COUNT(*) FROM conversations WHERE state LIKE '%Sutrisna%'")).toBe(0);
   });
 
   test(`outbox rows in any state (never fetched, failed, delivered) go ${RETENTION.outboxDays} days after they were queued`, async () => {

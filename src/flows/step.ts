@@ -385,7 +385,8 @@ export function createStep(flowList: Flow[]): StepFn {
       case 'greeting':
         return { goto: 'menu', replies: [{ text: t('core.greeting') }] };
       case 'thanks':
-        // "ok", "siap" acknowledge; only thanks get "Sama-sama".
+        // "ok", "siap" acknowledge; only thanks get "Sama-sama"; "tutup aja", "selesai" close (no menu after it).
+        if (intent.done) return { goto: 'menu', params: { short: true }, replies: [{ text: t('core.done') }] };
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: t(intent.ack ? 'core.ack' : 'core.thanks') }] };
       case 'help':
         return { goto: 'menu', params: { quiet: true }, replies: [{ text: t('core.help') }] };
@@ -603,7 +604,7 @@ export function createStep(flowList: Flow[]): StepFn {
       if (state.flow !== 'menu') {
         // Small talk never ends a flow: one line, then the question again.
         if (intent.kind === 'greeting' || intent.kind === 'thanks') {
-          const line = intent.kind === 'greeting' ? 'nlu.greeting_mid_flow' : intent.ack ? 'nlu.ack_mid_flow' : 'nlu.thanks_mid_flow';
+          const line = intent.kind === 'greeting' ? 'nlu.greeting_mid_flow' : intent.done ? 'nlu.done_mid_flow' : intent.ack ? 'nlu.ack_mid_flow' : 'nlu.thanks_mid_flow';
           return light(shortReprompt(state, ctx, [{ text: fc.t(line) }], state.misses));
         }
         // A question about fees, hours or the health protocol is answered in place.
@@ -622,6 +623,10 @@ export function createStep(flowList: Flow[]): StepFn {
           return finish({ ...state, leave: { intent, said: intent.kind === 'officer' ? (input.whole ?? input.text) : input.text } }, [leaveQuestion(state, ctx)], [], ctx);
         }
         if (intent.kind === 'menu') return toMenu(state, ctx, []);
+      }
+      // Thanks at the menu while a case waits ("makasih pak" after the officer's answer): that flow hears it too.
+      if (intent.kind === 'thanks' && state.flow === 'menu' && state.awaited && flows.has(state.awaited)) {
+        return apply({ goto: state.awaited, params: { thanks: input.whole ?? input.text, ...(intent.ack ? { ack: true } : {}), ...(intent.done ? { done: true } : {}) } }, current, state, ctx);
       }
       const routed = intentOutcome(intent, fc, input.text, input) ?? (intent.kind === 'unknown' && !current.holds?.(state.node, state.data) ? recognised(input.text) : undefined);
       if (routed) {

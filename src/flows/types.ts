@@ -125,7 +125,8 @@ export interface Flow {
    * Optional: nodes that wait on someone else (an officer's open case). Left for another flow, the
    * flow is remembered (`ConversationState.awaited`, forgotten once it is entered again): a text
    * nobody understood at the menu goes to its start as `{ stray: text }` (with `cut`), to find out
-   * whether it was meant for that someone.
+   * whether it was meant for that someone; thanks, "ok" or a closing ("makasih pak", "selesai") as
+   * `{ thanks: text, ack?, done? }`, to be answered there (and passed on when meant for them).
    */
   awaits?: string[];
   /** Optional: upgrade data saved by an older version; return undefined to restart politely. */

@@ -56,7 +56,11 @@ export function createHandoffFeature(ctx: AppContext, options: { fetchers?: File
   const topicOf = (v: unknown): Topic => ((TOPICS as readonly string[]).includes(String(v)) ? (v as Topic) : 'lainnya');
 
   const effects: Record<string, EffectHandler> = {
-    [HANDOFF_EFFECTS.current]: (_e, c) => ({ case: service.openCaseOf(c.resident.id) }),
+    // With no case open, the one closed lately and not rated yet: a rating typed at the menu is for it.
+    [HANDOFF_EFFECTS.current]: (_e, c) => {
+      const open = service.openCaseOf(c.resident.id);
+      return open ? { case: open } : { rateable: service.rateableCaseOf(c.resident.id, c.now) };
+    },
     [HANDOFF_EFFECTS.open]: (e, c): OpenResult => {
       const mediaId = keepFile(e, c.resident.id, c.resident.channel, c.now);
       const caption = typeof e.caption === 'string' ? e.caption : undefined;

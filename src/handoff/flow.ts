@@ -1,7 +1,8 @@
 // "Hubungi petugas": the resident picks a topic, writes the message, and is told honestly when
 // an answer comes. While the case is open the bot stays quiet: what the resident writes goes
 // to the case. `menu` leaves (the case stays open), and a text the bot does not understand at the
-// menu afterwards may be for the officer (start `stray`); an officer's answer comes with a button
+// menu afterwards may be for the officer (start `stray`), as may thanks after the officer's answer
+// (start `thanks`); an officer's answer comes with a button
 // that leads back to the case from anywhere; after closing, one satisfaction question, which
 // is also answered by what the resident types next into the closed case ("5", "sangat puas").
 // Pure: the database is reached through effects (src/handoff/feature.ts).
@@ -36,6 +37,10 @@ export interface OpenResult {
 const COMPLAINT = /(kabar|lama|lambat|bayar|pungli|uang|duit|calo|komplain|keluh|kecewa|aduan|adu|marah|dipersulit|tidak dilayani|complain)/i;
 const SKIP = /^(lewati|skip|tidak|tidak ada|gak|ga|nggak|no|none|-)[.!]*$/i;
 const MONEY = /(bayar|pungli|pungutan|uang|duit|calo|amplop|biaya tambahan)/i;
+/** "tidak ada saran": the words naming what was asked for, set aside before the "no" is read. */
+const SUGGESTION_WORDS = /\b(saran|masukan|kritik|komentar)(nya)?\b/gi;
+/** What the resident will do, or when ("besok saya datang"): said to the officer, not about the service. */
+const ACTING = /\b(saya|sy|aku|kami|besok|nanti|lusa|segera|sekarang|hari ini|minggu depan)\b/;
 
 /** Words of the request itself ("saya mau komplain ke petugas"): what is left over is the message. */
 const REQUEST_WORDS = new Set(
@@ -169,13 +174,22 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
 
   /** "Is this for the officer?" for a text typed at the menu while the resident's case waits for an officer. */
   function strayQuestion(data: Record<string, unknown>, ctx: FlowContext): Reply {
-    const text = ctx.t('handoff.stray_question', { id: num(data.caseId), topic: topicLabel(String(data.topic), ctx), due: dueLabel(String(data.dueAt), ctx) });
+    const vars = { id: num(data.caseId), topic: topicLabel(String(data.topic), ctx) };
+    // `answered`: the officer wrote last, and the text was only a yes or a no ("tidak", "ga jadi").
+    const text = data.answered === true ? ctx.t('handoff.stray_answer_question', vars) : ctx.t('handoff.stray_question', { ...vars, due: dueLabel(String(data.dueAt), ctx) });
     return { text, choices: [{ id: 'hf:stray:yes', label: ctx.t('handoff.send_new') }, { id: 'hf:stray:no', label: ctx.t('handoff.dont_send') }] };
   }
 
   /** A text for the open case, added to it; the resident is told, and is in the case again. */
   function sendStray(caseId: number, text: string, cut: boolean, ctx: FlowContext): Outcome {
     return { node: 'open', data: { caseId }, replies: [{ text: ctx.t('handoff.stray_sent', { id: caseId }) }, ...cutNotice(cut, ctx)], effects: [{ type: HANDOFF_EFFECTS.message, caseId, text }] };
+  }
+
+  /** Thanks, "ok" or "selesai" typed at the menu while a case waits (start `thanks`): the bot's own answer, then the menu (none after a closing). */
+  function thanksAnswered(data: Record<string, unknown>, ctx: FlowContext, passedTo?: number): Outcome {
+    const polite = ctx.t(data.done ? 'core.done' : data.ack ? 'core.ack' : 'core.thanks');
+    const text = passedTo === undefined ? polite : `${polite}\n${ctx.t('handoff.thanks_passed', { id: passedTo })}`;
+    return { goto: 'menu', params: data.done ? { short: true } : { quiet: true }, replies: [{ text }] };
   }
 
   /** A button under a message no longer kept (the conversation went idle, the draft was removed). */
@@ -236,18 +250,30 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     }
   }
 
-  function onResult(effect: string, r: Record<string, unknown>, data: Record<string, unknown>, ctx: FlowContext): Outcome {
+  function onResult(node: string, effect: string, r: Record<string, unknown>, data: Record<string, unknown>, ctx: FlowContext): Outcome {
     switch (effect) {
       case HANDOFF_EFFECTS.current: {
         const open = r.case as { id: number; topic: string; dueAt: string; officerLast: boolean } | undefined;
         const cut = data.cut === true;
+        // Back at the menu after the officer closed the case, "sangat puas", "mantap pak" answer its closing question.
+        const typed = typeof data.thanks === 'string' ? data.thanks : typeof data.stray === 'string' ? data.stray : undefined;
+        const score = !open && typed !== undefined && typeof r.rateable === 'number' ? ratingOf(typed) : undefined;
+        if (score) return rate(num(r.rateable), score);
+        // Thanks typed at the menu (see start): after the officer's answer it is the resident's answer too.
+        if (node === 'thanked') {
+          if (!open?.officerLast || typeof data.thanks !== 'string') return thanksAnswered(data, ctx);
+          const { thanks, ...flags } = data;
+          return { node: 'thanked', data: { ...flags, caseId: open.id }, replies: [], effects: [{ type: HANDOFF_EFFECTS.message, caseId: open.id, text: thanks }] };
+        }
         // A text nobody understood at the menu, after the resident left their case (see start).
         if (typeof data.stray === 'string') {
           // No case (closed meanwhile): it was not for an officer after all; said as the core says it.
           if (!open) return { goto: 'menu', replies: [{ text: ctx.t('nlu.expect.choice') }] };
-          // The officer wrote last: this is the resident's answer ("iya pak, besok saya datang").
-          if (open.officerLast) return sendStray(open.id, data.stray, cut, ctx);
-          const ask = { caseId: open.id, topic: open.topic, dueAt: open.dueAt, pending: data.stray, ...(cut ? { pendingCut: true } : {}) };
+          // The officer wrote last: this is the resident's answer ("iya pak, besok saya datang"),
+          // unless it is only a yes or a no ("tidak", "ga jadi"), which may as well be meant for the bot: asked.
+          const bare = readAnswer(data.stray, ctx.nlu) !== undefined || declines(data.stray, ctx);
+          if (open.officerLast && !bare) return sendStray(open.id, data.stray, cut, ctx);
+          const ask = { caseId: open.id, topic: open.topic, dueAt: open.dueAt, pending: data.stray, ...(cut ? { pendingCut: true } : {}), ...(open.officerLast ? { answered: true } : {}) };
           return { node: 'stray', data: ask, replies: [strayQuestion(ask, ctx)] };
         }
         if (open) {
@@ -266,6 +292,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       case HANDOFF_EFFECTS.open:
         return opened(r as unknown as OpenResult, ctx, data.channelsShown === true);
       case HANDOFF_EFFECTS.message:
+        // The thanks typed at the menu reached the case: the resident is told, and is at the menu again.
+        if (node === 'thanked') return thanksAnswered(data, ctx, 'closed' in r ? undefined : num(data.caseId));
         // Closed meanwhile: what was typed is the answer to the closing question, or a new message.
         if ('closed' in r) {
           const caseId = num(r.caseId ?? data.caseId);
@@ -318,6 +346,32 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     return a === 'no' || declines(text, ctx) ? 'no' : undefined;
   };
 
+  /** At "Ada satu kata atau saran?": "tidak", "tidak ada", "ga ada saran kak", "tidak usah", "tutup aja", "sudah cukup". */
+  function noSuggestion(text: string, ctx: FlowContext): boolean {
+    if (SKIP.test(text.trim()) || declines(text, ctx)) return true;
+    const intent = ctx.nlu.classify(text);
+    if (intent.kind === 'thanks' && intent.done) return true;
+    const answer = readAnswer(text.replace(SUGGESTION_WORDS, ' '), ctx.nlu);
+    return answer === 'no' || answer === 'not_needed';
+  }
+
+  /**
+   * "iya pak, besok saya datang", "tidak bu, saya belum ambil", "siap, nanti saya kirim fotonya": a yes
+   * or no to the officer, then what the resident will do or when. A word about the service is not one.
+   */
+  function answersOfficer(text: string, ctx: FlowContext): boolean {
+    const ws = plain(text).split(' ').filter(Boolean);
+    for (let n = Math.min(3, ws.length - 2); n >= 1; n--) {
+      const opening = ws.slice(0, n).join(' ');
+      const intent = ctx.nlu.classify(opening);
+      const answer = readAnswer(opening, ctx.nlu);
+      if (answer !== 'yes' && answer !== 'no' && !(intent.kind === 'thanks' && intent.ack)) continue;
+      const rest = ws.slice(n).join(' ');
+      return ACTING.test(rest) && ratingOf(rest) === undefined;
+    }
+    return false;
+  }
+
   /** A rating word that asks for something ("belum jadi juga, tolong telepon …") is a message for an officer. */
   function isRequest(text: string, ctx: FlowContext): boolean {
     // A NIK, KK or phone number in it (what the masking hides): a message for an officer.
@@ -330,8 +384,9 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
     id: 'officer',
     version: 1,
     keepWhenIdle: ['open'],
-    // Left here, the case still waits for an officer: a text nobody understood at the menu comes back (start: `stray`).
-    awaits: ['open', 'stray'],
+    // Left here, the case still waits for an officer: a text nobody understood at the menu comes back
+    // (start: `stray`), and so do thanks (start: `thanks`; 'thanked' passes them on and goes back to the menu).
+    awaits: ['open', 'stray', 'thanked'],
     routeWords: { 'balas petugas': { reply: true }, 'reply to the officer': { reply: true } },
     choicePrefixes: ['hf:'],
     // Every text typed there is the message for the officer: kept whole, a "1" is the answer itself.
@@ -342,6 +397,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         if (outcome) return outcome;
       }
       if (params?.reply) return { node: 'resuming', data: {}, replies: [], effects: [{ type: HANDOFF_EFFECTS.resume }] };
+      // `thanks`: thanks, "ok" or "selesai" typed at the menu after leaving the open case (the step's
+      // `awaits`): the bot answers it; when the officer wrote last, the officer reads it too ("makasih pak").
+      if (typeof params?.thanks === 'string' && params.thanks.trim()) {
+        const flags = { ...(params.ack ? { ack: true } : {}), ...(params.done ? { done: true } : {}) };
+        return { node: 'thanked', data: { thanks: params.thanks.slice(0, HANDOFF_MAX_TEXT), ...flags }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
+      }
       // `stray`: a text nobody understood at the menu after the resident left their open case (the
       // step's `awaits`): it may be their answer to the officer. The case is looked at first.
       if (typeof params?.stray === 'string' && params.stray.trim()) {
@@ -367,7 +428,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       return { node: 'checking', data: { ...(topic ? { topic } : {}), ...(note ? { note } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
     },
     onInput(node, data, input, ctx): Outcome {
-      if (input.type === 'result') return onResult(input.effect, (input.data ?? {}) as Record<string, unknown>, data, ctx);
+      if (input.type === 'result') return onResult(node, input.effect, (input.data ?? {}) as Record<string, unknown>, data, ctx);
       if (input.type === 'choice') return onChoice(input.id, data, ctx) ?? { unhandled: true };
       switch (node) {
         case 'topic': {
@@ -455,13 +516,28 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           const next = { ...data, pending: joined.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { pendingCut: true } : {}) };
           return { node: 'stray', data: next, replies: [strayQuestion(next, ctx)] };
         }
-        case 'rate_word':
-          // "tidak usah", "tutup aja": no word (not kept as one for the statistics).
-          if (input.type === 'text' && (SKIP.test(input.text.trim()) || declines(input.text, ctx))) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+        case 'rate_word': {
+          if (input.type !== 'text') return { unhandled: true };
+          const text = input.text;
+          const done: Outcome = { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+          // "tidak usah", "tidak ada (saran)", "tutup aja", "sudah cukup": no word (not kept as one for the statistics).
+          if (noSuggestion(text, ctx)) return done;
           // A request ("belum jadi juga, NIK saya …, tolong telepon …") goes to an officer, not to the statistics.
-          if (input.type === 'text' && isRequest(input.text, ctx)) return openGuessing(input.text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, { pre: [{ text: ctx.t('handoff.word_to_officer') }] });
-          if (input.type === 'text') return { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: input.text }] };
-          return { unhandled: true };
+          if (isRequest(text, ctx)) return openGuessing(text, `Ditulis warga sebagai saran setelah menilai kasus #${num(data.caseId)}.`, ctx, { pre: [{ text: ctx.t('handoff.word_to_officer') }] });
+          const word: Outcome = { node: 'rate_word', data, replies: [], effects: [{ type: HANDOFF_EFFECTS.word, caseId: data.caseId, word: text }] };
+          // A word about the service ("mantap", "ok, cepat sekali"), also where it could be an "ok": kept.
+          if (ratingOf(text) !== undefined) return word;
+          // "ok pak", "iya", "siap", "makasih": nothing to suggest; a bare "halo": the question again.
+          const kind = ctx.nlu.classify(text).kind;
+          const fillers = answersOf(ctx.nlu).fillers;
+          const short = plain(text).split(' ').filter((w) => w && !fillers.has(w)).length <= 2;
+          if (readAnswer(text, ctx.nlu) === 'yes' || (short && kind === 'thanks')) return done;
+          if (short && kind === 'greeting') return { unhandled: true };
+          // "iya pak, besok saya datang": an answer to the officer, not a suggestion. It goes where such
+          // a message goes once the case is closed: offered to an officer as a new case.
+          if (answersOfficer(text, ctx)) return { node: 'closed', data: { caseId: num(data.caseId), rateable: false, pending: text }, replies: [offerNewCase(num(data.caseId), ctx)] };
+          return word;
+        }
         default:
           return { unhandled: true };
       }

@@ -112,6 +112,13 @@ export class HandoffService {
     return { id: row.id, topic: row.topic, dueAt: row.due_at, officerLast: last?.author === 'officer' };
   }
 
+  /** The resident's newest case when it was closed lately and is not rated yet: what they type may be its rating. */
+  rateableCaseOf(residentId: number, now: Date): number | undefined {
+    const row = this.d.store.latestCaseOf(residentId);
+    if (!row || row.status !== 'closed' || row.rating !== null || row.closed_at === null) return undefined;
+    return now.getTime() - Date.parse(row.closed_at) < RATE_WITHIN_MS ? row.id : undefined;
+  }
+
   /**
    * A resident's message for an officer: opens a case (or adds to the one already open).
    * Returns what the resident is told about when an answer comes.

@@ -25,7 +25,7 @@ export type Intent =
   | { kind: 'hours' } // office hours / address / location
   | { kind: 'health' } // health protocol (mask, covid)
   | { kind: 'greeting' }
-  | { kind: 'thanks'; ack?: true } // "makasih"; `ack` for "ok", "siap" (no "Sama-sama")
+  | { kind: 'thanks'; ack?: true; done?: true } // "makasih"; `ack` for "ok", "siap" (no "Sama-sama"); `done` for "tutup aja", "selesai" (a closing)
   | { kind: 'help' }
   | { kind: 'menu' }
   | { kind: 'language' }
@@ -59,6 +59,8 @@ const BEFORE_SERVICES: PhraseIntent[] = ['my_bookings', 'booking', 'status', 'of
 const AFTER_FEE: PhraseIntent[] = ['hours', 'health'];
 /** Only when no service is named: small talk must not hide a question ("halo, syarat kk?"). */
 const AFTER_SERVICES: PhraseIntent[] = ['requirements', 'language', 'help', 'thanks', 'acknowledge', 'menu', 'greeting'];
+/** What may come with a closing ("ok, sudah cukup, makasih"): any other word keeps its own meaning ("jam tutup"). */
+const ALONG_DONE: PhraseIntent[] = ['thanks', 'acknowledge'];
 
 interface Keyword<T> {
   target: T;
@@ -98,6 +100,23 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
 
   function mentions(words: string[], intent: PhraseIntent, used: Set<string>): boolean {
     return intentPhrases.get(intent)!.some((phrase) => !phrase.every((w) => used.has(w)) && containsInOrder(words, phrase));
+  }
+
+  /** "tutup aja", "ok sudah cukup makasih": a closing phrase, and nothing but thanks or "ok" around it. */
+  function onlyDone(words: string[]): boolean {
+    const covered = new Set<string>();
+    const cover = (intent: PhraseIntent) => {
+      let found = false;
+      for (const phrase of intentPhrases.get(intent)!) {
+        if (!containsInOrder(words, phrase)) continue;
+        phrase.forEach((w) => covered.add(w));
+        found = true;
+      }
+      return found;
+    };
+    if (!cover('done')) return false;
+    ALONG_DONE.forEach(cover);
+    return words.every((w) => covered.has(w));
   }
 
   /** The named service(s): the best-scoring keyword wins (more words, weak words count half); a bare category word is ambiguous. */
@@ -161,6 +180,8 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
     if (words.length === 0) return { kind: 'unknown' };
     const wholeWords = wholeMessages.get(words.join(' '));
     if (wholeWords) return { kind: wholeWords } as Intent;
+    // Before the hours, whose "tutup" it contains: "tutup aja" closes, "jam tutup" still asks.
+    if (onlyDone(words)) return { kind: 'thanks', done: true };
     const { intent: named, used } = matchServices(words);
     for (const kind of BEFORE_SERVICES) if (mentions(words, kind, used)) return intentOf(kind);
     // Questions about a service take the named one along ("berapa lama bikin kk").
@@ -174,8 +195,9 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
   }
 }
 
-/** The intent a phrase list names ("ok", "siap" are thanks that only acknowledge). */
+/** The intent a phrase list names ("ok", "siap" are thanks that only acknowledge; "selesai" closes). */
 function intentOf(kind: PhraseIntent): Intent {
+  if (kind === 'done') return { kind: 'thanks', done: true };
   return kind === 'acknowledge' ? { kind: 'thanks', ack: true } : ({ kind } as Intent);
 }
 

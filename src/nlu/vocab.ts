@@ -37,6 +37,8 @@ export const NluVocab = z
         duration: Phrases.default(['berapa lama']),
         /** "bisa online gak", "daftar online": how to apply online for the named (or current) service. */
         online: Phrases.default(['bisa online']),
+        /** "tutup aja", "sudah cukup", "selesai": the resident is done (only with thanks or "ok" around them). */
+        done: Phrases.default(['selesai']),
       })
       .strict(),
     /**

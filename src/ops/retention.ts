@@ -36,7 +36,7 @@ export const RETENTION = {
 // A resident is erased only after their replies are past the outbox's retention (see OpsStore.eraseStaleResidentsBatch).
 if (RETENTION.residentDays <= RETENTION.outboxDays) throw new Error('RETENTION.residentDays must exceed outboxDays: erasure leaves replies to the outbox rule');
 
-export type RetentionReport = Record<'dedupe' | 'conversations' | 'broadcastRecipients' | 'outbox' | 'media' | 'auditMasked' | 'auditDeleted' | 'residents' | 'webClients', number> & {
+export type RetentionReport = Record<'dedupe' | 'conversations' | 'waitingRequests' | 'broadcastRecipients' | 'outbox' | 'media' | 'auditMasked' | 'auditDeleted' | 'residents' | 'webClients', number> & {
   /** Steps that stopped at a lock or a full disk (they go on at the next run). */
   deferred: string[];
 };
@@ -94,6 +94,8 @@ export interface RetentionOptions {
    * sweep waits between batches (up to 5 s each time) instead of meeting its lock.
    */
   holdWrites?: () => boolean;
+  /** IDLE_MINUTES: a conversation this idle restarts at the menu, so what waited in it for an answer is removed. */
+  idleMinutes?: number;
 }
 
 export class Retention {
@@ -116,7 +118,10 @@ export class Retention {
     this.elapsed = options.elapsed ?? (() => performance.now());
     this.busyDelaysMs = options.busyDelaysMs ?? [25, 50, 100, 250, 500];
     this.holdWrites = options.holdWrites;
+    this.idleMs = (options.idleMinutes ?? 30) * 60_000;
   }
+
+  private readonly idleMs: number;
 
   private readonly holdWrites: (() => boolean) | undefined;
   private gaveUp = false;
@@ -151,7 +156,7 @@ export class Retention {
     const t = now.getTime();
     const ago = (days: number) => new Date(t - days * DAY);
     const s = this.store;
-    const report: RetentionReport = { dedupe: 0, conversations: 0, broadcastRecipients: 0, outbox: 0, media: 0, auditMasked: 0, auditDeleted: 0, residents: 0, webClients: 0, deferred: [] };
+    const report: RetentionReport = { dedupe: 0, conversations: 0, waitingRequests: 0, broadcastRecipients: 0, outbox: 0, media: 0, auditMasked: 0, auditDeleted: 0, residents: 0, webClients: 0, deferred: [] };
 
     const step = async (name: keyof Omit<RetentionReport, 'deferred'>, fn: () => Promise<number>) => {
       this.currentStep = name;
@@ -193,21 +198,26 @@ export class Retention {
       return total;
     };
 
-    await step('dedupe', () => untilShort((n) => s.pruneSeenBatch(ago(RETENTION.dedupeDays), n)));
-    await step('conversations', async () => {
+    /** Batches of conversations along their resident ids. */
+    const byResident = async (batch: (lo: number, hi: number) => number) => {
       const size = sized();
       let total = 0;
       for (let from = Number.MIN_SAFE_INTEGER; ; ) {
         let hi: number | undefined;
         total += await this.timed(size, (n) => {
           hi = s.spanEnd('conversations', from, n);
-          return hi === undefined ? 0 : s.pruneConversationsRange(from, hi, ago(RETENTION.conversationDays));
+          return hi === undefined ? 0 : batch(from, hi);
         });
         if (hi === undefined) return total;
         from = hi + 1;
         await yieldLoop();
       }
-    });
+    };
+
+    await step('dedupe', () => untilShort((n) => s.pruneSeenBatch(ago(RETENTION.dedupeDays), n)));
+    await step('conversations', () => byResident((lo, hi) => s.pruneConversationsRange(lo, hi, ago(RETENTION.conversationDays))));
+    const idleSince = new Date(t - this.idleMs);
+    await step('waitingRequests', () => byResident((lo, hi) => s.forgetWaitingRequestsRange(lo, hi, idleSince)));
     // Before the outbox rule: an erasure blanks a resident's notifications and undelivered rows;
     // their replies (older than residentDays > outboxDays) go in the outbox step just after.
     await step('residents', () => untilShort((n) => s.eraseStaleResidentsBatch(ago(RETENTION.residentDays), n), 100));

@@ -78,6 +78,7 @@ export class HandoffStore {
       ),
       byId: p('SELECT * FROM handoff_cases WHERE id = ?'),
       openOf: p("SELECT * FROM handoff_cases WHERE resident_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1"),
+      latestOf: p('SELECT * FROM handoff_cases WHERE resident_id = ? ORDER BY id DESC LIMIT 1'),
       addMessage: p('INSERT INTO handoff_messages (case_id, at, author, officer, text, media_id, outbox_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id'),
       touchResident: p('UPDATE handoff_cases SET last_resident_at = ? WHERE id = ?'),
       firstReply: p('UPDATE handoff_cases SET first_reply_at = COALESCE(first_reply_at, ?) WHERE id = ?'),
@@ -117,9 +118,10 @@ export class HandoffStore {
          ORDER BY id`,
       ),
       // A message the resident wrote but did not send yet waits in their conversation ('officer' flow, data.pending).
+      // A state that is not JSON (the engine starts such a conversation afresh) must not stop the others' removal.
       forgetDrafts: p(
         `UPDATE conversations SET state = json_remove(state, '$.data.pending', '$.data.pendingCut')
-         WHERE updated_at < ? AND json_extract(state, '$.flow') = 'officer' AND json_extract(state, '$.data.pending') IS NOT NULL`,
+         WHERE updated_at < ? AND (CASE WHEN json_valid(state) THEN json_extract(state, '$.flow') = 'officer' AND json_type(state, '$.data.pending') IS NOT NULL END)`,
       ),
       canned: p('SELECT * FROM handoff_canned ORDER BY title, id'),
       cannedById: p('SELECT * FROM handoff_canned WHERE id = ?'),
@@ -158,6 +160,11 @@ export class HandoffStore {
 
   openCaseOf(residentId: number): CaseRow | undefined {
     return this.stmts.openOf.get(residentId) as CaseRow | undefined;
+  }
+
+  /** The resident's newest case, open or closed. */
+  latestCaseOf(residentId: number): CaseRow | undefined {
+    return this.stmts.latestOf.get(residentId) as CaseRow | undefined;
   }
 
   addMessage(m: { caseId: number; now: Date; author: MessageAuthor; officer?: string | null; text?: string | null; mediaId?: number | null; outboxId?: number | null }): number {

@@ -31,6 +31,15 @@ export class OpsStore {
       // Dedupe ids: the seen_at index finds the old ones.
       seen: p('DELETE FROM inbound_seen WHERE (channel, message_id) IN (SELECT channel, message_id FROM inbound_seen WHERE seen_at < ? LIMIT ?)'),
       conversations: p('DELETE FROM conversations WHERE resident_id BETWEEN ? AND ? AND updated_at < ?'),
+      // A request typed while a booking or checklist was half-finished, waiting behind "Tinggalkan
+      // dulu?" (state.leave.said, the text as typed): removed once the conversation is idle. What it
+      // asked for stays (state.leave.intent: a kind, a service id), so a late "Ya" still leads there.
+      // updated_at stays too (the conversation's own rule counts from the last message). A state
+      // that is not JSON (the engine starts it afresh) is left alone rather than stopping the sweep.
+      waitingRequests: p(
+        `UPDATE conversations SET state = json_remove(state, '$.leave.said')
+         WHERE resident_id BETWEEN ? AND ? AND updated_at < ? AND (CASE WHEN json_valid(state) THEN json_type(state, '$.leave.said') END) IS NOT NULL`,
+      ),
       // Ids grow with time: a batch of old ids at a time, from the oldest. A batch's last id is
       // found by walking `n` rows of the key from `from` (gaps in the ids cost nothing).
       spanEnd: perTable(SWEPT, ({ key }, table) => p(`SELECT max(${key}) FROM (SELECT ${key} FROM ${table} WHERE ${key} >= ? ORDER BY ${key} LIMIT ?)`).pluck()),
@@ -120,6 +129,11 @@ export class OpsStore {
 
   pruneConversationsRange(lo: number, hi: number, before: Date): number {
     return writeTransaction(this.db, () => this.s.conversations.run(lo, hi, before.toISOString()).changes);
+  }
+
+  /** Requests waiting behind "Tinggalkan dulu?" in conversations untouched since `before`: removed from the saved state. */
+  forgetWaitingRequestsRange(lo: number, hi: number, before: Date): number {
+    return writeTransaction(this.db, () => this.s.waitingRequests.run(lo, hi, before.toISOString()).changes);
   }
 
   /** Recipients lists of old broadcasts go first: they point at the outbox rows about to go. */

@@ -103,9 +103,7 @@ export function createHandoffFeature(ctx: AppContext, options: { fetchers?: File
     housekeeping(now) {
       const forgotten = service.forgetOld(now);
       if (forgotten) ctx.log.info({ cases: forgotten }, 'handoff: removed the texts of long-closed cases');
-      // An unsent message is no longer needed once the conversation went idle (the next message restarts at the menu).
-      const drafts = service.forgetDrafts(new Date(now.getTime() - ctx.config.IDLE_MINUTES * 60_000));
-      if (drafts) ctx.log.info({ drafts }, 'handoff: removed unsent messages of idle conversations');
+      // Unsent messages of idle conversations go in the retention walk's batches (ops-store: waitingRequests).
     },
   };
 }

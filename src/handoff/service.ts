@@ -491,10 +491,6 @@ export class HandoffService {
     return this.satisfaction(cal.at(from, '00:00'), cal.at(cal.addDays(to, 1), '00:00'));
   }
 
-  /** Unsent drafts of residents silent since `before` (past the idle time: their next message starts at the menu). */
-  forgetDrafts(before: Date): number {
-    return this.d.store.forgetDrafts(before);
-  }
 
   /** Retention: texts of cases closed more than keep_days ago are removed. */
   forgetOld(now: Date): number {

@@ -117,12 +117,6 @@ export class HandoffStore {
            WHERE id > (SELECT COALESCE(MAX(id), 0) FROM outbox) - ${CONTEXT_WINDOW} AND resident_id = ? ORDER BY id DESC LIMIT ?)
          ORDER BY id`,
       ),
-      // A message the resident wrote but did not send yet waits in their conversation ('officer' flow, data.pending).
-      // A state that is not JSON (the engine starts such a conversation afresh) must not stop the others' removal.
-      forgetDrafts: p(
-        `UPDATE conversations SET state = json_remove(state, '$.data.pending', '$.data.pendingCut')
-         WHERE updated_at < ? AND (CASE WHEN json_valid(state) THEN json_extract(state, '$.flow') = 'officer' AND json_type(state, '$.data.pending') IS NOT NULL END)`,
-      ),
       canned: p('SELECT * FROM handoff_canned ORDER BY title, id'),
       cannedById: p('SELECT * FROM handoff_canned WHERE id = ?'),
       insertCanned: p('INSERT INTO handoff_canned (title, text, updated_by, updated_at) VALUES (?, ?, ?, ?) RETURNING *'),
@@ -275,14 +269,6 @@ export class HandoffStore {
 
   setDeadline(topic: string, workingDays: number, officer: string, now: Date): void {
     this.stmts.setDeadline.run(topic, workingDays, officer, now.toISOString());
-  }
-
-  /**
-   * Messages residents wrote for an officer and left unsent (a closed case's "send as a new case?",
-   * "is this for the officer?") in conversations untouched since `before`: removed from the saved state.
-   */
-  forgetDrafts(before: Date): number {
-    return this.stmts.forgetDrafts.run(before.toISOString()).changes;
   }
 
   /** Texts of cases closed before `before` are removed; topic, dates, outcome and rating stay for statistics. */

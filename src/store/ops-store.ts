@@ -36,9 +36,14 @@ export class OpsStore {
       // asked for stays (state.leave.intent: a kind, a service id), so a late "Ya" still leads there.
       // updated_at stays too (the conversation's own rule counts from the last message). A state
       // that is not JSON (the engine starts it afresh) is left alone rather than stopping the sweep.
+      // The same batches remove an unsent message for an officer (the officer flow's data.pending,
+      // kept for its "send it?" question): once idle, the next message restarts at the menu.
       waitingRequests: p(
-        `UPDATE conversations SET state = json_remove(state, '$.leave.said')
-         WHERE resident_id BETWEEN ? AND ? AND updated_at < ? AND (CASE WHEN json_valid(state) THEN json_type(state, '$.leave.said') END) IS NOT NULL`,
+        `UPDATE conversations SET state = CASE WHEN json_extract(state, '$.flow') = 'officer'
+             THEN json_remove(state, '$.leave.said', '$.data.pending', '$.data.pendingCut') ELSE json_remove(state, '$.leave.said') END
+         WHERE resident_id BETWEEN ? AND ? AND updated_at < ?
+           AND (CASE WHEN json_valid(state) THEN json_type(state, '$.leave.said') IS NOT NULL
+                OR (json_extract(state, '$.flow') = 'officer' AND json_type(state, '$.data.pending') IS NOT NULL) END)`,
       ),
       // Ids grow with time: a batch of old ids at a time, from the oldest. A batch's last id is
       // found by walking `n` rows of the key from `from` (gaps in the ids cost nothing).

@@ -2,7 +2,7 @@
 // they name the document in an answer, answer a conditional document, ask for the full list,
 // name the case at a list, or say where a move goes. Reproduced from an exploratory test.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeTestApp, textOf, choicesOf, type TestApp } from './helpers.js';
+import { makeTestApp, textOf, choicesOf, testNik, type TestApp } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -409,5 +409,52 @@ describe('"besok", "lagi diurus": not there yet (exploration 5)', () => {
     const all = await chat(['ktp baru', '1', typed, 'tidak perlu']);
     expect(textOf(all[2]!)).toContain('(2/2)');
     expect(textOf(last(all))).toContain('Yang masih kurang:\n• Fotokopi Kartu Keluarga (KK)');
+  });
+});
+
+describe('an urgent reason typed where the urgent booking is offered', () => {
+  test('"untuk bpjs" at the KTP-el baru summary books with BPJS chosen: the NIK is asked next, and the booking\'s summary says BPJS', async () => {
+    const all = await chat(['mau rekam ktp', 'untuk bpjs']);
+    expect(textOf(all[0]!)).toContain('KTP-el baru (perekaman pertama)');
+    const reply = textOf(last(all));
+    expect(reply).toContain('Keperluan: BPJS / JKN.');
+    expect(reply).toContain('Bukti yang perlu dibawa: Surat atau formulir dari BPJS Kesehatan');
+    expect(reply).toContain('Ketik NIK (16 angka)');
+    expect(reply).not.toContain('belum mengerti');
+    expect(reply).not.toContain('Apa keperluan mendesak Anda?');
+    for (const typed of [testNik(1), 'Siti Aminah', 'besok']) await t.say(`resident-typed-${n}`, typed);
+    expect(textOf(await t.say(`resident-typed-${n}`, 'jam 9'))).toContain('Nama: Siti Aminah\nKeperluan: BPJS / JKN\n');
+  });
+
+  test.each([
+    ['mau rekam ktp untuk bpjs', 'Keperluan: BPJS / JKN.'],
+    ['rekam ktp darurat buat rumah sakit', 'Keperluan: Rumah sakit / rujukan medis.'],
+  ])('"%s" as one message: the booking, with that reason', async (typed, reason) => {
+    const reply = textOf(last(await chat([typed])));
+    expect(reply).toContain('Booking perekaman KTP-el darurat');
+    expect(reply).toContain(reason);
+    expect(reply).toContain('Ketik NIK (16 angka)');
+    expect(reply).not.toContain('Dokumen yang dibawa');
+  });
+
+  test('the KTP-el baru requirements stay reachable: a button under the NIK question, "mau rekam ktp" alone, or asked for with the reason', async () => {
+    const [booking] = await chat(['mau rekam ktp untuk bpjs']);
+    expect(choicesOf(booking!)).toEqual(['Syarat KTP-el baru']);
+    const shown = textOf(await t.say(`resident-typed-${n}`, 'Syarat KTP-el baru'));
+    expect(shown).toContain('Dokumen yang dibawa:\n1. Fotokopi Kartu Keluarga (KK)');
+    // The booking begun is kept, not dropped.
+    expect(shown).toContain('Ketik lanjut untuk kembali');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'lanjut'))).toContain('Ketik NIK');
+    expect(textOf(last(await chat(['syarat rekam ktp untuk bpjs apa aja'])))).toContain('Dokumen yang dibawa:\n1. Fotokopi Kartu Keluarga (KK)');
+  });
+
+  test('at the checklist result too; two reasons named ask between just those; another service\'s summary is not a booking', async () => {
+    const result = last(await chat(['ktp baru', '1', 'ada', 'ada']));
+    expect(choicesOf(result)).toContain('Booking rekam (darurat)');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'buat berobat ke rs'))).toContain('Keperluan: Rumah sakit / rujukan medis.');
+    const both = last(await chat(['ktp baru', 'berobat pakai bpjs']));
+    expect(textOf(both)).toContain('Maksud Anda yang mana?');
+    expect(choicesOf(both)).toEqual(['BPJS / JKN', 'Rumah sakit / rujukan medis', 'Syarat KTP-el baru']);
+    expect(textOf(last(await chat(['kk hilang', 'untuk bpjs'])))).not.toContain('Booking perekaman');
   });
 });

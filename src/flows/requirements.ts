@@ -203,6 +203,7 @@ function resultReplies(service: Service, docs: RequiredDocument[], answers: Answ
     nextSteps(ctx, [
       { id: 'req:full', label: ctx.t('req.full') },
       { id: 'req:check', label: ctx.t('req.check_again') },
+      ...(service.offers_recording_booking ? [{ id: 'm:book', label: ctx.t('req.book_recording') }] : []),
     ]),
   ];
 }
@@ -735,6 +736,29 @@ function moveChoice(said: string, moves: Service[], ctx: FlowContext, named?: Se
   return { node: 'service', data: { serviceIds: ids }, replies: [{ ...servicesPrompt(ids, ctx), text: ctx.t(moveQuestion(ways)) }] };
 }
 
+/** Words asking for the requirements themselves ("syarat rekam ktp untuk bpjs apa aja"): the summary, not the booking. */
+const ASKS_REQUIREMENTS = /\b(?:syarat\w*|persyaratan|requirements?)\b/;
+
+/**
+ * An urgent reason of the booking ("untuk bpjs", "buat berobat ke rs") said where this service
+ * offers the urgent recording booking (its summary or result, or with its name in one message:
+ * "mau rekam ktp untuk bpjs"): the booking, that reason chosen. Its first question keeps a
+ * button back to this service's requirements. Not for a question of another kind (fees, hours)
+ * or another service, nor when the requirements are asked for.
+ */
+function urgentBooking(service: Service, text: string, ctx: FlowContext): Outcome | undefined {
+  if (!service.offers_recording_booking || ASKS_REQUIREMENTS.test(plain(text))) return undefined;
+  const intent = ctx.nlu.classify(text);
+  const here =
+    intent.kind === 'unknown' ||
+    intent.kind === 'booking' ||
+    (intent.kind === 'service' && intent.serviceId === service.id) ||
+    (intent.kind === 'ambiguous' && intent.serviceIds.includes(service.id));
+  const params = here ? ctx.opening?.('booking', text) : undefined;
+  if (!params) return undefined;
+  return { goto: 'booking', params: { ...params, also: [{ id: `svc:${service.id}`, label: ctx.t('req.requirements_of', { service: service.short_name[ctx.lang] }) }] } };
+}
+
 /** "balik", "kembali lagi", "ke pertanyaan sebelumnya", "back": one question back (as plain text). */
 const BACK = /^(?:(?:mau|ingin|bisa|tolong) )?(?:balik|kembali|mundur|back|sebelumnya|ke pertanyaan sebelumnya|pertanyaan sebelumnya|previous|go back)(?: (?:lagi|dong|ya|kak|min|aja|saja|dulu|please|pls))*$/;
 
@@ -778,6 +802,9 @@ export const requirementsFlow: Flow = {
       // first-application list would be wrong: say so plainly.
       return { node: 'lost', data: { serviceId: service.id }, replies: [lostPrompt(service, ctx)] };
     }
+    // "mau rekam ktp untuk bpjs": the urgent booking, with its reason.
+    const urgent = service && typeof params?.said === 'string' ? urgentBooking(service, params.said, ctx) : undefined;
+    if (urgent) return urgent;
     if (service) return detail(service, ctx, caseFromWords(service, typeof params?.said === 'string' ? params.said : undefined));
     if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };
     return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
@@ -841,6 +868,9 @@ export const requirementsFlow: Flow = {
       }
     }
     if (node === 'detail' || node === 'result') {
+      // "untuk bpjs" where the urgent booking is offered: the booking, with that reason.
+      const urgent = service && input.type === 'text' ? urgentBooking(service, input.text, ctx) : undefined;
+      if (urgent) return urgent;
       if (!service || input.type !== 'choice') return { unhandled: true };
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId);
       if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, checkable(service, caseId), data.answers as Answer[], ctx, caseId).slice(1))] };

@@ -117,10 +117,13 @@ class MessageFlowContext implements FlowContext {
   readonly idleMs: number;
   /** A bound function: flows and the step take it apart (`const t = ctx.t`). */
   readonly t: FlowContext['t'];
+  readonly opening: FlowContext['opening'];
   constructor(
     ctx: StepContext,
     readonly lang: Lang,
+    opens?: (flow: string, text: string, fc: FlowContext) => Record<string, unknown> | undefined,
   ) {
+    this.opening = (flow, text) => opens?.(flow, text, this);
     this.now = ctx.now;
     this.content = ctx.content;
     this.nlu = ctx.nlu;
@@ -152,7 +155,7 @@ export function createStep(flowList: Flow[]): StepFn {
   // Kept on the message's own context object: a WeakMap entry per message cost more than the lookup saved.
   function flowCtx(ctx: StepContext, lang: Lang): FlowContext {
     const byLang = ((ctx as WithFlowCtx)[FLOW_CTX] ??= {});
-    return (byLang[lang] ??= new MessageFlowContext(ctx, lang));
+    return (byLang[lang] ??= new MessageFlowContext(ctx, lang, (id, text, fc) => flows.get(id)?.opensWith?.(text, fc)));
   }
 
   const ownedPrefixes = choiceOwners.map((o) => o.prefix);
@@ -360,7 +363,8 @@ export function createStep(flowList: Flow[]): StepFn {
       case 'requirements':
         return { goto: 'requirements' };
       case 'booking':
-        return { goto: 'booking' };
+        // What was said goes along: "rekam darurat buat rumah sakit" already names the reason.
+        return { goto: 'booking', params: said ? { action: 'new', said } : undefined };
       case 'my_bookings':
         // "batalin booking saya", "ganti jadwal": the booking flow acts on the only booking at once.
         return { goto: 'booking', params: { action: 'list', said } };

@@ -458,3 +458,45 @@ describe('an urgent reason typed where the urgent booking is offered', () => {
     expect(textOf(last(await chat(['kk hilang', 'untuk bpjs'])))).not.toContain('Booking perekaman');
   });
 });
+
+describe('"kk, udah" at another document\'s question: "kak" or the family card', () => {
+  test.each(['kk, udah', 'kk udah'])('"%s" at the birth letter of a checklist with a KK: asked which is meant, nothing ticked unasked', async (typed) => {
+    const all = await chat(['akte lahir', '1', typed]);
+    const ask = last(all);
+    expect(textOf(ask)).toBe('Maaf, maksud Anda yang mana?');
+    expect(textOf(ask)).not.toContain('Baik, saya catat');
+    expect(choicesOf(ask)).toEqual(['Fotokopi Kartu Keluarga (KK): sudah ada', 'Fotokopi surat keterangan lahir: sudah ada']);
+  });
+
+  test('the KK meant: noted, the birth letter still asked, the KK not asked again', async () => {
+    const all = await chat(['akte lahir', '1', 'kk, udah', '1']);
+    expect(textOf(last(all))).toContain('Baik, saya catat:\n• Fotokopi Kartu Keluarga (KK): sudah ada\n(1/5) Apakah Anda sudah punya:\nFotokopi surat keterangan lahir');
+    await t.say(`resident-typed-${n}`, 'ada');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'ada'))).toContain('(4/5)');
+  });
+
+  test('"kak" meant: the birth letter is answered, and the KK is still asked in its turn', async () => {
+    const all = await chat(['akte lahir', '1', 'kk udah', 'Fotokopi surat keterangan lahir: sudah ada']);
+    expect(textOf(last(all))).toContain('(2/5)');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'ada'))).toContain('(3/5) Apakah Anda sudah punya:\nFotokopi Kartu Keluarga (KK)?');
+  });
+
+  test('without a KK in the checklist, "kk, ada" is "kak, ada": the question asked is answered', async () => {
+    const reply = textOf(last(await chat(['belum punya nik', '1', 'kk, ada'])));
+    expect(reply).toContain('(2/3)');
+    expect(reply).not.toContain('KK tidak termasuk syarat');
+    // At the KK's own question both readings agree.
+    expect(textOf(last(await chat(['ktp baru', '1', 'kk, udah'])))).toContain('(2/2)');
+  });
+});
+
+describe('"belum semua" at a checklist question marks nothing: one by one from there', () => {
+  test.each(['belum semua', 'ga semua ada', 'belum lengkap kak', 'ada yang belum', 'baru sebagian'])('"%s"', async (typed) => {
+    const all = await chat(['akte lahir', '1', 'ada', typed]);
+    expect(textOf(last(all))).toBe('Baik, kita cek satu per satu.\n(2/5) Apakah Anda sudah punya:\nFotokopi buku nikah / akta perkawinan orang tua?');
+    for (const answer of ['ada', 'ada', 'tidak perlu']) await t.say(`resident-typed-${n}`, answer);
+    const result = textOf(await t.say(`resident-typed-${n}`, 'tidak perlu'));
+    expect(result).toContain('Lengkap! Dokumen untuk Akta kelahiran sudah siap semua');
+    expect(result).not.toContain('Yang masih kurang');
+  });
+});

@@ -601,6 +601,33 @@ function readOtherDocuments(text: string, docs: RequiredDocument[], index: numbe
   return { ...(currentAnswer ? { current: currentAnswer } : {}), others, notNeeded };
 }
 
+/**
+ * "belum semua", "ga semua ada", "belum lengkap", "ada yang belum", "sebagian": not every document
+ * is there, none named (as plain text). Not "semua belum ada" (none is).
+ */
+const NOT_ALL =
+  /^(?:(?:ada|udah|sudah|udh|sdh|yg|yang|tapi|tp) )*(?:(?:belum|blm|blom|belom|tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|kurang|not) (?:ada |punya )?(?:semua|semuanya|lengkap|komplit|all)|(?:ada )?(?:yang|yg) (?:belum|blm|blom|belom|kurang|ga ada|gak ada|tidak ada)|(?:baru |cuma |cuman |hanya )?(?:sebagian|setengah|some|some of them)(?: (?:aja|saja|ada|yang ada|yg ada))?)(?: (?:ada|punya|nya|kak|kk|ka|min|sih|deh|ya|dong|nih|pak|bu))*$/;
+
+/**
+ * "kk, udah", "kk udah" at another document's question: "kk" first may be the family card or
+ * "kak" (a polite address: "kak, udah"). `rest`: the answer without it. With a KK in this
+ * checklist (`kk`: its index) the resident is asked which was meant, never the KK ticked unasked;
+ * without one, "kk," before an answer is "kak" (`kk` undefined), and "kk ada" is left to say the
+ * KK is not needed here. Undefined when "kk" is not first, the KK is the document asked, or the
+ * rest is not a plain yes, no or not sure.
+ */
+function kkOrKak(text: string, docs: RequiredDocument[], index: number, ctx: FlowContext): { rest: string; answer: Answer; kk?: number } | undefined {
+  const m = /^\s*kk\b\s*([,.:;!-]*)\s*(.+)$/i.exec(text);
+  const doc = docs[index];
+  if (!m || !doc || docNames(doc).has('kk')) return undefined;
+  const rest = m[2]!;
+  const typed = readAnswer(rest, ctx.nlu);
+  if (!typed || typed === 'not_needed') return undefined;
+  const kk = docs.findIndex((d) => docNames(d).has('kk'));
+  if (kk >= 0) return { rest, answer: ANSWER_OF[typed], kk };
+  return m[1] ? { rest, answer: ANSWER_OF[typed] } : undefined;
+}
+
 function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { answer?: Answer; namesItem: boolean } {
   if (input.type === 'choice') return { answer: input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined, namesItem: false };
   if (input.type !== 'text') return { namesItem: false };
@@ -900,10 +927,8 @@ export const requirementsFlow: Flow = {
       // "semua ada kecuali buku nikah": every document left is there but the ones named after "kecuali".
       const except = input.type === 'text' ? allExcept(input.text, docs.slice(answers.length), ctx) : undefined;
       if (except) return askQuestion(service, docs, [...answers, ...allLeft(except)], ctx, caseId);
-      // "kk udah ada tp ktp blm" at another document's question: those are noted (or said not to
-      // be needed here), and the question asked stays unless it was answered too.
-      const other = input.type === 'text' ? readOtherDocuments(input.text, docs, answers.length, ctx, caseId) : undefined;
-      if (other) {
+      // Answers to other documents noted (or those said not to be needed here), then the question.
+      const noteOthers = (other: OtherDocuments): Outcome => {
         const earlier = [...answers];
         const later = { ...ahead };
         const lines: string[] = [];
@@ -919,7 +944,30 @@ export const requirementsFlow: Flow = {
         }
         const note: Reply[] = [{ text: lines.join('\n') }];
         return askQuestion(service, docs, other.current ? [...earlier, other.current] : earlier, ctx, caseId, later, note);
+      };
+      // "belum semua", "belum lengkap": not every document is there; which ones, one by one from
+      // here (the question asked is not answered by it).
+      if (input.type === 'text' && NOT_ALL.test(plain(input.text))) {
+        return { node, data, replies: [{ text: ctx.t('req.one_by_one') }, questionPrompt(docs, answers.length, ctx, caseId)] };
       }
+      // "kk, udah" at another document's question: "kak, udah" or "KK: udah"?
+      const kk = input.type === 'text' ? kkOrKak(input.text, docs, answers.length, ctx) : undefined;
+      if (kk && kk.kk === undefined) return requirementsFlow.onInput(node, data, { type: 'text', text: kk.rest }, ctx);
+      if (kk && kk.kk !== undefined) {
+        const answer = ctx.t(`req.noted.${kk.answer}`);
+        const choices: Choice[] = [
+          { id: `ck:doc:${kk.kk}:${kk.answer}`, label: `${docs[kk.kk]!.item[ctx.lang]}: ${answer}` },
+          { id: `ck:${kk.answer}`, label: `${doc!.item[ctx.lang]}: ${answer}` },
+        ];
+        return { node, data, replies: [{ text: ctx.t('req.kk_or_kak'), choices }] };
+      }
+      // The KK picked after "kk, udah": noted, the question asked stays.
+      const picked = input.type === 'choice' ? /^ck:doc:(\d+):(y|n|u)$/.exec(input.id) : null;
+      if (picked && docs[Number(picked[1])]) return noteOthers({ others: new Map([[Number(picked[1]), picked[2] as Answer]]), notNeeded: [] });
+      // "kk udah ada tp ktp blm" at another document's question: those are noted (or said not to
+      // be needed here), and the question asked stays unless it was answered too.
+      const other = input.type === 'text' ? readOtherDocuments(input.text, docs, answers.length, ctx, caseId) : undefined;
+      if (other) return noteOthers(other);
       const { answer, namesItem } = answerOf(input, ctx, doc);
       if (!answer && namesItem && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
         // About this document ("fotokopi kk hitam putih boleh?"): not a new request; the

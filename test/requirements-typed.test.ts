@@ -500,3 +500,24 @@ describe('"belum semua" at a checklist question marks nothing: one by one from t
     expect(result).not.toContain('Yang masih kurang');
   });
 });
+
+describe('"terus?" after a summary or a result: the next step for that service', () => {
+  test.each(['terus?', 'terus gimana', 'lalu?', 'habis itu?', 'langkah selanjutnya apa kak'])('"%s" at the KK-hilang summary: get the documents ready, bring them, or apply online; then the same options', async (typed) => {
+    const reply = last(await chat(['kk hilang', typed]));
+    const text = textOf(reply);
+    expect(text).toContain('Langkah berikutnya:\n1. Siapkan dokumen di atas');
+    expect(text).toContain('2. Bawa dokumen ke Disdukcapil Kabupaten Lampung Utara');
+    expect(text).toContain('Pengajuan daring (online)');
+    expect(text).not.toContain('belum mengerti');
+    expect(choicesOf(reply)).toEqual(['Cek kelengkapan', 'Kirim daftar lengkap', 'Layanan lain', 'Menu utama']);
+  });
+
+  test('at the KTP-el baru result: come in person (recording), or book if urgent; with a document missing, that first', async () => {
+    const done = textOf(last(await chat(['ktp baru', '1', 'ada', 'tidak perlu', 'terus gimana'])));
+    expect(done).toContain('Langkah berikutnya:\nDatang sendiri dengan dokumennya ke Disdukcapil Kabupaten Lampung Utara');
+    expect(done).toContain('Pilih Booking rekam (darurat).');
+    expect(done).not.toContain('Pengajuan daring');
+    const missing = textOf(last(await chat(['ktp baru', '1', 'tidak', 'tidak perlu', 'lalu?'])));
+    expect(missing).toContain('Langkah berikutnya:\n1. Lengkapi atau pastikan dulu dokumen yang disebut di atas.\n2. Datang sendiri');
+  });
+});

@@ -208,6 +208,30 @@ function resultReplies(service: Service, docs: RequiredDocument[], answers: Answ
   ];
 }
 
+/**
+ * "terus?", "lalu gimana", "habis itu?", "langkah selanjutnya apa" (as plain text): what to do
+ * after reading a service's summary or its checklist's result.
+ */
+const THEN_WHAT =
+  /^(?:(?:(?:lalu|terus|trus|trs|habis itu|abis itu|habis ini|abis ini|setelah itu|sesudah itu|setelahnya|kemudian|selanjutnya|next|then|and then|what next|now what|what now|whats next)(?: (?:gimana|bagaimana|gmn|gmna|gimna|apa|apa lagi|ngapain|harus|harus apa|saya|aku|sy|nya|caranya|langkahnya|what|do i do|should i do|ya|kak|kk|ka|min|dong|nih|sih|pak|bu))*)|(?:(?:langkah|step|tahap)(?:nya)? (?:selanjutnya|berikutnya|berikut|next|after that)(?: (?:apa|gimana|bagaimana|ya|kak|kk|min|dong))*))$/;
+
+/**
+ * The next step after a service's summary (`docs` undefined) or its checklist's result: get the
+ * documents ready (or what is still missing), then bring them to the office or apply online. A
+ * service that offers the recording booking is recorded in person (no online way), and an
+ * urgent need can book.
+ */
+function nextStepReply(service: Service, ctx: FlowContext, caseId?: string, docs?: RequiredDocument[], answers?: Answer[]): Reply {
+  const o = ctx.content.office;
+  const open = docs && answers ? docs.some((d, i) => answers[i] === 'u' || (answers[i] === 'n' && !mayNotApply(d, caseId))) : undefined;
+  const first = open === undefined ? 'req.then.prepare' : open ? 'req.then.complete_missing' : undefined;
+  const recorded = service.offers_recording_booking;
+  const bring = ctx.t(recorded ? 'req.then.come_in_person' : service.documents.some((d) => d.kind === 'form') ? 'req.then.bring_forms' : 'req.then.bring', { office: o.name, address: o.address[ctx.lang], hours: o.hours[ctx.lang] });
+  const lines = [ctx.t('req.then.intro'), ...(first ? [`1. ${ctx.t(first)}`, `2. ${bring}`] : [bring])];
+  lines.push(recorded ? ctx.t('req.then.booking') : service.online[ctx.lang]);
+  return { text: lines.join('\n') };
+}
+
 /** Everything in one message, to save or forward to family. */
 function fullList(service: Service, ctx: FlowContext): Reply {
   const o = ctx.content.office;
@@ -893,6 +917,13 @@ export const requirementsFlow: Flow = {
         const again = requirementsFlow.prompt(node, data, ctx).at(-1)!;
         return { node, data, replies: [{ text: ctx.t('req.lost_ask_officer', { service: service.short_name[ctx.lang] }) }, { ...again, choices: [...(again.choices ?? []), { id: 'm:officer', label: ctx.t('menu.officer') }] }] };
       }
+    }
+    if ((node === 'detail' || node === 'result') && service && input.type === 'text' && THEN_WHAT.test(plain(input.text))) {
+      // "terus?" after the summary or the result: the next step, then the same options.
+      const docs = checkable(service, caseId);
+      const answers = node === 'result' ? ((data.answers as Answer[]) ?? []) : undefined;
+      const options = node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, docs, answers!, ctx, caseId).slice(-1);
+      return { node, data, replies: [nextStepReply(service, ctx, caseId, node === 'result' ? docs : undefined, answers), ...options] };
     }
     if (node === 'detail' || node === 'result') {
       // "untuk bpjs" where the urgent booking is offered: the booking, with that reason.

@@ -521,3 +521,24 @@ describe('"terus?" after a summary or a result: the next step for that service',
     expect(missing).toContain('Langkah berikutnya:\n1. Lengkapi atau pastikan dulu dokumen yang disebut di atas.\n2. Datang sendiri');
   });
 });
+
+describe('either/or documents and who issued them: the part naming a document of the checklist is read', () => {
+  test.each(['akta kelahiran bayi belum, surat lahir ada', 'surat lahir ada, akta belum'])('"%s" at "surat keterangan lahir atau akta kelahiran": one of them is there, so it is', async (typed) => {
+    const all = await chat(['tambah anak kk', '1', 'ada', typed]);
+    expect(textOf(last(all))).toContain('(3/4)');
+    await t.say(`resident-typed-${n}`, 'tidak perlu');
+    const result = textOf(await t.say(`resident-typed-${n}`, 'tidak perlu'));
+    expect(result).toContain('Lengkap!');
+    expect(result).not.toContain('surat keterangan lahir atau akta kelahiran');
+  });
+
+  test('"surat kematian dari rs ada": who issued it does not stop the answer', async () => {
+    expect(textOf(last(await chat(['akta kematian', '1', 'surat kematian dari rs ada'])))).toContain('(2/3) Apakah Anda sudah punya:\nFotokopi KK dan KTP-el almarhum?');
+    expect(textOf(last(await chat(['kk kurang anggota', '1', 'ada', 'akta kematian belum, surat kematian dari rumah sakit udah ada'])))).toContain('(3/3)');
+  });
+
+  test('a document of two people is not either/or: "ktp ayah ada, ktp ibu belum" is still missing', async () => {
+    const result = textOf(last(await chat(['kia anak sd', '1', 'ada', 'ada', 'ktp ayah ada, ktp ibu belum', 'ada'])));
+    expect(result).toContain('Yang masih kurang:\n• KTP-el ayah dan ibu (atau wali)');
+  });
+});

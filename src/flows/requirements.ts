@@ -283,7 +283,11 @@ function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Ou
  */
 const COPY_WORDS = ['fotokopi', 'fotocopy', 'fotokopian', 'fotocopyan', 'fc', 'copy', 'kopi', 'salinan', 'photocopy'];
 const ORIGINAL_WORDS = ['asli', 'aslinya', 'original'];
-const OTHER_WORDS = ['dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'yang', 'yg', 'my', 'the', 'a', 'an', 'of'];
+const OTHER_WORDS = [
+  'dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'yang', 'yg', 'my', 'the', 'a', 'an', 'of',
+  // Whose it is ("akta kelahiran bayi", "surat kematian almarhum").
+  'bayi', 'bayinya', 'anak', 'anaknya', 'almarhum', 'almarhumah', 'alm', 'ayah', 'bapak', 'ibu', 'suami', 'istri', 'ortu', 'orang', 'tua', 'mertua', 'kakek', 'nenek',
+];
 /**
  * "besok", "nanti", "lagi diurus", "masih proses", "besok baru ada": not there yet (a no; the
  * result says how to get it). Plain words, after the document's own are dropped.
@@ -345,9 +349,59 @@ function inSet(word: string, set: Set<string>): boolean {
   return n.length > 0 && n.every((w) => set.has(w));
 }
 
+/**
+ * "surat kematian dari rs ada", "dari rumah sakit udah": who issued it says nothing of having it.
+ * "dari" and the words after it, up to an answer or a filler, are set aside.
+ */
+function withoutSource(words: string[], ctx: FlowContext): string[] {
+  const out: string[] = [];
+  const stops = (w: string) => readAnswer(w, ctx.nlu) !== undefined || answersOf(ctx.nlu).fillers.has(w);
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] !== 'dari' && words[i] !== 'from') out.push(words[i]!);
+    else while (i + 1 < words.length && !stops(words[i + 1]!)) i++;
+  }
+  return out;
+}
+
+/**
+ * A document that is one of several ("Fotokopi surat keterangan lahir atau akta kelahiran",
+ * "buku nikah / akta perkawinan"): each alternative names a document. Not one document from
+ * one of several issuers ("surat kematian dari dokter atau kepala desa/lurah") nor of two
+ * people ("KTP-el ayah dan ibu (atau wali)").
+ */
+const eitherOrCache = new WeakMap<RequiredDocument, boolean>();
+function isEitherOr(doc: RequiredDocument): boolean {
+  let either = eitherOrCache.get(doc);
+  if (either === undefined) {
+    const alternatives = doc.item.id.split(/\s+atau\s+|\s*\/\s*/i);
+    either = alternatives.length > 1 && alternatives.every((a) => namesIn(a, 1).length > 0);
+    eitherOrCache.set(doc, either);
+  }
+  return either;
+}
+
+/** Where a message about several things parts ("…belum, surat lahir ada", "ada tapi akta belum"). */
+const CLAUSE_BREAK = /\s*[,;]\s*|\s+(?:tapi|tetapi|tp|namun|sedangkan|sementara|kalau|kalo|klo|but)\s+/i;
+
+/**
+ * "akta kelahiran bayi belum, surat lahir ada" at "surat keterangan lahir atau akta kelahiran":
+ * each part names one of the alternatives with its own answer; one there is enough (else not
+ * sure, else none). Undefined unless two parts name the document and answer differently.
+ */
+function eitherOrAnswer(text: string, doc: RequiredDocument, ctx: FlowContext): Answer | undefined {
+  if (!isEitherOr(doc)) return undefined;
+  const parts = text.split(CLAUSE_BREAK).filter((p) => p.trim());
+  if (parts.length < 2) return undefined;
+  const read = parts.map((p) => readCheckText(p, doc, ctx));
+  if (read.some((r) => !r.namesItem || !r.answer)) return undefined;
+  const answers = new Set(read.map((r) => r.answer!));
+  if (answers.size < 2) return undefined;
+  return answers.has('y') ? 'y' : answers.has('u') ? 'u' : 'n';
+}
+
 /** A typed reply to a checklist question: the answer, or whether it names the document asked about. */
 function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: FlowContext): { answer?: Answer; namesItem: boolean } {
-  const words = plainWords(text);
+  const words = withoutSource(plainWords(text), ctx);
   const item = doc ? itemWords(doc, ctx) : { drop: new Set<string>(), naming: new Set<string>(), copy: new Set<string>() };
   // "fotokopinya ada" at an original: the copy is there, the original may not be ("aslinya juga ada" is a yes).
   const onlyCopy = words.some((w) => inSet(w, item.copy)) && !words.some((w) => ORIGINAL_WORDS.includes(w));
@@ -355,6 +409,8 @@ function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: Flo
   const whole = readAnswer(text, ctx.nlu);
   if (whole) return { answer: answer(whole), namesItem: false };
   const namesItem = words.some((w) => inSet(w, item.naming));
+  const either = doc ? eitherOrAnswer(text, doc, ctx) : undefined;
+  if (either) return { answer: either, namesItem };
   const rest = words.filter((w) => !inSet(w, item.drop));
   const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
   const stripped = rest.length < words.length ? read(rest) : undefined;
@@ -973,7 +1029,7 @@ export const requirementsFlow: Flow = {
           const names = other.notNeeded.filter((key) => makesIt(service, key) === made).map((key) => ctx.t(`req.doc.${key}`));
           if (names.length) lines.push(ctx.t(made ? 'req.doc_being_made' : 'req.doc_not_needed', { doc: listOf(names, ctx), service: service.name[ctx.lang] }));
         }
-        const note: Reply[] = [{ text: lines.join('\n') }];
+        const note: Reply[] = lines.length ? [{ text: lines.join('\n') }] : [];
         return askQuestion(service, docs, other.current ? [...earlier, other.current] : earlier, ctx, caseId, later, note);
       };
       // "belum semua", "belum lengkap": not every document is there; which ones, one by one from

@@ -542,3 +542,34 @@ describe('either/or documents and who issued them: the part naming a document of
     expect(result).toContain('Yang masih kurang:\n• KTP-el ayah dan ibu (atau wali)');
   });
 });
+
+describe('the child\'s age typed: the KIA for that age, and whether a birth report is late', () => {
+  test.each([
+    ['anak saya umur 3 tahun', 'Kartu Identitas Anak (KIA) untuk anak di bawah 5 tahun'],
+    ['anaknya 7 tahun', 'Kartu Identitas Anak (KIA) untuk anak 5 sampai 17 tahun'],
+    ['baru 8 bulan', 'Kartu Identitas Anak (KIA) untuk anak di bawah 5 tahun'],
+  ])('"%s" at the KIA list → %s', async (typed, service) => {
+    const all = await chat(['kia', typed]);
+    expect(choicesOf(all[0]!)).toEqual(['KIA anak di bawah 5 tahun', 'KIA anak 5–17 tahun', 'Layanan lain']);
+    expect(textOf(last(all))).toContain(service);
+    expect(textOf(last(all))).not.toContain('belum mengerti');
+  });
+
+  test('at the other KIA\'s summary, or in one message, the age leads to the right one', async () => {
+    const moved = textOf(last(await chat(['kia bayi', 'anaknya 7 tahun'])));
+    expect(moved).toContain('Untuk anak umur 7 tahun, layanannya KIA anak 5–17 tahun:\nKartu Identitas Anak (KIA) untuk anak 5 sampai 17 tahun');
+    expect(textOf(last(await chat(['kia anak saya 3 tahun'])))).toContain('Kartu Identitas Anak (KIA) untuk anak di bawah 5 tahun');
+  });
+
+  test('at the birth certificate\'s summary: over 60 days is a late report, still possible without a court order; under, report soon', async () => {
+    const late = textOf(last(await chat(['akte lahir', 'anak saya umur 3 tahun'])));
+    expect(late).toContain('Umur 3 tahun: sudah lewat 60 hari setelah lahir, jadi termasuk terlambat lapor.\nTetap bisa diurus, juga bila lebih dari 1 tahun, tanpa putusan pengadilan.');
+    expect(late).toContain('Selanjutnya?');
+    const soon = textOf(last(await chat(['akte lahir', 'baru 3 minggu'])));
+    expect(soon).toContain('Umur 3 minggu: masih dalam batas 60 hari setelah lahir.');
+    expect(soon).not.toContain('terlambat lapor');
+    const once = textOf(last(await chat(['akta lahir anak saya umur 3 tahun'])));
+    expect(once).toContain('Akta kelahiran\n\nSiapa yang bisa mengajukan');
+    expect(once).toContain('Umur 3 tahun: sudah lewat 60 hari setelah lahir');
+  });
+});

@@ -232,6 +232,66 @@ function nextStepReply(service: Service, ctx: FlowContext, caseId?: string, docs
   return { text: lines.join('\n') };
 }
 
+/** Days in one of each unit of an age typed ("3 tahun", "8 bulan", "2 minggu", "40 hari"). */
+const AGE_UNITS: Array<[RegExp, number]> = [
+  [/^(?:tahun|thn|th|taun|thun|years?|yrs?|yo)$/, 365],
+  [/^(?:bulan|bln|bl|months?)$/, 30],
+  [/^(?:minggu|mgg|weeks?)$/, 7],
+  [/^(?:hari|hr|days?)$/, 1],
+];
+
+/**
+ * The age a message says ("anak saya umur 3 tahun", "anaknya 7 tahun", "baru 8 bulan", "usia 10",
+ * "setahun"), in days, with the words that said it; undefined when it says none. A bare number
+ * counts only after "umur" / "usia" (it could be a list choice).
+ */
+function ageIn(text: string): { days: number; said: string } | undefined {
+  const words = plain(text).split(' ');
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const one = /^se(tahun|bulan|minggu|hari)$/.exec(w);
+    if (one) return { days: AGE_UNITS.find(([re]) => re.test(one[1]!))![1], said: w };
+    if (!/^\d{1,3}$/.test(w)) continue;
+    const unit = AGE_UNITS.find(([re]) => re.test(words[i + 1] ?? ''));
+    if (unit) return { days: Number(w) * unit[1], said: `${w} ${words[i + 1]}` };
+    if (/^(?:umur|umurnya|usia|usianya|age|aged)$/.test(words[i - 1] ?? '') && Number(w) < 100) return { days: Number(w) * 365, said: w };
+  }
+  return undefined;
+}
+
+/** Of `services`, the one whose ages hold `days` (KIA under 5, KIA 5–17). */
+function serviceForAge(services: Service[], days: number): Service | undefined {
+  const years = days / 365;
+  const fit = services.filter((s) => s.ages && years >= s.ages.from && years < s.ages.below);
+  return fit.length === 1 ? fit[0] : undefined;
+}
+
+/**
+ * An age typed at a service's summary or result: for a service parted by age, whether it fits
+ * (else the summary of the one of its category that does); for one with a deadline (akta
+ * kelahiran: 60 days), whether the report is late and what that means. Then the same options.
+ */
+function ageReply(service: Service, node: string, data: Record<string, unknown>, text: string, ctx: FlowContext): Outcome | undefined {
+  const age = ageIn(text);
+  if (!age) return undefined;
+  const options = requirementsFlow.prompt(node, data, ctx).slice(-1);
+  if (service.ages) {
+    const fits = serviceForAge([service], age.days);
+    if (fits) return { node, data, replies: [{ text: ctx.t('req.age_fits', { age: age.said, service: service.short_name[ctx.lang] }) }, ...options] };
+    const other = serviceForAge(ctx.content.services.filter((s) => s.category === service.category), age.days);
+    if (!other) return undefined;
+    const shown = detail(other, ctx);
+    return 'node' in shown ? { ...shown, replies: [{ text: ctx.t('req.age_other', { age: age.said, service: other.short_name[ctx.lang] }) }, ...shown.replies] } : shown;
+  }
+  const deadline = service.report_deadline;
+  if (!deadline) return undefined;
+  // A month is 28 to 31 days: "2 bulan" is about the 60 days, not surely before or after them.
+  const [low, high] = /bulan|bln|bl|month/.test(age.said) ? [(age.days / 30) * 28, (age.days / 30) * 31] : [age.days, age.days];
+  const key = high <= deadline.days ? 'req.deadline.within' : low > deadline.days ? 'req.deadline.late' : 'req.deadline.around';
+  const line = ctx.t(key, { age: age.said, days: deadline.days });
+  return { node, data, replies: [{ text: key === 'req.deadline.within' ? line : `${line}\n${deadline.late[ctx.lang]}` }, ...options] };
+}
+
 /** Everything in one message, to save or forward to family. */
 function fullList(service: Service, ctx: FlowContext): Reply {
   const o = ctx.content.office;
@@ -912,7 +972,18 @@ export const requirementsFlow: Flow = {
     // "mau rekam ktp untuk bpjs": the urgent booking, with its reason.
     const urgent = service && typeof params?.said === 'string' ? urgentBooking(service, params.said, ctx) : undefined;
     if (urgent) return urgent;
-    if (service) return detail(service, ctx, caseFromWords(service, typeof params?.said === 'string' ? params.said : undefined));
+    if (service && typeof params?.said === 'string') {
+      // "akta lahir anak saya umur 3 tahun", "kia bayi 7 tahun": the summary, with what that age means.
+      const shown = detail(service, ctx, caseFromWords(service, params.said));
+      const aged = 'node' in shown ? ageReply(service, 'detail', shown.data!, params.said, ctx) : undefined;
+      if (!aged || !('node' in aged)) return aged ?? shown;
+      return aged.data?.serviceId === service.id && 'node' in shown ? { ...shown, replies: [shown.replies[0]!, ...aged.replies] } : aged;
+    }
+    if (service) return detail(service, ctx);
+    // "kia anak saya 3 tahun": the KIA for that age.
+    const age = ids.length && typeof params?.said === 'string' ? ageIn(params.said) : undefined;
+    const forAge = age ? serviceForAge(ids.map((id) => ctx.content.servicesById.get(id)!), age.days) : undefined;
+    if (forAge) return detail(forAge, ctx);
     if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };
     return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
   },
@@ -954,6 +1025,10 @@ export const requirementsFlow: Flow = {
       const intent = ctx.nlu.classify(input.text);
       const inList = intent.kind === 'unknown' || (intent.kind === 'service' && listed.some((s) => s.id === intent.serviceId)) || (intent.kind === 'ambiguous' && intent.serviceIds.every((id) => listed.some((s) => s.id === id)));
       if (withCase.length === 1 && inList) return detail(withCase[0]!.service, ctx, withCase[0]!.caseId);
+      // "anak saya umur 3 tahun" at the KIA list: the one for that age.
+      const age = ageIn(input.text);
+      const forAge = age ? serviceForAge(listed, age.days) : undefined;
+      if (forAge) return detail(forAge, ctx);
     }
 
     const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
@@ -981,6 +1056,9 @@ export const requirementsFlow: Flow = {
       const options = node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, docs, answers!, ctx, caseId).slice(-1);
       return { node, data, replies: [nextStepReply(service, ctx, caseId, node === 'result' ? docs : undefined, answers), ...options] };
     }
+    // "anaknya 7 tahun" at a KIA summary, "anak saya umur 3 tahun" at the birth certificate's.
+    const aged = (node === 'detail' || node === 'result') && service && input.type === 'text' ? ageReply(service, node, data, input.text, ctx) : undefined;
+    if (aged) return aged;
     if (node === 'detail' || node === 'result') {
       // "untuk bpjs" where the urgent booking is offered: the booking, with that reason.
       const urgent = service && input.type === 'text' ? urgentBooking(service, input.text, ctx) : undefined;

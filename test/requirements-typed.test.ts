@@ -456,6 +456,8 @@ describe('an urgent reason typed where the urgent booking is offered', () => {
     expect(textOf(both)).toContain('Maksud Anda yang mana?');
     expect(choicesOf(both)).toEqual(['BPJS / JKN', 'Rumah sakit / rujukan medis', 'Syarat KTP-el baru']);
     expect(textOf(last(await chat(['kk hilang', 'untuk bpjs'])))).not.toContain('Booking perekaman');
+    // A longer message with a reason word in it but no "untuk"/"buat" is not taken as the reason.
+    expect(textOf(last(await chat(['ktp baru', 'saya masih sekolah, umur 16 boleh?'])))).not.toContain('Booking perekaman');
   });
 });
 

@@ -153,9 +153,10 @@ export function createStep(flowList: Flow[]): StepFn {
 
   // One FlowContext per message and language (a step asks for it several times); flows only read it.
   // Kept on the message's own context object: a WeakMap entry per message cost more than the lookup saved.
+  const opens = (id: string, text: string, fc: FlowContext) => flows.get(id)?.opensWith?.(text, fc);
   function flowCtx(ctx: StepContext, lang: Lang): FlowContext {
     const byLang = ((ctx as WithFlowCtx)[FLOW_CTX] ??= {});
-    return (byLang[lang] ??= new MessageFlowContext(ctx, lang, (id, text, fc) => flows.get(id)?.opensWith?.(text, fc)));
+    return (byLang[lang] ??= new MessageFlowContext(ctx, lang, opens));
   }
 
   const ownedPrefixes = choiceOwners.map((o) => o.prefix);

@@ -68,6 +68,16 @@ test('one place keeps today\'s behaviour: no question about the place', async ()
   expect(textOf(intro)).not.toMatch(/Pilih tempatnya/);
 });
 
+test('a reason said with the request ("rekam ktp darurat buat rumah sakit") is kept through the place question', async () => {
+  const { t } = await start(twoPlaces());
+  const first = await t.say('resident-reason-place', 'rekam ktp darurat buat rumah sakit');
+  expect(textOf(first)).toMatch(/Pilih tempatnya/);
+  const next = textOf(await t.say('resident-reason-place', 'mpp'));
+  expect(next).toContain('Keperluan: Rumah sakit / rujukan medis.');
+  expect(next).toContain('Ketik NIK');
+  expect(next).not.toContain('Apa keperluan mendesak');
+});
+
 test('"any place" takes the place with the nearest free day', async () => {
   const { t, booking } = await start(twoPlaces());
   const now = t.clock.now();

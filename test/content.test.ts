@@ -86,6 +86,18 @@ describe('flows/ requirement content', () => {
     }
   });
 
+  it('gives services parted by age ranges that do not overlap within their category, and the birth certificate its 60-day deadline', () => {
+    for (const c of categories) {
+      const aged = services.map((s) => s.service).filter((s) => s.category === c.id && s.ages);
+      for (const a of aged) for (const b of aged) if (a !== b) expect(a.ages!.below <= b.ages!.from || b.ages!.below <= a.ages!.from, `${a.id} / ${b.id}`).toBe(true);
+    }
+    expect(service('kia_0_5').ages).toEqual({ from: 0, below: 5 });
+    expect(service('kia_5_17').ages).toEqual({ from: 5, below: 17 });
+    // UU 23/2006 Pasal 27 (REFERENCE.md §1), as the eligibility says.
+    expect(service('akta_kelahiran').report_deadline?.days).toBe(60);
+    expect(service('akta_kelahiran').eligibility[0]!.id).toContain('60 hari');
+  });
+
   it('states that every service is free', () => {
     for (const { service } of services) expect(service.fee.id, service.id).toMatch(/^Gratis/);
   });

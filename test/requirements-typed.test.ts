@@ -2,7 +2,7 @@
 // they name the document in an answer, answer a conditional document, ask for the full list,
 // name the case at a list, or say where a move goes. Reproduced from an exploratory test.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeTestApp, textOf, choicesOf, type TestApp } from './helpers.js';
+import { makeTestApp, textOf, choicesOf, testNik, type TestApp } from './helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -409,5 +409,169 @@ describe('"besok", "lagi diurus": not there yet (exploration 5)', () => {
     const all = await chat(['ktp baru', '1', typed, 'tidak perlu']);
     expect(textOf(all[2]!)).toContain('(2/2)');
     expect(textOf(last(all))).toContain('Yang masih kurang:\n• Fotokopi Kartu Keluarga (KK)');
+  });
+});
+
+describe('an urgent reason typed where the urgent booking is offered', () => {
+  test('"untuk bpjs" at the KTP-el baru summary books with BPJS chosen: the NIK is asked next, and the booking\'s summary says BPJS', async () => {
+    const all = await chat(['mau rekam ktp', 'untuk bpjs']);
+    expect(textOf(all[0]!)).toContain('KTP-el baru (perekaman pertama)');
+    const reply = textOf(last(all));
+    expect(reply).toContain('Keperluan: BPJS / JKN.');
+    expect(reply).toContain('Bukti yang perlu dibawa: Surat atau formulir dari BPJS Kesehatan');
+    expect(reply).toContain('Ketik NIK (16 angka)');
+    expect(reply).not.toContain('belum mengerti');
+    expect(reply).not.toContain('Apa keperluan mendesak Anda?');
+    for (const typed of [testNik(1), 'Siti Aminah', 'besok']) await t.say(`resident-typed-${n}`, typed);
+    expect(textOf(await t.say(`resident-typed-${n}`, 'jam 9'))).toContain('Nama: Siti Aminah\nKeperluan: BPJS / JKN\n');
+  });
+
+  test.each([
+    ['mau rekam ktp untuk bpjs', 'Keperluan: BPJS / JKN.'],
+    ['rekam ktp darurat buat rumah sakit', 'Keperluan: Rumah sakit / rujukan medis.'],
+  ])('"%s" as one message: the booking, with that reason', async (typed, reason) => {
+    const reply = textOf(last(await chat([typed])));
+    expect(reply).toContain('Booking perekaman KTP-el darurat');
+    expect(reply).toContain(reason);
+    expect(reply).toContain('Ketik NIK (16 angka)');
+    expect(reply).not.toContain('Dokumen yang dibawa');
+  });
+
+  test('the KTP-el baru requirements stay reachable: a button under the NIK question, "mau rekam ktp" alone, or asked for with the reason', async () => {
+    const [booking] = await chat(['mau rekam ktp untuk bpjs']);
+    expect(choicesOf(booking!)).toEqual(['Syarat KTP-el baru']);
+    const shown = textOf(await t.say(`resident-typed-${n}`, 'Syarat KTP-el baru'));
+    expect(shown).toContain('Dokumen yang dibawa:\n1. Fotokopi Kartu Keluarga (KK)');
+    // The booking begun is kept, not dropped.
+    expect(shown).toContain('Ketik lanjut untuk kembali');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'lanjut'))).toContain('Ketik NIK');
+    expect(textOf(last(await chat(['syarat rekam ktp untuk bpjs apa aja'])))).toContain('Dokumen yang dibawa:\n1. Fotokopi Kartu Keluarga (KK)');
+  });
+
+  test('at the checklist result too; two reasons named ask between just those; another service\'s summary is not a booking', async () => {
+    const result = last(await chat(['ktp baru', '1', 'ada', 'ada']));
+    expect(choicesOf(result)).toContain('Booking rekam (darurat)');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'buat berobat ke rs'))).toContain('Keperluan: Rumah sakit / rujukan medis.');
+    const both = last(await chat(['ktp baru', 'berobat pakai bpjs']));
+    expect(textOf(both)).toContain('Maksud Anda yang mana?');
+    expect(choicesOf(both)).toEqual(['BPJS / JKN', 'Rumah sakit / rujukan medis', 'Syarat KTP-el baru']);
+    expect(textOf(last(await chat(['kk hilang', 'untuk bpjs'])))).not.toContain('Booking perekaman');
+    // A longer message with a reason word in it but no "untuk"/"buat" is not taken as the reason.
+    expect(textOf(last(await chat(['ktp baru', 'saya masih sekolah, umur 16 boleh?'])))).not.toContain('Booking perekaman');
+  });
+});
+
+describe('"kk, udah" at another document\'s question: "kak" or the family card', () => {
+  test.each(['kk, udah', 'kk udah'])('"%s" at the birth letter of a checklist with a KK: asked which is meant, nothing ticked unasked', async (typed) => {
+    const all = await chat(['akte lahir', '1', typed]);
+    const ask = last(all);
+    expect(textOf(ask)).toBe('Maaf, maksud Anda yang mana?');
+    expect(textOf(ask)).not.toContain('Baik, saya catat');
+    expect(choicesOf(ask)).toEqual(['Fotokopi Kartu Keluarga (KK): sudah ada', 'Fotokopi surat keterangan lahir: sudah ada']);
+  });
+
+  test('the KK meant: noted, the birth letter still asked, the KK not asked again', async () => {
+    const all = await chat(['akte lahir', '1', 'kk, udah', '1']);
+    expect(textOf(last(all))).toContain('Baik, saya catat:\n• Fotokopi Kartu Keluarga (KK): sudah ada\n(1/5) Apakah Anda sudah punya:\nFotokopi surat keterangan lahir');
+    await t.say(`resident-typed-${n}`, 'ada');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'ada'))).toContain('(4/5)');
+  });
+
+  test('"kak" meant: the birth letter is answered, and the KK is still asked in its turn', async () => {
+    const all = await chat(['akte lahir', '1', 'kk udah', 'Fotokopi surat keterangan lahir: sudah ada']);
+    expect(textOf(last(all))).toContain('(2/5)');
+    expect(textOf(await t.say(`resident-typed-${n}`, 'ada'))).toContain('(3/5) Apakah Anda sudah punya:\nFotokopi Kartu Keluarga (KK)?');
+  });
+
+  test('without a KK in the checklist, "kk, ada" is "kak, ada": the question asked is answered', async () => {
+    const reply = textOf(last(await chat(['belum punya nik', '1', 'kk, ada'])));
+    expect(reply).toContain('(2/3)');
+    expect(reply).not.toContain('KK tidak termasuk syarat');
+    // At the KK's own question both readings agree.
+    expect(textOf(last(await chat(['ktp baru', '1', 'kk, udah'])))).toContain('(2/2)');
+  });
+});
+
+describe('"belum semua" at a checklist question marks nothing: one by one from there', () => {
+  test.each(['belum semua', 'ga semua ada', 'belum lengkap kak', 'ada yang belum', 'baru sebagian'])('"%s"', async (typed) => {
+    const all = await chat(['akte lahir', '1', 'ada', typed]);
+    expect(textOf(last(all))).toBe('Baik, kita cek satu per satu.\n(2/5) Apakah Anda sudah punya:\nFotokopi buku nikah / akta perkawinan orang tua?');
+    for (const answer of ['ada', 'ada', 'tidak perlu']) await t.say(`resident-typed-${n}`, answer);
+    const result = textOf(await t.say(`resident-typed-${n}`, 'tidak perlu'));
+    expect(result).toContain('Lengkap! Dokumen untuk Akta kelahiran sudah siap semua');
+    expect(result).not.toContain('Yang masih kurang');
+  });
+});
+
+describe('"terus?" after a summary or a result: the next step for that service', () => {
+  test.each(['terus?', 'terus gimana', 'lalu?', 'habis itu?', 'langkah selanjutnya apa kak'])('"%s" at the KK-hilang summary: get the documents ready, bring them, or apply online; then the same options', async (typed) => {
+    const reply = last(await chat(['kk hilang', typed]));
+    const text = textOf(reply);
+    expect(text).toContain('Langkah berikutnya:\n1. Siapkan dokumen di atas');
+    expect(text).toContain('2. Bawa dokumen ke Disdukcapil Kabupaten Lampung Utara');
+    expect(text).toContain('Pengajuan daring (online)');
+    expect(text).not.toContain('belum mengerti');
+    expect(choicesOf(reply)).toEqual(['Cek kelengkapan', 'Kirim daftar lengkap', 'Layanan lain', 'Menu utama']);
+  });
+
+  test('at the KTP-el baru result: come in person (recording), or book if urgent; with a document missing, that first', async () => {
+    const done = textOf(last(await chat(['ktp baru', '1', 'ada', 'tidak perlu', 'terus gimana'])));
+    expect(done).toContain('Langkah berikutnya:\nDatang sendiri dengan dokumennya ke Disdukcapil Kabupaten Lampung Utara');
+    expect(done).toContain('Pilih Booking rekam (darurat).');
+    expect(done).not.toContain('Pengajuan daring');
+    const missing = textOf(last(await chat(['ktp baru', '1', 'tidak', 'tidak perlu', 'lalu?'])));
+    expect(missing).toContain('Langkah berikutnya:\n1. Lengkapi atau pastikan dulu dokumen yang disebut di atas.\n2. Datang sendiri');
+  });
+});
+
+describe('either/or documents and who issued them: the part naming a document of the checklist is read', () => {
+  test.each(['akta kelahiran bayi belum, surat lahir ada', 'surat lahir ada, akta belum'])('"%s" at "surat keterangan lahir atau akta kelahiran": one of them is there, so it is', async (typed) => {
+    const all = await chat(['tambah anak kk', '1', 'ada', typed]);
+    expect(textOf(last(all))).toContain('(3/4)');
+    await t.say(`resident-typed-${n}`, 'tidak perlu');
+    const result = textOf(await t.say(`resident-typed-${n}`, 'tidak perlu'));
+    expect(result).toContain('Lengkap!');
+    expect(result).not.toContain('surat keterangan lahir atau akta kelahiran');
+  });
+
+  test('"surat kematian dari rs ada": who issued it does not stop the answer', async () => {
+    expect(textOf(last(await chat(['akta kematian', '1', 'surat kematian dari rs ada'])))).toContain('(2/3) Apakah Anda sudah punya:\nFotokopi KK dan KTP-el almarhum?');
+    expect(textOf(last(await chat(['kk kurang anggota', '1', 'ada', 'akta kematian belum, surat kematian dari rumah sakit udah ada'])))).toContain('(3/3)');
+  });
+
+  test('a document of two people is not either/or: "ktp ayah ada, ktp ibu belum" is still missing', async () => {
+    const result = textOf(last(await chat(['kia anak sd', '1', 'ada', 'ada', 'ktp ayah ada, ktp ibu belum', 'ada'])));
+    expect(result).toContain('Yang masih kurang:\n• KTP-el ayah dan ibu (atau wali)');
+  });
+});
+
+describe('the child\'s age typed: the KIA for that age, and whether a birth report is late', () => {
+  test.each([
+    ['anak saya umur 3 tahun', 'Kartu Identitas Anak (KIA) untuk anak di bawah 5 tahun'],
+    ['anaknya 7 tahun', 'Kartu Identitas Anak (KIA) untuk anak 5 sampai 17 tahun'],
+    ['baru 8 bulan', 'Kartu Identitas Anak (KIA) untuk anak di bawah 5 tahun'],
+  ])('"%s" at the KIA list → %s', async (typed, service) => {
+    const all = await chat(['kia', typed]);
+    expect(choicesOf(all[0]!)).toEqual(['KIA anak di bawah 5 tahun', 'KIA anak 5–17 tahun', 'Layanan lain']);
+    expect(textOf(last(all))).toContain(service);
+    expect(textOf(last(all))).not.toContain('belum mengerti');
+  });
+
+  test('at the other KIA\'s summary, or in one message, the age leads to the right one', async () => {
+    const moved = textOf(last(await chat(['kia bayi', 'anaknya 7 tahun'])));
+    expect(moved).toContain('Untuk anak umur 7 tahun, layanannya KIA anak 5–17 tahun:\nKartu Identitas Anak (KIA) untuk anak 5 sampai 17 tahun');
+    expect(textOf(last(await chat(['kia anak saya 3 tahun'])))).toContain('Kartu Identitas Anak (KIA) untuk anak di bawah 5 tahun');
+  });
+
+  test('at the birth certificate\'s summary: over 60 days is a late report, still possible without a court order; under, report soon', async () => {
+    const late = textOf(last(await chat(['akte lahir', 'anak saya umur 3 tahun'])));
+    expect(late).toContain('Umur 3 tahun: sudah lewat 60 hari setelah lahir, jadi termasuk terlambat lapor.\nTetap bisa diurus, juga bila lebih dari 1 tahun, tanpa putusan pengadilan.');
+    expect(late).toContain('Selanjutnya?');
+    const soon = textOf(last(await chat(['akte lahir', 'baru 3 minggu'])));
+    expect(soon).toContain('Umur 3 minggu: masih dalam batas 60 hari setelah lahir.');
+    expect(soon).not.toContain('terlambat lapor');
+    const once = textOf(last(await chat(['akta lahir anak saya umur 3 tahun'])));
+    expect(once).toContain('Akta kelahiran\n\nSiapa yang bisa mengajukan');
+    expect(once).toContain('Umur 3 tahun: sudah lewat 60 hari setelah lahir');
   });
 });

@@ -49,6 +49,10 @@ interface Data {
   list?: ListResult;
   /** The place picked first when the office records at several places. */
   place?: string;
+  /** Reasons named with the request ("rekam ktp untuk bpjs"), asked about once the rules are shown: one is taken, two are asked between. */
+  named?: string[];
+  /** Choices shown once with the first question (a way back to what the resident was reading). */
+  also?: Choice[];
   [key: string]: unknown;
 }
 
@@ -174,6 +178,34 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
 
   function reasonPrompt(ctx: FlowContext): Reply {
     return { text: ctx.t('booking.ask_reason'), choices: settings.reasons.map((r) => ({ id: `r:${r.id}`, label: r.label[ctx.lang] })) };
+  }
+
+  /**
+   * The reasons a request names ("rekam ktp untuk bpjs", "darurat buat rumah sakit"), "Lainnya"
+   * aside: it needs the need described, and "other" is said of many things.
+   */
+  const namedReasons = (text: unknown): string[] => (typeof text === 'string' ? reasonsNamed(text).filter((r) => !r.describe).map((r) => r.id) : []);
+
+  /**
+   * The reason question, or what was said with the request in its place: one reason named is
+   * taken (said so, then its proof and the NIK), two are asked between. `before` goes first (the rules).
+   */
+  function reasonStep(data: Data, before: Reply[], ctx: FlowContext): Outcome {
+    const { named, also, ...rest } = data;
+    const known = (named ?? []).filter((id) => reasons.has(id));
+    const withAlso = (r: Reply): Reply => (also?.length ? { ...r, choices: [...(r.choices ?? []), ...also] } : r);
+    if (known.length === 1) {
+      const taken = flow.onInput('reason', rest, { type: 'choice', id: `r:${known[0]}` }, ctx);
+      if ('node' in taken) {
+        const replies = taken.replies.map((r, i) => (i === taken.replies.length - 1 ? withAlso(r) : r));
+        return { ...taken, replies: [...before, { text: ctx.t('booking.reason_taken', { reason: reasons.get(known[0]!)!.label[ctx.lang] }) }, ...replies] };
+      }
+    }
+    if (known.length > 1) {
+      const choices = known.map((id) => ({ id: `r:${id}`, label: reasons.get(id)!.label[ctx.lang] }));
+      return { node: 'reason', data: rest, replies: [...before, withAlso({ text: ctx.t('nlu.did_you_mean'), choices })] };
+    }
+    return { node: 'reason', data: rest, replies: [...before, withAlso(reasonPrompt(ctx))] };
   }
 
   function rules(ctx: FlowContext): Reply {
@@ -676,8 +708,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           if (list.bookings.filter((b) => b.status === 'active' || b.status === 'held').length >= list.max) {
             return { node: 'list', data: { list }, replies: [{ text: ctx.t('booking.chat_limit', { max: list.max }) }, listPrompt(list, ctx)] };
           }
-          if (severalPlaces) return { node: 'place', data: { mode: 'new' }, replies: [rules(ctx), placePrompt(ctx)] };
-          return { node: 'reason', data: { mode: 'new' }, replies: [rules(ctx), reasonPrompt(ctx)] };
+          // What was said with the request ("untuk bpjs") is kept for the reason question.
+          const asked: Data = { mode: 'new', ...(data.named?.length ? { named: data.named } : {}), ...(data.also?.length ? { also: data.also } : {}) };
+          if (severalPlaces) return { node: 'place', data: asked, replies: [rules(ctx), placePrompt(ctx)] };
+          return reasonStep(asked, [rules(ctx)], ctx);
         }
         const acted = (typeof data.said === 'string' ? byTypedCode(data.said, list, ctx) : undefined) ?? actOnTheOnly(list, data.said, ctx);
         if (acted) return acted;
@@ -855,6 +889,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     // The buttons under a waitlist offer work from anywhere: one tap takes the place. So does
     // "Pilih hari baru" under a closed-day notice: one tap shows the free days for that booking.
     choicePrefixes: ['bk:accept:', 'bk:decline:', 'bk:newday:'],
+    // "untuk bpjs" where the booking is offered (the KTP-el summary): a new booking with that reason.
+    opensWith: (text) => (namedReasons(text).length ? { action: 'new', said: text } : undefined),
     // "mau batal K7QX4M", "undur ABC123 ke kamis": about a booking, by its code (start() gets `said`).
     recognizes: (text) => Boolean(wantedOf(text)) && text.split(/\s+/).some((w) => looksLikeCode(w) || (w === w.toUpperCase() && normalizeCode(w) !== undefined)),
 
@@ -897,9 +933,15 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       if (fromButton) return fromButton;
       // Recognised by a code (`said` alone): about one's bookings too.
       const list = params?.action === 'list' || (params?.action === undefined && typeof params?.said === 'string');
+      if (!list) {
+        // A new booking: the reasons said with it ("rekam ktp darurat buat rumah sakit") are taken once the rules are shown.
+        const named = namedReasons(params?.said);
+        const also = Array.isArray(params?.also) ? (params.also as Choice[]) : [];
+        return { node: 'loading', data: { mode: 'new', ...(named.length ? { named } : {}), ...(also.length ? { also } : {}) }, replies: [], effects: [effect('booking.list')] };
+      }
       // "batalin booking saya": with one booking, straight to what was asked of it.
-      const said = list && typeof params?.said === 'string' && (wantedOf(params.said) || params.said.split(/\s+/).some(looksLikeCode)) ? params.said : undefined;
-      return { node: 'loading', data: list ? (said ? { said } : {}) : { mode: 'new' }, replies: [], effects: [effect('booking.list')] };
+      const said = typeof params?.said === 'string' && (wantedOf(params.said) || params.said.split(/\s+/).some(looksLikeCode)) ? params.said : undefined;
+      return { node: 'loading', data: said ? { said } : {}, replies: [], effects: [effect('booking.list')] };
     },
 
     onInput(node, raw, input: Input, ctx) {
@@ -914,7 +956,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         if (node === 'place' && id.startsWith('pl:')) {
           const place = id.slice(3) === ANY_PLACE ? ANY_PLACE : placeById.get(id.slice(3))?.id;
           if (!place) return { unhandled: true };
-          return { node: 'reason', data: { ...data, place }, replies: [reasonPrompt(ctx)] };
+          return reasonStep({ ...data, place }, [], ctx);
         }
         if (node === 'reason' && id.startsWith('r:')) {
           const reason = reasons.get(id.slice(2));

@@ -72,6 +72,20 @@ export const Service = z
     legal_basis: z.string().min(1),
     /** Pindah: which way the move goes (in: to this regency, out: away, within: inside it), so "pindah dari X ke Y" picks by the places named. */
     move: z.enum(['in', 'out', 'within']).optional(),
+    /**
+     * The ages (in years) the service is for, when its category's services part by age (KIA:
+     * under 5, 5 to under 17): a typed age ("anaknya 7 tahun") picks among them.
+     */
+    ages: z
+      .object({ from: z.number().min(0), below: z.number().positive() })
+      .strict()
+      .refine((a) => a.below > a.from, { message: '"below" must be more than "from"', path: ['below'] })
+      .optional(),
+    /**
+     * The event must be reported within `days` (akta kelahiran: 60 days after the birth): a typed
+     * age ("anak saya umur 3 tahun") is told whether it is late, and `late` what that means.
+     */
+    report_deadline: z.object({ days: z.number().int().positive(), late: Bilingual }).strict().optional(),
     /** Needs in-person e-KTP recording: the bot offers the urgent recording booking with it. */
     offers_recording_booking: z.boolean().default(false),
     /** Facts not yet confirmed with the office: shown to officers, easy to correct. */

@@ -203,8 +203,93 @@ function resultReplies(service: Service, docs: RequiredDocument[], answers: Answ
     nextSteps(ctx, [
       { id: 'req:full', label: ctx.t('req.full') },
       { id: 'req:check', label: ctx.t('req.check_again') },
+      ...(service.offers_recording_booking ? [{ id: 'm:book', label: ctx.t('req.book_recording') }] : []),
     ]),
   ];
+}
+
+/**
+ * "terus?", "lalu gimana", "habis itu?", "langkah selanjutnya apa" (as plain text): what to do
+ * after reading a service's summary or its checklist's result.
+ */
+const THEN_WHAT =
+  /^(?:(?:(?:lalu|terus|trus|trs|habis itu|abis itu|habis ini|abis ini|setelah itu|sesudah itu|setelahnya|kemudian|selanjutnya|next|then|and then|what next|now what|what now|whats next)(?: (?:gimana|bagaimana|gmn|gmna|gimna|apa|apa lagi|ngapain|harus|harus apa|saya|aku|sy|nya|caranya|langkahnya|what|do i do|should i do|ya|kak|kk|ka|min|dong|nih|sih|pak|bu))*)|(?:(?:langkah|step|tahap)(?:nya)? (?:selanjutnya|berikutnya|berikut|next|after that)(?: (?:apa|gimana|bagaimana|ya|kak|kk|min|dong))*))$/;
+
+/**
+ * The next step after a service's summary (`docs` undefined) or its checklist's result: get the
+ * documents ready (or what is still missing), then bring them to the office or apply online. A
+ * service that offers the recording booking is recorded in person (no online way), and an
+ * urgent need can book.
+ */
+function nextStepReply(service: Service, ctx: FlowContext, caseId?: string, docs?: RequiredDocument[], answers?: Answer[]): Reply {
+  const o = ctx.content.office;
+  const open = docs && answers ? docs.some((d, i) => answers[i] === 'u' || (answers[i] === 'n' && !mayNotApply(d, caseId))) : undefined;
+  const first = open === undefined ? 'req.then.prepare' : open ? 'req.then.complete_missing' : undefined;
+  const recorded = service.offers_recording_booking;
+  const bring = ctx.t(recorded ? 'req.then.come_in_person' : service.documents.some((d) => d.kind === 'form') ? 'req.then.bring_forms' : 'req.then.bring', { office: o.name, address: o.address[ctx.lang], hours: o.hours[ctx.lang] });
+  const lines = [ctx.t('req.then.intro'), ...(first ? [`1. ${ctx.t(first)}`, `2. ${bring}`] : [bring])];
+  lines.push(recorded ? ctx.t('req.then.booking') : service.online[ctx.lang]);
+  return { text: lines.join('\n') };
+}
+
+/** Days in one of each unit of an age typed ("3 tahun", "8 bulan", "2 minggu", "40 hari"). */
+const AGE_UNITS: Array<[RegExp, number]> = [
+  [/^(?:tahun|thn|th|taun|thun|years?|yrs?|yo)$/, 365],
+  [/^(?:bulan|bln|bl|months?)$/, 30],
+  [/^(?:minggu|mgg|weeks?)$/, 7],
+  [/^(?:hari|hr|days?)$/, 1],
+];
+
+/**
+ * The age a message says ("anak saya umur 3 tahun", "anaknya 7 tahun", "baru 8 bulan", "usia 10",
+ * "setahun"), in days, with the words that said it; undefined when it says none. A bare number
+ * counts only after "umur" / "usia" (it could be a list choice).
+ */
+function ageIn(text: string): { days: number; said: string } | undefined {
+  const words = plain(text).split(' ');
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const one = /^se(tahun|bulan|minggu|hari)$/.exec(w);
+    if (one) return { days: AGE_UNITS.find(([re]) => re.test(one[1]!))![1], said: w };
+    if (!/^\d{1,3}$/.test(w)) continue;
+    const unit = AGE_UNITS.find(([re]) => re.test(words[i + 1] ?? ''));
+    if (unit) return { days: Number(w) * unit[1], said: `${w} ${words[i + 1]}` };
+    if (/^(?:umur|umurnya|usia|usianya|age|aged)$/.test(words[i - 1] ?? '') && Number(w) < 100) return { days: Number(w) * 365, said: w };
+  }
+  return undefined;
+}
+
+/** Of `services`, the one whose ages hold `days` (KIA under 5, KIA 5–17). */
+function serviceForAge(services: Service[], days: number): Service | undefined {
+  const years = days / 365;
+  const fit = services.filter((s) => s.ages && years >= s.ages.from && years < s.ages.below);
+  return fit.length === 1 ? fit[0] : undefined;
+}
+
+/**
+ * An age typed at a service's summary or result: for a service parted by age, whether it fits
+ * (else the summary of the one of its category that does); for one with a deadline (akta
+ * kelahiran: 60 days), whether the report is late and what that means. Then the same options.
+ */
+function ageReply(service: Service, node: string, data: Record<string, unknown>, text: string, ctx: FlowContext): Outcome | undefined {
+  const age = ageIn(text);
+  if (!age) return undefined;
+  const options = requirementsFlow.prompt(node, data, ctx).slice(-1);
+  if (service.ages) {
+    const fits = serviceForAge([service], age.days);
+    if (fits) return { node, data, replies: [{ text: ctx.t('req.age_fits', { age: age.said, service: service.short_name[ctx.lang] }) }, ...options] };
+    const other = serviceForAge(ctx.content.services.filter((s) => s.category === service.category), age.days);
+    if (!other) return undefined;
+    const shown = detail(other, ctx);
+    return 'node' in shown ? { ...shown, replies: [{ text: ctx.t('req.age_other', { age: age.said, service: other.short_name[ctx.lang] }) }, ...shown.replies] } : shown;
+  }
+  const deadline = service.report_deadline;
+  if (!deadline) return undefined;
+  // A month is 28 to 31 days: "2 bulan" is about the 60 days, not surely before or after them.
+  const [low, high] = /bulan|bln|bl|month/.test(age.said) ? [(age.days / 30) * 28, (age.days / 30) * 31] : [age.days, age.days];
+  const key = high <= deadline.days ? 'req.deadline.within' : low > deadline.days ? 'req.deadline.late' : 'req.deadline.around';
+  const line = ctx.t(key, { age: age.said, days: deadline.days });
+  return { node, data, replies: [{ text: key === 'req.deadline.within' ? line : `${line}\n${deadline.late[ctx.lang]}` }, ...options] };
 }
 
 /** Everything in one message, to save or forward to family. */
@@ -258,7 +343,11 @@ function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Ou
  */
 const COPY_WORDS = ['fotokopi', 'fotocopy', 'fotokopian', 'fotocopyan', 'fc', 'copy', 'kopi', 'salinan', 'photocopy'];
 const ORIGINAL_WORDS = ['asli', 'aslinya', 'original'];
-const OTHER_WORDS = ['dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'yang', 'yg', 'my', 'the', 'a', 'an', 'of'];
+const OTHER_WORDS = [
+  'dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'yang', 'yg', 'my', 'the', 'a', 'an', 'of',
+  // Whose it is ("akta kelahiran bayi", "surat kematian almarhum").
+  'bayi', 'bayinya', 'anak', 'anaknya', 'almarhum', 'almarhumah', 'alm', 'ayah', 'bapak', 'ibu', 'suami', 'istri', 'ortu', 'orang', 'tua', 'mertua', 'kakek', 'nenek',
+];
 /**
  * "besok", "nanti", "lagi diurus", "masih proses", "besok baru ada": not there yet (a no; the
  * result says how to get it). Plain words, after the document's own are dropped.
@@ -320,9 +409,59 @@ function inSet(word: string, set: Set<string>): boolean {
   return n.length > 0 && n.every((w) => set.has(w));
 }
 
+/**
+ * "surat kematian dari rs ada", "dari rumah sakit udah": who issued it says nothing of having it.
+ * "dari" and the words after it, up to an answer or a filler, are set aside.
+ */
+function withoutSource(words: string[], ctx: FlowContext): string[] {
+  const out: string[] = [];
+  const stops = (w: string) => readAnswer(w, ctx.nlu) !== undefined || answersOf(ctx.nlu).fillers.has(w);
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] !== 'dari' && words[i] !== 'from') out.push(words[i]!);
+    else while (i + 1 < words.length && !stops(words[i + 1]!)) i++;
+  }
+  return out;
+}
+
+/**
+ * A document that is one of several ("Fotokopi surat keterangan lahir atau akta kelahiran",
+ * "buku nikah / akta perkawinan"): each alternative names a document. Not one document from
+ * one of several issuers ("surat kematian dari dokter atau kepala desa/lurah") nor of two
+ * people ("KTP-el ayah dan ibu (atau wali)").
+ */
+const eitherOrCache = new WeakMap<RequiredDocument, boolean>();
+function isEitherOr(doc: RequiredDocument): boolean {
+  let either = eitherOrCache.get(doc);
+  if (either === undefined) {
+    const alternatives = doc.item.id.split(/\s+atau\s+|\s*\/\s*/i);
+    either = alternatives.length > 1 && alternatives.every((a) => namesIn(a, 1).length > 0);
+    eitherOrCache.set(doc, either);
+  }
+  return either;
+}
+
+/** Where a message about several things parts ("…belum, surat lahir ada", "ada tapi akta belum"). */
+const CLAUSE_BREAK = /\s*[,;]\s*|\s+(?:tapi|tetapi|tp|namun|sedangkan|sementara|kalau|kalo|klo|but)\s+/i;
+
+/**
+ * "akta kelahiran bayi belum, surat lahir ada" at "surat keterangan lahir atau akta kelahiran":
+ * each part names one of the alternatives with its own answer; one there is enough (else not
+ * sure, else none). Undefined unless two parts name the document and answer differently.
+ */
+function eitherOrAnswer(text: string, doc: RequiredDocument, ctx: FlowContext): Answer | undefined {
+  if (!isEitherOr(doc)) return undefined;
+  const parts = text.split(CLAUSE_BREAK).filter((p) => p.trim());
+  if (parts.length < 2) return undefined;
+  const read = parts.map((p) => readCheckText(p, doc, ctx));
+  if (read.some((r) => !r.namesItem || !r.answer)) return undefined;
+  const answers = new Set(read.map((r) => r.answer!));
+  if (answers.size < 2) return undefined;
+  return answers.has('y') ? 'y' : answers.has('u') ? 'u' : 'n';
+}
+
 /** A typed reply to a checklist question: the answer, or whether it names the document asked about. */
 function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: FlowContext): { answer?: Answer; namesItem: boolean } {
-  const words = plainWords(text);
+  const words = withoutSource(plainWords(text), ctx);
   const item = doc ? itemWords(doc, ctx) : { drop: new Set<string>(), naming: new Set<string>(), copy: new Set<string>() };
   // "fotokopinya ada" at an original: the copy is there, the original may not be ("aslinya juga ada" is a yes).
   const onlyCopy = words.some((w) => inSet(w, item.copy)) && !words.some((w) => ORIGINAL_WORDS.includes(w));
@@ -330,6 +469,8 @@ function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: Flo
   const whole = readAnswer(text, ctx.nlu);
   if (whole) return { answer: answer(whole), namesItem: false };
   const namesItem = words.some((w) => inSet(w, item.naming));
+  const either = doc ? eitherOrAnswer(text, doc, ctx) : undefined;
+  if (either) return { answer: either, namesItem };
   const rest = words.filter((w) => !inSet(w, item.drop));
   const read = (ws: string[]) => (ws.length ? readAnswer(ws.join(' '), ctx.nlu) : undefined);
   const stripped = rest.length < words.length ? read(rest) : undefined;
@@ -600,6 +741,33 @@ function readOtherDocuments(text: string, docs: RequiredDocument[], index: numbe
   return { ...(currentAnswer ? { current: currentAnswer } : {}), others, notNeeded };
 }
 
+/**
+ * "belum semua", "ga semua ada", "belum lengkap", "ada yang belum", "sebagian": not every document
+ * is there, none named (as plain text). Not "semua belum ada" (none is).
+ */
+const NOT_ALL =
+  /^(?:(?:ada|udah|sudah|udh|sdh|yg|yang|tapi|tp) )*(?:(?:belum|blm|blom|belom|tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|kurang|not) (?:ada |punya )?(?:semua|semuanya|lengkap|komplit|all)|(?:ada )?(?:yang|yg) (?:belum|blm|blom|belom|kurang|ga ada|gak ada|tidak ada)|(?:baru |cuma |cuman |hanya )?(?:sebagian|setengah|some|some of them)(?: (?:aja|saja|ada|yang ada|yg ada))?)(?: (?:ada|punya|nya|kak|kk|ka|min|sih|deh|ya|dong|nih|pak|bu))*$/;
+
+/**
+ * "kk, udah", "kk udah" at another document's question: "kk" first may be the family card or
+ * "kak" (a polite address: "kak, udah"). `rest`: the answer without it. With a KK in this
+ * checklist (`kk`: its index) the resident is asked which was meant, never the KK ticked unasked;
+ * without one, "kk," before an answer is "kak" (`kk` undefined), and "kk ada" is left to say the
+ * KK is not needed here. Undefined when "kk" is not first, the KK is the document asked, or the
+ * rest is not a plain yes, no or not sure.
+ */
+function kkOrKak(text: string, docs: RequiredDocument[], index: number, ctx: FlowContext): { rest: string; answer: Answer; kk?: number } | undefined {
+  const m = /^\s*kk\b\s*([,.:;!-]*)\s*(.+)$/i.exec(text);
+  const doc = docs[index];
+  if (!m || !doc || docNames(doc).has('kk')) return undefined;
+  const rest = m[2]!;
+  const typed = readAnswer(rest, ctx.nlu);
+  if (!typed || typed === 'not_needed') return undefined;
+  const kk = docs.findIndex((d) => docNames(d).has('kk'));
+  if (kk >= 0) return { rest, answer: ANSWER_OF[typed], kk };
+  return m[1] ? { rest, answer: ANSWER_OF[typed] } : undefined;
+}
+
 function answerOf(input: Input, ctx: FlowContext, doc?: RequiredDocument): { answer?: Answer; namesItem: boolean } {
   if (input.type === 'choice') return { answer: input.id.startsWith('ck:') ? (input.id.slice(3) as Answer) : undefined, namesItem: false };
   if (input.type !== 'text') return { namesItem: false };
@@ -735,6 +903,38 @@ function moveChoice(said: string, moves: Service[], ctx: FlowContext, named?: Se
   return { node: 'service', data: { serviceIds: ids }, replies: [{ ...servicesPrompt(ids, ctx), text: ctx.t(moveQuestion(ways)) }] };
 }
 
+/** Words asking for the requirements themselves ("syarat rekam ktp untuk bpjs apa aja"): the summary, not the booking. */
+const ASKS_REQUIREMENTS = /\b(?:syarat\w*|persyaratan|requirements?)\b/;
+/**
+ * Words saying what it is for ("untuk bpjs", "buat berobat"): a longer message naming a reason
+ * word without one ("saya masih sekolah, umur 16 boleh?") is not taken as the booking's reason.
+ */
+const PURPOSE = /\b(?:untuk|utk|buat|bwt|keperluan\w*|karena|krn|soalnya|perlu|butuh|dibutuhkan|diminta|for|because|need|needed)\b/;
+/** Up to this many words, a message naming a reason is the reason itself ("bpjs", "berobat ke rs"). */
+const REASON_ALONE_WORDS = 4;
+
+/**
+ * An urgent reason of the booking ("untuk bpjs", "buat berobat ke rs") said where this service
+ * offers the urgent recording booking (its summary or result, or with its name in one message:
+ * "mau rekam ktp untuk bpjs"): the booking, that reason chosen. Its first question keeps a
+ * button back to this service's requirements. Not for a question of another kind (fees, hours)
+ * or another service, nor when the requirements are asked for.
+ */
+function urgentBooking(service: Service, text: string, ctx: FlowContext): Outcome | undefined {
+  const p = plain(text);
+  if (!service.offers_recording_booking || ASKS_REQUIREMENTS.test(p)) return undefined;
+  if (!PURPOSE.test(p) && p.split(' ').length > REASON_ALONE_WORDS) return undefined;
+  const intent = ctx.nlu.classify(text);
+  const here =
+    intent.kind === 'unknown' ||
+    intent.kind === 'booking' ||
+    (intent.kind === 'service' && intent.serviceId === service.id) ||
+    (intent.kind === 'ambiguous' && intent.serviceIds.includes(service.id));
+  const params = here ? ctx.opening?.('booking', text) : undefined;
+  if (!params) return undefined;
+  return { goto: 'booking', params: { ...params, also: [{ id: `svc:${service.id}`, label: ctx.t('req.requirements_of', { service: service.short_name[ctx.lang] }) }] } };
+}
+
 /** "balik", "kembali lagi", "ke pertanyaan sebelumnya", "back": one question back (as plain text). */
 const BACK = /^(?:(?:mau|ingin|bisa|tolong) )?(?:balik|kembali|mundur|back|sebelumnya|ke pertanyaan sebelumnya|pertanyaan sebelumnya|previous|go back)(?: (?:lagi|dong|ya|kak|min|aja|saja|dulu|please|pls))*$/;
 
@@ -778,7 +978,21 @@ export const requirementsFlow: Flow = {
       // first-application list would be wrong: say so plainly.
       return { node: 'lost', data: { serviceId: service.id }, replies: [lostPrompt(service, ctx)] };
     }
-    if (service) return detail(service, ctx, caseFromWords(service, typeof params?.said === 'string' ? params.said : undefined));
+    // "mau rekam ktp untuk bpjs": the urgent booking, with its reason.
+    const urgent = service && typeof params?.said === 'string' ? urgentBooking(service, params.said, ctx) : undefined;
+    if (urgent) return urgent;
+    if (service && typeof params?.said === 'string') {
+      // "akta lahir anak saya umur 3 tahun", "kia bayi 7 tahun": the summary, with what that age means.
+      const shown = detail(service, ctx, caseFromWords(service, params.said));
+      const aged = 'node' in shown ? ageReply(service, 'detail', shown.data!, params.said, ctx) : undefined;
+      if (!aged || !('node' in aged)) return aged ?? shown;
+      return aged.data?.serviceId === service.id && 'node' in shown ? { ...shown, replies: [shown.replies[0]!, ...aged.replies] } : aged;
+    }
+    if (service) return detail(service, ctx);
+    // "kia anak saya 3 tahun": the KIA for that age.
+    const age = ids.length && typeof params?.said === 'string' ? ageIn(params.said) : undefined;
+    const forAge = age ? serviceForAge(ids.map((id) => ctx.content.servicesById.get(id)!), age.days) : undefined;
+    if (forAge) return detail(forAge, ctx);
     if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };
     return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
   },
@@ -820,6 +1034,10 @@ export const requirementsFlow: Flow = {
       const intent = ctx.nlu.classify(input.text);
       const inList = intent.kind === 'unknown' || (intent.kind === 'service' && listed.some((s) => s.id === intent.serviceId)) || (intent.kind === 'ambiguous' && intent.serviceIds.every((id) => listed.some((s) => s.id === id)));
       if (withCase.length === 1 && inList) return detail(withCase[0]!.service, ctx, withCase[0]!.caseId);
+      // "anak saya umur 3 tahun" at the KIA list: the one for that age.
+      const age = ageIn(input.text);
+      const forAge = age ? serviceForAge(listed, age.days) : undefined;
+      if (forAge) return detail(forAge, ctx);
     }
 
     const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
@@ -840,7 +1058,20 @@ export const requirementsFlow: Flow = {
         return { node, data, replies: [{ text: ctx.t('req.lost_ask_officer', { service: service.short_name[ctx.lang] }) }, { ...again, choices: [...(again.choices ?? []), { id: 'm:officer', label: ctx.t('menu.officer') }] }] };
       }
     }
+    if ((node === 'detail' || node === 'result') && service && input.type === 'text' && THEN_WHAT.test(plain(input.text))) {
+      // "terus?" after the summary or the result: the next step, then the same options.
+      const docs = checkable(service, caseId);
+      const answers = node === 'result' ? ((data.answers as Answer[]) ?? []) : undefined;
+      const options = node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, docs, answers!, ctx, caseId).slice(-1);
+      return { node, data, replies: [nextStepReply(service, ctx, caseId, node === 'result' ? docs : undefined, answers), ...options] };
+    }
+    // "anaknya 7 tahun" at a KIA summary, "anak saya umur 3 tahun" at the birth certificate's.
+    const aged = (node === 'detail' || node === 'result') && service && input.type === 'text' ? ageReply(service, node, data, input.text, ctx) : undefined;
+    if (aged) return aged;
     if (node === 'detail' || node === 'result') {
+      // "untuk bpjs" where the urgent booking is offered: the booking, with that reason.
+      const urgent = service && input.type === 'text' ? urgentBooking(service, input.text, ctx) : undefined;
+      if (urgent) return urgent;
       if (!service || input.type !== 'choice') return { unhandled: true };
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId);
       if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, checkable(service, caseId), data.answers as Answer[], ctx, caseId).slice(1))] };
@@ -870,10 +1101,8 @@ export const requirementsFlow: Flow = {
       // "semua ada kecuali buku nikah": every document left is there but the ones named after "kecuali".
       const except = input.type === 'text' ? allExcept(input.text, docs.slice(answers.length), ctx) : undefined;
       if (except) return askQuestion(service, docs, [...answers, ...allLeft(except)], ctx, caseId);
-      // "kk udah ada tp ktp blm" at another document's question: those are noted (or said not to
-      // be needed here), and the question asked stays unless it was answered too.
-      const other = input.type === 'text' ? readOtherDocuments(input.text, docs, answers.length, ctx, caseId) : undefined;
-      if (other) {
+      // Answers to other documents noted (or those said not to be needed here), then the question.
+      const noteOthers = (other: OtherDocuments): Outcome => {
         const earlier = [...answers];
         const later = { ...ahead };
         const lines: string[] = [];
@@ -887,9 +1116,32 @@ export const requirementsFlow: Flow = {
           const names = other.notNeeded.filter((key) => makesIt(service, key) === made).map((key) => ctx.t(`req.doc.${key}`));
           if (names.length) lines.push(ctx.t(made ? 'req.doc_being_made' : 'req.doc_not_needed', { doc: listOf(names, ctx), service: service.name[ctx.lang] }));
         }
-        const note: Reply[] = [{ text: lines.join('\n') }];
+        const note: Reply[] = lines.length ? [{ text: lines.join('\n') }] : [];
         return askQuestion(service, docs, other.current ? [...earlier, other.current] : earlier, ctx, caseId, later, note);
+      };
+      // "belum semua", "belum lengkap": not every document is there; which ones, one by one from
+      // here (the question asked is not answered by it).
+      if (input.type === 'text' && NOT_ALL.test(plain(input.text))) {
+        return { node, data, replies: [{ text: ctx.t('req.one_by_one') }, questionPrompt(docs, answers.length, ctx, caseId)] };
       }
+      // "kk, udah" at another document's question: "kak, udah" or "KK: udah"?
+      const kk = input.type === 'text' ? kkOrKak(input.text, docs, answers.length, ctx) : undefined;
+      if (kk && kk.kk === undefined) return requirementsFlow.onInput(node, data, { type: 'text', text: kk.rest }, ctx);
+      if (kk && kk.kk !== undefined) {
+        const answer = ctx.t(`req.noted.${kk.answer}`);
+        const choices: Choice[] = [
+          { id: `ck:doc:${kk.kk}:${kk.answer}`, label: `${docs[kk.kk]!.item[ctx.lang]}: ${answer}` },
+          { id: `ck:${kk.answer}`, label: `${doc!.item[ctx.lang]}: ${answer}` },
+        ];
+        return { node, data, replies: [{ text: ctx.t('req.kk_or_kak'), choices }] };
+      }
+      // The KK picked after "kk, udah": noted, the question asked stays.
+      const picked = input.type === 'choice' ? /^ck:doc:(\d+):(y|n|u)$/.exec(input.id) : null;
+      if (picked && docs[Number(picked[1])]) return noteOthers({ others: new Map([[Number(picked[1]), picked[2] as Answer]]), notNeeded: [] });
+      // "kk udah ada tp ktp blm" at another document's question: those are noted (or said not to
+      // be needed here), and the question asked stays unless it was answered too.
+      const other = input.type === 'text' ? readOtherDocuments(input.text, docs, answers.length, ctx, caseId) : undefined;
+      if (other) return noteOthers(other);
       const { answer, namesItem } = answerOf(input, ctx, doc);
       if (!answer && namesItem && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
         // About this document ("fotokopi kk hitam putih boleh?"): not a new request; the

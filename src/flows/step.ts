@@ -117,10 +117,13 @@ class MessageFlowContext implements FlowContext {
   readonly idleMs: number;
   /** A bound function: flows and the step take it apart (`const t = ctx.t`). */
   readonly t: FlowContext['t'];
+  readonly opening: FlowContext['opening'];
   constructor(
     ctx: StepContext,
     readonly lang: Lang,
+    opens?: (flow: string, text: string, fc: FlowContext) => Record<string, unknown> | undefined,
   ) {
+    this.opening = (flow, text) => opens?.(flow, text, this);
     this.now = ctx.now;
     this.content = ctx.content;
     this.nlu = ctx.nlu;
@@ -150,9 +153,10 @@ export function createStep(flowList: Flow[]): StepFn {
 
   // One FlowContext per message and language (a step asks for it several times); flows only read it.
   // Kept on the message's own context object: a WeakMap entry per message cost more than the lookup saved.
+  const opens = (id: string, text: string, fc: FlowContext) => flows.get(id)?.opensWith?.(text, fc);
   function flowCtx(ctx: StepContext, lang: Lang): FlowContext {
     const byLang = ((ctx as WithFlowCtx)[FLOW_CTX] ??= {});
-    return (byLang[lang] ??= new MessageFlowContext(ctx, lang));
+    return (byLang[lang] ??= new MessageFlowContext(ctx, lang, opens));
   }
 
   const ownedPrefixes = choiceOwners.map((o) => o.prefix);
@@ -360,7 +364,8 @@ export function createStep(flowList: Flow[]): StepFn {
       case 'requirements':
         return { goto: 'requirements' };
       case 'booking':
-        return { goto: 'booking' };
+        // What was said goes along: "rekam darurat buat rumah sakit" already names the reason.
+        return { goto: 'booking', params: said ? { action: 'new', said } : undefined };
       case 'my_bookings':
         // "batalin booking saya", "ganti jadwal": the booking flow acts on the only booking at once.
         return { goto: 'booking', params: { action: 'list', said } };

@@ -66,6 +66,12 @@ export interface FlowContext extends StepContext {
   lang: Lang;
   /** Text in the resident's language from flows/texts. */
   t(key: string, vars?: Record<string, string | number>): string;
+  /**
+   * The params `flow` would start with for a text that already answers its first question
+   * ("untuk bpjs": a booking with its reason), when that flow is registered and reads one
+   * (Flow.opensWith); a flow offering another uses it to lead there with what was said.
+   */
+  opening?(flow: string, text: string): Record<string, unknown> | undefined;
 }
 
 /** Where a flow goes next. */
@@ -129,6 +135,12 @@ export interface Flow {
    * `{ thanks: text, ack?, done? }`, to be answered there (and passed on when meant for them).
    */
   awaits?: string[];
+  /**
+   * Optional: the params to start this flow with when a text typed where it is offered already
+   * answers its first question ("untuk bpjs" at the KTP-el summary names the booking's reason);
+   * undefined when the text answers none. Other flows ask through FlowContext.opening.
+   */
+  opensWith?(text: string, ctx: FlowContext): Record<string, unknown> | undefined;
   /** Optional: upgrade data saved by an older version; return undefined to restart politely. */
   migrate?(fromVersion: number, node: string, data: Record<string, unknown>): { node: string; data: Record<string, unknown> } | undefined;
 }

@@ -291,6 +291,28 @@ export function createStep(flowList: Flow[]): StepFn {
     return { text: held('nlu.leave_question'), choices: [{ id: 'nav:leave', label: t('nlu.leave_yes') }, { id: 'nav:stay', label: held('nlu.leave_no') }] };
   }
 
+  /**
+   * "Leave the booking for your new question?" read in its own context: its options' words and a
+   * clear "ya" / "tidak" answer it. Other yes/no words ("ada", "udah", "belum ada"), a NIK, a day
+   * answer the question underneath, so they are taken there, saying the resident is still in it.
+   */
+  function atLeaveQuestion(state: ConversationState, input: TextInput, ctx: StepContext): StepResult | undefined {
+    const answers = answersOf(ctx.nlu);
+    const picked = answers.option(input.text, state.labels ?? []);
+    const meant = picked && 'index' in picked ? undefined : answers.leaveOrStay(input.text);
+    const id = picked && 'index' in picked ? splitChoiceId(state.choices[picked.index] ?? '').id : meant === 'leave' ? 'nav:leave' : meant === 'stay' ? 'nav:stay' : undefined;
+    if (id) return step(state, { type: 'choice', id }, ctx);
+    const flow = flows.get(state.flow)!;
+    const under: ConversationState = { ...state, leave: undefined };
+    const outcome = flow.onInput(state.node, state.data, input, flowCtx(ctx, state.lang));
+    if ('unhandled' in outcome) return undefined;
+    // The same question again ("udah" at the name question: not a name) is no answer there,
+    // unless it tries the number asked for (a NIK with a fault is pointed out).
+    const again = 'node' in outcome && outcome.node === state.node && dataJson(outcome.data ?? state.data) === dataJson(state.data);
+    if (again && expectation(under) !== 'nik') return undefined;
+    return apply(outcome, flow, under, ctx, [{ text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
+  }
+
   function reprompt(state: ConversationState, ctx: StepContext, pre: Reply[]): StepResult {
     const flow = flows.get(state.flow);
     if (!flow) return toMenu(state, ctx, pre);
@@ -329,6 +351,13 @@ export function createStep(flowList: Flow[]): StepFn {
   function notUnderstoodReply(state: ConversationState, ctx: StepContext): StepResult {
     const t = flowCtx(ctx, state.lang).t;
     const misses = (state.misses ?? 0) + 1;
+    if (state.leave) {
+      // The leave question again in one short line, saying what to type.
+      const question = leaveQuestion(state, ctx);
+      const again: Reply = { text: heldText(ctx, state.lang, 'nlu.leave_again', state.flow), choices: question.choices };
+      if (misses < 2) return finish({ ...state, misses }, [again], [], ctx, true);
+      return finish({ ...state, misses }, [{ ...again, choices: [...again.choices!, { id: 'm:officer', label: t('menu.officer') }] }, { text: t('nlu.offer_officer') }], [], ctx, true);
+    }
     const kind = expectation(state);
     const line = { text: t(`nlu.expect.${kind}`) };
     const again = shortPrompt(state, ctx);
@@ -504,8 +533,9 @@ export function createStep(flowList: Flow[]): StepFn {
       if (global === 'language') return switchLanguage(state, ctx, languageNamed(word));
       const number = anyText ? undefined : /^\d{1,2}$/.test(text) ? Number(text) : state.choices.length ? answersOf(ctx.nlu).number(text) : undefined;
       // "lanjut" after something was set aside brings it back. (Not at a yes/no question, where
-      // "lanjut" means yes, nor where it is one of the options shown: "Kembali" to the list.)
-      if (state.resume && RESUME_TEXT.test(word) && expectation(state) !== 'yesno' && expectation(state) !== 'confirm' && !state.labels?.some((l) => l.toLowerCase() === word)) input = { type: 'choice', id: 'nav:resume' };
+      // "lanjut" means yes, nor where it is one of the options shown: "Kembali" to the list, nor
+      // at "leave the booking?", where it means going on with this one.)
+      if (state.resume && !state.leave && RESUME_TEXT.test(word) && expectation(state) !== 'yesno' && expectation(state) !== 'confirm' && !state.labels?.some((l) => l.toLowerCase() === word)) input = { type: 'choice', id: 'nav:resume' };
       // "2" on WhatsApp (or typed anywhere) means the second choice shown last; so do "2.", "no 2", "yang kedua".
       else if (number !== undefined) {
         const id = state.choices[number - 1];
@@ -554,16 +584,14 @@ export function createStep(flowList: Flow[]): StepFn {
     }
 
     const current = flows.get(state.flow)!;
-    // While "leave the booking?" waits, a yes/no typed answers it; anything else goes on as usual.
+    let outcome: Outcome;
     if (state.leave && input.type === 'text') {
-      const picked = answersOf(ctx.nlu).option(input.text, state.labels ?? []);
-      const yn = picked && 'index' in picked ? undefined : answersOf(ctx.nlu).yesNo(input.text);
-      const id = picked && 'index' in picked ? splitChoiceId(state.choices[picked.index] ?? '').id : yn === 'yes' ? 'nav:leave' : yn === 'no' ? 'nav:stay' : undefined;
-      if (id) return step(state, { type: 'choice', id }, ctx);
-      state = { ...state, leave: undefined };
-    }
-
-    const outcome = current.onInput(state.node, state.data, input, fc);
+      const r = atLeaveQuestion(state, input, ctx);
+      if (r) return r;
+      // Not its answer, nor one to the question underneath (tried there): small talk, a question
+      // or another request is answered as anywhere, the leave question still waiting.
+      outcome = { unhandled: true };
+    } else outcome = current.onInput(state.node, state.data, input, fc);
     if (!('unhandled' in outcome)) return apply(outcome, current, state, ctx);
 
     // A button of another flow (an older list, a notification) still leads there.

@@ -103,3 +103,52 @@ describe('at the booking', () => {
     expect(textOf(last(all))).not.toContain('(1/2)');
   });
 });
+
+describe('"batalin booking saya" while making a new booking', () => {
+  /** Books tomorrow 09.00 for `nik`; the booking code. */
+  async function booked(addr: string, nik: string): Promise<string> {
+    for (const line of ['booking', 'bpjs', nik, 'Siti Aminah', 'besok', 'jam 9']) await t.say(addr, line);
+    return /Kode booking: ([A-Z0-9]{6})/.exec(textOf(await t.say(addr, 'ya')))![1]!;
+  }
+  const status = (code: string) => t.ctx.db.prepare('SELECT status FROM booking WHERE code = ?').pluck().get(code);
+
+  test.each(['batalin booking saya', 'batal booking yang kemarin'])('"%s" offers the booking already made; the new one is kept and comes back with "lanjut"', async (typed) => {
+    const addr = `mine-${++n}`;
+    const code = await booked(addr, testNik(30 + n));
+    for (const line of ['booking', 'bpjs', testNik(60 + n)]) await t.say(addr, line);
+    const ask = await t.say(addr, typed);
+    expect(textOf(ask)).toBe('Booking yang sedang Anda isi belum selesai. Simpan dulu dan buka booking Anda yang sudah ada?');
+    expect(choicesOf(ask)).toEqual(['Ya, buka booking saya', 'Lanjutkan mengisi']);
+    // Yes: the booking made before, to cancel (it is the only one); the new one is kept.
+    const open = textOf(await t.say(addr, 'ya'));
+    expect(open).toContain('Isian booking baru Anda saya simpan. Ketik lanjut untuk kembali mengisi.');
+    expect(open).toContain(`Batalkan booking ${code}`);
+    const cancelled = await t.say(addr, 'ya');
+    expect(textOf(cancelled)).toContain(`Booking ${code} sudah dibatalkan`);
+    expect(choicesOf(cancelled)[0]).toBe('Lanjutkan booking');
+    expect(status(code)).toBe('cancelled');
+    // The new booking where it was: the name question.
+    const back = textOf(await t.say(addr, 'lanjut'));
+    expect(back).toContain('Kita lanjutkan booking Anda.');
+    expect(back).toContain('Ketik nama lengkap');
+  });
+
+  test('"lanjut" at "Batalkan booking …?" (as the note said) brings the new booking back and cancels nothing', async () => {
+    const addr = `mine-${++n}`;
+    const code = await booked(addr, testNik(30 + n));
+    for (const line of ['booking', 'bpjs', testNik(60 + n), 'batalin booking saya', 'ya']) await t.say(addr, line);
+    const back = textOf(await t.say(addr, 'lanjut'));
+    expect(back).toContain(`Booking ${code} tetap berlaku`);
+    expect(back).toContain('Ketik nama lengkap');
+    expect(status(code)).toBe('active');
+  });
+
+  test('"lanjutkan mengisi" stays at the question of the new booking', async () => {
+    const addr = `mine-${++n}`;
+    await booked(addr, testNik(30 + n));
+    for (const line of ['booking', 'bpjs', testNik(60 + n), 'batalin booking saya']) await t.say(addr, line);
+    const stay = textOf(await t.say(addr, 'lanjutkan mengisi'));
+    expect(stay).toContain('Baik, kita lanjutkan booking.');
+    expect(stay).toContain('Ketik nama lengkap');
+  });
+});

@@ -1017,6 +1017,9 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
             if (corrected) return corrected;
           }
           const answer = answersOf(ctx.nlu).yesNo(text);
+          // "lanjut" is what the resident was told to type to come back to a booking set aside for
+          // this: never a yes to cancelling one.
+          if (answer === 'yes' && node === 'cancel_confirm' && /^(lanjut\w*|lnjt|continue)\b/.test(plain(text))) return { unhandled: true };
           if (answer === 'yes') return flow.onInput(node, data, { type: 'choice', id: node === 'confirm' ? 'bk:yes' : 'bk:cancel_yes' }, ctx);
           if (answer === 'no' && node === 'cancel_confirm') return flow.onInput(node, data, { type: 'choice', id: 'bk:back' }, ctx);
           if (answer === 'no') return { node, data, replies: [{ text: ctx.t('booking.confirm_no') }, confirmPrompt(data, ctx)] };

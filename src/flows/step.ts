@@ -275,7 +275,7 @@ export function createStep(flowList: Flow[]): StepFn {
     const result = go({ ...state, leave: undefined, ...keptWith(state, resume) }, leaving);
     if (result.state.resume !== resume) return result;
     const replies = [...result.replies];
-    replies.splice(leaving.length, 0, { text: heldText(ctx, state.lang, 'nlu.set_aside', state.flow) });
+    replies.splice(leaving.length, 0, { text: leaveText(state, ctx, 'nlu.set_aside') });
     return { ...result, replies };
   }
 
@@ -285,10 +285,18 @@ export function createStep(flowList: Flow[]): StepFn {
     return flowCtx(ctx, lang).t(own in ctx.content.texts ? own : key);
   }
 
+  /**
+   * A text of the leave question: the request's own ("nlu.leave_question.booking.my_bookings":
+   * "batalin booking saya" while making a new one), else the flow's, else the booking's words.
+   */
+  function leaveText(state: ConversationState, ctx: StepContext, key: string): string {
+    const own = `${key}.${state.flow}.${(state.leave?.intent as Intent | undefined)?.kind}`;
+    return own in ctx.content.texts ? flowCtx(ctx, state.lang).t(own) : heldText(ctx, state.lang, key, state.flow);
+  }
+
   function leaveQuestion(state: ConversationState, ctx: StepContext): Reply {
-    const t = flowCtx(ctx, state.lang).t;
-    const held = (key: string) => heldText(ctx, state.lang, key, state.flow);
-    return { text: held('nlu.leave_question'), choices: [{ id: 'nav:leave', label: t('nlu.leave_yes') }, { id: 'nav:stay', label: held('nlu.leave_no') }] };
+    const held = (key: string) => leaveText(state, ctx, key);
+    return { text: held('nlu.leave_question'), choices: [{ id: 'nav:leave', label: held('nlu.leave_yes') }, { id: 'nav:stay', label: held('nlu.leave_no') }] };
   }
 
   /**
@@ -354,7 +362,7 @@ export function createStep(flowList: Flow[]): StepFn {
     if (state.leave) {
       // The leave question again in one short line, saying what to type.
       const question = leaveQuestion(state, ctx);
-      const again: Reply = { text: heldText(ctx, state.lang, 'nlu.leave_again', state.flow), choices: question.choices };
+      const again: Reply = { text: leaveText(state, ctx, 'nlu.leave_again'), choices: question.choices };
       if (misses < 2) return finish({ ...state, misses }, [again], [], ctx, true);
       return finish({ ...state, misses }, [{ ...again, choices: [...again.choices!, { id: 'm:officer', label: t('menu.officer') }] }, { text: t('nlu.offer_officer') }], [], ctx, true);
     }
@@ -574,7 +582,9 @@ export function createStep(flowList: Flow[]): StepFn {
         const rest: ConversationState = { ...state, ...keptWithoutTop(state) };
         const holding = flows.get(state.flow)?.holds?.(state.node, state.data) === true;
         const back: ConversationState = { ...rest, ...(holding ? keptWith(rest, heldNow(state)) : {}), flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, leave: undefined };
-        return reprompt(back, ctx, [{ text: heldText(ctx, state.lang, 'nlu.resumed', r.flow) }]);
+        // Left from a booking being looked at (its cancel question): it stands, said so.
+        const leaving = flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? [];
+        return reprompt(back, ctx, [...leaving, { text: heldText(ctx, state.lang, 'nlu.resumed', r.flow) }]);
       }
       if (id.startsWith('m:') && state.flow !== 'menu') {
         const picked = input;
@@ -602,6 +612,9 @@ export function createStep(flowList: Flow[]): StepFn {
     }
 
     if (input.type === 'text') {
+      // "lanjut", as told when something was set aside, that the question did not take as its
+      // answer (it is no yes to cancelling a booking): what was set aside comes back.
+      if (state.resume && !state.leave && RESUME_TEXT.test(input.text.toLowerCase().replace(/[.!,\s]+$/g, ''))) return step(state, { type: 'choice', id: 'nav:resume' }, ctx);
       const answers = answersOf(ctx.nlu);
       // A typed option label ("cek kelengkapan", "rumah sakit") answers like its button. At the
       // menu free text is the main way in, so intents go first there.
@@ -642,12 +655,15 @@ export function createStep(flowList: Flow[]): StepFn {
           const said = routed && 'goto' in routed ? (routed.replies ?? []) : [];
           return shortReprompt(state, ctx, said, state.misses);
         }
-        // A clear new request while a booking is half-finished: ask before leaving it.
+        // A clear new request while a booking is half-finished: ask before leaving it. "mau booking"
+        // while booking is this booking; "batalin booking saya" means one already made, so it is
+        // asked for like any other request (the one being made is kept aside for it).
         if (intent.kind !== 'unknown' && current.holds?.(state.node, state.data)) {
-          const sameFlow = (intent.kind === 'booking' || intent.kind === 'my_bookings') && state.flow === 'booking';
+          const sameFlow = intent.kind === 'booking' && state.flow === 'booking';
           if (sameFlow) return shortReprompt(state, ctx, [], state.misses);
           // A message for an officer waits whole; what else was said, as read.
-          return finish({ ...state, leave: { intent, said: intent.kind === 'officer' ? (input.whole ?? input.text) : input.text } }, [leaveQuestion(state, ctx)], [], ctx);
+          const asking: ConversationState = { ...state, leave: { intent, said: intent.kind === 'officer' ? (input.whole ?? input.text) : input.text } };
+          return finish(asking, [leaveQuestion(asking, ctx)], [], ctx);
         }
         if (intent.kind === 'menu') return toMenu(state, ctx, []);
       }

@@ -152,3 +152,18 @@ describe('"batalin booking saya" while making a new booking', () => {
     expect(stay).toContain('Ketik nama lengkap');
   });
 });
+
+describe('the new request said again at "leave it?"', () => {
+  test.each(['syarat akta kelahiran', 'iya, syarat akta lahir', 'ya syaratnya apa'])('"%s" after "syarat akta kelahiran" is a yes: the birth certificate, the booking kept', async (typed) => {
+    const all = await chat(['booking', 'bpjs', 'syarat akta kelahiran', typed, 'lanjut']);
+    expect(textOf(all[3]!)).toContain('Booking Anda saya simpan');
+    expect(textOf(all[3]!)).toContain('Akta kelahiran');
+    expect(textOf(last(all))).toContain('Ketik NIK');
+  });
+
+  test('"ya, syarat kk" answers yes for the request as typed now', async () => {
+    const all = await chat(['booking', 'bpjs', 'syarat akta kelahiran', 'ya, syarat kk']);
+    expect(textOf(last(all))).toContain('Booking Anda saya simpan');
+    expect(choicesOf(last(all))).toContain('KK hilang/rusak');
+  });
+});

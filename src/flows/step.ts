@@ -67,6 +67,8 @@ function keptWithoutTop(state: ConversationState): Pick<ConversationState, 'resu
 const heldNow = (state: ConversationState): KeptAside => ({ flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data });
 /** Intents answered in place, without leaving the question. */
 const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help', 'duration', 'online']);
+/** Intents that are no request: the question stays after a line. */
+const SMALL_TALK = new Set(['greeting', 'thanks', 'language', 'menu']);
 
 /** The language a text asks for by name ("english", "pakai bahasa indonesia"), if it names one. */
 function languageNamed(text: string): Lang | undefined {
@@ -313,12 +315,24 @@ export function createStep(flowList: Flow[]): StepFn {
     const flow = flows.get(state.flow)!;
     const under: ConversationState = { ...state, leave: undefined };
     const outcome = flow.onInput(state.node, state.data, input, flowCtx(ctx, state.lang));
-    if ('unhandled' in outcome) return undefined;
     // The same question again ("udah" at the name question: not a name) is no answer there,
     // unless it tries the number asked for (a NIK with a fault is pointed out).
     const again = 'node' in outcome && outcome.node === state.node && dataJson(outcome.data ?? state.data) === dataJson(state.data);
-    if (again && expectation(under) !== 'nik') return undefined;
-    return apply(outcome, flow, under, ctx, [{ text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
+    if (!('unhandled' in outcome) && !(again && expectation(under) !== 'nik')) {
+      return apply(outcome, flow, under, ctx, [{ text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
+    }
+    // The request asked about said again ("cek status" twice), or after a yes ("iya, syarat akta
+    // lahir", "ya mau cek status"): that is a yes, for the request as typed now.
+    const intent = ctx.nlu.classify(input.text);
+    const pending = state.leave!.intent as Intent;
+    if (intent.kind === 'unknown' || SMALL_TALK.has(intent.kind) || INFO_INTENTS.has(intent.kind) || (intent.kind === 'booking' && state.flow === 'booking')) return undefined;
+    const same = dataJson(intent) === dataJson(pending);
+    const firstWord = input.text.trim().split(/[\s,.!;:]+/)[0] ?? '';
+    if (!same && answers.leaveOrStay(firstWord) !== 'leave') return undefined;
+    // "ya syaratnya apa" asks about the document named before.
+    const vaguer = intent.kind === 'requirements' && (pending.kind === 'service' || pending.kind === 'ambiguous');
+    const leave = same || vaguer ? state.leave : { intent, said: intent.kind === 'officer' ? (input.whole ?? input.text) : input.text };
+    return step({ ...state, leave }, { type: 'choice', id: 'nav:leave' }, ctx);
   }
 
   function reprompt(state: ConversationState, ctx: StepContext, pre: Reply[]): StepResult {

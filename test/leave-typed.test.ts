@@ -167,3 +167,12 @@ describe('the new request said again at "leave it?"', () => {
     expect(choicesOf(last(all))).toContain('KK hilang/rusak');
   });
 });
+
+test('"ga jadi booking" at "leave it?" stops the booking, saying so, and answers the request asked about', async () => {
+  const all = await chat([...NIK_LEAVE, 'ga jadi booking', 'menu']);
+  const stopped = textOf(all[3]!);
+  expect(stopped).toContain('Baik, booking tidak jadi dibuat.');
+  expect(stopped).not.toContain('kita lanjutkan booking');
+  expect(choicesOf(all[3]!)).toContain('KK hilang/rusak');
+  expect(choicesOf(last(all))).not.toContain('Lanjutkan booking');
+});

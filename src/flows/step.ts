@@ -319,6 +319,12 @@ export function createStep(flowList: Flow[]): StepFn {
     // unless it tries the number asked for (a NIK with a fault is pointed out).
     const again = 'node' in outcome && outcome.node === state.node && dataJson(outcome.data ?? state.data) === dataJson(state.data);
     if (!('unhandled' in outcome) && !(again && expectation(under) !== 'nik')) {
+      // "ga jadi booking", "batal aja": the flow stops there, so the request asked about comes next.
+      if ('goto' in outcome && outcome.goto === 'menu') {
+        const routed = intentOutcome(state.leave!.intent as Intent, flowCtx(ctx, state.lang), state.leave!.said);
+        if (routed && 'goto' in routed) return apply({ ...routed, replies: [...(outcome.replies ?? []), ...(routed.replies ?? [])], effects: [...(outcome.effects ?? []), ...(routed.effects ?? [])] }, flow, under, ctx);
+        return apply(outcome, flow, under, ctx);
+      }
       return apply(outcome, flow, under, ctx, [{ text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
     }
     // The request asked about said again ("cek status" twice), or after a yes ("iya, syarat akta

@@ -122,6 +122,11 @@ const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
 type Unbookable = ReturnType<BookingService['whyNotBookable']>;
 
 const NAME_RE = /^[\p{L}][\p{L}\p{M} .'’,-]*$/u;
+/** Punctuation and words next to a NIK that are no part of a name typed with it ("Budi, NIK saya: 1803…"). */
+const NIK_WORDS = '(?:nik|niknya|no|nomor|nomer|nmr|ktp|ktpnya|e-?ktp|ktp-?el|kk|saya|sy|aku|adalah|yaitu|yakni|ialah|ini|itu|dan|dengan|with|is|my|number)';
+const NIK_SEP = String.raw`[\s:=,.;()\[\]/\-–—]`;
+const NIK_EDGE_START = new RegExp(String.raw`^(?:${NIK_SEP}+|${NIK_WORDS}(?=$|${NIK_SEP}))`, 'iu');
+const NIK_EDGE_END = new RegExp(String.raw`(?:${NIK_SEP}+|(?<=^|${NIK_SEP})${NIK_WORDS})$`, 'iu');
 /** Words that go with a thanks ("makasih banyak ya", "terima kasih atas infonya"): small talk too, never a name. */
 const THANKS_TAIL = new Set(['banyak', 'bnyk', 'byk', 'bnyak', 'sekali', 'banget', 'bgt', 'you', 'atas', 'info', 'infonya', 'informasinya', 'bantuannya']);
 
@@ -404,7 +409,43 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         replies: [{ text: `${ctx.t('booking.too_young', { age, min: settings.min_age })}\n${ctx.t('nlu.too_young_officer')}`, choices: [{ id: 'm:officer', label: ctx.t('menu.officer') }] }],
       };
     }
-    return { node: 'nik_check', data: { ...data, nik: info.nik }, replies: [], effects: [effect('booking.check_nik', { nik: info.nik })] };
+    // "Budi, NIK 1803…", "1803… a.n. Siti Aminah": the name is kept too, not asked for again.
+    const name = data.correcting ? undefined : nameWithNik(text, data, ctx);
+    return { node: 'nik_check', data: { ...data, nik: info.nik, ...(name ? { name } : {}) }, replies: [], effects: [effect('booking.check_nik', { nik: info.nik })] };
+  }
+
+  /**
+   * A name typed before or after the NIK, read as at the name question: after "nama", "a.n." and
+   * such, or else only when written with capitals ("Budi, NIK …", "1803… Siti Aminah"), so that
+   * "1803… punya anak saya" or "nik saya 1803… kak" is no name. A name on both sides: neither.
+   */
+  function nameWithNik(typed: string, data: Data, ctx: FlowContext): string | undefined {
+    const text = normalizeDigits(typed);
+    const first = text.search(/\d/);
+    const last = text.search(/\d\D*$/);
+    if (first < 0) return undefined;
+    const answers = answersOf(ctx.nlu);
+    const polite = new Set([...answers.fillers, ...answers.vocab.name_suffixes.map(plain)]);
+    const prefixes = answers.vocab.name_prefixes.map(plain);
+    const names = [text.slice(0, first), text.slice(last + 1)].flatMap((part) => {
+      let said = part;
+      for (let before = ''; before !== said; ) {
+        before = said;
+        said = said.replace(NIK_EDGE_START, '').replace(NIK_EDGE_END, '');
+      }
+      said = said.trim();
+      if (!said) return [];
+      const lower = plain(said);
+      const marked = prefixes.some((p) => lower.startsWith(`${p} `));
+      if (!marked) {
+        const words = said.split(/\s+/).filter((w) => !polite.has(plain(w)));
+        // Capitals, and no word the bot knows ("1803… BPJS" is the reason, not a name).
+        if (!words.length || words.length > 4 || !words.every((w) => /^\p{Lu}/u.test(w)) || asTyped(said, ctx).kind !== 'unknown' || reasonsNamed(said).length) return [];
+      }
+      const read = onName(said, { ...data, name: undefined }, ctx);
+      return 'node' in read && read.node === 'loading' && typeof read.data?.name === 'string' ? [read.data.name] : [];
+    });
+    return names.length === 1 ? names[0] : undefined;
   }
 
   function nikAccepted(data: Data, ctx: FlowContext): Outcome {
@@ -423,6 +464,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       const next: Data = { ...data, correcting: undefined };
       return { node: 'confirm', data: next, replies: [{ text: lines.join('\n') }, confirmPrompt(next, ctx)] };
     }
+    // The name came with the NIK: said in one line, on to the days (the summary can still change it).
+    if (data.name) return { node: 'loading', data, replies: [{ text: [...lines, ctx.t('booking.name_with_nik', { name: data.name })].join('\n') }], effects: [effect('booking.days')] };
     return { node: 'name', data, replies: [{ text: lines.join('\n') }, { text: ctx.t('booking.ask_name') }] };
   }
 
@@ -1059,6 +1102,9 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
             if (corrected) return corrected;
           }
           const answer = answersOf(ctx.nlu).yesNo(text);
+          // "lanjut" is what the resident was told to type to come back to a booking set aside for
+          // this: never a yes to cancelling one.
+          if (answer === 'yes' && node === 'cancel_confirm' && /^(lanjut\w*|lnjt|continue)\b/.test(plain(text))) return { unhandled: true };
           if (answer === 'yes') return flow.onInput(node, data, { type: 'choice', id: node === 'confirm' ? 'bk:yes' : 'bk:cancel_yes' }, ctx);
           if (answer === 'no' && node === 'cancel_confirm') return flow.onInput(node, data, { type: 'choice', id: 'bk:back' }, ctx);
           if (answer === 'no') return { node, data, replies: [{ text: ctx.t('booking.confirm_no') }, confirmPrompt(data, ctx)] };

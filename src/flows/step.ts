@@ -67,6 +67,8 @@ function keptWithoutTop(state: ConversationState): Pick<ConversationState, 'resu
 const heldNow = (state: ConversationState): KeptAside => ({ flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data });
 /** Intents answered in place, without leaving the question. */
 const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help', 'duration', 'online']);
+/** Intents that are no request: the question stays after a line. */
+const SMALL_TALK = new Set(['greeting', 'thanks', 'language', 'menu']);
 
 /** The language a text asks for by name ("english", "pakai bahasa indonesia"), if it names one. */
 function languageNamed(text: string): Lang | undefined {
@@ -279,7 +281,7 @@ export function createStep(flowList: Flow[]): StepFn {
     const result = go({ ...state, leave: undefined, ...keptWith(state, resume) }, leaving);
     if (result.state.resume !== resume) return result;
     const replies = [...result.replies];
-    replies.splice(leaving.length, 0, { text: heldText(ctx, state.lang, 'nlu.set_aside', state.flow) });
+    replies.splice(leaving.length, 0, { text: leaveText(state, ctx, 'nlu.set_aside') });
     return { ...result, replies };
   }
 
@@ -289,10 +291,58 @@ export function createStep(flowList: Flow[]): StepFn {
     return flowCtx(ctx, lang).t(own in ctx.content.texts ? own : key);
   }
 
+  /**
+   * A text of the leave question: the request's own ("nlu.leave_question.booking.my_bookings":
+   * "batalin booking saya" while making a new one), else the flow's, else the booking's words.
+   */
+  function leaveText(state: ConversationState, ctx: StepContext, key: string): string {
+    const own = `${key}.${state.flow}.${(state.leave?.intent as Intent | undefined)?.kind}`;
+    return own in ctx.content.texts ? flowCtx(ctx, state.lang).t(own) : heldText(ctx, state.lang, key, state.flow);
+  }
+
   function leaveQuestion(state: ConversationState, ctx: StepContext): Reply {
-    const t = flowCtx(ctx, state.lang).t;
-    const held = (key: string) => heldText(ctx, state.lang, key, state.flow);
-    return { text: held('nlu.leave_question'), choices: [{ id: 'nav:leave', label: t('nlu.leave_yes') }, { id: 'nav:stay', label: held('nlu.leave_no') }] };
+    const held = (key: string) => leaveText(state, ctx, key);
+    return { text: held('nlu.leave_question'), choices: [{ id: 'nav:leave', label: held('nlu.leave_yes') }, { id: 'nav:stay', label: held('nlu.leave_no') }] };
+  }
+
+  /**
+   * "Leave the booking for your new question?" read in its own context: its options' words and a
+   * clear "ya" / "tidak" answer it. Other yes/no words ("ada", "udah", "belum ada"), a NIK, a day
+   * answer the question underneath, so they are taken there, saying the resident is still in it.
+   */
+  function atLeaveQuestion(state: ConversationState, input: TextInput, ctx: StepContext): StepResult | undefined {
+    const answers = answersOf(ctx.nlu);
+    const picked = answers.option(input.text, state.labels ?? []);
+    const meant = picked && 'index' in picked ? undefined : answers.leaveOrStay(input.text);
+    const id = picked && 'index' in picked ? splitChoiceId(state.choices[picked.index] ?? '').id : meant === 'leave' ? 'nav:leave' : meant === 'stay' ? 'nav:stay' : undefined;
+    if (id) return step(state, { type: 'choice', id }, ctx);
+    const flow = flows.get(state.flow)!;
+    const under: ConversationState = { ...state, leave: undefined };
+    const outcome = flow.onInput(state.node, state.data, input, flowCtx(ctx, state.lang));
+    // The same question again ("udah" at the name question: not a name) is no answer there,
+    // unless it tries the number asked for (a NIK with a fault is pointed out).
+    const again = 'node' in outcome && outcome.node === state.node && dataJson(outcome.data ?? state.data) === dataJson(state.data);
+    if (!('unhandled' in outcome) && !(again && expectation(under) !== 'nik')) {
+      // "ga jadi booking", "batal aja": the flow stops there, so the request asked about comes next.
+      if ('goto' in outcome && outcome.goto === 'menu') {
+        const routed = intentOutcome(state.leave!.intent as Intent, flowCtx(ctx, state.lang), state.leave!.said);
+        if (routed && 'goto' in routed) return apply({ ...routed, replies: [...(outcome.replies ?? []), ...(routed.replies ?? [])], effects: [...(outcome.effects ?? []), ...(routed.effects ?? [])] }, flow, under, ctx);
+        return apply(outcome, flow, under, ctx);
+      }
+      return apply(outcome, flow, under, ctx, [{ text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
+    }
+    // The request asked about said again ("cek status" twice), or after a yes ("iya, syarat akta
+    // lahir", "ya mau cek status"): that is a yes, for the request as typed now.
+    const intent = ctx.nlu.classify(input.text);
+    const pending = state.leave!.intent as Intent;
+    if (intent.kind === 'unknown' || SMALL_TALK.has(intent.kind) || INFO_INTENTS.has(intent.kind) || (intent.kind === 'booking' && state.flow === 'booking')) return undefined;
+    const same = dataJson(intent) === dataJson(pending);
+    const firstWord = input.text.trim().split(/[\s,.!;:]+/)[0] ?? '';
+    if (!same && answers.leaveOrStay(firstWord) !== 'leave') return undefined;
+    // "ya syaratnya apa" asks about the document named before.
+    const vaguer = intent.kind === 'requirements' && (pending.kind === 'service' || pending.kind === 'ambiguous');
+    const leave = same || vaguer ? state.leave : { intent, said: intent.kind === 'officer' ? (input.whole ?? input.text) : input.text };
+    return step({ ...state, leave }, { type: 'choice', id: 'nav:leave' }, ctx);
   }
 
   function reprompt(state: ConversationState, ctx: StepContext, pre: Reply[]): StepResult {
@@ -333,6 +383,13 @@ export function createStep(flowList: Flow[]): StepFn {
   function notUnderstoodReply(state: ConversationState, ctx: StepContext): StepResult {
     const t = flowCtx(ctx, state.lang).t;
     const misses = (state.misses ?? 0) + 1;
+    if (state.leave) {
+      // The leave question again in one short line, saying what to type.
+      const question = leaveQuestion(state, ctx);
+      const again: Reply = { text: leaveText(state, ctx, 'nlu.leave_again'), choices: question.choices };
+      if (misses < 2) return finish({ ...state, misses }, [again], [], ctx, true);
+      return finish({ ...state, misses }, [{ ...again, choices: [...again.choices!, { id: 'm:officer', label: t('menu.officer') }] }, { text: t('nlu.offer_officer') }], [], ctx, true);
+    }
     const kind = expectation(state);
     const line = { text: t(`nlu.expect.${kind}`) };
     const again = shortPrompt(state, ctx);
@@ -510,8 +567,9 @@ export function createStep(flowList: Flow[]): StepFn {
       if (global === 'language') return switchLanguage(state, ctx, languageNamed(word));
       const number = anyText ? undefined : /^\d{1,2}$/.test(text) ? Number(text) : state.choices.length ? answersOf(ctx.nlu).number(text) : undefined;
       // "lanjut" after something was set aside brings it back. (Not at a yes/no question, where
-      // "lanjut" means yes, nor where it is one of the options shown: "Kembali" to the list.)
-      if (state.resume && RESUME_TEXT.test(word) && expectation(state) !== 'yesno' && expectation(state) !== 'confirm' && !state.labels?.some((l) => l.toLowerCase() === word)) input = { type: 'choice', id: 'nav:resume' };
+      // "lanjut" means yes, nor where it is one of the options shown: "Kembali" to the list, nor
+      // at "leave the booking?", where it means going on with this one.)
+      if (state.resume && !state.leave && RESUME_TEXT.test(word) && expectation(state) !== 'yesno' && expectation(state) !== 'confirm' && !state.labels?.some((l) => l.toLowerCase() === word)) input = { type: 'choice', id: 'nav:resume' };
       // "2" on WhatsApp (or typed anywhere) means the second choice shown last; so do "2.", "no 2", "yang kedua".
       else if (number !== undefined) {
         const id = state.choices[number - 1];
@@ -550,7 +608,9 @@ export function createStep(flowList: Flow[]): StepFn {
         const rest: ConversationState = { ...state, ...keptWithoutTop(state) };
         const holding = flows.get(state.flow)?.holds?.(state.node, state.data) === true;
         const back: ConversationState = { ...rest, ...(holding ? keptWith(rest, heldNow(state)) : {}), flow: r.flow, flowVersion: r.flowVersion, node: r.node, data: r.data, leave: undefined };
-        return reprompt(back, ctx, [{ text: heldText(ctx, state.lang, 'nlu.resumed', r.flow) }]);
+        // Left from a booking being looked at (its cancel question): it stands, said so.
+        const leaving = flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? [];
+        return reprompt(back, ctx, [...leaving, { text: heldText(ctx, state.lang, 'nlu.resumed', r.flow) }]);
       }
       if (id.startsWith('m:') && state.flow !== 'menu') {
         const picked = input;
@@ -560,16 +620,14 @@ export function createStep(flowList: Flow[]): StepFn {
     }
 
     const current = flows.get(state.flow)!;
-    // While "leave the booking?" waits, a yes/no typed answers it; anything else goes on as usual.
+    let outcome: Outcome;
     if (state.leave && input.type === 'text') {
-      const picked = answersOf(ctx.nlu).option(input.text, state.labels ?? []);
-      const yn = picked && 'index' in picked ? undefined : answersOf(ctx.nlu).yesNo(input.text);
-      const id = picked && 'index' in picked ? splitChoiceId(state.choices[picked.index] ?? '').id : yn === 'yes' ? 'nav:leave' : yn === 'no' ? 'nav:stay' : undefined;
-      if (id) return step(state, { type: 'choice', id }, ctx);
-      state = { ...state, leave: undefined };
-    }
-
-    const outcome = current.onInput(state.node, state.data, input, fc);
+      const r = atLeaveQuestion(state, input, ctx);
+      if (r) return r;
+      // Not its answer, nor one to the question underneath (tried there): small talk, a question
+      // or another request is answered as anywhere, the leave question still waiting.
+      outcome = { unhandled: true };
+    } else outcome = current.onInput(state.node, state.data, input, fc);
     if (!('unhandled' in outcome)) return apply(outcome, current, state, ctx);
 
     // A button of another flow (an older list, a notification) still leads there.
@@ -580,6 +638,9 @@ export function createStep(flowList: Flow[]): StepFn {
     }
 
     if (input.type === 'text') {
+      // "lanjut", as told when something was set aside, that the question did not take as its
+      // answer (it is no yes to cancelling a booking): what was set aside comes back.
+      if (state.resume && !state.leave && RESUME_TEXT.test(input.text.toLowerCase().replace(/[.!,\s]+$/g, ''))) return step(state, { type: 'choice', id: 'nav:resume' }, ctx);
       const answers = answersOf(ctx.nlu);
       // A typed option label ("cek kelengkapan", "rumah sakit") answers like its button. At the
       // menu free text is the main way in, so intents go first there.
@@ -620,12 +681,15 @@ export function createStep(flowList: Flow[]): StepFn {
           const said = routed && 'goto' in routed ? (routed.replies ?? []) : [];
           return shortReprompt(state, ctx, said, state.misses);
         }
-        // A clear new request while a booking is half-finished: ask before leaving it.
+        // A clear new request while a booking is half-finished: ask before leaving it. "mau booking"
+        // while booking is this booking; "batalin booking saya" means one already made, so it is
+        // asked for like any other request (the one being made is kept aside for it).
         if (intent.kind !== 'unknown' && current.holds?.(state.node, state.data)) {
-          const sameFlow = (intent.kind === 'booking' || intent.kind === 'my_bookings') && state.flow === 'booking';
+          const sameFlow = intent.kind === 'booking' && state.flow === 'booking';
           if (sameFlow) return shortReprompt(state, ctx, [], state.misses);
           // A message for an officer waits whole; what else was said, as read.
-          return finish({ ...state, leave: { intent, said: intent.kind === 'officer' ? (input.whole ?? input.text) : input.text } }, [leaveQuestion(state, ctx)], [], ctx);
+          const asking: ConversationState = { ...state, leave: { intent, said: intent.kind === 'officer' ? (input.whole ?? input.text) : input.text } };
+          return finish(asking, [leaveQuestion(asking, ctx)], [], ctx);
         }
         if (intent.kind === 'menu') return toMenu(state, ctx, []);
       }

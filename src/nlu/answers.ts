@@ -47,6 +47,15 @@ export const AnswerVocab = z
     ordinals: z.record(z.string().min(1), z.number().int().min(1).max(20)).default({}),
     /** Emoji that answer yes or no by themselves (👍, 👎): read as these words. */
     emoji: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /**
+     * Answers to "leave the booking for your new question?" itself: `leave` ("ya", "boleh", "ya
+     * tinggalkan"), `stay` ("tidak", "lanjut", "nanti aja"). Other yes/no words ("ada", "udah",
+     * "belum ada") answer the question underneath, not this one.
+     */
+    leave: Words.default([]),
+    stay: Words.default([]),
+    /** Words that may go with either of those there besides the fillers ("tinggalkan aja dulu", "nggak dulu"). */
+    leave_fillers: Words.default([]),
   })
   .strict();
 export type AnswerVocab = z.infer<typeof AnswerVocab>;
@@ -80,6 +89,8 @@ export function normalizeDigits(text: string): string {
 
 export interface AnswerReader {
   yesNo(text: string): YesNo | undefined;
+  /** "leave" or "stay" when the whole text answers "leave it for your new question?" (fillers aside); else undefined. */
+  leaveOrStay(text: string): 'leave' | 'stay' | undefined;
   /** The index of the option meant (`loose` when only some of its words were typed), several when unclear, or undefined. */
   option(text: string, labels: string[]): { index: number; loose?: true } | { ambiguous: number[] } | undefined;
   /** The number of an option typed as people do: "2", "2.", "no 2", "pilih 2", "yang kedua", "dua". */
@@ -187,6 +198,42 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     if (found.includes('not_needed')) return 'not_needed';
     if (found.includes('no')) return 'no';
     return 'yes';
+  }
+
+  const leaveMeaning = new Map<string, 'leave' | 'stay'>();
+  for (const kind of ['leave', 'stay'] as const) for (const w of vocab[kind]) leaveMeaning.set(plain(w), kind);
+  const leaveFillers = new Set([...fillers, ...vocab.leave_fillers.map(plain)]);
+  const longestLeave = Math.max(1, ...[...leaveMeaning.keys(), ...leaveFillers].map((k) => k.split(' ').length));
+
+  function leaveOrStay(text: string): 'leave' | 'stay' | undefined {
+    const p = plain(withEmojiWords(text));
+    if (!p || p.length > 60) return undefined;
+    const known = (w: string) => leaveMeaning.has(w) || leaveFillers.has(w);
+    const words = p.split(' ').map((w) => (known(w) ? w : w.replace(/(\p{L})\1+/gu, '$1')));
+    // Every word a leave or stay phrase (longest first) or a filler; a filler that is also one
+    // ("ya") counts only when nothing else was said ("ya" leaves, "tidak ya" stays).
+    const said = new Set<'leave' | 'stay'>();
+    const byFillers = new Set<'leave' | 'stay'>();
+    for (let i = 0; i < words.length; ) {
+      let n = Math.min(longestLeave, words.length - i);
+      for (; n >= 1; n--) {
+        const g = words.slice(i, i + n).join(' ');
+        const kind = leaveMeaning.get(g);
+        if (leaveFillers.has(g)) {
+          if (kind) byFillers.add(kind);
+          break;
+        }
+        if (kind) {
+          said.add(kind);
+          break;
+        }
+      }
+      if (n === 0) return undefined;
+      i += n;
+    }
+    const meant = said.size ? said : byFillers;
+    // "ya lanjut": both, unclear.
+    return meant.size === 1 ? [...meant][0] : undefined;
   }
 
   function tokens(s: string, drop: Set<string>): string[] {
@@ -375,5 +422,5 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     return undefined;
   }
 
-  return { yesNo, option, number, date, time, dateAndTime, name, fillers, vocab };
+  return { yesNo, leaveOrStay, option, number, date, time, dateAndTime, name, fillers, vocab };
 }

@@ -1,7 +1,9 @@
 // Typed booking conversations (WhatsApp has no buttons): what a resident reads when they type
 // the answers the way people do. Monday 30 Nov 2026, 09:00 WIB (makeBookingApp).
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { BookingFeature } from '../src/booking/feature.js';
+import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
+import { webChatFeature } from '../src/channels/web/feature.js';
+import { handoffFeature } from '../src/handoff/feature.js';
 import { choicesOf, makeBookingApp, testNik, textOf, type TestApp } from './helpers.js';
 
 let t: TestApp;
@@ -284,5 +286,20 @@ describe('a booking code typed with the request', () => {
       expect(status(only), said).toBe('active');
       await typed('not-mine', ['menu']);
     }
+  });
+});
+
+describe('a request at the NIK question', () => {
+  test('a complaint with a small number in it ("minta uang 50 ribu") asks before leaving and reaches the officer whole, never read as a short NIK', async () => {
+    await t.close();
+    ({ t } = await makeBookingApp({ features: [bookingFeature, webChatFeature, handoffFeature] }));
+    const r = await typed('nik-complaint', ['booking', 'bpjs', 'Saya mau komplain, petugas loket minta uang 50 ribu']);
+    expect(r.text).not.toMatch(/NIK harus 16 angka/);
+    expect(r.choices).toEqual(['Ya, tanya dulu', 'Lanjutkan booking']);
+    await t.say('nik-complaint', 'ya');
+    const said = t.ctx.db.prepare('SELECT text FROM handoff_messages ORDER BY id DESC LIMIT 1').pluck().get();
+    expect(said).toBe('Saya mau komplain, petugas loket minta uang 50 ribu');
+    // A NIK typed short is still told how many digits are missing.
+    expect((await typed('nik-short', ['booking', 'bpjs', 'nik saya 1803 02'])).text).toMatch(/baru 6 angka/);
   });
 });

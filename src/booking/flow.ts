@@ -392,6 +392,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   function onNik(text: string, data: Data, ctx: FlowContext): Outcome {
     // Words without digits are not a NIK attempt: let the core try them as a question.
     if (!/\d/.test(normalizeDigits(text))) return { unhandled: true };
+    // A request with a small number in it ("petugas minta uang 50 ribu", "syarat kk 2 lembar?")
+    // is no NIK attempt either: the core asks before leaving, the request is not lost.
+    const digits = normalizeDigits(text).replace(/\D/g, '').length;
+    if (digits < 8 && !['unknown', 'greeting', 'thanks'].includes(ctx.nlu.classify(text).kind)) return { unhandled: true };
     const today = calendar.today(ctx.now);
     // "NIK saya adalah *1803…*" is still just the number: validateNik finds it.
     const result = validateNik(text, regions, today);

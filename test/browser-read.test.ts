@@ -11,6 +11,15 @@ warnIfNoChromium('what residents read, in Chromium');
 // Waits for what the resident sees, generous as in browser.test.ts: a loaded 2-core CI machine can take
 // more than expect.poll's default second to answer (no timing is asserted).
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+/**
+ * A button of the newest question, by its whole label (or a pattern of it, for labels with counts)
+ * as in browser.test.ts: only those can be pressed; a `.last()` resolved before a slow answer
+ * arrives picks an old disabled button and waits on it forever.
+ */
+const choice = (page: Page, label: string | RegExp) => page.getByRole('button', { name: label, exact: true, disabled: false });
+/** "Senin, 30 Nov — sisa 5" (a day) and "Pukul 08.00 — sisa 5" (a session), never the other. */
+const DAY = /^(?!Pukul ).+ — sisa \d+/;
+const SESSION = /^Pukul .+ — sisa \d+/;
 
 /** A valid Lampung Utara NIK (born 12 Apr 1995). */
 const NIK = '1803021204950077';
@@ -65,7 +74,7 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
     await page.getByRole('button', { name: 'Booking rekam KTP-el (darurat)' }).focus();
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('text');
-    await page.getByRole('button', { name: 'BPJS / JKN' }).click();
+    await choice(page, 'BPJS / JKN').click();
     await poll(() => bot.last().textContent()).toContain('Ketik NIK');
     // The menu and reason buttons were answered: they are greyed out, the picked one marked.
     expect(await page.getByRole('button', { name: 'BPJS / JKN' }).isDisabled()).toBe(true);
@@ -77,13 +86,13 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
     await poll(() => bot.last().textContent()).toContain('nama lengkap');
     await page.fill('#text', 'Siti Aminah');
     await page.press('#text', 'Enter');
-    await page.locator('.msg.bot').last().locator('button', { hasText: 'sisa' }).first().click();
-    await page.locator('.msg.bot').last().locator('button', { hasText: 'Pukul' }).first().click();
+    await choice(page, DAY).first().click();
+    await choice(page, SESSION).first().click();
     await poll(() => bot.last().textContent()).toContain('Sudah benar?');
     // Only the newest buttons can be pressed.
     const enabled = await page.locator('.choices button:not(:disabled)').allTextContents();
     expect(enabled).toEqual(['Ya, pesan', 'Pilih hari lain', 'Menu utama']);
-    await page.getByRole('button', { name: 'Ya, pesan' }).click();
+    await choice(page, 'Ya, pesan').click();
     await poll(() => page.locator('.msg.bot', { hasText: 'Booking berhasil' }).count()).toBe(1);
 
     const confirmation = page.locator('.msg.bot', { hasText: 'Booking berhasil' });
@@ -148,9 +157,12 @@ describe.skipIf(!hasChromium)('what residents read in the web chat (Chromium)', 
     await poll(() => page.locator('.msg.bot').last().textContent()).toMatch(/Family Card|KK/);
 
     await page.setViewportSize({ width: 1280, height: 800 });
+    // The new menu first: the one answered before may still be live until it arrives.
+    const before = await page.locator('.msg.bot').count();
     await page.fill('#text', 'menu');
     await page.press('#text', 'Enter');
-    await page.locator('.choices button:not(:disabled)', { hasText: 'Document requirements' }).click();
+    await poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(before);
+    await choice(page, 'Document requirements').click();
     await poll(() => page.locator('.msg.bot').last().textContent()).toContain('Which document');
     await noHorizontalScroll(page);
     await page.screenshot({ path: `${os.tmpdir()}/adminduk-read-english-1280.png` });

@@ -17,8 +17,13 @@ import { FakeSocket } from './whatsapp-fakes.js';
 
 warnIfNoChromium("officers' dashboard in Chromium");
 const SHOTS = path.join(os.tmpdir(), 'adminduk-dashboard');
+/**
+ * Waits for what the officer sees, generous as in browser.test.ts: on a loaded 2-core CI machine a
+ * form post and its page can take longer than expect.poll's default second (no timing is asserted).
+ */
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
 
-describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30_000 }, () => {
+describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 60_000 }, () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
@@ -57,15 +62,17 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     const { context, page } = await loggedIn(browser, base, 'budi');
     expect(page.url()).toMatch(/\/admin\/today$/);
     const row = page.locator(`tr[data-code="${code}"]`);
-    await expect.poll(() => row.locator('.badge').textContent()).toBe('Menunggu');
+    await poll(() => row.locator('.badge').textContent()).toBe('Menunggu');
     await shots(page, SHOTS, 'today');
     await row.getByRole('button', { name: 'Check-in' }).click();
-    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('sudah datang');
+    await poll(() => page.locator('.flash.ok').textContent()).toContain('sudah datang');
     expect(await page.locator(`tr[data-code="${code}"] .badge`).textContent()).toBe('Sudah datang');
     // Search by code finds it; the printable list has no buttons.
     await page.fill('input[name=q]', code.toLowerCase());
     await page.click('form.toolbar button:not([type=button])');
-    await expect.poll(() => page.locator('tr[data-code]').count()).toBe(1);
+    // The day had one booking before the search too: wait for the search's own page.
+    await poll(() => page.locator('main p', { hasText: 'hasil untuk' }).textContent()).toContain(`1 hasil untuk “${code.toLowerCase()}”`);
+    expect(await page.locator('tr[data-code]').count()).toBe(1);
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('header.top').isVisible()).toBe(false);
     await page.screenshot({ path: path.join(SHOTS, 'today-print.png'), fullPage: true });
@@ -81,7 +88,9 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     expect(await page.locator('.affected').textContent()).toBe('1');
     await page.fill('input[name=reason]', 'Alat perekaman rusak');
     await page.getByRole('button', { name: 'Tutup hari dan beri tahu warga' }).click();
-    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('1 warga diberi tahu');
+    await poll(() => page.locator('.flash.ok').textContent()).toContain('1 warga diberi tahu');
+    // The day as officers read it, not "2026-12-02".
+    expect(await page.locator('.flash.ok').textContent()).toContain('Rabu, 2 Desember 2026 ditutup');
     expect(await page.locator('tr[data-date="2026-12-02"] .badge').textContent()).toBe('Ditutup');
     const told = textOf(await t.poll(address));
     expect(told).toContain('Alat perekaman rusak');
@@ -102,10 +111,10 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     await page.selectOption('select[name=status]', 'perlu_perbaikan');
     await page.fill('textarea[name=note]', 'Surat kehilangan dari kepolisian belum ada');
     await page.getByRole('button', { name: 'Pratinjau pesan' }).click();
-    await expect.poll(() => page.locator('.preview').textContent()).toContain('Surat kehilangan dari kepolisian belum ada');
+    await poll(() => page.locator('.preview').textContent()).toContain('Surat kehilangan dari kepolisian belum ada');
     await shots(page, SHOTS, 'application');
     await page.getByRole('button', { name: 'Simpan dan kirim' }).click();
-    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('diantrekan ke 1 chat');
+    await poll(() => page.locator('.flash.ok').textContent()).toContain('diantrekan ke 1 chat');
     expect(await page.locator('.current-status').textContent()).toBe('Perlu perbaikan');
     const got = textOf(await t.poll(address));
     expect(got).toContain('LU-261130-BRWS1');
@@ -119,13 +128,13 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     const csv = '\uFEFFtracking_no;service;applicant_name;nik;contact_channel;contact_address\r\nLU-CSV-B001;akta_kelahiran;Dewi Lestari;1803020101900011;;\r\nLU-CSV-B002;akta_lahir;Andi;1803020101900012;;\r\n';
     await page.setInputFiles('input[type=file]', { name: 'permohonan.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
     await page.getByRole('button', { name: 'Periksa (pratinjau)' }).click();
-    await expect.poll(() => page.locator('.good-rows').textContent()).toBe('1');
+    await poll(() => page.locator('.good-rows').textContent()).toBe('1');
     expect(await page.locator('.bad-rows').textContent()).toBe('1');
     expect(await page.locator('table.errors').textContent()).toContain('akta_lahir');
     expect(t.ctx.services.applications!.lookupForOfficer('LU-CSV-B001')).toBeUndefined();
     await shots(page, SHOTS, 'import');
     await page.getByRole('button', { name: 'Simpan 1 baris yang benar' }).click();
-    await expect.poll(() => page.locator('.preview-result h2').textContent()).toBe('Hasil impor');
+    await poll(() => page.locator('.preview-result h2').textContent()).toBe('Hasil impor');
     expect(t.ctx.services.applications!.lookupForOfficer('LU-CSV-B001')?.applicantName).toBe('Dewi Lestari');
     await context.close();
   });
@@ -137,25 +146,25 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     await page.fill('textarea[name=text_id]', 'Kantor tutup Jumat karena pemadaman listrik.');
     await page.fill('textarea[name=text_en]', 'The office is closed on Friday (power cut).');
     await page.getByRole('button', { name: 'Pratinjau' }).click();
-    await expect.poll(() => page.locator('.preview').first().textContent()).toContain('pemadaman listrik');
+    await poll(() => page.locator('.preview').first().textContent()).toContain('pemadaman listrik');
     await page.getByRole('button', { name: 'Kirim pengumuman' }).click();
-    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('diantrekan ke 1 chat');
+    await poll(() => page.locator('.flash.ok').textContent()).toContain('diantrekan ke 1 chat');
     await shots(page, SHOTS, 'broadcasts');
     // No Telegram bot runs in this test: the message waits, and can be cancelled.
     await page.getByRole('button', { name: 'Batalkan' }).first().click();
-    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('Dibatalkan: 1 pesan');
+    await poll(() => page.locator('.flash.ok').textContent()).toContain('Dibatalkan: 1 pesan');
     await context.close();
   });
 
   test('WhatsApp: the QR shows in the browser and the page follows the link state by itself', async () => {
-    await expect.poll(() => sockets.length).toBeGreaterThan(0);
+    await poll(() => sockets.length).toBeGreaterThan(0);
     sockets.at(-1)!.showQr();
     const { context, page } = await loggedIn(browser, base, 'rina');
     await page.goto(`${base}/admin/whatsapp`);
-    await expect.poll(() => page.locator('.qr svg').count()).toBe(1);
+    await poll(() => page.locator('.qr svg').count()).toBe(1);
     await shots(page, SHOTS, 'whatsapp');
     sockets.at(-1)!.open();
-    await expect.poll(() => page.locator('.wa-state').getAttribute('data-state'), { timeout: 12_000 }).toBe('open');
+    await poll(() => page.locator('.wa-state').getAttribute('data-state')).toBe('open');
     expect(await page.locator('.qr svg').count()).toBe(0);
     await context.close();
   });
@@ -167,12 +176,12 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     await shots(page, SHOTS, 'content');
     await page.fill('input[name="hours.id"]', 'Senin–Jumat 08.00–15.00 WIB (Sabtu tutup)');
     await page.getByRole('button', { name: 'Simpan profil kantor' }).click();
-    await expect.poll(() => page.locator('.flash.ok').textContent()).toContain('bot langsung memakai isi baru');
+    await poll(() => page.locator('.flash.ok').textContent()).toContain('bot langsung memakai isi baru');
     const chat = await context.newPage();
     await chat.goto(base);
     await chat.fill('#text', 'jam buka kantor');
     await chat.press('#text', 'Enter');
-    await expect.poll(() => chat.locator('.msg.bot', { hasText: 'Sabtu tutup' }).count()).toBe(1);
+    await poll(() => chat.locator('.msg.bot', { hasText: 'Sabtu tutup' }).count()).toBe(1);
     await context.close();
   });
 
@@ -184,13 +193,13 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
       await page.fill('input[name=username]', 'kunci');
       await page.fill('input[name=password]', `salah-${i}`);
       await page.click('button[type=submit]');
-      await expect.poll(() => page.locator('.flash.err').textContent()).toContain('salah');
+      await poll(() => page.locator('.flash.err').textContent()).toContain('salah');
     }
     await page.goto(`${base}/admin/login`);
     await page.fill('input[name=username]', 'kunci');
     await page.fill('input[name=password]', PASSWORD);
     await page.click('button[type=submit]');
-    await expect.poll(() => page.locator('.flash.err').textContent()).toContain('Akun dikunci sementara');
+    await poll(() => page.locator('.flash.err').textContent()).toContain('Akun dikunci sementara');
     await shots(page, SHOTS, 'login-locked');
     await context.close();
   });
@@ -200,7 +209,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
     const { context, page } = await loggedIn(browser, base, 'budi');
     await page.evaluate(() => document.querySelectorAll<HTMLInputElement>('input[name=_csrf]').forEach((i) => (i.value = 'forged-token-from-another-site')));
     await page.locator(`tr[data-code="${code}"]`).getByRole('button', { name: 'Check-in' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Permintaan ditolak');
+    await poll(() => page.locator('h1').textContent()).toBe('Permintaan ditolak');
     expect(booking().store.byCode(code)!.status).toBe('active');
     await context.close();
   });
@@ -220,7 +229,7 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
       document.body.append(f);
       f.submit();
     }, code);
-    await expect.poll(() => page.locator('.flash.err').textContent()).toContain('hanya bisa melihat');
+    await poll(() => page.locator('.flash.err').textContent()).toContain('hanya bisa melihat');
     expect(booking().store.byCode(code)!.status).toBe('active');
     await context.close();
   });
@@ -237,12 +246,16 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 30
       await shots(page, SHOTS, `page${link.replace(/\//g, '-')}`);
     }
     await page.goto(`${base}/admin/stats`);
-    await expect.poll(() => page.evaluate(() => document.querySelectorAll('canvas[data-chart]').length)).toBe(6);
+    await poll(() => page.evaluate(() => document.querySelectorAll('canvas[data-chart]').length)).toBe(6);
+    // Days day first, as read in Indonesia: "17/11 … 30/11" (not "11-17").
+    const days = (JSON.parse((await page.locator('canvas#messages').getAttribute('data-chart'))!) as { data: { labels: string[] } }).data.labels;
+    expect(days).toHaveLength(14);
+    expect([days[0], days.at(-1)]).toEqual(['17/11', '30/11']);
     expect(await page.locator('table.unknown-questions').textContent()).toContain('blablabla qwerty');
     await page.goto(`${base}/admin/audit?actor=rina&action=officer.login`);
     expect(await page.locator('table.audit').textContent()).toContain('officer.login');
     await page.getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => page.locator('header.top nav a').first().textContent()).toBe('Today');
+    await poll(() => page.locator('header.top nav a').first().textContent()).toBe('Today');
     await shots(page, SHOTS, 'audit-en');
     await context.close();
   });

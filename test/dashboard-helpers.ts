@@ -76,8 +76,9 @@ export class Session {
 export async function loggedIn(browser: Browser, base: string, username: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'id-ID' });
   const page = await context.newPage();
-  // A missing element fails at once (with the line), not at the test's timeout.
-  page.setDefaultTimeout(5_000);
+  // A missing element fails with its line, before the test's timeout; still generous, since a
+  // loaded 2-core CI machine can take seconds for a form post and its page (no timing is asserted).
+  page.setDefaultTimeout(15_000);
   page.on('dialog', (d) => void d.accept());
   await page.goto(`${base}/admin/login`);
   await page.fill('input[name=username]', username);

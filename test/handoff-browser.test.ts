@@ -20,6 +20,11 @@ const CHAT = 616161;
 const PASSWORD = 'kata-sandi-yang-panjang';
 /** Waits for what the officer or resident sees; generous, since the machine may be busy (no timing is asserted). */
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
+/**
+ * A web chat button of the newest question, by its whole label (as in browser.test.ts): older ones
+ * are disabled, and a `.last()` resolved before a slow answer arrives would wait on an old one.
+ */
+const choice = (page: Page, label: string) => page.getByRole('button', { name: label, exact: true, disabled: false });
 
 describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officers in Chromium', () => {
   let t: TestApp;
@@ -97,8 +102,8 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     await chat.goto(base);
     const bot = chat.locator('.msg.bot');
     await poll(() => bot.first().textContent()).toContain('asisten digital');
-    await chat.getByRole('button', { name: 'Hubungi petugas' }).last().click();
-    await chat.getByRole('button', { name: 'Dokumen saya' }).last().click();
+    await choice(chat, 'Hubungi petugas').click();
+    await choice(chat, 'Dokumen saya').click();
     await poll(() => bot.last().textContent()).toContain('tulis pesan Anda');
     const typeInChat = async (text: string) => {
       await chat.fill('#text', text);
@@ -220,7 +225,7 @@ describe.skipIf(!hasChromium)('handoff: Telegram and web chat residents, officer
     await later.selectOption('select[name=outcome]', 'datang_kantor');
     await later.click('text=Tutup dan minta penilaian warga');
     await poll(() => bot.last().textContent()).toContain('Kasus #2 sudah ditutup oleh petugas: Perlu datang ke kantor');
-    await chat.getByRole('button', { name: 'Puas', exact: true }).last().click();
+    await choice(chat, 'Puas').click();
     await poll(() => bot.last().textContent()).toContain('Ada satu kata');
     await typeInChat('Cukup cepat');
     await poll(() => chat.locator('.msg.bot', { hasText: 'Masukan Anda membantu' }).count()).toBe(1);

@@ -8,6 +8,10 @@ import { describe, expect, test } from 'vitest';
 
 warnIfNoChromium('busy web chat in Chromium');
 
+// Waits for what the resident sees, generous as in browser.test.ts: a loaded 2-core CI machine can take
+// more than expect.poll's default second to answer (no timing is asserted).
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
+
 describe.skipIf(!hasChromium)('web chat transport in Chromium', () => {
   const rig = webChatInChromium({ app: { retryDelaysMs: [5, 5, 5] } });
 
@@ -17,7 +21,7 @@ describe.skipIf(!hasChromium)('web chat transport in Chromium', () => {
     const urls: string[] = [];
     page.on('request', (r) => urls.push(r.url()));
     await page.goto(base);
-    await expect.poll(() => page.locator('.msg.bot').first().textContent()).toContain('asisten digital');
+    await poll(() => page.locator('.msg.bot').first().textContent()).toContain('asisten digital');
     const secret = await page.evaluate(() => localStorage.getItem('adminduk.chatSecret'));
     const id = await page.evaluate(() => localStorage.getItem('adminduk.chatId'));
     expect(secret && id).toBeTruthy();
@@ -27,12 +31,12 @@ describe.skipIf(!hasChromium)('web chat transport in Chromium', () => {
     other.exec('BEGIN IMMEDIATE');
     await page.fill('#text', 'bantuan');
     await page.press('#text', 'Enter');
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/Sedang sibuk, pesan akan terkirim/);
+    await poll(() => page.locator('#status').textContent()).toMatch(/Sedang sibuk, pesan akan terkirim/);
     await page.screenshot({ path: '/tmp/adminduk-webchat-busy.png' });
     other.exec('COMMIT');
     other.close();
-    await expect.poll(() => page.locator('.msg.bot', { hasText: 'Cara memakai' }).count(), { timeout: 20_000 }).toBe(1);
-    await expect.poll(() => page.locator('#status').textContent()).toBe('');
+    await poll(() => page.locator('.msg.bot', { hasText: 'Cara memakai' }).count()).toBe(1);
+    await poll(() => page.locator('#status').textContent()).toBe('');
     // Answered once: one "bantuan" recorded.
     expect(t.ctx.db.prepare('SELECT COUNT(*) FROM inbound_seen').pluck().get()).toBe(2);
     await page.close();

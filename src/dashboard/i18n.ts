@@ -16,12 +16,20 @@ export function tr(c: Context): Tr {
   return (id, en) => (lang === 'en' ? en : id);
 }
 
+/** A role as officers read it beside a name or in a list ("viewer" is not an Indonesian word). */
+export function roleLabel(t: Tr, role: string): string {
+  return ({ admin: t('Admin', 'Admin'), petugas: t('Petugas', 'Officer'), viewer: t('Hanya melihat', 'Viewer') })[role] ?? role;
+}
+
+/** "2026-11-30" as read in Indonesia: "30/11/2026" (anything else as it is). */
+export const idDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.split('-').reverse().join('/') : iso);
+
 /** Services answer in English; the pages show the common ones in Indonesian. */
 const ERRORS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^No booking with code (\w+)\.?$/, (m) => `Tidak ada booking dengan kode ${m[1]}.`],
   [/^Booking (\w+) is (\w+); only active bookings can be marked\.?$/, (m) => `Booking ${m[1]} berstatus ${m[2]}; hanya booking aktif yang bisa ditandai.`],
-  [/^Booking (\w+) is for ([\d-]+): check-in is on that day only\.?$/, (m) => `Booking ${m[1]} untuk tanggal ${m[2]}: check-in hanya pada hari itu.`],
-  [/^Booking (\w+) is for ([\d-]+): a no-show can only be marked on or after that day\.?$/, (m) => `Booking ${m[1]} untuk tanggal ${m[2]}: tidak datang baru bisa ditandai pada atau setelah hari itu.`],
+  [/^Booking (\w+) is for ([\d-]+): check-in is on that day only\.?$/, (m) => `Booking ${m[1]} untuk tanggal ${idDate(m[2]!)}: check-in hanya pada hari itu.`],
+  [/^Booking (\w+) is for ([\d-]+): a no-show can only be marked on or after that day\.?$/, (m) => `Booking ${m[1]} untuk tanggal ${idDate(m[2]!)}: tidak datang baru bisa ditandai pada atau setelah hari itu.`],
   [/^Booking (\w+) was checked in: confirm to mark it as a no-show\.?$/, (m) => `Booking ${m[1]} sudah check-in: konfirmasi dulu untuk menandai tidak datang.`],
   [/^No application with tracking number (.+?)\.?$/, (m) => `Tidak ada permohonan dengan nomor ${m[1]}.`],
   [/^Tracking number (.+) already exists\.?$/, (m) => `Nomor permohonan ${m[1]} sudah ada.`],

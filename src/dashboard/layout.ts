@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import { hasRole, type AuthOfficer } from '../officers/service.js';
-import { alertText, langOf, tr } from './i18n.js';
+import { alertText, langOf, roleLabel, tr } from './i18n.js';
 import type { DashboardDeps, DashboardPage } from './registry.js';
 
 export type Html = ReturnType<typeof html>;
@@ -87,7 +87,7 @@ export function page(c: Context, p: { title: string; body: Html; active?: string
     ${items.map((pg) => html`<a href="/admin${pg.path}" class="${p.active === pg.id ? 'active' : ''}" ${p.active === pg.id ? raw('aria-current="page"') : ''}>${pg.nav[lang]}${navBadge(pg, officer)}</a>`)}
   </nav>
   <div class="who">
-    <span title="${officer.role}">${officer.displayName} <small>(${officer.role})</small></span>
+    <span title="${officer.role}">${officer.displayName} <small>(${roleLabel(t, officer.role).toLowerCase()})</small></span>
     <form method="post" action="/admin/lang">${csrfField(c)}<input type="hidden" name="lang" value="${lang === 'id' ? 'en' : 'id'}"><button class="link">${lang === 'id' ? 'English' : 'Bahasa Indonesia'}</button></form>
     <a href="/admin/password">${t('Kata sandi', 'Password')}</a>
     <form method="post" action="/admin/logout">${csrfField(c)}<button class="link">${t('Keluar', 'Log out')}</button></form>

@@ -1,6 +1,6 @@
 // Audit: every change with the logged-in officer who made it; search by words, officer,
 // action and date.
-import { tr } from '../i18n.js';
+import { idDate, tr } from '../i18n.js';
 import { html, page, table, when } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
 
@@ -45,7 +45,7 @@ export const auditPage: DashboardPage = {
 <p>${res.total} ${t('catatan', 'entries')}</p>
 ${table(
   [t('Waktu', 'When'), t('Petugas', 'Officer'), t('Tindakan', 'Action'), t('Untuk', 'Subject'), t('Rincian', 'Detail')],
-  res.rows.map((a) => [html`${when(a.at, tz)}`, html`<strong>${a.actor}</strong>`, html`<code>${a.action}</code>`, html`${a.subject ?? ''}`, html`<small>${a.detail ?? ''}</small>`]),
+  res.rows.map((a) => [html`${when(a.at, tz)}`, html`<strong>${a.actor}</strong>`, html`<code>${a.action}</code>`, html`${idDate(a.subject ?? '')}`, html`<small>${a.detail ?? ''}</small>`]),
   { empty: t('Tidak ada catatan yang cocok.', 'No matching entries.'), cls: 'audit' },
 )}
 <div class="pager">${offset > 0 ? html`<a href="?${keep}&offset=${Math.max(0, offset - PAGE)}">← ${t('Sebelumnya', 'Previous')}</a>` : ''}${offset + PAGE < res.total ? html`<a href="?${keep}&offset=${offset + PAGE}">${t('Berikutnya', 'Next')} →</a>` : ''}</div>`,

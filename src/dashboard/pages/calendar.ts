@@ -227,13 +227,15 @@ ${holidayPanel(c, status, Number(report.today.slice(0, 4)), canWrite, deps.ctx.c
       if (!reason.success) return done(c, kind === 'close' ? `/admin/calendar/close?date=${date}` : '/admin/calendar', 'err', t('Tulis alasannya (3–200 karakter).', 'Write the reason (3–200 characters).'));
       const now = clock.now();
       if (date < b().calendar.today(now)) return done(c, '/admin/calendar', 'err', t('Hari itu sudah lewat.', 'That day is over.'));
+      // "Rabu, 2 Desember 2026", not "2026-12-02".
+      const day = b().calendar.longLabel(date, c.get('officer')!.lang);
       if (kind === 'open') {
         b().service.openDay(date, reason.data, officerOf(c), now);
-        return done(c, '/admin/calendar', 'ok', t(`${date} dibuka untuk booking.`, `${date} is open for bookings.`));
+        return done(c, '/admin/calendar', 'ok', t(`${day} dibuka untuk booking.`, `${day} is open for bookings.`));
       }
       const result = b().service.closeDay(date, reason.data, officerOf(c), now);
       deps.ctx.dispatcher.kick();
-      return done(c, '/admin/calendar', 'ok', t(`${date} ditutup. ${result.affected} warga diberi tahu, ${result.waitlist} dari daftar tunggu.`, `${date} is closed. ${result.affected} resident(s) told, ${result.waitlist} from the waitlist.`));
+      return done(c, '/admin/calendar', 'ok', t(`${day} ditutup. ${result.affected} warga diberi tahu, ${result.waitlist} dari daftar tunggu.`, `${day} is closed. ${result.affected} resident(s) told, ${result.waitlist} from the waitlist.`));
     };
     r.post('/close', dayChange('close'));
     r.post('/open', dayChange('open'));
@@ -244,7 +246,7 @@ ${holidayPanel(c, status, Number(report.today.slice(0, 4)), canWrite, deps.ctx.c
       if (scope !== 'default' && !IsoDate.safeParse(scope).success) return done(c, '/admin/calendar', 'err', t('Tanggal tidak valid.', 'Not a date.'));
       const cap = b().service.capacityFor(scope);
       return page(c, {
-        title: scope === 'default' ? t('Kuota bawaan', 'Default quota') : `${t('Kuota', 'Quota')} ${scope}`,
+        title: scope === 'default' ? t('Kuota bawaan', 'Default quota') : `${t('Kuota', 'Quota')} ${b().calendar.longLabel(scope, c.get('officer')!.lang)}`,
         active: 'calendar',
         body: html`<form method="post" action="/admin/calendar/quota" class="card narrow">${csrfField(c)}
   <input type="hidden" name="scope" value="${scope}">
@@ -267,7 +269,10 @@ ${scope !== 'default' ? html`<form method="post" action="/admin/calendar/quota/c
       if (!parsed.success) return done(c, back, 'err', `${t('Belum disimpan', 'Not saved')}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
       if (scope !== 'default' && !IsoDate.safeParse(scope).success) return done(c, '/admin/calendar', 'err', t('Tanggal tidak valid.', 'Not a date.'));
       const result = b().service.setCapacity(scope, parsed.data, officerOf(c), clock.now());
-      if (!result.ok) return done(c, back, 'err', t(`Kuota lebih kecil dari tempat yang sudah dipesan (${result.conflicts.map((x) => `${x.date}: ${x.taken}`).join(', ')}). Tutup hari itu atau minta warga pindah dulu.`, `Fewer places than already booked (${result.conflicts.map((x) => `${x.date}: ${x.taken}`).join(', ')}).`));
+      if (!result.ok) {
+        const taken = result.conflicts.map((x) => `${b().calendar.label(x.date, c.get('officer')!.lang)}: ${x.taken}`).join(', ');
+        return done(c, back, 'err', t(`Kuota lebih kecil dari tempat yang sudah dipesan (${taken}). Tutup hari itu atau minta warga pindah dulu.`, `Fewer places than already booked (${taken}).`));
+      }
       return done(c, '/admin/calendar', 'ok', t('Kuota disimpan.', 'Quota saved.'));
     });
 

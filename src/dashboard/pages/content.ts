@@ -62,7 +62,7 @@ export const contentPage: DashboardPage = {
   ${bi(t, 'address', t('Alamat', 'Address'), o.address, { required: true })}
   ${bi(t, 'hours', t('Jam layanan', 'Opening hours'), o.hours, { required: true })}
   <fieldset><legend>${t('Kontak (kosongkan baris untuk menghapus)', 'Contacts (empty a row to delete it)')}</legend>
-  ${contacts.map((k, i) => html`<div class="grid"><label>${t('Label', 'Label')} (id)<input name="contacts.${i}.label.id" value="${k.label.id}"></label><label>${t('Label', 'Label')} (en)<input name="contacts.${i}.label.en" value="${k.label.en}"></label><label>${t('Isi (nomor, alamat)', 'Value (number, address)')}<input name="contacts.${i}.value" value="${k.value}"></label></div>`)}
+  ${contacts.map((k, i) => html`<div class="grid contact"><label>${t('Nama kontak (Indonesia)', 'Contact name (Indonesian)')}<input name="contacts.${i}.label.id" value="${k.label.id}"></label><label>${t('Nama kontak (English)', 'Contact name (English)')}<input name="contacts.${i}.label.en" value="${k.label.en}"></label><label>${t('Nomor atau alamat', 'Number or address')}<input name="contacts.${i}.value" value="${k.value}"></label></div>`)}
   </fieldset>
   <label class="${o.unverified.length ? 'field-unverified' : ''}">${t('Belum dikonfirmasi (satu per baris; hapus yang sudah benar)', 'Not yet confirmed (one per line; delete what is confirmed)')}<textarea name="unverified">${o.unverified.join('\n')}</textarea></label>
   ${canWrite ? html`<button>${t('Simpan profil kantor', 'Save the office profile')}</button>` : html`<p class="small">${t('Hanya admin yang bisa mengubah konten.', 'Only admins can change content.')}</p>`}

@@ -3,11 +3,11 @@
 import type { Context } from 'hono';
 import { officerOf } from '../../officers/auth.js';
 import { ROLES, type Role } from '../../officers/service.js';
-import { tr } from '../i18n.js';
+import { roleLabel, tr } from '../i18n.js';
 import { csrfField, done, html, page, table, when, type Html } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
 
-const roleName = (t: ReturnType<typeof tr>, r: string) => ({ admin: t('Admin (akun, pengaturan, konten)', 'Admin (accounts, settings, content)'), petugas: t('Petugas (booking, permohonan, kotak masuk)', 'Officer (bookings, applications, inbox)'), viewer: t('Viewer (hanya melihat)', 'Viewer (read only)') })[r] ?? r;
+const roleName = (t: ReturnType<typeof tr>, r: string) => ({ admin: t('Admin (akun, pengaturan, konten)', 'Admin (accounts, settings, content)'), petugas: t('Petugas (booking, permohonan, kotak masuk)', 'Officer (bookings, applications, inbox)'), viewer: t('Hanya melihat (tidak bisa mengubah apa pun)', 'Viewer (read only)') })[r] ?? r;
 
 export const officersPage: DashboardPage = {
   id: 'officers',
@@ -36,7 +36,7 @@ ${table(
   [t('Akun', 'Account'), t('Peran', 'Role'), t('Masuk terakhir', 'Last login'), t('Token API', 'API tokens'), ''],
   list.map((o) => [
     html`<strong>${o.username}</strong><br><small>${o.displayName}</small>${o.disabled ? html` <span class="badge closed">${t('nonaktif', 'disabled')}</span>` : ''}${o.locked ? html` <span class="badge no_show">${t('terkunci', 'locked')}</span>` : ''}${o.mustChange ? html` <span class="badge waiting">${t('belum ganti sandi', 'must change password')}</span>` : ''}`,
-    html`<form method="post" action="/admin/officers/${o.id}/role" class="actions">${csrfField(c)}<select name="role" aria-label="${t('Peran', 'Role')}">${ROLES.map((r2) => html`<option value="${r2}" ${r2 === o.role ? 'selected' : ''}>${r2}</option>`)}</select><button class="secondary">${t('Ubah', 'Change')}</button></form>`,
+    html`<form method="post" action="/admin/officers/${o.id}/role" class="actions">${csrfField(c)}<select name="role" aria-label="${t('Peran', 'Role')}">${ROLES.map((r2) => html`<option value="${r2}" ${r2 === o.role ? 'selected' : ''}>${roleLabel(t, r2)}</option>`)}</select><button class="secondary">${t('Ubah', 'Change')}</button></form>`,
     html`${when(o.lastLoginAt, tz)}`,
     html`${o.tokens.map((tk) => html`<div class="actions"><code>${tk.prefix}…</code> ${tk.name} <small>${t('dipakai', 'used')} ${when(tk.lastUsedAt, tz)}</small><form method="post" action="/admin/officers/tokens/${tk.id}/revoke">${csrfField(c)}<button class="link">${t('cabut', 'revoke')}</button></form></div>`)}
       <form method="post" action="/admin/officers/${o.id}/token" class="actions">${csrfField(c)}<input name="name" placeholder="${t('nama token, mis. skrip impor', 'token name, e.g. import script')}" aria-label="${t('Nama token', 'Token name')}"><button class="secondary">${t('Token baru', 'New token')}</button></form>`,

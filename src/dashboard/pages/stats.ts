@@ -11,6 +11,10 @@ const COLORS = ['#0b5cad', '#1c7c3c', '#a35200', '#7b3fa0', '#b3261e', '#00838f'
 const DAY = 86_400_000;
 /** A count axis: from zero, whole numbers only (Chart.js would label 1 message as 0,1 … 1,0). */
 const COUNT = { beginAtZero: true, ticks: { precision: 0 } };
+/** A day axis: labels upright (slanted ones were cut at a phone's edge), some skipped when narrow. */
+const DAYS = { ticks: { maxRotation: 0, autoSkipPadding: 8 } };
+/** "2026-11-17" as read in Indonesia: "17/11" (day first). */
+const dayMonth = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}`;
 
 export const statsPage: DashboardPage = {
   id: 'stats',
@@ -29,10 +33,11 @@ export const statsPage: DashboardPage = {
       let from = ok(c.req.query('from')) ?? new Date(Date.parse(`${to}T00:00:00Z`) - 13 * DAY).toISOString().slice(0, 10);
       if (from > to) [from, to] = [to, from];
       const rep = stats.report(from, to);
-      const labels = rep.days.map((d) => d.slice(5));
+      const labels = rep.days.map(dayMonth);
       const chart = (id: string, title: string, config: object) =>
         html`<section class="card"><h2>${title}</h2><div class="chart"><canvas id="${id}" role="img" aria-label="${title}" data-chart="${JSON.stringify(config)}"></canvas></div></section>`;
       const channels = Object.keys(rep.messages);
+      const channelName = (ch: string) => ({ web: t('Web chat', 'Web chat'), telegram: 'Telegram', whatsapp: 'WhatsApp' })[ch] ?? ch;
       const intentName = (k: string) =>
         ({ requirements: t('Syarat dokumen', 'Requirements'), booking: t('Booking rekam e-KTP', 'e-KTP booking'), status: t('Cek status', 'Status check'), officer: t('Hubungi petugas', 'Contact an officer') })[k] ?? k;
       return page(c, {
@@ -45,12 +50,12 @@ export const statsPage: DashboardPage = {
 </form>
 <p class="summary">${t('Pesan masuk', 'Messages in')}: <strong class="total-messages">${rep.totalMessages}</strong> · ${t('tidak dimengerti', 'not understood')}: <strong>${rep.notUnderstood.reduce((a, b) => a + b, 0)}</strong></p>
 <div class="grid charts">
-${chart('messages', t('Pesan per hari per saluran', 'Messages per day per channel'), { type: 'bar', data: { labels, datasets: channels.map((ch, i) => ({ label: ch, data: rep.messages[ch], backgroundColor: COLORS[i % COLORS.length] })) }, options: { scales: { x: { stacked: true }, y: { ...COUNT, stacked: true } } } })}
-${chart('active', t('Warga aktif per hari', 'Residents active per day'), { type: 'line', data: { labels, datasets: [{ label: t('warga', 'residents'), data: rep.activeResidents, borderColor: COLORS[0] }] }, options: { scales: { y: COUNT } } })}
+${chart('messages', t('Pesan per hari per saluran', 'Messages per day per channel'), { type: 'bar', data: { labels, datasets: channels.map((ch, i) => ({ label: channelName(ch), data: rep.messages[ch], backgroundColor: COLORS[i % COLORS.length] })) }, options: { scales: { x: { ...DAYS, stacked: true }, y: { ...COUNT, stacked: true } } } })}
+${chart('active', t('Warga aktif per hari', 'Residents active per day'), { type: 'line', data: { labels, datasets: [{ label: t('warga', 'residents'), data: rep.activeResidents, borderColor: COLORS[0] }] }, options: { scales: { x: DAYS, y: COUNT } } })}
 ${chart('intents', t('Yang ditanyakan', 'What residents asked for'), { type: 'bar', data: { labels: rep.intents.map((x) => intentName(x.key)), datasets: [{ label: t('kali', 'times'), data: rep.intents.map((x) => x.count), backgroundColor: COLORS[1] }] }, options: { indexAxis: 'y', scales: { x: COUNT } } })}
-${chart('quota', t('Kuota terpakai dan tidak datang', 'Quota use and no-shows'), { type: 'bar', data: { labels, datasets: [{ label: t('terpesan', 'booked'), data: rep.bookings.map((b) => b.booked), backgroundColor: COLORS[0] }, { label: t('sudah datang', 'checked in'), data: rep.bookings.map((b) => b.checked_in), backgroundColor: COLORS[1] }, { label: t('tidak datang', 'no-show'), data: rep.bookings.map((b) => b.no_show), backgroundColor: COLORS[4] }] }, options: { scales: { y: COUNT } } })}
-${chart('deliveries', t('Pengiriman notifikasi', 'Notification delivery'), { type: 'bar', data: { labels, datasets: [{ label: t('terkirim', 'sent'), data: rep.deliveries.map((d) => d.sent), backgroundColor: COLORS[1] }, { label: t('gagal', 'failed'), data: rep.deliveries.map((d) => d.failed), backgroundColor: COLORS[4] }, { label: t('detik rata-rata sampai terkirim', 'mean seconds to send'), type: 'line', data: rep.deliveries.map((d) => (d.latency === null ? null : Math.round(d.latency))), borderColor: COLORS[2], yAxisID: 'y1' }] }, options: { scales: { y: COUNT, y1: { ...COUNT, position: 'right', grid: { drawOnChartArea: false } } } } })}
-${chart('unknown', t('Pertanyaan tidak dimengerti per hari', 'Questions not understood per day'), { type: 'line', data: { labels, datasets: [{ label: t('pesan', 'messages'), data: rep.notUnderstood, borderColor: COLORS[4] }] }, options: { scales: { y: COUNT } } })}
+${chart('quota', t('Kuota terpakai dan tidak datang', 'Quota use and no-shows'), { type: 'bar', data: { labels, datasets: [{ label: t('terpesan', 'booked'), data: rep.bookings.map((b) => b.booked), backgroundColor: COLORS[0] }, { label: t('sudah datang', 'checked in'), data: rep.bookings.map((b) => b.checked_in), backgroundColor: COLORS[1] }, { label: t('tidak datang', 'no-show'), data: rep.bookings.map((b) => b.no_show), backgroundColor: COLORS[4] }] }, options: { scales: { x: DAYS, y: COUNT } } })}
+${chart('deliveries', t('Pengiriman notifikasi', 'Notification delivery'), { type: 'bar', data: { labels, datasets: [{ label: t('terkirim', 'sent'), data: rep.deliveries.map((d) => d.sent), backgroundColor: COLORS[1] }, { label: t('gagal', 'failed'), data: rep.deliveries.map((d) => d.failed), backgroundColor: COLORS[4] }, { label: t('detik rata-rata sampai terkirim', 'mean seconds to send'), type: 'line', data: rep.deliveries.map((d) => (d.latency === null ? null : Math.round(d.latency))), borderColor: COLORS[2], yAxisID: 'y1' }] }, options: { scales: { x: DAYS, y: COUNT, y1: { ...COUNT, position: 'right', grid: { drawOnChartArea: false } } } } })}
+${chart('unknown', t('Pertanyaan tidak dimengerti per hari', 'Questions not understood per day'), { type: 'line', data: { labels, datasets: [{ label: t('pesan', 'messages'), data: rep.notUnderstood, borderColor: COLORS[4] }] }, options: { scales: { x: DAYS, y: COUNT } } })}
 </div>
 <section class="card"><h2>${t('Pertanyaan yang belum dimengerti bot', 'Questions the bot did not understand')}</h2>
 <p class="small">${t('Angka panjang disamarkan. Tambahkan kata-kata ini ke kosakata (flows/nlu.yaml atau kata kunci layanan) agar bot mengerti.', 'Long numbers are masked. Add these words to the vocabulary (flows/nlu.yaml or a service’s keywords) so the bot understands them.')}</p>

@@ -82,9 +82,11 @@ describe('a requirements conversation over WhatsApp', () => {
     const summary = (await chat(PN, '1')).join('\n');
     expect(summary).toContain('Fotokopi Kartu Keluarga'); // the one they said they lack
     expect(summary).not.toContain('Lengkap!');
+    // KTP-el baru's result offers the urgent recording too.
+    expect(summary).toContain('3. Booking rekam (darurat)');
 
     // Out of range, then 0 for the menu.
-    expect((await chat(PN, '9')).join('\n')).toContain('angka 1 sampai 4');
+    expect((await chat(PN, '9')).join('\n')).toContain('angka 1 sampai 5');
     expect((await chat(PN, '0')).join('\n')).toContain('1. Syarat dokumen');
 
     // Every message read, "typing…" before every reply, each after a 1–3 s pause.

@@ -10,7 +10,7 @@ import type { CalendarStatus, HolidayYearStatus } from '../../booking/service.js
 import { Capacity } from '../../booking/settings.js';
 import { officerOf } from '../../officers/auth.js';
 import { hasRole } from '../../officers/service.js';
-import { errorText, tr, type Tr } from '../i18n.js';
+import { errorText, langOf, tr, type Tr } from '../i18n.js';
 import { csrfField, done, html, page, raw, when, type Html } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
 
@@ -100,7 +100,7 @@ export const calendarPage: DashboardPage = {
 
     r.get('/', (c) => {
       const t = tr(c);
-      const lang = c.get('officer')!.lang;
+      const lang = langOf(c);
       const canWrite = hasRole(c.get('officer')!.role, 'petugas');
       const report = b().reports.calendarReport(42);
       const def = b().service.capacityFor('default');
@@ -142,7 +142,7 @@ ${holidayPanel(c, status, Number(report.today.slice(0, 4)), canWrite, deps.ctx.c
     const Year = z.coerce.number().int().min(2020).max(2100);
     r.get('/holidays', (c) => {
       const t = tr(c);
-      const lang = c.get('officer')!.lang;
+      const lang = langOf(c);
       const year = Year.safeParse(c.req.query('year'));
       if (!year.success) return done(c, '/admin/calendar', 'err', t('Tahun tidak valid.', 'Not a year.'));
       const y = b().service.calendarStatus(clock.now()).years.find((x) => x.year === year.data);
@@ -201,7 +201,7 @@ ${holidayPanel(c, status, Number(report.today.slice(0, 4)), canWrite, deps.ctx.c
     // Closing needs a second look: how many residents will be told.
     r.get('/close', (c) => {
       const t = tr(c);
-      const lang = c.get('officer')!.lang;
+      const lang = langOf(c);
       const date = c.req.query('date') ?? '';
       if (!IsoDate.safeParse(date).success) return done(c, '/admin/calendar', 'err', t('Tanggal tidak valid.', 'Not a date.'));
       const day = b().reports.dayReport(date);
@@ -228,7 +228,7 @@ ${holidayPanel(c, status, Number(report.today.slice(0, 4)), canWrite, deps.ctx.c
       const now = clock.now();
       if (date < b().calendar.today(now)) return done(c, '/admin/calendar', 'err', t('Hari itu sudah lewat.', 'That day is over.'));
       // "Rabu, 2 Desember 2026", not "2026-12-02".
-      const day = b().calendar.longLabel(date, c.get('officer')!.lang);
+      const day = b().calendar.longLabel(date, langOf(c));
       if (kind === 'open') {
         b().service.openDay(date, reason.data, officerOf(c), now);
         return done(c, '/admin/calendar', 'ok', t(`${day} dibuka untuk booking.`, `${day} is open for bookings.`));
@@ -246,7 +246,7 @@ ${holidayPanel(c, status, Number(report.today.slice(0, 4)), canWrite, deps.ctx.c
       if (scope !== 'default' && !IsoDate.safeParse(scope).success) return done(c, '/admin/calendar', 'err', t('Tanggal tidak valid.', 'Not a date.'));
       const cap = b().service.capacityFor(scope);
       return page(c, {
-        title: scope === 'default' ? t('Kuota bawaan', 'Default quota') : `${t('Kuota', 'Quota')} ${b().calendar.longLabel(scope, c.get('officer')!.lang)}`,
+        title: scope === 'default' ? t('Kuota bawaan', 'Default quota') : `${t('Kuota', 'Quota')} ${b().calendar.longLabel(scope, langOf(c))}`,
         active: 'calendar',
         body: html`<form method="post" action="/admin/calendar/quota" class="card narrow">${csrfField(c)}
   <input type="hidden" name="scope" value="${scope}">
@@ -270,7 +270,7 @@ ${scope !== 'default' ? html`<form method="post" action="/admin/calendar/quota/c
       if (scope !== 'default' && !IsoDate.safeParse(scope).success) return done(c, '/admin/calendar', 'err', t('Tanggal tidak valid.', 'Not a date.'));
       const result = b().service.setCapacity(scope, parsed.data, officerOf(c), clock.now());
       if (!result.ok) {
-        const taken = result.conflicts.map((x) => `${b().calendar.label(x.date, c.get('officer')!.lang)}: ${x.taken}`).join(', ');
+        const taken = result.conflicts.map((x) => `${b().calendar.label(x.date, langOf(c))}: ${x.taken}`).join(', ');
         return done(c, back, 'err', t(`Kuota lebih kecil dari tempat yang sudah dipesan (${taken}). Tutup hari itu atau minta warga pindah dulu.`, `Fewer places than already booked (${taken}).`));
       }
       return done(c, '/admin/calendar', 'ok', t('Kuota disimpan.', 'Quota saved.'));

@@ -1,7 +1,7 @@
 // Statistik: charts over a chosen period (Chart.js, served by the app): messages per day per
 // channel, residents active, intents asked, quota use and no-show rate, notification delivery,
 // and the questions the bot did not understand (masked, with counts) to add vocabulary.
-import { tr } from '../i18n.js';
+import { idDate, tr } from '../i18n.js';
 import { html, page, table, when } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
 import { satisfaction } from '../../handoff/inbox-page.js';
@@ -13,8 +13,8 @@ const DAY = 86_400_000;
 const COUNT = { beginAtZero: true, ticks: { precision: 0 } };
 /** A day axis: labels upright (slanted ones were cut at a phone's edge), some skipped when narrow. */
 const DAYS = { ticks: { maxRotation: 0, autoSkipPadding: 8 } };
-/** "2026-11-17" as read in Indonesia: "17/11" (day first). */
-const dayMonth = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}`;
+/** "2026-11-17" as read in Indonesia, without the year of a two-week chart: "17/11". */
+const dayMonth = (iso: string) => idDate(iso).slice(0, 5);
 
 export const statsPage: DashboardPage = {
   id: 'stats',

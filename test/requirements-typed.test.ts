@@ -367,6 +367,13 @@ describe('"balik" at a checklist question goes one question back (exploration 2)
   });
 });
 
+test('a document noted before its turn stays noted through "balik" at the first question and the checklist begun again', async () => {
+  const all = await chat(['kk baru', '1', 'kk lama udah ada', 'balik', 'cek kelengkapan', 'ada']);
+  expect(textOf(all[2]!)).toContain('KK lama (KK orang tua tempat masing-masing terdaftar): sudah ada');
+  // The KK is not asked again: after the marriage book comes the third question.
+  expect(textOf(last(all))).toContain('(3/3)');
+});
+
 describe('"kalau akta hilang gimana" while on the birth certificate is answered there (exploration 3)', () => {
   test('mid-checklist: the lost-certificate answer, the same question with an officer to ask; the checklist goes on', async () => {
     const all = await chat(['akte lahir', '1', 'kalau akta hilang gimana']);

@@ -307,8 +307,10 @@ function fullList(service: Service, ctx: FlowContext): Reply {
   };
 }
 
-function detail(service: Service, ctx: FlowContext, caseId?: string): Outcome {
-  return { node: 'detail', data: { serviceId: service.id, ...(caseId ? { case: caseId } : {}) }, replies: detailPrompt(service, ctx) };
+/** The service's summary; `ahead` keeps answers given before their turn for the checklist started from it. */
+function detail(service: Service, ctx: FlowContext, caseId?: string, ahead: Ahead = {}) {
+  const kept = Object.keys(ahead).length ? { ahead } : {};
+  return { node: 'detail', data: { serviceId: service.id, ...(caseId ? { case: caseId } : {}), ...kept }, replies: detailPrompt(service, ctx) } satisfies Outcome;
 }
 
 function askQuestion(service: Service, docs: RequiredDocument[], given: Answer[], ctx: FlowContext, caseId?: string, ahead: Ahead = {}, before: Reply[] = []): Outcome {
@@ -327,12 +329,13 @@ function askQuestion(service: Service, docs: RequiredDocument[], given: Answer[]
   return { node: 'check', data: { serviceId: service.id, answers, ...c, ...later } satisfies CheckData, replies: [...before, questionPrompt(docs, answers.length, ctx, caseId)] };
 }
 
-function startChecklist(service: Service, ctx: FlowContext, caseId?: string): Outcome {
+function startChecklist(service: Service, ctx: FlowContext, caseId?: string, ahead: Ahead = {}): Outcome {
   // Lost or damaged? Asked first unless the resident already said it ("ktp ilang").
   if (service.cases?.length && !caseId) return { node: 'case', data: { serviceId: service.id, answers: [] }, replies: [casePrompt(service, ctx)] };
   const c = caseId ? { case: caseId } : {};
   const docs = checkable(service, caseId);
   if (docs.length === 0) return { node: 'result', data: { serviceId: service.id, answers: [], ...c }, replies: resultReplies(service, docs, [], ctx, caseId) };
+  if (Object.keys(ahead).length) return askQuestion(service, docs, [], ctx, caseId, ahead, [{ text: ctx.t('req.check_intro') }]);
   return { node: 'check', data: { serviceId: service.id, answers: [], ...c }, replies: [{ text: ctx.t('req.check_intro') }, questionPrompt(docs, 0, ctx, caseId)] };
 }
 
@@ -1073,7 +1076,7 @@ export const requirementsFlow: Flow = {
       const urgent = service && input.type === 'text' ? urgentBooking(service, input.text, ctx) : undefined;
       if (urgent) return urgent;
       if (!service || input.type !== 'choice') return { unhandled: true };
-      if (input.id === 'req:check') return startChecklist(service, ctx, caseId);
+      if (input.id === 'req:check') return startChecklist(service, ctx, caseId, (data.ahead as Ahead | undefined) ?? {});
       if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, checkable(service, caseId), data.answers as Answer[], ctx, caseId).slice(1))] };
       return { unhandled: true };
     }
@@ -1081,7 +1084,8 @@ export const requirementsFlow: Flow = {
     if ((node === 'check' || node === 'case') && service && input.type === 'text' && BACK.test(plain(input.text))) {
       const answers = (data.answers as Answer[]) ?? [];
       // Before the first question: the summary's options, not its long text again.
-      if (node === 'case' || answers.length === 0) return { ...detail(service, ctx, caseId), replies: detailPrompt(service, ctx).slice(1) };
+      // Answers given before their turn ("kk udah ada" at the first question) stay for the checklist begun again.
+      if (node === 'case' || answers.length === 0) return { ...detail(service, ctx, caseId, (data.ahead as Ahead | undefined) ?? {}), replies: detailPrompt(service, ctx).slice(1) };
       const back = askQuestion(service, checkable(service, caseId), answers.slice(0, -1), ctx, caseId, (data.ahead as Ahead | undefined) ?? {});
       return 'node' in back ? { ...back, replies: [{ text: ctx.t('req.back') }, ...back.replies] } : back;
     }

@@ -166,6 +166,15 @@ describe('the urgent reason, typed', () => {
     const summary = await typed('other', [NIK, 'Siti Aminah', 'besok', 'jam 9']);
     expect(summary.text).toMatch(/Lainnya \(mengurus paspor untuk umroh minggu ini\)/);
   });
+
+  test('"Lainnya": questions answered in place elsewhere ("berapa lama prosesnya?", "bisa online gak", "bingung kak") are not kept as the need either', async () => {
+    await typed('other-asks', ['booking', 'lainnya']);
+    for (const said of ['berapa lama prosesnya?', 'bisa online gak', 'bingung kak']) {
+      const r = await typed('other-asks', [said]);
+      expect(r.text, said).not.toMatch(/Bukti yang perlu dibawa/);
+      expect(r.text, said).toMatch(/Tuliskan keperluan Anda/);
+    }
+  });
 });
 
 describe('typed days and times (answers.ts date/time readers)', () => {

@@ -4,7 +4,7 @@
 import type { Content } from '../content/load.js';
 import type { Choice, Effect, Input, Reply } from '../core/types.js';
 import { normalizeDigits, plain } from '../nlu/answers.js';
-import { answersOf } from '../nlu/index.js';
+import { answersOf, INFO_INTENTS } from '../nlu/index.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import type { OfficeCalendar } from './calendar.js';
 import { ageOn, validateNik, type NikProblem, type Regions } from './nik.js';
@@ -115,8 +115,6 @@ function looksLikeCode(word: string): boolean {
 /** "ganti hari", "tanggal lain aja", "pindah tanggal": the day list again. */
 const wantsOtherDay = (text: string) => /\b(tanggal|tgl|hari|day|date)\b/i.test(text) && /\b(ganti|ubah|salah|pindah|change|wrong|lain|other)\b/i.test(text);
 
-/** Questions answered in place (fees, hours, health protocol): typed as the "Lainnya" description, they are not one. */
-const INFO_QUESTION = new Set(['fee', 'hours', 'health']);
 
 /** Why the service could not offer a day (BookingService.whyNotBookable). */
 type Unbookable = ReturnType<BookingService['whyNotBookable']>;
@@ -1062,7 +1060,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       const text = input.text.trim();
       // "ga jadi" while a booking is made or moved: stopped, never read as a name. (At the summary it
       // is a "no" to it: the way to another day or back to the start is explained there.)
-      if (node !== 'confirm' && flow.holds!(node, data) && NEVER_MIND.test(plain(text))) {
+      if (node !== 'confirm' && flow.holds!(node, data) && saysNeverMind(text)) {
         const kept = flow.onLeave!(node, data, ctx);
         return { goto: 'menu', params: { quiet: true }, replies: kept.length ? kept : [{ text: ctx.t(data.mode === 'resched' ? 'core.cancelled' : 'booking.stopped') }] };
       }
@@ -1086,7 +1084,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         case 'note': {
           // "makasih", "halo kak", "bayar ga?" are not the need: the core answers and asks again.
           if (smallTalkOrAnswer(text, ctx)) return { unhandled: true };
-          if (INFO_QUESTION.has(ctx.nlu.classify(text).kind) && (text.includes('?') || text.split(/\s+/).length <= 3)) return { unhandled: true };
+          // Questions answered in place (fees, hours, processing time, help): typed as the description, they are not one.
+          if (INFO_INTENTS.has(ctx.nlu.classify(text).kind) && (text.includes('?') || text.split(/\s+/).length <= 3)) return { unhandled: true };
           if (text.length < 5) return { node, data, replies: [{ text: ctx.t('booking.note_short') }] };
           const note = text.replace(/\s+/g, ' ').slice(0, 200);
           const reason = reasons.get(data.reason ?? '')!;
@@ -1111,7 +1110,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
           if (answer === 'yes' && node === 'cancel_confirm' && /^(lanjut\w*|lnjt|continue)\b/.test(plain(text))) return { unhandled: true };
           if (answer === 'yes') return flow.onInput(node, data, { type: 'choice', id: node === 'confirm' ? 'bk:yes' : 'bk:cancel_yes' }, ctx);
           if (answer === 'no' && node === 'cancel_confirm') return flow.onInput(node, data, { type: 'choice', id: 'bk:back' }, ctx);
-          if (answer === 'no') return { node, data, replies: [{ text: ctx.t('booking.confirm_no') }, confirmPrompt(data, ctx)] };
+          if (answer === 'no') return { node, data, replies: [{ text: ctx.t(data.mode === 'resched' ? 'booking.confirm_no_move' : 'booking.confirm_no') }, confirmPrompt(data, ctx)] };
           return { unhandled: true };
         }
         case 'nik':

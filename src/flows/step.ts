@@ -5,7 +5,7 @@ import { translate } from '../content/load.js';
 import { memoByText } from '../core/memo.js';
 import { isoTime } from '../core/time.js';
 import { MAX_MESSAGE, type Choice, type Effect, type Input, type Lang, type Reply } from '../core/types.js';
-import { answersOf, type Intent } from '../nlu/index.js';
+import { answersOf, INFO_INTENTS, type Intent } from '../nlu/index.js';
 import type { ConversationState, Expectation, Flow, FlowContext, KeptAside, Outcome, StepContext, StepResult } from './types.js';
 
 export type StepFn = (saved: ConversationState | undefined, input: Input, ctx: StepContext) => StepResult;
@@ -65,8 +65,6 @@ function keptWithoutTop(state: ConversationState): Pick<ConversationState, 'resu
 }
 
 const heldNow = (state: ConversationState): KeptAside => ({ flow: state.flow, flowVersion: state.flowVersion, node: state.node, data: state.data });
-/** Intents answered in place, without leaving the question. */
-const INFO_INTENTS = new Set(['fee', 'hours', 'health', 'help', 'duration', 'online']);
 /** Intents that are no request: the question stays after a line. */
 const SMALL_TALK = new Set(['greeting', 'thanks', 'language', 'menu']);
 

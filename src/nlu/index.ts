@@ -11,6 +11,9 @@ export { normalize } from './normalize.js';
 export { NluVocab, loadNluVocab } from './vocab.js';
 export { createAnswerReader, type AnswerReader, type YesNo } from './answers.js';
 
+/** Questions answered in place wherever they are asked (fees, hours, help, processing time…): never an answer or a request. */
+export const INFO_INTENTS: ReadonlySet<string> = new Set(['fee', 'hours', 'health', 'help', 'duration', 'online']);
+
 export type Intent =
   | { kind: 'service'; serviceId: string }
   | { kind: 'ambiguous'; serviceIds: string[] } // e.g. "syarat kk" → the KK services (max ~6)

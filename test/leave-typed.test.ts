@@ -176,3 +176,20 @@ test('"ga jadi booking" at "leave it?" stops the booking, saying so, and answers
   expect(choicesOf(all[3]!)).toContain('KK hilang/rusak');
   expect(choicesOf(last(all))).not.toContain('Lanjutkan booking');
 });
+
+describe('a request for an officer waiting behind the leave question', () => {
+  const COMPLAINT = 'saya mau komplain petugasnya kasar';
+  test.each([
+    ['udah', ['ktp baru', '1', COMPLAINT, 'udah']],
+    ['menu', ['booking', 'bpjs', COMPLAINT, 'menu']],
+    ['lanjutkan booking', ['booking', 'bpjs', COMPLAINT, 'lanjutkan booking']],
+    ['batal', ['booking', 'bpjs', COMPLAINT, 'batal']],
+  ])('not passed on by "%s": the resident is told so, never silently', async (_said, lines) => {
+    expect(textOf(last(await chat(lines)))).toContain('Permintaan Anda untuk petugas belum saya teruskan');
+  });
+
+  test('passed on by "ya": no such line, the case is opened', async () => {
+    const reply = textOf(last(await chat(['booking', 'bpjs', COMPLAINT, 'ya'])));
+    expect(reply).not.toContain('belum saya teruskan');
+  });
+});

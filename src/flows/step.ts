@@ -298,6 +298,15 @@ export function createStep(flowList: Flow[]): StepFn {
     return own in ctx.content.texts ? flowCtx(ctx, state.lang).t(own) : heldText(ctx, state.lang, key, state.flow);
   }
 
+  /**
+   * A request for an officer waiting behind "Tinggalkan dulu?" (a complaint, often) that the
+   * resident's answer did not pass on ("menu", "lanjutkan", an answer to the question under it):
+   * said so, never dropped without a word.
+   */
+  function notPassedOn(state: ConversationState, ctx: StepContext): Reply[] {
+    return (state.leave?.intent as Intent | undefined)?.kind === 'officer' ? [{ text: flowCtx(ctx, state.lang).t('nlu.officer_not_passed_on') }] : [];
+  }
+
   function leaveQuestion(state: ConversationState, ctx: StepContext): Reply {
     const held = (key: string) => leaveText(state, ctx, key);
     return { text: held('nlu.leave_question'), choices: [{ id: 'nav:leave', label: held('nlu.leave_yes') }, { id: 'nav:stay', label: held('nlu.leave_no') }] };
@@ -327,7 +336,7 @@ export function createStep(flowList: Flow[]): StepFn {
         if (routed && 'goto' in routed) return apply({ ...routed, replies: [...(outcome.replies ?? []), ...(routed.replies ?? [])], effects: [...(outcome.effects ?? []), ...(routed.effects ?? [])] }, flow, under, ctx);
         return apply(outcome, flow, under, ctx);
       }
-      return apply(outcome, flow, under, ctx, [{ text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
+      return apply(outcome, flow, under, ctx, [...notPassedOn(state, ctx), { text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
     }
     // The request asked about said again ("cek status" twice), or after a yes ("iya, syarat akta
     // lahir", "ya mau cek status"): that is a yes, for the request as typed now.
@@ -558,7 +567,7 @@ export function createStep(flowList: Flow[]): StepFn {
         if (id) return step(state, { type: 'choice', id }, ctx);
       }
       // A flow may say what leaving means (an officer's case stays open).
-      const leaving = global === 'menu' || global === 'cancel' ? (flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []) : [];
+      const leaving = global === 'menu' || global === 'cancel' ? [...(flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []), ...notPassedOn(state, ctx)] : [];
       if (global === 'menu') return leaveKeeping(state, ctx, leaving, (from, pre) => toMenu(from, ctx, pre));
       if (global === 'cancel') return toMenu({ ...state, leave: undefined, resume: undefined, resumeBelow: undefined }, ctx, leaving.length ? leaving : [{ text: fc.t(state.flow === 'menu' ? 'core.nothing_to_cancel' : 'core.cancelled') }], { quiet: true });
       if (global === 'help') return reprompt(state, ctx, [{ text: fc.t('core.help') }]);
@@ -590,7 +599,7 @@ export function createStep(flowList: Flow[]): StepFn {
       input = { type: 'choice', id };
       // Choices from the main menu and language buttons work from anywhere (old buttons included).
       if (id === 'lang:id' || id === 'lang:en') return switchLanguage(state, ctx, id === 'lang:id' ? 'id' : 'en');
-      if (id === 'nav:stay') return shortReprompt({ ...state, leave: undefined }, ctx, [{ text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
+      if (id === 'nav:stay') return shortReprompt({ ...state, leave: undefined }, ctx, [...notPassedOn(state, ctx), { text: heldText(ctx, state.lang, 'nlu.stay', state.flow) }]);
       if (id === 'nav:leave') {
         const intent = state.leave?.intent as Intent | undefined;
         const flow = flows.get(state.flow)!;
@@ -612,7 +621,7 @@ export function createStep(flowList: Flow[]): StepFn {
       }
       if (id.startsWith('m:') && state.flow !== 'menu') {
         const picked = input;
-        const leaving = flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? [];
+        const leaving = [...(flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []), ...(id === 'm:officer' ? [] : notPassedOn(state, ctx))];
         return leaveKeeping(state, ctx, leaving, (from, pre) => apply(menu.onInput('main', {}, picked, fc), menu, from, ctx, pre));
       }
     }

@@ -81,6 +81,11 @@ const MAX_TEXT = 2000;
 /** A closed case can be rated by typing for this long after closing ("5", "sangat puas"). */
 const RATE_WITHIN_MS = 7 * 86_400_000;
 
+/** Closed lately and not rated yet: what the resident types may be its rating. */
+function rateable(row: CaseRow, now: Date): boolean {
+  return row.status === 'closed' && row.rating === null && row.closed_at !== null && now.getTime() - Date.parse(row.closed_at) < RATE_WITHIN_MS;
+}
+
 export class HandoffService {
   constructor(private readonly d: HandoffServiceDeps) {}
 
@@ -108,15 +113,13 @@ export class HandoffService {
   openCaseOf(residentId: number): { id: number; topic: string; dueAt: string; officerLast: boolean } | undefined {
     const row = this.d.store.openCaseOf(residentId);
     if (!row) return undefined;
-    const last = this.d.store.recentMessages(row.id, 1)[0];
-    return { id: row.id, topic: row.topic, dueAt: row.due_at, officerLast: last?.author === 'officer' };
+    return { id: row.id, topic: row.topic, dueAt: row.due_at, officerLast: this.d.store.lastAuthor(row.id) === 'officer' };
   }
 
   /** The resident's newest case when it was closed lately and is not rated yet: what they type may be its rating. */
   rateableCaseOf(residentId: number, now: Date): number | undefined {
     const row = this.d.store.latestCaseOf(residentId);
-    if (!row || row.status !== 'closed' || row.rating !== null || row.closed_at === null) return undefined;
-    return now.getTime() - Date.parse(row.closed_at) < RATE_WITHIN_MS ? row.id : undefined;
+    return row && rateable(row, now) ? row.id : undefined;
   }
 
   /**
@@ -154,9 +157,7 @@ export class HandoffService {
   residentMessage(residentId: number, caseId: number, input: { text?: string; mediaId?: number }, now: Date): { ok: true } | { closed: true; rateable: boolean } {
     const row = this.d.store.byId(caseId);
     if (!row || row.resident_id !== residentId || row.status !== 'open') {
-      const mine = row !== undefined && row.resident_id === residentId && row.status === 'closed';
-      const recent = mine && row.closed_at !== null && now.getTime() - Date.parse(row.closed_at) < RATE_WITHIN_MS;
-      return { closed: true, rateable: Boolean(recent && row.rating === null) };
+      return { closed: true, rateable: row !== undefined && row.resident_id === residentId && rateable(row, now) };
     }
     this.d.store.addMessage({ caseId, now, author: 'resident', text: input.text?.slice(0, HANDOFF_MAX_TEXT) ?? null, mediaId: input.mediaId ?? null });
     return { ok: true };

@@ -88,6 +88,8 @@ export class HandoffStore {
       rate: p('UPDATE handoff_cases SET rating = ?, rated_at = ? WHERE id = ? AND resident_id = ? AND status = \'closed\' AND rating IS NULL'),
       rateWord: p('UPDATE handoff_cases SET rating_word = ? WHERE id = ? AND resident_id = ? AND rating IS NOT NULL AND rating_word IS NULL'),
       messages: p('SELECT * FROM handoff_messages WHERE case_id = ? ORDER BY id'),
+      // Only who wrote last (not the message: up to 4,000 characters), to know whose turn it is.
+      lastAuthor: p(`SELECT author FROM handoff_messages WHERE case_id = ? AND author IN ('resident', 'officer') ORDER BY id DESC LIMIT 1`).pluck(),
       recentMessages: p(
         `SELECT * FROM (SELECT * FROM handoff_messages WHERE case_id = ? AND author IN ('resident', 'officer') ORDER BY id DESC LIMIT ?) ORDER BY id`,
       ),
@@ -190,6 +192,11 @@ export class HandoffStore {
 
   messages(caseId: number): CaseMessageRow[] {
     return this.stmts.messages.all(caseId) as CaseMessageRow[];
+  }
+
+  /** Who wrote the case's last message, resident or officer (system notes left out). */
+  lastAuthor(caseId: number): MessageAuthor | undefined {
+    return this.stmts.lastAuthor.get(caseId) as MessageAuthor | undefined;
   }
 
   recentMessages(caseId: number, n: number): CaseMessageRow[] {

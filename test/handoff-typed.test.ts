@@ -266,6 +266,18 @@ describe('"Tentang apa?" answered with something else', () => {
   });
 });
 
+test.each([
+  ['bisa online gak', 'daring'],
+  ['berapa hari prosesnya', 'Lama proses'],
+])('"%s" at "Tentang apa?" is answered in place like the other questions answered anywhere; no case ("%s")', async (said, answer) => {
+  const app = await start();
+  await app.say('tq2', 'hubungi petugas');
+  const r = textOf(await app.say('tq2', said));
+  expect(r).toContain(answer);
+  expect(r).toContain('Tentang apa?');
+  expect(cases(app)).toBe(0);
+});
+
 describe('"Silakan tulis pesan Anda" answered', () => {
   test.each(['hilang', 'belum', 'salah', 'tidak ada'])('"%s" typed as the message opens a case (it is not "never mind")', async (said) => {
     const app = await start();

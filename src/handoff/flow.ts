@@ -48,8 +48,8 @@ const REQUEST_WORDS = new Set(
 );
 /** A rating word that is really a question or a request for an officer (it goes to a case, not to the statistics). */
 const REQUEST = /\?|\b(kapan|bagaimana|gimana|kenapa|mengapa|apakah|belum (jadi|selesai|ada|keluar|dapat|diproses|dikirim|dibalas)|tolong (hubungi|telepon|telpon|tlp|cek|bantu|dibantu|proses|diproses)|mohon (dibantu|bantuan|hubungi|dicek|diproses)|(hubungi|telepon|telpon|tlp) saya|when|how|why|please (call|help|check))\b/i;
-/** Intents that are a clear other request: the core answers them instead of opening a case. */
-const OTHER_REQUESTS = new Set(['status', 'booking', 'my_bookings', 'requirements', 'service', 'ambiguous', 'fee', 'hours', 'health', 'help', 'menu', 'language', 'greeting', 'thanks']);
+/** A short text that is a clear other request (every intent but asking for an officer): the core answers it instead of opening a case. */
+const otherRequest = (text: string, ctx: FlowContext) => !readFirstMessage(text).substantial && !['officer', 'unknown'].includes(ctx.nlu.classify(text).kind);
 /** Small talk: at "Silakan tulis pesan" a bare greeting or thanks is answered by the core, not sent. */
 const SMALL_TALK = new Set(['greeting', 'thanks']);
 
@@ -445,7 +445,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
               if (onlyAsks(input.text) && !data.asked) return { node: 'topic', data: { ...data, asked: true }, replies: [{ text: ctx.t('handoff.connecting') }, topicQuestion(ctx)] };
               // Small talk ("makasih", "halo") or a clear other request ("cek status", "jam buka?"):
               // the core answers it (small talk: one line and this question again).
-              if (OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+              if (otherRequest(input.text, ctx)) return { unhandled: true };
             }
             // The message written straight away: keep it (whole), with the topic it reads like.
             return openGuessing(input.whole ?? input.text, data.note, ctx, { cut: input.cut });
@@ -492,7 +492,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             if (score) return rate(caseId, score);
             // A clear other request goes to the core; more lines join the message waiting to be sent
             // (kept to HANDOFF_MAX_TEXT; when it is sent, the resident is told it was cut).
-            if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            if (otherRequest(input.text, ctx)) return { unhandled: true };
             const joined = `${data.pending}\n${input.text}`;
             const cut = data.pendingCut === true || joined.length > HANDOFF_MAX_TEXT;
             return { node: 'closed', data: { ...data, pending: joined.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { pendingCut: true } : {}) }, replies: [offerNewCase(caseId, ctx)] };
@@ -502,7 +502,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           if (score) return rate(caseId, score);
           const kind = ctx.nlu.classify(input.text).kind;
           if (kind === 'thanks' || SKIP.test(input.text.trim()) || declines(input.text, ctx)) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
-          if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(kind)) return { unhandled: true };
+          if (otherRequest(input.text, ctx)) return { unhandled: true };
           return afterClose(input.text, caseId, false, true, ctx);
         }
         case 'stray': {
@@ -510,7 +510,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           const answer = sendAnswer(input.text, ctx);
           if (answer) return onChoice(`hf:stray:${answer}`, data, ctx)!;
           // A clear other request goes to the core; more lines join the message waiting (as at a closed case).
-          if (!readFirstMessage(input.text).substantial && OTHER_REQUESTS.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+          if (otherRequest(input.text, ctx)) return { unhandled: true };
           const joined = `${data.pending}\n${input.whole ?? input.text}`;
           const cut = data.pendingCut === true || input.cut === true || joined.length > HANDOFF_MAX_TEXT;
           const next = { ...data, pending: joined.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { pendingCut: true } : {}) };

@@ -208,6 +208,15 @@ describe('a first message written in English is answered in English', () => {
     expect(r).toContain('Akta kelahiran');
     expect(r).not.toContain('Continuing in English');
   });
+
+  test('the language chosen stays chosen after a long pause restarts the conversation', async () => {
+    t = await makeTestApp();
+    await t.say('resident-chose-pause', 'halo');
+    await t.say('resident-chose-pause', 'bahasa indonesia');
+    t.clock.advance(40 * 60_000);
+    await t.say('resident-chose-pause', 'halo');
+    expect(textOf(await t.say('resident-chose-pause', 'I lost my ID card'))).not.toContain('Continuing in English');
+  });
 });
 
 describe('asking for a person or a status the way people write it', () => {

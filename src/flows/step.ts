@@ -475,7 +475,8 @@ export function createStep(flowList: Flow[]): StepFn {
 
   const step: StepFn = function step(saved: ConversationState | undefined, rawInput: Input, ctx: StepContext): StepResult {
     const lang = saved?.lang ?? ctx.resident.lang;
-    const fresh: ConversationState = { lang, flow: 'menu', flowVersion: menu.version, node: 'main', data: {}, choices: [], at: isoTime(ctx.now) };
+    // A language the resident chose stays chosen through a restart (a long pause, an update).
+    const fresh: ConversationState = { lang, ...(saved?.langChosen ? { langChosen: true } : {}), flow: 'menu', flowVersion: menu.version, node: 'main', data: {}, choices: [], at: isoTime(ctx.now) };
     const fc = flowCtx(ctx, lang);
     let input = rawInput;
 

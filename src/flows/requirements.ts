@@ -346,6 +346,9 @@ function startChecklist(service: Service, ctx: FlowContext, caseId?: string, ahe
  */
 const COPY_WORDS = ['fotokopi', 'fotocopy', 'fotokopian', 'fotocopyan', 'fc', 'copy', 'kopi', 'salinan', 'photocopy'];
 const ORIGINAL_WORDS = ['asli', 'aslinya', 'original'];
+// As sets, for the lookups made on every word of a checklist answer.
+const COPY_SET = new Set(COPY_WORDS);
+const ORIGINAL_SET = new Set(ORIGINAL_WORDS);
 const OTHER_WORDS = [
   'dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'yang', 'yg', 'my', 'the', 'a', 'an', 'of',
   // Whose it is ("akta kelahiran bayi", "surat kematian almarhum").
@@ -467,7 +470,7 @@ function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: Flo
   const words = withoutSource(plainWords(text), ctx);
   const item = doc ? itemWords(doc, ctx) : { drop: new Set<string>(), naming: new Set<string>(), copy: new Set<string>() };
   // "fotokopinya ada" at an original: the copy is there, the original may not be ("aslinya juga ada" is a yes).
-  const onlyCopy = words.some((w) => inSet(w, item.copy)) && !words.some((w) => ORIGINAL_WORDS.includes(w));
+  const onlyCopy = words.some((w) => inSet(w, item.copy)) && !words.some((w) => ORIGINAL_SET.has(w));
   const answer = (a: TypedAnswer): Answer => (onlyCopy && (a === 'yes' || a === 'no') ? 'u' : ANSWER_OF[a]);
   const whole = readAnswer(text, ctx.nlu);
   if (whole) return { answer: answer(whole), namesItem: false };
@@ -480,7 +483,7 @@ function readCheckText(text: string, doc: RequiredDocument | undefined, ctx: Flo
   if (stripped) return { answer: answer(stripped), namesItem };
   if (rest.length && NOT_YET.test(rest.join(' '))) return { answer: 'n', namesItem };
   // "fotokopi aja": there is a copy (a yes at a copy, to make sure of at an original).
-  if (rest.length && rest.every((w) => ONLY_WORDS.has(w)) && words.some((w) => inSet(w, new Set(COPY_WORDS)))) return { answer: answer('yes'), namesItem };
+  if (rest.length && rest.every((w) => ONLY_WORDS.has(w)) && words.some((w) => inSet(w, COPY_SET))) return { answer: answer('yes'), namesItem };
   // "ktp nya rusak", "kk nya basah": the document named, and only that it is lost or damaged.
   if (rest.length && rest.length < words.length && onlyLossWords(rest, ctx)) return { answer: 'n', namesItem };
   // "ada tapi patah", "udah tapi sudah lama": there, but to be made sure of.
@@ -702,7 +705,7 @@ function readOtherDocuments(text: string, docs: RequiredDocument[], index: numbe
   const targets = found.map((n): number | string => {
     const named = docs.flatMap((d, i) => (docNames(d).has(n.key) ? [i] : []));
     // "fotokopi akta nya ada" at the certified copy: the photocopy of the document, not the original.
-    const copy = [n.start - 1, n.end].some((w) => COPY_WORDS.includes(words[w] ?? ''));
+    const copy = [n.start - 1, n.end].some((w) => COPY_SET.has(words[w] ?? ''));
     const matching = named.length ? named : general.filter((i) => COPY_KINDS.has(docs[i]!.kind) === copy);
     if (matching.includes(index)) return index;
     return matching.find((i) => i > index) ?? matching[0] ?? n.key;
@@ -711,7 +714,7 @@ function readOtherDocuments(text: string, docs: RequiredDocument[], index: numbe
   // What is said of a name runs to the next name, a copy word just before it included ("fotokopi kk ada").
   const starts = found.map((n) => {
     let s = n.start;
-    while (s > 0 && (COPY_WORDS.includes(words[s - 1]!) || ORIGINAL_WORDS.includes(words[s - 1]!))) s--;
+    while (s > 0 && (COPY_SET.has(words[s - 1]!) || ORIGINAL_SET.has(words[s - 1]!))) s--;
     return s;
   });
   const docAt = (i: number) => (typeof targets[i] === 'number' ? docs[targets[i] as number] : current);
@@ -719,7 +722,7 @@ function readOtherDocuments(text: string, docs: RequiredDocument[], index: numbe
   const parts = found.map((n, i) => trimJoins([...words.slice(starts[i]!, n.start), ...words.slice(n.end, starts[i + 1] ?? words.length)]));
   const said = parts.map((ws, i) => read(ws, docAt(i)));
   // A name with nothing said of it takes what is said of the next ("kk sama ktp udah ada").
-  const bare = parts.map((ws) => ws.every((w) => COPY_WORDS.includes(w) || ORIGINAL_WORDS.includes(w)));
+  const bare = parts.map((ws) => ws.every((w) => COPY_SET.has(w) || ORIGINAL_SET.has(w)));
   for (let i = said.length - 2; i >= 0; i--) if (said[i] === undefined && bare[i]) said[i] = said[i + 1];
   let currentAnswer = read(trimJoins(words.slice(0, starts[0])), current);
   // "udah ada kk sama ktp": an answer before names with nothing said of them is theirs.
@@ -1053,9 +1056,10 @@ export const requirementsFlow: Flow = {
     }
     // "kalau akta hilang gimana" while reading about or checking that very service: the sources
     // give no list for a lost one (as when it is asked first); a checklist keeps its question.
-    if (service && input.type === 'text' && ['detail', 'result', 'check'].includes(node) && saysLost(service, input.text, ctx)) {
+    if (service && input.type === 'text' && ['detail', 'result', 'check'].includes(node)) {
+      // The intent first (kept per text): the loss words are looked for only when it names this service.
       const intent = ctx.nlu.classify(input.text);
-      if ((intent.kind === 'service' && intent.serviceId === service.id) || (intent.kind === 'ambiguous' && intent.serviceIds.includes(service.id))) {
+      if (((intent.kind === 'service' && intent.serviceId === service.id) || (intent.kind === 'ambiguous' && intent.serviceIds.includes(service.id))) && saysLost(service, input.text, ctx)) {
         if (node !== 'check') return { node: 'lost', data: { serviceId: service.id }, replies: [lostPrompt(service, ctx)] };
         const again = requirementsFlow.prompt(node, data, ctx).at(-1)!;
         return { node, data, replies: [{ text: ctx.t('req.lost_ask_officer', { service: service.short_name[ctx.lang] }) }, { ...again, choices: [...(again.choices ?? []), { id: 'm:officer', label: ctx.t('menu.officer') }] }] };

@@ -367,6 +367,13 @@ describe('"balik" at a checklist question goes one question back (exploration 2)
   });
 });
 
+test('the document\'s name alone ("surat lahir") at its question asks nothing: the yes/no hint and the question, no "cannot answer that here"', async () => {
+  const reply = textOf(last(await chat(['akte lahir', '1', 'surat lahir'])));
+  expect(reply).not.toContain('belum bisa saya jawab');
+  expect(reply).toContain('Jawab saja ya, tidak, atau belum tahu');
+  expect(reply).toContain('(1/5)');
+});
+
 test('a document noted before its turn stays noted through "balik" at the first question and the checklist begun again', async () => {
   const all = await chat(['kk baru', '1', 'kk lama udah ada', 'balik', 'cek kelengkapan', 'ada']);
   expect(textOf(all[2]!)).toContain('KK lama (KK orang tua tempat masing-masing terdaftar): sudah ada');

@@ -1151,7 +1151,9 @@ export const requirementsFlow: Flow = {
       const other = input.type === 'text' ? readOtherDocuments(input.text, docs, answers.length, ctx, caseId) : undefined;
       if (other) return noteOthers(other);
       const { answer, namesItem } = answerOf(input, ctx, doc);
-      if (!answer && namesItem && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
+      // (Its name alone, "surat lahir", asks nothing: the question again, as for any non-answer.)
+      const saysMore = input.type === 'text' && doc !== undefined && (input.text.includes('?') || withoutSource(plainWords(input.text), ctx).some((w) => !inSet(w, itemWords(doc, ctx).drop)));
+      if (!answer && namesItem && saysMore && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
         // About this document ("fotokopi kk hitam putih boleh?"): not a new request; the
         // question stays, with a way to an officer.
         const again = questionPrompt(docs, answers.length, ctx, caseId);

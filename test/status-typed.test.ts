@@ -99,7 +99,7 @@ describe('tracking numbers as typed', () => {
     expect(textOf(await app.say('s11', 'cek status diminta pak 150000 mahal'))).not.toContain('PAK-150000-MAHAL');
   });
 
-  test.each(['gatau nomornya', 'nomor permohonan di mana ya', 'lupa', 'bukti permohonan saya hilang', 'ga punya nomor kak'])(
+  test.each(['gatau nomornya', 'nomor permohonan di mana ya', 'lupa', 'bukti permohonan saya hilang', 'ga punya nomor kak', 'ga inget nomornya', 'belum dapat nomor', 'lupa kak'])(
     '"%s" at the number question: told where the number is, offered the followed list and an officer, still asked for it',
     async (said) => {
       const app = await start();

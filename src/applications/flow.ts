@@ -3,6 +3,7 @@
 // announcements. Pure: every database question is an effect whose answer comes back as input.
 import type { Choice, Input, Reply } from '../core/types.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
+import { readAnswer } from '../flows/answers.js';
 import { normalizeDigits } from '../nlu/answers.js';
 import type { LookupResult } from './service.js';
 import { serviceLabel, statusExplanation, statusName } from './texts.js';
@@ -32,22 +33,38 @@ const NUMBER_LABEL = /^(?:(?:no|nmr|nomor|nomer|number|nr|resi|kode|tracking)(?:
 
 /**
  * "gatau nomornya", "lupa", "nomor permohonan di mana ya", "bukti saya hilang": the resident has
- * no number at hand. Asked where the number is asked for; a loss with no number word ("ktp saya
- * hilang") is a new question instead, for the core.
+ * no number at hand. Read as an answer (the yes/no vocabulary: "gatau", "ga punya", "belum ada")
+ * once the words for the number are set aside, or as lost, forgotten or asked where. A loss with
+ * no number word ("ktp saya hilang") is a new question instead, for the core.
  */
-const NUMBER_WORD = /\b(?:nomor|nomer|nmr|no|resi|bukti|tanda terima|kwitansi|number|receipt)/i;
-const MISSING_WORD =
-  /\b(?:lupa|hilang|ilang|ga\s?tau|gak\s?tau|nggak\s?tau|ngga\s?tau|g\s?tau|gk\s?tau|tidak\s?tahu|tdk\s?tau|tdk\s?tahu|ga\s?tahu|gatahu|belum\s?tahu|ga\s?punya|gak\s?punya|tidak\s?punya|tdk\s?punya|belum\s?punya|blm\s?punya|ga\s?ada|gak\s?ada|tidak\s?ada|tdk\s?ada|belum\s?ada|blm\s?ada|belum\s?dapat|blm\s?dapat|ga\s?dapat|tidak\s?dapat|di\s?mana|dmn|apa\s?itu|dari\s?mana|gimana|bagaimana|forgot|lost|don'?t\s?know|where|what\s?is|no\s?idea)\b/i;
-const MISSING_ALONE = /^\s*(?:lupa|gatau|ga\s?tau|gak\s?tau|nggak\s?tau|g\s?tau|tidak\s?tahu|ga\s?punya|tidak\s?punya|belum\s?punya|ga\s?ada|tidak\s?ada|belum\s?ada|hilang|forgot|lost|no\s?idea)(?:\s+(?:kak|ka|pak|bu|min|ya|nih|sih|deh))*\s*[.!?]*\s*$/i;
+const NUMBER_WORDS = /\b(?:nomor\w*|nomer\w*|nmr|no|resi\w*|bukti\w*|tanda terima\w*|kwitansi\w*|permohonan\w*|number|receipt|application)\b/i;
+const CHECK_WORDS = /\b(?:nik\w*|angka\w*|digit\w*|ktp\w*|4|empat)\b/i;
+/** Lost, forgotten, or where it is: said of the number (not in the yes/no vocabulary). */
+const LOST_OR_WHERE = /\b(?:lupa|hilang|ilang|(?:ga|gak|gk|nggak|tidak|tdk|ndak)\s?(?:inget|ingat)|(?:belum|blm|ga|gak|tidak|tdk)\s?(?:dapat|dpt|dikasih)|di\s?mana|dmn|dimana|apa\s?itu|dari\s?mana|darimana|gimana|bagaimana|forgot|lost|where|what\s?is|no\s?idea)\b/i;
 
-function saysNoNumber(text: string): boolean {
+/** What is said of the thing asked for, once its words (`named`) are set aside: missing, or asked where. */
+function saysMissing(text: string, named: RegExp, ctx: FlowContext): boolean {
+  const rest = text.replace(new RegExp(named.source, 'gi'), ' ').replace(/\s+/g, ' ').trim();
+  const answer = rest ? readAnswer(rest, ctx.nlu) : undefined;
+  return answer === 'no' || answer === 'unsure' || LOST_OR_WHERE.test(rest);
+}
+
+function saysNoNumber(text: string, ctx: FlowContext): boolean {
   if (/\d/.test(text)) return false;
-  return MISSING_ALONE.test(text) || (NUMBER_WORD.test(text) && MISSING_WORD.test(text));
+  // Without a number word, only a bare "lupa", "gatau", "ga punya" (a loss sentence is a new question).
+  return NUMBER_WORDS.test(text) ? saysMissing(text, NUMBER_WORDS, ctx) : bareMissing(text, ctx);
 }
 
 /** "lupa NIK", "gatau 4 angkanya": where the check digits are. */
-function saysNoCheck(text: string): boolean {
-  return !/\d{4}/.test(text) && (MISSING_ALONE.test(text) || (/\b(?:nik|angka|digit|ktp)/i.test(text) && MISSING_WORD.test(text)));
+function saysNoCheck(text: string, ctx: FlowContext): boolean {
+  if (/\d{4}/.test(text)) return false;
+  return CHECK_WORDS.test(text) ? saysMissing(text, CHECK_WORDS, ctx) : bareMissing(text, ctx);
+}
+
+/** "lupa", "gatau kak", "ga punya", "hilang": nothing but that. */
+function bareMissing(text: string, ctx: FlowContext): boolean {
+  const answer = readAnswer(text, ctx.nlu);
+  return answer === 'no' || answer === 'unsure' || /^\s*(?:lupa|hilang|forgot|lost|no\s?idea)(?:\s+(?:kak|ka|pak|bu|min|ya|nih|sih|deh))*\s*[.!?]*\s*$/i.test(text);
 }
 
 /** The office's generated shape (prefix, date, 5 characters) found anywhere in a text, with what is around it. */
@@ -316,7 +333,7 @@ export const statusFlow: Flow = {
       if (again) return { node: 'lookup', data: { tracking: data.lastTracking }, replies: [], effects: [{ type: EFFECTS.lookup, tracking: data.lastTracking, check: again }] };
       const typed = trackingTyped(input.text, ctx);
       if (typed) return typed;
-      if (saysNoNumber(input.text)) return { node: 'number', data, replies: [noNumber(ctx)] };
+      if (saysNoNumber(input.text, ctx)) return { node: 'number', data, replies: [noNumber(ctx)] };
       return { unhandled: true };
     }
     if (nodeName === 'check' && typeof data.tracking === 'string') {
@@ -324,7 +341,7 @@ export const statusFlow: Flow = {
       // The number typed again (corrected): that one is asked about.
       const corrected = check ? undefined : generatedTyped(input.text, ctx);
       if (corrected) return corrected;
-      if (!check && saysNoCheck(input.text)) return { node: 'check', data, replies: [{ text: ctx.t('status.no_check') }, askCheck(ctx, data.tracking)] };
+      if (!check && saysNoCheck(input.text, ctx)) return { node: 'check', data, replies: [{ text: ctx.t('status.no_check') }, askCheck(ctx, data.tracking)] };
       // Words are maybe a new question ("cek status", "syarat kk"): the core tries them.
       if (!check && /\p{L}/u.test(input.text)) return { unhandled: true };
       if (!check) return { node: 'check', data, replies: [{ text: ctx.t('status.check_hint') }, askCheck(ctx, data.tracking)] };

@@ -19,9 +19,12 @@ export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CODE_LENGTH = 6;
 const UNLISTED_BOOKABLE = 'calendar.unlisted_days_bookable';
 
+const CODE_SHAPE = new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`);
+
+/** A typed booking code in its stored form, or undefined (read for every word of "batal K7QX4M"). */
 export function normalizeCode(typed: string): string | undefined {
   const code = typed.toUpperCase().replace(/[\s-]/g, '');
-  return new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`).test(code) ? code : undefined;
+  return CODE_SHAPE.test(code) ? code : undefined;
 }
 
 export interface Session {

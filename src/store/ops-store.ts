@@ -42,6 +42,8 @@ export class OpsStore {
         `UPDATE conversations SET state = CASE WHEN json_extract(state, '$.flow') = 'officer'
              THEN json_remove(state, '$.leave.said', '$.data.pending', '$.data.pendingCut') ELSE json_remove(state, '$.leave.said') END
          WHERE resident_id BETWEEN ? AND ? AND updated_at < ?
+           -- A text search first: most conversations hold neither, and are not parsed as JSON.
+           AND (instr(state, '"said"') > 0 OR instr(state, '"pending"') > 0)
            AND (CASE WHEN json_valid(state) THEN json_type(state, '$.leave.said') IS NOT NULL
                 OR (json_extract(state, '$.flow') = 'officer' AND json_type(state, '$.data.pending') IS NOT NULL) END)`,
       ),

@@ -2,6 +2,7 @@
 // statements, arguments and commits, on the same schema and disk) replayed with no engine
 // logic around it. Recording patches better-sqlite3's Statement methods, which its
 // transactions use too (BEGIN, COMMIT, SAVEPOINT are recorded like any statement).
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../src/store/db.js';
@@ -75,8 +76,12 @@ export class SqlRecorder {
     return { statements, writes, commits };
   }
 
-  /** Replays everything into a fresh database at `file`; returns the seconds the part after the mark took. */
-  replay(file: string): number {
+  /**
+   * Replays everything into a fresh database at `file` (or a copy of `base`, the database as it
+   * was when recording started); returns the seconds the part after the mark took.
+   */
+  replay(file: string, base?: string): number {
+    if (base) fs.copyFileSync(base, file);
     const db = openDatabase(file);
     const stmts = this.sql.map((sql) => db.prepare(sql));
     let start = performance.now();

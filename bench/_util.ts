@@ -24,7 +24,7 @@ export function rssSampler(): { stop(): number } {
 }
 
 /** Figures measured earlier in the same `npm run bench`, for the ratios later benches print. */
-export const sameRun: { engineRate?: number } = {};
+export const sameRun: { engineRate?: number; replayRate?: number } = {};
 
 /** "0.62× (target ≥ 0.5) ok" */
 export function ratio(value: number, reference: number, target: number, higherIsBetter = true): string {

@@ -15,6 +15,7 @@ import { bookingFeature } from '../src/booking/feature.js';
 import { loadCoreConfig } from '../src/config.js';
 import type { Input } from '../src/core/types.js';
 import { createLogger } from '../src/log.js';
+import { SqlRecorder } from './_replay.js';
 import { fmt, percentile, sameRun } from './_util.js';
 
 const RESIDENTS = Number(process.env.BENCH_BOOKING_RESIDENTS ?? 2_000);
@@ -23,10 +24,14 @@ const DATE = '2026-12-01';
 /** Monday 30 Nov 2026, 07:00 WIB: the calendar is fixed so the figures do not depend on today. */
 const NOW = new Date('2026-11-30T00:00:00.000Z');
 
-async function surge(spreadMs: number) {
+async function surge(spreadMs: number, recorder?: SqlRecorder) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adminduk-bench-booking-'));
   const env = { DATA_DIR: dir, LOG_LEVEL: 'silent', CONTENT_DIR: path.resolve('flows'), WEB_CHAT: 'off' };
   const app = createApp(loadCoreConfig(env), { env, clock: { now: () => NOW }, log: createLogger('silent'), features: [bookingFeature] });
+  // What the replay starts from: the database as the app left it before the features started.
+  const base = path.join(dir, 'replay-base.db');
+  if (recorder) app.ctx.db.exec(`VACUUM INTO '${base}'`);
+  recorder?.start();
   await app.startFeatures();
   const engine = app.ctx.engine;
   let seq = 0;
@@ -54,6 +59,7 @@ async function surge(spreadMs: number) {
   // they got there in a few seconds, leaving ~20 MB of WAL that would make the surge's commits
   // wait for a TRUNCATE checkpoint (WAL bound). Copied back first, untimed, as minutes would.
   app.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+  recorder?.mark();
 
   // The surge. Latency: from the press to the reply committed to the outbox (what every channel waits for).
   const offsets = residents.map(() => Math.random() * spreadMs).sort((a, b) => a - b);
@@ -76,10 +82,13 @@ async function surge(spreadMs: number) {
   await Promise.all(pending);
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
+  recorder?.stop();
   const inDb = app.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE date = ? AND status = 'active'`).pluck().get(DATE) as number;
   await app.close();
+  const replayUs = recorder ? replayPerPress(recorder, base) : undefined;
   fs.rmSync(dir, { recursive: true, force: true });
   return {
+    replayUs,
     inDb,
     confirmed: replies.filter((t) => /Booking berhasil/.test(t)).length,
     alternatives: replies.filter((t) => /penuh/.test(t)).length,
@@ -91,11 +100,19 @@ async function surge(spreadMs: number) {
   };
 }
 
+/** The surge's own SQL replayed with no logic, µs per press. */
+function replayPerPress(recorder: SqlRecorder, base: string): number {
+  const file = path.join(path.dirname(base), 'replay.db');
+  return (recorder.replay(file, base) * 1e6) / RESIDENTS;
+}
+
 export async function run(): Promise<void> {
   const quota = 20;
   console.log(`booking surge: ${fmt(RESIDENTS)} residents confirm the same day (quota ${quota}), engine on a file database, WAL, synchronous=NORMAL, app started`);
   for (const [label, spread, target] of [[`spread over ${fmt(SPREAD_MS)} ms`, SPREAD_MS, 50], ['all in the same instant', 0, 100]] as const) {
-    const r = await surge(spread);
+    // The surge in one instant is also recorded: its SQL replayed alone is the floor any logic adds to.
+    const recorder = spread === 0 ? new SqlRecorder() : undefined;
+    const r = await surge(spread, recorder);
     const ok = r.confirmed === quota && r.inDb === quota;
     const p99 = percentile(r.sorted, 99);
     console.log(`  ${label}:`);
@@ -109,6 +126,12 @@ export async function run(): Promise<void> {
       const needed = (0.99 * RESIDENTS) / (target / 1000);
       const engine = sameRun.engineRate ? `; an ordinary message in this run's engine bench: ${fmt(1e6 / sameRun.engineRate)} µs` : '';
       console.log(`    needed          p99 ≤ ${target} ms needs ≥ ${fmt(needed)} presses/s (≤ ${fmt(1e6 / needed)} µs each); achieved ${fmt(RESIDENTS / r.seconds)}/s = ${fmt((r.seconds * 1e6) / RESIDENTS)} µs each${engine}`);
+      if (recorder) {
+        const sqlUs = r.replayUs!;
+        const c = recorder.counts();
+        const floorP99 = (0.99 * RESIDENTS * sqlUs) / 1000;
+        console.log(`    SQL alone       the surge's own SQL replayed with no logic (${fmt(c.statements / RESIDENTS, 1)} statements, ${fmt(c.writes / RESIDENTS, 1)} writes per press, ${fmt(c.commits)} commits): ${fmt(sqlUs, 1)} µs per press, so p99 ≥ ${fmt(floorP99)} ms before any logic; the target leaves ${fmt(1e6 / needed - sqlUs, 1)} µs per press for everything else (step, runner, JSON)`);
+      }
     }
   }
 }

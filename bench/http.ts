@@ -223,6 +223,15 @@ export async function run(): Promise<void> {
   console.log(`      at ${fmt(targetRate)}/s on ${os.availableParallelism()} cores: the generator's ${fmt(generatorUs)} µs per message leaves the server ≤ ${fmt(serverBudgetUs)} µs per message, all its threads counted (now ${fmt(serverCpuUs)} µs; the engine alone ${fmt(engine.cpuUs)} µs)`);
   console.log(`  p99 at 200 connections         ${fmt(web200.p99)} ms (target ≤ 50) ${web200.p99 <= 50 ? 'met' : 'NOT met'}`);
   console.log(`      inside the server (request parsed → answer written): p50 ${fmt(percentile(inServer, 50), 1)} ms, p99 ${fmt(percentile(inServer, 99), 1)} ms over ${fmt(inServer.length)} messages; the rest waited in socket buffers while a batch ran, or in the load generator's own turn`);
+  // A closed loop: each connection waits for its answer, so the mean latency is connections / rate (Little's law).
+  const spread = (r: LoadResult) => r.p99 / (200_000 / r.rate);
+  const rateFor = (k: number) => `≥ ${fmt((k * 200) / 0.05)}/s = ${fmt((k * 200) / 0.05 / bare.rate, 2)} of the floor`;
+  console.log(`      closed loop: the mean latency is 200 / rate, so p99 ≤ 50 ms needs ≥ 4,000/s with every request alike; with the web chat's own spread (p99 ${fmt(spread(web200), 1)}× its mean) ${rateFor(spread(web200))}, with the bare floor's (${fmt(spread(bare), 1)}×) ${rateFor(spread(bare))}`);
+  if (sameRun.replayRate) {
+    // The two targets together: the HTTP target is a share of the engine's rate, which has its own target.
+    const joint = 0.8 * 0.5 * sameRun.replayRate;
+    console.log(`  both targets together          the engine at its target (0.8 × its SQL replayed, ${fmt(sameRun.replayRate)}/s) would make this target ${fmt(joint)}/s = ${fmt(joint / bare.rate, 2)} of the bare floor`);
+  }
   const failed200 = web200.errors + web200.timeouts + web200.non2xx + tg.errors + tg.timeouts + tg.non2xx;
   console.log(`  failures at 200 (web, Telegram) ${fmt(failed200)} (every request must be answered 2xx: otherwise the rates above are not messages)`);
   const failed2000 = web2000.errors + web2000.timeouts + web2000.non2xx;

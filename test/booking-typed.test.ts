@@ -133,6 +133,28 @@ describe('a typed day that is not among the days shown', () => {
   });
 });
 
+describe('a closed day typed at the day question', () => {
+  test('a weekend, a holiday, a day officers closed: said closed, and the same list of open days again (not a shorter one)', async () => {
+    booking.service.closeDay('2026-12-02', 'rapat dinas', 'test', t.clock.now());
+    const shown = await typed('closed-day', ['booking', 'bpjs', NIK, 'Siti Aminah']);
+    expect(shown.choices).toHaveLength(6);
+    const lines: Record<string, RegExp> = {
+      sabtu: /Sabtu, 5 Desember 2026 kantor libur \(akhir pekan\)/,
+      'minggu aja': /Minggu, 6 Desember 2026 kantor libur \(akhir pekan\)/,
+      '25 des': /Jumat, 25 Desember 2026 libur \(/,
+      rabu: /kantor tutup pada Rabu, 2 Desember 2026 \(rapat dinas\)/,
+    };
+    for (const [said, line] of Object.entries(lines)) {
+      const r = await typed('closed-day', [said]);
+      expect(r.text, said).toMatch(line);
+      expect(r.choices, said).toEqual(shown.choices);
+    }
+    // The list still answers.
+    const picked = await typed('closed-day', ['kamis']);
+    expect(picked.text).toMatch(/Kamis, 3 Desember 2026\. Pilih jam kedatangan/);
+  });
+});
+
 describe('the urgent reason, typed', () => {
   test('as people say it: "buat bpjs kak", "untuk berobat ke rumah sakit", "rs", "bansos", "buat melamar kerja"', async () => {
     const proofs: Record<string, RegExp> = {

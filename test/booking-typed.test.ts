@@ -155,6 +155,34 @@ describe('a closed day typed at the day question', () => {
   });
 });
 
+describe('another day typed at the summary', () => {
+  const START = ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok jam 9'];
+
+  test('"kamis aja": the time chosen stays on that day, said so, and the booking is made at it', async () => {
+    const summary = await typed('keep', START);
+    expect(summary.text).toMatch(/Tanggal: Selasa, 1 Desember 2026\nJam datang: 09\.00/);
+    const moved = await typed('keep', ['kamis aja']);
+    expect(moved.text).toMatch(/^Hari diganti ke Kamis, 3 Desember 2026\. Jam datang tetap 09\.00\./);
+    expect(moved.text).toMatch(/Tanggal: Kamis, 3 Desember 2026\nJam datang: 09\.00/);
+    expect(moved.choices[0]).toBe('Ya, pesan');
+    const done = await typed('keep', ['ya']);
+    expect(done.text).toMatch(/Kode booking: [A-Z0-9]{6}/);
+    expect(done.text).toMatch(/Kamis, 3 Desember 2026/);
+    expect(done.text).toMatch(/Datang pukul: 09\.00/);
+  });
+
+  test('"rabu saja" where that time is not free that day: said plainly, and that day\'s times to pick from', async () => {
+    // Wednesday has a single session, at 08.00.
+    booking.service.setCapacity('2026-12-02', { per_day: 5, first_session: '08:00', sessions: 1, session_minutes: 30 }, 'test', t.clock.now());
+    await typed('gone', START);
+    const moved = await typed('gone', ['rabu saja']);
+    expect(moved.text).toMatch(/^Hari diganti ke Rabu, 2 Desember 2026, tetapi jam 09\.00 di hari itu tidak tersedia\. Silakan pilih jam lain:/);
+    expect(moved.choices).toEqual(['Pukul 08.00 — sisa 5', 'Pilih hari lain']);
+    const summary = await typed('gone', ['jam 8']);
+    expect(summary.text).toMatch(/Tanggal: Rabu, 2 Desember 2026\nJam datang: 08\.00/);
+  });
+});
+
 describe('the urgent reason, typed', () => {
   test('as people say it: "buat bpjs kak", "untuk berobat ke rumah sakit", "rs", "bansos", "buat melamar kerja"', async () => {
     const proofs: Record<string, RegExp> = {

@@ -91,6 +91,17 @@ describe('the name question', () => {
   });
 });
 
+describe('a name typed in small letters at the name question', () => {
+  test('"siti aminah", "muhammad bin abdullah": shown and stored capitalised, "bin" small', async () => {
+    for (const [i, [said, name]] of Object.entries({ 'siti aminah': 'Siti Aminah', 'muhammad bin abdullah': 'Muhammad bin Abdullah' }).entries()) {
+      const summary = await typed(`small-${i}`, ['booking', 'bpjs', testNik(40 + i), said, 'besok', AT(i)]);
+      expect(summary.text, said).toContain(`Nama: ${name}\n`);
+      const done = await typed(`small-${i}`, ['ya']);
+      expect(storedName(done.text), said).toBe(name);
+    }
+  });
+});
+
 describe('correcting the name at the summary', () => {
   test('"namanya salah" asks for the right name; "nama nya salah, harusnya Siti Aisyah" takes only the name', async () => {
     const asked = await typed('fix', ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9', 'namanya salah']);

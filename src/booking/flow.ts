@@ -418,10 +418,21 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return { node: 'nik_check', data: { ...data, nik: info.nik, ...(name ? { name } : {}) }, replies: [], effects: [effect('booking.check_nik', { nik: info.nik })] };
   }
 
+  /** `answers.not_names` as plain words, one set per vocabulary (not one per message). */
+  const notNameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+  function notNamesOf(words: readonly string[]): ReadonlySet<string> {
+    let set = notNameSets.get(words);
+    if (!set) notNameSets.set(words, (set = new Set(words.map(plain))));
+    return set;
+  }
+
   /**
    * A name typed before or after the NIK, read as at the name question: after "nama", "a.n." and
    * such, or else only when written with capitals ("Budi, NIK …", "1803… Siti Aminah"), so that
-   * "1803… punya anak saya" or "nik saya 1803… kak" is no name. A name on both sides: neither.
+   * "1803… punya anak saya" or "nik saya 1803… kak" is no name. In small letters ("1803… siti
+   * aminah"): two to four words, none known to the bot nor in `answers.not_names` (flows/nlu.yaml),
+   * so "1803… mohon dibantu" is no name either; it is capitalised as at the name question.
+   * A name on both sides: neither.
    */
   function nameWithNik(typed: string, data: Data, ctx: FlowContext): string | undefined {
     const text = normalizeDigits(typed);
@@ -431,6 +442,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const answers = answersOf(ctx.nlu);
     const polite = new Set([...answers.fillers, ...answers.vocab.name_suffixes.map(plain)]);
     const prefixes = answers.vocab.name_prefixes.map(plain);
+    const knows = ctx.nlu.knowsWord;
+    const notNames = notNamesOf(answers.vocab.not_names);
     const names = [text.slice(0, first), text.slice(last + 1)].flatMap((part) => {
       let said = part;
       for (let before = ''; before !== said; ) {
@@ -443,8 +456,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       const marked = prefixes.some((p) => lower.startsWith(`${p} `));
       if (!marked) {
         const words = said.split(/\s+/).filter((w) => !polite.has(plain(w)));
-        // Capitals, and no word the bot knows ("1803… BPJS" is the reason, not a name).
-        if (!words.length || words.length > 4 || !words.every((w) => /^\p{Lu}/u.test(w)) || asTyped(said, ctx).kind !== 'unknown' || reasonsNamed(said).length) return [];
+        const capitals = words.every((w) => /^\p{Lu}/u.test(w));
+        const small = Boolean(knows) && words.length >= 2 && said === said.toLowerCase() && words.every((w) => !knows!(w) && !notNames.has(plain(w)));
+        // Capitals (or small letters as above), and no word the bot knows ("1803… BPJS" is the reason, not a name).
+        if (!words.length || words.length > 4 || !(capitals || small) || asTyped(said, ctx).kind !== 'unknown' || reasonsNamed(said).length) return [];
       }
       const read = onName(said, { ...data, name: undefined }, ctx);
       return 'node' in read && read.node === 'loading' && typeof read.data?.name === 'string' ? [read.data.name] : [];

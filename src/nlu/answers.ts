@@ -23,6 +23,11 @@ export const AnswerVocab = z
     name_prefixes: Words.default([]),
     /** Said after a name out of politeness ("Siti Aminah kak"): never its last word. */
     name_suffixes: Words.default([]),
+    /**
+     * Words never part of a name typed in small letters with the NIK ("1803… mohon dibantu",
+     * "1803… adik saya"), besides the words the bot knows anyway ("tolong", "anak").
+     */
+    not_names: Words.default([]),
     /** Relative day words and how many days from today ("kemarin": -1, read as a past day). */
     relative_days: z.record(z.string().min(1), z.number().int().min(-7).max(14)).default({}),
     /** "yang paling cepat", "secepatnya": the first free day / session. */

@@ -215,6 +215,24 @@ describe('the urgent reason, typed', () => {
     expect(both.choices).toEqual(['BPJS / JKN', 'Rumah sakit / rujukan medis']);
   });
 
+  test('at the main menu, first message or later ("untuk bpjs", "buat bpjs", "untuk berobat"): the booking, that reason taken', async () => {
+    const said: Array<[string[], RegExp]> = [
+      [['untuk bpjs'], /Keperluan: BPJS \/ JKN\./],
+      [['halo', 'buat bpjs'], /Keperluan: BPJS \/ JKN\./],
+      [['untuk berobat'], /Keperluan: Rumah sakit \/ rujukan medis\./],
+      [['menu', 'untuk bpjs kak'], /Keperluan: BPJS \/ JKN\./],
+    ];
+    for (const [i, [lines, reason]] of said.entries()) {
+      const r = await typed(`menu-reason-${i}`, lines);
+      expect(r.text, lines.join(' | ')).toMatch(/Booking perekaman KTP-el darurat/);
+      expect(r.text, lines.join(' | ')).toMatch(reason);
+      expect(r.text, lines.join(' | ')).toMatch(/Ketik NIK/);
+    }
+    // Asking for the requirements is still that, and a purpose word without a reason is not understood.
+    expect((await typed('menu-reason-req', ['syarat ktp untuk bpjs'])).text).not.toMatch(/Ketik NIK/);
+    expect((await typed('menu-reason-none', ['menu', 'untuk apa'])).text).toMatch(/belum mengerti/);
+  });
+
   test('"Lainnya": small talk and questions are answered, not kept as the need', async () => {
     await typed('other', ['booking', 'lainnya']);
     for (const said of ['makasih', 'halo kak', 'bayar ga?']) {

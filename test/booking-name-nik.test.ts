@@ -42,6 +42,28 @@ describe('the name typed with the NIK', () => {
     expect(storedName(all[5]!)).toBe(name);
   });
 
+  // In small letters, as typed on a phone: capitalised as a name ("bin" stays small).
+  const small: Record<string, string> = {
+    [`${nik} siti aminah`]: 'Siti Aminah',
+    [`siti aminah ${nik}`]: 'Siti Aminah',
+    [`${nik} muhammad bin abdullah`]: 'Muhammad bin Abdullah',
+    [`${nik} siti aminah kak`]: 'Siti Aminah',
+  };
+  test.each(Object.entries(small))('"%s" (small letters): kept as the name, capitalised, and the booking is made with it', async (said, name) => {
+    const all = await chat(['booking', 'bpjs', said, 'besok', 'jam 9', 'ya']);
+    expect(all[2]).toContain(`Nama: ${name}. Kalau salah, bisa diganti di ringkasan nanti.`);
+    expect(all[2]).not.toContain('Ketik nama lengkap');
+    expect(all[4]).toContain(`Nama: ${name}\n`);
+    expect(storedName(all[5]!)).toBe(name);
+  });
+
+  test.each([`${nik} mohon dibantu`, `${nik} adik saya kak`, `${nik} sudah benar`, `${nik} tolong dicek`, `${nik} budi`])('"%s" (small letters, no name in it, or one word): the name is asked for', async (said) => {
+    const all = await chat(['booking', 'bpjs', said]);
+    expect(all[2]).toContain('NIK terbaca');
+    expect(all[2]).toContain('Ketik nama lengkap sesuai Kartu Keluarga (KK).');
+    expect(all[2]).not.toContain('Nama:');
+  });
+
   test.each([`NIK saya ${nik} kak`, `${nik} punya anak saya`, `NIK anak saya ${nik}`, `${nik} BPJS`, `${nik} iya`, `Budi ${nik} Siti`])('"%s": no name in it, the name is asked for', async (said) => {
     const all = await chat(['booking', 'bpjs', said]);
     expect(all[2]).toContain('NIK terbaca');

@@ -91,6 +91,17 @@ describe('the name question', () => {
   });
 });
 
+describe('a name typed in small letters at the name question', () => {
+  test('"siti aminah", "muhammad bin abdullah": shown and stored capitalised, "bin" small', async () => {
+    for (const [i, [said, name]] of Object.entries({ 'siti aminah': 'Siti Aminah', 'muhammad bin abdullah': 'Muhammad bin Abdullah' }).entries()) {
+      const summary = await typed(`small-${i}`, ['booking', 'bpjs', testNik(40 + i), said, 'besok', AT(i)]);
+      expect(summary.text, said).toContain(`Nama: ${name}\n`);
+      const done = await typed(`small-${i}`, ['ya']);
+      expect(storedName(done.text), said).toBe(name);
+    }
+  });
+});
+
 describe('correcting the name at the summary', () => {
   test('"namanya salah" asks for the right name; "nama nya salah, harusnya Siti Aisyah" takes only the name', async () => {
     const asked = await typed('fix', ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok', 'jam 9', 'namanya salah']);
@@ -133,6 +144,56 @@ describe('a typed day that is not among the days shown', () => {
   });
 });
 
+describe('a closed day typed at the day question', () => {
+  test('a weekend, a holiday, a day officers closed: said closed, and the same list of open days again (not a shorter one)', async () => {
+    booking.service.closeDay('2026-12-02', 'rapat dinas', 'test', t.clock.now());
+    const shown = await typed('closed-day', ['booking', 'bpjs', NIK, 'Siti Aminah']);
+    expect(shown.choices).toHaveLength(6);
+    const lines: Record<string, RegExp> = {
+      sabtu: /Sabtu, 5 Desember 2026 kantor libur \(akhir pekan\)/,
+      'minggu aja': /Minggu, 6 Desember 2026 kantor libur \(akhir pekan\)/,
+      '25 des': /Jumat, 25 Desember 2026 libur \(/,
+      rabu: /kantor tutup pada Rabu, 2 Desember 2026 \(rapat dinas\)/,
+    };
+    for (const [said, line] of Object.entries(lines)) {
+      const r = await typed('closed-day', [said]);
+      expect(r.text, said).toMatch(line);
+      expect(r.choices, said).toEqual(shown.choices);
+    }
+    // The list still answers.
+    const picked = await typed('closed-day', ['kamis']);
+    expect(picked.text).toMatch(/Kamis, 3 Desember 2026\. Pilih jam kedatangan/);
+  });
+});
+
+describe('another day typed at the summary', () => {
+  const START = ['booking', 'bpjs', NIK, 'Siti Aminah', 'besok jam 9'];
+
+  test('"kamis aja": the time chosen stays on that day, said so, and the booking is made at it', async () => {
+    const summary = await typed('keep', START);
+    expect(summary.text).toMatch(/Tanggal: Selasa, 1 Desember 2026\nJam datang: 09\.00/);
+    const moved = await typed('keep', ['kamis aja']);
+    expect(moved.text).toMatch(/^Hari diganti ke Kamis, 3 Desember 2026\. Jam datang tetap 09\.00\./);
+    expect(moved.text).toMatch(/Tanggal: Kamis, 3 Desember 2026\nJam datang: 09\.00/);
+    expect(moved.choices[0]).toBe('Ya, pesan');
+    const done = await typed('keep', ['ya']);
+    expect(done.text).toMatch(/Kode booking: [A-Z0-9]{6}/);
+    expect(done.text).toMatch(/Kamis, 3 Desember 2026/);
+    expect(done.text).toMatch(/Datang pukul: 09\.00/);
+  });
+
+  test('"rabu saja" where that time is not free that day: said plainly, and that day\'s times to pick from', async () => {
+    // Wednesday has a single session, at 08.00.
+    booking.service.setCapacity('2026-12-02', { per_day: 5, first_session: '08:00', sessions: 1, session_minutes: 30 }, 'test', t.clock.now());
+    await typed('gone', START);
+    const moved = await typed('gone', ['rabu saja']);
+    expect(moved.text).toMatch(/^Hari diganti ke Rabu, 2 Desember 2026, tetapi jam 09\.00 di hari itu tidak tersedia\. Silakan pilih jam lain:/);
+    expect(moved.choices).toEqual(['Pukul 08.00 — sisa 5', 'Pilih hari lain']);
+    const summary = await typed('gone', ['jam 8']);
+    expect(summary.text).toMatch(/Tanggal: Rabu, 2 Desember 2026\nJam datang: 08\.00/);
+  });
+});
+
 describe('the urgent reason, typed', () => {
   test('as people say it: "buat bpjs kak", "untuk berobat ke rumah sakit", "rs", "bansos", "buat melamar kerja"', async () => {
     const proofs: Record<string, RegExp> = {
@@ -152,6 +213,24 @@ describe('the urgent reason, typed', () => {
     const both = await typed('reason-both', ['booking', 'berobat pakai bpjs']);
     expect(both.text).toMatch(/Maksud Anda yang mana/);
     expect(both.choices).toEqual(['BPJS / JKN', 'Rumah sakit / rujukan medis']);
+  });
+
+  test('at the main menu, first message or later ("untuk bpjs", "buat bpjs", "untuk berobat"): the booking, that reason taken', async () => {
+    const said: Array<[string[], RegExp]> = [
+      [['untuk bpjs'], /Keperluan: BPJS \/ JKN\./],
+      [['halo', 'buat bpjs'], /Keperluan: BPJS \/ JKN\./],
+      [['untuk berobat'], /Keperluan: Rumah sakit \/ rujukan medis\./],
+      [['menu', 'untuk bpjs kak'], /Keperluan: BPJS \/ JKN\./],
+    ];
+    for (const [i, [lines, reason]] of said.entries()) {
+      const r = await typed(`menu-reason-${i}`, lines);
+      expect(r.text, lines.join(' | ')).toMatch(/Booking perekaman KTP-el darurat/);
+      expect(r.text, lines.join(' | ')).toMatch(reason);
+      expect(r.text, lines.join(' | ')).toMatch(/Ketik NIK/);
+    }
+    // Asking for the requirements is still that, and a purpose word without a reason is not understood.
+    expect((await typed('menu-reason-req', ['syarat ktp untuk bpjs'])).text).not.toMatch(/Ketik NIK/);
+    expect((await typed('menu-reason-none', ['menu', 'untuk apa'])).text).toMatch(/belum mengerti/);
   });
 
   test('"Lainnya": small talk and questions are answered, not kept as the need', async () => {

@@ -91,7 +91,9 @@ export function createBookingFeature(ctx: AppContext): BookingFeature | Feature 
         date,
         bookable,
         sessions: bookable ? service.freeSessions(date, c.now, exceptId, place) : [],
-        days: service.freeDays(c.now, 3, date, place),
+        // Instead of a full day: the nearest others. Instead of a day not open (a weekend, a holiday, a
+        // day officers closed): the same list of days as the day question shows.
+        days: bookable ? service.freeDays(c.now, 3, date, place) : service.freeDays(c.now, undefined, undefined, place),
         // Why not (a day typed from beyond the list, an old button): the resident is told.
         ...(bookable ? {} : { unbookable: service.whyNotBookable(c.now, date, place) }),
       };

@@ -43,6 +43,8 @@ interface Data {
   wantedDay?: string;
   /** A time typed along with the day ("besok jam 9"), tried once that day's sessions are known. */
   wantedTime?: string;
+  /** The time chosen before another day was typed at the summary ("kamis aja"): kept there if free, said so either way. */
+  keptTime?: string;
   /** A full day the resident may join the waitlist of. */
   fullDate?: string;
   sessions?: FreeSession[];
@@ -416,10 +418,21 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return { node: 'nik_check', data: { ...data, nik: info.nik, ...(name ? { name } : {}) }, replies: [], effects: [effect('booking.check_nik', { nik: info.nik })] };
   }
 
+  /** `answers.not_names` as plain words, one set per vocabulary (not one per message). */
+  const notNameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+  function notNamesOf(words: readonly string[]): ReadonlySet<string> {
+    let set = notNameSets.get(words);
+    if (!set) notNameSets.set(words, (set = new Set(words.map(plain))));
+    return set;
+  }
+
   /**
    * A name typed before or after the NIK, read as at the name question: after "nama", "a.n." and
    * such, or else only when written with capitals ("Budi, NIK …", "1803… Siti Aminah"), so that
-   * "1803… punya anak saya" or "nik saya 1803… kak" is no name. A name on both sides: neither.
+   * "1803… punya anak saya" or "nik saya 1803… kak" is no name. In small letters ("1803… siti
+   * aminah"): two to four words, none known to the bot nor in `answers.not_names` (flows/nlu.yaml),
+   * so "1803… mohon dibantu" is no name either; it is capitalised as at the name question.
+   * A name on both sides: neither.
    */
   function nameWithNik(typed: string, data: Data, ctx: FlowContext): string | undefined {
     const text = normalizeDigits(typed);
@@ -429,6 +442,8 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const answers = answersOf(ctx.nlu);
     const polite = new Set([...answers.fillers, ...answers.vocab.name_suffixes.map(plain)]);
     const prefixes = answers.vocab.name_prefixes.map(plain);
+    const knows = ctx.nlu.knowsWord;
+    const notNames = notNamesOf(answers.vocab.not_names);
     const names = [text.slice(0, first), text.slice(last + 1)].flatMap((part) => {
       let said = part;
       for (let before = ''; before !== said; ) {
@@ -441,8 +456,10 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       const marked = prefixes.some((p) => lower.startsWith(`${p} `));
       if (!marked) {
         const words = said.split(/\s+/).filter((w) => !polite.has(plain(w)));
-        // Capitals, and no word the bot knows ("1803… BPJS" is the reason, not a name).
-        if (!words.length || words.length > 4 || !words.every((w) => /^\p{Lu}/u.test(w)) || asTyped(said, ctx).kind !== 'unknown' || reasonsNamed(said).length) return [];
+        const capitals = words.every((w) => /^\p{Lu}/u.test(w));
+        const small = Boolean(knows) && words.length >= 2 && said === said.toLowerCase() && words.every((w) => !knows!(w) && !notNames.has(plain(w)));
+        // Capitals (or small letters as above), and no word the bot knows ("1803… BPJS" is the reason, not a name).
+        if (!words.length || words.length > 4 || !(capitals || small) || asTyped(said, ctx).kind !== 'unknown' || reasonsNamed(said).length) return [];
       }
       const read = onName(said, { ...data, name: undefined }, ctx);
       return 'node' in read && read.node === 'loading' && typeof read.data?.name === 'string' ? [read.data.name] : [];
@@ -774,10 +791,21 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         const sessions = r.sessions as FreeSession[];
         const date = r.date as string;
         // The time typed along with the day ("besok jam 9") is tried once, whatever the day's answer.
-        const { wantedTime, ...base } = data;
+        // So is the time kept from the summary when only another day was typed ("kamis aja").
+        const { wantedTime, keptTime, ...base } = data;
         if (!r.bookable) return showDays({ ...base, fullDate: undefined }, r.days as FreeDay[], ctx, [{ text: unbookableLine(date, r.unbookable as Unbookable | undefined, ctx) }]);
         if (!sessions.some((s) => s.free > 0)) return refusalOutcome({ ok: false, why: 'day_full', date, days: r.days as FreeDay[] }, base, ctx);
         const next: Data = { ...base, date, sessions };
+        if (typeof keptTime === 'string') {
+          const vars = { day: longDay(date, ctx), time: time(keptTime, ctx) };
+          const same = sessions.find((s) => s.time === keptTime && s.free > 0);
+          if (same) {
+            const chosen: Data = { ...base, date, session: same.index, time: same.time };
+            return { node: 'confirm', data: chosen, replies: [{ text: ctx.t('booking.day_changed_time_kept', vars) }, confirmPrompt(chosen, ctx)] };
+          }
+          const unchosen: Data = { ...next, session: undefined, time: undefined };
+          return { node: 'session', data: unchosen, replies: [{ text: ctx.t('booking.day_changed_time_gone', vars) }, sessionsPrompt(unchosen, ctx)] };
+        }
         const wanted = typeof wantedTime === 'string' ? onTypedTime(wantedTime, next, ctx) : undefined;
         if (wanted) return wanted;
         return { node: 'session', data: next, replies: [sessionsPrompt(next, ctx)] };
@@ -892,8 +920,12 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return flow.onInput('confirm', at ? { ...data, wantedTime: at } : data, { type: 'choice', id: `d:${data.date}` }, ctx);
   }
 
-  /** Another day typed where a time or a yes was asked ("kamis aja", "lusa"), or with its time ("kamis jam 8"); the same day with a time is that time. */
-  function otherDay(typed: string, data: Data, ctx: FlowContext): Outcome | undefined {
+  /**
+   * Another day typed where a time or a yes was asked ("kamis aja", "lusa"), or with its time ("kamis jam 8");
+   * the same day with a time is that time. `keep`: the time already chosen (at the summary), tried on
+   * the new day when none is typed with it.
+   */
+  function otherDay(typed: string, data: Data, ctx: FlowContext, keep?: string): Outcome | undefined {
     const text = askedAbout(typed);
     const answers = answersOf(ctx.nlu);
     const today = calendar.today(ctx.now);
@@ -901,14 +933,20 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const day = answers.date(both?.day ?? text, today);
     if (!day || day === 'earliest' || day === 'latest') return undefined;
     if (day === data.date) return both && data.date ? sameDayAt(both.time, data, ctx) : undefined;
-    return onTypedDayAt(text, data, ctx);
+    const moved = onTypedDayAt(text, data, ctx);
+    // Only once that day's sessions are asked for (a past day stays at the day list, nothing kept).
+    if (keep && !both && moved && 'node' in moved && moved.node === 'loading' && moved.effects?.some((e) => e.type === 'booking.sessions')) {
+      return { ...moved, data: { ...moved.data, keptTime: keep } };
+    }
+    return moved;
   }
 
   /** At the summary: "salah, nik nya 1803…", "ganti tanggal", "eh namanya Siti Aminah", "kamis aja", "jam 8 aja". */
   function onCorrection(text: string, data: Data, ctx: FlowContext): Outcome | undefined {
     const lower = answersOf(ctx.nlu).yesNo(text) ? '' : text.toLowerCase();
     if (!lower) return undefined;
-    const day = otherDay(text, data, ctx);
+    // "kamis aja": that day, at the time chosen when it is free there.
+    const day = otherDay(text, data, ctx, data.time);
     if (day) return day;
     // "jam 8 aja": the same day at that time, if it is free (else its times with why).
     const at = answersOf(ctx.nlu).time(askedAbout(text));

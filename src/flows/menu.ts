@@ -1,5 +1,21 @@
 // The main menu: the place every conversation returns to.
+import { plain } from '../nlu/answers.js';
+import { answersOf } from '../nlu/index.js';
 import type { Flow, FlowContext, Outcome } from './types.js';
+
+/** Up to this many words, "untuk bpjs kak" at the menu is a reason for the urgent recording, not a longer request. */
+const REASON_WORDS = 5;
+
+/**
+ * "untuk bpjs", "buat berobat": what the urgent KTP-el recording the menu offers is for, with
+ * nothing else the bot understands in it. The booking, that reason taken (Flow.opensWith).
+ */
+function urgentReason(text: string, ctx: FlowContext): Outcome | undefined {
+  if (plain(text).split(' ').length > REASON_WORDS || !answersOf(ctx.nlu).saysWhatFor(text)) return undefined;
+  if (ctx.nlu.classify(text).kind !== 'unknown') return undefined;
+  const params = ctx.opening?.('booking', text);
+  return params ? { goto: 'booking', params } : undefined;
+}
 
 function menuReply(ctx: FlowContext, quiet: boolean) {
   return {
@@ -24,7 +40,8 @@ export const menuFlow: Flow = {
     if (params?.short) return { node: 'main', data: {}, replies: [] };
     return { node: 'main', data: {}, replies: [menuReply(ctx, Boolean(params?.quiet))] };
   },
-  onInput(_node, _data, input): Outcome {
+  onInput(_node, _data, input, ctx): Outcome {
+    if (input.type === 'text') return urgentReason(input.text, ctx) ?? { unhandled: true };
     if (input.type !== 'choice') return { unhandled: true };
     switch (input.id) {
       case 'm:menu':

@@ -911,11 +911,6 @@ function moveChoice(said: string, moves: Service[], ctx: FlowContext, named?: Se
 
 /** Words asking for the requirements themselves ("syarat rekam ktp untuk bpjs apa aja"): the summary, not the booking. */
 const ASKS_REQUIREMENTS = /\b(?:syarat\w*|persyaratan|requirements?)\b/;
-/**
- * Words saying what it is for ("untuk bpjs", "buat berobat"): a longer message naming a reason
- * word without one ("saya masih sekolah, umur 16 boleh?") is not taken as the booking's reason.
- */
-const PURPOSE = /\b(?:untuk|utk|buat|bwt|keperluan\w*|karena|krn|soalnya|perlu|butuh|dibutuhkan|diminta|for|because|need|needed)\b/;
 /** Up to this many words, a message naming a reason is the reason itself ("bpjs", "berobat ke rs"). */
 const REASON_ALONE_WORDS = 4;
 
@@ -929,7 +924,9 @@ const REASON_ALONE_WORDS = 4;
 function urgentBooking(service: Service, text: string, ctx: FlowContext): Outcome | undefined {
   const p = plain(text);
   if (!service.offers_recording_booking || ASKS_REQUIREMENTS.test(p)) return undefined;
-  if (!PURPOSE.test(p) && p.split(' ').length > REASON_ALONE_WORDS) return undefined;
+  // Without saying what it is for (answers.purpose: "untuk", "buat"…), a longer message naming a
+  // reason word ("saya masih sekolah, umur 16 boleh?") is not taken as the booking's reason.
+  if (!answersOf(ctx.nlu).saysWhatFor(p) && p.split(' ').length > REASON_ALONE_WORDS) return undefined;
   const intent = ctx.nlu.classify(text);
   const here =
     intent.kind === 'unknown' ||

@@ -149,6 +149,11 @@ export function createStep(flowList: Flow[]): StepFn {
     const owner = recognisers.find((f) => f.recognizes!(text));
     return owner ? { goto: owner.id, params: { said: text } } : undefined;
   };
+  /** A first message read as if typed at the menu ("untuk bpjs"), when the menu takes it. */
+  const atMenu = (text: string, fc: FlowContext): Outcome | undefined => {
+    const taken = menu.onInput('main', {}, { type: 'text', text }, fc);
+    return 'unhandled' in taken ? undefined : taken;
+  };
   const choiceOwners = flowList.flatMap((flow) => (flow.choicePrefixes ?? []).map((prefix) => ({ prefix, flow })));
 
   // One FlowContext per message and language (a step asks for it several times); flows only read it.
@@ -503,7 +508,7 @@ export function createStep(flowList: Flow[]): StepFn {
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
       const outcome =
         intent && intent.kind !== 'greeting' && intent.kind !== 'menu'
-          ? (intentOutcome(intent, flowCtx(ctx, welcomeLang), typed, input.type === 'text' ? readText(input.text, false) : undefined) ?? (intent.kind === 'unknown' ? recognised(typed) : undefined))
+          ? (intentOutcome(intent, flowCtx(ctx, welcomeLang), typed, input.type === 'text' ? readText(input.text, false) : undefined) ?? (intent.kind === 'unknown' ? (recognised(typed) ?? atMenu(typed, flowCtx(ctx, welcomeLang))) : undefined))
           : undefined;
       if (outcome) {
         const r = apply(outcome, menu, start, ctx, [welcome]);

@@ -23,6 +23,13 @@ export const AnswerVocab = z
     name_prefixes: Words.default([]),
     /** Said after a name out of politeness ("Siti Aminah kak"): never its last word. */
     name_suffixes: Words.default([]),
+    /**
+     * Words never part of a name typed in small letters with the NIK ("1803… mohon dibantu",
+     * "1803… adik saya"), besides the words the bot knows anyway ("tolong", "anak").
+     */
+    not_names: Words.default([]),
+    /** Words saying what something is for ("untuk bpjs", "buat berobat", "karena diminta rs"). */
+    purpose: Words.default([]),
     /** Relative day words and how many days from today ("kemarin": -1, read as a past day). */
     relative_days: z.record(z.string().min(1), z.number().int().min(-7).max(14)).default({}),
     /** "yang paling cepat", "secepatnya": the first free day / session. */
@@ -91,6 +98,8 @@ export interface AnswerReader {
   yesNo(text: string): YesNo | undefined;
   /** "leave" or "stay" when the whole text answers "leave it for your new question?" (fillers aside); else undefined. */
   leaveOrStay(text: string): 'leave' | 'stay' | undefined;
+  /** True when the text says what something is for ("untuk bpjs", "buat berobat"): one of the `purpose` words. */
+  saysWhatFor(text: string): boolean;
   /** The index of the option meant (`loose` when only some of its words were typed), several when unclear, or undefined. */
   option(text: string, labels: string[]): { index: number; loose?: true } | { ambiguous: number[] } | undefined;
   /** The number of an option typed as people do: "2", "2.", "no 2", "pilih 2", "yang kedua", "dua". */
@@ -422,5 +431,8 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     return undefined;
   }
 
-  return { yesNo, leaveOrStay, option, number, date, time, dateAndTime, name, fillers, vocab };
+  const purposeWords = new Set(vocab.purpose.map(plain));
+  const saysWhatFor = (text: string) => plain(text).split(' ').some((w) => purposeWords.has(w));
+
+  return { yesNo, leaveOrStay, saysWhatFor, option, number, date, time, dateAndTime, name, fillers, vocab };
 }

@@ -38,6 +38,8 @@ export interface Nlu {
   classify(text: string): Intent;
   /** As classify, but no word is guessed to be a typo of another: at a name question "Salim" is a name, not "salam". */
   classifyAsTyped?(text: string): Intent;
+  /** True when one typed word is in the vocabulary (chat spellings, keywords, known words), never by a typo guess: "tolong", "anak" are, "aminah" is not. */
+  knowsWord?(word: string): boolean;
   /** 'en' when a message is plainly written in English ("I lost my ID card"), else undefined. */
   writtenIn?(text: string): Lang | undefined;
   /** Readers for answers to the bot's own questions (yes/no, options, dates, times, names). */
@@ -172,6 +174,7 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
     answers,
     classify: memoByText((text) => classify(text, normalizer)),
     classifyAsTyped: memoByText((text) => classify(text, asTypedNormalizer)),
+    knowsWord: (word) => asTypedNormalizer.knows(word),
     writtenIn,
   };
 

@@ -32,6 +32,8 @@ function splitWords(text: string): string[] {
 export interface Normalizer {
   /** The standard words of a message. */
   words(text: string): string[];
+  /** True when one typed word is in the vocabulary (a chat spelling, a keyword, a known word), typos aside. */
+  knows(word: string): boolean;
 }
 
 export interface NormalizerOptions {
@@ -89,7 +91,7 @@ export function createNormalizer(vocab: NluVocab, options: NormalizerOptions = {
     return best;
   }
 
-  function standardWord(word: string): string[] {
+  function standardWord(word: string, fixTypos = options.fixTypos): string[] {
     if (lexicon.has(word)) return [word];
     const base = word.replace(/^(\p{L}{3,})2(?=\p{L}*$)/u, '$1'); // chat writes "anak-anak" as "anak2"
     const twice = base.replace(/(\p{L})\1{2,}/gu, '$1$1');
@@ -103,7 +105,7 @@ export function createNormalizer(vocab: NluVocab, options: NormalizerOptions = {
       const stem = candidate.slice(0, -suffix.length);
       if (lexicon.has(stem)) return [stem, ...addition];
     }
-    const fixed = options.fixTypos ? correctTypo(candidate) : undefined;
+    const fixed = fixTypos ? correctTypo(candidate) : undefined;
     return [fixed ?? candidate];
   }
 
@@ -126,7 +128,11 @@ export function createNormalizer(vocab: NluVocab, options: NormalizerOptions = {
   }
 
   return {
-    words: memoByText((text) => replacePhrases(splitWords(text).flatMap(standardWord))),
+    words: memoByText((text) => replacePhrases(splitWords(text).flatMap((w) => standardWord(w)))),
+    knows: (word) => {
+      const [w, ...more] = splitWords(word);
+      return w !== undefined && !more.length && (replacements.has(w) || lexicon.has(standardWord(w, false)[0]!));
+    },
   };
 }
 

@@ -279,6 +279,26 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 60
     await bare.close();
   });
 
+  test('a date field writes the chosen day in Indonesian: as sent, and as soon as another is picked', async () => {
+    const { context, page } = await loggedIn(browser, base, 'rina');
+    await page.goto(`${base}/admin/stats?from=2026-11-17&to=2026-11-30`);
+    const field = (name: string) => page.locator('label.date-field', { has: page.locator(`input[name=${name}]`) });
+    expect(await field('from').locator('.date-read').textContent()).toBe('Selasa, 17 November 2026');
+    expect(await field('to').locator('.date-read').textContent()).toBe('Senin, 30 November 2026');
+    await field('to').locator('input').fill('2026-12-01');
+    await poll(() => field('to').locator('.date-read').textContent()).toBe('Selasa, 1 Desember 2026');
+    await page.getByRole('button', { name: 'Tampilkan' }).click();
+    await page.waitForURL(/to=2026-12-01/);
+    expect(await field('to').locator('.date-read').textContent()).toBe('Selasa, 1 Desember 2026');
+    // Audit: nothing chosen, nothing written; a picked day is.
+    await page.goto(`${base}/admin/audit`);
+    const to = field('to');
+    expect(await to.locator('.date-read').textContent()).toBe('');
+    await to.locator('input').fill('2026-12-25');
+    await poll(() => to.locator('.date-read').textContent()).toBe('Jumat, 25 Desember 2026');
+    await context.close();
+  });
+
   test('every page fits a phone and a desktop, in Indonesian and in English', async () => {
     await t.say('web-stats-1', 'halo');
     await t.say('web-stats-1', 'blablabla qwerty');

@@ -269,7 +269,7 @@ describe('Kalender with several places', { timeout: 30_000 }, () => {
   });
 });
 
-describe('what officers read: the audit in words', { timeout: 30_000 }, () => {
+describe('what officers read: the audit in words, dates written out in Indonesian', { timeout: 30_000 }, () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await makeTestApp({
@@ -324,6 +324,28 @@ describe('what officers read: the audit in words', { timeout: 30_000 }, () => {
     const en = (await s.get('/admin/audit')).text;
     expect(en).toContain('Case #3 opened');
     expect(en).toContain('status: diproses → selesai');
+    await s.post('/admin/lang', { lang: 'id' });
+  });
+
+  test('date filters say the chosen day in Indonesian beside the field (Statistik, Audit, Permohonan, Hari ini)', async () => {
+    const s = new Session(t);
+    await s.login('rina');
+    const read = (html: string, name: string) => new RegExp(`<label class="date-field">[^<]*<small class="date-read" data-date-read>([^<]*)</small><input type="date" name="${name}"`).exec(html)?.[1];
+    const stats = (await s.get('/admin/stats?from=2026-11-17&to=2026-12-01')).text;
+    expect(read(stats, 'from')).toBe('Selasa, 17 November 2026');
+    expect(read(stats, 'to')).toBe('Selasa, 1 Desember 2026');
+    // The default period (the last two weeks) is written out too.
+    expect(read((await s.get('/admin/stats')).text, 'to')).toBe('Senin, 30 November 2026');
+    const audit = (await s.get('/admin/audit?from=2026-11-30&to=2026-12-25')).text;
+    expect(read(audit, 'from')).toBe('Senin, 30 November 2026');
+    expect(read(audit, 'to')).toBe('Jumat, 25 Desember 2026');
+    // No date chosen: nothing written.
+    expect(read((await s.get('/admin/audit')).text, 'from')).toBe('');
+    const apps = (await s.get('/admin/applications?from=2026-08-17')).text;
+    expect(read(apps, 'from')).toBe('Senin, 17 Agustus 2026');
+    expect(read((await s.get('/admin/today?date=2026-12-02')).text, 'date')).toBe('Rabu, 2 Desember 2026');
+    await s.post('/admin/lang', { lang: 'en' });
+    expect(read((await s.get('/admin/stats?from=2026-11-17&to=2026-12-01')).text, 'to')).toBe('Tuesday, 1 December 2026');
     await s.post('/admin/lang', { lang: 'id' });
   });
 });

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import { hasRole, type AuthOfficer } from '../officers/service.js';
-import { alertText, langOf, roleLabel, tr } from './i18n.js';
+import { alertText, langOf, longDate, roleLabel, tr } from './i18n.js';
 import type { DashboardDeps, DashboardPage } from './registry.js';
 
 export type Html = ReturnType<typeof html>;
@@ -18,6 +18,16 @@ export function setRegistry(r: { pages: DashboardPage[]; deps: DashboardDeps }):
 /** The hidden CSRF field every <form method="post"> needs. */
 export function csrfField(c: Context): Html {
   return html`<input type="hidden" name="_csrf" value="${c.get('csrf') ?? ''}">`;
+}
+
+/**
+ * A date field with the chosen day written out above it in the officer's language ("Selasa,
+ * 1 Desember 2026"): browsers show <input type="date"> in their own language and order (often
+ * "12/01/2026"). The page words the day it was sent; dashboard.js rewords a newly picked one.
+ */
+export function dateField(c: Context, name: string, label: string, value: string | undefined): Html {
+  const read = value ? longDate(value, langOf(c)) : '';
+  return html`<label class="date-field">${label} <small class="date-read" data-date-read>${read}</small><input type="date" name="${name}" value="${value ?? ''}"></label>`;
 }
 
 /** Flash a message and go to `url` (after a POST: the page shows the result once). */

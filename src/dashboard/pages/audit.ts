@@ -2,7 +2,7 @@
 // action and date.
 import { actorText, auditView } from '../audit-text.js';
 import { langOf, tr } from '../i18n.js';
-import { html, page, table, when } from '../layout.js';
+import { dateField, html, page, table, when } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
 
 const PAGE = 100;
@@ -40,8 +40,8 @@ export const auditPage: DashboardPage = {
   <label class="grow">${t('Cari (kode, nomor, isi)', 'Search (code, number, detail)')}<input type="search" name="q" value="${q.q ?? ''}"></label>
   <label>${t('Petugas', 'Officer')}<input name="actor" value="${q.actor ?? ''}"></label>
   <label>${t('Tindakan', 'Action')}<input name="action" value="${q.action ?? ''}" placeholder="booking.check_in"></label>
-  <label>${t('Dari', 'From')}<input type="date" name="from" value="${from ?? ''}"></label>
-  <label>${t('Sampai', 'To')}<input type="date" name="to" value="${to ?? ''}"></label>
+  ${dateField(c, 'from', t('Dari', 'From'), from)}
+  ${dateField(c, 'to', t('Sampai', 'To'), to)}
   <button>${t('Cari', 'Search')}</button>
 </form>
 <p>${res.total} ${t('catatan', 'entries')}</p>

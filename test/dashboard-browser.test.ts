@@ -234,6 +234,71 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 60
     await context.close();
   });
 
+  test('on a 360 px phone the header is one short row; "Menu" opens every page, big enough to tap, without JavaScript too; at 1280 px the menu shows as before', async () => {
+    const phone = async (page: Page) => {
+      await page.goto(`${base}/admin/stats`);
+      const header = (await page.locator('header.top').boundingBox())!;
+      expect(header.height, 'header height at 360 px').toBeLessThanOrEqual(60);
+      // The page starts right under it.
+      expect((await page.locator('h1').boundingBox())!.y).toBeLessThan(header.height + 40);
+      const links = page.locator('header.top nav a');
+      expect(await links.count()).toBe(10);
+      expect(await links.first().isVisible()).toBe(false);
+      await page.locator('label.menu-button').click();
+      for (const link of await links.all()) {
+        expect(await link.isVisible()).toBe(true);
+        const box = (await link.boundingBox())!;
+        expect(box.height, `${await link.textContent()} is tall enough to tap`).toBeGreaterThanOrEqual(40);
+        expect(box.x + box.width).toBeLessThanOrEqual(360);
+      }
+      expect(await page.getByRole('button', { name: 'Keluar' }).isVisible()).toBe(true);
+      expect(await page.getByRole('link', { name: 'Kata sandi' }).isVisible()).toBe(true);
+      await links.filter({ hasText: 'Audit' }).click();
+      await page.waitForURL(/\/admin\/audit$/);
+      expect(await page.locator('h1').textContent()).toBe('Audit');
+      // The menu is folded again on the next page.
+      expect(await links.first().isVisible()).toBe(false);
+    };
+    const { context, page } = await loggedIn(browser, base, 'rina', 360);
+    await phone(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/admin/stats`);
+    expect(await page.locator('label.menu-button').isVisible()).toBe(false);
+    for (const link of await page.locator('header.top nav a').all()) expect(await link.isVisible()).toBe(true);
+    await context.close();
+    // Without JavaScript (an old phone, a script that did not load).
+    const bare = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID', javaScriptEnabled: false });
+    const p = await bare.newPage();
+    p.setDefaultTimeout(15_000);
+    await p.goto(`${base}/admin/login`);
+    await p.fill('input[name=username]', 'rina');
+    await p.fill('input[name=password]', PASSWORD);
+    await p.click('button[type=submit]');
+    await p.waitForURL(/\/admin\/(?!login)/);
+    await phone(p);
+    await bare.close();
+  });
+
+  test('a date field writes the chosen day in Indonesian: as sent, and as soon as another is picked', async () => {
+    const { context, page } = await loggedIn(browser, base, 'rina');
+    await page.goto(`${base}/admin/stats?from=2026-11-17&to=2026-11-30`);
+    const field = (name: string) => page.locator('label.date-field', { has: page.locator(`input[name=${name}]`) });
+    expect(await field('from').locator('.date-read').textContent()).toBe('Selasa, 17 November 2026');
+    expect(await field('to').locator('.date-read').textContent()).toBe('Senin, 30 November 2026');
+    await field('to').locator('input').fill('2026-12-01');
+    await poll(() => field('to').locator('.date-read').textContent()).toBe('Selasa, 1 Desember 2026');
+    await page.getByRole('button', { name: 'Tampilkan' }).click();
+    await page.waitForURL(/to=2026-12-01/);
+    expect(await field('to').locator('.date-read').textContent()).toBe('Selasa, 1 Desember 2026');
+    // Audit: nothing chosen, nothing written; a picked day is.
+    await page.goto(`${base}/admin/audit`);
+    const to = field('to');
+    expect(await to.locator('.date-read').textContent()).toBe('');
+    await to.locator('input').fill('2026-12-25');
+    await poll(() => to.locator('.date-read').textContent()).toBe('Jumat, 25 Desember 2026');
+    await context.close();
+  });
+
   test('every page fits a phone and a desktop, in Indonesian and in English', async () => {
     await t.say('web-stats-1', 'halo');
     await t.say('web-stats-1', 'blablabla qwerty');

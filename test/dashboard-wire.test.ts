@@ -8,11 +8,13 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { applicationsFeature } from '../src/applications/feature.js';
 import { bookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import { createWhatsAppFeature, type WhatsAppFeature } from '../src/channels/whatsapp/feature.js';
 import type { Reply } from '../src/core/types.js';
 import { dashboardFeature } from '../src/dashboard/feature.js';
+import { maskAuditDetail } from '../src/ops/retention.js';
 import { addOfficer, contentCopy, loggedIn, PASSWORD, Session, shots } from './dashboard-helpers.js';
 import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
 import { FakeSocket, text } from './whatsapp-fakes.js';
@@ -264,5 +266,86 @@ describe('Kalender with several places', { timeout: 30_000 }, () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('what officers read: the audit in words, dates written out in Indonesian', { timeout: 30_000 }, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeTestApp({
+      env: { CONTENT_DIR: contentCopy() },
+      clock: new FakeClock('2026-11-30T02:00:00.000Z'),
+      features: [bookingFeature, applicationsFeature, webChatFeature, dashboardFeature],
+    });
+    await addOfficer(t, 'rina', 'admin');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  test('the audit page shows each entry in Indonesian words, no JSON; masked personal data stays masked', async () => {
+    const now = t.clock.now();
+    t.ctx.store.audit('budi', 'application.status', 'LU-1', { from: 'diproses', to: 'selesai', historyId: 4, notifications: 2 }, now);
+    t.ctx.store.audit('budi', 'handoff.case_opened', 'case:3', undefined, now);
+    t.ctx.store.audit('budi', 'booking.day.close', '2026-12-02', { reason: 'Alat perekaman rusak', cancelled: ['ABC234', 'XYZ789'], waitlist: 0 }, now);
+    t.ctx.store.audit('budi', 'booking.capacity.set', 'default', { place: 'main', before: { per_day: 20, first_session: '08:00', sessions: 4, session_minutes: 60 }, after: { per_day: 25, first_session: '08:00', sessions: 4, session_minutes: 60 } }, now);
+    // An entry as retention left it after 90 days (the real masking), and its subject's phone.
+    const personal = { trackingNo: 'LU-2', applicantName: 'Rina Wati', nik: '1803020101900001', contact: { channel: 'whatsapp', address: '6281234567890' } };
+    t.ctx.db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)').run(now.toISOString(), 'budi', 'application.create', '6281*******90', maskAuditDetail(JSON.stringify(personal)));
+    const s = new Session(t);
+    await s.login('rina');
+    const page = (await s.get('/admin/audit')).text;
+    const table = /<table class="rows audit">[\s\S]*<\/table>/.exec(page)![0];
+    expect(table).toContain('Status permohonan LU-1 diubah');
+    expect(table).toContain('status: diproses → selesai');
+    expect(table).toContain('notifikasi: 2');
+    expect(table).toContain('Kasus #3 dibuka');
+    expect(table).toContain('Hari 02/12/2026 ditutup');
+    expect(table).toContain('alasan: Alat perekaman rusak');
+    expect(table).toContain('dibatalkan: ABC234, XYZ789');
+    expect(table).toContain('Kuota bawaan diubah');
+    expect(table).toContain('tempat per hari: 20 → 25');
+    expect(table).toContain('Akun petugas rina dibuat');
+    expect(table).toContain('peran: admin');
+    expect(table).toContain('Masuk ke dasbor');
+    // The action's code stays, for the "Tindakan" filter.
+    expect(table).toContain('<code class="action">application.status</code>');
+    // Masked as it was stored: "***", the phone's middle digits hidden.
+    expect(table).toContain('nama pemohon: ***');
+    expect(table).toContain('NIK: ***');
+    expect(table).toContain('6281*******90');
+    expect(table).not.toMatch(/Rina Wati|1803020101900001|6281234567890/);
+    // No JSON: neither raw nor HTML-escaped.
+    expect(table).not.toContain('{"');
+    expect(table).not.toContain('{&quot;');
+    expect(table).not.toContain('historyId');
+    // In English too.
+    await s.post('/admin/lang', { lang: 'en' });
+    const en = (await s.get('/admin/audit')).text;
+    expect(en).toContain('Case #3 opened');
+    expect(en).toContain('status: diproses → selesai');
+    await s.post('/admin/lang', { lang: 'id' });
+  });
+
+  test('date filters say the chosen day in Indonesian beside the field (Statistik, Audit, Permohonan, Hari ini)', async () => {
+    const s = new Session(t);
+    await s.login('rina');
+    const read = (html: string, name: string) => new RegExp(`<label class="date-field">[^<]*<small class="date-read" data-date-read>([^<]*)</small><input type="date" name="${name}"`).exec(html)?.[1];
+    const stats = (await s.get('/admin/stats?from=2026-11-17&to=2026-12-01')).text;
+    expect(read(stats, 'from')).toBe('Selasa, 17 November 2026');
+    expect(read(stats, 'to')).toBe('Selasa, 1 Desember 2026');
+    // The default period (the last two weeks) is written out too.
+    expect(read((await s.get('/admin/stats')).text, 'to')).toBe('Senin, 30 November 2026');
+    const audit = (await s.get('/admin/audit?from=2026-11-30&to=2026-12-25')).text;
+    expect(read(audit, 'from')).toBe('Senin, 30 November 2026');
+    expect(read(audit, 'to')).toBe('Jumat, 25 Desember 2026');
+    // No date chosen: nothing written.
+    expect(read((await s.get('/admin/audit')).text, 'from')).toBe('');
+    const apps = (await s.get('/admin/applications?from=2026-08-17')).text;
+    expect(read(apps, 'from')).toBe('Senin, 17 Agustus 2026');
+    expect(read((await s.get('/admin/today?date=2026-12-02')).text, 'date')).toBe('Rabu, 2 Desember 2026');
+    await s.post('/admin/lang', { lang: 'en' });
+    expect(read((await s.get('/admin/stats?from=2026-11-17&to=2026-12-01')).text, 'to')).toBe('Tuesday, 1 December 2026');
+    await s.post('/admin/lang', { lang: 'id' });
   });
 });

@@ -24,6 +24,15 @@ export function roleLabel(t: Tr, role: string): string {
 /** "2026-11-30" as read in Indonesia: "30/11/2026" (anything else as it is). */
 export const idDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.split('-').reverse().join('/') : iso);
 
+const LONG_DATE = { id: new Intl.DateTimeFormat('id-ID', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }), en: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }) };
+
+/** "2026-12-01" written out: "Selasa, 1 Desember 2026" / "Tuesday, 1 December 2026" ('' for anything else). The dashboard's script words a newly picked date the same way. */
+export function longDate(iso: string, lang: UiLang): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return '';
+  const d = new Date(`${iso}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? '' : LONG_DATE[lang].format(d);
+}
+
 /** Services answer in English; the pages show the common ones in Indonesian. */
 const ERRORS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^No booking with code (\w+)\.?$/, (m) => `Tidak ada booking dengan kode ${m[1]}.`],

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html, raw } from 'hono/html';
 import { hasRole, type AuthOfficer } from '../officers/service.js';
-import { alertText, langOf, roleLabel, tr } from './i18n.js';
+import { alertText, langOf, longDate, roleLabel, tr } from './i18n.js';
 import type { DashboardDeps, DashboardPage } from './registry.js';
 
 export type Html = ReturnType<typeof html>;
@@ -18,6 +18,16 @@ export function setRegistry(r: { pages: DashboardPage[]; deps: DashboardDeps }):
 /** The hidden CSRF field every <form method="post"> needs. */
 export function csrfField(c: Context): Html {
   return html`<input type="hidden" name="_csrf" value="${c.get('csrf') ?? ''}">`;
+}
+
+/**
+ * A date field with the chosen day written out above it in the officer's language ("Selasa,
+ * 1 Desember 2026"): browsers show <input type="date"> in their own language and order (often
+ * "12/01/2026"). The page words the day it was sent; dashboard.js rewords a newly picked one.
+ */
+export function dateField(c: Context, name: string, label: string, value: string | undefined): Html {
+  const read = value ? longDate(value, langOf(c)) : '';
+  return html`<label class="date-field">${label} <small class="date-read" data-date-read>${read}</small><input type="date" name="${name}" value="${value ?? ''}"></label>`;
 }
 
 /** Flash a message and go to `url` (after a POST: the page shows the result once). */
@@ -63,13 +73,16 @@ ${body}
 }
 
 /** The count a page shows beside its menu label (new cases in the inbox), if any. */
-function navBadge(pg: DashboardPage, officer: AuthOfficer): Html | string {
-  let n = 0;
+function badgeCount(pg: DashboardPage, officer: AuthOfficer): number {
   try {
-    n = pg.badge && registry ? pg.badge(registry.deps, officer) : 0;
+    return pg.badge && registry ? pg.badge(registry.deps, officer) : 0;
   } catch {
     // A count is a nicety: it never keeps a page from showing.
+    return 0;
   }
+}
+
+function navBadge(pg: DashboardPage, n: number): Html | string {
   return n > 0 ? html` <span class="nav-count" data-nav-count="${pg.id}" style="display:inline-block;min-width:1.4em;padding:0 6px;border-radius:999px;background:#ffd54f;color:#1b2430;font-size:.8rem;font-weight:700;text-align:center">${n}</span>` : '';
 }
 
@@ -81,16 +94,24 @@ export function page(c: Context, p: { title: string; body: Html; active?: string
   const items = (registry?.pages ?? [])
     .filter((pg) => hasRole(officer.role, pg.role) && (!pg.available || pg.available(registry!.deps)))
     .sort((a, b) => a.order - b.order);
+  // On a phone the menu folds behind "Menu" (a checkbox and its label: no JavaScript needed);
+  // the count of new cases shows on the button too. From 761 px the menu is always shown.
+  const counts = new Map(items.map((pg) => [pg.id, badgeCount(pg, officer)]));
+  const badges = [...counts.values()].reduce((a, b) => a + b, 0);
   const nav = html`<header class="top">
   <a class="brand" href="/admin">${t('Dasbor Disdukcapil', 'Disdukcapil dashboard')}</a>
+  <input type="checkbox" id="menu-open" class="menu-open" aria-controls="top-menu">
+  <label for="menu-open" class="menu-button"><span aria-hidden="true">☰</span> ${t('Menu', 'Menu')}${badges > 0 ? html` <span class="nav-count">${badges}</span>` : ''}</label>
+  <div class="menu" id="top-menu">
   <nav aria-label="${t('Menu', 'Menu')}">
-    ${items.map((pg) => html`<a href="/admin${pg.path}" class="${p.active === pg.id ? 'active' : ''}" ${p.active === pg.id ? raw('aria-current="page"') : ''}>${pg.nav[lang]}${navBadge(pg, officer)}</a>`)}
+    ${items.map((pg) => html`<a href="/admin${pg.path}" class="${p.active === pg.id ? 'active' : ''}" ${p.active === pg.id ? raw('aria-current="page"') : ''}>${pg.nav[lang]}${navBadge(pg, counts.get(pg.id) ?? 0)}</a>`)}
   </nav>
   <div class="who">
     <span title="${officer.role}">${officer.displayName} <small>(${roleLabel(t, officer.role).toLowerCase()})</small></span>
     <form method="post" action="/admin/lang">${csrfField(c)}<input type="hidden" name="lang" value="${lang === 'id' ? 'en' : 'id'}"><button class="link">${lang === 'id' ? 'English' : 'Bahasa Indonesia'}</button></form>
     <a href="/admin/password">${t('Kata sandi', 'Password')}</a>
     <form method="post" action="/admin/logout">${csrfField(c)}<button class="link">${t('Keluar', 'Log out')}</button></form>
+  </div>
   </div>
 </header>${p.active === 'whatsapp' ? '' : waBanner(c)}`;
   return c.html(shell(c, p.title, p.body, { nav, heading: p.title }));

@@ -15,6 +15,18 @@ document.addEventListener('DOMContentLoaded', () => {
       if (!window.confirm(f.dataset.confirm)) e.preventDefault();
     });
   }
+  // A date field's day written out ("Selasa, 1 Desember 2026") follows a newly picked date
+  // (the page words the day it was sent, the same way: see dateField in layout.ts).
+  const longDate = new Intl.DateTimeFormat(document.documentElement.lang === 'en' ? 'en-GB' : 'id-ID', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  for (const input of document.querySelectorAll('label.date-field input[type=date]')) {
+    const read = input.parentElement.querySelector('[data-date-read]');
+    const show = () => {
+      const d = /^\d{4}-\d{2}-\d{2}$/.test(input.value) ? new Date(`${input.value}T00:00:00Z`) : undefined;
+      read.textContent = d && !Number.isNaN(d.getTime()) ? longDate.format(d) : '';
+    };
+    input.addEventListener('input', show);
+    input.addEventListener('change', show);
+  }
   // Charts: <canvas data-chart='{"type":"line","data":…}'> (Chart.js, served by the app).
   if (window.Chart) {
     for (const canvas of document.querySelectorAll('canvas[data-chart]')) {

@@ -10,7 +10,7 @@ import { NewApplicationInput } from '../../applications/service.js';
 import { officerOf } from '../../officers/auth.js';
 import { hasRole } from '../../officers/service.js';
 import { errorText, langOf, tr } from '../i18n.js';
-import { csrfField, done, html, page, table, when, type Html } from '../layout.js';
+import { csrfField, dateField, done, html, page, table, when, type Html } from '../layout.js';
 import type { DashboardDeps, DashboardPage } from '../registry.js';
 
 const PAGE = 50;
@@ -52,8 +52,8 @@ export const applicationsPage: DashboardPage = {
 <form class="toolbar" method="get" action="/admin/applications">
   <label>${t('Status', 'Status')}<select name="status"><option value="">${t('Semua', 'All')}</option>${STATUSES.map((s) => html`<option value="${s}" ${s === status ? 'selected' : ''}>${statusLabel(deps, c, s)}</option>`)}</select></label>
   <label>${t('Layanan', 'Service')}<select name="service"><option value="">${t('Semua', 'All')}</option>${services().map((s) => html`<option value="${s.id}" ${s.id === service ? 'selected' : ''}>${s.short_name[langOf(c)]}</option>`)}</select></label>
-  <label>${t('Dari', 'From')}<input type="date" name="from" value="${from ?? ''}"></label>
-  <label>${t('Sampai', 'To')}<input type="date" name="to" value="${to ?? ''}"></label>
+  ${dateField(c, 'from', t('Dari', 'From'), from)}
+  ${dateField(c, 'to', t('Sampai', 'To'), to)}
   <label class="grow">${t('Cari nomor, nama atau NIK', 'Search number, name or NIK')}<input type="search" name="q" value="${q.q ?? ''}"></label>
   <button>${t('Tampilkan', 'Show')}</button>
 </form>

@@ -2,7 +2,7 @@
 // channel, residents active, intents asked, quota use and no-show rate, notification delivery,
 // and the questions the bot did not understand (masked, with counts) to add vocabulary.
 import { idDate, tr } from '../i18n.js';
-import { html, page, table, when } from '../layout.js';
+import { dateField, html, page, table, when } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
 import { satisfaction } from '../../handoff/inbox-page.js';
 import { officerOf, roleOf } from '../../officers/auth.js';
@@ -44,8 +44,8 @@ export const statsPage: DashboardPage = {
         title: t('Statistik', 'Statistics'),
         active: 'stats',
         body: html`<form class="toolbar" method="get" action="/admin/stats">
-  <label>${t('Dari', 'From')}<input type="date" name="from" value="${from}"></label>
-  <label>${t('Sampai', 'To')}<input type="date" name="to" value="${to}"></label>
+  ${dateField(c, 'from', t('Dari', 'From'), from)}
+  ${dateField(c, 'to', t('Sampai', 'To'), to)}
   <button>${t('Tampilkan', 'Show')}</button>
 </form>
 <p class="summary">${t('Pesan masuk', 'Messages in')}: <strong class="total-messages">${rep.totalMessages}</strong> · ${t('tidak dimengerti', 'not understood')}: <strong>${rep.notUnderstood.reduce((a, b) => a + b, 0)}</strong></p>

@@ -6,7 +6,7 @@ import { normalizeCode } from '../../booking/service.js';
 import { officerOf } from '../../officers/auth.js';
 import { hasRole } from '../../officers/service.js';
 import { errorText, tr, type Tr } from '../i18n.js';
-import { csrfField, done, html, page, type Html } from '../layout.js';
+import { csrfField, dateField, done, html, page, type Html } from '../layout.js';
 import type { DashboardDeps, DashboardPage } from '../registry.js';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -102,7 +102,7 @@ export const todayPage: DashboardPage = {
         active: 'today',
         body: html`${dayNote}
 <form class="toolbar noprint" method="get" action="/admin/today">
-  <label>${t('Tanggal', 'Date')} <input type="date" name="date" value="${date}"></label>
+  ${dateField(c, 'date', t('Tanggal', 'Date'), date)}
   <label class="grow">${t('Cari kode, nama atau NIK', 'Search code, name or NIK')} <input type="search" name="q" value="${q}" placeholder="${t('mis. K7PQ2M atau 4 angka terakhir NIK', 'e.g. K7PQ2M or the last 4 NIK digits')}"></label>
   <button>${t('Tampilkan', 'Show')}</button>
   <button type="button" class="secondary" data-print>${t('Cetak daftar (A4)', 'Print list (A4)')}</button>

@@ -629,3 +629,35 @@ describe('"semua belum ada", "semuanya sudah ada": one answer for every document
     expect(choicesOf(reply)).toEqual(['Cek kelengkapan', 'Kirim daftar lengkap', 'Layanan lain', 'Menu utama']);
   });
 });
+
+describe('"juga" at a checklist question', () => {
+  const AKTA = ['akte lahir', '1'];
+  test.each(['juga', 'ini juga kak', 'buku nikah juga'])('"%s" after a yes: yes to this document too', async (typed) => {
+    expect(textOf(last(await chat([...AKTA, 'ya', typed])))).toContain('(3/5) Apakah Anda sudah punya:\nFotokopi Kartu Keluarga (KK)?');
+  });
+
+  test('"ini juga" after a no: this one is missing too', async () => {
+    const result = textOf(last(await chat([...AKTA, 'tidak ada', 'ini juga', 'ada', 'tidak perlu', 'tidak perlu'])));
+    expect(result).toContain('Yang masih kurang:\n• Fotokopi surat keterangan lahir');
+    expect(result).toContain('• Fotokopi buku nikah / akta perkawinan orang tua');
+    expect(result).not.toContain('• Fotokopi Kartu Keluarga (KK)');
+  });
+
+  test.each(['kk juga', 'ktp juga', 'fotokopi kk juga kak'])('"%s" at the marriage book\'s question answers nothing (nor asks to leave): the same question, one at a time', async (typed) => {
+    const reply = last(await chat([...AKTA, 'ya', typed]));
+    expect(textOf(reply)).toBe('Satu per satu ya. Yang saya tanyakan sekarang:\n(2/5) Apakah Anda sudah punya:\nFotokopi buku nikah / akta perkawinan orang tua?');
+    expect(choicesOf(reply)).toEqual(['Ya, ada', 'Tidak ada', 'Belum tahu']);
+  });
+
+  test('"kk juga" at the KK question is a yes to it; "ktp juga udah" there notes the KTP-el and keeps the KK question', async () => {
+    expect(textOf(last(await chat([...AKTA, 'ya', 'ya', 'kk juga'])))).toContain('(4/5)');
+    const noted = textOf(last(await chat([...AKTA, 'ya', 'ya', 'ktp juga udah'])));
+    expect(noted).toContain('Fotokopi KTP-el orang tua atau pelapor: sudah ada');
+    expect(noted).toContain('(3/5)');
+  });
+
+  test('"juga" at the first question (no answer before it) answers nothing; "syarat kk juga" is still a new request', async () => {
+    expect(textOf(last(await chat([...AKTA, 'juga'])))).toContain('(1/5)');
+    expect(textOf(last(await chat([...AKTA, 'ya', 'syarat kk juga'])))).toContain('Tinggalkan dulu');
+  });
+});

@@ -758,6 +758,7 @@ const NOT_ALL =
 interface ChecklistWords {
   all: Set<string>;
   complete: Set<string>;
+  also: Set<string>;
 }
 const checklistWordsCache = new WeakMap<object, ChecklistWords>();
 function checklistWords(ctx: FlowContext): ChecklistWords {
@@ -765,7 +766,7 @@ function checklistWords(ctx: FlowContext): ChecklistWords {
   let words = checklistWordsCache.get(vocab);
   if (!words) {
     const set = (list: string[]) => new Set(list.map(plain));
-    checklistWordsCache.set(vocab, (words = { all: set(vocab.all), complete: set(vocab.complete) }));
+    checklistWordsCache.set(vocab, (words = { all: set(vocab.all), complete: set(vocab.complete), also: set(vocab.also) }));
   }
   return words;
 }
@@ -790,6 +791,27 @@ function aboutAllDocuments(text: string, ctx: FlowContext): boolean {
   if (NOT_ALL.test(plain(text))) return true;
   const typed = readAnswer(text, ctx.nlu);
   return typed !== undefined && forEveryDocument(text, ANSWER_OF[typed], ctx);
+}
+
+/**
+ * "juga", "ini juga", "buku nikah juga" (nothing else said) at a checklist question: the yes or no
+ * given just before (`before`), again. Another document named and nothing else ("kk juga" at the
+ * marriage book's question): which one it answers is unclear ('again': the question once more).
+ * Undefined when there is no "juga", something else is said ("syarat kk juga"), or there is no yes
+ * or no just before.
+ */
+function alsoAnswer(text: string, doc: RequiredDocument, before: Answer | undefined, ctx: FlowContext): Answer | 'again' | undefined {
+  const { also } = checklistWords(ctx);
+  if (!plainWords(text).some((w) => also.has(w))) return undefined;
+  // The words as namesIn() reads them, less the documents' names, "juga", fillers and the words a document's name may come with.
+  const words = normalize(text).split(' ');
+  const names = namesIn(text);
+  const fillers = answersOf(ctx.nlu).fillers;
+  const item = itemWords(doc, ctx);
+  const rest = words.filter((w, i) => w && !names.some((n) => i >= n.start && i < n.end) && !also.has(w) && !fillers.has(w) && !inSet(w, item.drop));
+  if (rest.length) return undefined;
+  if (names.some((n) => !docNames(doc).has(n.key))) return 'again';
+  return before === 'y' || before === 'n' ? before : undefined;
 }
 
 /**
@@ -1194,7 +1216,12 @@ export const requirementsFlow: Flow = {
       // be needed here), and the question asked stays unless it was answered too.
       const other = input.type === 'text' ? readOtherDocuments(input.text, docs, answers.length, ctx, caseId) : undefined;
       if (other) return noteOthers(other);
-      const { answer, namesItem } = answerOf(input, ctx, doc);
+      const read = answerOf(input, ctx, doc);
+      const { namesItem } = read;
+      // "juga", "ini juga": the yes or no just before, again; "kk juga" at another document's question: asked again.
+      const also = !read.answer && input.type === 'text' && doc ? alsoAnswer(input.text, doc, answers.at(-1), ctx) : undefined;
+      if (also === 'again') return { node, data, replies: [{ text: ctx.t('req.one_at_a_time') }, questionPrompt(docs, answers.length, ctx, caseId)] };
+      const answer = also ?? read.answer;
       // (Its name alone, "surat lahir", asks nothing: the question again, as for any non-answer.)
       const saysMore = input.type === 'text' && doc !== undefined && (input.text.includes('?') || withoutSource(plainWords(input.text), ctx).some((w) => !inSet(w, itemWords(doc, ctx).drop)));
       if (!answer && namesItem && saysMore && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {

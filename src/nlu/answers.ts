@@ -60,6 +60,8 @@ export const AnswerVocab = z
     all: Words.default([]),
     /** "sudah lengkap": every document left is there (with a yes only: "belum lengkap" is not all of them there). */
     complete: Words.default([]),
+    /** "juga", "ini juga" at a checklist question: the answer given just before, again. */
+    also: Words.default([]),
   })
   .strict();
 export type AnswerVocab = z.infer<typeof AnswerVocab>;

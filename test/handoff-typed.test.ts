@@ -266,6 +266,28 @@ describe('"Tentang apa?" answered with something else', () => {
   });
 });
 
+describe('a bare yes or no at "Tentang apa?" carries no message', () => {
+  test.each(['udah', 'blm', 'sudah', 'belum', 'iya', 'udah kak'])('"%s" opens no case: one line and the topics again; a real message then opens one', async (said) => {
+    const app = await start();
+    await app.say('yn', 'hubungi petugas');
+    const r = await app.say('yn', said);
+    expect(textOf(r)).toBe('Mohon pilih topiknya, atau langsung tulis pesan Anda untuk petugas.\nSaya teruskan ke petugas. Tentang apa?');
+    expect(choicesOf(r)).toEqual(['Pertanyaan', 'Pengaduan', 'Dokumen saya', 'Lainnya']);
+    expect(cases(app)).toBe(0);
+    expect(textOf(await app.say('yn', 'KTP saya belum jadi sudah dua bulan'))).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual(['KTP saya belum jadi sudah dua bulan']);
+  });
+
+  test('"ok" keeps its own short line (an acknowledgement), no case', async () => {
+    const app = await start();
+    await app.say('yo', 'hubungi petugas');
+    const r = textOf(await app.say('yo', 'ok'));
+    expect(r).toContain('Tentang apa?');
+    expect(r).not.toContain('diteruskan ke petugas');
+    expect(cases(app)).toBe(0);
+  });
+});
+
 test.each([
   ['bisa online gak', 'daring'],
   ['berapa hari prosesnya', 'Lama proses'],

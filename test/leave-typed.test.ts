@@ -168,6 +168,28 @@ describe('the new request said again at "leave it?"', () => {
   });
 });
 
+describe('"batal" at "leave it?" drops the new request, not the half-finished one under it', () => {
+  test('at the checklist: the same question, the answers kept, the status not asked; "batal" once more cancels the checklist', async () => {
+    const all = await chat(['kk hilang', '1', 'ada', 'cek status', 'batal']);
+    const stayed = last(all);
+    expect(textOf(stayed)).toBe(
+      'Baik, pertanyaan barunya tidak saya lanjutkan. Kita lanjutkan cek dokumen; ketik batal sekali lagi jika ingin berhenti.\n(2/2) Apakah Anda sudah punya:\nKTP-el kepala keluarga atau pemohon (asli)?',
+    );
+    expect(choicesOf(stayed)).toEqual(['Ya, ada', 'Tidak ada', 'Belum tahu']);
+    // The answer given before the leave question still counts.
+    expect(textOf(await t.say(`leave-${n}`, 'ada'))).toContain('Lengkap!');
+    const again = await chat(['kk hilang', '1', 'cek status', 'batal', 'batal']);
+    expect(textOf(last(again))).toContain('Baik, dibatalkan.');
+    expect(choicesOf(last(again))).not.toContain('Lanjutkan cek dokumen');
+  });
+
+  test('at a booking: the NIK question again, the booking kept', async () => {
+    const reply = textOf(last(await chat([...NIK_LEAVE, 'batal'])));
+    expect(reply).toContain('Kita lanjutkan booking; ketik batal sekali lagi');
+    expect(reply).toContain('Ketik NIK');
+  });
+});
+
 test('"ga jadi booking" at "leave it?" stops the booking, saying so, and answers the request asked about', async () => {
   const all = await chat([...NIK_LEAVE, 'ga jadi booking', 'menu']);
   const stopped = textOf(all[3]!);

@@ -589,3 +589,75 @@ describe('the child\'s age typed: the KIA for that age, and whether a birth repo
     expect(once).toContain('Umur 3 tahun: sudah lewat 60 hari setelah lahir');
   });
 });
+
+describe('"semua belum ada", "semuanya sudah ada": one answer for every document left', () => {
+  const AKTA = ['akte lahir', '1', 'ada'];
+  test.each(['semua belum ada', 'semuanya belum ada kak', 'semua ga ada'])('"%s" at the second question: the result at once, each document left missing (the conditional ones apart)', async (typed) => {
+    const result = textOf(last(await chat([...AKTA, typed])));
+    expect(result).toContain('Yang masih kurang:\n• Fotokopi buku nikah / akta perkawinan orang tua');
+    expect(result).toContain('• Fotokopi Kartu Keluarga (KK)');
+    expect(result).toContain('Hanya jika berlaku untuk Anda (belum ada):\n• Fotokopi KTP-el orang tua');
+    expect(result).not.toContain('• Fotokopi surat keterangan lahir');
+    expect(result).not.toContain('(3/5)');
+  });
+
+  test('a document answered before its turn keeps that answer', async () => {
+    const all = await chat([...AKTA, 'kartu keluarga udah ada', 'semua belum ada']);
+    expect(textOf(all[3]!)).toContain('Fotokopi Kartu Keluarga (KK): sudah ada');
+    const result = textOf(last(all));
+    expect(result).toContain('• Fotokopi buku nikah / akta perkawinan orang tua');
+    expect(result).not.toContain('• Fotokopi Kartu Keluarga (KK)');
+  });
+
+  test.each(['semuanya sudah ada', 'udah lengkap semua'])('"%s" at the first question: complete at once', async (typed) => {
+    expect(textOf(last(await chat(['kk hilang', '1', typed])))).toContain('Lengkap! Dokumen untuk KK hilang/rusak sudah siap semua');
+  });
+
+  test('"belum ada semua" (not all there yet) marks nothing: one by one from there', async () => {
+    expect(textOf(last(await chat([...AKTA, 'belum ada semua'])))).toContain('Baik, kita cek satu per satu.\n(2/5)');
+  });
+
+  test.each(['semua belum ada', 'semuanya sudah ada'])('"%s" at the KK list, before any checklist: choose the service first, then the check (not "belum mengerti")', async (typed) => {
+    const reply = last(await chat(['syarat kk', typed]));
+    expect(textOf(reply)).toBe('Pilih dulu layanannya, lalu Cek kelengkapan: saya tanyakan dokumennya satu per satu dan saya tunjukkan yang masih kurang.\nPilih layanan:');
+    expect(choicesOf(reply)).toContain('KK hilang/rusak');
+  });
+
+  test('"semua belum ada" at a summary points to the check, with the same options', async () => {
+    const reply = last(await chat(['kk hilang', 'semua belum ada']));
+    expect(textOf(reply)).toBe('Pilih Cek kelengkapan: saya tanyakan dokumennya satu per satu dan saya tunjukkan yang masih kurang.\nSelanjutnya?');
+    expect(choicesOf(reply)).toEqual(['Cek kelengkapan', 'Kirim daftar lengkap', 'Layanan lain', 'Menu utama']);
+  });
+});
+
+describe('"juga" at a checklist question', () => {
+  const AKTA = ['akte lahir', '1'];
+  test.each(['juga', 'ini juga kak', 'buku nikah juga'])('"%s" after a yes: yes to this document too', async (typed) => {
+    expect(textOf(last(await chat([...AKTA, 'ya', typed])))).toContain('(3/5) Apakah Anda sudah punya:\nFotokopi Kartu Keluarga (KK)?');
+  });
+
+  test('"ini juga" after a no: this one is missing too', async () => {
+    const result = textOf(last(await chat([...AKTA, 'tidak ada', 'ini juga', 'ada', 'tidak perlu', 'tidak perlu'])));
+    expect(result).toContain('Yang masih kurang:\n• Fotokopi surat keterangan lahir');
+    expect(result).toContain('• Fotokopi buku nikah / akta perkawinan orang tua');
+    expect(result).not.toContain('• Fotokopi Kartu Keluarga (KK)');
+  });
+
+  test.each(['kk juga', 'ktp juga', 'fotokopi kk juga kak'])('"%s" at the marriage book\'s question answers nothing (nor asks to leave): the same question, one at a time', async (typed) => {
+    const reply = last(await chat([...AKTA, 'ya', typed]));
+    expect(textOf(reply)).toBe('Satu per satu ya. Yang saya tanyakan sekarang:\n(2/5) Apakah Anda sudah punya:\nFotokopi buku nikah / akta perkawinan orang tua?');
+    expect(choicesOf(reply)).toEqual(['Ya, ada', 'Tidak ada', 'Belum tahu']);
+  });
+
+  test('"kk juga" at the KK question is a yes to it; "ktp juga udah" there notes the KTP-el and keeps the KK question', async () => {
+    expect(textOf(last(await chat([...AKTA, 'ya', 'ya', 'kk juga'])))).toContain('(4/5)');
+    const noted = textOf(last(await chat([...AKTA, 'ya', 'ya', 'ktp juga udah'])));
+    expect(noted).toContain('Fotokopi KTP-el orang tua atau pelapor: sudah ada');
+    expect(noted).toContain('(3/5)');
+  });
+
+  test('"juga" at the first question (no answer before it) answers nothing; "syarat kk juga" is still a new request', async () => {
+    expect(textOf(last(await chat([...AKTA, 'juga'])))).toContain('(1/5)');
+    expect(textOf(last(await chat([...AKTA, 'ya', 'syarat kk juga'])))).toContain('Tinggalkan dulu');
+  });
+});

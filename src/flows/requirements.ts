@@ -754,6 +754,66 @@ function readOtherDocuments(text: string, docs: RequiredDocument[], index: numbe
 const NOT_ALL =
   /^(?:(?:ada|udah|sudah|udh|sdh|yg|yang|tapi|tp) )*(?:(?:belum|blm|blom|belom|tidak|tdk|ga|gak|gk|nggak|ngga|enggak|engga|kurang|not) (?:ada |punya )?(?:semua|semuanya|lengkap|komplit|all)|(?:ada )?(?:yang|yg) (?:belum|blm|blom|belom|kurang|ga ada|gak ada|tidak ada)|(?:baru |cuma |cuman |hanya )?(?:sebagian|setengah|some|some of them)(?: (?:aja|saja|ada|yang ada|yg ada))?)(?: (?:ada|punya|nya|kak|kk|ka|min|sih|deh|ya|dong|nih|pak|bu))*$/;
 
+/** The `answers` words of flows/nlu.yaml read at a checklist question, as plain words; once per vocabulary. */
+interface ChecklistWords {
+  all: Set<string>;
+  complete: Set<string>;
+  also: Set<string>;
+}
+const checklistWordsCache = new WeakMap<object, ChecklistWords>();
+function checklistWords(ctx: FlowContext): ChecklistWords {
+  const vocab = answersOf(ctx.nlu).vocab;
+  let words = checklistWordsCache.get(vocab);
+  if (!words) {
+    const set = (list: string[]) => new Set(list.map(plain));
+    checklistWordsCache.set(vocab, (words = { all: set(vocab.all), complete: set(vocab.complete), also: set(vocab.also) }));
+  }
+  return words;
+}
+
+/**
+ * Is `answer` (read from `text`) for every document left? A yes with an `all` or `complete` word
+ * ("ya semua ada", "udah lengkap semua"); a no or not sure with an `all` word before it ("semua
+ * belum ada", "semuanya ga tau"; "belum lengkap semua" is one no). "belum semua" is NOT_ALL.
+ */
+function forEveryDocument(text: string, answer: Answer | undefined, ctx: FlowContext): boolean {
+  if (answer !== 'y' && answer !== 'n' && answer !== 'u') return false;
+  const words = plainWords(text);
+  const { all, complete } = checklistWords(ctx);
+  if (answer === 'y') return words.some((w) => all.has(w) || complete.has(w));
+  const allAt = words.findIndex((w) => all.has(w));
+  const answerAt = words.findIndex((w) => !all.has(w) && readAnswer(w, ctx.nlu) !== undefined);
+  return allAt >= 0 && (answerAt < 0 || allAt < answerAt);
+}
+
+/** A checklist answer about all documents ("semua belum ada", "udah lengkap", "belum semua") typed before the checklist began. */
+function aboutAllDocuments(text: string, ctx: FlowContext): boolean {
+  if (NOT_ALL.test(plain(text))) return true;
+  const typed = readAnswer(text, ctx.nlu);
+  return typed !== undefined && forEveryDocument(text, ANSWER_OF[typed], ctx);
+}
+
+/**
+ * "juga", "ini juga", "buku nikah juga" (nothing else said) at a checklist question: the yes or no
+ * given just before (`before`), again. Another document named and nothing else ("kk juga" at the
+ * marriage book's question): which one it answers is unclear ('again': the question once more).
+ * Undefined when there is no "juga", something else is said ("syarat kk juga"), or there is no yes
+ * or no just before.
+ */
+function alsoAnswer(text: string, doc: RequiredDocument, before: Answer | undefined, ctx: FlowContext): Answer | 'again' | undefined {
+  const { also } = checklistWords(ctx);
+  if (!plainWords(text).some((w) => also.has(w))) return undefined;
+  // The words as namesIn() reads them, less the documents' names, "juga", fillers and the words a document's name may come with.
+  const words = normalize(text).split(' ');
+  const names = namesIn(text);
+  const fillers = answersOf(ctx.nlu).fillers;
+  const item = itemWords(doc, ctx);
+  const rest = words.filter((w, i) => w && !names.some((n) => i >= n.start && i < n.end) && !also.has(w) && !fillers.has(w) && !inSet(w, item.drop));
+  if (rest.length) return undefined;
+  if (names.some((n) => !docNames(doc).has(n.key))) return 'again';
+  return before === 'y' || before === 'n' ? before : undefined;
+}
+
 /**
  * "kk, udah", "kk udah" at another document's question: "kk" first may be the family card or
  * "kak" (a polite address: "kak, udah"). `rest`: the answer without it. With a KK in this
@@ -1015,6 +1075,12 @@ export const requirementsFlow: Flow = {
       if (input.id === 'req:back') return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
     }
 
+    // "semua belum ada", "udah lengkap" at the lists or the summary: answers for a checklist not begun yet.
+    if (input.type === 'text' && (node === 'category' || node === 'service' || node === 'detail') && aboutAllDocuments(input.text, ctx)) {
+      const again = requirementsFlow.prompt(node, data, ctx).slice(-1);
+      return { node, data, replies: [{ text: ctx.t(node === 'detail' ? 'req.all_before_check' : 'req.all_before_service', { check: ctx.t('req.check') }) }, ...again] };
+    }
+
     // The moving list (or a move's summary): the places typed choose ("ke Bandar Lampung", "dari Jakarta").
     if (input.type === 'text' && (node === 'service' || node === 'detail')) {
       const listed = node === 'service' && Array.isArray(data.serviceIds) ? (data.serviceIds as string[]).map((id) => ctx.content.servicesById.get(id)) : [];
@@ -1102,7 +1168,7 @@ export const requirementsFlow: Flow = {
       const docs = checkable(service, caseId);
       const doc = docs[answers.length];
       // "semua ada": each document left is there, but one answered before its turn keeps that answer.
-      const allLeft = (no: Answer[] = []) => docs.slice(answers.length).map((_, j): Answer => (no[j] === 'n' ? 'n' : (ahead[answers.length + j] ?? 'y')));
+      const allLeft = (no: Answer[] = [], rest: Answer = 'y') => docs.slice(answers.length).map((_, j): Answer => (no[j] === 'n' ? 'n' : (ahead[answers.length + j] ?? rest)));
       // "semua ada kecuali buku nikah": every document left is there but the ones named after "kecuali".
       const except = input.type === 'text' ? allExcept(input.text, docs.slice(answers.length), ctx) : undefined;
       if (except) return askQuestion(service, docs, [...answers, ...allLeft(except)], ctx, caseId);
@@ -1147,7 +1213,12 @@ export const requirementsFlow: Flow = {
       // be needed here), and the question asked stays unless it was answered too.
       const other = input.type === 'text' ? readOtherDocuments(input.text, docs, answers.length, ctx, caseId) : undefined;
       if (other) return noteOthers(other);
-      const { answer, namesItem } = answerOf(input, ctx, doc);
+      const read = answerOf(input, ctx, doc);
+      const { namesItem } = read;
+      // "juga", "ini juga": the yes or no just before, again; "kk juga" at another document's question: asked again.
+      const also = !read.answer && input.type === 'text' && doc ? alsoAnswer(input.text, doc, answers.at(-1), ctx) : undefined;
+      if (also === 'again') return { node, data, replies: [{ text: ctx.t('req.one_at_a_time') }, questionPrompt(docs, answers.length, ctx, caseId)] };
+      const answer = also ?? read.answer;
       // (Its name alone, "surat lahir", asks nothing: the question again, as for any non-answer.)
       const saysMore = input.type === 'text' && doc !== undefined && (input.text.includes('?') || withoutSource(plainWords(input.text), ctx).some((w) => !inSet(w, itemWords(doc, ctx).drop)));
       if (!answer && namesItem && saysMore && input.type === 'text' && ITEM_QUESTION_INTENTS.has(ctx.nlu.classify(input.text).kind)) {
@@ -1159,9 +1230,10 @@ export const requirementsFlow: Flow = {
       // Not an answer: the core tries it as a question ("biayanya berapa") before asking again.
       if (!answer) return { unhandled: true };
       if (answer === 'na' && !(doc && mayNotApply(doc, caseId))) return { node, data, replies: [{ text: ctx.t('req.answer_hint') }, questionPrompt(docs, answers.length, ctx, caseId)] };
-      // "ya semua ada", "sudah lengkap semua": every document still to ask about (this one at least) is there.
-      if (doc && answer === 'y' && input.type === 'text' && /\b(semua|semuanya|lengkap|all|everything)\b/i.test(input.text)) {
-        return askQuestion(service, docs, [...answers, ...allLeft()], ctx, caseId);
+      // "ya semua ada", "sudah lengkap semua", "semua belum ada": the same answer for every document
+      // still to ask about (this one at least); one answered before its turn keeps its answer.
+      if (doc && answer && input.type === 'text' && forEveryDocument(input.text, answer, ctx)) {
+        return askQuestion(service, docs, [...answers, ...allLeft([], answer)], ctx, caseId);
       }
       return askQuestion(service, docs, [...answers, answer], ctx, caseId, ahead);
     }

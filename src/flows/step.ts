@@ -572,6 +572,9 @@ export function createStep(flowList: Flow[]): StepFn {
         const id = picked && 'index' in picked ? state.choices[picked.index] : undefined;
         if (id) return step(state, { type: 'choice', id }, ctx);
       }
+      // "batal" at "Tinggalkan dulu?" drops the new request, not what is half-finished under it (the
+      // answers were promised to be kept): that stays, said so; "batal" once more cancels it too.
+      if (global === 'cancel' && state.leave) return shortReprompt({ ...state, leave: undefined }, ctx, [...notPassedOn(state, ctx), { text: heldText(ctx, state.lang, 'nlu.leave_cancelled', state.flow) }]);
       // A flow may say what leaving means (an officer's case stays open).
       const leaving = global === 'menu' || global === 'cancel' ? [...(flows.get(state.flow)?.onLeave?.(state.node, state.data, fc) ?? []), ...notPassedOn(state, ctx)] : [];
       if (global === 'menu') return leaveKeeping(state, ctx, leaving, (from, pre) => toMenu(from, ctx, pre));

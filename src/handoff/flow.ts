@@ -446,6 +446,9 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
               // Small talk ("makasih", "halo") or a clear other request ("cek status", "jam buka?"):
               // the core answers it (small talk: one line and this question again).
               if (otherRequest(input.text, ctx)) return { unhandled: true };
+              // A bare yes, no or "udah" ("iya", "blm", "sudah") says nothing for an officer: no case,
+              // one line and this question again.
+              if (readAnswer(input.text, ctx.nlu) !== undefined) return { node: 'topic', data, replies: [{ text: ctx.t('handoff.topic_again') }, topicQuestion(ctx)] };
             }
             // The message written straight away: keep it (whole), with the topic it reads like.
             return openGuessing(input.whole ?? input.text, data.note, ctx, { cut: input.cut });

@@ -63,6 +63,12 @@ export const AnswerVocab = z
     stay: Words.default([]),
     /** Words that may go with either of those there besides the fillers ("tinggalkan aja dulu", "nggak dulu"). */
     leave_fillers: Words.default([]),
+    /** "semua belum ada", "semuanya sudah ada" at a checklist question: the answer is for every document left. */
+    all: Words.default([]),
+    /** "sudah lengkap": every document left is there (with a yes only: "belum lengkap" is not all of them there). */
+    complete: Words.default([]),
+    /** "juga", "ini juga" at a checklist question: the answer given just before, again. */
+    also: Words.default([]),
   })
   .strict();
 export type AnswerVocab = z.infer<typeof AnswerVocab>;

@@ -24,7 +24,14 @@ export function rssSampler(): { stop(): number } {
 }
 
 /** Figures measured earlier in the same `npm run bench`, for the ratios later benches print. */
-export const sameRun: { engineRate?: number; replayRate?: number } = {};
+export const sameRun: {
+  engineRate?: number;
+  /** The engine's own SQL replayed alone: messages/s and CPU µs per message. */
+  replayRate?: number;
+  replayCpuUs?: number;
+  /** The step alone, JSON included, CPU µs per message. */
+  stepCpuUs?: number;
+} = {};
 
 /** "0.62× (target ≥ 0.5) ok" */
 export function ratio(value: number, reference: number, target: number, higherIsBetter = true): string {

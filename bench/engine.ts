@@ -211,7 +211,7 @@ export async function run(): Promise<void> {
   const stepCpu = await measureStepAlone(REPLAY_RESIDENTS);
   const replayCpu = (cpuReplay.user + cpuReplay.system) / recorded.messages;
   const replayRate = (replay1 + replay2) / 2;
-  sameRun.replayRate = replayRate;
+  Object.assign(sameRun, { replayRate, replayCpuUs: replayCpu, stepCpuUs: stepCpu });
   fs.rmSync(dir, { recursive: true, force: true });
   const c = recorder.counts();
   const per = (n: number) => fmt(n / recorded.messages, 2);

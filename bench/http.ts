@@ -231,6 +231,14 @@ export async function run(): Promise<void> {
     // The two targets together: the HTTP target is a share of the engine's rate, which has its own target.
     const joint = 0.8 * 0.5 * sameRun.replayRate;
     console.log(`  both targets together          the engine at its target (0.8 × its SQL replayed, ${fmt(sameRun.replayRate)}/s) would make this target ${fmt(joint)}/s = ${fmt(joint / bare.rate, 2)} of the bare floor`);
+    if (sameRun.replayCpuUs !== undefined && sameRun.stepCpuUs !== undefined) {
+      // At that rate, the two cores per message less the generator's share (as little as it takes for the bare floor).
+      const bareGeneratorUs = (bare.cpuMs * 1000) / Math.max(1, bare.requests);
+      const bareServerUs = (bare.serverCpuMs * 1000) / Math.max(1, bare.requests);
+      const budget = (os.availableParallelism() * 1e6) / joint - bareGeneratorUs;
+      const left = budget - bareServerUs - sameRun.replayCpuUs;
+      console.log(`      at ${fmt(joint)}/s the two cores leave the server ${fmt(budget)} µs per message once the generator has its ${fmt(bareGeneratorUs)} (as at the floor); bare HTTP takes ${fmt(bareServerUs)} and the SQL ${fmt(sameRun.replayCpuUs)}: ${fmt(left)} µs for the step and all the rest (the step alone: ${fmt(sameRun.stepCpuUs)})`);
+    }
   }
   const failed200 = web200.errors + web200.timeouts + web200.non2xx + tg.errors + tg.timeouts + tg.non2xx;
   console.log(`  failures at 200 (web, Telegram) ${fmt(failed200)} (every request must be answered 2xx: otherwise the rates above are not messages)`);

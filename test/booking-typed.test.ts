@@ -426,3 +426,16 @@ describe('typed answers to "Batalkan booking …?"', () => {
     expect(status(code)).toBe('cancelled');
   });
 });
+
+describe('moving a booking, typed as people say it', () => {
+  test('"majuin", "bisa diundur?", "majuin ke rabu", "berhalangan hadir" at the menu open one\'s bookings; nothing is changed', async () => {
+    for (const [i, said] of ['majuin', 'bisa diundur?', 'majuin ke rabu', 'berhalangan hadir'].entries()) {
+      const done = await typed(`move-words-${i}`, ['booking', 'bpjs', testNik(50 + i), 'Siti Aminah', 'besok', AT(i), 'ya']);
+      const code = /Kode booking: ([A-Z0-9]{6})/.exec(done.text)![1]!;
+      const r = await typed(`move-words-${i}`, [said]);
+      expect(r.text, said).toMatch(/^Booking Anda:/);
+      expect(r.choices.some((c) => c.startsWith(code)), said).toBe(true);
+      expect(t.ctx.db.prepare('SELECT date, status FROM booking WHERE code = ?').get(code), said).toEqual({ date: '2026-12-01', status: 'active' });
+    }
+  });
+});

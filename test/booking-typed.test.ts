@@ -391,3 +391,51 @@ describe('a request at the NIK question', () => {
     expect((await typed('nik-short', ['booking', 'bpjs', 'nik saya 1803 02'])).text).toMatch(/baru 6 angka/);
   });
 });
+
+describe('typed answers to "Batalkan booking …?"', () => {
+  const status = (code: string) => t.ctx.db.prepare('SELECT status FROM booking WHERE code = ?').pluck().get(code);
+  /** Books tomorrow at the i-th time and asks to cancel it; returns the code. */
+  async function askingToCancel(addr: string, i: number): Promise<string> {
+    const done = await typed(addr, ['booking', 'bpjs', testNik(40 + i), 'Siti Aminah', 'besok', AT(i), 'ya']);
+    const code = /Kode booking: ([A-Z0-9]{6})/.exec(done.text)![1]!;
+    expect((await typed(addr, ['batalin booking saya'])).text).toMatch(new RegExp(`^Batalkan booking ${code}`));
+    return code;
+  }
+
+  test('a bare "ok", "oke", "siap", "sip" is small talk: the booking stays and the question is asked again', async () => {
+    for (const [i, said] of ['ok', 'oke', 'siap', 'sip'].entries()) {
+      const code = await askingToCancel(`cancel-ack-${i}`, i);
+      const r = await typed(`cancel-ack-${i}`, [said]);
+      expect(r.text, said).not.toMatch(/sudah dibatalkan/);
+      expect(r.text, said).toMatch(new RegExp(`Batalkan booking ${code}`));
+      expect(r.choices, said).toEqual(['Ya, batalkan', 'Tidak']);
+      expect(status(code), said).toBe('active');
+    }
+  });
+
+  test('"eh jangan", "ga jadi batal", "jangan dibatalkan" keep it; "iya batalin" cancels it', async () => {
+    for (const [i, said] of ['eh jangan', 'ga jadi batal', 'jangan dibatalkan', 'tetap datang'].entries()) {
+      const code = await askingToCancel(`cancel-keep-${i}`, i);
+      const r = await typed(`cancel-keep-${i}`, [said]);
+      expect(r.text, said).not.toMatch(/belum mengerti|sudah dibatalkan/);
+      expect(r.text, said).toMatch(/^Booking Anda:/);
+      expect(status(code), said).toBe('active');
+    }
+    const code = await askingToCancel('cancel-yes', 4);
+    expect((await typed('cancel-yes', ['iya batalin'])).text).toMatch(new RegExp(`^Booking ${code} sudah dibatalkan`));
+    expect(status(code)).toBe('cancelled');
+  });
+});
+
+describe('moving a booking, typed as people say it', () => {
+  test('"majuin", "bisa diundur?", "majuin ke rabu", "berhalangan hadir" at the menu open one\'s bookings; nothing is changed', async () => {
+    for (const [i, said] of ['majuin', 'bisa diundur?', 'majuin ke rabu', 'berhalangan hadir'].entries()) {
+      const done = await typed(`move-words-${i}`, ['booking', 'bpjs', testNik(50 + i), 'Siti Aminah', 'besok', AT(i), 'ya']);
+      const code = /Kode booking: ([A-Z0-9]{6})/.exec(done.text)![1]!;
+      const r = await typed(`move-words-${i}`, [said]);
+      expect(r.text, said).toMatch(/^Booking Anda:/);
+      expect(r.choices.some((c) => c.startsWith(code)), said).toBe(true);
+      expect(t.ctx.db.prepare('SELECT date, status FROM booking WHERE code = ?').get(code), said).toEqual({ date: '2026-12-01', status: 'active' });
+    }
+  });
+});

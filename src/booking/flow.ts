@@ -1142,12 +1142,17 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
             const corrected = onCorrection(text, data, ctx);
             if (corrected) return corrected;
           }
+          if (node === 'cancel_confirm') {
+            // Cancelling gives the place away: only its own answers ("iya batalin", "eh jangan", "ga jadi
+            // batal") and plain no-words act. A bare "ok" / "siap" / "sip" is small talk here, and
+            // "lanjut" (what a resident is told to type to come back to a booking set aside) no yes.
+            const meant = answersOf(ctx.nlu).cancelOrKeep(text);
+            if (meant === 'cancel') return flow.onInput(node, data, { type: 'choice', id: 'bk:cancel_yes' }, ctx);
+            if (meant === 'keep' || answersOf(ctx.nlu).yesNo(text) === 'no') return flow.onInput(node, data, { type: 'choice', id: 'bk:back' }, ctx);
+            return { unhandled: true };
+          }
           const answer = answersOf(ctx.nlu).yesNo(text);
-          // "lanjut" is what the resident was told to type to come back to a booking set aside for
-          // this: never a yes to cancelling one.
-          if (answer === 'yes' && node === 'cancel_confirm' && /^(lanjut\w*|lnjt|continue)\b/.test(plain(text))) return { unhandled: true };
-          if (answer === 'yes') return flow.onInput(node, data, { type: 'choice', id: node === 'confirm' ? 'bk:yes' : 'bk:cancel_yes' }, ctx);
-          if (answer === 'no' && node === 'cancel_confirm') return flow.onInput(node, data, { type: 'choice', id: 'bk:back' }, ctx);
+          if (answer === 'yes') return flow.onInput(node, data, { type: 'choice', id: 'bk:yes' }, ctx);
           if (answer === 'no') return { node, data, replies: [{ text: ctx.t(data.mode === 'resched' ? 'booking.confirm_no_move' : 'booking.confirm_no') }, confirmPrompt(data, ctx)] };
           return { unhandled: true };
         }

@@ -63,6 +63,9 @@ export const AnswerVocab = z
     stay: Words.default([]),
     /** Words that may go with either of those there besides the fillers ("tinggalkan aja dulu", "nggak dulu"). */
     leave_fillers: Words.default([]),
+    /** Answers to "cancel booking X?" itself: `cancel_yes` ("ya", "iya batalin"), `cancel_keep` ("jangan", "ga jadi batal"). */
+    cancel_yes: Words.default([]),
+    cancel_keep: Words.default([]),
     /** "semua belum ada", "semuanya sudah ada" at a checklist question: the answer is for every document left. */
     all: Words.default([]),
     /** "sudah lengkap": every document left is there (with a yes only: "belum lengkap" is not all of them there). */
@@ -104,6 +107,11 @@ export interface AnswerReader {
   yesNo(text: string): YesNo | undefined;
   /** "leave" or "stay" when the whole text answers "leave it for your new question?" (fillers aside); else undefined. */
   leaveOrStay(text: string): 'leave' | 'stay' | undefined;
+  /**
+   * "cancel" or "keep" when the whole text answers "cancel booking X?" ("iya batalin", "eh jangan",
+   * "ga jadi batal"), fillers aside; a bare "ok" or "siap" is neither (a booking is not cancelled on it).
+   */
+  cancelOrKeep(text: string): 'cancel' | 'keep' | undefined;
   /** True when the text says what something is for ("untuk bpjs", "buat berobat"): one of the `purpose` words. */
   saysWhatFor(text: string): boolean;
   /** The index of the option meant (`loose` when only some of its words were typed), several when unclear, or undefined. */
@@ -215,41 +223,47 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     return 'yes';
   }
 
-  const leaveMeaning = new Map<string, 'leave' | 'stay'>();
-  for (const kind of ['leave', 'stay'] as const) for (const w of vocab[kind]) leaveMeaning.set(plain(w), kind);
-  const leaveFillers = new Set([...fillers, ...vocab.leave_fillers.map(plain)]);
-  const longestLeave = Math.max(1, ...[...leaveMeaning.keys(), ...leaveFillers].map((k) => k.split(' ').length));
-
-  function leaveOrStay(text: string): 'leave' | 'stay' | undefined {
-    const p = plain(withEmojiWords(text));
-    if (!p || p.length > 60) return undefined;
-    const known = (w: string) => leaveMeaning.has(w) || leaveFillers.has(w);
-    const words = p.split(' ').map((w) => (known(w) ? w : w.replace(/(\p{L})\1+/gu, '$1')));
-    // Every word a leave or stay phrase (longest first) or a filler; a filler that is also one
-    // ("ya") counts only when nothing else was said ("ya" leaves, "tidak ya" stays).
-    const said = new Set<'leave' | 'stay'>();
-    const byFillers = new Set<'leave' | 'stay'>();
-    for (let i = 0; i < words.length; ) {
-      let n = Math.min(longestLeave, words.length - i);
-      for (; n >= 1; n--) {
-        const g = words.slice(i, i + n).join(' ');
-        const kind = leaveMeaning.get(g);
-        if (leaveFillers.has(g)) {
-          if (kind) byFillers.add(kind);
-          break;
+  /**
+   * A reader for the answers to one question, from two lists of whole answers: every word must be
+   * one of their phrases (longest first) or a filler; a filler that is also one ("ya") counts only
+   * when nothing else was said ("ya" leaves, "tidak ya" stays). Both said ("ya lanjut"): unclear.
+   */
+  function twoWay<K extends string>(lists: Record<K, readonly string[]>, extraFillers: readonly string[]): (text: string) => K | undefined {
+    const meaning = new Map<string, K>();
+    for (const kind of Object.keys(lists) as K[]) for (const w of lists[kind]) meaning.set(plain(w), kind);
+    const these = new Set([...fillers, ...extraFillers.map(plain)]);
+    const longest = Math.max(1, ...[...meaning.keys(), ...these].map((k) => k.split(' ').length));
+    return (text) => {
+      const p = plain(withEmojiWords(text));
+      if (!p || p.length > 60) return undefined;
+      const known = (w: string) => meaning.has(w) || these.has(w);
+      const words = p.split(' ').map((w) => (known(w) ? w : w.replace(/(\p{L})\1+/gu, '$1')));
+      const said = new Set<K>();
+      const byFillers = new Set<K>();
+      for (let i = 0; i < words.length; ) {
+        let n = Math.min(longest, words.length - i);
+        for (; n >= 1; n--) {
+          const g = words.slice(i, i + n).join(' ');
+          const kind = meaning.get(g);
+          if (these.has(g)) {
+            if (kind) byFillers.add(kind);
+            break;
+          }
+          if (kind) {
+            said.add(kind);
+            break;
+          }
         }
-        if (kind) {
-          said.add(kind);
-          break;
-        }
+        if (n === 0) return undefined;
+        i += n;
       }
-      if (n === 0) return undefined;
-      i += n;
-    }
-    const meant = said.size ? said : byFillers;
-    // "ya lanjut": both, unclear.
-    return meant.size === 1 ? [...meant][0] : undefined;
+      const meant = said.size ? said : byFillers;
+      return meant.size === 1 ? [...meant][0] : undefined;
+    };
   }
+
+  const leaveOrStay = twoWay({ leave: vocab.leave, stay: vocab.stay }, vocab.leave_fillers);
+  const cancelOrKeep = twoWay({ cancel: vocab.cancel_yes, keep: vocab.cancel_keep }, []);
 
   function tokens(s: string, drop: Set<string>): string[] {
     return core(plain(s).replace(/\//g, ' ').split(' ').filter(Boolean), drop);
@@ -440,5 +454,5 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   const purposeWords = new Set(vocab.purpose.map(plain));
   const saysWhatFor = (text: string) => plain(text).split(' ').some((w) => purposeWords.has(w));
 
-  return { yesNo, leaveOrStay, saysWhatFor, option, number, date, time, dateAndTime, name, fillers, vocab };
+  return { yesNo, leaveOrStay, cancelOrKeep, saysWhatFor, option, number, date, time, dateAndTime, name, fillers, vocab };
 }

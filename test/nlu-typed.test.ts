@@ -539,3 +539,24 @@ test('"nama saya" alone at the name question asks for the name again instead of 
   expect(again).toContain('Ketik nama lengkap');
   expect(again).not.toContain('Pilih tanggal');
 });
+
+describe('"pindah ke jumat" moves the booking, "pindah ke kotabumi" is still moving house', () => {
+  test.each(['pindah ke jumat', 'pindah ke hari jumat', 'bisa pindah ke jumat aja?'])('"%s" with a booking: Friday\'s times for the move, the booking kept until then', async (text) => {
+    ({ t } = await makeBookingApp());
+    await bookedBy('resident-one');
+    await t!.say('resident-one', 'menu');
+    const move = await t!.say('resident-one', text);
+    expect(textOf(move)).toContain('Jumat, 4 Desember 2026');
+    expect(choicesOf(move).some((c) => /\d\d[.:]\d\d/.test(c))).toBe(true);
+    expect(t!.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE status = 'active'`).pluck().get()).toBe(1);
+  });
+
+  test('"pindah ke kotabumi" asks which moving service, as before', async () => {
+    ({ t } = await makeBookingApp());
+    await bookedBy('resident-one');
+    await t!.say('resident-one', 'menu');
+    const moving = await t!.say('resident-one', 'pindah ke kotabumi');
+    expect(textOf(moving)).not.toContain('Jumat');
+    expect(choicesOf(moving).join(' ')).toMatch(/[Pp]indah/);
+  });
+});

@@ -73,7 +73,8 @@ function withoutCorrectionWords(text: string): string {
 
 /** What a resident wants done with their booking, typed ("batalin booking saya", "ganti jadwal", "undur ke kamis"). */
 const CANCEL_WORDS = /\b(batal\w*|cancel\w*|hapus\w*|gak jadi datang|ga jadi datang|tidak jadi datang)\b/i;
-const MOVE_WORDS = /\b(ganti jadwal|ubah jadwal|pindah jadwal|ganti hari|pindah hari|ubah hari|ganti tanggal|undur\w*|reschedule|resched|move|mundur\w*|majukan)\b/i;
+// "pindah ke jumat" moves the booking; "pindah ke kotabumi" never reaches here (it reads as moving house).
+const MOVE_WORDS = /\b(?:(?:ganti jadwal|ubah jadwal|pindah(?:in|kan)? jadwal|ganti hari|pindah hari|ubah hari|ganti tanggal|undur\w*|reschedule|resched|move|mundur\w*|majukan)\b|pindah(?:in|kan)? (?:ke )?(?=(?:hari |tanggal |tgl |jam )?(?:senin|selasa|rabu|kamis|jum'?at|sabtu|besok|lusa|\d)))/i;
 function wantedOf(text: unknown): 'cancel' | 'resched' | undefined {
   if (typeof text !== 'string') return undefined;
   return CANCEL_WORDS.test(text) ? 'cancel' : MOVE_WORDS.test(text) ? 'resched' : undefined;

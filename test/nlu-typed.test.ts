@@ -560,3 +560,72 @@ describe('"pindah ke jumat" moves the booking, "pindah ke kotabumi" is still mov
     expect(choicesOf(moving).join(' ')).toMatch(/[Pp]indah/);
   });
 });
+
+// An English-speaking resident who types everything (exploration of 1 December, English):
+// English words in English texts, English answers read where the Indonesian ones are.
+describe('an English resident typing', () => {
+  /** "english", then each text in turn; what the resident read after the last one. */
+  async function inEnglish(addr: string, inputs: string[]): Promise<string> {
+    await t!.say(addr, 'english');
+    let last = '';
+    for (const text of inputs) last = textOf(await t!.say(addr, text));
+    return last;
+  }
+  const toBooked = ['book', 'bpjs', NIK, 'Siti Aminah', 'tomorrow at 9', 'yes'];
+
+  test('English texts name the English words: "type cancel" after a no at the summary, "cancel = stop, help = …" in the help', async () => {
+    ({ t } = await makeBookingApp());
+    const no = await inEnglish('en-words', ['book', 'bpjs', NIK, 'Siti Aminah', 'tomorrow at 9', 'no']);
+    expect(no).toContain('type cancel to start again');
+    expect(no).not.toMatch(/\bbatal\b/);
+    const help = textOf(await t.say('en-words', 'help'));
+    expect(help).toContain('cancel = stop, help = this help, language = Bahasa Indonesia');
+    expect(help).not.toMatch(/\b(batal|bantuan)\b/);
+  });
+
+  test('"not sure" at a service summary is not read as a greeting ("sure" is not "sore")', async () => {
+    t = await makeTestApp();
+    const r = await inEnglish('en-notsure', ['lost ktp', 'not sure']);
+    expect(r).not.toContain('Hello!');
+    expect(r).toContain('What next?');
+  });
+
+  test('"what documents do i need?" at a service summary sends its full list', async () => {
+    t = await makeTestApp();
+    const r = await inEnglish('en-docs', ['lost ktp', 'what documents do i need?']);
+    expect(r).toContain('Documents to bring');
+    expect(r).not.toContain('Sorry, I did not understand');
+  });
+
+  test.each([
+    ['i have all of them', 'Complete! You have every document'],
+    ['i have everything', 'Complete! You have every document'],
+    ['none of them', 'Still missing'],
+  ])('"%s" at a checklist question answers for every document left', async (said, result) => {
+    t = await makeTestApp();
+    const r = await inEnglish('en-all', ['birth certificate', 'check what i have', said]);
+    expect(r).toContain(result);
+    expect(r).not.toContain('Do you have');
+  });
+
+  test('"is thursday available?" at the day list is Thursday; "the first one" at its times is the first session', async () => {
+    ({ t } = await makeBookingApp());
+    const thursday = await inEnglish('en-avail', ['book', 'bpjs', NIK, 'Siti Aminah', 'is thursday available?']);
+    expect(thursday).toContain('Thursday, 3 December 2026. Choose your arrival time');
+    expect(textOf(await t.say('en-avail', 'the first one'))).toMatch(/Date: Thursday, 3 December 2026\nArrival: 08:00[\s\S]*Is this right\?/);
+  });
+
+  test('"i can\'t come" after booking asks to cancel that booking (not the main menu: "come" is not "home")', async () => {
+    ({ t } = await makeBookingApp());
+    expect(await inEnglish('en-cantcome', toBooked)).toContain('Booked');
+    expect(textOf(await t.say('en-cantcome', "i can't come"))).toMatch(/Cancel booking [A-Z0-9]{6} \(Tuesday, 1 December 2026 at 09:00\)\?/);
+  });
+
+  test('"move my booking to friday" shows Friday\'s times; "can i move my booking to thursday at 8:30?" the move\'s summary', async () => {
+    ({ t } = await makeBookingApp());
+    expect(await inEnglish('en-move', toBooked)).toContain('Booked');
+    expect(textOf(await t.say('en-move', 'move my booking to friday'))).toContain('Friday, 4 December 2026. Choose your arrival time');
+    await t.say('en-move', 'menu');
+    expect(textOf(await t.say('en-move', 'can i move my booking to thursday at 8:30?'))).toMatch(/Move booking [A-Z0-9]{6} to:\nThursday, 3 December 2026 at 08:30/);
+  });
+});

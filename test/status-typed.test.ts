@@ -146,3 +146,22 @@ describe('tracking numbers as typed', () => {
     expect(textOf(await app.say('s15', 'ikuti permohonan ini'))).toContain('mengikuti permohonan LU-261130-ABCDE');
   });
 });
+
+describe('an English resident typing', () => {
+  test('"the last 4 digits are 0001" at the 4-digit question shows the status ("last" is not "lost")', async () => {
+    const app = await start();
+    await app.say('en1', 'english');
+    await app.say('en1', 'application status');
+    await app.say('en1', 'LU-261130-ABCDE');
+    expect(textOf(await app.say('en1', 'the last 4 digits are 0001'))).toContain('Application LU-261130-ABCDE');
+  });
+
+  test('"i don\'t know the number" at the number question says where the number is', async () => {
+    const app = await start();
+    await app.say('en2', 'english');
+    await app.say('en2', 'application status');
+    const r = await app.say('en2', "i don't know the number");
+    expect(textOf(r)).toContain('The application number is on the receipt');
+    expect(textOf(r)).not.toContain('Sorry, I did not understand');
+  });
+});

@@ -153,6 +153,17 @@ function checkDigits(text: string, nik = true): string | undefined {
   return undefined;
 }
 
+/**
+ * The check digits said in a short sentence ("the last 4 digits are 0001", "nik nya 0001",
+ * "4 angka terakhir 0001"): the one run of 4 digits, a lone digit (the "4" of "4 digits") aside.
+ */
+function checkDigitsSaid(text: string): string | undefined {
+  const plainText = normalizeDigits(text);
+  if (plainText.split(/\s+/).length > 10) return undefined;
+  const runs = (plainText.match(/\d+/g) ?? []).filter((run) => run.length > 1);
+  return runs.length === 1 && runs[0]!.length === 4 ? runs[0] : undefined;
+}
+
 function askNumber(ctx: FlowContext, intro?: string): Reply {
   return {
     text: intro ? `${intro}\n${ctx.t('status.ask_number')}` : ctx.t('status.ask_number'),
@@ -341,6 +352,8 @@ export const statusFlow: Flow = {
       // The number typed again (corrected): that one is asked about.
       const corrected = check ? undefined : generatedTyped(input.text, ctx);
       if (corrected) return corrected;
+      const said = check ?? checkDigitsSaid(input.text);
+      if (said) return { node: 'lookup', data: { tracking: data.tracking }, replies: [], effects: [{ type: EFFECTS.lookup, tracking: data.tracking, check: said }] };
       if (!check && saysNoCheck(input.text, ctx)) return { node: 'check', data, replies: [{ text: ctx.t('status.no_check') }, askCheck(ctx, data.tracking)] };
       // Words are maybe a new question ("cek status", "syarat kk"): the core tries them.
       if (!check && /\p{L}/u.test(input.text)) return { unhandled: true };

@@ -72,7 +72,7 @@ function withoutCorrectionWords(text: string): string {
 }
 
 /** What a resident wants done with their booking, typed ("batalin booking saya", "ganti jadwal", "undur ke kamis"). */
-const CANCEL_WORDS = /\b(batal\w*|cancel\w*|hapus\w*|gak jadi datang|ga jadi datang|tidak jadi datang)\b/i;
+const CANCEL_WORDS = /\b(batal\w*|cancel\w*|hapus\w*|gak jadi datang|ga jadi datang|tidak jadi datang|can[’']?t come|cannot come|can not come|not coming)\b/i;
 // "pindah ke jumat" moves the booking; "pindah ke kotabumi" never reaches here (it reads as moving house).
 const MOVE_WORDS = /\b(?:(?:ganti jadwal|ubah jadwal|pindah(?:in|kan)? jadwal|ganti hari|pindah hari|ubah hari|ganti tanggal|undur\w*|reschedule|resched|move|mundur\w*|majukan)\b|pindah(?:in|kan)? (?:ke )?(?=(?:hari |tanggal |tgl |jam )?(?:senin|selasa|rabu|kamis|jum'?at|sabtu|besok|lusa|\d)))/i;
 function wantedOf(text: unknown): 'cancel' | 'resched' | undefined {
@@ -94,7 +94,7 @@ export function saysNeverMind(text: string): boolean {
 }
 
 /** "bisa?", "masih ada?", "kalau …", "boleh gak", "ganti ke …": asking for a day or time, around it. */
-const ASKING_FREE = /\b(?:ganti|ubah|pindah|tukar|jadi|ke|mau|minta|change|to|(?:bisa|bs|boleh|ada|kosong|tersedia|available)(?: (?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak|kah))?|kalau|kalo|klo|gimana|gmn|bagaimana|apa|apakah|masih|kuota\w*|slot\w*|kah)\b/g;
+const ASKING_FREE = /\b(?:ganti|ubah|pindah|tukar|jadi|ke|mau|minta|change|to|is|are|can i|can we|(?:bisa|bs|boleh|ada|kosong|tersedia|available)(?: (?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak|kah))?|kalau|kalo|klo|gimana|gmn|bagaimana|apa|apakah|masih|kuota\w*|slot\w*|kah)\b/g;
 /** "ga bisa", "tidak ada": a day or time that does not suit, never read as the one asked for. */
 const NOT_FREE = /\b(?:ga|gak|gk|g|nggak|ngga|engga|enggak|tidak|tdk|nda|ndak) (?:bisa|bs|boleh|ada|mau)\b/;
 
@@ -657,7 +657,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const next: Data = { ...data, days, wantedDay: undefined };
     // The day said with the request ("undur ke kamis jam 9"): picked as if typed at the list.
     if (typeof data.wantedDay === 'string') {
-      const said = data.wantedDay.replace(MOVE_WORDS, ' ').replace(/\b(ke|booking|saya|jadwal|nya)\b/gi, ' ').replace(/\s+/g, ' ').trim();
+      const said = data.wantedDay.replace(MOVE_WORDS, ' ').replace(/\b(ke|booking|saya|jadwal|nya|my|to|it|can i|can we)\b/gi, ' ').replace(/\s+/g, ' ').trim();
       const picked = said ? onTypedDayAt(said, next, ctx) : undefined;
       if (picked) return picked;
     }

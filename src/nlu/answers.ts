@@ -174,6 +174,7 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   const months = new Map(Object.entries(vocab.months).map(([k, v]) => [plain(k), v]));
   const parts = new Map(Object.entries(vocab.day_parts).map(([k, v]) => [plain(k), v]));
   const longestPhrase = Math.max(1, ...[...meaning.keys()].map((k) => k.split(' ').length));
+  const phraseWords = new Set([...meaning.keys()].flatMap((k) => k.split(' ')));
   const ordinals = new Map(Object.entries(vocab.ordinals).map(([k, v]) => [plain(k), v]));
   const emoji = Object.entries(vocab.emoji);
   /** 👍 → " ya ": emoji are dropped by plain(), so those that answer are read as their word first. */
@@ -193,8 +194,9 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
     if (!p || p.length > 60) return undefined;
     const whole = meaning.get(p);
     if (whole) return whole;
-    // "iyaa", "gakk": a doubled letter that is not a known word is chat elongation.
-    const known = (w: string) => meaning.has(w) || fillers.has(w);
+    // "iyaa", "gakk": a doubled letter that is not a known word is chat elongation ("all" of
+    // "all of them", "needed" of "not needed" are words of known phrases).
+    const known = (w: string) => meaning.has(w) || fillers.has(w) || phraseWords.has(w);
     const squeezed = p.split(' ').map((w) => (known(w) ? w : w.replace(/(\p{L})\1+/gu, '$1')));
     let words = core(squeezed, fillers);
     // Only fillers: a word that is both ("ya" of "ya makasih") is the answer.

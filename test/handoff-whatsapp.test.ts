@@ -4,7 +4,7 @@ import { afterEach, expect, test } from 'vitest';
 import { handoffFeature } from '../src/handoff/feature.js';
 import { type TestApp } from './helpers.js';
 import { openWhatsAppApp } from './whatsapp-app.js';
-import { text } from './whatsapp-fakes.js';
+import { incoming, text } from './whatsapp-fakes.js';
 
 const PN = '6281234567890@s.whatsapp.net';
 let t: TestApp | undefined;
@@ -66,4 +66,61 @@ test('WhatsApp: ask, quiet while open, the officer answers, "1" replies, close, 
   expect(handoff.satisfaction(new Date(0), new Date('2100-01-01'))).toMatchObject({ answers: 1, average: 5, words: [] });
   // The bot answers again.
   expect((await chat('jam buka')).join('\n')).toContain('07.30');
+});
+
+/** A WhatsApp app with the handoff feature; `send` takes a text or any message content (a sticker, a voice note). */
+async function handoffOverWhatsApp() {
+  const opened = await openWhatsAppApp({ features: [handoffFeature] });
+  t = opened.t;
+  const { socket } = opened;
+  const app = t;
+  const send = async (body: string | Parameters<typeof incoming>[1]) => {
+    const before = socket.sent.length;
+    await socket.receive(typeof body === 'string' ? text(PN, body) : incoming(PN, body));
+    while (await app.ctx.dispatcher.runOnce());
+    return socket.sent.slice(before).map((s) => s.text).join('\n');
+  };
+  const cases = () => app.ctx.db.prepare('SELECT COUNT(*) FROM handoff_cases').pluck().get();
+  return { send, cases };
+}
+
+const STICKER = { stickerMessage: { mimetype: 'image/webp' } };
+const VOICE = { audioMessage: { ptt: true, seconds: 3 } };
+const LOCATION = { locationMessage: { degreesLatitude: -4.8, degreesLongitude: 104.9 } };
+
+test.each([
+  ['🙏', '🙏'],
+  ['👍', '👍'],
+  ['a sticker', STICKER],
+  ['a voice note', VOICE],
+  ['a location', LOCATION],
+] as const)('WhatsApp: %s at "Tentang apa?" opens no empty case; the topics again', async (_name, sent) => {
+  const { send, cases } = await handoffOverWhatsApp();
+  await send('hubungi petugas');
+  const r = await send(sent as never);
+  expect(r).not.toContain('sudah diteruskan');
+  expect(r).toContain('Mohon pilih topiknya, atau langsung tulis pesan Anda untuk petugas.');
+  expect(r).toContain('1. Pertanyaan');
+  expect(cases()).toBe(0);
+  // What is written next is the message, as before.
+  expect(await send('Permohonan KTP saya dari bulan lalu belum juga dicetak, mohon dicek.')).toContain('kasus #1');
+});
+
+test.each([
+  ['🙏', '🙏'],
+  ['👍👍', '👍👍'],
+  ['a sticker', STICKER],
+  ['a voice note', VOICE],
+] as const)('WhatsApp: %s at "Silakan tulis pesan" opens no empty case; asked to write, never offered an officer', async (_name, sent) => {
+  const { send, cases } = await handoffOverWhatsApp();
+  await send('hubungi petugas');
+  expect(await send('1')).toContain('Silakan tulis pesan Anda untuk petugas');
+  for (let i = 0; i < 3; i++) {
+    const r = await send(sent as never);
+    expect(r).not.toContain('sudah diteruskan');
+    expect(r).toContain('Mohon tulis pesan Anda untuk petugas.');
+    expect(r).not.toContain('Hubungi petugas');
+  }
+  expect(cases()).toBe(0);
+  expect(await send('Apakah KTP bisa dicetak di kecamatan?')).toContain('kasus #1');
 });

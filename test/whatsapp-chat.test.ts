@@ -7,7 +7,9 @@ import { createWhatsAppFeature } from '../src/channels/whatsapp/feature.js';
 import { RecipientQueues } from '../src/channels/whatsapp/pacing.js';
 import type { OutboundMessage } from '../src/core/dispatcher.js';
 import { WhatsAppStore } from '../src/store/whatsapp-store.js';
-import { FakeClock, makeTestApp, type TestApp } from './helpers.js';
+import { bookingFeature } from '../src/booking/feature.js';
+import { bookingOf, FakeClock, makeTestApp, type TestApp } from './helpers.js';
+import { openWhatsAppApp } from './whatsapp-app.js';
 import { FakeSocket, incoming, silentLog, text } from './whatsapp-fakes.js';
 
 const PN = '6281234567890@s.whatsapp.net';
@@ -352,4 +354,33 @@ test('a broadcast trickles out: never more than the allowed recipients at once',
   expect(done).toHaveLength(20);
   expect(peak).toBe(3);
   expect(queues.inFlight).toBe(0);
+});
+
+describe('a number typed after a notification', () => {
+  test.each(['1.', 'no 1', 'yang pertama', '1️⃣'])('"%s" after a booking reminder answers the reminder\'s list, not the older one above it', async (typed) => {
+    const opened = await openWhatsAppApp({ features: [bookingFeature] });
+    t = opened.t;
+    const { socket, clock } = opened;
+    const app = t;
+    const chat = async (body: string) => {
+      const before = socket.sent.length;
+      await socket.receive(text(PN, body));
+      while (await app.ctx.dispatcher.runOnce());
+      return socket.sent.slice(before).map((s) => s.text).join('\n');
+    };
+    for (const said of ['booking', '1', '1803021204950001', 'Budi Santoso', 'besok', 'jam 9']) await chat(said);
+    expect(await chat('ya')).toContain('Booking berhasil');
+    // 15:00 WIB: the resident reads about birth certificates ("1. Cek kelengkapan"), then the reminder comes.
+    clock.set('2026-11-30T08:00:00.000Z');
+    expect(await chat('syarat akta lahir')).toContain('1. Cek kelengkapan');
+    const before = socket.sent.length;
+    bookingOf(app).tick(clock.now());
+    while (await app.ctx.dispatcher.runOnce());
+    const reminder = socket.sent.slice(before).map((s) => s.text).join('\n');
+    expect(reminder).toContain('Pengingat');
+    expect(reminder).toContain('1. Booking saya');
+    const answer = await chat(typed);
+    expect(answer).toContain('Booking Anda:');
+    expect(answer).not.toContain('Mari cek dokumen');
+  });
 });

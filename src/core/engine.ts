@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Content } from '../content/load.js';
 import { translate } from '../content/load.js';
-import type { Nlu } from '../nlu/index.js';
+import { answersOf, type Nlu } from '../nlu/index.js';
 import type { ResidentRow } from '../store/core-store.js';
 import { CoreStore } from '../store/core-store.js';
 import { isTransientDbError } from '../store/db.js';
@@ -119,6 +119,15 @@ function deepFreeze(value: unknown): void {
 
 /** Effect → result → step again, at most this often per message (a loop here is a bug). */
 const MAX_EFFECT_ROUNDS = 8;
+
+/** Longer than this, a text is a sentence, not an option number typed ("no 2", "yang kedua"). */
+const MAX_NUMBER_TEXT = 40;
+
+/** The option number a text types ("2", "2.", "no 2", "yang kedua", "2️⃣"), as the step reads it. */
+function typedNumber(text: string, nlu: Nlu): number | undefined {
+  if (/^\s*\d{1,2}\s*$/.test(text)) return Number(text);
+  return text.length <= MAX_NUMBER_TEXT ? answersOf(nlu).number(text) : undefined;
+}
 
 function langFromHint(hint: string | undefined): Lang {
   return hint && /^en\b/i.test(hint) ? 'en' : 'id';
@@ -293,11 +302,13 @@ export class Engine {
     // conversation showed options of its own since (a state saved before `shownAt` existed: its
     // last message, if that showed options), or every text is the answer here (a message to an
     // officer). A newer notification without options leaves no list: the older options are not
-    // acted on, the question is shown again.
+    // acted on, the question is shown again. The number is read as the step reads it ("1.",
+    // "no 1", "yang pertama", "1️⃣"), so no way of typing it reaches the older list instead.
     let before = saved;
-    if (saved && input.type === 'text' && /^\s*\d{1,2}\s*$/.test(input.text) && !this.takesAnyText(saved)) {
+    const typed = saved && input.type === 'text' && !this.takesAnyText(saved) ? typedNumber(input.text, nlu) : undefined;
+    if (saved && typed !== undefined) {
       const notice = store.choicesOfLastNotice(row.id, saved.shownAt ?? (saved.choices.length ? saved.at : ''));
-      const id = notice?.[Number(input.text) - 1];
+      const id = notice?.[typed - 1];
       if (id) input = { type: 'choice', id };
       else if (notice && !notice.length && saved.choices.length) before = { ...saved, choices: [], labels: [] };
     }

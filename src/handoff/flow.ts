@@ -53,6 +53,9 @@ const otherRequest = (text: string, ctx: FlowContext) => !readFirstMessage(text)
 /** Small talk: at "Silakan tulis pesan" a bare greeting or thanks is answered by the core, not sent. */
 const SMALL_TALK = new Set(['greeting', 'thanks']);
 
+/** A text with a letter or a digit in it: one of emoji or marks only ("🙏", "👍👍", "...") says nothing to an officer. */
+const WORDS = /[\p{L}\p{N}]/u;
+
 const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
 /** A "no" by itself ("tidak", "nggak kak", "no"): at a question about a message, it declines. */
@@ -171,6 +174,9 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   function mediaFields(input: Extract<Input, { type: 'media' }>) {
     return { media: input.media, ref: input.ref ?? null, caption: input.caption ?? null };
   }
+
+  /** A sticker, a voice note, a location: nothing of it reaches an officer (only files kept by reference, and captions, do). */
+  const unreadable = (input: Extract<Input, { type: 'media' }>) => !input.ref && !input.caption?.trim();
 
   /** "Is this for the officer?" for a text typed at the menu while the resident's case waits for an officer. */
   function strayQuestion(data: Record<string, unknown>, ctx: FlowContext): Reply {
@@ -432,6 +438,11 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       if (input.type === 'choice') return onChoice(input.id, data, ctx) ?? { unhandled: true };
       switch (node) {
         case 'topic': {
+          // "🙏", "👍", a sticker, a voice note: nothing for an officer yet. No case, the question again.
+          if ((input.type === 'text' && !WORDS.test(input.text)) || (input.type === 'media' && unreadable(input))) {
+            const line = input.type === 'media' ? `${ctx.t('core.media_unsupported')} ${ctx.t('handoff.topic_again')}` : ctx.t('handoff.topic_again');
+            return { node: 'topic', data, replies: [{ text: line }, topicQuestion(ctx)] };
+          }
           if (input.type === 'text') {
             const topic = typedTopic(input.text, ctx);
             if (topic) return { node: 'message', data: { ...data, topic, pungli: false }, replies: askMessage(topic, false, ctx) };
@@ -459,6 +470,13 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
         case 'message': {
           const topic = (data.topic as Topic) ?? 'lainnya';
           const pungli = Boolean(data.pungli);
+          // "🙏", "👍", a sticker, a voice note: no message yet, so no case is opened with nothing in it.
+          // (Counted in `nudged`, so the core does not take it for the question missed again and offer
+          // an officer here, where the resident is already on the way to one.)
+          if ((input.type === 'text' && !WORDS.test(input.text)) || (input.type === 'media' && unreadable(input))) {
+            const line = input.type === 'media' ? `${ctx.t('core.media_unsupported')} ${ctx.t('handoff.write_instead')}` : ctx.t('handoff.write_instead');
+            return { node: 'message', data: { ...data, nudged: (Number(data.nudged) || 0) + 1 }, replies: [{ text: line }] };
+          }
           if (input.type === 'text') {
             // Every text here is the message (a typed "1" is not turned into an option by the core),
             // except "1" for the one option of a complaint, "gak jadi", and a bare greeting.

@@ -307,6 +307,34 @@ describe('managing the only booking by typing', () => {
     expect(t!.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE status = 'active'`).pluck().get()).toBe(0);
   });
 
+  test.each([['batal', 'Batalkan booking', 'Ya, batalkan'], ['cancel', 'Cancel booking', 'Yes, cancel it']])('"%s" typed at the list of one\'s bookings asks to cancel that booking; it stays until the yes', async (word, asked, yes) => {
+    await booked();
+    if (word === 'cancel') await t!.say('resident-one', 'english');
+    await t!.say('resident-one', word === 'cancel' ? 'my bookings' : 'booking saya');
+    const ask = await t!.say('resident-one', word);
+    expect(textOf(ask)).toContain(asked);
+    expect(textOf(ask)).not.toMatch(/dibatalkan\.|cancelled\./);
+    expect(choicesOf(ask)).toContain(yes);
+    expect(t!.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE status = 'active'`).pluck().get()).toBe(1);
+  });
+
+  test('"batal" at the list with two bookings asks which, and cancels none', async () => {
+    await booked();
+    // A second booking from the same chat, for someone else.
+    await t!.say('resident-one', 'booking');
+    await t!.say('resident-one', 'bpjs');
+    await t!.say('resident-one', '1803025505000002');
+    await t!.say('resident-one', 'Ani Lestari');
+    await t!.say('resident-one', 'kamis');
+    await t!.say('resident-one', 'jam 8');
+    expect(textOf(await t!.say('resident-one', 'ya'))).toContain('Booking berhasil');
+    await t!.say('resident-one', 'booking saya');
+    const which = await t!.say('resident-one', 'batal');
+    expect(textOf(which)).toContain('Booking yang mana yang ingin dibatalkan?');
+    expect(choicesOf(which).filter((c) => /Des/.test(c))).toHaveLength(2);
+    expect(t!.ctx.db.prepare(`SELECT COUNT(*) FROM booking WHERE status = 'active'`).pluck().get()).toBe(2);
+  });
+
   test('"undur ke hari kamis" and "pindah jadwal" at the list go to moving that booking', async () => {
     await booked();
     await t!.say('resident-one', 'menu');

@@ -762,6 +762,12 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return flow.onInput('manage', typeof said === 'string' ? { ...data, wantedDay: said } : data, { type: 'choice', id: 'bk:resched' }, ctx);
   }
 
+  /** "batal" with several active bookings: which one, the list again (none is cancelled unasked). */
+  function cancelWhich(list: ListResult, said: string, ctx: FlowContext): Outcome | undefined {
+    if (wantedOf(said) !== 'cancel' || list.bookings.filter((b) => b.status === 'active').length < 2) return undefined;
+    return { node: 'list', data: { list }, replies: [{ text: ctx.t('booking.cancel_which') }, listPrompt(list, ctx)] };
+  }
+
   function onResult(node: string, data: Data, effectType: string, result: unknown, ctx: FlowContext): Outcome {
     const r = result as Record<string, unknown>;
     switch (effectType) {
@@ -1007,6 +1013,12 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
       return managing && data.code ? [{ text: ctx.t('booking.kept', { code: data.code }) }] : [];
     },
 
+    // "batal" at the list of one's bookings means a booking, not leaving: with one, asked to confirm; with more, which.
+    ownsCancel(node, raw) {
+      const data = raw as Data;
+      return node === 'list' && Boolean(data.list?.bookings.some((b) => b.status === 'active'));
+    },
+
     holds(node, raw) {
       const data = raw as Data;
       return (data.mode === 'new' || data.mode === 'resched') && ['reason', 'note', 'nik', 'nik_check', 'name', 'date', 'session', 'confirm'].includes(node);
@@ -1165,7 +1177,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
         case 'manage': {
           // A booking code typed in ("batal K7QX4M", "K7Q-X4M") picks that booking.
           if (!data.list) return { unhandled: true };
-          return byTypedCode(text, data.list, ctx) ?? (node === 'list' ? actOnTheOnly(data.list, text, ctx) : undefined) ?? { unhandled: true };
+          return byTypedCode(text, data.list, ctx) ?? (node === 'list' ? (actOnTheOnly(data.list, text, ctx) ?? cancelWhich(data.list, text, ctx)) : undefined) ?? { unhandled: true };
         }
         default:
           return { unhandled: true };

@@ -564,7 +564,8 @@ export function createStep(flowList: Flow[]): StepFn {
         }
       }
       const word = text.toLowerCase().replace(/[.!,\s]+$/g, '');
-      const global = GLOBAL_WORDS[word];
+      const cancelIsOwn = GLOBAL_WORDS[word] === 'cancel' && !state.leave && flows.get(state.flow)?.ownsCancel?.(state.node, state.data) === true;
+      const global = cancelIsOwn ? undefined : GLOBAL_WORDS[word];
       // The question is answered in its own context first: "batal" at "Batalkan booking?" picks
       // "Ya, batalkan", "keluar" at the moving list picks "Pindah keluar daerah".
       if (global === 'cancel' && !state.leave && state.labels?.some((l) => l.toLowerCase().includes(word.slice(0, 4)))) {

@@ -120,6 +120,12 @@ export interface Flow {
    */
   onLeave?(node: string, data: Record<string, unknown>, ctx: FlowContext): Reply[];
   /**
+   * Optional: true where a bare universal cancel word ("batal", "cancel") asks this flow to cancel
+   * something of its own (the list of one's bookings): the word goes to onInput as a text instead
+   * of ending the flow with "dibatalkan" while nothing was.
+   */
+  ownsCancel?(node: string, data: Record<string, unknown>): boolean;
+  /**
    * Optional: true where every text typed is the answer itself (a message for an officer): a
    * typed number is not an option, nor the answer to a notification, and a long text is not cut
    * to the length the NLU reads.

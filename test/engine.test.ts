@@ -79,7 +79,7 @@ describe('words that work at every step', () => {
       ['ya', { says: ['(2/'] }],
       ['language', { says: ['Bahasa: Indonesia', 'Apakah Anda sudah punya'] }],
       ['batal', { says: ['dibatalkan', 'Ada lagi yang bisa saya bantu'] }],
-      ['batal', { says: ['Tidak ada yang sedang berjalan'] }],
+      ['batal', { says: ['Tidak ada yang sedang berjalan', 'Untuk membatalkan booking, ketik booking saya'] }],
     ]);
   });
 

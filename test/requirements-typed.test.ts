@@ -674,4 +674,12 @@ describe('services typed in other words (exploration 6: kematian, KIA, pindah, K
     expect(textOf(first!)).toContain('Tambah anggota KK (bayi lahir atau menumpang)');
     expect(textOf(first!)).not.toContain('Akta kelahiran\n');
   });
+
+  test('"masih lampura" keeps a move inside Lampung Utara; "masih di kotabumi" with a place elsewhere is moving out', async () => {
+    const [within] = await chat(['pindah ke desa sebelah masih lampura']);
+    expect(textOf(within!)).toContain('Pindah alamat di dalam Lampung Utara');
+    expect(textOf(within!)).not.toContain('Pindah datang ke Lampung Utara');
+    const [out] = await chat(['saya masih di kotabumi, mau pindah ke metro']);
+    expect(textOf(out!)).toContain('Surat pindah keluar daerah (SKPWNI)');
+  });
 });

@@ -661,3 +661,25 @@ describe('"juga" at a checklist question', () => {
     expect(textOf(last(await chat([...AKTA, 'ya', 'syarat kk juga'])))).toContain('Tinggalkan dulu');
   });
 });
+
+describe('services typed in other words (exploration 6: kematian, KIA, pindah, KK, KTP)', () => {
+  test.each(['ktp alamatnya salah', 'alamat di ktp salah'])('"%s" is the KTP-el data change, not the office address', async (typed) => {
+    const [first] = await chat([typed]);
+    expect(textOf(first!)).toContain('KTP-el karena perubahan data');
+    expect(textOf(first!)).not.toContain('Jam layanan');
+  });
+
+  test.each(['bayi baru lahir mau dimasukin kk', 'anak baru lahir mau dimasukan ke kk'])('"%s" is adding a member to the KK, not the birth certificate', async (typed) => {
+    const [first] = await chat([typed]);
+    expect(textOf(first!)).toContain('Tambah anggota KK (bayi lahir atau menumpang)');
+    expect(textOf(first!)).not.toContain('Akta kelahiran\n');
+  });
+
+  test('"masih lampura" keeps a move inside Lampung Utara; "masih di kotabumi" with a place elsewhere is moving out', async () => {
+    const [within] = await chat(['pindah ke desa sebelah masih lampura']);
+    expect(textOf(within!)).toContain('Pindah alamat di dalam Lampung Utara');
+    expect(textOf(within!)).not.toContain('Pindah datang ke Lampung Utara');
+    const [out] = await chat(['saya masih di kotabumi, mau pindah ke metro']);
+    expect(textOf(out!)).toContain('Surat pindah keluar daerah (SKPWNI)');
+  });
+});

@@ -931,7 +931,15 @@ function moveWays(said: string, ctx: FlowContext): Way[] | undefined {
   const words = plainWords(said);
   const from = words.indexOf('dari');
   const to = words.indexOf('ke');
-  const part = (at: number, other: number) => (at < 0 ? undefined : words.slice(at + 1, other > at ? other : undefined));
+  // "masih lampura", "masih di kotabumi" (answers.still_here): where the resident is and stays;
+  // it ends the side it is in ("ke desa sebelah, masih lampura": the way there names no place).
+  const stillWords = new Set(answersOf(ctx.nlu).vocab.still_here);
+  const still = words.findIndex((w, i) => stillWords.has(w) && namesLocalPlace(words.slice(i + 1, i + 4), ctx));
+  const part = (at: number, other: number) => {
+    if (at < 0) return undefined;
+    const ends = [other, still].filter((e) => e > at);
+    return words.slice(at + 1, ends.length ? Math.min(...ends) : undefined);
+  };
   const side = (ws: string[] | undefined): 'here' | 'away' | undefined => {
     if (!ws) return undefined;
     if (namesLocalPlace(ws, ctx)) return 'here';
@@ -939,6 +947,11 @@ function moveWays(said: string, ctx: FlowContext): Way[] | undefined {
   };
   const fromSide = side(part(from, to));
   const toSide = side(part(to, from));
+  if (still >= 0) {
+    // Still here: out when the way there names a place elsewhere, in when the way from does, else within.
+    if (toSide === 'away') return ['out'];
+    return fromSide === 'away' ? ['in'] : ['within'];
+  }
   if (fromSide === 'here' && toSide === 'here') return ['within'];
   if (fromSide === 'here') return toSide === 'away' ? ['out'] : ['out', 'within'];
   if (toSide === 'here') return fromSide === 'away' ? ['in'] : ['in', 'within'];

@@ -72,6 +72,8 @@ export const AnswerVocab = z
     complete: Words.default([]),
     /** "juga", "ini juga" at a checklist question: the answer given just before, again. */
     also: Words.default([]),
+    /** "masih lampura", "tetap di kotabumi": said before a place of the regency, the move stays here (or starts here). */
+    still_here: Words.default([]),
   })
   .strict();
 export type AnswerVocab = z.infer<typeof AnswerVocab>;

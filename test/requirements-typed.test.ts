@@ -400,15 +400,17 @@ describe('"kalau akta hilang gimana" while on the birth certificate is answered 
 });
 
 describe('"fotokopi aja", "yg asli hilang" (exploration 4)', () => {
-  test('at the KIA checklist: a copy only is a yes at the birth-certificate copy, to make sure of at the KK original; a lost original is missing', async () => {
+  // The birth-certificate copy is handed in with its original shown (kind show_original): a copy
+  // only is to make sure of there too (it was a yes before 1 December's night round).
+  test('at the KIA checklist: a copy only is to make sure of at the birth-certificate copy (its original is shown) and at the KK original; a lost original is missing', async () => {
     const all = await chat(['kia anak sd', '1', 'fotokopi aja', 'cuma fotokopi', 'yg asli hilang', 'ada']);
     expect(textOf(all[2]!)).toContain('(2/4)');
     expect(textOf(all[3]!)).toContain('(3/4)');
     expect(textOf(all[4]!)).toContain('(4/4)');
     const result = textOf(last(all));
     expect(result).toContain('Yang masih kurang:\n• KTP-el ayah dan ibu (atau wali)');
-    expect(result).toContain('Perlu dipastikan:\n• KK orang tua atau wali');
-    expect(result).not.toContain('Fotokopi akta kelahiran anak');
+    expect(result).toContain('Perlu dipastikan:\n• Fotokopi akta kelahiran anak: aslinya juga wajib ditunjukkan di loket');
+    expect(result).toContain('• KK orang tua atau wali');
   });
 
   test('"yg asli hilang" at the KK copy of the birth certificate: the copy is missing', async () => {
@@ -681,5 +683,20 @@ describe('services typed in other words (exploration 6: kematian, KIA, pindah, K
     expect(textOf(within!)).not.toContain('Pindah datang ke Lampung Utara');
     const [out] = await chat(['saya masih di kotabumi, mau pindah ke metro']);
     expect(textOf(out!)).toContain('Surat pindah keluar daerah (SKPWNI)');
+  });
+});
+
+describe('a copy handed in with its original shown ("Fotokopi surat keterangan lahir (tunjukkan aslinya)")', () => {
+  // akta kelahiran: 1 surat lahir (copy, original shown), 2 buku nikah, 3 KK, 4 KTP-el (if asked), 5 police report (if found).
+  test.each(['cuma fotokopi', 'fotokopi aja', 'fotokopinya doang'])('"%s": to make sure of, with the original to be shown too; not "Lengkap"', async (typed) => {
+    const result = textOf(last(await chat(['akte lahir', '1', typed, 'ada', 'ada', 'tidak perlu', 'tidak perlu'])));
+    expect(result).not.toContain('Lengkap!');
+    expect(result).toContain('Perlu dipastikan:\n• Fotokopi surat keterangan lahir: aslinya juga wajib ditunjukkan di loket, jadi bawa keduanya.');
+  });
+
+  test.each(['fotokopi sama aslinya ada', 'fotokopi dan aslinya ada', 'dua duanya ada', 'ada'])('"%s": a yes, the checklist goes on and ends complete', async (typed) => {
+    const all = await chat(['akte lahir', '1', typed, 'ada', 'ada', 'tidak perlu', 'tidak perlu']);
+    expect(textOf(all[2]!)).toContain('(2/5)');
+    expect(textOf(last(all))).toContain('Lengkap!');
   });
 });

@@ -192,7 +192,8 @@ function resultReplies(service: Service, docs: RequiredDocument[], answers: Answ
   if (unsure.length) {
     if (lines.length) lines.push('');
     lines.push(ctx.t('req.unsure'));
-    for (const d of unsure) lines.push(`• ${d.item[ctx.lang]}: ${howTo(d)}`);
+    // A copy handed in with its original shown: the original is what to make sure of.
+    for (const d of unsure) lines.push(`• ${d.item[ctx.lang]}: ${d.kind === 'show_original' ? `${ctx.t('nlu.show_original_too')} ` : ''}${howTo(d)}`);
   }
   if (forms.length) {
     lines.push('');
@@ -353,6 +354,8 @@ const OTHER_WORDS = [
   'dokumen', 'berkas', 'kartu', 'surat', 'nya', 'saya', 'sy', 'aku', 'ku', 'kami', 'yang', 'yg', 'my', 'the', 'a', 'an', 'of',
   // Whose it is ("akta kelahiran bayi", "surat kematian almarhum").
   'bayi', 'bayinya', 'anak', 'anaknya', 'almarhum', 'almarhumah', 'alm', 'ayah', 'bapak', 'ibu', 'suami', 'istri', 'ortu', 'orang', 'tua', 'mertua', 'kakek', 'nenek',
+  // Both of them ("fotokopi sama aslinya ada", "dua duanya ada").
+  'sama', 'dan', 'dengan', 'serta', 'and', 'both', 'keduanya', 'duanya', 'dua',
 ];
 /**
  * "besok", "nanti", "lagi diurus", "masih proses", "besok baru ada": not there yet (a no; the
@@ -396,7 +399,8 @@ function itemWords(doc: RequiredDocument, ctx: FlowContext): ItemWords {
   const naming = new Set([...own].filter((w) => !WEAK_LABEL_WORDS.has(w) && notAnswer(w)));
   if (own.has('fotokopi')) COPY_WORDS.forEach((w) => naming.add(w));
   const drop = new Set([...own, ...COPY_WORDS, ...ORIGINAL_WORDS, ...OTHER_WORDS].filter(notAnswer));
-  const copy = new Set(COPY_KINDS.has(doc.kind) ? [] : COPY_WORDS.filter((w) => !own.has(w)));
+  // A copy handed in with the original shown: "cuma fotokopi" is not enough either (the original is to be made sure of).
+  const copy = new Set(doc.kind === 'show_original' ? COPY_WORDS : COPY_KINDS.has(doc.kind) ? [] : COPY_WORDS.filter((w) => !own.has(w)));
   words = { drop, naming, copy };
   itemWordsCache.set(doc, words);
   return words;

@@ -92,7 +92,7 @@ describe('flows/ requirement content', () => {
       for (const a of aged) for (const b of aged) if (a !== b) expect(a.ages!.below <= b.ages!.from || b.ages!.below <= a.ages!.from, `${a.id} / ${b.id}`).toBe(true);
     }
     expect(service('kia_0_5').ages).toEqual({ from: 0, below: 5 });
-    expect(service('kia_5_17').ages).toEqual({ from: 5, below: 17 });
+    expect(service('kia_5_17').ages).toEqual({ from: 5, below: 17, then: 'ktp_el_baru' });
     // UU 23/2006 Pasal 27 (REFERENCE.md §1), as the eligibility says.
     expect(service('akta_kelahiran').report_deadline?.days).toBe(60);
     expect(service('akta_kelahiran').eligibility[0]!.id).toContain('60 hari');
@@ -240,4 +240,12 @@ describe('what residents read in the chat', () => {
       await t.close();
     }
   });
+});
+
+it('a KIA age step naming no service ("ages.then") stops start-up naming the file and field', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'content-ages-'));
+  fs.cpSync(path.join(root, 'flows'), dir, { recursive: true });
+  const file = path.join(dir, 'services', 'kia_5_17.yaml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('then: ktp_el_baru', 'then: ktp_baru'));
+  expect(() => loadContent(dir)).toThrow(/kia_5_17\.yaml: field "ages\.then": "ktp_baru" is no service/);
 });

@@ -700,3 +700,21 @@ describe('a copy handed in with its original shown ("Fotokopi surat keterangan l
     expect(textOf(last(all))).toContain('Lengkap!');
   });
 });
+
+describe('a KIA asked for a child past its ages', () => {
+  test.each([
+    ['bikin kia anak umur 17'],
+    ['kia anak 18 tahun'],
+  ])('"%s": said that at that age it is the KTP-el, with the KTP-el baru requirements', async (typed) => {
+    const reply = last(await chat([typed]));
+    expect(textOf(reply)).toMatch(/Di umur 1[78]( tahun)?, anak tidak lagi memakai KIA anak 5–17 tahun, tetapi KTP-el baru:/);
+    expect(textOf(reply)).toContain('KTP-el baru (perekaman pertama)');
+  });
+
+  test('the age typed at the KIA list or at the KIA 5–17 summary: the same', async () => {
+    expect(textOf(last(await chat(['kia', 'anak saya umur 17 tahun'])))).toContain('tetapi KTP-el baru:');
+    expect(textOf(last(await chat(['kia anak 10 tahun', 'umurnya 17'])))).toContain('tetapi KTP-el baru:');
+    // An age inside the ages still picks the KIA.
+    expect(textOf(last(await chat(['kia', 'anak saya umur 16 tahun'])))).toContain('Kartu Identitas Anak (KIA) untuk anak 5 sampai 17 tahun');
+  });
+});

@@ -71,6 +71,9 @@ export function loadContent(contentDir: string, officeFile = path.join(contentDi
     if (!categories.some((c) => c.id === s.category)) {
       throw new ContentError(`${path.join(contentDir, 'services', s.id + '.yaml')}: field "category": "${s.category}" is not in ${categoriesFile}`);
     }
+    if (s.ages?.then && !services.some((o) => o.id === s.ages!.then)) {
+      throw new ContentError(`${path.join(contentDir, 'services', s.id + '.yaml')}: field "ages.then": "${s.ages.then}" is no service in ${path.join(contentDir, 'services')}`);
+    }
   }
   return {
     services,

@@ -74,10 +74,11 @@ export const Service = z
     move: z.enum(['in', 'out', 'within']).optional(),
     /**
      * The ages (in years) the service is for, when its category's services part by age (KIA:
-     * under 5, 5 to under 17): a typed age ("anaknya 7 tahun") picks among them.
+     * under 5, 5 to under 17): a typed age ("anaknya 7 tahun") picks among them. `then`: the
+     * service for an age past every one of them (KIA → ktp_el_baru at 17).
      */
     ages: z
-      .object({ from: z.number().min(0), below: z.number().positive() })
+      .object({ from: z.number().min(0), below: z.number().positive(), then: z.string().min(1).optional() })
       .strict()
       .refine((a) => a.below > a.from, { message: '"below" must be more than "from"', path: ['below'] })
       .optional(),

@@ -260,6 +260,21 @@ function ageIn(text: string): { days: number; said: string } | undefined {
   return undefined;
 }
 
+/**
+ * An age past every one of `services` ("kia anak umur 17"): the service that age needs instead
+ * (`ages.then`: the KTP-el), shown with a line saying why.
+ */
+function pastAges(services: Service[], age: { days: number; said: string }, ctx: FlowContext): Outcome | undefined {
+  const aged = services.filter((s) => s.ages);
+  const years = age.days / 365;
+  const oldest = aged.find((s) => s.ages!.then && aged.every((o) => o.ages!.below <= s.ages!.below));
+  const then = oldest && years >= oldest.ages!.below ? ctx.content.servicesById.get(oldest.ages!.then!) : undefined;
+  if (!then) return undefined;
+  const shown = detail(then, ctx);
+  const why = { text: ctx.t('req.age_past', { age: age.said, service: oldest!.short_name[ctx.lang], then: then.short_name[ctx.lang] }) };
+  return 'node' in shown ? { ...shown, replies: [why, ...shown.replies] } : shown;
+}
+
 /** Of `services`, the one whose ages hold `days` (KIA under 5, KIA 5–17). */
 function serviceForAge(services: Service[], days: number): Service | undefined {
   const years = days / 365;
@@ -279,8 +294,9 @@ function ageReply(service: Service, node: string, data: Record<string, unknown>,
   if (service.ages) {
     const fits = serviceForAge([service], age.days);
     if (fits) return { node, data, replies: [{ text: ctx.t('req.age_fits', { age: age.said, service: service.short_name[ctx.lang] }) }, ...options] };
-    const other = serviceForAge(ctx.content.services.filter((s) => s.category === service.category), age.days);
-    if (!other) return undefined;
+    const inCategory = ctx.content.services.filter((s) => s.category === service.category);
+    const other = serviceForAge(inCategory, age.days);
+    if (!other) return pastAges(inCategory, age, ctx);
     const shown = detail(other, ctx);
     return 'node' in shown ? { ...shown, replies: [{ text: ctx.t('req.age_other', { age: age.said, service: other.short_name[ctx.lang] }) }, ...shown.replies] } : shown;
   }
@@ -1073,6 +1089,8 @@ export const requirementsFlow: Flow = {
     const age = ids.length && typeof params?.said === 'string' ? ageIn(params.said) : undefined;
     const forAge = age ? serviceForAge(ids.map((id) => ctx.content.servicesById.get(id)!), age.days) : undefined;
     if (forAge) return detail(forAge, ctx);
+    const past = age ? pastAges(ids.map((id) => ctx.content.servicesById.get(id)!), age, ctx) : undefined;
+    if (past) return past;
     if (ids.length) return { node: 'service', data: { serviceIds: ids }, replies: [servicesPrompt(ids, ctx)] };
     return { node: 'category', data: {}, replies: [categoryPrompt(ctx)] };
   },
@@ -1124,6 +1142,8 @@ export const requirementsFlow: Flow = {
       const age = ageIn(input.text);
       const forAge = age ? serviceForAge(listed, age.days) : undefined;
       if (forAge) return detail(forAge, ctx);
+      const past = age ? pastAges(listed, age, ctx) : undefined;
+      if (past) return past;
     }
 
     const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;

@@ -774,3 +774,34 @@ describe('a message written and not sent yet', () => {
     expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
   });
 });
+
+describe('typed around an open and a closed case', () => {
+  test.each([
+    ['⭐⭐⭐⭐', 4],
+    ['⭐️⭐️⭐️⭐️⭐️', 5],
+    ['⭐ ⭐', 2],
+  ])('"%s" typed as the rating after the close is that many stars, not a message for a new case', async (said, score) => {
+    const app = await start();
+    await openQuestion(app, 'st');
+    hs(app).reply(1, 'Sudah jadi, silakan ambil.', officer);
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('st');
+    const r = textOf(await app.say('st', said));
+    expect(r).toContain('Terima kasih atas nilainya');
+    expect(r).not.toContain('kasus baru');
+    expect(rating(app)).toBe(score);
+    expect(cases(app)).toBe(1);
+  });
+
+  test('"⭐⭐⭐⭐" typed at the menu (the resident had left the case) answers its closing question', async () => {
+    const app = await start();
+    await openQuestion(app, 'sm');
+    await app.say('sm', 'menu');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('sm');
+    const r = textOf(await app.say('sm', '⭐⭐⭐⭐'));
+    expect(r).toContain('Terima kasih atas nilainya');
+    expect(r).not.toContain('belum mengerti');
+    expect(rating(app)).toBe(4);
+  });
+});

@@ -84,12 +84,27 @@ export function readFirstMessage(text: string): { topic?: Topic; pungli: boolean
  * Reads a score 1–5 in what the resident typed after the case was closed, if it is a rating.
  * The rating words' phrases are compiled once, longest first (the longest phrase found decides).
  */
-export function ratingReader(ratingWords: HandoffSettings['rating_words']): (text: string) => number | undefined {
+export function ratingReader(ratingWords: HandoffSettings['rating_words'], stars: HandoffSettings['rating_stars'] = []): (text: string) => number | undefined {
+  const marks = [...new Set(stars.map((s) => s.replace(/\uFE0F/g, '')))].filter(Boolean);
+  /** How many stars a text of stars alone holds ("⭐⭐⭐⭐", "⭐ ⭐ ⭐"), or undefined. */
+  const starsIn = (text: string): number | undefined => {
+    let rest = text.replace(/[\s\uFE0F]+/gu, '');
+    let n = 0;
+    while (rest && n <= 5) {
+      const mark = marks.find((m) => rest.startsWith(m));
+      if (!mark) return undefined;
+      rest = rest.slice(mark.length);
+      n++;
+    }
+    return n >= 1 && n <= 5 ? n : undefined;
+  };
   const phrases = Object.entries(ratingWords ?? {})
     .flatMap(([score, list]) => (list ?? []).map((word) => ({ score: Number(score), w: word.toLowerCase().trim() })))
     .sort((a, b) => b.w.length - a.w.length)
     .map(({ score, w }) => ({ score, re: new RegExp(`(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`) }));
   return (text) => {
+    const starred = starsIn(text);
+    if (starred) return starred;
     const typed = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     // A question or a longer sentence is not a rating ("sudah 5 hari, kapan jadi?").
     if (!typed || REQUEST.test(text) || typed.split(' ').length > 6) return undefined;
@@ -106,7 +121,7 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
 export function createHandoffFlow(deps: { settings: HandoffSettings; time: OfficeTime }): Flow {
   const { settings, time } = deps;
-  const ratingOf = ratingReader(settings.rating_words);
+  const ratingOf = ratingReader(settings.rating_words, settings.rating_stars);
   const topicLabel = (topic: string, ctx: FlowContext) => settings.topics.find((t) => t.id === topic)?.label[ctx.lang] ?? topic;
 
   function topicQuestion(ctx: FlowContext): Reply {

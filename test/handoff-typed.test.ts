@@ -804,4 +804,27 @@ describe('typed around an open and a closed case', () => {
     expect(r).not.toContain('belum mengerti');
     expect(rating(app)).toBe(4);
   });
+
+  test.each(['masih bingung', 'kurang jelas pak', 'belum paham'])('"%s" at the menu after the officer\'s answer reaches the officer (not the bot\'s help)', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'cf');
+    await app.say('cf', 'menu');
+    hs(app).reply(1, 'Silakan bawa KK asli.', officer);
+    await app.poll('cf');
+    const r = textOf(await app.say('cf', said));
+    expect(r).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(r).not.toContain('Cara memakai');
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?', said]);
+    // In the case again: what comes next goes to the officer too.
+    expect(await app.say('cf', 'maksudnya KK yang mana')).toEqual([]);
+    expect(residentTexts(app).at(-1)).toBe('maksudnya KK yang mana');
+  });
+
+  test('"masih bingung" at the menu before any answer from the officer gets the bot\'s help, and is not sent', async () => {
+    const app = await start();
+    await openQuestion(app, 'cg');
+    await app.say('cg', 'menu');
+    expect(textOf(await app.say('cg', 'masih bingung'))).toContain('Cara memakai');
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
+  });
 });

@@ -714,6 +714,11 @@ export function createStep(flowList: Flow[]): StepFn {
       if (intent.kind === 'thanks' && state.flow === 'menu' && state.awaited && flows.has(state.awaited)) {
         return apply({ goto: state.awaited, params: { thanks: input.whole ?? input.text, ...(intent.ack ? { ack: true } : {}), ...(intent.done ? { done: true } : {}) } }, current, state, ctx);
       }
+      // "masih bingung", "kurang jelas pak" at the menu while a case waits: maybe said of the officer's
+      // answer; that flow finds out (passed on when the officer wrote last, else the usual help).
+      if (intent.kind === 'help' && state.flow === 'menu' && state.awaited && flows.has(state.awaited)) {
+        return apply({ goto: state.awaited, params: { confused: input.whole ?? input.text } }, current, state, ctx);
+      }
       const routed = intentOutcome(intent, fc, input.text, input) ?? (intent.kind === 'unknown' && !current.holds?.(state.node, state.data) ? recognised(input.text) : undefined);
       if (routed) {
         const r = apply(routed, current, state, ctx);

@@ -138,7 +138,8 @@ export interface Flow {
    * flow is remembered (`ConversationState.awaited`, forgotten once it is entered again): a text
    * nobody understood at the menu goes to its start as `{ stray: text }` (with `cut`), to find out
    * whether it was meant for that someone; thanks, "ok" or a closing ("makasih pak", "selesai") as
-   * `{ thanks: text, ack?, done? }`, to be answered there (and passed on when meant for them).
+   * `{ thanks: text, ack?, done? }`, to be answered there (and passed on when meant for them); "masih
+   * bingung", "kurang jelas" (the help intent, not the word "bantuan") as `{ confused: text }`, likewise.
    */
   awaits?: string[];
   /**

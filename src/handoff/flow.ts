@@ -286,6 +286,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           const { thanks, ...flags } = data;
           return { node: 'thanked', data: { ...flags, caseId: open.id }, replies: [], effects: [{ type: HANDOFF_EFFECTS.message, caseId: open.id, text: thanks }] };
         }
+        // "masih bingung" at the menu (see start): said of the officer's answer when the officer wrote
+        // last (it goes to the case); otherwise the bot's usual help.
+        if (typeof data.confused === 'string') {
+          if (open?.officerLast) return sendStray(open.id, data.confused, cut, ctx);
+          return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.help') }] };
+        }
         // A text nobody understood at the menu, after the resident left their case (see start).
         if (typeof data.stray === 'string') {
           // No case (closed meanwhile): it was not for an officer after all; said as the core says it.
@@ -423,6 +429,11 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       if (typeof params?.thanks === 'string' && params.thanks.trim()) {
         const flags = { ...(params.ack ? { ack: true } : {}), ...(params.done ? { done: true } : {}) };
         return { node: 'thanked', data: { thanks: params.thanks.slice(0, HANDOFF_MAX_TEXT), ...flags }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
+      }
+      // `confused`: "masih bingung", "kurang jelas" at the menu after leaving the open case: the case is looked at first.
+      if (typeof params?.confused === 'string' && params.confused.trim()) {
+        const cut = params.confused.length > HANDOFF_MAX_TEXT;
+        return { node: 'checking', data: { confused: params.confused.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { cut } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
       }
       // `stray`: a text nobody understood at the menu after the resident left their open case (the
       // step's `awaits`): it may be their answer to the officer. The case is looked at first.

@@ -827,4 +827,32 @@ describe('typed around an open and a closed case', () => {
     expect(textOf(await app.say('cg', 'masih bingung'))).toContain('Cara memakai');
     expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
   });
+
+  test.each(['petugasnya ramah tapi antri lama', 'kecewa, antriannya panjang sekali', 'petugas kurang ramah, statusnya tidak jelas'])(
+    '"%s" after the rating is a word about the service (kept), not a new case though it names the officer or the queue',
+    async (said) => {
+      const app = await start();
+      await openQuestion(app, 'cw');
+      hs(app).close(1, 'dijawab', officer);
+      await app.poll('cw');
+      await app.say('cw', '4');
+      const r = textOf(await app.say('cw', said));
+      expect(r).toContain('Masukan Anda membantu');
+      expect(r).not.toContain('kasus baru');
+      expect(cases(app)).toBe(1);
+      expect(rating(app)).toBe(4);
+      expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words.map((w) => w.word)).toEqual([said]);
+    },
+  );
+
+  test('"tidak puas, mau komplain" after the rating still asks for an officer: a new case', async () => {
+    const app = await start();
+    await openQuestion(app, 'cx');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('cx');
+    await app.say('cx', '2');
+    expect(textOf(await app.say('cx', 'tidak puas, mau komplain'))).toContain('saya teruskan sebagai kasus baru');
+    expect(cases(app)).toBe(2);
+    expect(residentTexts(app, 2)).toEqual(['tidak puas, mau komplain']);
+  });
 });

@@ -80,6 +80,35 @@ export function readFirstMessage(text: string): { topic?: Topic; pungli: boolean
   return { topic, pungli, substantial: rest.length >= 4 };
 }
 
+/** The rating words' phrases, longest first, each with its score. */
+function ratingPhrases(ratingWords: HandoffSettings['rating_words']): Array<{ score: number; re: RegExp; all: RegExp }> {
+  return Object.entries(ratingWords ?? {})
+    .flatMap(([score, list]) => (list ?? []).map((word) => ({ score: Number(score), w: word.toLowerCase().trim() })))
+    .sort((a, b) => b.w.length - a.w.length)
+    .map(({ score, w }) => {
+      const source = `(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?= |$)`;
+      return { score, re: new RegExp(source), all: new RegExp(source, 'g') };
+    });
+}
+
+/**
+ * What is left of a text once the rating words in it ("ramah", "kecewa", "kurang puas") are set
+ * aside, at any length; undefined when it holds none (it says nothing of how the service was).
+ */
+export function ratingWordsAside(ratingWords: HandoffSettings['rating_words']): (text: string) => string | undefined {
+  const phrases = ratingPhrases(ratingWords);
+  return (text) => {
+    let typed = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+    let found = false;
+    for (const p of phrases) {
+      const next = typed.replace(p.all, ' ');
+      if (next !== typed) found = true;
+      typed = next;
+    }
+    return found ? typed.replace(/\s+/g, ' ').trim() : undefined;
+  };
+}
+
 /**
  * Reads a score 1–5 in what the resident typed after the case was closed, if it is a rating.
  * The rating words' phrases are compiled once, longest first (the longest phrase found decides).
@@ -98,10 +127,7 @@ export function ratingReader(ratingWords: HandoffSettings['rating_words'], stars
     }
     return n >= 1 && n <= 5 ? n : undefined;
   };
-  const phrases = Object.entries(ratingWords ?? {})
-    .flatMap(([score, list]) => (list ?? []).map((word) => ({ score: Number(score), w: word.toLowerCase().trim() })))
-    .sort((a, b) => b.w.length - a.w.length)
-    .map(({ score, w }) => ({ score, re: new RegExp(`(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`) }));
+  const phrases = ratingPhrases(ratingWords);
   return (text) => {
     const starred = starsIn(text);
     if (starred) return starred;
@@ -122,6 +148,7 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 export function createHandoffFlow(deps: { settings: HandoffSettings; time: OfficeTime }): Flow {
   const { settings, time } = deps;
   const ratingOf = ratingReader(settings.rating_words, settings.rating_stars);
+  const ratingAside = ratingWordsAside(settings.rating_words);
   const topicLabel = (topic: string, ctx: FlowContext) => settings.topics.find((t) => t.id === topic)?.label[ctx.lang] ?? topic;
 
   function topicQuestion(ctx: FlowContext): Reply {
@@ -403,8 +430,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   function isRequest(text: string, ctx: FlowContext): boolean {
     // A NIK, KK or phone number in it (what the masking hides): a message for an officer.
     if (text.length > 160 || REQUEST.test(text) || maskDigitsInText(text) !== text) return true;
-    const kind = ctx.nlu.classify(text).kind;
-    return kind === 'officer' || kind === 'status' || kind === 'booking' || kind === 'my_bookings';
+    const asks = (t: string) => ['officer', 'status', 'booking', 'my_bookings'].includes(ctx.nlu.classify(t).kind);
+    if (!asks(text)) return false;
+    // Said of how it went ("petugasnya ramah tapi antri lama", "kecewa, antrian panjang"): a word
+    // about the service, unless what is left only asks for an officer ("tidak puas, mau komplain").
+    const rest = ratingAside(text);
+    return rest === undefined || (onlyAsks(rest) && ctx.nlu.classify(rest).kind === 'officer');
   }
 
   return {

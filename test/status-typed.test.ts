@@ -165,3 +165,47 @@ describe('an English resident typing', () => {
     expect(textOf(r)).not.toContain('Sorry, I did not understand');
   });
 });
+
+describe('the answer to "Mau kami kabari …?" typed', () => {
+  const follows = (app: TestApp, address: string) =>
+    app.ctx.db.prepare('SELECT COUNT(*) FROM application_subscriptions s JOIN residents r ON r.id = s.resident_id WHERE r.address = ? AND s.active = 1').pluck().get(address) as number;
+  async function shown(app: TestApp, who: string) {
+    await app.say(who, 'cek status');
+    await app.say(who, 'LU-261130-ABCDE');
+    expect(textOf(await app.say(who, '0001'))).toContain('Mau kami kabari di chat ini');
+  }
+
+  test.each(['ya kabari saya', 'iya boleh', 'kabarin ya'])('"%s" follows the application shown', async (said) => {
+    const app = await start();
+    await shown(app, 'fy');
+    const r = await app.say('fy', said);
+    expect(textOf(r)).toContain('chat ini mengikuti permohonan LU-261130-ABCDE');
+    expect(choicesOf(r)).toContain('Berhenti mengikuti');
+    expect(follows(app, 'fy')).toBe(1);
+  });
+
+  test.each(['ga usah', 'tidak', 'tidak usah dikabari'])('"%s" is a polite no: nothing followed, the follow button stays', async (said) => {
+    const app = await start();
+    await shown(app, 'fn');
+    const r = await app.say('fn', said);
+    expect(textOf(r)).toContain('Baik, tidak kami kabari');
+    expect(textOf(r)).not.toContain('belum mengerti');
+    expect(choicesOf(r)).toContain('Ikuti permohonan ini');
+    expect(follows(app, 'fn')).toBe(0);
+  });
+
+  test('a bare "ok" under the result thanks for it: nothing is followed', async () => {
+    const app = await start();
+    await shown(app, 'fo');
+    expect(textOf(await app.say('fo', 'ok'))).not.toContain('mengikuti permohonan');
+    expect(follows(app, 'fo')).toBe(0);
+  });
+
+  test('"ga usah" once following changes nothing (stopping is "Berhenti mengikuti")', async () => {
+    const app = await start();
+    await shown(app, 'fs');
+    await app.say('fs', 'ya kabari saya');
+    await app.say('fs', 'ga usah');
+    expect(follows(app, 'fs')).toBe(1);
+  });
+});

@@ -5,6 +5,7 @@ import type { Choice, Input, Reply } from '../core/types.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import { readAnswer } from '../flows/answers.js';
 import { normalizeDigits } from '../nlu/answers.js';
+import { answersOf } from '../nlu/index.js';
 import type { LookupResult } from './service.js';
 import { serviceLabel, statusExplanation, statusName } from './texts.js';
 
@@ -364,6 +365,12 @@ export const statusFlow: Flow = {
     if (nodeName === 'shown' || nodeName === 'followed') {
       const next = generatedTyped(input.text, ctx);
       if (next) return next;
+    }
+    // "ya kabari saya", "ga usah" under the result: the answer to "Mau kami kabari …?" (asked only while not following).
+    if (nodeName === 'shown' && !data.following && typeof data.applicationId === 'number') {
+      const answer = answersOf(ctx.nlu).followOrNot(input.text);
+      if (answer === 'follow') return { node: 'shown', data, replies: [], effects: [{ type: EFFECTS.follow, applicationId: data.applicationId }] };
+      if (answer === 'no') return { node: 'shown', data, replies: [{ text: ctx.t('status.follow_declined') }, { text: ctx.t('status.next_question'), choices: shownChoices(ctx, false) }] };
     }
     // "kapan jadinya", "sudah bisa diambil?" under the result: about this application, not a new lookup.
     if (nodeName === 'shown' && typeof data.status === 'string' && asksAboutShown(input.text) && ctx.nlu.classify(input.text).kind === 'status') {

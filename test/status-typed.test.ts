@@ -2,6 +2,7 @@
 // "ya" after it, with a phone keyboard's dashes, with the check digits along, or corrected at
 // the 4-digit question.
 import { afterEach, describe, expect, test } from 'vitest';
+import type { Reply } from '../src/core/types.js';
 import { choicesOf, makeTestApp, textOf, type TestApp } from './helpers.js';
 
 const ADMIN_TOKEN = 'test-admin-token-status-typed';
@@ -166,6 +167,9 @@ describe('an English resident typing', () => {
   });
 });
 
+/** The id of the button labelled `label` in these replies. */
+const choicesIdOf = (replies: Reply[], label: string) => replies.flatMap((r) => r.choices ?? []).find((c) => c.label === label)!.id;
+
 describe('the answer to "Mau kami kabari …?" typed', () => {
   const follows = (app: TestApp, address: string) =>
     app.ctx.db.prepare('SELECT COUNT(*) FROM application_subscriptions s JOIN residents r ON r.id = s.resident_id WHERE r.address = ? AND s.active = 1').pluck().get(address) as number;
@@ -207,5 +211,25 @@ describe('the answer to "Mau kami kabari …?" typed', () => {
     await app.say('fs', 'ya kabari saya');
     await app.say('fs', 'ga usah');
     expect(follows(app, 'fs')).toBe(1);
+  });
+
+  test.each(['stop notif', 'jangan kirim lagi kak', 'berhenti notifikasi'])('"%s" after a notification shows what the chat follows, with its stop button; nothing is stopped unasked', async (said) => {
+    const app = await start();
+    await shown(app, 'fx');
+    await app.say('fx', 'ya kabari saya');
+    const res = await app.ctx.http.request('/api/admin/applications/LU-261130-ABCDE/status', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'diverifikasi', officer: 'budi' }),
+    });
+    expect(res.status).toBe(200);
+    expect(textOf(await app.poll('fx'))).toContain('Kabar permohonan LU-261130-ABCDE');
+    const r = await app.say('fx', said);
+    expect(textOf(r)).toContain('Permohonan yang diikuti chat ini');
+    expect(textOf(r)).not.toContain('belum mengerti');
+    expect(choicesOf(r)).toContain('Berhenti ikuti LU-261130-ABCDE');
+    expect(follows(app, 'fx')).toBe(1);
+    expect(textOf(await app.say('fx', { choice: choicesIdOf(r, 'Berhenti ikuti LU-261130-ABCDE') }))).toContain('tidak lagi mengikuti permohonan LU-261130-ABCDE');
+    expect(follows(app, 'fx')).toBe(0);
   });
 });

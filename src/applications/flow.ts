@@ -308,13 +308,16 @@ export const statusFlow: Flow = {
   },
 
   // "LU-261130-ABCDE" alone, as a first message or at the menu: the status of that number.
-  recognizes: (text) => generatedIn(text) !== undefined,
+  // "stop notif", "jangan kirim lagi" (answers.stop_updates in nlu.yaml): the list of followed applications, to stop one.
+  recognizes: (text, nlu) => generatedIn(text) !== undefined || answersOf(nlu).stopsUpdates(text),
 
   start(ctx, params) {
     if (params?.action === 'opt_out' || params?.action === 'opt_in') {
       return { node: 'optout', data: {}, replies: [], effects: [{ type: EFFECTS.optOut, optOut: params.action === 'opt_out' }] };
     }
     if (params?.action === 'following') return { node: 'followed', data: {}, replies: [], effects: [{ type: EFFECTS.following }] };
+    // "stop notif": what this chat follows, each with its stop button (nothing stopped unasked).
+    if (typeof params?.said === 'string' && answersOf(ctx.nlu).stopsUpdates(params.said)) return { node: 'followed', data: {}, replies: [], effects: [{ type: EFFECTS.following }] };
     // "cek status LU261130ABCDE": the number was said already, it is looked up straight away.
     const said = typeof params?.said === 'string' ? generatedTyped(params.said, ctx) : undefined;
     if (said) return said;

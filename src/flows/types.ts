@@ -105,8 +105,9 @@ export interface Flow {
   /**
    * Optional: a text this flow knows by its shape from anywhere (a tracking number): when nothing
    * else understood it, and no booking is half-finished, it leads here; start() gets `{ said }`.
+   * `nlu`: the conversation's vocabulary, for words it knows by heart ("stop notif").
    */
-  recognizes?(text: string): boolean;
+  recognizes?(text: string, nlu?: Nlu): boolean;
   /** What `node` asks for (default: 'choice' when it shows options, else 'text'). */
   expects?(node: string, data: Record<string, unknown>): Expectation | undefined;
   /**

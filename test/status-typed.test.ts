@@ -232,4 +232,26 @@ describe('the answer to "Mau kami kabari …?" typed', () => {
     expect(textOf(await app.say('fx', { choice: choicesIdOf(r, 'Berhenti ikuti LU-261130-ABCDE') }))).toContain('tidak lagi mengikuti permohonan LU-261130-ABCDE');
     expect(follows(app, 'fx')).toBe(0);
   });
+
+  test('"kapan jadi?" and "apa yang kurang?" under the result after a "Perlu perbaikan" notification: where it stands now, with the officer\'s note', async () => {
+    const app = await start();
+    await shown(app, 'fp');
+    await app.say('fp', 'ya kabari saya');
+    const res = await app.ctx.http.request('/api/admin/applications/LU-261130-ABCDE/status', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'perlu_perbaikan', note: 'Surat kehilangan dari polisi belum dilampirkan', officer: 'budi' }),
+    });
+    expect(res.status).toBe(200);
+    expect(textOf(await app.poll('fp'))).toContain('Status sekarang: Perlu perbaikan');
+    for (const said of ['kapan jadi?', 'apa yang kurang?']) {
+      const r = textOf(await app.say('fp', said));
+      expect(r).toContain('LU-261130-ABCDE sekarang: Perlu perbaikan');
+      expect(r).toContain('Catatan petugas: Surat kehilangan dari polisi belum dilampirkan');
+      expect(r).not.toContain('Diterima');
+      expect(r).not.toContain('belum mengerti');
+    }
+    // Nothing was checked again: no wrong-check counted.
+    expect(app.ctx.db.prepare('SELECT COUNT(*) FROM status_check_failures').pluck().get()).toBe(0);
+  });
 });

@@ -774,3 +774,85 @@ describe('a message written and not sent yet', () => {
     expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
   });
 });
+
+describe('typed around an open and a closed case', () => {
+  test.each([
+    ['⭐⭐⭐⭐', 4],
+    ['⭐️⭐️⭐️⭐️⭐️', 5],
+    ['⭐ ⭐', 2],
+  ])('"%s" typed as the rating after the close is that many stars, not a message for a new case', async (said, score) => {
+    const app = await start();
+    await openQuestion(app, 'st');
+    hs(app).reply(1, 'Sudah jadi, silakan ambil.', officer);
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('st');
+    const r = textOf(await app.say('st', said));
+    expect(r).toContain('Terima kasih atas nilainya');
+    expect(r).not.toContain('kasus baru');
+    expect(rating(app)).toBe(score);
+    expect(cases(app)).toBe(1);
+  });
+
+  test('"⭐⭐⭐⭐" typed at the menu (the resident had left the case) answers its closing question', async () => {
+    const app = await start();
+    await openQuestion(app, 'sm');
+    await app.say('sm', 'menu');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('sm');
+    const r = textOf(await app.say('sm', '⭐⭐⭐⭐'));
+    expect(r).toContain('Terima kasih atas nilainya');
+    expect(r).not.toContain('belum mengerti');
+    expect(rating(app)).toBe(4);
+  });
+
+  test.each(['masih bingung', 'kurang jelas pak', 'belum paham'])('"%s" at the menu after the officer\'s answer reaches the officer (not the bot\'s help)', async (said) => {
+    const app = await start();
+    await openQuestion(app, 'cf');
+    await app.say('cf', 'menu');
+    hs(app).reply(1, 'Silakan bawa KK asli.', officer);
+    await app.poll('cf');
+    const r = textOf(await app.say('cf', said));
+    expect(r).toContain('sudah saya teruskan ke petugas (kasus #1)');
+    expect(r).not.toContain('Cara memakai');
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?', said]);
+    // In the case again: what comes next goes to the officer too.
+    expect(await app.say('cf', 'maksudnya KK yang mana')).toEqual([]);
+    expect(residentTexts(app).at(-1)).toBe('maksudnya KK yang mana');
+  });
+
+  test('"masih bingung" at the menu before any answer from the officer gets the bot\'s help, and is not sent', async () => {
+    const app = await start();
+    await openQuestion(app, 'cg');
+    await app.say('cg', 'menu');
+    expect(textOf(await app.say('cg', 'masih bingung'))).toContain('Cara memakai');
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
+  });
+
+  test.each(['petugasnya ramah tapi antri lama', 'kecewa, antriannya panjang sekali', 'petugas kurang ramah, statusnya tidak jelas'])(
+    '"%s" after the rating is a word about the service (kept), not a new case though it names the officer or the queue',
+    async (said) => {
+      const app = await start();
+      await openQuestion(app, 'cw');
+      hs(app).close(1, 'dijawab', officer);
+      await app.poll('cw');
+      await app.say('cw', '4');
+      const r = textOf(await app.say('cw', said));
+      expect(r).toContain('Masukan Anda membantu');
+      expect(r).not.toContain('kasus baru');
+      expect(cases(app)).toBe(1);
+      expect(rating(app)).toBe(4);
+      expect(hs(app).satisfaction(new Date(0), new Date('2100-01-01')).words.map((w) => w.word)).toEqual([said]);
+    },
+  );
+
+  test('"tidak puas, mau komplain" after the rating still asks for an officer: a new case', async () => {
+    const app = await start();
+    await openQuestion(app, 'cx');
+    hs(app).close(1, 'dijawab', officer);
+    await app.poll('cx');
+    await app.say('cx', '2');
+    expect(textOf(await app.say('cx', 'tidak puas, mau komplain'))).toContain('saya teruskan sebagai kasus baru');
+    expect(cases(app)).toBe(2);
+    expect(residentTexts(app, 2)).toEqual(['tidak puas, mau komplain']);
+  });
+});

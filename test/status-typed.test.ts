@@ -2,6 +2,7 @@
 // "ya" after it, with a phone keyboard's dashes, with the check digits along, or corrected at
 // the 4-digit question.
 import { afterEach, describe, expect, test } from 'vitest';
+import type { Reply } from '../src/core/types.js';
 import { choicesOf, makeTestApp, textOf, type TestApp } from './helpers.js';
 
 const ADMIN_TOKEN = 'test-admin-token-status-typed';
@@ -163,5 +164,94 @@ describe('an English resident typing', () => {
     const r = await app.say('en2', "i don't know the number");
     expect(textOf(r)).toContain('The application number is on the receipt');
     expect(textOf(r)).not.toContain('Sorry, I did not understand');
+  });
+});
+
+/** The id of the button labelled `label` in these replies. */
+const choicesIdOf = (replies: Reply[], label: string) => replies.flatMap((r) => r.choices ?? []).find((c) => c.label === label)!.id;
+
+describe('the answer to "Mau kami kabari …?" typed', () => {
+  const follows = (app: TestApp, address: string) =>
+    app.ctx.db.prepare('SELECT COUNT(*) FROM application_subscriptions s JOIN residents r ON r.id = s.resident_id WHERE r.address = ? AND s.active = 1').pluck().get(address) as number;
+  async function shown(app: TestApp, who: string) {
+    await app.say(who, 'cek status');
+    await app.say(who, 'LU-261130-ABCDE');
+    expect(textOf(await app.say(who, '0001'))).toContain('Mau kami kabari di chat ini');
+  }
+
+  test.each(['ya kabari saya', 'iya boleh', 'kabarin ya'])('"%s" follows the application shown', async (said) => {
+    const app = await start();
+    await shown(app, 'fy');
+    const r = await app.say('fy', said);
+    expect(textOf(r)).toContain('chat ini mengikuti permohonan LU-261130-ABCDE');
+    expect(choicesOf(r)).toContain('Berhenti mengikuti');
+    expect(follows(app, 'fy')).toBe(1);
+  });
+
+  test.each(['ga usah', 'tidak', 'tidak usah dikabari'])('"%s" is a polite no: nothing followed, the follow button stays', async (said) => {
+    const app = await start();
+    await shown(app, 'fn');
+    const r = await app.say('fn', said);
+    expect(textOf(r)).toContain('Baik, tidak kami kabari');
+    expect(textOf(r)).not.toContain('belum mengerti');
+    expect(choicesOf(r)).toContain('Ikuti permohonan ini');
+    expect(follows(app, 'fn')).toBe(0);
+  });
+
+  test('a bare "ok" under the result thanks for it: nothing is followed', async () => {
+    const app = await start();
+    await shown(app, 'fo');
+    expect(textOf(await app.say('fo', 'ok'))).not.toContain('mengikuti permohonan');
+    expect(follows(app, 'fo')).toBe(0);
+  });
+
+  test('"ga usah" once following changes nothing (stopping is "Berhenti mengikuti")', async () => {
+    const app = await start();
+    await shown(app, 'fs');
+    await app.say('fs', 'ya kabari saya');
+    await app.say('fs', 'ga usah');
+    expect(follows(app, 'fs')).toBe(1);
+  });
+
+  test.each(['stop notif', 'jangan kirim lagi kak', 'berhenti notifikasi'])('"%s" after a notification shows what the chat follows, with its stop button; nothing is stopped unasked', async (said) => {
+    const app = await start();
+    await shown(app, 'fx');
+    await app.say('fx', 'ya kabari saya');
+    const res = await app.ctx.http.request('/api/admin/applications/LU-261130-ABCDE/status', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'diverifikasi', officer: 'budi' }),
+    });
+    expect(res.status).toBe(200);
+    expect(textOf(await app.poll('fx'))).toContain('Kabar permohonan LU-261130-ABCDE');
+    const r = await app.say('fx', said);
+    expect(textOf(r)).toContain('Permohonan yang diikuti chat ini');
+    expect(textOf(r)).not.toContain('belum mengerti');
+    expect(choicesOf(r)).toContain('Berhenti ikuti LU-261130-ABCDE');
+    expect(follows(app, 'fx')).toBe(1);
+    expect(textOf(await app.say('fx', { choice: choicesIdOf(r, 'Berhenti ikuti LU-261130-ABCDE') }))).toContain('tidak lagi mengikuti permohonan LU-261130-ABCDE');
+    expect(follows(app, 'fx')).toBe(0);
+  });
+
+  test('"kapan jadi?" and "apa yang kurang?" under the result after a "Perlu perbaikan" notification: where it stands now, with the officer\'s note', async () => {
+    const app = await start();
+    await shown(app, 'fp');
+    await app.say('fp', 'ya kabari saya');
+    const res = await app.ctx.http.request('/api/admin/applications/LU-261130-ABCDE/status', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'perlu_perbaikan', note: 'Surat kehilangan dari polisi belum dilampirkan', officer: 'budi' }),
+    });
+    expect(res.status).toBe(200);
+    expect(textOf(await app.poll('fp'))).toContain('Status sekarang: Perlu perbaikan');
+    for (const said of ['kapan jadi?', 'apa yang kurang?']) {
+      const r = textOf(await app.say('fp', said));
+      expect(r).toContain('LU-261130-ABCDE sekarang: Perlu perbaikan');
+      expect(r).toContain('Catatan petugas: Surat kehilangan dari polisi belum dilampirkan');
+      expect(r).not.toContain('Diterima');
+      expect(r).not.toContain('belum mengerti');
+    }
+    // Nothing was checked again: no wrong-check counted.
+    expect(app.ctx.db.prepare('SELECT COUNT(*) FROM status_check_failures').pluck().get()).toBe(0);
   });
 });

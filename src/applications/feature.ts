@@ -58,6 +58,7 @@ export const applicationsFeature: FeatureFactory = (ctx) => {
   // and a subscription commit together with the conversation state and the reply.
   const effects: Record<string, EffectHandler> = {
     [EFFECTS.lookup]: (e, c) => service.lookup(c.resident.id, String(e.tracking), String(e.check), c.now),
+    [EFFECTS.current]: (e, c) => service.current(Number(e.applicationId), c.resident.id),
     [EFFECTS.follow]: (e, c) => ({ ok: service.follow(Number(e.applicationId), c.resident.id, c.now) }),
     [EFFECTS.unfollow]: (e, c) => {
       const app = apps.byId(Number(e.applicationId));

@@ -5,6 +5,7 @@ import type { Choice, Input, Reply } from '../core/types.js';
 import type { Flow, FlowContext, Outcome } from '../flows/types.js';
 import { readAnswer } from '../flows/answers.js';
 import { normalizeDigits } from '../nlu/answers.js';
+import { answersOf } from '../nlu/index.js';
 import type { LookupResult } from './service.js';
 import { serviceLabel, statusExplanation, statusName } from './texts.js';
 
@@ -13,6 +14,7 @@ export const STATUS_FLOW_ID = 'status';
 /** Effects this flow asks for; the feature's handlers answer them. */
 export const EFFECTS = {
   lookup: 'status.lookup',
+  current: 'status.current',
   follow: 'status.follow',
   unfollow: 'status.unfollow',
   following: 'status.following',
@@ -216,7 +218,7 @@ function statusReplies(r: Extract<LookupResult, { found: true }>, ctx: FlowConte
 }
 
 /** "kapan jadinya", "sudah bisa diambil?", "prosesnya sampai mana": about the one shown; "cek status lain", "cek nomor" ask for another. */
-const ABOUT_SHOWN = /\b(?:kapan|jadi\w*|selesai|diambil|ambil|kelar|beres|sampai mana|sudah sampai|progres\w*|prosesnya|when|ready|done|finished)\b/i;
+const ABOUT_SHOWN = /\b(?:kapan|jadi\w*|selesai|diambil|ambil|kelar|beres|sampai mana|sudah sampai|progres\w*|prosesnya|kurang\w*|diperbaiki|perbaiki|perbaikan|when|ready|done|finished|missing)\b/i;
 const ANOTHER_LOOKUP = /\b(?:cek|check|lihat|lain|nomor|another|other|baru)\b/i;
 const asksAboutShown = (text: string) => ABOUT_SHOWN.test(text) && !ANOTHER_LOOKUP.test(text);
 
@@ -224,6 +226,8 @@ const asksAboutShown = (text: string) => ABOUT_SHOWN.test(text) && !ANOTHER_LOOK
 function aboutShown(data: Record<string, unknown>, ctx: FlowContext): Reply[] {
   const status = String(data.status);
   const lines = [ctx.t('status.current_of', { tracking: String(data.trackingNo ?? ''), status: statusName(ctx.t, status) }), statusExplanation(ctx.t, status, typeof data.delivery === 'string' ? data.delivery : null)];
+  // What is missing ("Perlu perbaikan") is in the officer's latest note.
+  if (typeof data.note === 'string' && data.note) lines.push(ctx.t('status.note', { note: data.note }));
   const service = typeof data.serviceId === 'string' ? ctx.content.servicesById.get(data.serviceId) : undefined;
   if (service) lines.push(`${ctx.t('status.usual_time')} ${service.processing_time[ctx.lang]}`);
   return [
@@ -263,6 +267,13 @@ function onResult(input: Extract<Input, { type: 'result' }>, data: Record<string
         data: { applicationId: r.applicationId, trackingNo: r.trackingNo, following: r.following, serviceId: r.service, status: r.status, delivery: r.delivery },
         replies: statusReplies(r, ctx),
       };
+    }
+    case EFFECTS.current: {
+      // "kapan jadinya" under a result: answered from where it stands now (a notification may have come meanwhile).
+      const r = input.data as LookupResult;
+      if (!r.found) return { node: 'number', data: {}, replies: [askNumber(ctx)] };
+      const now = { ...data, trackingNo: r.trackingNo, following: r.following, serviceId: r.service, status: r.status, delivery: r.delivery, note: r.history.at(-1)?.note ?? undefined };
+      return { node: 'shown', data: now, replies: aboutShown(now, ctx) };
     }
     case EFFECTS.follow: {
       const ok = Boolean((input.data as { ok: boolean }).ok);
@@ -307,13 +318,16 @@ export const statusFlow: Flow = {
   },
 
   // "LU-261130-ABCDE" alone, as a first message or at the menu: the status of that number.
-  recognizes: (text) => generatedIn(text) !== undefined,
+  // "stop notif", "jangan kirim lagi" (answers.stop_updates in nlu.yaml): the list of followed applications, to stop one.
+  recognizes: (text, nlu) => generatedIn(text) !== undefined || answersOf(nlu).stopsUpdates(text),
 
   start(ctx, params) {
     if (params?.action === 'opt_out' || params?.action === 'opt_in') {
       return { node: 'optout', data: {}, replies: [], effects: [{ type: EFFECTS.optOut, optOut: params.action === 'opt_out' }] };
     }
     if (params?.action === 'following') return { node: 'followed', data: {}, replies: [], effects: [{ type: EFFECTS.following }] };
+    // "stop notif": what this chat follows, each with its stop button (nothing stopped unasked).
+    if (typeof params?.said === 'string' && answersOf(ctx.nlu).stopsUpdates(params.said)) return { node: 'followed', data: {}, replies: [], effects: [{ type: EFFECTS.following }] };
     // "cek status LU261130ABCDE": the number was said already, it is looked up straight away.
     const said = typeof params?.said === 'string' ? generatedTyped(params.said, ctx) : undefined;
     if (said) return said;
@@ -365,9 +379,15 @@ export const statusFlow: Flow = {
       const next = generatedTyped(input.text, ctx);
       if (next) return next;
     }
+    // "ya kabari saya", "ga usah" under the result: the answer to "Mau kami kabari …?" (asked only while not following).
+    if (nodeName === 'shown' && !data.following && typeof data.applicationId === 'number') {
+      const answer = answersOf(ctx.nlu).followOrNot(input.text);
+      if (answer === 'follow') return { node: 'shown', data, replies: [], effects: [{ type: EFFECTS.follow, applicationId: data.applicationId }] };
+      if (answer === 'no') return { node: 'shown', data, replies: [{ text: ctx.t('status.follow_declined') }, { text: ctx.t('status.next_question'), choices: shownChoices(ctx, false) }] };
+    }
     // "kapan jadinya", "sudah bisa diambil?" under the result: about this application, not a new lookup.
-    if (nodeName === 'shown' && typeof data.status === 'string' && asksAboutShown(input.text) && ctx.nlu.classify(input.text).kind === 'status') {
-      return { node: 'shown', data, replies: aboutShown(data, ctx) };
+    if (nodeName === 'shown' && typeof data.applicationId === 'number' && asksAboutShown(input.text) && ctx.nlu.classify(input.text).kind === 'status') {
+      return { node: 'shown', data, replies: [], effects: [{ type: EFFECTS.current, applicationId: data.applicationId }] };
     }
     return { unhandled: true };
   },

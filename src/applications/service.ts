@@ -536,6 +536,15 @@ export class ApplicationsService {
     };
   }
 
+  /**
+   * Where an application this chat already checked stands now (its number and NIK check were passed
+   * in this conversation: the id comes from that lookup's answer, kept server-side in the state).
+   */
+  current(applicationId: number, residentId: number): LookupResult {
+    const app = this.d.apps.byId(applicationId);
+    return app ? this.residentView(app, residentId) : { found: false };
+  }
+
   follow(applicationId: number, residentId: number, now: Date): boolean {
     if (!this.d.apps.byId(applicationId)) return false;
     this.d.apps.subscribe(applicationId, residentId, now);

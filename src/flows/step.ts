@@ -5,7 +5,7 @@ import { translate } from '../content/load.js';
 import { memoByText } from '../core/memo.js';
 import { isoTime } from '../core/time.js';
 import { MAX_MESSAGE, type Choice, type Effect, type Input, type Lang, type Reply } from '../core/types.js';
-import { answersOf, INFO_INTENTS, type Intent } from '../nlu/index.js';
+import { answersOf, INFO_INTENTS, type Intent, type Nlu } from '../nlu/index.js';
 import type { ConversationState, Expectation, Flow, FlowContext, KeptAside, Outcome, StepContext, StepResult } from './types.js';
 
 export type StepFn = (saved: ConversationState | undefined, input: Input, ctx: StepContext) => StepResult;
@@ -145,8 +145,8 @@ export function createStep(flowList: Flow[]): StepFn {
   }
   const recognisers = flowList.filter((f) => f.recognizes);
   /** A flow that knows this text by its shape (a tracking number), led into with what was said. */
-  const recognised = (text: string): Outcome | undefined => {
-    const owner = recognisers.find((f) => f.recognizes!(text));
+  const recognised = (text: string, nlu?: Nlu): Outcome | undefined => {
+    const owner = recognisers.find((f) => f.recognizes!(text, nlu));
     return owner ? { goto: owner.id, params: { said: text } } : undefined;
   };
   /** A first message read as if typed at the menu ("untuk bpjs"), when the menu takes it. */
@@ -508,7 +508,7 @@ export function createStep(flowList: Flow[]): StepFn {
       const welcome = { text: flowCtx(ctx, welcomeLang).t('core.welcome', { office: ctx.content.office.name }) };
       const outcome =
         intent && intent.kind !== 'greeting' && intent.kind !== 'menu'
-          ? (intentOutcome(intent, flowCtx(ctx, welcomeLang), typed, input.type === 'text' ? readText(input.text, false) : undefined) ?? (intent.kind === 'unknown' ? (recognised(typed) ?? atMenu(typed, flowCtx(ctx, welcomeLang))) : undefined))
+          ? (intentOutcome(intent, flowCtx(ctx, welcomeLang), typed, input.type === 'text' ? readText(input.text, false) : undefined) ?? (intent.kind === 'unknown' ? (recognised(typed, ctx.nlu) ?? atMenu(typed, flowCtx(ctx, welcomeLang))) : undefined))
           : undefined;
       if (outcome) {
         const r = apply(outcome, menu, start, ctx, [welcome]);
@@ -714,7 +714,12 @@ export function createStep(flowList: Flow[]): StepFn {
       if (intent.kind === 'thanks' && state.flow === 'menu' && state.awaited && flows.has(state.awaited)) {
         return apply({ goto: state.awaited, params: { thanks: input.whole ?? input.text, ...(intent.ack ? { ack: true } : {}), ...(intent.done ? { done: true } : {}) } }, current, state, ctx);
       }
-      const routed = intentOutcome(intent, fc, input.text, input) ?? (intent.kind === 'unknown' && !current.holds?.(state.node, state.data) ? recognised(input.text) : undefined);
+      // "masih bingung", "kurang jelas pak" at the menu while a case waits: maybe said of the officer's
+      // answer; that flow finds out (passed on when the officer wrote last, else the usual help).
+      if (intent.kind === 'help' && state.flow === 'menu' && state.awaited && flows.has(state.awaited)) {
+        return apply({ goto: state.awaited, params: { confused: input.whole ?? input.text } }, current, state, ctx);
+      }
+      const routed = intentOutcome(intent, fc, input.text, input) ?? (intent.kind === 'unknown' && !current.holds?.(state.node, state.data) ? recognised(input.text, ctx.nlu) : undefined);
       if (routed) {
         const r = apply(routed, current, state, ctx);
         return intent.kind === 'greeting' || intent.kind === 'thanks' || intent.kind === 'help' ? light(r) : r;

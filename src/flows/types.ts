@@ -105,8 +105,9 @@ export interface Flow {
   /**
    * Optional: a text this flow knows by its shape from anywhere (a tracking number): when nothing
    * else understood it, and no booking is half-finished, it leads here; start() gets `{ said }`.
+   * `nlu`: the conversation's vocabulary, for words it knows by heart ("stop notif").
    */
-  recognizes?(text: string): boolean;
+  recognizes?(text: string, nlu?: Nlu): boolean;
   /** What `node` asks for (default: 'choice' when it shows options, else 'text'). */
   expects?(node: string, data: Record<string, unknown>): Expectation | undefined;
   /**
@@ -138,7 +139,8 @@ export interface Flow {
    * flow is remembered (`ConversationState.awaited`, forgotten once it is entered again): a text
    * nobody understood at the menu goes to its start as `{ stray: text }` (with `cut`), to find out
    * whether it was meant for that someone; thanks, "ok" or a closing ("makasih pak", "selesai") as
-   * `{ thanks: text, ack?, done? }`, to be answered there (and passed on when meant for them).
+   * `{ thanks: text, ack?, done? }`, to be answered there (and passed on when meant for them); "masih
+   * bingung", "kurang jelas" (the help intent, not the word "bantuan") as `{ confused: text }`, likewise.
    */
   awaits?: string[];
   /**

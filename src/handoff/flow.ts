@@ -80,16 +80,57 @@ export function readFirstMessage(text: string): { topic?: Topic; pungli: boolean
   return { topic, pungli, substantial: rest.length >= 4 };
 }
 
+/** The rating words' phrases, longest first, each with its score. */
+function ratingPhrases(ratingWords: HandoffSettings['rating_words']): Array<{ score: number; re: RegExp; all: RegExp }> {
+  return Object.entries(ratingWords ?? {})
+    .flatMap(([score, list]) => (list ?? []).map((word) => ({ score: Number(score), w: word.toLowerCase().trim() })))
+    .sort((a, b) => b.w.length - a.w.length)
+    .map(({ score, w }) => {
+      const source = `(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?= |$)`;
+      return { score, re: new RegExp(source), all: new RegExp(source, 'g') };
+    });
+}
+
+/**
+ * What is left of a text once the rating words in it ("ramah", "kecewa", "kurang puas") are set
+ * aside, at any length; undefined when it holds none (it says nothing of how the service was).
+ */
+export function ratingWordsAside(ratingWords: HandoffSettings['rating_words']): (text: string) => string | undefined {
+  const phrases = ratingPhrases(ratingWords);
+  return (text) => {
+    let typed = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+    let found = false;
+    for (const p of phrases) {
+      const next = typed.replace(p.all, ' ');
+      if (next !== typed) found = true;
+      typed = next;
+    }
+    return found ? typed.replace(/\s+/g, ' ').trim() : undefined;
+  };
+}
+
 /**
  * Reads a score 1–5 in what the resident typed after the case was closed, if it is a rating.
  * The rating words' phrases are compiled once, longest first (the longest phrase found decides).
  */
-export function ratingReader(ratingWords: HandoffSettings['rating_words']): (text: string) => number | undefined {
-  const phrases = Object.entries(ratingWords ?? {})
-    .flatMap(([score, list]) => (list ?? []).map((word) => ({ score: Number(score), w: word.toLowerCase().trim() })))
-    .sort((a, b) => b.w.length - a.w.length)
-    .map(({ score, w }) => ({ score, re: new RegExp(`(^| )${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`) }));
+export function ratingReader(ratingWords: HandoffSettings['rating_words'], stars: HandoffSettings['rating_stars'] = []): (text: string) => number | undefined {
+  const marks = [...new Set(stars.map((s) => s.replace(/\uFE0F/g, '')))].filter(Boolean);
+  /** How many stars a text of stars alone holds ("⭐⭐⭐⭐", "⭐ ⭐ ⭐"), or undefined. */
+  const starsIn = (text: string): number | undefined => {
+    let rest = text.replace(/[\s\uFE0F]+/gu, '');
+    let n = 0;
+    while (rest && n <= 5) {
+      const mark = marks.find((m) => rest.startsWith(m));
+      if (!mark) return undefined;
+      rest = rest.slice(mark.length);
+      n++;
+    }
+    return n >= 1 && n <= 5 ? n : undefined;
+  };
+  const phrases = ratingPhrases(ratingWords);
   return (text) => {
+    const starred = starsIn(text);
+    if (starred) return starred;
     const typed = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     // A question or a longer sentence is not a rating ("sudah 5 hari, kapan jadi?").
     if (!typed || REQUEST.test(text) || typed.split(' ').length > 6) return undefined;
@@ -106,7 +147,8 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
 export function createHandoffFlow(deps: { settings: HandoffSettings; time: OfficeTime }): Flow {
   const { settings, time } = deps;
-  const ratingOf = ratingReader(settings.rating_words);
+  const ratingOf = ratingReader(settings.rating_words, settings.rating_stars);
+  const ratingAside = ratingWordsAside(settings.rating_words);
   const topicLabel = (topic: string, ctx: FlowContext) => settings.topics.find((t) => t.id === topic)?.label[ctx.lang] ?? topic;
 
   function topicQuestion(ctx: FlowContext): Reply {
@@ -271,6 +313,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           const { thanks, ...flags } = data;
           return { node: 'thanked', data: { ...flags, caseId: open.id }, replies: [], effects: [{ type: HANDOFF_EFFECTS.message, caseId: open.id, text: thanks }] };
         }
+        // "masih bingung" at the menu (see start): said of the officer's answer when the officer wrote
+        // last (it goes to the case); otherwise the bot's usual help.
+        if (typeof data.confused === 'string') {
+          if (open?.officerLast) return sendStray(open.id, data.confused, cut, ctx);
+          return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.help') }] };
+        }
         // A text nobody understood at the menu, after the resident left their case (see start).
         if (typeof data.stray === 'string') {
           // No case (closed meanwhile): it was not for an officer after all; said as the core says it.
@@ -382,8 +430,12 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   function isRequest(text: string, ctx: FlowContext): boolean {
     // A NIK, KK or phone number in it (what the masking hides): a message for an officer.
     if (text.length > 160 || REQUEST.test(text) || maskDigitsInText(text) !== text) return true;
-    const kind = ctx.nlu.classify(text).kind;
-    return kind === 'officer' || kind === 'status' || kind === 'booking' || kind === 'my_bookings';
+    const asks = (t: string) => ['officer', 'status', 'booking', 'my_bookings'].includes(ctx.nlu.classify(t).kind);
+    if (!asks(text)) return false;
+    // Said of how it went ("petugasnya ramah tapi antri lama", "kecewa, antrian panjang"): a word
+    // about the service, unless what is left only asks for an officer ("tidak puas, mau komplain").
+    const rest = ratingAside(text);
+    return rest === undefined || (onlyAsks(rest) && ctx.nlu.classify(rest).kind === 'officer');
   }
 
   return {
@@ -408,6 +460,11 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
       if (typeof params?.thanks === 'string' && params.thanks.trim()) {
         const flags = { ...(params.ack ? { ack: true } : {}), ...(params.done ? { done: true } : {}) };
         return { node: 'thanked', data: { thanks: params.thanks.slice(0, HANDOFF_MAX_TEXT), ...flags }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
+      }
+      // `confused`: "masih bingung", "kurang jelas" at the menu after leaving the open case: the case is looked at first.
+      if (typeof params?.confused === 'string' && params.confused.trim()) {
+        const cut = params.confused.length > HANDOFF_MAX_TEXT;
+        return { node: 'checking', data: { confused: params.confused.slice(0, HANDOFF_MAX_TEXT), ...(cut ? { cut } : {}) }, replies: [], effects: [{ type: HANDOFF_EFFECTS.current }] };
       }
       // `stray`: a text nobody understood at the menu after the resident left their open case (the
       // step's `awaits`): it may be their answer to the officer. The case is looked at first.

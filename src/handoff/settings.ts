@@ -32,6 +32,8 @@ export const HandoffSettings = z
     keep_days: z.number().int().min(1).max(3650),
     /** Words that answer "Seberapa puas Anda?" besides the numbers 1–5, per score ("sangat puas": 5). */
     rating_words: z.partialRecord(z.enum(['1', '2', '3', '4', '5']), z.array(z.string().trim().min(1).max(40)).max(40)).optional(),
+    /** Marks counted as stars when a rating is typed as them alone ("⭐⭐⭐⭐" is 4). */
+    rating_stars: z.array(z.string().trim().min(1).max(8)).max(10).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {

@@ -66,6 +66,11 @@ export const AnswerVocab = z
     /** Answers to "cancel booking X?" itself: `cancel_yes` ("ya", "iya batalin"), `cancel_keep` ("jangan", "ga jadi batal"). */
     cancel_yes: Words.default([]),
     cancel_keep: Words.default([]),
+    /** Answers to "Mau kami kabari … setiap kali statusnya berubah?" itself: `follow_yes` ("ya kabari saya"), `follow_no` ("ga usah"). */
+    follow_yes: Words.default([]),
+    follow_no: Words.default([]),
+    /** "stop notif", "jangan kirim lagi" (whole messages, fillers aside): no more status updates wanted; the chat is shown what it follows. */
+    stop_updates: Words.default([]),
     /** "semua belum ada", "semuanya sudah ada" at a checklist question: the answer is for every document left. */
     all: Words.default([]),
     /** "sudah lengkap": every document left is there (with a yes only: "belum lengkap" is not all of them there). */
@@ -114,6 +119,10 @@ export interface AnswerReader {
    * "ga jadi batal"), fillers aside; a bare "ok" or "siap" is neither (a booking is not cancelled on it).
    */
   cancelOrKeep(text: string): 'cancel' | 'keep' | undefined;
+  /** "follow" or "no" when the whole text answers "shall we tell you when the status changes?" ("ya kabari saya", "ga usah"); a bare "ok" is neither. */
+  followOrNot(text: string): 'follow' | 'no' | undefined;
+  /** True when the whole text asks for no more updates ("stop notif", "jangan kirim lagi kak"). */
+  stopsUpdates(text: string): boolean;
   /** True when the text says what something is for ("untuk bpjs", "buat berobat"): one of the `purpose` words. */
   saysWhatFor(text: string): boolean;
   /** The index of the option meant (`loose` when only some of its words were typed), several when unclear, or undefined. */
@@ -268,6 +277,9 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
 
   const leaveOrStay = twoWay({ leave: vocab.leave, stay: vocab.stay }, vocab.leave_fillers);
   const cancelOrKeep = twoWay({ cancel: vocab.cancel_yes, keep: vocab.cancel_keep }, []);
+  const followOrNot = twoWay({ follow: vocab.follow_yes, no: vocab.follow_no }, []);
+  const stopReader = twoWay({ stop: vocab.stop_updates }, []);
+  const stopsUpdates = (text: string) => stopReader(text) === 'stop';
 
   function tokens(s: string, drop: Set<string>): string[] {
     return core(plain(s).replace(/\//g, ' ').split(' ').filter(Boolean), drop);
@@ -458,5 +470,5 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   const purposeWords = new Set(vocab.purpose.map(plain));
   const saysWhatFor = (text: string) => plain(text).split(' ').some((w) => purposeWords.has(w));
 
-  return { yesNo, leaveOrStay, cancelOrKeep, saysWhatFor, option, number, date, time, dateAndTime, name, fillers, vocab };
+  return { yesNo, leaveOrStay, cancelOrKeep, followOrNot, stopsUpdates, saysWhatFor, option, number, date, time, dateAndTime, name, fillers, vocab };
 }

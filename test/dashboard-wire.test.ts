@@ -416,4 +416,32 @@ describe('an officer’s day on a phone: taps sent twice, refusals in Indonesian
     }
   });
 
+  test('a status change sent twice changes and notifies once and says it is done; a refused change keeps what the officer chose and typed', async () => {
+    const { t, s } = await day();
+    try {
+      const apps = t.ctx.services.applications!;
+      t.ctx.store.upsertResident('web', 'web-day-app', undefined, 'id', t.clock.now());
+      const made = apps.create({ service: 'ktp_el_baru', applicantName: 'Siti Aminah', nik: '1803021204960007', contact: { channel: 'web', address: 'web-day-app' } }, 'budi');
+      if (!made.ok) throw new Error(made.error);
+      const url = `/admin/applications/${made.value.trackingNo}`;
+      const form = (await s.get(url)).text;
+      expect(form).toContain('<input type="hidden" name="from" value="diterima">');
+      const change = { from: 'diterima', status: 'diverifikasi', note: '', delivery: '', action: 'save' };
+      const first = await s.post(`${url}/status`, change);
+      expect((await flash(s, first))![0]).toBe('ok');
+      const again = await s.post(`${url}/status`, change);
+      expect(await flash(s, again)).toEqual(['ok', 'Status sudah "Diverifikasi" (perubahan ini sudah tersimpan; pesan tidak dikirim dua kali).']);
+      expect(apps.lookupForOfficer(made.value.trackingNo)!.history.map((h) => h.status)).toEqual(['diterima', 'diverifikasi']);
+      expect(t.ctx.db.prepare(`SELECT COUNT(*) FROM outbox WHERE address = 'web-day-app'`).pluck().get()).toBe(1);
+      // Perlu perbaikan without its note: refused, on the same page, the choice and the other fields kept.
+      const refused = await s.post(`${url}/status`, { from: 'diverifikasi', status: 'perlu_perbaikan', note: '', delivery: '', urgent: 'yes', action: 'save' });
+      expect(refused.status).toBe(200);
+      expect(refused.text).toContain('Belum diubah: Permintaan perbaikan wajib diberi catatan apa yang kurang atau salah.');
+      expect(refused.text).toMatch(/<option value="perlu_perbaikan" selected>/);
+      expect(refused.text).toMatch(/name="urgent" value="yes" checked/);
+    } finally {
+      await t.close();
+    }
+  });
+
 });

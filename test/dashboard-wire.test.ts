@@ -444,4 +444,27 @@ describe('an officer’s day on a phone: taps sent twice, refusals in Indonesian
     }
   });
 
+  test('an answer sent twice reaches the resident once; a second “close” reads in Indonesian', async () => {
+    const { t, s } = await day();
+    try {
+      for (const m of ['hubungi petugas', 'Pertanyaan', 'Apakah KTP bisa dicetak di kecamatan?']) await t.say('web-day-case', m);
+      const id = t.ctx.db.prepare('SELECT MAX(id) FROM handoff_cases').pluck().get() as number;
+      await s.get(`/admin/inbox/${id}`);
+      const answer = { text: 'Bisa, di kecamatan Abung Selatan setiap Selasa.' };
+      await s.post(`/admin/inbox/${id}/reply`, answer);
+      await s.post(`/admin/inbox/${id}/reply`, answer);
+      const sent = () => t.ctx.db.prepare(`SELECT COUNT(*) FROM outbox WHERE address = 'web-day-case' AND idempotency_key LIKE 'handoff:reply:%'`).pluck().get();
+      expect(sent()).toBe(1);
+      // The same words later are a new answer (the resident asked again).
+      t.clock.advance(3 * 60_000);
+      await s.post(`/admin/inbox/${id}/reply`, answer);
+      expect(sent()).toBe(2);
+      await s.post(`/admin/inbox/${id}/close`, { outcome: 'dijawab' });
+      const twice = await s.post(`/admin/inbox/${id}/close`, { outcome: 'dijawab' });
+      expect(await flash(s, twice)).toEqual(['err', `Kasus #${id} sudah ditutup.`]);
+    } finally {
+      await t.close();
+    }
+  });
+
 });

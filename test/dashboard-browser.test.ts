@@ -352,4 +352,13 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 60
     await context.close();
   });
 
+  test('on a 360 px phone Kalender shows the days (and "Tutup hari") on the first screen, the holiday lists below', async () => {
+    const { context, page } = await loggedIn(browser, base, 'budi', 360);
+    await page.goto(`${base}/admin/calendar`);
+    const close = page.locator('table.calendar a', { hasText: 'Tutup hari' }).first();
+    const box = (await close.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(900);
+    expect(box.height).toBeGreaterThanOrEqual(40);
+    await context.close();
+  });
 });

@@ -467,4 +467,18 @@ describe('an officer’s day on a phone: taps sent twice, refusals in Indonesian
     }
   });
 
+  test('Kalender lists the days before the holiday lists; Statistik shows its figures as tables without JavaScript', async () => {
+    const { t, s, seed } = await day();
+    try {
+      seed(1);
+      const cal = (await s.get('/admin/calendar')).text;
+      expect(cal.indexOf('<table class="rows calendar">')).toBeGreaterThan(0);
+      expect(cal.indexOf('<table class="rows calendar">')).toBeLessThan(cal.indexOf('<section class="card holidays">'));
+      const stats = (await s.get('/admin/stats')).text;
+      const quota = /Kuota terpakai dan tidak datang<\/h2>[\s\S]*?<\/section>/.exec(stats)![0];
+      expect(quota).toMatch(/<noscript><table class="rows figures">[\s\S]*<td data-label="Hari"><div>30\/11<\/div><\/td><td data-label="terpesan"><div>1<\/div>/);
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -324,4 +324,41 @@ describe.skipIf(!hasChromium)('officers’ dashboard in Chromium', { timeout: 60
     await shots(page, SHOTS, 'audit-en');
     await context.close();
   });
+  test('on a slow network a second tap on a sent form sends nothing: one check-in reaches the server', async () => {
+    const { code } = seed('2026-11-30', 3);
+    const { context, page } = await loggedIn(browser, base, 'budi', 360);
+    // The network holds the check-in until the test lets it through (no timer): meanwhile the officer taps again.
+    let reached = 0;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/admin/today/check-in', async (route) => {
+      reached++;
+      await held;
+      // A request the browser gave up for a newer one cannot continue any more.
+      await route.continue().catch(() => {});
+    });
+    const button = page.locator(`tr[data-code="${code}"] button`, { hasText: 'Check-in' });
+    await button.scrollIntoViewIfNeeded();
+    const box = (await button.boundingBox())!;
+    // Taps as a finger makes them (the mouse does not wait for the page the first tap asked for).
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await poll(() => reached).toBe(1);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    release();
+    await poll(() => page.locator('.flash.ok').textContent()).toContain('sudah datang (check-in dicatat)');
+    expect(reached).toBe(1);
+    expect(t.ctx.db.prepare(`SELECT COUNT(*) FROM audit_log WHERE action = 'booking.check_in' AND subject = ?`).pluck().get(code)).toBe(1);
+    await page.unroute('**/admin/today/check-in');
+    await context.close();
+  });
+
+  test('on a 360 px phone Kalender shows the days (and "Tutup hari") on the first screen, the holiday lists below', async () => {
+    const { context, page } = await loggedIn(browser, base, 'budi', 360);
+    await page.goto(`${base}/admin/calendar`);
+    const close = page.locator('table.calendar a', { hasText: 'Tutup hari' }).first();
+    const box = (await close.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(900);
+    expect(box.height).toBeGreaterThanOrEqual(40);
+    await context.close();
+  });
 });

@@ -9,11 +9,12 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { hasChromium, launchChromium, warnIfNoChromium } from './chromium.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { applicationsFeature } from '../src/applications/feature.js';
-import { bookingFeature } from '../src/booking/feature.js';
+import { bookingFeature, type BookingFeature } from '../src/booking/feature.js';
 import { webChatFeature } from '../src/channels/web/feature.js';
 import { createWhatsAppFeature, type WhatsAppFeature } from '../src/channels/whatsapp/feature.js';
 import type { Reply } from '../src/core/types.js';
 import { dashboardFeature } from '../src/dashboard/feature.js';
+import { handoffFeature } from '../src/handoff/feature.js';
 import { maskAuditDetail } from '../src/ops/retention.js';
 import { addOfficer, contentCopy, loggedIn, PASSWORD, Session, shots } from './dashboard-helpers.js';
 import { FakeClock, makeTestApp, textOf, type TestApp } from './helpers.js';
@@ -347,5 +348,137 @@ describe('what officers read: the audit in words, dates written out in Indonesia
     await s.post('/admin/lang', { lang: 'en' });
     expect(read((await s.get('/admin/stats?from=2026-11-17&to=2026-12-01')).text, 'to')).toBe('Tuesday, 1 December 2026');
     await s.post('/admin/lang', { lang: 'id' });
+  });
+});
+
+describe('an officer’s day on a phone: taps sent twice, refusals in Indonesian, pages that work without JavaScript', { timeout: 30_000 }, () => {
+  // Monday 30 November 2026, 07:30 WIB: every session of the day is still ahead.
+  async function day() {
+    const t = await makeTestApp({
+      env: { PORT: '0', HOST: '127.0.0.1', CONTENT_DIR: contentCopy() },
+      clock: new FakeClock('2026-11-30T00:30:00.000Z'),
+      features: [bookingFeature, applicationsFeature, webChatFeature, handoffFeature, dashboardFeature],
+    });
+    await addOfficer(t, 'budi', 'petugas');
+    const booking = t.app.features.find((f) => f.name === 'booking') as BookingFeature;
+    let seq = 0;
+    const seed = (session: number) => {
+      const resident = t.ctx.store.upsertResident('web', `web-day-${++seq}`, undefined, 'id', t.clock.now());
+      const r = booking.service.reserve({ residentId: resident.id, nik: `180302120495${String(1000 + seq)}`, name: `Warga Hari ${seq}`, reason: 'hospital', reasonNote: null, date: '2026-11-30', session }, t.clock.now());
+      if (!r.ok) throw new Error(r.why);
+      return r.booking;
+    };
+    const s = new Session(t);
+    await s.login('budi');
+    return { t, s, seed };
+  }
+  const flash = async (s: Session, res: { location: string | null }) =>
+    /<p class="flash (ok|err)"[^>]*>([^<]*)<\/p>/.exec((await s.get(res.location!)).text)?.slice(1).map((x) => x.replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
+  const audits = (t: TestApp, action: string) => t.ctx.db.prepare('SELECT subject FROM audit_log WHERE action = ?').pluck().all(action);
+
+  test('a check-in sent twice is recorded once, and the officer reads who it was', async () => {
+    const { t, s, seed } = await day();
+    try {
+      const b = seed(0);
+      const first = await s.post('/admin/today/check-in', { code: b.code, date: '2026-11-30' });
+      expect(await flash(s, first)).toEqual(['ok', `No. ${b.queueNo} Warga Hari 1 (${b.code}): sudah datang (check-in dicatat).`]);
+      const again = await s.post('/admin/today/check-in', { code: b.code, date: '2026-11-30' });
+      expect(await flash(s, again)).toEqual(['ok', `No. ${b.queueNo} Warga Hari 1 (${b.code}): sudah dicatat datang sebelumnya (tidak dicatat dua kali).`]);
+      expect(audits(t, 'booking.check_in')).toEqual([b.code]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a no-show (a booking ban) always asks first, names the resident and the ban; a no-show checks in again the same day', async () => {
+    const { t, s, seed } = await day();
+    try {
+      const b = seed(0);
+      t.clock.set('2026-11-30T01:35:00.000Z'); // 08:35: the 08:00 session is over
+      await s.login('budi');
+      const today = (await s.get('/admin/today')).text;
+      const row = new RegExp(`<tr class="st-active" data-code="${b.code}">[\\s\\S]*?</tr>`).exec(today)![0];
+      // No one-tap form that bans: a link to the confirmation (works without JavaScript).
+      expect(row).not.toContain('action="/admin/today/no-show"');
+      expect(row).toContain(`href="/admin/today/no-show?code=${b.code}&date=2026-11-30"`);
+      const confirm = (await s.get(`/admin/today/no-show?code=${b.code}&date=2026-11-30`)).text;
+      expect(confirm).toContain(`Tandai No. ${b.queueNo} Warga Hari 1 (${b.code}) tidak datang? Warga ini tidak bisa booking lagi selama`);
+      await s.post('/admin/today/no-show', { code: b.code, date: '2026-11-30', confirm: 'yes' });
+      expect(audits(t, 'booking.no_show')).toEqual([b.code]);
+      // The resident comes late after all: Check-in is still there and undoes the no-show.
+      const after = (await s.get('/admin/today')).text;
+      const noShowRow = new RegExp(`<tr class="st-no_show" data-code="${b.code}">[\\s\\S]*?</tr>`).exec(after)![0];
+      expect(noShowRow).toContain('action="/admin/today/check-in"');
+      await s.post('/admin/today/check-in', { code: b.code, date: '2026-11-30' });
+      expect(t.ctx.db.prepare('SELECT status FROM booking WHERE code = ?').pluck().get(b.code)).toBe('checked_in');
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a status change sent twice changes and notifies once and says it is done; a refused change keeps what the officer chose and typed', async () => {
+    const { t, s } = await day();
+    try {
+      const apps = t.ctx.services.applications!;
+      t.ctx.store.upsertResident('web', 'web-day-app', undefined, 'id', t.clock.now());
+      const made = apps.create({ service: 'ktp_el_baru', applicantName: 'Siti Aminah', nik: '1803021204960007', contact: { channel: 'web', address: 'web-day-app' } }, 'budi');
+      if (!made.ok) throw new Error(made.error);
+      const url = `/admin/applications/${made.value.trackingNo}`;
+      const form = (await s.get(url)).text;
+      expect(form).toContain('<input type="hidden" name="from" value="diterima">');
+      const change = { from: 'diterima', status: 'diverifikasi', note: '', delivery: '', action: 'save' };
+      const first = await s.post(`${url}/status`, change);
+      expect((await flash(s, first))![0]).toBe('ok');
+      const again = await s.post(`${url}/status`, change);
+      expect(await flash(s, again)).toEqual(['ok', 'Status sudah "Diverifikasi" (perubahan ini sudah tersimpan; pesan tidak dikirim dua kali).']);
+      expect(apps.lookupForOfficer(made.value.trackingNo)!.history.map((h) => h.status)).toEqual(['diterima', 'diverifikasi']);
+      expect(t.ctx.db.prepare(`SELECT COUNT(*) FROM outbox WHERE address = 'web-day-app'`).pluck().get()).toBe(1);
+      // Perlu perbaikan without its note: refused, on the same page, the choice and the other fields kept.
+      const refused = await s.post(`${url}/status`, { from: 'diverifikasi', status: 'perlu_perbaikan', note: '', delivery: '', urgent: 'yes', action: 'save' });
+      expect(refused.status).toBe(200);
+      expect(refused.text).toContain('Belum diubah: Permintaan perbaikan wajib diberi catatan apa yang kurang atau salah.');
+      expect(refused.text).toMatch(/<option value="perlu_perbaikan" selected>/);
+      expect(refused.text).toMatch(/name="urgent" value="yes" checked/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('an answer sent twice reaches the resident once; a second “close” reads in Indonesian', async () => {
+    const { t, s } = await day();
+    try {
+      for (const m of ['hubungi petugas', 'Pertanyaan', 'Apakah KTP bisa dicetak di kecamatan?']) await t.say('web-day-case', m);
+      const id = t.ctx.db.prepare('SELECT MAX(id) FROM handoff_cases').pluck().get() as number;
+      await s.get(`/admin/inbox/${id}`);
+      const answer = { text: 'Bisa, di kecamatan Abung Selatan setiap Selasa.' };
+      await s.post(`/admin/inbox/${id}/reply`, answer);
+      await s.post(`/admin/inbox/${id}/reply`, answer);
+      const sent = () => t.ctx.db.prepare(`SELECT COUNT(*) FROM outbox WHERE address = 'web-day-case' AND idempotency_key LIKE 'handoff:reply:%'`).pluck().get();
+      expect(sent()).toBe(1);
+      // The same words later are a new answer (the resident asked again).
+      t.clock.advance(3 * 60_000);
+      await s.post(`/admin/inbox/${id}/reply`, answer);
+      expect(sent()).toBe(2);
+      await s.post(`/admin/inbox/${id}/close`, { outcome: 'dijawab' });
+      const twice = await s.post(`/admin/inbox/${id}/close`, { outcome: 'dijawab' });
+      expect(await flash(s, twice)).toEqual(['err', `Kasus #${id} sudah ditutup.`]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('Kalender lists the days before the holiday lists; Statistik shows its figures as tables without JavaScript', async () => {
+    const { t, s, seed } = await day();
+    try {
+      seed(1);
+      const cal = (await s.get('/admin/calendar')).text;
+      expect(cal.indexOf('<table class="rows calendar">')).toBeGreaterThan(0);
+      expect(cal.indexOf('<table class="rows calendar">')).toBeLessThan(cal.indexOf('<section class="card holidays">'));
+      const stats = (await s.get('/admin/stats')).text;
+      const quota = /Kuota terpakai dan tidak datang<\/h2>[\s\S]*?<\/section>/.exec(stats)![0];
+      expect(quota).toMatch(/<noscript><table class="rows figures">[\s\S]*<td data-label="Hari"><div>30\/11<\/div><\/td><td data-label="terpesan"><div>1<\/div>/);
+    } finally {
+      await t.close();
+    }
   });
 });

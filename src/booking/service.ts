@@ -762,7 +762,7 @@ export class BookingService {
   }
 
   /** Officer marks arrival or absence. A no-show frees nothing (the day is over) but bans the NIK for a while. */
-  mark(code: string, status: 'checked_in' | 'no_show', by: string, now: Date, opts: { confirm?: boolean } = {}): { ok: true; booking: BookingView } | { ok: false; error: string; status: number; needsConfirm?: boolean } {
+  mark(code: string, status: 'checked_in' | 'no_show', by: string, now: Date, opts: { confirm?: boolean } = {}): { ok: true; booking: BookingView; already?: boolean } | { ok: false; error: string; status: number; needsConfirm?: boolean } {
     return this.d.bookings.transaction(() => {
       const b = this.d.bookings.byCode(code);
       if (!b) return { ok: false, error: `No booking with code ${code}.`, status: 404 } as const;
@@ -770,6 +770,8 @@ export class BookingService {
       if (status === 'checked_in' && b.date !== this.d.calendar.today(now)) return { ok: false, error: `Booking ${code} is for ${b.date}: check-in is on that day only.`, status: 409 } as const;
       if (status === 'no_show' && b.date > this.d.calendar.today(now)) return { ok: false, error: `Booking ${code} is for ${b.date}: a no-show can only be marked on or after that day.`, status: 409 } as const;
       // A resident who was checked in came: turning that into a no-show (a ban) needs an explicit confirmation.
+      // A second tap (or a form sent twice on a slow network) changes nothing and is audited once.
+      if (b.status === status) return { ok: true, booking: viewOf(b), already: true } as const;
       if (status === 'no_show' && b.status === 'checked_in' && !opts.confirm) return { ok: false, error: `Booking ${code} was checked in: confirm to mark it as a no-show.`, status: 409, needsConfirm: true } as const;
       this.d.bookings.setStatus(b.id, status, now);
       this.d.core.audit(by, status === 'checked_in' ? 'booking.check_in' : 'booking.no_show', code, { date: b.date, queue: b.queue_no, before: b.status }, now);

@@ -61,6 +61,14 @@ const ERRORS: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   // The booking service's calendar warnings (calendarStatus) and refusals.
   [/^The (\d{4}) holidays are loaded but not confirmed( \(the list changed since it was confirmed\))?: .*$/, (m) => `Daftar libur ${m[1]} sudah dimuat tetapi belum dipastikan${m[2] ? ' (daftarnya berubah sejak terakhir dipastikan)' : ''}: tanggal liburnya ditutup, dan warga membaca "belum dipastikan" pada hari lain tahun ${m[1]}. Cocokkan daftarnya dengan SKB yang terbit, lalu pastikan.`],
   [/^The (\d{4}) national holidays and cuti bersama are not loaded .*? are (offered to residents|not offered) \(setting\)\.$/, (m) => `Daftar libur nasional dan cuti bersama ${m[1]} belum ada: hanya 1 Jan, 1 Mei, 1 Jun, 17 Agu dan 25 Des yang diketahui; hari kerja lain tahun ${m[1]} ${m[2] === 'not offered' ? 'tidak ditawarkan' : 'ditawarkan'} ke warga (pengaturan di bawah). Minta admin menambahkan daftarnya setelah SKB terbit.`],
+  // The inbox's refusals (HandoffError), e.g. a second tap on "Tutup" after the case was closed.
+  [/^Case #(\d+) is closed\.$/, (m) => `Kasus #${m[1]} sudah ditutup.`],
+  [/^Case #(\d+) is assigned to (.+?)\. (?:Use "reassign" to take it over|Reassign it to yourself first)\.$/, (m) => `Kasus #${m[1]} dipegang ${m[2]}. Alihkan ke Anda dulu untuk membalas atau menutupnya.`],
+  [/^No case #(\d+)\.$/, (m) => `Tidak ada kasus #${m[1]}.`],
+  [/^text: write the answer$/, () => 'Tulis balasannya dulu.'],
+  [/^text: write the note$/, () => 'Tulis catatannya dulu.'],
+  [/^text: at most (\d+) characters$/, (m) => `Teks paling banyak ${m[1]} karakter.`],
+  [/^to: the officer who takes the case is required$/, () => 'Tulis nama petugas yang akan memegang kasus ini.'],
   [/^There is no (\d{4}) list in holidays\.json to confirm/, (m) => `Belum ada daftar libur ${m[1]} yang bisa dipastikan: minta admin menambahkannya dulu.`],
 ];
 

@@ -5,7 +5,7 @@
 // with an outcome; canned replies and deadlines per topic are edited on the settings page.
 import type { Context } from 'hono';
 import { officerOf } from '../officers/auth.js';
-import { tr, type Tr } from '../dashboard/i18n.js';
+import { errorText, tr, type Tr } from '../dashboard/i18n.js';
 import { csrfField, done, html, page, raw, when, type Html } from '../dashboard/layout.js';
 import type { DashboardDeps, DashboardPage } from '../dashboard/registry.js';
 import { fetchCaseFile } from './files.js';
@@ -187,7 +187,7 @@ ${closeForm}`,
       try {
         return detailPage(c, h().service.open(Number(c.req.param('id')), me(c)));
       } catch (err) {
-        return done(c, BASE, 'err', errorMessage(err));
+        return done(c, BASE, 'err', errorText(c, errorMessage(err)));
       }
     });
 
@@ -198,7 +198,7 @@ ${closeForm}`,
         const message = fn(id, (await c.req.parseBody()) as Record<string, unknown>, me(c), t);
         return done(c, `${BASE}/${id}`, 'ok', message);
       } catch (err) {
-        return done(c, `${BASE}/${id}`, 'err', errorMessage(err));
+        return done(c, `${BASE}/${id}`, 'err', errorText(c, errorMessage(err)));
       }
     };
     r.post(

@@ -76,6 +76,8 @@ export interface HandoffServiceDeps {
   onQueued: () => void;
 }
 
+/** An officer's identical answer repeated within this time is the same answer sent twice. */
+const REPEAT_MS = 2 * 60_000;
 /** Officers' answers, notes and canned replies (residents' messages: HANDOFF_MAX_TEXT). */
 const MAX_TEXT = 2000;
 /** A closed case can be rated by typing for this long after closing ("5", "sangat puas"). */
@@ -345,6 +347,10 @@ export class HandoffService {
       const row = this.caseOrThrow(id);
       this.hold(row, officer);
       const now = this.d.clock.now();
+      // The same answer again from the same officer within two minutes is one answer sent twice
+      // (a double tap, or a slow network resending the form): the resident gets it once.
+      const last = this.d.store.messages(id).at(-1);
+      if (last && last.author === 'officer' && last.officer === officer.name && last.text === body && now.getTime() - Date.parse(last.at) < REPEAT_MS) return this.detail(this.caseOrThrow(id));
       const lang = this.langOf(row);
       const t = (key: string, vars?: Record<string, string | number>) => translate(this.d.texts, lang, key, vars);
       const messageId = this.d.store.addMessage({ caseId: id, now, author: 'officer', officer: officer.name, text: body });

@@ -158,7 +158,7 @@ ${result
 
     // ---- one application
 
-    const detail = (c: Context, tracking: string, extra: { preview?: string; form?: Record<string, string> } = {}) => {
+    const detail = (c: Context, tracking: string, extra: { preview?: string; form?: Record<string, string>; error?: string } = {}) => {
       const t = tr(c);
       const app = svc().lookupForOfficer(tracking);
       if (!app) return done(c, '/admin/applications', 'err', t(`Tidak ada permohonan ${tracking}.`, `No application ${tracking}.`));
@@ -170,6 +170,8 @@ ${result
         canWrite && next.length
           ? html`<form method="post" action="${base}/status" class="card status-form">${csrfField(c)}
   <h2>${t('Ubah status', 'Change the status')}</h2>
+  ${extra.error ? html`<p class="flash err" role="alert">${extra.error}</p>` : ''}
+  <input type="hidden" name="from" value="${app.status}">
   <label>${t('Status baru', 'New status')}<select name="status">${next.map((s) => html`<option value="${s}" ${f.status === s ? 'selected' : ''}>${statusLabel(deps, c, s)}</option>`)}</select></label>
   <label>${t('Catatan untuk warga (wajib untuk perlu perbaikan dan ditolak)', 'Note for the resident (required for needs correction and rejected)')}<textarea name="note" maxlength="1000">${f.note ?? ''}</textarea></label>
   <label>${t('Penyerahan (hanya untuk selesai)', 'Delivery (only for done)')}<select name="delivery"><option value="">—</option>${DELIVERIES.map((d) => html`<option value="${d}" ${f.delivery === d ? 'selected' : ''}>${d === 'pickup' ? t('Ambil di kantor', 'Pick up at the office') : t('Digital (PDF)', 'Digital (PDF)')}</option>`)}</select></label>
@@ -215,7 +217,16 @@ ${table(
       }
       const result = svc().changeStatus(tracking, { ...change, officer: officerOf(c) });
       const back = `/admin/applications/${encodeURIComponent(tracking)}`;
-      if (!result.ok) return done(c, back, 'err', `${t('Belum diubah', 'Not changed')}: ${errorText(c, result.error)}`);
+      if (!result.ok) {
+        // The same change sent twice (a double tap on a slow network): the first one was saved and
+        // its message queued; the second changes nothing and says so, not "not changed".
+        const now = svc().lookupForOfficer(tracking);
+        if (now && now.status === change.status && s('from') && s('from') !== change.status) {
+          return done(c, back, 'ok', t(`Status sudah "${statusLabel(deps, c, change.status)}" (perubahan ini sudah tersimpan; pesan tidak dikirim dua kali).`, `The status is already "${statusLabel(deps, c, change.status)}" (this change was saved; the message is not sent twice).`));
+        }
+        // Anything else: the form again with what the officer chose and typed, and the reason.
+        return detail(c, tracking, { error: `${t('Belum diubah', 'Not changed')}: ${errorText(c, result.error)}`, form: { status: change.status, note: s('note'), delivery: s('delivery'), urgent: change.urgent ? 'yes' : '' } });
+      }
       const n = (result.value as { notifications: { queued: number; notBefore: string } }).notifications;
       const later = Date.parse(n.notBefore) > deps.ctx.clock.now().getTime() + 60_000;
       return done(

@@ -4,6 +4,8 @@
 // The holiday lists: each coming year's list (confirmed / not yet / none), confirm a year after
 // checking its dates against the SKB (and undo), and the setting for years without a list.
 // With several places (flows/booking.yaml `places:`), each day row shows every place's use.
+// The days come first, the holiday lists (a yearly task) below: on a phone an officer closing a
+// day should not scroll past two screens of decrees first.
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { CalendarStatus, HolidayYearStatus } from '../../booking/service.js';
@@ -132,9 +134,9 @@ export const calendarPage: DashboardPage = {
         title: t('Kalender', 'Calendar'),
         active: 'calendar',
         body: html`${warnings.map((w) => html`<p class="flash warn calendar-warning" role="alert">${w}</p>`)}
-${holidayPanel(c, status, Number(report.today.slice(0, 4)), canWrite, deps.ctx.config.OFFICE_TIMEZONE)}
 <p>${t('Kuota bawaan', 'Default quota')}${many ? html` (${places[0]!.name[lang]})` : ''}: <strong>${def.per_day}</strong> ${t('per hari', 'per day')}, ${def.sessions} ${t('sesi', 'sessions')} ${t('mulai', 'from')} ${def.first_session}, ${def.session_minutes} ${t('menit', 'minutes')}. ${canWrite ? html`<a href="/admin/calendar/quota?date=default">${t('Ubah kuota bawaan', 'Change the default quota')}</a>` : ''}</p>
-<table class="rows calendar"><thead><tr><th>${t('Tanggal', 'Date')}</th><th>${t('Jenis', 'Kind')}</th><th>${t('Terisi', 'Taken')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
+<table class="rows calendar"><thead><tr><th>${t('Tanggal', 'Date')}</th><th>${t('Jenis', 'Kind')}</th><th>${t('Terisi', 'Taken')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+${holidayPanel(c, status, Number(report.today.slice(0, 4)), canWrite, deps.ctx.config.OFFICE_TIMEZONE)}`,
       });
     });
 

@@ -1,6 +1,7 @@
 // Statistik: charts over a chosen period (Chart.js, served by the app): messages per day per
 // channel, residents active, intents asked, quota use and no-show rate, notification delivery,
 // and the questions the bot did not understand (masked, with counts) to add vocabulary.
+// Without JavaScript each chart's figures show as a table instead (<noscript>).
 import { idDate, tr } from '../i18n.js';
 import { dateField, html, page, table, when } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
@@ -34,8 +35,15 @@ export const statsPage: DashboardPage = {
       if (from > to) [from, to] = [to, from];
       const rep = stats.report(from, to);
       const labels = rep.days.map(dayMonth);
-      const chart = (id: string, title: string, config: object) =>
-        html`<section class="card"><h2>${title}</h2><div class="chart"><canvas id="${id}" role="img" aria-label="${title}" data-chart="${JSON.stringify(config)}"></canvas></div></section>`;
+      // Without JavaScript (or when Chart.js cannot load) the same figures as a table: days with nothing are left out.
+      type ChartConfig = { data: { labels: string[]; datasets: Array<{ label: string; data?: Array<number | null>; [style: string]: unknown }> }; [option: string]: unknown };
+      const figures = (config: ChartConfig, first: string) => {
+        const { labels: rows, datasets } = config.data;
+        const kept = rows.map((label, i) => ({ label, values: datasets.map((d) => d.data?.[i] ?? null) })).filter((r) => r.values.some((v) => v));
+        return html`<noscript>${table([first, ...datasets.map((d) => d.label)], kept.map((r) => [html`${r.label}`, ...r.values.map((v) => html`${v ?? '—'}`)]), { empty: t('Belum ada angka.', 'No figures yet.'), cls: 'figures' })}</noscript>`;
+      };
+      const chart = (id: string, title: string, config: ChartConfig, first = t('Hari', 'Day')) =>
+        html`<section class="card"><h2>${title}</h2><div class="chart"><canvas id="${id}" role="img" aria-label="${title}" data-chart="${JSON.stringify(config)}"></canvas></div>${figures(config, first)}</section>`;
       const channels = Object.keys(rep.messages);
       const channelName = (ch: string) => ({ web: t('Web chat', 'Web chat'), telegram: 'Telegram', whatsapp: 'WhatsApp' })[ch] ?? ch;
       const intentName = (k: string) =>
@@ -52,7 +60,7 @@ export const statsPage: DashboardPage = {
 <div class="grid charts">
 ${chart('messages', t('Pesan per hari per saluran', 'Messages per day per channel'), { type: 'bar', data: { labels, datasets: channels.map((ch, i) => ({ label: channelName(ch), data: rep.messages[ch], backgroundColor: COLORS[i % COLORS.length] })) }, options: { scales: { x: { ...DAYS, stacked: true }, y: { ...COUNT, stacked: true } } } })}
 ${chart('active', t('Warga aktif per hari', 'Residents active per day'), { type: 'line', data: { labels, datasets: [{ label: t('warga', 'residents'), data: rep.activeResidents, borderColor: COLORS[0] }] }, options: { scales: { x: DAYS, y: COUNT } } })}
-${chart('intents', t('Yang ditanyakan', 'What residents asked for'), { type: 'bar', data: { labels: rep.intents.map((x) => intentName(x.key)), datasets: [{ label: t('kali', 'times'), data: rep.intents.map((x) => x.count), backgroundColor: COLORS[1] }] }, options: { indexAxis: 'y', scales: { x: COUNT } } })}
+${chart('intents', t('Yang ditanyakan', 'What residents asked for'), { type: 'bar', data: { labels: rep.intents.map((x) => intentName(x.key)), datasets: [{ label: t('kali', 'times'), data: rep.intents.map((x) => x.count), backgroundColor: COLORS[1] }] }, options: { indexAxis: 'y', scales: { x: COUNT } } }, t('Topik', 'Topic'))}
 ${chart('quota', t('Kuota terpakai dan tidak datang', 'Quota use and no-shows'), { type: 'bar', data: { labels, datasets: [{ label: t('terpesan', 'booked'), data: rep.bookings.map((b) => b.booked), backgroundColor: COLORS[0] }, { label: t('sudah datang', 'checked in'), data: rep.bookings.map((b) => b.checked_in), backgroundColor: COLORS[1] }, { label: t('tidak datang', 'no-show'), data: rep.bookings.map((b) => b.no_show), backgroundColor: COLORS[4] }] }, options: { scales: { x: DAYS, y: COUNT } } })}
 ${chart('deliveries', t('Pengiriman notifikasi', 'Notification delivery'), { type: 'bar', data: { labels, datasets: [{ label: t('terkirim', 'sent'), data: rep.deliveries.map((d) => d.sent), backgroundColor: COLORS[1] }, { label: t('gagal', 'failed'), data: rep.deliveries.map((d) => d.failed), backgroundColor: COLORS[4] }, { label: t('detik rata-rata sampai terkirim', 'mean seconds to send'), type: 'line', data: rep.deliveries.map((d) => (d.latency === null ? null : Math.round(d.latency))), borderColor: COLORS[2], yAxisID: 'y1' }] }, options: { scales: { x: DAYS, y: COUNT, y1: { ...COUNT, position: 'right', grid: { drawOnChartArea: false } } } } })}
 ${chart('unknown', t('Pertanyaan tidak dimengerti per hari', 'Questions not understood per day'), { type: 'line', data: { labels, datasets: [{ label: t('pesan', 'messages'), data: rep.notUnderstood, borderColor: COLORS[4] }] }, options: { scales: { x: DAYS, y: COUNT } } })}

@@ -62,14 +62,13 @@ export const todayPage: DashboardPage = {
       const actions = (x: (typeof day.bookings)[number], sessionOver: boolean): Html => {
         if (!canWrite) return html``;
         const back = html`<input type="hidden" name="date" value="${date}"><input type="hidden" name="code" value="${x.code}">`;
-        const checkIn = x.status === 'active' && date === today ? html`<form method="post" action="/admin/today/check-in">${csrfField(c)}${back}<button class="ok">${t('Check-in', 'Check in')}</button></form>` : '';
-        let noShow: Html | string = '';
-        if ((x.status === 'active' || x.status === 'checked_in') && sessionOver) {
-          noShow =
-            x.status === 'checked_in'
-              ? html`<a class="button warn" href="/admin/today/no-show?code=${x.code}&date=${date}">${t('Tidak datang…', 'No-show…')}</a>`
-              : html`<form method="post" action="/admin/today/no-show">${csrfField(c)}${back}<button class="warn">${t('Tidak datang', 'No-show')}</button></form>`;
-        }
+        // A no-show turns back into a check-in the same day (a resident who came late, or a wrong tap).
+        const checkIn = (x.status === 'active' || x.status === 'no_show') && date === today ? html`<form method="post" action="/admin/today/check-in">${csrfField(c)}${back}<button class="ok">${t('Check-in', 'Check in')}</button></form>` : '';
+        // A no-show bans the resident from booking for a while: always a confirmation page first (works without JavaScript).
+        const noShow =
+          (x.status === 'active' || x.status === 'checked_in') && sessionOver
+            ? html`<a class="button warn" href="/admin/today/no-show?code=${x.code}&date=${date}">${t('Tidak datang…', 'No-show…')}</a>`
+            : '';
         return html`<div class="actions">${checkIn}${noShow}</div>`;
       };
 
@@ -125,22 +124,35 @@ ${sessions}`,
       if (!code) return done(c, back(date), 'err', t('Kode booking tidak valid.', 'Not a booking code.'));
       const result = b().service.mark(code, status, officerOf(c), clock.now(), { confirm: form.confirm === 'yes' });
       if (!result.ok) return done(c, back(date), 'err', errorText(c, result.error));
-      const name = result.booking.code;
-      return done(c, back(date), 'ok', status === 'checked_in' ? t(`${name}: sudah datang (check-in dicatat).`, `${name}: checked in.`) : t(`${name}: ditandai tidak datang.`, `${name}: marked as no-show.`));
+      // Who it was, as the officer sees them in the list: "No. 6 Warga Uji 2 (6EPNLV)".
+      const x = b().reports.dayReport(result.booking.date, result.booking.place).bookings.find((y) => y.code === code);
+      const who = x ? `No. ${x.queueNo} ${x.name} (${code})` : code;
+      if (result.already) return done(c, back(date), 'ok', status === 'checked_in' ? t(`${who}: sudah dicatat datang sebelumnya (tidak dicatat dua kali).`, `${who}: was already checked in (not recorded twice).`) : t(`${who}: sudah ditandai tidak datang sebelumnya.`, `${who}: was already marked as a no-show.`));
+      return done(c, back(date), 'ok', status === 'checked_in' ? t(`${who}: sudah datang (check-in dicatat).`, `${who}: checked in.`) : t(`${who}: ditandai tidak datang.`, `${who}: marked as no-show.`));
     };
     r.post('/check-in', mark('checked_in'));
     r.post('/no-show', mark('no_show'));
 
-    // The confirmation before turning a checked-in resident into a no-show.
+    // The confirmation before a no-show (the resident cannot book during the ban), more insistent for a checked-in resident.
     r.get('/no-show', (c) => {
       const t = tr(c);
       const code = normalizeCode(c.req.query('code') ?? '') ?? '';
       const date = c.req.query('date') ?? '';
+      const booking = deps.services.booking;
+      const x = booking && IsoDate.safeParse(date).success ? booking.reports.dayReport(date).bookings.find((y) => y.code === code) : undefined;
+      if (!x) return done(c, back(date), 'err', t(`Tidak ada booking dengan kode ${code || '—'} pada hari itu.`, `No booking ${code || '—'} on that day.`));
+      const ban = booking!.settings.no_show_ban_days;
+      const who = `No. ${x.queueNo} ${x.name} (${code})`;
+      const banText = ban > 0 ? t(`Warga ini tidak bisa booking lagi selama ${ban} hari.`, `They cannot book again for ${ban} days.`) : '';
+      const text =
+        x.status === 'checked_in'
+          ? t(`${who} sudah dicatat datang (check-in). Yakin warga ini ternyata tidak datang? ${banText}`, `${who} was checked in. Are you sure this resident did not come after all? ${banText}`)
+          : t(`Tandai ${who} tidak datang? ${banText} Jika warga datang terlambat hari ini, tombol Check-in masih bisa dipakai.`, `Mark ${who} as a no-show? ${banText} If they come late today, Check-in still works.`);
       return page(c, {
         title: t('Konfirmasi: tidak datang', 'Confirm: no-show'),
         active: 'today',
         body: html`<form method="post" action="/admin/today/no-show" class="card narrow">${csrfField(c)}
-  <p>${t(`Booking ${code} sudah dicatat datang (check-in). Yakin warga ini ternyata tidak datang? Warga tidak bisa booking lagi selama masa larangan.`, `Booking ${code} was checked in. Are you sure this resident did not come after all? They cannot book again during the ban.`)}</p>
+  <p>${text}</p>
   <input type="hidden" name="code" value="${code}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="confirm" value="yes">
   <div class="actions"><button class="warn">${t('Ya, tandai tidak datang', 'Yes, mark as no-show')}</button> <a class="button secondary" href="${back(date)}">${t('Batal', 'Cancel')}</a></div>
 </form>`,

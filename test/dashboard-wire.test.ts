@@ -549,9 +549,19 @@ describe('Statistik: an admin teaches the bot a question it did not understand, 
       expect(textOf(await t.say('web-lelayu-2', 'surat lelayu bapak'))).toContain('Fotokopi surat kematian dari dokter atau kepala desa/lurah');
       expect(textOf(await t.say('web-lelayu-1', 'surat lelayu bapak'))).toContain('Fotokopi surat kematian dari dokter atau kepala desa/lurah');
 
+      // Words that also name another service: saved, and the officer is told the bot will ask which.
+      const shared = await s.post('/admin/content/teach', { phrase: 'akta lelayu', service: 'akta_kematian' });
+      expect((await flash(s, shared))![0]).toBe('ok');
+      const both = await s.post('/admin/content/teach', { phrase: 'akta lelayu', service: 'akta_kelahiran' });
+      expect(await flash(s, both)).toEqual(['ok', 'Disimpan sebagai kata Akta kelahiran, tetapi "akta lelayu" juga cocok dengan Akta kematian: bot akan menanyakan yang mana.']);
+
       // Audited, and read in words on the Audit page.
       const audit = t.ctx.db.prepare(`SELECT actor, subject, detail FROM audit_log WHERE action = 'content.keyword'`).all();
-      expect(audit).toEqual([{ actor: 'rina', subject: 'akta_kematian', detail: JSON.stringify({ added: 'surat lelayu bapak' }) }]);
+      expect(audit).toEqual([
+        { actor: 'rina', subject: 'akta_kematian', detail: JSON.stringify({ added: 'surat lelayu bapak' }) },
+        { actor: 'rina', subject: 'akta_kematian', detail: JSON.stringify({ added: 'akta lelayu' }) },
+        { actor: 'rina', subject: 'akta_kelahiran', detail: JSON.stringify({ added: 'akta lelayu' }) },
+      ]);
       const words = (await s.get('/admin/audit')).text;
       expect(words).toContain('Bot diajari kata baru untuk layanan akta_kematian');
       expect(words).toContain('kata yang diajarkan: surat lelayu bapak');

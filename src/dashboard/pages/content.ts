@@ -113,7 +113,13 @@ ${canWrite ? html`<form method="post" action="/admin/content/reload">${csrfField
       }
       const result = cs().addKeyword(s.id, taught.phrase, officerOf(c));
       if (!result.ok) return done(c, back, 'err', `${t('Belum diajarkan', 'Not taught')}: ${errorText(c, result.error)}`);
-      return done(c, back, 'ok', t(`Bot sekarang mengerti "${taught.phrase}" sebagai ${s.short_name[lang]}.`, `The bot now understands "${taught.phrase}" as ${s.short_name[lang]}.`));
+      // Saved; said plainly when other words in the phrase still weigh more (another service's keyword, "booking", "status").
+      const read = deps.ctx.nlu.classify(taught.phrase);
+      if (read.kind === 'service' && read.serviceId === s.id) return done(c, back, 'ok', t(`Bot sekarang mengerti "${taught.phrase}" sebagai ${s.short_name[lang]}.`, `The bot now understands "${taught.phrase}" as ${s.short_name[lang]}.`));
+      const others = read.kind === 'ambiguous' ? read.serviceIds.filter((id) => id !== s.id).map((id) => cs().content.servicesById.get(id)?.short_name[lang] ?? id).join(', ') : '';
+      return done(c, back, 'ok', others
+        ? t(`Disimpan sebagai kata ${s.short_name[lang]}, tetapi "${taught.phrase}" juga cocok dengan ${others}: bot akan menanyakan yang mana.`, `Saved as a word of ${s.short_name[lang]}, but "${taught.phrase}" also fits ${others}: the bot will ask which.`)
+        : t(`Disimpan sebagai kata ${s.short_name[lang]}, tetapi bot masih membaca "${taught.phrase}" sebagai hal lain (ada kata yang lebih kuat di dalamnya). Coba kata-kata yang lebih khusus.`, `Saved as a word of ${s.short_name[lang]}, but the bot still reads "${taught.phrase}" as something else (a stronger word in it). Try more specific words.`));
     });
 
     r.post('/office', async (c) => {

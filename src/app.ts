@@ -19,7 +19,7 @@ import { features as defaultFeatures } from './features.js';
 import { menuFlow, officerFlow } from './flows/menu.js';
 import { requirementsFlow } from './flows/requirements.js';
 import { createLogger } from './log.js';
-import { createNlu, loadNluVocab } from './nlu/index.js';
+import { createLiveNlu, loadNluVocab } from './nlu/index.js';
 import { CoreStore } from './store/core-store.js';
 import { ContentService } from './content/edit.js';
 import { apiAuth } from './officers/auth.js';
@@ -83,7 +83,8 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const random = options.random ?? (() => randomInt(2 ** 47) / 2 ** 47);
   const content = loadContent(config.CONTENT_DIR, config.officeFile);
   const vocabFile = path.join(config.CONTENT_DIR, 'nlu.yaml');
-  const nlu = createNlu({ services: content.services, categories: content.categories, vocab: fs.existsSync(vocabFile) ? loadNluVocab(vocabFile) : undefined });
+  // Follows content reloads (dashboard edits): keywords taught on Statistik are understood at once.
+  const nlu = createLiveNlu({ services: content.services, categories: content.categories, vocab: fs.existsSync(vocabFile) ? loadNluVocab(vocabFile) : undefined });
   // Start-up (migrations, features writing their defaults) may wait for other processes starting
   // together; once running, statements wait only SQLITE_BUSY_TIMEOUT_MS and retry off the event loop.
   const STARTUP_BUSY_MS = 10_000;

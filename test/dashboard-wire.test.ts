@@ -482,3 +482,109 @@ describe('an officer’s day on a phone: taps sent twice, refusals in Indonesian
     }
   });
 });
+
+describe('Statistik: an admin teaches the bot a question it did not understand, effective at once', { timeout: 30_000 }, () => {
+  const flash = async (s: Session, res: { location: string | null }) =>
+    /<p class="flash (ok|err)"[^>]*>([^<]*)<\/p>/.exec((await s.get(res.location!)).text)?.slice(1).map((x) => x.replaceAll('&quot;', '"').replaceAll('&amp;', '&'));
+  const row = (html: string, question: string) => new RegExp(`<tr><td data-label="Pertanyaan"><div><span class="question">${question}</span>[\\s\\S]*?</tr>`).exec(html)?.[0];
+
+  test('“Ajari bot” on Statistik: the next resident typing the phrase gets that service’s requirements; viewers refused; numbers refused; audited', async () => {
+    const flows = contentCopy();
+    const t = await makeTestApp({ env: { CONTENT_DIR: flows }, clock: new FakeClock('2026-11-30T02:00:00.000Z'), features: [webChatFeature, dashboardFeature] });
+    try {
+      await addOfficer(t, 'rina', 'admin');
+      await addOfficer(t, 'lihat', 'viewer');
+      await addOfficer(t, 'budi', 'petugas');
+      // A resident's words the bot does not know.
+      await t.say('web-lelayu-1', 'halo');
+      const before = textOf(await t.say('web-lelayu-1', 'surat lelayu bapak'));
+      expect(before).not.toContain('Fotokopi surat kematian');
+
+      // The viewer sees the question, no form; a post made anyway is refused and changes nothing.
+      const viewer = new Session(t, '10.0.0.2');
+      await viewer.login('lihat');
+      const seen = (await viewer.get('/admin/stats')).text;
+      expect(row(seen, 'surat lelayu bapak')).toBeDefined();
+      expect(seen).not.toContain('action="/admin/content/teach"');
+      expect(seen).not.toContain('flows/nlu.yaml');
+      for (const [s, who] of [[viewer, 'lihat'], [new Session(t, '10.0.0.3'), 'budi']] as const) {
+        if (who === 'budi') await s.login('budi');
+        await s.get('/admin/stats');
+        const refused = await s.post('/admin/content/teach', { phrase: 'surat lelayu bapak', service: 'akta_kematian' });
+        expect(refused.status).toBe(403);
+      }
+      expect(t.ctx.content.servicesById.get('akta_kematian')!.keywords).not.toContain('surat lelayu bapak');
+
+      // The admin: the form beside the question, then "Ajari bot".
+      const s = new Session(t);
+      await s.login('rina');
+      const page = (await s.get('/admin/stats')).text;
+      const form = row(page, 'surat lelayu bapak')!;
+      expect(form).toContain('action="/admin/content/teach"');
+      expect(form).toContain('<option value="akta_kematian">Akta kematian</option>');
+      expect(form).toContain('name="_csrf"');
+      // Without the CSRF token: refused.
+      expect((await s.post('/admin/content/teach', { phrase: 'surat lelayu bapak', service: 'akta_kematian' }, { csrf: null })).status).toBe(403);
+      // A number (typed, or as the list masks it) or too many words: refused in plain words, nothing saved.
+      for (const phrase of ['surat lelayu 1803021204950007', 'surat lelayu 1803**********07']) {
+        const res = await s.post('/admin/content/teach', { phrase, service: 'akta_kematian' });
+        expect((await flash(s, res))).toEqual(['err', 'Belum diajarkan: kalimat ini berisi nomor (NIK, KK, telepon atau nomor yang disamarkan). Nomor tidak pernah dijadikan kata kunci: tulis kata-katanya saja, tanpa nomor.']);
+      }
+      const long = await s.post('/admin/content/teach', { phrase: 'tolong kak bapak saya meninggal kemarin sore', service: 'akta_kematian' });
+      expect((await flash(s, long))![1]).toBe('Belum diajarkan: paling banyak 6 kata. Singkat menjadi kata-kata intinya, misalnya "ktp ilang".');
+      expect(t.ctx.content.servicesById.get('akta_kematian')!.keywords.some((k) => /lelayu|meninggal kemarin/.test(k))).toBe(false);
+
+      const taught = await s.post('/admin/content/teach', { phrase: '  Surat LELAYU, bapak! ', service: 'akta_kematian', from: '2026-11-17', to: '2026-11-30' });
+      expect(taught.location).toBe('/admin/stats?from=2026-11-17&to=2026-11-30');
+      expect(await flash(s, taught)).toEqual(['ok', 'Bot sekarang mengerti "surat lelayu bapak" sebagai Akta kematian.']);
+      // Marked learnt on the list, without the form.
+      const after = row((await s.get('/admin/stats')).text, 'surat lelayu bapak')!;
+      expect(after).toContain('✓ Sudah diajarkan: Akta kematian');
+      expect(after).not.toContain('<form');
+      // Saved in the service's file (lower case, punctuation gone).
+      expect(fs.readFileSync(path.join(flows, 'services', 'akta_kematian.yaml'), 'utf8')).toMatch(/- surat lelayu bapak\n/);
+
+      // No restart: residents typing it now get the death certificate's requirements.
+      await t.say('web-lelayu-2', 'halo');
+      expect(textOf(await t.say('web-lelayu-2', 'surat lelayu bapak'))).toContain('Fotokopi surat kematian dari dokter atau kepala desa/lurah');
+      expect(textOf(await t.say('web-lelayu-1', 'surat lelayu bapak'))).toContain('Fotokopi surat kematian dari dokter atau kepala desa/lurah');
+
+      // Words that also name another service: saved, and the officer is told the bot will ask which.
+      const shared = await s.post('/admin/content/teach', { phrase: 'akta lelayu', service: 'akta_kematian' });
+      expect((await flash(s, shared))![0]).toBe('ok');
+      const both = await s.post('/admin/content/teach', { phrase: 'akta lelayu', service: 'akta_kelahiran' });
+      expect(await flash(s, both)).toEqual(['ok', 'Disimpan sebagai kata Akta kelahiran, tetapi "akta lelayu" juga cocok dengan Akta kematian: bot akan menanyakan yang mana.']);
+
+      // Audited, and read in words on the Audit page.
+      const audit = t.ctx.db.prepare(`SELECT actor, subject, detail FROM audit_log WHERE action = 'content.keyword'`).all();
+      expect(audit).toEqual([
+        { actor: 'rina', subject: 'akta_kematian', detail: JSON.stringify({ added: 'surat lelayu bapak' }) },
+        { actor: 'rina', subject: 'akta_kematian', detail: JSON.stringify({ added: 'akta lelayu' }) },
+        { actor: 'rina', subject: 'akta_kelahiran', detail: JSON.stringify({ added: 'akta lelayu' }) },
+      ]);
+      const words = (await s.get('/admin/audit')).text;
+      expect(words).toContain('Bot diajari kata baru untuk layanan akta_kematian');
+      expect(words).toContain('kata yang diajarkan: surat lelayu bapak');
+
+      // The Konten service form lists the keyword; ticking "hapus" removes it, and the bot forgets it at once.
+      const konten = (await s.get('/admin/content/service/akta_kematian')).text;
+      const i = /name="kw\.remove\.(\d+)" value="surat lelayu bapak"/.exec(konten)![1]!;
+      const svc = t.ctx.content.servicesById.get('akta_kematian')!;
+      const keep: Record<string, string> = {
+        'name.id': svc.name.id, 'name.en': svc.name.en, 'short_name.id': svc.short_name.id, 'short_name.en': svc.short_name.en,
+        'fee.id': svc.fee.id, 'fee.en': svc.fee.en, 'processing_time.id': svc.processing_time.id, 'processing_time.en': svc.processing_time.en,
+        unverified: svc.unverified.join('\n'),
+        ...Object.fromEntries(svc.eligibility.flatMap((e, j) => [[`elig.${j}.id`, e.id], [`elig.${j}.en`, e.en]])),
+        ...Object.fromEntries(svc.documents.flatMap((d, j) => [[`docs.${j}.item.id`, d.item.id], [`docs.${j}.item.en`, d.item.en], [`docs.${j}.kind`, d.kind], [`docs.${j}.how_to_get.id`, d.how_to_get.id], [`docs.${j}.how_to_get.en`, d.how_to_get.en], ...(d.condition ? [[`docs.${j}.condition.id`, d.condition.id], [`docs.${j}.condition.en`, d.condition.en]] : [])])),
+      };
+      const removed = await s.post('/admin/content/service/akta_kematian', { ...keep, [`kw.remove.${i}`]: 'surat lelayu bapak' });
+      expect((await flash(s, removed))![0]).toBe('ok');
+      expect(t.ctx.content.servicesById.get('akta_kematian')!.keywords).not.toContain('surat lelayu bapak');
+      expect(t.ctx.content.servicesById.get('akta_kematian')!.keywords).toEqual(svc.keywords.filter((k) => k !== 'surat lelayu bapak'));
+      await t.say('web-lelayu-3', 'halo');
+      expect(textOf(await t.say('web-lelayu-3', 'surat lelayu bapak'))).not.toContain('Fotokopi surat kematian');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -13,6 +13,22 @@ import { Office, Service } from './schema.js';
 
 export type EditResult = { ok: true } | { ok: false; error: string };
 
+/** A phrase taught as a keyword has at most this many words ("ktp saya ilang di jalan"). */
+export const MAX_TAUGHT_WORDS = 6;
+
+/**
+ * What residents typed, as a keyword: lower case, punctuation gone, spaces single. Refused when
+ * it holds a number of 4+ digits or a masked one (NIK, KK, phone: personal data is never a
+ * keyword), or when it is empty or longer than MAX_TAUGHT_WORDS words.
+ */
+export function teachablePhrase(text: string): { ok: true; phrase: string } | { ok: false; why: 'number' | 'empty' | 'long' } {
+  if (/\*|\d(?:[\s.-]?\d){3,}/.test(text)) return { ok: false, why: 'number' };
+  const phrase = text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}\s-]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  if (!/\p{L}/u.test(phrase)) return { ok: false, why: 'empty' };
+  if (phrase.split(' ').length > MAX_TAUGHT_WORDS) return { ok: false, why: 'long' };
+  return { ok: true, phrase };
+}
+
 function problem(issues: Array<{ path: PropertyKey[]; message: string }>): string {
   const issue = issues[0]!;
   return `${issue.path.length ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}`;
@@ -56,7 +72,17 @@ export class ContentService {
     return this.write(this.serviceFile(id), parsed.data, by, 'content.service', id, diff(current, parsed.data));
   }
 
-  private write(file: string, data: object, by: string, action: string, subject: string, changed: string[]): EditResult {
+  /** Adds a phrase residents typed as one of the service's keywords (see teachablePhrase); audited as content.keyword. */
+  addKeyword(id: string, phrase: string, by: string): EditResult {
+    const current = this.d.content.servicesById.get(id);
+    if (!current) return { ok: false, error: `layanan "${id}" tidak ada` };
+    if (current.keywords.includes(phrase)) return { ok: true };
+    const parsed = Service.safeParse({ ...current, keywords: [...current.keywords, phrase] });
+    if (!parsed.success) return { ok: false, error: problem(parsed.error.issues) };
+    return this.write(this.serviceFile(id), parsed.data, by, 'content.keyword', id, ['keywords'], { added: phrase });
+  }
+
+  private write(file: string, data: object, by: string, action: string, subject: string, changed: string[], detail: object = { fields: changed }): EditResult {
     const before = fs.readFileSync(file, 'utf8');
     // Keep the file's comments: update the parsed document rather than writing a new one.
     const doc = YAML.parseDocument(before);
@@ -73,7 +99,7 @@ export class ContentService {
       fs.writeFileSync(file, before);
       return { ok: false, error: (err as Error).message };
     }
-    this.d.core.audit(by, action, subject, { fields: changed }, this.d.clock.now());
+    this.d.core.audit(by, action, subject, detail, this.d.clock.now());
     this.d.log.info({ file, by, fields: changed }, 'content changed from the dashboard and reloaded');
     return { ok: true };
   }

@@ -201,6 +201,36 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
   }
 }
 
+/**
+ * An NLU that follows content edits: a reload (a Konten edit, "Ajari bot" on Statistik, "Muat
+ * ulang") refills `services` and `categories` with new objects, so when any object differs from
+ * the ones the keywords were read from, they are read again (a keyword taught is understood at
+ * once, no restart). Comparing ~30 references per message costs nothing.
+ */
+export function createLiveNlu(input: { services: Service[]; categories: Category[]; vocab?: NluVocab | undefined }): Nlu {
+  let services: Service[] = [];
+  let categories: Category[] = [];
+  let current: Nlu | undefined;
+  const same = <T>(a: T[], b: T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const now = (): Nlu => {
+    if (!current || !same(services, input.services) || !same(categories, input.categories)) {
+      services = [...input.services];
+      categories = [...input.categories];
+      current = createNlu({ services, categories, vocab: input.vocab });
+    }
+    return current;
+  };
+  return {
+    get answers() {
+      return now().answers;
+    },
+    classify: (text) => now().classify(text),
+    classifyAsTyped: (text) => now().classifyAsTyped!(text),
+    knowsWord: (word) => now().knowsWord!(word),
+    writtenIn: (text) => now().writtenIn!(text),
+  };
+}
+
 /** The intent a phrase list names ("ok", "siap" are thanks that only acknowledge; "selesai" closes). */
 function intentOf(kind: PhraseIntent): Intent {
   if (kind === 'done') return { kind: 'thanks', done: true };

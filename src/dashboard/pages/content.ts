@@ -2,6 +2,7 @@
 // form. Saved with the same zod validation as start-up, effective at once (no restart), audited.
 // The facts still `unverified` are shown first, highlighted, so officers confirm them.
 import type { Context } from 'hono';
+import { MAX_TAUGHT_WORDS, teachablePhrase } from '../../content/edit.js';
 import type { Bilingual, RequiredDocument, Service } from '../../content/schema.js';
 import { officerOf } from '../../officers/auth.js';
 import { hasRole } from '../../officers/service.js';
@@ -90,6 +91,37 @@ ${canWrite ? html`<form method="post" action="/admin/content/reload">${csrfField
       return done(c, '/admin/content', 'ok', t('Isi flows/ dimuat ulang.', 'flows/ reloaded.'));
     });
 
+    // "Ajari bot" on Statistik: a question the bot did not understand becomes a keyword of the chosen service.
+    r.post('/teach', async (c) => {
+      const t = tr(c);
+      const f = await formOf(c);
+      const day = (d?: string) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : undefined);
+      const from = day(f.from);
+      const to = day(f.to);
+      const back = `/admin/stats${from && to ? `?from=${from}&to=${to}` : ''}`;
+      const s = cs().content.servicesById.get(get(f, 'service'));
+      if (!s) return done(c, back, 'err', t('Belum diajarkan: pilih layanan yang dimaksud warga.', 'Not taught: choose the service the resident meant.'));
+      const lang = c.get('officer')!.lang;
+      const taught = teachablePhrase(f.phrase ?? '');
+      if (!taught.ok) {
+        const why = {
+          number: t('kalimat ini berisi nomor (NIK, KK, telepon atau nomor yang disamarkan). Nomor tidak pernah dijadikan kata kunci: tulis kata-katanya saja, tanpa nomor.', 'it holds a number (NIK, KK, phone or a masked number). Numbers are never made keywords: write the words only, without the number.'),
+          empty: t('tidak ada kata yang bisa diajarkan.', 'there are no words to teach.'),
+          long: t(`paling banyak ${MAX_TAUGHT_WORDS} kata. Singkat menjadi kata-kata intinya, misalnya "ktp ilang".`, `at most ${MAX_TAUGHT_WORDS} words. Shorten it to the words that matter, e.g. "ktp ilang".`),
+        }[taught.why];
+        return done(c, back, 'err', `${t('Belum diajarkan', 'Not taught')}: ${why}`);
+      }
+      const result = cs().addKeyword(s.id, taught.phrase, officerOf(c));
+      if (!result.ok) return done(c, back, 'err', `${t('Belum diajarkan', 'Not taught')}: ${errorText(c, result.error)}`);
+      // Saved; said plainly when other words in the phrase still weigh more (another service's keyword, "booking", "status").
+      const read = deps.ctx.nlu.classify(taught.phrase);
+      if (read.kind === 'service' && read.serviceId === s.id) return done(c, back, 'ok', t(`Bot sekarang mengerti "${taught.phrase}" sebagai ${s.short_name[lang]}.`, `The bot now understands "${taught.phrase}" as ${s.short_name[lang]}.`));
+      const others = read.kind === 'ambiguous' ? read.serviceIds.filter((id) => id !== s.id).map((id) => cs().content.servicesById.get(id)?.short_name[lang] ?? id).join(', ') : '';
+      return done(c, back, 'ok', others
+        ? t(`Disimpan sebagai kata ${s.short_name[lang]}, tetapi "${taught.phrase}" juga cocok dengan ${others}: bot akan menanyakan yang mana.`, `Saved as a word of ${s.short_name[lang]}, but "${taught.phrase}" also fits ${others}: the bot will ask which.`)
+        : t(`Disimpan sebagai kata ${s.short_name[lang]}, tetapi bot masih membaca "${taught.phrase}" sebagai hal lain (ada kata yang lebih kuat di dalamnya). Coba kata-kata yang lebih khusus.`, `Saved as a word of ${s.short_name[lang]}, but the bot still reads "${taught.phrase}" as something else (a stronger word in it). Try more specific words.`));
+    });
+
     r.post('/office', async (c) => {
       const t = tr(c);
       const f = await formOf(c);
@@ -134,6 +166,10 @@ ${canWrite ? html`<form method="post" action="/admin/content/reload">${csrfField
     ${i < s.documents.length ? html`<label class="check"><input type="checkbox" name="docs.${i}.remove" value="yes"> ${t('Hapus dokumen ini', 'Remove this document')}</label>` : ''}
   </fieldset>`,
   )}
+  <fieldset class="keywords"><legend>${t('Kata-kata warga untuk layanan ini', 'Words residents use for this service')}</legend>
+  <p class="small">${t('Bot mengenali layanan ini dari kata-kata ini. Tambah kata baru dari halaman Statistik (“Ajari bot”).', 'The bot recognises this service by these words. Add new ones from the Statistik page (“Ajari bot”).')}</p>
+  <ul class="keyword-list">${s.keywords.map((k, i) => html`<li>${canWrite ? html`<label class="check"><input type="checkbox" name="kw.remove.${i}" value="${k}"> ${k} <small>(${t('hapus', 'remove')})</small></label>` : k}</li>`)}</ul>
+  </fieldset>
   <label class="${s.unverified.length ? 'field-unverified' : ''}">${t('Belum dikonfirmasi (satu per baris; hapus yang sudah benar)', 'Not yet confirmed (one per line; delete what is confirmed)')}<textarea name="unverified">${s.unverified.join('\n')}</textarea></label>
   ${canWrite ? html`<button>${t('Simpan layanan', 'Save the service')}</button>` : ''}
 </form>
@@ -157,7 +193,10 @@ ${canWrite ? html`<form method="post" action="/admin/content/reload">${csrfField
         };
       });
       const eligibility = rows(f, 'elig', (i) => !get(f, `elig.${i}.id`) && !get(f, `elig.${i}.en`)).map((i) => biOf(f, `elig.${i}`));
-      const next: Service = { ...s, eligibility, name: biOf(f, 'name'), short_name: biOf(f, 'short_name'), fee: biOf(f, 'fee'), processing_time: biOf(f, 'processing_time'), documents, unverified: lines(f.unverified ?? '') };
+      // Ticked "hapus": by the word itself, so a keyword added meanwhile is never removed instead.
+      const removed = new Set(Object.entries(f).filter(([k]) => k.startsWith('kw.remove.')).map(([, v]) => v));
+      const keywords = s.keywords.filter((k) => !removed.has(k));
+      const next: Service = { ...s, keywords, eligibility, name: biOf(f, 'name'), short_name: biOf(f, 'short_name'), fee: biOf(f, 'fee'), processing_time: biOf(f, 'processing_time'), documents, unverified: lines(f.unverified ?? '') };
       const result = cs().updateService(id, next, officerOf(c));
       if (!result.ok) return done(c, `/admin/content/service/${id}`, 'err', `${t('Belum disimpan', 'Not saved')}: ${errorText(c, result.error)}`);
       return done(c, `/admin/content/service/${id}`, 'ok', t('Layanan disimpan; bot langsung memakai isi baru.', 'Service saved; the bot uses it at once.'));

@@ -1,9 +1,13 @@
 // Statistik: charts over a chosen period (Chart.js, served by the app): messages per day per
 // channel, residents active, intents asked, quota use and no-show rate, notification delivery,
-// and the questions the bot did not understand (masked, with counts) to add vocabulary.
+// and the questions the bot did not understand (masked, with counts): beside each, an admin
+// picks the service it meant and "Ajari bot" adds it as that service's keyword (POST
+// /admin/content/teach: validated, effective at once, audited).
 // Without JavaScript each chart's figures show as a table instead (<noscript>).
 import { idDate, tr } from '../i18n.js';
-import { dateField, html, page, table, when } from '../layout.js';
+import { csrfField, dateField, html, page, table, when } from '../layout.js';
+import { teachablePhrase } from '../../content/edit.js';
+import { hasRole } from '../../officers/service.js';
 import type { DashboardPage } from '../registry.js';
 import { satisfaction } from '../../handoff/inbox-page.js';
 import { officerOf, roleOf } from '../../officers/auth.js';
@@ -48,6 +52,25 @@ export const statsPage: DashboardPage = {
       const channelName = (ch: string) => ({ web: t('Web chat', 'Web chat'), telegram: 'Telegram', whatsapp: 'WhatsApp' })[ch] ?? ch;
       const intentName = (k: string) =>
         ({ requirements: t('Syarat dokumen', 'Requirements'), booking: t('Booking rekam e-KTP', 'e-KTP booking'), status: t('Cek status', 'Status check'), officer: t('Hubungi petugas', 'Contact an officer') })[k] ?? k;
+      const lang = c.get('officer')!.lang;
+      const canTeach = hasRole(c.get('officer')!.role, 'admin');
+      const services = deps.ctx.content.services;
+      /** The service a question is already a keyword of (taught here, or in the files). */
+      const learntAs = (text: string) => {
+        const p = teachablePhrase(text);
+        return p.ok ? services.find((sv) => sv.keywords.includes(p.phrase)) : undefined;
+      };
+      const teachCell = (text: string) => {
+        const learnt = learntAs(text);
+        if (learnt) return html`<span class="question">${text}</span><br><small class="learnt">✓ ${t('Sudah diajarkan', 'Taught')}: ${learnt.short_name[lang]}</small>`;
+        if (!canTeach) return html`<span class="question">${text}</span>`;
+        // The words as typed, editable (folded away unless they must be shortened: a number, too many words).
+        const fit = teachablePhrase(text).ok;
+        return html`<span class="question">${text}</span><form method="post" action="/admin/content/teach" class="teach">${csrfField(c)}<input type="hidden" name="from" value="${from}"><input type="hidden" name="to" value="${to}">
+<details ${fit ? '' : 'open'}><summary>${fit ? t('Persingkat kata-katanya dulu', 'Shorten the words first') : t('Persingkat dulu: tanpa nomor, paling banyak 6 kata', 'Shorten first: no numbers, at most 6 words')}</summary><label>${t('Kata yang diajarkan', 'Words to teach')}<input name="phrase" value="${text}" maxlength="200" required></label></details>
+<div class="teach-row"><label>${t('Artinya', 'It means')}<select name="service" required><option value="">${t('— pilih layanan —', '— choose a service —')}</option>${services.map((sv) => html`<option value="${sv.id}">${sv.short_name[lang]}</option>`)}</select></label>
+<button>${t('Ajari bot', 'Teach the bot')}</button></div></form>`;
+      };
       return page(c, {
         title: t('Statistik', 'Statistics'),
         active: 'stats',
@@ -65,9 +88,11 @@ ${chart('quota', t('Kuota terpakai dan tidak datang', 'Quota use and no-shows'),
 ${chart('deliveries', t('Pengiriman notifikasi', 'Notification delivery'), { type: 'bar', data: { labels, datasets: [{ label: t('terkirim', 'sent'), data: rep.deliveries.map((d) => d.sent), backgroundColor: COLORS[1] }, { label: t('gagal', 'failed'), data: rep.deliveries.map((d) => d.failed), backgroundColor: COLORS[4] }, { label: t('detik rata-rata sampai terkirim', 'mean seconds to send'), type: 'line', data: rep.deliveries.map((d) => (d.latency === null ? null : Math.round(d.latency))), borderColor: COLORS[2], yAxisID: 'y1' }] }, options: { scales: { x: DAYS, y: COUNT, y1: { ...COUNT, position: 'right', grid: { drawOnChartArea: false } } } } })}
 ${chart('unknown', t('Pertanyaan tidak dimengerti per hari', 'Questions not understood per day'), { type: 'line', data: { labels, datasets: [{ label: t('pesan', 'messages'), data: rep.notUnderstood, borderColor: COLORS[4] }] }, options: { scales: { x: DAYS, y: COUNT } } })}
 </div>
-<section class="card"><h2>${t('Pertanyaan yang belum dimengerti bot', 'Questions the bot did not understand')}</h2>
-<p class="small">${t('Angka panjang disamarkan. Tambahkan kata-kata ini ke kosakata (flows/nlu.yaml atau kata kunci layanan) agar bot mengerti.', 'Long numbers are masked. Add these words to the vocabulary (flows/nlu.yaml or a service’s keywords) so the bot understands them.')}</p>
-${table([t('Pertanyaan', 'Question'), t('Jumlah', 'Count'), t('Terakhir', 'Last')], rep.unknownQuestions.map((q) => [html`${q.text}`, html`${q.count}`, html`${when(q.last, tz)}`]), { empty: t('Belum ada.', 'None yet.'), cls: 'unknown-questions' })}
+<section class="card unknown" id="belum-dimengerti"><h2>${t('Pertanyaan yang belum dimengerti bot', 'Questions the bot did not understand')}</h2>
+<p class="small">${canTeach
+  ? t('Angka panjang disamarkan. Jika Anda tahu maksud warga, pilih layanannya lalu tekan “Ajari bot”: bot langsung mengerti kata-kata itu. Boleh dipersingkat dulu (paling banyak 6 kata, tanpa nomor).', 'Long numbers are masked. If you know what the resident meant, choose the service and press “Ajari bot”: the bot understands those words at once. You may shorten them first (at most 6 words, no numbers).')
+  : t('Angka panjang disamarkan. Admin bisa mengajari bot arti kata-kata ini dari halaman ini.', 'Long numbers are masked. An admin can teach the bot what these words mean from this page.')}</p>
+${table([t('Pertanyaan', 'Question'), t('Jumlah', 'Count'), t('Terakhir', 'Last')], rep.unknownQuestions.map((q) => [teachCell(q.text), html`${q.count}`, html`${when(q.last, tz)}`]), { empty: t('Belum ada.', 'None yet.'), cls: 'unknown-questions' })}
 </section>
 ${deps.services.handoff ? satisfaction(t, deps.services.handoff.service.satisfactionForDays(from, to), t('Kepuasan warga setelah dilayani petugas (1–5)', 'Residents’ satisfaction after an officer helped (1–5)'), { words: deps.services.handoff.service.readsResidentTexts({ name: officerOf(c), role: roleOf(c) ?? '' }) }) : ''}
 <script src="/admin/assets/chart.umd.min.js" defer></script>`,

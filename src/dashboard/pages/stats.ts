@@ -4,7 +4,7 @@
 // picks the service it meant and "Ajari bot" adds it as that service's keyword (POST
 // /admin/content/teach: validated, effective at once, audited).
 // Without JavaScript each chart's figures show as a table instead (<noscript>).
-import { idDate, tr } from '../i18n.js';
+import { channelName, idDate, tr } from '../i18n.js';
 import { csrfField, dateField, html, page, table, when } from '../layout.js';
 import { teachablePhrase } from '../../content/edit.js';
 import { hasRole } from '../../officers/service.js';
@@ -49,7 +49,6 @@ export const statsPage: DashboardPage = {
       const chart = (id: string, title: string, config: ChartConfig, first = t('Hari', 'Day')) =>
         html`<section class="card"><h2>${title}</h2><div class="chart"><canvas id="${id}" role="img" aria-label="${title}" data-chart="${JSON.stringify(config)}"></canvas></div>${figures(config, first)}</section>`;
       const channels = Object.keys(rep.messages);
-      const channelName = (ch: string) => ({ web: t('Web chat', 'Web chat'), telegram: 'Telegram', whatsapp: 'WhatsApp' })[ch] ?? ch;
       const intentName = (k: string) =>
         ({ requirements: t('Syarat dokumen', 'Requirements'), booking: t('Booking rekam e-KTP', 'e-KTP booking'), status: t('Cek status', 'Status check'), officer: t('Hubungi petugas', 'Contact an officer') })[k] ?? k;
       const lang = c.get('officer')!.lang;

@@ -29,7 +29,6 @@ const STYLE = raw(`<style>
    squeeze the others to "Kas|us", "Lainn|ya", "Bu|ka"); the residents' own text may still break anywhere. */
 .inbox th, .inbox td { overflow-wrap: break-word; }
 .inbox .preview { display: block; overflow-wrap: anywhere; }
-.nav-count { display: inline-block; min-width: 1.4em; margin-left: 4px; padding: 0 6px; border-radius: 999px; background: #ffd54f; color: #1b2430; font-size: .8rem; font-weight: 700; text-align: center; }
 </style>`);
 
 function me(c: Context): Officer {

@@ -158,6 +158,11 @@ export interface AuditWords {
   when: (iso: string) => string;
 }
 
+/** The known actions for the audit filter's suggestions: the code and what it means ("Kasus dibuka"). */
+export function actionChoices(t: Tr): Array<[code: string, text: string]> {
+  return Object.entries(ACTIONS).map(([code, [id, en]]) => [code, t(id, en).replace(/\s*#/, '')]);
+}
+
 /** "case:3" → "#3", "2026-11-30" → "30/11/2026", anything else as it is. */
 export function subjectText(subject: string | null): string {
   if (!subject) return '';

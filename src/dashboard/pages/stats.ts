@@ -54,17 +54,14 @@ export const statsPage: DashboardPage = {
       const lang = c.get('officer')!.lang;
       const canTeach = hasRole(c.get('officer')!.role, 'admin');
       const services = deps.ctx.content.services;
-      /** The service a question is already a keyword of (taught here, or in the files). */
-      const learntAs = (text: string) => {
-        const p = teachablePhrase(text);
-        return p.ok ? services.find((sv) => sv.keywords.includes(p.phrase)) : undefined;
-      };
       const teachCell = (text: string) => {
-        const learnt = learntAs(text);
+        const p = teachablePhrase(text);
+        // The service the question is already a keyword of (taught here, or in the files).
+        const learnt = p.ok ? services.find((sv) => sv.keywords.includes(p.phrase)) : undefined;
         if (learnt) return html`<span class="question">${text}</span><br><small class="learnt">✓ ${t('Sudah diajarkan', 'Taught')}: ${learnt.short_name[lang]}</small>`;
         if (!canTeach) return html`<span class="question">${text}</span>`;
         // The words as typed, editable (folded away unless they must be shortened: a number, too many words).
-        const fit = teachablePhrase(text).ok;
+        const fit = p.ok;
         return html`<span class="question">${text}</span><form method="post" action="/admin/content/teach" class="teach">${csrfField(c)}<input type="hidden" name="from" value="${from}"><input type="hidden" name="to" value="${to}">
 <details ${fit ? '' : 'open'}><summary>${fit ? t('Persingkat kata-katanya dulu', 'Shorten the words first') : t('Persingkat dulu: tanpa nomor, paling banyak 6 kata', 'Shorten first: no numbers, at most 6 words')}</summary><label>${t('Kata yang diajarkan', 'Words to teach')}<input name="phrase" value="${text}" maxlength="200" required></label></details>
 <div class="teach-row"><label>${t('Artinya', 'It means')}<select name="service" required><option value="">${t('— pilih layanan —', '— choose a service —')}</option>${services.map((sv) => html`<option value="${sv.id}">${sv.short_name[lang]}</option>`)}</select></label>

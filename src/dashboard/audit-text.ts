@@ -1,7 +1,8 @@
 // The audit log as officers read it: "Kasus #3 dibuka", "status: diproses → selesai", key: value
 // pairs with Indonesian labels, instead of the stored JSON. Values are shown as they are stored
 // (what retention masked stays "***"; nothing is looked up or unmasked here).
-import { idDate, roleLabel, type Tr, type UiLang } from './i18n.js';
+import { channelName, idDate, roleLabel, type Tr, type UiLang } from './i18n.js';
+import { statusLabel } from './pages/today.js';
 
 type Words = [id: string, en: string];
 
@@ -126,8 +127,6 @@ const KEYS: Record<string, Words> = {
 /** Keys that say nothing to an officer (an internal row number). */
 const HIDDEN = new Set(['historyId']);
 
-const CHANNELS: Record<string, string> = { web: 'web chat', telegram: 'Telegram', whatsapp: 'WhatsApp' };
-
 /** What a from → to pair changes, by action ("status: diproses → selesai"). */
 const CHANGES: Record<string, Words> = {
   'application.status': ['status', 'status'],
@@ -138,14 +137,6 @@ const CHANGES: Record<string, Words> = {
   'booking.capacity.set': ['kuota', 'quota'],
   'booking.check_in': ['status', 'status'],
   'booking.no_show': ['status', 'status'],
-};
-
-const BOOKING_STATUS: Record<string, Words> = {
-  active: ['aktif', 'active'],
-  held: ['ditahan', 'held'],
-  checked_in: ['sudah datang', 'checked in'],
-  no_show: ['tidak datang', 'no-show'],
-  cancelled: ['dibatalkan', 'cancelled'],
 };
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -165,6 +156,11 @@ export interface AuditWords {
   lang: UiLang;
   /** An instant in office time ("30/11/2026, 09.00"). */
   when: (iso: string) => string;
+}
+
+/** The known actions for the audit filter's suggestions: the code and what it means ("Kasus dibuka"). */
+export function actionChoices(t: Tr): Array<[code: string, text: string]> {
+  return Object.entries(ACTIONS).map(([code, [id, en]]) => [code, t(id, en).replace(/\s*#/, '')]);
 }
 
 /** "case:3" → "#3", "2026-11-30" → "30/11/2026", anything else as it is. */
@@ -256,12 +252,9 @@ function value(w: AuditWords, key: string, v: unknown): string {
   if (typeof v === 'boolean') return v ? t('ya', 'yes') : t('tidak', 'no');
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') {
-    if (key === 'bookingStatus') {
-      const s = BOOKING_STATUS[v];
-      return s ? t(s[0], s[1]) : v;
-    }
+    if (key === 'bookingStatus') return statusLabel(t, v).toLowerCase();
     if (['admin', 'petugas', 'viewer'].includes(v) && ['role', 'from', 'to'].includes(key)) return roleLabel(t, v).toLowerCase();
-    if ((key === 'channel' || key === 'channels') && CHANNELS[v]) return CHANNELS[v];
+    if (key === 'channel' || key === 'channels') return channelName(v);
     if (ISO_DAY.test(v)) return idDate(v);
     if (ISO_INSTANT.test(v) && !Number.isNaN(Date.parse(v))) return w.when(v);
     return v;

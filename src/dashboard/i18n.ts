@@ -21,6 +21,9 @@ export function roleLabel(t: Tr, role: string): string {
   return ({ admin: t('Admin', 'Admin'), petugas: t('Petugas', 'Officer'), viewer: t('Hanya melihat', 'Viewer') })[role] ?? role;
 }
 
+/** A channel as officers read it ("web" → "Web chat"); the same in both languages. */
+export const channelName = (ch: string): string => ({ web: 'Web chat', telegram: 'Telegram', whatsapp: 'WhatsApp' })[ch] ?? ch;
+
 /** "2026-11-30" as read in Indonesia: "30/11/2026" (anything else as it is). */
 export const idDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? iso.split('-').reverse().join('/') : iso);
 

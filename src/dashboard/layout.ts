@@ -83,7 +83,7 @@ function badgeCount(pg: DashboardPage, officer: AuthOfficer): number {
 }
 
 function navBadge(pg: DashboardPage, n: number): Html | string {
-  return n > 0 ? html` <span class="nav-count" data-nav-count="${pg.id}" style="display:inline-block;min-width:1.4em;padding:0 6px;border-radius:999px;background:#ffd54f;color:#1b2430;font-size:.8rem;font-weight:700;text-align:center">${n}</span>` : '';
+  return n > 0 ? html` <span class="nav-count" data-nav-count="${pg.id}">${n}</span>` : '';
 }
 
 /** A page inside the dashboard: the shared header and menu around `body`. */

@@ -5,7 +5,7 @@
 // with an outcome; canned replies and deadlines per topic are edited on the settings page.
 import type { Context } from 'hono';
 import { officerOf } from '../officers/auth.js';
-import { errorText, tr, type Tr } from '../dashboard/i18n.js';
+import { channelName as channelLabel, errorText, tr, type Tr } from '../dashboard/i18n.js';
 import { csrfField, done, html, page, raw, when, type Html } from '../dashboard/layout.js';
 import type { DashboardDeps, DashboardPage } from '../dashboard/registry.js';
 import { fetchCaseFile } from './files.js';
@@ -29,7 +29,6 @@ const STYLE = raw(`<style>
    squeeze the others to "Kas|us", "Lainn|ya", "Bu|ka"); the residents' own text may still break anywhere. */
 .inbox th, .inbox td { overflow-wrap: break-word; }
 .inbox .preview { display: block; overflow-wrap: anywhere; }
-.nav-count { display: inline-block; min-width: 1.4em; margin-left: 4px; padding: 0 6px; border-radius: 999px; background: #ffd54f; color: #1b2430; font-size: .8rem; font-weight: 700; text-align: center; }
 </style>`);
 
 function me(c: Context): Officer {
@@ -43,7 +42,6 @@ function minutesLabel(t: Tr, minutes: number | null): string {
   return t(`${Math.floor(minutes / 1440)} hari`, `${Math.floor(minutes / 1440)} days`);
 }
 
-const channelLabel = (ch: string) => ({ web: 'Web chat', telegram: 'Telegram', whatsapp: 'WhatsApp' })[ch] ?? ch;
 
 function errorMessage(err: unknown): string {
   if (err instanceof HandoffError) return err.message;

@@ -1,6 +1,6 @@
 // Audit: every change with the logged-in officer who made it; search by words, officer,
 // action and date.
-import { actorText, auditView } from '../audit-text.js';
+import { actionChoices, actorText, auditView } from '../audit-text.js';
 import { langOf, tr } from '../i18n.js';
 import { dateField, html, page, table, when } from '../layout.js';
 import type { DashboardPage } from '../registry.js';
@@ -39,7 +39,8 @@ export const auditPage: DashboardPage = {
         body: html`<form class="toolbar" method="get" action="/admin/audit">
   <label class="grow">${t('Cari (kode, nomor, isi)', 'Search (code, number, detail)')}<input type="search" name="q" value="${q.q ?? ''}"></label>
   <label>${t('Petugas', 'Officer')}<input name="actor" value="${q.actor ?? ''}"></label>
-  <label>${t('Tindakan', 'Action')}<input name="action" value="${q.action ?? ''}" placeholder="booking.check_in"></label>
+  <label>${t('Tindakan', 'Action')}<input name="action" value="${q.action ?? ''}" placeholder="booking.check_in" list="audit-actions"></label>
+  <datalist id="audit-actions">${actionChoices(t).map(([code, text]) => html`<option value="${code}" label="${text}"></option>`)}</datalist>
   ${dateField(c, 'from', t('Dari', 'From'), from)}
   ${dateField(c, 'to', t('Sampai', 'To'), to)}
   <button>${t('Cari', 'Search')}</button>

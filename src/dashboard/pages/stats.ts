@@ -4,7 +4,7 @@
 // picks the service it meant and "Ajari bot" adds it as that service's keyword (POST
 // /admin/content/teach: validated, effective at once, audited).
 // Without JavaScript each chart's figures show as a table instead (<noscript>).
-import { idDate, tr } from '../i18n.js';
+import { channelName, idDate, tr } from '../i18n.js';
 import { csrfField, dateField, html, page, table, when } from '../layout.js';
 import { teachablePhrase } from '../../content/edit.js';
 import { hasRole } from '../../officers/service.js';
@@ -49,23 +49,19 @@ export const statsPage: DashboardPage = {
       const chart = (id: string, title: string, config: ChartConfig, first = t('Hari', 'Day')) =>
         html`<section class="card"><h2>${title}</h2><div class="chart"><canvas id="${id}" role="img" aria-label="${title}" data-chart="${JSON.stringify(config)}"></canvas></div>${figures(config, first)}</section>`;
       const channels = Object.keys(rep.messages);
-      const channelName = (ch: string) => ({ web: t('Web chat', 'Web chat'), telegram: 'Telegram', whatsapp: 'WhatsApp' })[ch] ?? ch;
       const intentName = (k: string) =>
         ({ requirements: t('Syarat dokumen', 'Requirements'), booking: t('Booking rekam e-KTP', 'e-KTP booking'), status: t('Cek status', 'Status check'), officer: t('Hubungi petugas', 'Contact an officer') })[k] ?? k;
       const lang = c.get('officer')!.lang;
       const canTeach = hasRole(c.get('officer')!.role, 'admin');
       const services = deps.ctx.content.services;
-      /** The service a question is already a keyword of (taught here, or in the files). */
-      const learntAs = (text: string) => {
-        const p = teachablePhrase(text);
-        return p.ok ? services.find((sv) => sv.keywords.includes(p.phrase)) : undefined;
-      };
       const teachCell = (text: string) => {
-        const learnt = learntAs(text);
+        const p = teachablePhrase(text);
+        // The service the question is already a keyword of (taught here, or in the files).
+        const learnt = p.ok ? services.find((sv) => sv.keywords.includes(p.phrase)) : undefined;
         if (learnt) return html`<span class="question">${text}</span><br><small class="learnt">✓ ${t('Sudah diajarkan', 'Taught')}: ${learnt.short_name[lang]}</small>`;
         if (!canTeach) return html`<span class="question">${text}</span>`;
         // The words as typed, editable (folded away unless they must be shortened: a number, too many words).
-        const fit = teachablePhrase(text).ok;
+        const fit = p.ok;
         return html`<span class="question">${text}</span><form method="post" action="/admin/content/teach" class="teach">${csrfField(c)}<input type="hidden" name="from" value="${from}"><input type="hidden" name="to" value="${to}">
 <details ${fit ? '' : 'open'}><summary>${fit ? t('Persingkat kata-katanya dulu', 'Shorten the words first') : t('Persingkat dulu: tanpa nomor, paling banyak 6 kata', 'Shorten first: no numbers, at most 6 words')}</summary><label>${t('Kata yang diajarkan', 'Words to teach')}<input name="phrase" value="${text}" maxlength="200" required></label></details>
 <div class="teach-row"><label>${t('Artinya', 'It means')}<select name="service" required><option value="">${t('— pilih layanan —', '— choose a service —')}</option>${services.map((sv) => html`<option value="${sv.id}">${sv.short_name[lang]}</option>`)}</select></label>

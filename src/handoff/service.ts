@@ -498,7 +498,6 @@ export class HandoffService {
     return this.satisfaction(cal.at(from, '00:00'), cal.at(cal.addDays(to, 1), '00:00'));
   }
 
-
   /** Retention: texts of cases closed more than keep_days ago are removed. */
   forgetOld(now: Date): number {
     return this.d.store.forgetClosedBefore(new Date(now.getTime() - this.d.settings.keep_days * 86_400_000));

@@ -282,6 +282,11 @@ function serviceForAge(services: Service[], days: number): Service | undefined {
   return fit.length === 1 ? fit[0] : undefined;
 }
 
+/** The options under the screen `node` shows ("Selanjutnya?" at a summary or result), shown again after a side answer. */
+function optionsAgain(node: string, data: Record<string, unknown>, ctx: FlowContext): Reply[] {
+  return requirementsFlow.prompt(node, data, ctx).slice(-1);
+}
+
 /**
  * An age typed at a service's summary or result: for a service parted by age, whether it fits
  * (else the summary of the one of its category that does); for one with a deadline (akta
@@ -290,10 +295,9 @@ function serviceForAge(services: Service[], days: number): Service | undefined {
 function ageReply(service: Service, node: string, data: Record<string, unknown>, text: string, ctx: FlowContext): Outcome | undefined {
   const age = ageIn(text);
   if (!age) return undefined;
-  const options = requirementsFlow.prompt(node, data, ctx).slice(-1);
   if (service.ages) {
     const fits = serviceForAge([service], age.days);
-    if (fits) return { node, data, replies: [{ text: ctx.t('req.age_fits', { age: age.said, service: service.short_name[ctx.lang] }) }, ...options] };
+    if (fits) return { node, data, replies: [{ text: ctx.t('req.age_fits', { age: age.said, service: service.short_name[ctx.lang] }) }, ...optionsAgain(node, data, ctx)] };
     const inCategory = ctx.content.services.filter((s) => s.category === service.category);
     const other = serviceForAge(inCategory, age.days);
     if (!other) return pastAges(inCategory, age, ctx);
@@ -306,7 +310,7 @@ function ageReply(service: Service, node: string, data: Record<string, unknown>,
   const [low, high] = /bulan|bln|bl|month/.test(age.said) ? [(age.days / 30) * 28, (age.days / 30) * 31] : [age.days, age.days];
   const key = high <= deadline.days ? 'req.deadline.within' : low > deadline.days ? 'req.deadline.late' : 'req.deadline.around';
   const line = ctx.t(key, { age: age.said, days: deadline.days });
-  return { node, data, replies: [{ text: key === 'req.deadline.within' ? line : `${line}\n${deadline.late[ctx.lang]}` }, ...options] };
+  return { node, data, replies: [{ text: key === 'req.deadline.within' ? line : `${line}\n${deadline.late[ctx.lang]}` }, ...optionsAgain(node, data, ctx)] };
 }
 
 /** Everything in one message, to save or forward to family. */
@@ -1112,8 +1116,7 @@ export const requirementsFlow: Flow = {
 
     // "semua belum ada", "udah lengkap" at the lists or the summary: answers for a checklist not begun yet.
     if (input.type === 'text' && (node === 'category' || node === 'service' || node === 'detail') && aboutAllDocuments(input.text, ctx)) {
-      const again = requirementsFlow.prompt(node, data, ctx).slice(-1);
-      return { node, data, replies: [{ text: ctx.t(node === 'detail' ? 'req.all_before_check' : 'req.all_before_service', { check: ctx.t('req.check') }) }, ...again] };
+      return { node, data, replies: [{ text: ctx.t(node === 'detail' ? 'req.all_before_check' : 'req.all_before_service', { check: ctx.t('req.check') }) }, ...optionsAgain(node, data, ctx)] };
     }
 
     // The moving list (or a move's summary): the places typed choose ("ke Bandar Lampung", "dari Jakarta").
@@ -1169,8 +1172,7 @@ export const requirementsFlow: Flow = {
       // "terus?" after the summary or the result: the next step, then the same options.
       const docs = checkable(service, caseId);
       const answers = node === 'result' ? ((data.answers as Answer[]) ?? []) : undefined;
-      const options = node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, docs, answers!, ctx, caseId).slice(-1);
-      return { node, data, replies: [nextStepReply(service, ctx, caseId, node === 'result' ? docs : undefined, answers), ...options] };
+      return { node, data, replies: [nextStepReply(service, ctx, caseId, node === 'result' ? docs : undefined, answers), ...optionsAgain(node, data, ctx)] };
     }
     // "anaknya 7 tahun" at a KIA summary, "anak saya umur 3 tahun" at the birth certificate's.
     const aged = (node === 'detail' || node === 'result') && service && input.type === 'text' ? ageReply(service, node, data, input.text, ctx) : undefined;
@@ -1181,7 +1183,7 @@ export const requirementsFlow: Flow = {
       if (urgent) return urgent;
       if (!service || input.type !== 'choice') return { unhandled: true };
       if (input.id === 'req:check') return startChecklist(service, ctx, caseId, (data.ahead as Ahead | undefined) ?? {});
-      if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...(node === 'detail' ? detailPrompt(service, ctx).slice(1) : resultReplies(service, checkable(service, caseId), data.answers as Answer[], ctx, caseId).slice(1))] };
+      if (input.id === 'req:full') return { node, data, replies: [fullList(service, ctx), ...optionsAgain(node, data, ctx)] };
       return { unhandled: true };
     }
     // "balik", "kembali", "sebelumnya" at a checklist question: the question before it (or the summary before the first).

@@ -57,6 +57,13 @@ const SMALL_TALK = new Set(['greeting', 'thanks']);
 const WORDS = /[\p{L}\p{N}]/u;
 
 const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+/** The plain words of a text less the fillers of flows/nlu.yaml (answers.fillers: "kak", "ya", "dong"). */
+const wordsBeyondFillers = (text: string, ctx: FlowContext) => {
+  const fillers = answersOf(ctx.nlu).fillers;
+  return plain(text)
+    .split(' ')
+    .filter((w) => w && !fillers.has(w));
+};
 
 /** A "no" by itself ("tidak", "nggak kak", "no"): at a question about a message, it declines. */
 const NEGATION = new Set('tidak tdk tak gak ga g gk ngga nggak ngak enggak engga ndak nda kagak no nope nah n'.split(' '));
@@ -254,7 +261,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   function afterClose(text: string, caseId: number, rateable: boolean, asked: boolean, ctx: FlowContext): Outcome {
     const score = rateable ? ratingOf(text) : undefined;
     if (score) return rate(caseId, score);
-    if (SKIP.test(text.trim()) || declines(text, ctx)) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
+    if (skips(text, ctx)) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('handoff.thanks_rating') }] };
     const kind = ctx.nlu.classify(text).kind;
     if (kind === 'thanks' || kind === 'greeting' || readAnswer(text, ctx.nlu) === 'yes') {
       if (rateable && !asked) return { node: 'closed', data: { caseId, rateable }, replies: [rateQuestion(caseId, ctx, ctx.t(kind === 'greeting' ? 'handoff.closed_hello' : 'handoff.closed_thanks', { id: caseId }))] };
@@ -385,12 +392,11 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
   const declines = (text: string, ctx: FlowContext) => {
     const a = readAnswer(text, ctx.nlu);
     if (a === 'not_needed' || (a === 'no' && /\b(jadi|usah|perlu)\b/i.test(text))) return true;
-    const fillers = answersOf(ctx.nlu).fillers;
-    const left = plain(text)
-      .split(' ')
-      .filter((w) => w && !fillers.has(w) && !ALONG.has(w));
+    const left = wordsBeyondFillers(text, ctx).filter((w) => !ALONG.has(w));
     return left.length > 0 && left.length <= 2 && left.every((w) => NEGATION.has(w) || DONE.has(w));
   };
+  /** "lewati", "-", "tidak ada" (SKIP) or a decline: at the closing questions, nothing more to say. */
+  const skips = (text: string, ctx: FlowContext) => SKIP.test(text.trim()) || declines(text, ctx);
   /** The answer to "send this message?" (its buttons typed too): yes, no, or neither. */
   const sendAnswer = (text: string, ctx: FlowContext): 'yes' | 'no' | undefined => {
     const picked = answersOf(ctx.nlu).option(text, [ctx.t('handoff.send_new'), ctx.t('handoff.dont_send')]);
@@ -402,7 +408,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
 
   /** At "Ada satu kata atau saran?": "tidak", "tidak ada", "ga ada saran kak", "tidak usah", "tutup aja", "sudah cukup". */
   function noSuggestion(text: string, ctx: FlowContext): boolean {
-    if (SKIP.test(text.trim()) || declines(text, ctx)) return true;
+    if (skips(text, ctx)) return true;
     const intent = ctx.nlu.classify(text);
     if (intent.kind === 'thanks' && intent.done) return true;
     const answer = readAnswer(text.replace(SUGGESTION_WORDS, ' '), ctx.nlu);
@@ -579,7 +585,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           const score = data.rateable ? ratingOf(input.text) : undefined;
           if (score) return rate(caseId, score);
           const kind = ctx.nlu.classify(input.text).kind;
-          if (kind === 'thanks' || SKIP.test(input.text.trim()) || declines(input.text, ctx)) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
+          if (kind === 'thanks' || skips(input.text, ctx)) return { goto: 'menu', params: { quiet: true }, replies: [{ text: ctx.t('core.thanks') }] };
           if (otherRequest(input.text, ctx)) return { unhandled: true };
           return afterClose(input.text, caseId, false, true, ctx);
         }
@@ -607,8 +613,7 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
           if (ratingOf(text) !== undefined) return word;
           // "ok pak", "iya", "siap", "makasih": nothing to suggest; a bare "halo": the question again.
           const kind = ctx.nlu.classify(text).kind;
-          const fillers = answersOf(ctx.nlu).fillers;
-          const short = plain(text).split(' ').filter((w) => w && !fillers.has(w)).length <= 2;
+          const short = wordsBeyondFillers(text, ctx).length <= 2;
           if (readAnswer(text, ctx.nlu) === 'yes' || (short && kind === 'thanks')) return done;
           if (short && kind === 'greeting') return { unhandled: true };
           // "iya pak, besok saya datang": an answer to the officer, not a suggestion. It goes where such

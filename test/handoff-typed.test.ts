@@ -278,6 +278,16 @@ describe('a bare yes or no at "Tentang apa?" carries no message', () => {
     expect(residentTexts(app)).toEqual(['KTP saya belum jadi sudah dua bulan']);
   });
 
+  test.each(['udah', 'iya', 'sudah kak'])('"%s" at "Silakan tulis pesan" asks for the message and opens no case; the message then opens one', async (said) => {
+    const app = await start();
+    await app.say('ym', 'hubungi petugas');
+    await app.say('ym', 'Pertanyaan');
+    expect(textOf(await app.say('ym', said))).toBe('Mohon tulis pesan Anda untuk petugas.');
+    expect(cases(app)).toBe(0);
+    expect(textOf(await app.say('ym', 'Apakah KTP bisa dicetak di kecamatan?'))).toContain('kasus #1');
+    expect(residentTexts(app)).toEqual(['Apakah KTP bisa dicetak di kecamatan?']);
+  });
+
   test('"ok" keeps its own short line (an acknowledgement), no case', async () => {
     const app = await start();
     await app.say('yo', 'hubungi petugas');

@@ -55,6 +55,8 @@ const SMALL_TALK = new Set(['greeting', 'thanks']);
 
 /** A text with a letter or a digit in it: one of emoji or marks only ("🙏", "👍👍", "...") says nothing to an officer. */
 const WORDS = /[\p{L}\p{N}]/u;
+/** Up to this long, a text that reads as a yes ("udah", "iya kak") is that answer, not a message. */
+const BARE_ANSWER_CHARS = 20;
 
 const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 /** The plain words of a text less the fillers of flows/nlu.yaml (answers.fillers: "kak", "ya", "dong"). */
@@ -547,6 +549,8 @@ export function createHandoffFlow(deps: { settings: HandoffSettings; time: Offic
             if (declines(input.text, ctx)) return cancelled(ctx);
             const first = readFirstMessage(input.text);
             if (!first.substantial && SMALL_TALK.has(ctx.nlu.classify(input.text).kind)) return { unhandled: true };
+            // A bare "udah", "iya" (as at "Tentang apa?"): no message yet; asked for it, no case with "udah" in it.
+            if (!first.substantial && input.text.length <= BARE_ANSWER_CHARS && readAnswer(input.text, ctx.nlu) === 'yes') return { node: 'message', data: { ...data, nudged: (Number(data.nudged) || 0) + 1 }, replies: [{ text: ctx.t('handoff.write_instead') }] };
             // "min", "saya mau komplain": still no message; asked once more (with the complaint's question when it says so).
             if (!first.substantial && onlyAsks(input.text) && !data.asked) {
               const now = first.topic && topic !== 'pengaduan' ? { topic: first.topic, pungli: first.pungli } : { topic, pungli };

@@ -470,5 +470,7 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   const purposeWords = new Set(vocab.purpose.map(plain));
   const saysWhatFor = (text: string) => plain(text).split(' ').some((w) => purposeWords.has(w));
 
-  return { yesNo, leaveOrStay, cancelOrKeep, followOrNot, stopsUpdates, saysWhatFor, option, number, date, time, dateAndTime, name, fillers, vocab };
+  // Read twice for one short text: by the engine (a number answering a notification's options)
+  // and again by the step. Remembered, the second read costs a lookup.
+  return { yesNo, leaveOrStay, cancelOrKeep, followOrNot, stopsUpdates, saysWhatFor, option, number: memoByText(number), date, time, dateAndTime, name, fillers, vocab };
 }

@@ -422,14 +422,6 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return { node: 'nik_check', data: { ...data, nik: info.nik, ...(name ? { name } : {}) }, replies: [], effects: [effect('booking.check_nik', { nik: info.nik })] };
   }
 
-  /** `answers.not_names` as plain words, one set per vocabulary (not one per message). */
-  const notNameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-  function notNamesOf(words: readonly string[]): ReadonlySet<string> {
-    let set = notNameSets.get(words);
-    if (!set) notNameSets.set(words, (set = new Set(words.map(plain))));
-    return set;
-  }
-
   /**
    * A name typed before or after the NIK, read as at the name question: after "nama", "a.n." and
    * such, or else only when written with capitals ("Budi, NIK …", "1803… Siti Aminah"), so that
@@ -447,7 +439,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const polite = new Set([...answers.fillers, ...answers.vocab.name_suffixes.map(plain)]);
     const prefixes = answers.vocab.name_prefixes.map(plain);
     const knows = ctx.nlu.knowsWord;
-    const notNames = notNamesOf(answers.vocab.not_names);
+    const notNames = answers.notNames;
     const names = [text.slice(0, first), text.slice(last + 1)].flatMap((part) => {
       let said = part;
       for (let before = ''; before !== said; ) {

@@ -84,7 +84,7 @@ export function createApp(config: AppConfig, options: AppOptions = {}): App {
   const content = loadContent(config.CONTENT_DIR, config.officeFile);
   const vocabFile = path.join(config.CONTENT_DIR, 'nlu.yaml');
   // Follows content reloads (dashboard edits): keywords taught on Statistik are understood at once.
-  const nlu = createLiveNlu({ services: content.services, categories: content.categories, vocab: fs.existsSync(vocabFile) ? loadNluVocab(vocabFile) : undefined });
+  const nlu = createLiveNlu(content, fs.existsSync(vocabFile) ? loadNluVocab(vocabFile) : undefined);
   // Start-up (migrations, features writing their defaults) may wait for other processes starting
   // together; once running, statements wait only SQLITE_BUSY_TIMEOUT_MS and retry off the event loop.
   const STARTUP_BUSY_MS = 10_000;

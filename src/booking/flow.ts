@@ -110,8 +110,11 @@ function askedAbout(text: string): string {
  * A word typed as a booking code ("K7QX4M", "abc123"): six letters and digits, both. A code of
  * letters only is known only when it is one of the resident's own.
  */
+/** A word without the punctuation typed around or inside a code ("K7QX4M.", "(K7Q-X4M)"). */
+const bareWord = (word: string) => word.replace(/[-.,:;!?()"'*]/g, '');
+
 function looksLikeCode(word: string): boolean {
-  const w = word.replace(/[-.,:;!?()"'*]/g, '');
+  const w = bareWord(word);
   return /^[\p{L}\p{N}]{6}$/u.test(w) && /\p{N}/u.test(w) && /\p{L}/u.test(w);
 }
 
@@ -419,14 +422,6 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     return { node: 'nik_check', data: { ...data, nik: info.nik, ...(name ? { name } : {}) }, replies: [], effects: [effect('booking.check_nik', { nik: info.nik })] };
   }
 
-  /** `answers.not_names` as plain words, one set per vocabulary (not one per message). */
-  const notNameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-  function notNamesOf(words: readonly string[]): ReadonlySet<string> {
-    let set = notNameSets.get(words);
-    if (!set) notNameSets.set(words, (set = new Set(words.map(plain))));
-    return set;
-  }
-
   /**
    * A name typed before or after the NIK, read as at the name question: after "nama", "a.n." and
    * such, or else only when written with capitals ("Budi, NIK …", "1803… Siti Aminah"), so that
@@ -444,7 +439,7 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
     const polite = new Set([...answers.fillers, ...answers.vocab.name_suffixes.map(plain)]);
     const prefixes = answers.vocab.name_prefixes.map(plain);
     const knows = ctx.nlu.knowsWord;
-    const notNames = notNamesOf(answers.vocab.not_names);
+    const notNames = answers.notNames;
     const names = [text.slice(0, first), text.slice(last + 1)].flatMap((part) => {
       let said = part;
       for (let before = ''; before !== said; ) {
@@ -736,20 +731,21 @@ export function createBookingFlow({ settings, regions, calendar, places }: Booki
   function byTypedCode(text: string, list: ListResult, ctx: FlowContext): Outcome | undefined {
     const words = text.split(/\s+/);
     const mine = (c: string | undefined) => Boolean(c) && (list.bookings.some((b) => b.code === c) || list.displaced.some((b) => b.code === c));
-    const code = words.map((w) => normalizeCode(w.replace(/[.,:;!?()"'*]/g, ''))).find(mine);
+    const codes = words.map((w) => normalizeCode(bareWord(w)));
+    const code = codes.find(mine);
     if (code) {
       if (list.displaced.some((b) => b.code === code)) return listChoice(`bk:newday:${code}`, { list }, ctx);
       const data: Data = { list, code };
       const wanted = wantedOf(text);
       if (wanted === 'cancel') return { node: 'cancel_confirm', data, replies: [cancelPrompt(data, ctx)] };
       // The day said with it ("… ke kamis") is tried once the free days are known; the code is no part of it.
-      const said = words.filter((w) => normalizeCode(w.replace(/[.,:;!?()"'*]/g, '')) !== code).join(' ');
+      const said = words.filter((_, i) => codes[i] !== code).join(' ');
       if (wanted === 'resched') return flow.onInput('manage', { ...data, wantedDay: said }, { type: 'choice', id: 'bk:resched' }, ctx);
       return { node: 'manage', data, replies: [managePrompt(data, ctx)] };
     }
     const other = words.find(looksLikeCode);
     if (!other) return undefined;
-    return { node: 'list', data: { list }, replies: [{ text: ctx.t('booking.code_not_here', { code: other.replace(/[-.,:;!?()"'*]/g, '').toUpperCase() }) }, listPrompt(list, ctx)] };
+    return { node: 'list', data: { list }, replies: [{ text: ctx.t('booking.code_not_here', { code: bareWord(other).toUpperCase() }) }, listPrompt(list, ctx)] };
   }
 
   /** With exactly one active booking, "batalkan" or "ganti jadwal" acts on it without asking which. */

@@ -15,6 +15,8 @@ export interface Content {
   categories: Category[];
   office: Office;
   texts: Texts;
+  /** Counted up by each reload in place (reloadContentInPlace): what is read from the content (the NLU's keywords) is read again when it changes. */
+  revision?: number;
 }
 
 /** Reads one YAML/JSON file and validates it; the error says which file and which field. */
@@ -106,5 +108,6 @@ export function reloadContentInPlace(target: Content, contentDir: string, office
   Object.assign(target.office, fresh.office);
   for (const key of Object.keys(target.texts)) delete target.texts[key];
   Object.assign(target.texts, fresh.texts);
+  target.revision = (target.revision ?? 0) + 1;
   return target;
 }

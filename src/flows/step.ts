@@ -49,6 +49,8 @@ const TAG_MARK = '~';
 const GLOBAL_CHOICE = /^(m:|lang:|nav:)/;
 /** Words that bring back what was set aside: "lanjut", "lanjutin booking nya", "mau lanjut booking yang tadi", "back to booking". */
 const RESUME_TEXT = /^(?:(?:mau|ingin|tolong|ayo|yuk|ok|oke)\s+)?(?:lanjut\w*|kembali|balik|continue|resume|back(?=\s+to\b))(?:\s+(?:ke|lagi|aja|saja|dong|ya|kak|yang|yg|tadi|booking\w*|cek|dokumen\w*|checklist|pemesanan|nya|the|to|my))*$/;
+/** A text as a global word or "lanjut" is looked up: lower case, no trailing dots, commas, spaces. */
+const asWord = (text: string) => text.toLowerCase().replace(/[.!,\s]+$/g, '');
 /** How many things set aside are remembered under the newest (a booking under a checklist). */
 const KEPT_BELOW = 2;
 
@@ -563,7 +565,7 @@ export function createStep(flowList: Flow[]): StepFn {
           return { ...r, replies: [{ text: flowCtx(ctx, 'en').t('core.language_detected') }, ...r.replies] };
         }
       }
-      const word = text.toLowerCase().replace(/[.!,\s]+$/g, '');
+      const word = asWord(text);
       const cancelIsOwn = GLOBAL_WORDS[word] === 'cancel' && !state.leave && flows.get(state.flow)?.ownsCancel?.(state.node, state.data) === true;
       const global = cancelIsOwn ? undefined : GLOBAL_WORDS[word];
       // The question is answered in its own context first: "batal" at "Batalkan booking?" picks
@@ -657,7 +659,7 @@ export function createStep(flowList: Flow[]): StepFn {
     if (input.type === 'text') {
       // "lanjut", as told when something was set aside, that the question did not take as its
       // answer (it is no yes to cancelling a booking): what was set aside comes back.
-      if (state.resume && !state.leave && RESUME_TEXT.test(input.text.toLowerCase().replace(/[.!,\s]+$/g, ''))) return step(state, { type: 'choice', id: 'nav:resume' }, ctx);
+      if (state.resume && !state.leave && RESUME_TEXT.test(asWord(input.text))) return step(state, { type: 'choice', id: 'nav:resume' }, ctx);
       const answers = answersOf(ctx.nlu);
       // A typed option label ("cek kelengkapan", "rumah sakit") answers like its button. At the
       // menu free text is the main way in, so intents go first there.
@@ -710,15 +712,15 @@ export function createStep(flowList: Flow[]): StepFn {
         }
         if (intent.kind === 'menu') return toMenu(state, ctx, []);
       }
-      // Thanks at the menu while a case waits ("makasih pak" after the officer's answer): that flow hears it too.
-      if (intent.kind === 'thanks' && state.flow === 'menu' && state.awaited && flows.has(state.awaited)) {
-        return apply({ goto: state.awaited, params: { thanks: input.whole ?? input.text, ...(intent.ack ? { ack: true } : {}), ...(intent.done ? { done: true } : {}) } }, current, state, ctx);
+      // At the menu while a case waits for an officer (Flow.awaits), that flow hears what may be meant for them.
+      const awaiting = state.flow === 'menu' && state.awaited && flows.has(state.awaited) ? state.awaited : undefined;
+      // Thanks ("makasih pak" after the officer's answer): that flow hears it too.
+      if (awaiting && intent.kind === 'thanks') {
+        return apply({ goto: awaiting, params: { thanks: input.whole ?? input.text, ...(intent.ack ? { ack: true } : {}), ...(intent.done ? { done: true } : {}) } }, current, state, ctx);
       }
-      // "masih bingung", "kurang jelas pak" at the menu while a case waits: maybe said of the officer's
-      // answer; that flow finds out (passed on when the officer wrote last, else the usual help).
-      if (intent.kind === 'help' && state.flow === 'menu' && state.awaited && flows.has(state.awaited)) {
-        return apply({ goto: state.awaited, params: { confused: input.whole ?? input.text } }, current, state, ctx);
-      }
+      // "masih bingung", "kurang jelas pak": maybe said of the officer's answer; that flow finds out
+      // (passed on when the officer wrote last, else the usual help).
+      if (awaiting && intent.kind === 'help') return apply({ goto: awaiting, params: { confused: input.whole ?? input.text } }, current, state, ctx);
       const routed = intentOutcome(intent, fc, input.text, input) ?? (intent.kind === 'unknown' && !current.holds?.(state.node, state.data) ? recognised(input.text, ctx.nlu) : undefined);
       if (routed) {
         const r = apply(routed, current, state, ctx);
@@ -729,8 +731,7 @@ export function createStep(flowList: Flow[]): StepFn {
         if (r) return r;
         // Not understood at the menu after leaving a case that waits for an officer: it may be the
         // resident's answer to the officer ("iya pak, besok saya datang"); that flow finds out.
-        const awaited = state.awaited ? flows.get(state.awaited) : undefined;
-        if (awaited) return apply({ goto: awaited.id, params: { stray: input.whole ?? input.text, ...(input.cut ? { cut: true } : {}) } }, current, state, ctx);
+        if (awaiting) return apply({ goto: awaiting, params: { stray: input.whole ?? input.text, ...(input.cut ? { cut: true } : {}) } }, current, state, ctx);
       }
       return notUnderstood(state, ctx);
     }

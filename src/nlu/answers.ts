@@ -137,6 +137,8 @@ export interface AnswerReader {
   dateAndTime(text: string, today: string): { day: string; time: string } | undefined;
   /** Words that may surround an answer ("kak", "dong"), as plain words. */
   fillers: ReadonlySet<string>;
+  /** `not_names` as plain words: never part of a name typed in small letters with the NIK. */
+  notNames: ReadonlySet<string>;
   /** The name without "nama saya…", tidy capitalisation; undefined when nothing is left. */
   name(text: string): string;
   vocab: AnswerVocab;
@@ -468,7 +470,10 @@ export function createAnswerReader(vocab: AnswerVocab): AnswerReader {
   }
 
   const purposeWords = new Set(vocab.purpose.map(plain));
+  const notNames: ReadonlySet<string> = new Set(vocab.not_names.map(plain));
   const saysWhatFor = (text: string) => plain(text).split(' ').some((w) => purposeWords.has(w));
 
-  return { yesNo, leaveOrStay, cancelOrKeep, followOrNot, stopsUpdates, saysWhatFor, option, number, date, time, dateAndTime, name, fillers, vocab };
+  // Read twice for one short text: by the engine (a number answering a notification's options)
+  // and again by the step. Remembered, the second read costs a lookup.
+  return { yesNo, leaveOrStay, cancelOrKeep, followOrNot, stopsUpdates, saysWhatFor, option, number: memoByText(number), date, time, dateAndTime, name, fillers, notNames, vocab };
 }

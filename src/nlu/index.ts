@@ -1,6 +1,7 @@
 // Understands residents' free text without an external service: normalised words are matched
 // against the service keywords in flows/services/*.yaml and the phrases in flows/nlu.yaml.
 import type { Category, CategoryId, Service } from '../content/schema.js';
+import type { Content } from '../content/load.js';
 import type { Lang } from '../core/types.js';
 import { createAnswerReader, type AnswerReader } from './answers.js';
 import { memoByText } from '../core/memo.js';
@@ -203,20 +204,17 @@ export function createNlu(input: { services: Service[]; categories: Category[]; 
 
 /**
  * An NLU that follows content edits: a reload (a Konten edit, "Ajari bot" on Statistik, "Muat
- * ulang") refills `services` and `categories` with new objects, so when any object differs from
- * the ones the keywords were read from, they are read again (a keyword taught is understood at
- * once, no restart). Comparing ~30 references per message costs nothing.
+ * ulang") swaps new services and categories into `content` and counts up its `revision`; the
+ * keywords are read again on the first call after that (a keyword taught is understood at once,
+ * no restart). Between reloads a call costs one number compared.
  */
-export function createLiveNlu(input: { services: Service[]; categories: Category[]; vocab?: NluVocab | undefined }): Nlu {
-  let services: Service[] = [];
-  let categories: Category[] = [];
+export function createLiveNlu(content: Pick<Content, 'services' | 'categories' | 'revision'>, vocab?: NluVocab): Nlu {
+  let revision: number | undefined;
   let current: Nlu | undefined;
-  const same = <T>(a: T[], b: T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const now = (): Nlu => {
-    if (!current || !same(services, input.services) || !same(categories, input.categories)) {
-      services = [...input.services];
-      categories = [...input.categories];
-      current = createNlu({ services, categories, vocab: input.vocab });
+    if (!current || revision !== content.revision) {
+      revision = content.revision;
+      current = createNlu({ services: [...content.services], categories: [...content.categories], vocab });
     }
     return current;
   };
